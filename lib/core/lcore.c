@@ -1,0 +1,619 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The lcore loop, modelled on Linux NAPI (net/core/dev.c net_rx_action):
+ * a poll list of instances each polled up to its weight, a per-round budget
+ * and time limit with time_squeeze counted when work is left over, an
+ * instance that used its whole weight going to the tail of the list. After
+ * a quiet spell the lcore arms interrupts and sleeps (napi_complete_done +
+ * IRQ re-enable), waking on a packet, a wake-up from another lcore, or its
+ * next timer.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+#include <rte_mbuf.h>
+#include <rte_ring.h>
+
+#include "lcore.h"
+#include "log.h"
+
+RTE_LOG_REGISTER(pn_logtype_core, pollnet.core, INFO);
+
+/* The wheel: 100 us ticks, 16384 slots (1.6 s a rotation). */
+#define LCORE_TIMER_TICK_NS (100 * PN_NS_PER_US)
+#define LCORE_TIMER_SLOTS 16384
+/* rte_epoll_wait counts in ms: a deadline nearer than this is polled for. */
+#define LCORE_MIN_SLEEP_NS PN_NS_PER_MS
+/* A nap (no interrupt could be armed) lasts at most this long. */
+#define LCORE_NAP_NS PN_NS_PER_MS
+
+/* --- TX --- */
+
+static uint16_t
+lcore_dev_tx_burst(struct pn_lcore *lc, uint16_t port, uint16_t queue,
+		   struct rte_mbuf **pkts, uint16_t n)
+{
+	RTE_SET_USED(lc);
+	return rte_eth_tx_burst(port, queue, pkts, n);
+}
+
+static void
+txq_flush(struct pn_lcore *lc, struct pn_txq *q)
+{
+	uint16_t n = q->len, sent = 0;
+	uint32_t tries = 0;
+
+	if (n == 0)
+		return;
+	for (;;) {
+		sent += lc->ops.tx_burst(lc, q->port, q->queue, q->buf + sent,
+					 n - sent);
+		lc->stat.tx_bursts++;
+		if (sent == n || tries++ >= lc->conf.tx_retries)
+			break;
+	}
+	q->packets += sent;
+	lc->stat.tx_packets += sent;
+	q->len = 0;
+	if (sent < n) {
+		q->dropped += n - sent;
+		pn_drop_bulk(lc, q->buf + sent, n - sent, PN_DROP_TX_FULL);
+	}
+}
+
+void
+pn_txq_push(struct pn_lcore *lc, struct pn_txq *q, struct rte_mbuf *m)
+{
+	q->buf[q->len++] = m;
+	if (q->len == PN_TX_BUF_SIZE)
+		txq_flush(lc, q);
+}
+
+struct pn_txq *
+pn_lcore_txq(struct pn_lcore *lc, uint16_t port, uint16_t queue)
+{
+	uint8_t i;
+
+	for (i = 0; i < lc->nb_txq; i++)
+		if (lc->txq[i].port == port && lc->txq[i].queue == queue)
+			return &lc->txq[i];
+	return NULL;
+}
+
+void
+pn_tx(struct pn_lcore *lc, uint16_t port, struct rte_mbuf *m)
+{
+	if (port >= PN_MAX_PORTS || lc->txq_of_port[port] < 0) {
+		pn_drop(lc, m, PN_DROP_NO_TXQ);
+		return;
+	}
+	pn_txq_push(lc, &lc->txq[lc->txq_of_port[port]], m);
+}
+
+void
+pn_tx_flush(struct pn_lcore *lc)
+{
+	uint8_t i;
+
+	for (i = 0; i < lc->nb_txq; i++)
+		txq_flush(lc, &lc->txq[i]);
+}
+
+/* --- drops --- */
+
+void
+pn_drop(struct pn_lcore *lc, struct rte_mbuf *m, enum pn_drop_reason reason)
+{
+	lc->stat.drop[reason]++;
+	lc->stat.drops++;
+	rte_pktmbuf_free(m);
+}
+
+void
+pn_drop_bulk(struct pn_lcore *lc, struct rte_mbuf **pkts, uint16_t n,
+	     enum pn_drop_reason reason)
+{
+	if (n == 0)
+		return;
+	lc->stat.drop[reason] += n;
+	lc->stat.drops += n;
+	rte_pktmbuf_free_bulk(pkts, n);
+}
+
+/* --- RX: steering, backlog, delivery --- */
+
+static inline void
+lcore_deliver(struct pn_lcore *lc, struct rte_mbuf **pkts, uint16_t n)
+{
+	if (n == 0)
+		return;
+	if (lc->rx_handler != NULL)
+		lc->rx_handler(lc, pkts, n, lc->rx_arg);
+	else
+		pn_drop_bulk(lc, pkts, n, PN_DROP_NO_HANDLER);
+}
+
+/* enqueue_to_backlog: hand packets to their owner, wake it if asleep. */
+static void
+lcore_steer_to(struct pn_lcore *lc, struct pn_lcore *owner,
+	       struct rte_mbuf **pkts, uint16_t n)
+{
+	unsigned int done;
+
+	done = rte_ring_mp_enqueue_burst(owner->backlog_ring, (void **)pkts,
+					 n, NULL);
+	lc->stat.steered_out += done;
+	if (done < n)
+		pn_drop_bulk(lc, pkts + done, (uint16_t)(n - done),
+			     PN_DROP_BACKLOG_FULL);
+	/*
+	 * Pairs with the fence in pn_lcore_idle: either the owner sees the
+	 * packets when it re-checks after raising 'sleeping', or we see
+	 * 'sleeping' and wake it (Dekker).
+	 */
+	atomic_thread_fence(memory_order_seq_cst);
+	if (done > 0 && atomic_load_explicit(&owner->sleeping,
+					     memory_order_relaxed))
+		pn_lcore_wake(owner);
+}
+
+void
+pn_lcore_rx(struct pn_lcore *lc, struct rte_mbuf **pkts, uint16_t n)
+{
+	struct pn_shards *sh = lc->shards;
+	struct rte_mbuf *out[PN_RX_BURST_MAX];
+	int16_t owner[PN_RX_BURST_MAX]; /* -1 ours, -2 already steered */
+	uint16_t i, j, keep = 0, nout;
+	bool foreign = false;
+
+	if (!sh->steering || sh->n < 2) {
+		lcore_deliver(lc, pkts, n);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		int o = pn_steer_mbuf_owner(&sh->steer, pkts[i]);
+
+		if (o < 0 || o == lc->shard || o >= sh->n || sh->lc[o] == NULL)
+			o = -1;
+		owner[i] = (int16_t)o;
+		foreign |= o >= 0;
+	}
+	/* One enqueue per owner, each flow keeping its order. */
+	for (i = 0; foreign && i < n; i++) {
+		int16_t o = owner[i];
+
+		if (o < 0)
+			continue;
+		nout = 0;
+		for (j = i; j < n; j++) {
+			if (owner[j] == o) {
+				out[nout++] = pkts[j];
+				owner[j] = -2;
+			}
+		}
+		lcore_steer_to(lc, sh->lc[o], out, nout);
+	}
+	for (i = 0; i < n; i++)
+		if (owner[i] == -1)
+			pkts[keep++] = pkts[i];
+	lcore_deliver(lc, pkts, keep);
+}
+
+static int
+backlog_poll(struct pn_lcore *lc, struct pn_napi *n, int weight)
+{
+	struct rte_mbuf *pkts[PN_RX_BURST_MAX];
+	unsigned int got;
+
+	RTE_SET_USED(n);
+	got = rte_ring_sc_dequeue_burst(lc->backlog_ring, (void **)pkts,
+					(unsigned int)RTE_MIN(weight,
+							      PN_RX_BURST_MAX),
+					NULL);
+	lc->stat.steered_in += got;
+	lcore_deliver(lc, pkts, (uint16_t)got);
+	return (int)got;
+}
+
+static const struct pn_napi_ops backlog_ops = {
+	.poll = backlog_poll,
+	/* Woken through wake_fd by the steering lcore: no IRQ of its own. */
+};
+
+/* --- set-up --- */
+
+static int
+lcore_dev_wait(struct pn_lcore *lc, uint64_t timeout_ns);
+
+int
+pn_lcore_init(struct pn_lcore *lc, struct pn_shards *shards, uint16_t shard,
+	      const struct pn_napi_conf *conf, struct pn_clock *clock,
+	      int socket_id)
+{
+	char name[RTE_RING_NAMESIZE];
+	char err[160];
+	int rc;
+
+	if (shards == NULL || shard >= PN_MAX_SHARDS || clock == NULL)
+		return -EINVAL;
+	if (pn_napi_conf_check(conf, err, sizeof(err)) < 0) {
+		PN_CORE_LOG(ERR, "lcore shard %u: %s", shard, err);
+		return -EINVAL;
+	}
+	memset(lc, 0, sizeof(*lc));
+	lc->shard = shard;
+	lc->lcore_id = rte_lcore_id();
+	lc->shards = shards;
+	lc->clock = clock;
+	lc->conf = *conf;
+	lc->ops.tx_burst = lcore_dev_tx_burst;
+	lc->ops.wait = lcore_dev_wait;
+	lc->wake_fd = -1;
+	memset(lc->txq_of_port, -1, sizeof(lc->txq_of_port));
+	lc->now = pn_clock_now(clock);
+	lc->last_work_ns = lc->now;
+
+	rc = pn_timer_wheel_init(&lc->timers, LCORE_TIMER_TICK_NS,
+				 LCORE_TIMER_SLOTS, lc->now);
+	if (rc < 0)
+		return rc;
+
+	snprintf(name, sizeof(name), "pn_backlog_%d_%u", getpid(), shard);
+	lc->backlog_ring = rte_ring_create(name, conf->backlog_size, socket_id,
+					   RING_F_SC_DEQ);
+	if (lc->backlog_ring == NULL) {
+		rc = -rte_errno;
+		PN_CORE_LOG(ERR, "lcore shard %u: backlog ring of %u: %s",
+			    shard, conf->backlog_size, rte_strerror(rte_errno));
+		goto err_timers;
+	}
+	lc->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (lc->wake_fd < 0) {
+		rc = -errno;
+		goto err_ring;
+	}
+
+	lc->backlog.ops = &backlog_ops;
+	lc->backlog.weight = (uint16_t)conf->weight;
+	lc->backlog.irq_ok = true;
+	snprintf(lc->backlog.name, sizeof(lc->backlog.name), "backlog");
+	rc = pn_lcore_add_napi(lc, &lc->backlog);
+	if (rc < 0)
+		goto err_fd;
+
+	shards->lc[shard] = lc;
+	if (shards->n <= shard)
+		shards->n = shard + 1;
+	return 0;
+
+err_fd:
+	close(lc->wake_fd);
+	lc->wake_fd = -1;
+err_ring:
+	rte_ring_free(lc->backlog_ring);
+	lc->backlog_ring = NULL;
+err_timers:
+	pn_timer_wheel_fini(&lc->timers);
+	return rc;
+}
+
+void
+pn_lcore_fini(struct pn_lcore *lc)
+{
+	struct rte_mbuf *pkts[64];
+	unsigned int n;
+
+	pn_tx_flush(lc);
+	if (lc->backlog_ring != NULL) {
+		while ((n = rte_ring_dequeue_burst(lc->backlog_ring,
+						   (void **)pkts, 64,
+						   NULL)) > 0)
+			pn_drop_bulk(lc, pkts, (uint16_t)n, PN_DROP_SHUTDOWN);
+		rte_ring_free(lc->backlog_ring);
+		lc->backlog_ring = NULL;
+	}
+	if (lc->wake_fd >= 0) {
+		close(lc->wake_fd);
+		lc->wake_fd = -1;
+	}
+	pn_timer_wheel_fini(&lc->timers);
+	if (lc->shards != NULL && lc->shards->lc[lc->shard] == lc)
+		lc->shards->lc[lc->shard] = NULL;
+}
+
+int
+pn_lcore_add_napi(struct pn_lcore *lc, struct pn_napi *n)
+{
+	if (lc->nb_napi >= PN_LCORE_MAX_NAPI)
+		return -ENOSPC;
+	if (n->weight == 0)
+		n->weight = (uint16_t)lc->conf.weight;
+	if (n->ops->irq_setup == NULL)
+		n->irq_ok = true;
+	lc->order[lc->nb_napi] = lc->nb_napi;
+	lc->napi[lc->nb_napi++] = n;
+	return 0;
+}
+
+int
+pn_lcore_add_txq(struct pn_lcore *lc, uint16_t port, uint16_t queue)
+{
+	struct pn_txq *q;
+
+	if (port >= PN_MAX_PORTS || lc->nb_txq >= PN_LCORE_MAX_TXQ)
+		return -ENOSPC;
+	if (pn_lcore_txq(lc, port, queue) != NULL)
+		return -EEXIST;
+	q = &lc->txq[lc->nb_txq];
+	memset(q, 0, sizeof(*q));
+	q->port = port;
+	q->queue = queue;
+	if (lc->txq_of_port[port] < 0)
+		lc->txq_of_port[port] = (int8_t)lc->nb_txq;
+	lc->nb_txq++;
+	return 0;
+}
+
+void
+pn_lcore_set_rx_handler(struct pn_lcore *lc, pn_rx_handler_fn fn, void *arg)
+{
+	lc->rx_handler = fn;
+	lc->rx_arg = arg;
+}
+
+/* --- the loop --- */
+
+unsigned int
+pn_lcore_round(struct pn_lcore *lc)
+{
+	uint8_t list[PN_LCORE_MAX_NAPI], done[PN_LCORE_MAX_NAPI];
+	unsigned int nl = lc->nb_napi, nd = 0, work = 0;
+	int64_t budget = lc->conf.budget;
+	uint64_t t_end;
+
+	lc->now = pn_clock_now(lc->clock);
+	t_end = lc->now + (uint64_t)lc->conf.time_limit_us * PN_NS_PER_US;
+	lc->stat.rounds++;
+	memcpy(list, lc->order, nl);
+
+	/* Phase 1: poll RX, round robin within budget and time limit. */
+	while (nl > 0) {
+		uint8_t id = list[0];
+		struct pn_napi *n = lc->napi[id];
+		int w = n->ops->poll(lc, n, n->weight);
+
+		n->polls++;
+		n->packets += (uint64_t)w;
+		work += (unsigned int)w;
+		budget -= w;
+		memmove(list, list + 1, --nl);
+		if (w >= n->weight) {
+			/* Used its whole weight: more may wait; to the tail. */
+			n->full_polls++;
+			list[nl++] = id;
+		} else {
+			done[nd++] = id;
+		}
+		if (nl == 0)
+			break;
+		if (budget <= 0) {
+			lc->stat.time_squeeze++;
+			lc->stat.budget_squeeze++;
+			break;
+		}
+		lc->now = pn_clock_now(lc->clock);
+		if (lc->now >= t_end) {
+			lc->stat.time_squeeze++;
+			break;
+		}
+	}
+	/* Next round: the unfinished first, then the rest in poll order. */
+	memcpy(lc->order, list, nl);
+	memcpy(lc->order + nl, done, nd);
+	lc->stat.processed += work;
+	if (work > 0)
+		lc->stat.busy_rounds++;
+
+	/* Phase 2: GRO flush and protocol input. */
+	if (lc->after_rx != NULL)
+		lc->after_rx(lc, lc->after_rx_arg);
+
+	/* Phase 3: timers. */
+	lc->now = pn_clock_now(lc->clock);
+	lc->stat.timers += pn_timer_wheel_run(&lc->timers, lc->now);
+
+	/* Phase 4: TX flush, one burst per queue. */
+	pn_tx_flush(lc);
+
+	/* Phase 5: socket and epoll events. */
+	if (lc->events != NULL)
+		lc->events(lc, lc->events_arg);
+	return work;
+}
+
+static void
+lcore_irq_disable(struct pn_lcore *lc, const bool *armed)
+{
+	uint8_t i;
+
+	for (i = 0; i < lc->nb_napi; i++)
+		if (armed[i])
+			lc->napi[i]->ops->irq_disable(lc, lc->napi[i]);
+}
+
+int
+pn_lcore_idle(struct pn_lcore *lc, unsigned int work)
+{
+	bool armed[PN_LCORE_MAX_NAPI] = { false };
+	bool nap = false;
+	uint64_t next, timeout, t0;
+	uint8_t i;
+	int rc;
+
+	if (work > 0) {
+		lc->last_work_ns = lc->now;
+		return 0;
+	}
+	if (!lc->conf.sleep ||
+	    lc->now - lc->last_work_ns <
+		    (uint64_t)lc->conf.busy_poll_us * PN_NS_PER_US)
+		return 0;
+	next = pn_timer_wheel_next(&lc->timers);
+	if (next != UINT64_MAX) /* timers fire on tick boundaries */
+		next = RTE_ALIGN_MUL_CEIL(next, lc->timers.tick_ns);
+	if (next <= lc->now)
+		return 0;
+	timeout = next == UINT64_MAX ? UINT64_MAX : next - lc->now;
+	if (timeout < LCORE_MIN_SLEEP_NS)
+		return 0;
+
+	/* napi_complete_done: re-enable interrupts... */
+	for (i = 0; i < lc->nb_napi; i++) {
+		struct pn_napi *n = lc->napi[i];
+
+		if (n->ops->irq_enable == NULL)
+			continue;
+		if (n->irq_ok && n->ops->irq_enable(lc, n) == 0)
+			armed[i] = true;
+		else
+			nap = true;
+	}
+	atomic_store(&lc->sleeping, 1);
+	atomic_thread_fence(memory_order_seq_cst);
+	/*
+	 * ...then look once more: what arrived before the interrupt was armed
+	 * raised none (and steered packets may have seen sleeping == 0).
+	 */
+	if (pn_lcore_round(lc) > 0 ||
+	    atomic_load_explicit(&lc->stop, memory_order_relaxed)) {
+		lcore_irq_disable(lc, armed);
+		atomic_store(&lc->sleeping, 0);
+		lc->stat.sleep_aborts++;
+		lc->last_work_ns = lc->now;
+		return 0;
+	}
+	if (nap) {
+		timeout = RTE_MIN(timeout, LCORE_NAP_NS);
+		lc->stat.naps++;
+	} else {
+		lc->stat.sleeps++;
+	}
+	t0 = pn_clock_now(lc->clock);
+	rc = lc->ops.wait(lc, timeout);
+	lcore_irq_disable(lc, armed);
+	atomic_store(&lc->sleeping, 0);
+	lc->now = pn_clock_now(lc->clock);
+	lc->stat.sleep_ns += lc->now - t0;
+	if (rc > 0)
+		lc->stat.wakeups++;
+	else
+		lc->stat.timer_wakeups++;
+	return 1;
+}
+
+static int
+lcore_dev_wait(struct pn_lcore *lc, uint64_t timeout_ns)
+{
+	struct rte_epoll_event ev[8];
+	uint64_t drain;
+	int tmo, n, i;
+
+	tmo = timeout_ns == UINT64_MAX ? -1 :
+	      (int)RTE_MIN(timeout_ns / PN_NS_PER_MS, (uint64_t)INT_MAX);
+	n = rte_epoll_wait(RTE_EPOLL_PER_THREAD, ev, RTE_DIM(ev), tmo);
+	if (n < 0)
+		return -errno;
+	for (i = 0; i < n; i++)
+		if (ev[i].fd == lc->wake_fd &&
+		    read(lc->wake_fd, &drain, sizeof(drain)) < 0 &&
+		    errno != EAGAIN)
+			PN_CORE_LOG(WARNING, "shard %u: wake eventfd: %s",
+				    lc->shard, strerror(errno));
+	return n > 0 ? 1 : 0;
+}
+
+static void
+lcore_setup_irqs(struct pn_lcore *lc)
+{
+	uint8_t i;
+	int rc;
+
+	lc->wake_ev.epdata.event = EPOLLIN;
+	lc->wake_ev.epdata.data = lc;
+	rc = rte_epoll_ctl(RTE_EPOLL_PER_THREAD, EPOLL_CTL_ADD, lc->wake_fd,
+			   &lc->wake_ev);
+	if (rc < 0)
+		PN_CORE_LOG(WARNING, "shard %u: wake eventfd not in epoll (%d)",
+			    lc->shard, rc);
+	for (i = 0; i < lc->nb_napi; i++) {
+		struct pn_napi *n = lc->napi[i];
+
+		if (n->ops->irq_setup == NULL)
+			continue;
+		rc = n->ops->irq_setup(lc, n);
+		n->irq_ok = rc == 0;
+		if (rc < 0)
+			PN_CORE_LOG(NOTICE,
+				    "shard %u: %s: no RX interrupt (%s): naps of 1 ms instead of sleeping",
+				    lc->shard, n->name, strerror(-rc));
+	}
+}
+
+static void
+lcore_teardown_irqs(struct pn_lcore *lc)
+{
+	uint8_t i;
+
+	for (i = 0; i < lc->nb_napi; i++) {
+		struct pn_napi *n = lc->napi[i];
+
+		if (n->ops->irq_teardown != NULL && n->irq_ok)
+			n->ops->irq_teardown(lc, n);
+	}
+	if (lc->wake_ev.status != RTE_EPOLL_INVALID)
+		rte_epoll_ctl(lc->wake_ev.epfd, EPOLL_CTL_DEL, lc->wake_fd,
+			      &lc->wake_ev);
+}
+
+int
+pn_lcore_run(struct pn_lcore *lc)
+{
+	unsigned int work;
+
+	lc->lcore_id = rte_lcore_id();
+	lcore_setup_irqs(lc);
+	lc->now = pn_clock_now(lc->clock);
+	lc->last_work_ns = lc->now;
+	while (!atomic_load_explicit(&lc->stop, memory_order_relaxed)) {
+		work = pn_lcore_round(lc);
+		pn_lcore_idle(lc, work);
+	}
+	pn_tx_flush(lc);
+	lcore_teardown_irqs(lc);
+	return 0;
+}
+
+void
+pn_lcore_wake(struct pn_lcore *lc)
+{
+	uint64_t one = 1;
+
+	if (lc->wake_fd >= 0 && write(lc->wake_fd, &one, sizeof(one)) < 0 &&
+	    errno != EAGAIN)
+		PN_CORE_LOG(WARNING, "shard %u: wake: %s", lc->shard,
+			    strerror(errno));
+}
+
+void
+pn_lcore_stop(struct pn_lcore *lc)
+{
+	atomic_store(&lc->stop, true);
+	pn_lcore_wake(lc);
+}

@@ -1,0 +1,238 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef PN_CORE_LCORE_H
+#define PN_CORE_LCORE_H
+
+/*
+ * One shard of the stack: everything one lcore owns (its queues, poll
+ * list, timers, counters) in one struct, passed first to every data-path
+ * call. Fields only the owner touches come first; what other lcores touch
+ * (the backlog ring, the wake eventfd, the sleeping and stop flags) lives
+ * in its own cache line at the end.
+ *
+ * The loop, one round (compare Linux net_rx_action and libuv's uv_run):
+ *   poll RX (NAPI list, weight/budget/time limit)
+ *   -> after-RX hook (GRO flush, protocol input)
+ *   -> timers -> TX flush -> events hook
+ *   -> sleep decision (busy-poll window, then arm interrupts and sleep)
+ */
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <rte_common.h>
+#include <rte_epoll.h>
+
+#include "clock.h"
+#include "drop.h"
+#include "napi.h"
+#include "steer.h"
+#include "timer.h"
+
+struct rte_mbuf;
+struct rte_ring;
+
+#define PN_LCORE_MAX_NAPI 16
+#define PN_LCORE_MAX_TXQ  8
+#define PN_TX_BUF_SIZE    64
+#define PN_MAX_SHARDS     64
+#define PN_MAX_PORTS      8
+
+/** The NAPI knobs (Linux: napi weight, netdev_budget, *_usecs, busy_poll). */
+struct pn_napi_conf {
+	uint32_t weight;        /**< packets per instance poll, 1..512 (64) */
+	uint32_t budget;        /**< packets per round, 1..65536 (300) */
+	uint32_t time_limit_us; /**< round time limit, 1..1000000 (2000) */
+	uint32_t busy_poll_us;  /**< idle spell before sleeping, 0..10000000 (50) */
+	uint32_t backlog_size;  /**< backlog ring, power of two 64..65536 (4096) */
+	uint32_t tx_retries;    /**< TX burst retries before dropping, 0..1000 (0) */
+	bool sleep;             /**< sleep on interrupts when idle (true) */
+};
+
+/** Set @p c to the defaults above. */
+void pn_napi_conf_default(struct pn_napi_conf *c);
+
+/**
+ * Check every field of @p c. On error writes one line naming the field,
+ * the value and the accepted range into @p err.
+ * @return 0 or -EINVAL.
+ */
+int pn_napi_conf_check(const struct pn_napi_conf *c, char *err, size_t errlen);
+
+/** Per-lcore counters, in the spirit of /proc/net/softnet_stat. */
+struct pn_softnet_stat {
+	uint64_t rounds;        /**< loop rounds */
+	uint64_t busy_rounds;   /**< rounds that processed packets */
+	uint64_t processed;     /**< packets returned by NAPI polls */
+	uint64_t time_squeeze;  /**< rounds ended with work left (budget or time) */
+	uint64_t budget_squeeze;/**< ... of which because the budget ran out */
+	uint64_t sleeps;        /**< times the lcore slept with interrupts armed */
+	uint64_t naps;          /**< timed sleeps because an interrupt could not be armed */
+	uint64_t sleep_aborts;  /**< sleeps given up: work found after arming */
+	uint64_t wakeups;       /**< sleeps ended by an interrupt or eventfd */
+	uint64_t timer_wakeups; /**< sleeps ended by the timeout (next timer) */
+	uint64_t sleep_ns;      /**< time spent asleep */
+	uint64_t steered_out;   /**< packets handed to another lcore's backlog */
+	uint64_t steered_in;    /**< packets taken from this lcore's backlog */
+	uint64_t tx_packets;    /**< packets accepted by the device */
+	uint64_t tx_bursts;     /**< tx_burst calls */
+	uint64_t timers;        /**< timers fired */
+	uint64_t drops;         /**< sum of drop[] */
+	uint64_t drop[PN_DROP__MAX];
+};
+
+struct pn_lcore;
+
+/** Receives packets after steering: GRO/protocol input, or a bench engine. */
+typedef void (*pn_rx_handler_fn)(struct pn_lcore *lc, struct rte_mbuf **pkts,
+				 uint16_t n, void *arg);
+/** A hook run once per round. */
+typedef void (*pn_hook_fn)(struct pn_lcore *lc, void *arg);
+
+/** What the loop does to the outside world; tests substitute fakes. */
+struct pn_lcore_ops {
+	/** Hand @p n packets to the device; return how many it took. */
+	uint16_t (*tx_burst)(struct pn_lcore *lc, uint16_t port,
+			     uint16_t queue, struct rte_mbuf **pkts, uint16_t n);
+	/**
+	 * Sleep until an armed interrupt or the wake eventfd fires, or
+	 * @p timeout_ns passes (UINT64_MAX: no timeout).
+	 * @return 1 when woken by an event, 0 on timeout, negative errno.
+	 */
+	int (*wait)(struct pn_lcore *lc, uint64_t timeout_ns);
+};
+
+struct pn_txq {
+	uint16_t port;
+	uint16_t queue;
+	uint16_t len;
+	uint64_t packets;   /**< accepted by the device */
+	uint64_t dropped;   /**< dropped as TX_FULL */
+	struct rte_mbuf *buf[PN_TX_BUF_SIZE];
+};
+
+/** The set of shards of one process, for steering and telemetry. */
+struct pn_shards {
+	uint16_t n;
+	bool steering;                /**< software steering on */
+	struct pn_steer steer;
+	struct pn_lcore *lc[PN_MAX_SHARDS];
+};
+
+struct pn_lcore {
+	/* --- owner only --- */
+	uint16_t shard;                 /**< index in pn_shards */
+	unsigned int lcore_id;          /**< DPDK lcore running it */
+	struct pn_shards *shards;
+	struct pn_clock *clock;
+	struct pn_napi_conf conf;
+	struct pn_lcore_ops ops;
+	uint64_t now;                   /**< ns, refreshed each round */
+	uint64_t last_work_ns;          /**< last round that did work */
+
+	struct pn_napi *napi[PN_LCORE_MAX_NAPI];
+	uint8_t nb_napi;
+	uint8_t order[PN_LCORE_MAX_NAPI]; /**< poll list, round-robin order */
+	struct pn_napi backlog;
+
+	struct pn_txq txq[PN_LCORE_MAX_TXQ];
+	uint8_t nb_txq;
+	int8_t txq_of_port[PN_MAX_PORTS]; /**< port -> txq index, -1 none */
+
+	struct pn_timer_wheel timers;
+
+	pn_rx_handler_fn rx_handler;
+	void *rx_arg;
+	pn_hook_fn after_rx;            /**< GRO flush, protocol input */
+	void *after_rx_arg;
+	pn_hook_fn events;              /**< socket/epoll events */
+	void *events_arg;
+
+	struct rte_epoll_event wake_ev; /**< wake_fd in the thread's epoll */
+
+	/* --- read by telemetry --- */
+	struct pn_softnet_stat stat __rte_cache_aligned;
+
+	/* --- touched by other lcores --- */
+	struct rte_ring *backlog_ring __rte_cache_aligned;
+	int wake_fd;                    /**< eventfd: backlog and stop wake-ups */
+	atomic_int sleeping;
+	atomic_bool stop;
+};
+
+/**
+ * Initialise @p lc as shard @p shard of @p shards (which it registers in),
+ * with @p conf (checked), reading time from @p clock. Creates the backlog
+ * ring on @p socket_id and the wake eventfd; ops default to the device.
+ * @return 0, -EINVAL (bad conf, shard out of range), -ENOMEM, -errno.
+ */
+int pn_lcore_init(struct pn_lcore *lc, struct pn_shards *shards,
+		  uint16_t shard, const struct pn_napi_conf *conf,
+		  struct pn_clock *clock, int socket_id);
+
+/** Release what pn_lcore_init made; packets still queued are dropped. */
+void pn_lcore_fini(struct pn_lcore *lc);
+
+/** Put @p n on the poll list. @return 0, -ENOSPC. */
+int pn_lcore_add_napi(struct pn_lcore *lc, struct pn_napi *n);
+
+/** Give the lcore TX queue @p queue of @p port. @return 0, -ENOSPC, -EEXIST. */
+int pn_lcore_add_txq(struct pn_lcore *lc, uint16_t port, uint16_t queue);
+
+/** Set the RX handler (called with every burst after steering). */
+void pn_lcore_set_rx_handler(struct pn_lcore *lc, pn_rx_handler_fn fn,
+			     void *arg);
+
+/**
+ * Called by RX NAPI instances with a received burst: packets owned by other
+ * shards go to their backlog (when steering), the rest to the RX handler.
+ */
+void pn_lcore_rx(struct pn_lcore *lc, struct rte_mbuf **pkts, uint16_t n);
+
+/** The lcore's TX buffer for @p port / @p queue, or NULL if it has none. */
+struct pn_txq *pn_lcore_txq(struct pn_lcore *lc, uint16_t port, uint16_t queue);
+
+/** Queue @p m on @p q; flushed at the end of the round, or now when full. */
+void pn_txq_push(struct pn_lcore *lc, struct pn_txq *q, struct rte_mbuf *m);
+
+/**
+ * Queue @p m for TX on @p port, on the lcore's first TX queue of that port;
+ * dropped as NO_TXQ if the lcore has none.
+ */
+void pn_tx(struct pn_lcore *lc, uint16_t port, struct rte_mbuf *m);
+
+/** Send every buffered TX packet now. */
+void pn_tx_flush(struct pn_lcore *lc);
+
+/** Free @p m and count it under @p reason. */
+void pn_drop(struct pn_lcore *lc, struct rte_mbuf *m, enum pn_drop_reason reason);
+
+/** Free @p n packets and count them under @p reason. */
+void pn_drop_bulk(struct pn_lcore *lc, struct rte_mbuf **pkts, uint16_t n,
+		  enum pn_drop_reason reason);
+
+/**
+ * One round of the loop without the sleep decision.
+ * @return packets processed by the NAPI polls.
+ */
+unsigned int pn_lcore_round(struct pn_lcore *lc);
+
+/**
+ * The sleep decision after a round that processed @p work packets: stay
+ * busy inside the busy-poll window; past it arm interrupts and sleep until
+ * a packet, a wake-up or the next timer. At most one sleep per call.
+ * @return 1 if it slept, 0 if not.
+ */
+int pn_lcore_idle(struct pn_lcore *lc, unsigned int work);
+
+/** Run rounds until pn_lcore_stop(). @return 0. */
+int pn_lcore_run(struct pn_lcore *lc);
+
+/** Ask @p lc to stop (any thread); wakes it if asleep. */
+void pn_lcore_stop(struct pn_lcore *lc);
+
+/** Wake @p lc if it sleeps (any thread). */
+void pn_lcore_wake(struct pn_lcore *lc);
+
+#endif /* PN_CORE_LCORE_H */

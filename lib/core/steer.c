@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <errno.h>
+#include <string.h>
+
+#include <rte_byteorder.h>
+#include <rte_ether.h>
+#include <rte_mbuf.h>
+#include <rte_thash.h>
+
+#include "steer.h"
+
+/*
+ * 0x6d5a repeated: with this key the Toeplitz hash of (src, dst, sport,
+ * dport) equals that of (dst, src, dport, sport), so both directions of a
+ * flow land on the same shard (Woo & Park, "Scalable TCP Session Monitoring
+ * with Symmetric Receive-side Scaling").
+ */
+const uint8_t pn_rss_key_symmetric[PN_RSS_KEY_LEN] = {
+	0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a,
+	0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a,
+	0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a,
+	0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a,
+};
+
+int
+pn_steer_init(struct pn_steer *s, uint16_t nb_lcores, uint16_t reta_size)
+{
+	uint16_t i;
+
+	if (nb_lcores == 0 || reta_size == 0 || reta_size > PN_RETA_MAX ||
+	    (reta_size & (reta_size - 1)) != 0)
+		return -EINVAL;
+	memset(s, 0, sizeof(*s));
+	memcpy(s->key, pn_rss_key_symmetric, sizeof(s->key));
+	s->reta_size = reta_size;
+	s->nb_lcores = nb_lcores;
+	for (i = 0; i < reta_size; i++)
+		s->reta[i] = i % nb_lcores;
+	return 0;
+}
+
+static inline uint16_t
+rd16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static inline uint32_t
+rd32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	       (uint32_t)p[2] << 8 | p[3];
+}
+
+bool
+pn_steer_hash(const struct pn_steer *s, const uint8_t *frame, uint32_t len,
+	      uint32_t *hash)
+{
+	union rte_thash_tuple t;
+	uint32_t off = 12, ihl, frag;
+	uint16_t type;
+	uint8_t proto;
+
+	if (len < off + 2)
+		return false;
+	type = rd16(frame + off);
+	if (type == RTE_ETHER_TYPE_VLAN || type == RTE_ETHER_TYPE_QINQ) {
+		off += 4;
+		if (len < off + 2)
+			return false;
+		type = rd16(frame + off);
+	}
+	off += 2;
+	if (type != RTE_ETHER_TYPE_IPV4 || len < off + 20)
+		return false;
+	if ((frame[off] >> 4) != 4)
+		return false;
+	ihl = (uint32_t)(frame[off] & 0xf) * 4;
+	if (ihl < 20 || len < off + ihl)
+		return false;
+	proto = frame[off + 9];
+	frag = rd16(frame + off + 6) & 0x3fff; /* MF or offset */
+	memset(&t, 0, sizeof(t));
+	t.v4.src_addr = rd32(frame + off + 12);
+	t.v4.dst_addr = rd32(frame + off + 16);
+	/* Fragments and other protocols hash by addresses, as device RSS does. */
+	if (frag == 0 && (proto == IPPROTO_TCP || proto == IPPROTO_UDP) &&
+	    len >= off + ihl + 4) {
+		t.v4.sport = rd16(frame + off + ihl);
+		t.v4.dport = rd16(frame + off + ihl + 2);
+		*hash = rte_softrss((uint32_t *)&t, RTE_THASH_V4_L4_LEN, s->key);
+	} else {
+		*hash = rte_softrss((uint32_t *)&t, RTE_THASH_V4_L3_LEN, s->key);
+	}
+	return true;
+}
+
+int
+pn_steer_mbuf_owner(const struct pn_steer *s, const struct rte_mbuf *m)
+{
+	uint32_t hash;
+
+	if (!pn_steer_hash(s, rte_pktmbuf_mtod(m, const uint8_t *),
+			   rte_pktmbuf_data_len(m), &hash))
+		return -1;
+	return pn_steer_owner(s, hash);
+}

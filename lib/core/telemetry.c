@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_telemetry.h>
+
+#include "lcore.h"
+#include "telemetry.h"
+
+static struct pn_shards *tel_shards;
+
+#define SOFTNET_FIELDS(X) \
+	X(rounds) X(busy_rounds) X(processed) X(time_squeeze) \
+	X(budget_squeeze) X(sleeps) X(naps) X(sleep_aborts) X(wakeups) \
+	X(timer_wakeups) X(sleep_ns) X(steered_out) X(steered_in) \
+	X(tx_packets) X(tx_bursts) X(timers) X(drops)
+
+static int
+parse_shard(const char *params, struct pn_shards *sh)
+{
+	char *end;
+	long v;
+
+	if (params == NULL || *params == '\0')
+		return -1;
+	v = strtol(params, &end, 10);
+	if (*end != '\0' || v < 0 || v >= sh->n || sh->lc[v] == NULL)
+		return -2;
+	return (int)v;
+}
+
+static void
+softnet_dict(struct rte_tel_data *d, const struct pn_lcore *lc)
+{
+	const struct pn_softnet_stat *s = &lc->stat;
+
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_u64(d, "shard", lc->shard);
+	rte_tel_data_add_dict_u64(d, "lcore", lc->lcore_id);
+#define X(f) rte_tel_data_add_dict_u64(d, #f, s->f);
+	SOFTNET_FIELDS(X)
+#undef X
+}
+
+static int
+tel_lcores(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	struct pn_shards *sh = tel_shards;
+	uint16_t i;
+
+	RTE_SET_USED(cmd);
+	RTE_SET_USED(params);
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_u64(d, "shards", sh->n);
+	rte_tel_data_add_dict_u64(d, "steering", sh->steering);
+	for (i = 0; i < sh->n; i++) {
+		char key[24];
+
+		if (sh->lc[i] == NULL)
+			continue;
+		snprintf(key, sizeof(key), "shard%u_lcore", i);
+		rte_tel_data_add_dict_u64(d, key, sh->lc[i]->lcore_id);
+	}
+	return 0;
+}
+
+static int
+tel_softnet(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	struct pn_shards *sh = tel_shards;
+	int s = parse_shard(params, sh);
+	uint16_t i;
+
+	RTE_SET_USED(cmd);
+	if (s >= 0) {
+		softnet_dict(d, sh->lc[s]);
+		return 0;
+	}
+	if (s == -2)
+		return -EINVAL;
+	rte_tel_data_start_dict(d);
+	for (i = 0; i < sh->n; i++) {
+		struct rte_tel_data *c;
+		char key[24];
+
+		if (sh->lc[i] == NULL || (c = rte_tel_data_alloc()) == NULL)
+			continue;
+		softnet_dict(c, sh->lc[i]);
+		snprintf(key, sizeof(key), "%u", i);
+		rte_tel_data_add_dict_container(d, key, c, 0);
+	}
+	return 0;
+}
+
+static int
+tel_napi(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	struct pn_shards *sh = tel_shards;
+	int s = parse_shard(params, sh);
+	struct pn_lcore *lc;
+	uint8_t i;
+
+	RTE_SET_USED(cmd);
+	if (s < 0)
+		return -EINVAL;
+	lc = sh->lc[s];
+	rte_tel_data_start_dict(d);
+	for (i = 0; i < lc->nb_napi; i++) {
+		const struct pn_napi *n = lc->napi[i];
+		struct rte_tel_data *c = rte_tel_data_alloc();
+
+		if (c == NULL)
+			continue;
+		rte_tel_data_start_dict(c);
+		rte_tel_data_add_dict_u64(c, "weight", n->weight);
+		rte_tel_data_add_dict_u64(c, "polls", n->polls);
+		rte_tel_data_add_dict_u64(c, "packets", n->packets);
+		rte_tel_data_add_dict_u64(c, "full_polls", n->full_polls);
+		rte_tel_data_add_dict_u64(c, "irq", n->irq_ok);
+		rte_tel_data_add_dict_container(d, n->name, c, 0);
+	}
+	return 0;
+}
+
+static int
+tel_drops(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	struct pn_shards *sh = tel_shards;
+	unsigned int r;
+	uint16_t i;
+
+	RTE_SET_USED(cmd);
+	RTE_SET_USED(params);
+	rte_tel_data_start_dict(d);
+	for (r = 0; r < PN_DROP__MAX; r++) {
+		uint64_t sum = 0;
+
+		for (i = 0; i < sh->n; i++)
+			if (sh->lc[i] != NULL)
+				sum += sh->lc[i]->stat.drop[r];
+		rte_tel_data_add_dict_u64(d, pn_drop_name(r), sum);
+	}
+	return 0;
+}
+
+int
+pn_telemetry_register(struct pn_shards *shards)
+{
+	static int registered;
+	int rc;
+
+	tel_shards = shards;
+	if (registered)
+		return 0;
+	if ((rc = rte_telemetry_register_cmd("/pollnet/lcores", tel_lcores,
+			"Shards and their lcores. No parameters")) < 0 ||
+	    (rc = rte_telemetry_register_cmd("/pollnet/softnet", tel_softnet,
+			"NAPI loop counters. Parameter: shard (optional)")) < 0 ||
+	    (rc = rte_telemetry_register_cmd("/pollnet/napi", tel_napi,
+			"NAPI instance counters. Parameter: shard")) < 0 ||
+	    (rc = rte_telemetry_register_cmd("/pollnet/drops", tel_drops,
+			"Dropped packets by reason. No parameters")) < 0)
+		return rc;
+	registered = 1;
+	return 0;
+}

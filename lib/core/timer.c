@@ -1,0 +1,254 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "timer.h"
+
+#define TIMER_WHEEL_MIN_SLOTS 16u
+#define TIMER_WHEEL_MAX_SLOTS (1u << 20)
+
+/*
+ * Invariant between runs: a pending timer sits in slot (expire_tick & mask),
+ * except one armed with expire_tick < cur_tick, which sits in slot cur_tick
+ * so that the next run (which always reprocesses cur_tick) fires it.
+ */
+
+static inline uint32_t
+wheel_mask(const struct pn_timer_wheel *w)
+{
+	return w->nslots - 1;
+}
+
+/* Round up: a timer never fires before its expiry. */
+static inline uint64_t
+ns_to_tick_ceil(const struct pn_timer_wheel *w, uint64_t ns)
+{
+	return ns / w->tick_ns + (ns % w->tick_ns != 0);
+}
+
+static inline void
+list_init(struct pn_timer *head)
+{
+	head->next = head;
+	head->prev = head;
+}
+
+static inline void
+list_add_tail(struct pn_timer *head, struct pn_timer *t)
+{
+	t->prev = head->prev;
+	t->next = head;
+	head->prev->next = t;
+	head->prev = t;
+}
+
+static inline void
+list_del(struct pn_timer *t)
+{
+	t->prev->next = t->next;
+	t->next->prev = t->prev;
+	t->next = NULL;
+	t->prev = NULL;
+}
+
+int
+pn_timer_wheel_init(struct pn_timer_wheel *w, uint64_t tick_ns,
+		    uint32_t nslots, uint64_t now_ns)
+{
+	uint32_t i;
+
+	if (tick_ns == 0 || nslots < TIMER_WHEEL_MIN_SLOTS ||
+	    nslots > TIMER_WHEEL_MAX_SLOTS || (nslots & (nslots - 1)) != 0)
+		return -EINVAL;
+
+	/*
+	 * Plain calloc: the wheel is set up once by its owning lcore, so
+	 * first-touch places it on that lcore's node, and unit tests need
+	 * no EAL.
+	 */
+	w->slots = calloc(nslots, sizeof(*w->slots));
+	if (w->slots == NULL)
+		return -ENOMEM;
+	for (i = 0; i < nslots; i++)
+		list_init(&w->slots[i]);
+	w->tick_ns = tick_ns;
+	w->cur_tick = now_ns / tick_ns;
+	w->nslots = nslots;
+	w->count = 0;
+	w->fired = 0;
+	return 0;
+}
+
+void
+pn_timer_wheel_fini(struct pn_timer_wheel *w)
+{
+	uint32_t i;
+
+	if (w->slots == NULL)
+		return;
+	/*
+	 * Unlink what is still pending so that a later pn_timer_cancel() by
+	 * the owner of an embedded timer does not touch the freed slots.
+	 */
+	for (i = 0; i < w->nslots; i++) {
+		struct pn_timer *head = &w->slots[i];
+
+		while (head->next != head) {
+			struct pn_timer *t = head->next;
+
+			list_del(t);
+			t->pending = false;
+		}
+	}
+	free(w->slots);
+	w->slots = NULL;
+	w->count = 0;
+}
+
+void
+pn_timer_init(struct pn_timer *t, pn_timer_fn fn, void *arg)
+{
+	t->next = NULL;
+	t->prev = NULL;
+	t->expire_ns = 0;
+	t->expire_tick = 0;
+	t->fn = fn;
+	t->arg = arg;
+	t->pending = false;
+}
+
+void
+pn_timer_arm(struct pn_timer_wheel *w, struct pn_timer *t,
+	     uint64_t expire_ns)
+{
+	uint64_t tick = ns_to_tick_ceil(w, expire_ns);
+	uint64_t slot_tick = tick < w->cur_tick ? w->cur_tick : tick;
+
+	if (t->pending)
+		list_del(t);
+	else
+		w->count++;
+	t->expire_ns = expire_ns;
+	t->expire_tick = tick;
+	t->pending = true;
+	/* Tail insert: timers of one tick fire in the order they were armed. */
+	list_add_tail(&w->slots[slot_tick & wheel_mask(w)], t);
+}
+
+void
+pn_timer_cancel(struct pn_timer_wheel *w, struct pn_timer *t)
+{
+	if (!t->pending)
+		return;
+	list_del(t);
+	t->pending = false;
+	w->count--;
+}
+
+/*
+ * Fire the timers of slot (tick & mask) due at @p tick. They are first
+ * moved to a local list, so a callback may arm or cancel any timer: a
+ * cancelled one is unlinked from the local list and never fires, a re-armed
+ * one leaves it, and a new timer lands in the wheel, never in this batch.
+ */
+static unsigned int
+wheel_fire_tick(struct pn_timer_wheel *w, uint64_t tick)
+{
+	struct pn_timer *head = &w->slots[tick & wheel_mask(w)];
+	struct pn_timer due;
+	struct pn_timer *t, *next;
+	unsigned int n = 0;
+
+	list_init(&due);
+	for (t = head->next; t != head; t = next) {
+		next = t->next;
+		if (t->expire_tick <= tick) {
+			list_del(t);
+			list_add_tail(&due, t);
+		}
+	}
+	while (due.next != &due) {
+		t = due.next;
+		list_del(t);
+		t->pending = false;
+		w->count--;
+		w->fired++;
+		n++;
+		t->fn(t, t->arg);
+	}
+	return n;
+}
+
+unsigned int
+pn_timer_wheel_run(struct pn_timer_wheel *w, uint64_t now_ns)
+{
+	uint64_t now_tick = now_ns / w->tick_ns;
+	uint64_t tick;
+	unsigned int n = 0;
+
+	/* A clock going backwards only reprocesses cur_tick. */
+	if (now_tick < w->cur_tick)
+		now_tick = w->cur_tick;
+	/*
+	 * After a jump of more than one rotation, walk only the last
+	 * rotation: it visits every slot once, and as t + nslots > now_tick
+	 * for each tick t walked, a timer in t's slot is due by now_tick
+	 * exactly when its expire_tick <= t.
+	 */
+	tick = w->cur_tick;
+	if (now_tick - tick >= w->nslots)
+		tick = now_tick - w->nslots + 1;
+
+	for (; w->count != 0; tick++) {
+		/*
+		 * While tick fires, a callback arming a due timer puts it in
+		 * slot cur_tick: the next tick of this walk, or the next run
+		 * once the walk reaches now_tick. A timer that re-arms itself
+		 * in the past thus fires once per tick, never in a loop.
+		 */
+		w->cur_tick = tick < now_tick ? tick + 1 : tick;
+		n += wheel_fire_tick(w, tick);
+		if (tick == now_tick)
+			break;
+	}
+	/*
+	 * Not now_tick + 1: the next run reprocesses now_tick, which is
+	 * where a timer armed in the past waits.
+	 */
+	w->cur_tick = now_tick;
+	return n;
+}
+
+uint64_t
+pn_timer_wheel_next(const struct pn_timer_wheel *w)
+{
+	uint64_t best = UINT64_MAX;
+	uint32_t seen = 0;
+	uint32_t i;
+
+	if (w->count == 0)
+		return UINT64_MAX;
+	/*
+	 * Walk one rotation in tick order from cur_tick. The first slot
+	 * holding a timer due by its tick ends the search: every timer not
+	 * yet seen expires in a later tick. Otherwise all timers are in later
+	 * rotations and the minimum over the full scan is the answer.
+	 */
+	for (i = 0; i < w->nslots && seen < w->count; i++) {
+		uint64_t tick = w->cur_tick + i;
+		const struct pn_timer *head = &w->slots[tick & wheel_mask(w)];
+		const struct pn_timer *t;
+		bool due = false;
+
+		for (t = head->next; t != head; t = t->next) {
+			seen++;
+			if (t->expire_ns < best)
+				best = t->expire_ns;
+			if (t->expire_tick <= tick)
+				due = true;
+		}
+		if (due)
+			break;
+	}
+	return best;
+}

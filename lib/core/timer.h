@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef PN_CORE_TIMER_H
+#define PN_CORE_TIMER_H
+
+/*
+ * A hashed timing wheel owned by one lcore (no locks). Timers are intrusive:
+ * the owner embeds a struct pn_timer in its own object, so arming never
+ * allocates. Expiry is in absolute nanoseconds of the lcore's clock; a timer
+ * fires on the first pn_timer_wheel_run() whose now is >= its expiry, rounded
+ * up to the wheel's tick. Expiries further than one rotation away wait in
+ * their slot for the right rotation. Arm and cancel are O(1).
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct pn_timer;
+typedef void (*pn_timer_fn)(struct pn_timer *t, void *arg);
+
+struct pn_timer {
+	struct pn_timer *next;
+	struct pn_timer *prev;
+	uint64_t expire_ns;   /**< absolute expiry, valid while pending */
+	uint64_t expire_tick; /**< expiry in ticks (rounded up) */
+	pn_timer_fn fn;
+	void *arg;
+	bool pending;
+};
+
+struct pn_timer_wheel {
+	uint64_t tick_ns;     /**< resolution */
+	uint64_t cur_tick;    /**< every tick < cur_tick has been processed */
+	uint32_t nslots;      /**< power of two */
+	uint32_t count;       /**< pending timers */
+	uint64_t fired;       /**< timers fired (counter) */
+	struct pn_timer *slots; /**< nslots list heads (sentinels) */
+};
+
+/**
+ * Initialise a wheel of @p nslots slots (a power of two, 16..1048576) of
+ * @p tick_ns each (>= 1), starting at @p now_ns.
+ * @return 0, -EINVAL for a bad size, -ENOMEM.
+ */
+int pn_timer_wheel_init(struct pn_timer_wheel *w, uint64_t tick_ns,
+			uint32_t nslots, uint64_t now_ns);
+
+/** Free the slots. Pending timers are dropped without firing. */
+void pn_timer_wheel_fini(struct pn_timer_wheel *w);
+
+/** Initialise a timer (not pending). */
+void pn_timer_init(struct pn_timer *t, pn_timer_fn fn, void *arg);
+
+/**
+ * Arm (or re-arm) @p t to fire at absolute @p expire_ns. A pending timer is
+ * moved. An expiry in the past fires on the next run (or later in the
+ * current run, when armed from a callback before the run reaches its end).
+ */
+void pn_timer_arm(struct pn_timer_wheel *w, struct pn_timer *t,
+		  uint64_t expire_ns);
+
+/** Cancel @p t if pending. Safe on a timer that is not pending. */
+void pn_timer_cancel(struct pn_timer_wheel *w, struct pn_timer *t);
+
+static inline bool
+pn_timer_pending(const struct pn_timer *t)
+{
+	return t->pending;
+}
+
+/**
+ * Fire every timer whose expiry, rounded up to the tick, is <= @p now_ns.
+ * Timers fire in tick order (timers of one tick in the order they were
+ * armed), except after a jump of more than one rotation, when the walk is
+ * capped at one rotation and due timers fire in slot order. A callback may
+ * arm or cancel any timer, including itself; one re-arming itself in the
+ * past fires again at most once per tick walked, so a run always ends.
+ * Not re-entrant. A @p now_ns earlier than a previous run's counts as that.
+ * @return the number of timers fired.
+ */
+unsigned int pn_timer_wheel_run(struct pn_timer_wheel *w, uint64_t now_ns);
+
+/**
+ * Earliest expiry among pending timers (exact, in ns), or UINT64_MAX when
+ * none is pending. Used by the sleep decision; O(slots + timers scanned),
+ * stopping at the first tick holding a due timer. The timer fires only
+ * at the tick boundary at or after this value.
+ */
+uint64_t pn_timer_wheel_next(const struct pn_timer_wheel *w);
+
+#endif /* PN_CORE_TIMER_H */
