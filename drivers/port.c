@@ -1,0 +1,487 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Port bring-up over ethdev, in the order ethdev wants it: info ->
+ * configure (offloads, RSS, interrupts) -> queues -> MTU -> start ->
+ * RETA, promiscuous. Each step that fails writes one line naming the
+ * port and the setting, and returns its negative errno.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_common.h>
+#include <rte_errno.h>
+#include <rte_ethdev.h>
+#include <rte_log.h>
+#include <rte_mempool.h>
+
+#include "log.h"
+#include "port.h"
+
+/* "pollnet.port", spelled out: it does not depend on the build defining
+ * RTE_LOG_DEFAULT_LOGTYPE. */
+RTE_LOG_REGISTER(pn_logtype_port, pollnet.port, INFO);
+
+#define PORT_LOG(level, fmt, ...) \
+	PN_LOG(pn_logtype_port, level, fmt, ##__VA_ARGS__)
+
+#define PORT_MAX_QUEUES 64
+#define PORT_DEFAULT_DESC 1024
+
+/* What we ask for when the device offers it (see pn_port_start). */
+#define PORT_RX_WANT (RTE_ETH_RX_OFFLOAD_IPV4_CKSUM | \
+		      RTE_ETH_RX_OFFLOAD_TCP_CKSUM | \
+		      RTE_ETH_RX_OFFLOAD_UDP_CKSUM | \
+		      RTE_ETH_RX_OFFLOAD_SCATTER)
+#define PORT_TX_WANT (RTE_ETH_TX_OFFLOAD_IPV4_CKSUM | \
+		      RTE_ETH_TX_OFFLOAD_TCP_CKSUM | \
+		      RTE_ETH_TX_OFFLOAD_UDP_CKSUM | \
+		      RTE_ETH_TX_OFFLOAD_TCP_TSO | \
+		      RTE_ETH_TX_OFFLOAD_MULTI_SEGS)
+#define PORT_RSS_WANT (RTE_ETH_RSS_IPV4 | RTE_ETH_RSS_NONFRAG_IPV4_TCP | \
+		       RTE_ETH_RSS_NONFRAG_IPV4_UDP | RTE_ETH_RSS_FRAG_IPV4)
+
+void
+pn_port_conf_default(struct pn_port_conf *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->nb_queues = 1;
+	c->rx_desc = PORT_DEFAULT_DESC;
+	c->tx_desc = PORT_DEFAULT_DESC;
+	c->rx_intr = true;
+	c->rss = true;
+	c->offloads = true;
+}
+
+/* "port 0 (virtio_user0): " + the message. */
+static int __rte_format_printf(4, 5)
+port_err(const struct pn_port *p, char *err, size_t errlen,
+	 const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (err == NULL || errlen == 0)
+		return 0;
+	n = snprintf(err, errlen, "port %u (%s): ", p->port_id,
+		     p->name[0] ? p->name : "?");
+	if (n < 0 || (size_t)n >= errlen)
+		return 0;
+	va_start(ap, fmt);
+	vsnprintf(err + n, errlen - (size_t)n, fmt, ap);
+	va_end(ap);
+	return 0;
+}
+
+/* ethdev calls return a negative errno; some only set rte_errno. */
+static const char *
+port_strerror(int ret)
+{
+	return rte_strerror(ret < 0 ? -ret : ret);
+}
+
+void
+pn_port_offload_names(uint64_t offloads, bool rx, char *buf, size_t len)
+{
+	size_t off = 0;
+
+	if (len == 0)
+		return;
+	buf[0] = '\0';
+	for (unsigned int bit = 0; bit < 64 && off + 1 < len; bit++) {
+		uint64_t flag = UINT64_C(1) << bit;
+		const char *name;
+		int n;
+
+		if (!(offloads & flag))
+			continue;
+		name = rx ? rte_eth_dev_rx_offload_name(flag) :
+			    rte_eth_dev_tx_offload_name(flag);
+		n = snprintf(buf + off, len - off, "%s", off ? "," : "");
+		if (n < 0 || (size_t)n >= len - off)
+			break;
+		off += (size_t)n;
+		/* ethdev names are "IPV4_CKSUM"; we print "ipv4_cksum". */
+		for (; *name && off + 1 < len; name++)
+			buf[off++] = (char)tolower((unsigned char)*name);
+		buf[off] = '\0';
+	}
+	if (off == 0)
+		snprintf(buf, len, "none");
+}
+
+/* Device RSS: conf says yes, the device offers it, and there is more than
+ * one queue to spread over. */
+static void
+port_rss_conf(const struct pn_port_conf *conf,
+	      const struct rte_eth_dev_info *info, struct rte_eth_conf *dc,
+	      uint8_t *key)
+{
+	uint64_t hf = PORT_RSS_WANT & info->flow_type_rss_offloads;
+
+	if (!conf->rss || conf->nb_queues < 2 || hf == 0)
+		return;
+	dc->rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
+	dc->rx_adv_conf.rss_conf.rss_hf = hf;
+	if (conf->steer != NULL) {
+		memcpy(key, conf->steer->key, PN_RSS_KEY_LEN);
+		dc->rx_adv_conf.rss_conf.rss_key = key;
+		dc->rx_adv_conf.rss_conf.rss_key_len = PN_RSS_KEY_LEN;
+	}
+}
+
+/* Point every RETA entry at a queue: the steering RETA repeated over the
+ * device's size, so device RSS and software steering agree on owners. */
+static int
+port_reta_program(struct pn_port *p, const struct pn_port_conf *conf,
+		  char *err, size_t errlen)
+{
+	const struct pn_steer *s = conf->steer;
+	uint16_t groups = (uint16_t)((p->reta_size + RTE_ETH_RETA_GROUP_SIZE - 1)
+				     / RTE_ETH_RETA_GROUP_SIZE);
+	struct rte_eth_rss_reta_entry64 *reta;
+	int ret;
+
+	if (p->reta_size == 0)
+		return 0;
+	if (s != NULL && (s->reta_size == 0 || s->reta_size > PN_RETA_MAX)) {
+		port_err(p, err, errlen, "steer.reta_size = %u out of range (1..%u)",
+			 s->reta_size, PN_RETA_MAX);
+		return -EINVAL;
+	}
+	reta = calloc(groups, sizeof(*reta));
+	if (reta == NULL) {
+		port_err(p, err, errlen, "RETA of %u entries: %s", p->reta_size,
+			 strerror(ENOMEM));
+		return -ENOMEM;
+	}
+	for (uint16_t i = 0; i < p->reta_size; i++) {
+		uint16_t idx = s ? (uint16_t)(i % s->reta_size) : 0;
+		uint16_t q = s ? s->reta[idx] : (uint16_t)(i % conf->nb_queues);
+		struct rte_eth_rss_reta_entry64 *g =
+			&reta[i / RTE_ETH_RETA_GROUP_SIZE];
+
+		if (q >= conf->nb_queues) {
+			free(reta);
+			port_err(p, err, errlen,
+				 "steer.reta[%u] = %u: no such queue (nb_queues = %u)",
+				 idx, q, conf->nb_queues);
+			return -EINVAL;
+		}
+		g->mask |= UINT64_C(1) << (i % RTE_ETH_RETA_GROUP_SIZE);
+		g->reta[i % RTE_ETH_RETA_GROUP_SIZE] = q;
+	}
+	ret = rte_eth_dev_rss_reta_update(p->port_id, reta, p->reta_size);
+	free(reta);
+	if (ret < 0) {
+		port_err(p, err, errlen, "rte_eth_dev_rss_reta_update(%u entries): %s",
+			 p->reta_size, port_strerror(ret));
+		return ret;
+	}
+	return 0;
+}
+
+/* Some PMDs (net_null) ignore the key given at configure time and keep
+ * their default. Device RSS and software steering must hash with the same
+ * symmetric key (owners of connections we open are picked with it), so
+ * set it again explicitly; a PMD without the op keeps the configure key. */
+static int
+port_rss_key(struct pn_port *p, const struct pn_port_conf *conf,
+	     char *err, size_t errlen)
+{
+	uint8_t key[PN_RSS_KEY_LEN];
+	struct rte_eth_rss_conf rc = {
+		.rss_key = key,
+		.rss_key_len = PN_RSS_KEY_LEN,
+		.rss_hf = p->rss_hf,
+	};
+	int ret;
+
+	if (conf->steer == NULL || p->rss_hf == 0)
+		return 0;
+	memcpy(key, conf->steer->key, sizeof(key));
+	ret = rte_eth_dev_rss_hash_update(p->port_id, &rc);
+	if (ret == -ENOTSUP) {
+		PORT_LOG(WARNING, "port %u (%s): cannot set the RSS key after start (%s); relying on the key given to rte_eth_dev_configure",
+			 p->port_id, p->name, port_strerror(ret));
+		return 0;
+	}
+	if (ret < 0) {
+		port_err(p, err, errlen,
+			 "rte_eth_dev_rss_hash_update(%u-byte symmetric key, rss_hf 0x%" PRIx64 "): %s",
+			 PN_RSS_KEY_LEN, p->rss_hf, port_strerror(ret));
+		return ret;
+	}
+	return 0;
+}
+
+/* Configure; if the PMD refuses RX interrupts, once more without them. */
+static int
+port_configure(struct pn_port *p, const struct pn_port_conf *conf,
+	       struct rte_eth_conf *dc, char *err, size_t errlen)
+{
+	int ret = rte_eth_dev_configure(p->port_id, conf->nb_queues,
+					conf->nb_queues, dc);
+
+	if (ret < 0 && dc->intr_conf.rxq) {
+		PORT_LOG(WARNING, "port %u (%s): rte_eth_dev_configure with RX interrupts: %s; retrying without (lcores will not sleep on this port)",
+			 p->port_id, p->name, port_strerror(ret));
+		dc->intr_conf.rxq = 0;
+		ret = rte_eth_dev_configure(p->port_id, conf->nb_queues,
+					    conf->nb_queues, dc);
+	}
+	if (ret < 0) {
+		port_err(p, err, errlen,
+			 "rte_eth_dev_configure(%u queues, rx offloads 0x%" PRIx64
+			 ", tx offloads 0x%" PRIx64 ", rss_hf 0x%" PRIx64 "): %s",
+			 conf->nb_queues, dc->rxmode.offloads, dc->txmode.offloads,
+			 dc->rx_adv_conf.rss_conf.rss_hf, port_strerror(ret));
+		return ret;
+	}
+	p->rx_intr = dc->intr_conf.rxq != 0;
+	return 0;
+}
+
+static int
+port_queues_setup(struct pn_port *p, const struct pn_port_conf *conf,
+		  const struct rte_eth_dev_info *info,
+		  struct rte_mempool *const *pools, char *err, size_t errlen)
+{
+	uint16_t nb_rxd = conf->rx_desc ? conf->rx_desc : PORT_DEFAULT_DESC;
+	uint16_t nb_txd = conf->tx_desc ? conf->tx_desc : PORT_DEFAULT_DESC;
+	int socket = rte_eth_dev_socket_id(p->port_id);
+	struct rte_eth_rxconf rxc = info->default_rxconf;
+	struct rte_eth_txconf txc = info->default_txconf;
+	int ret;
+
+	ret = rte_eth_dev_adjust_nb_rx_tx_desc(p->port_id, &nb_rxd, &nb_txd);
+	if (ret < 0) {
+		port_err(p, err, errlen,
+			 "rte_eth_dev_adjust_nb_rx_tx_desc(rx_desc = %u, tx_desc = %u): %s",
+			 conf->rx_desc, conf->tx_desc, port_strerror(ret));
+		return ret;
+	}
+	rxc.offloads = p->rx_offloads;
+	txc.offloads = p->tx_offloads;
+	for (uint16_t q = 0; q < conf->nb_queues; q++) {
+		if (pools == NULL || pools[q] == NULL) {
+			port_err(p, err, errlen, "no mbuf pool for RX queue %u", q);
+			return -EINVAL;
+		}
+		ret = rte_eth_rx_queue_setup(p->port_id, q, nb_rxd, socket,
+					     &rxc, pools[q]);
+		if (ret < 0) {
+			port_err(p, err, errlen,
+				 "rte_eth_rx_queue_setup(queue %u, %u descriptors, pool %s): %s",
+				 q, nb_rxd, pools[q]->name, port_strerror(ret));
+			return ret;
+		}
+		ret = rte_eth_tx_queue_setup(p->port_id, q, nb_txd, socket, &txc);
+		if (ret < 0) {
+			port_err(p, err, errlen,
+				 "rte_eth_tx_queue_setup(queue %u, %u descriptors): %s",
+				 q, nb_txd, port_strerror(ret));
+			return ret;
+		}
+	}
+	return 0;
+}
+
+/* A PMD may accept intr_conf.rxq and still have no event fd per queue
+ * (net_null, net_ring): then nobody could wake a sleeping lcore, so say
+ * interrupts are off rather than let the lcore sleep forever. */
+static void
+port_check_rx_intr(struct pn_port *p)
+{
+	if (!p->rx_intr)
+		return;
+	for (uint16_t q = 0; q < p->nb_queues; q++) {
+		if (rte_eth_dev_rx_intr_ctl_q_get_fd(p->port_id, q) < 0) {
+			PORT_LOG(WARNING, "port %u (%s): the PMD gives RX queue %u no interrupt event fd: rx interrupts off, lcores will poll this port without sleeping",
+				 p->port_id, p->name, q);
+			p->rx_intr = false;
+			return;
+		}
+	}
+}
+
+int
+pn_port_start(uint16_t port_id, const struct pn_port_conf *conf,
+	      struct rte_mempool *const *pools, struct pn_port *out,
+	      char *err, size_t errlen)
+{
+	struct rte_eth_dev_info info;
+	struct rte_eth_conf dc;
+	uint8_t key[PN_RSS_KEY_LEN];
+	int ret;
+
+	memset(out, 0, sizeof(*out));
+	out->port_id = port_id;
+	if (!rte_eth_dev_is_valid_port(port_id)) {
+		port_err(out, err, errlen, "no such ethdev port");
+		return -ENODEV;
+	}
+	rte_eth_dev_get_name_by_port(port_id, out->name);
+	ret = rte_eth_dev_info_get(port_id, &info);
+	if (ret < 0) {
+		port_err(out, err, errlen, "rte_eth_dev_info_get: %s",
+			 port_strerror(ret));
+		return ret;
+	}
+	snprintf(out->driver, sizeof(out->driver), "%s",
+		 info.driver_name ? info.driver_name : "?");
+
+	if (conf->nb_queues == 0 || conf->nb_queues > PORT_MAX_QUEUES) {
+		port_err(out, err, errlen, "nb_queues = %u out of range (1..%u)",
+			 conf->nb_queues, PORT_MAX_QUEUES);
+		return -EINVAL;
+	}
+	if (conf->nb_queues > info.max_rx_queues ||
+	    conf->nb_queues > info.max_tx_queues) {
+		port_err(out, err, errlen,
+			 "nb_queues = %u exceeds the device limit (max_rx_queues = %u, max_tx_queues = %u)",
+			 conf->nb_queues, info.max_rx_queues, info.max_tx_queues);
+		return -EINVAL;
+	}
+
+	memset(&dc, 0, sizeof(dc));
+	if (conf->offloads) {
+		uint64_t rx = PORT_RX_WANT;
+
+		if (conf->lro)
+			rx |= RTE_ETH_RX_OFFLOAD_TCP_LRO;
+		dc.rxmode.offloads = rx & info.rx_offload_capa;
+		dc.txmode.offloads = PORT_TX_WANT & info.tx_offload_capa;
+	}
+	port_rss_conf(conf, &info, &dc, key);
+	dc.intr_conf.rxq = conf->rx_intr;
+	out->rx_offloads = dc.rxmode.offloads;
+	out->tx_offloads = dc.txmode.offloads;
+	out->nb_queues = conf->nb_queues;
+
+	ret = port_configure(out, conf, &dc, err, errlen);
+	if (ret < 0)
+		return ret;
+	out->open = true;
+	out->rss_hf = dc.rx_adv_conf.rss_conf.rss_hf;
+	out->reta_size = out->rss_hf ? info.reta_size : 0;
+
+	ret = port_queues_setup(out, conf, &info, pools, err, errlen);
+	if (ret < 0)
+		return ret;
+	if (conf->mtu) {
+		ret = rte_eth_dev_set_mtu(port_id, conf->mtu);
+		if (ret < 0) {
+			port_err(out, err, errlen,
+				 "rte_eth_dev_set_mtu(mtu = %u, device range %u..%u): %s",
+				 conf->mtu, info.min_mtu, info.max_mtu,
+				 port_strerror(ret));
+			return ret;
+		}
+	}
+	ret = rte_eth_dev_start(port_id);
+	if (ret < 0) {
+		port_err(out, err, errlen, "rte_eth_dev_start: %s",
+			 port_strerror(ret));
+		return ret;
+	}
+	out->started = true;
+	ret = port_rss_key(out, conf, err, errlen);
+	if (ret < 0)
+		goto err_stop;
+	ret = port_reta_program(out, conf, err, errlen);
+	if (ret < 0)
+		goto err_stop;
+	if (conf->promisc) {
+		ret = rte_eth_promiscuous_enable(port_id);
+		if (ret < 0 && ret != -ENOTSUP) {
+			port_err(out, err, errlen,
+				 "rte_eth_promiscuous_enable (promisc = 1): %s",
+				 port_strerror(ret));
+			goto err_stop;
+		}
+	}
+	port_check_rx_intr(out);
+	rte_eth_macaddr_get(port_id, &out->mac);
+	if (rte_eth_dev_get_mtu(port_id, &out->mtu) < 0)
+		out->mtu = 0;
+	return 0;
+
+err_stop:
+	rte_eth_dev_stop(port_id);
+	out->started = false;
+	return ret;
+}
+
+void
+pn_port_log(const struct pn_port *p)
+{
+	char mac[RTE_ETHER_ADDR_FMT_SIZE];
+	char rx[512], tx[512];
+	int link = pn_port_link_up(p);
+
+	rte_ether_format_addr(mac, sizeof(mac), &p->mac);
+	pn_port_offload_names(p->rx_offloads, true, rx, sizeof(rx));
+	pn_port_offload_names(p->tx_offloads, false, tx, sizeof(tx));
+	PORT_LOG(INFO, "port %u (%s): driver %s, mac %s, mtu %u, %u queue pair%s",
+		 p->port_id, p->name, p->driver, mac, p->mtu, p->nb_queues,
+		 p->nb_queues == 1 ? "" : "s");
+	PORT_LOG(INFO, "port %u (%s): rx offloads %s", p->port_id, p->name, rx);
+	PORT_LOG(INFO, "port %u (%s): tx offloads %s", p->port_id, p->name, tx);
+	if (p->rss_hf) {
+		PORT_LOG(INFO, "port %u (%s): device RSS rss_hf 0x%" PRIx64 ", RETA %u entries",
+			 p->port_id, p->name, p->rss_hf, p->reta_size);
+	} else {
+		struct rte_eth_dev_info info;
+
+		if (rte_eth_dev_info_get(p->port_id, &info) == 0 &&
+		    info.flow_type_rss_offloads == 0)
+			PORT_LOG(INFO, "port %u (%s): no device RSS (flow_type_rss_offloads=0): software steering",
+				 p->port_id, p->name);
+		else
+			PORT_LOG(INFO, "port %u (%s): device RSS not used (%s): software steering",
+				 p->port_id, p->name,
+				 p->nb_queues < 2 ? "one queue" : "disabled by config");
+	}
+	PORT_LOG(INFO, "port %u (%s): rx interrupts %s, link %s",
+		 p->port_id, p->name, p->rx_intr ? "on" : "off",
+		 link > 0 ? "up" : link == 0 ? "down" : "unknown");
+}
+
+int
+pn_port_link_up(const struct pn_port *p)
+{
+	struct rte_eth_link link;
+	int ret;
+
+	memset(&link, 0, sizeof(link));
+	ret = rte_eth_link_get_nowait(p->port_id, &link);
+	if (ret < 0)
+		return ret;
+	return link.link_status == RTE_ETH_LINK_UP;
+}
+
+void
+pn_port_close(struct pn_port *p)
+{
+	if (p->started) {
+		int ret = rte_eth_dev_stop(p->port_id);
+
+		if (ret < 0)
+			PORT_LOG(WARNING, "port %u (%s): rte_eth_dev_stop: %s",
+				 p->port_id, p->name, port_strerror(ret));
+		p->started = false;
+	}
+	if (p->open) {
+		int ret = rte_eth_dev_close(p->port_id);
+
+		if (ret < 0)
+			PORT_LOG(WARNING, "port %u (%s): rte_eth_dev_close: %s",
+				 p->port_id, p->name, port_strerror(ret));
+		p->open = false;
+	}
+}
