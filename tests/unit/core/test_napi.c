@@ -1,0 +1,742 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The NAPI loop on fake queues and a manual clock: weight, budget, time
+ * limit, squeeze, round-robin fairness, TX buffering, the busy-poll window
+ * -> interrupts -> sleep -> wake-up transitions, and steering to backlogs.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include <rte_mbuf.h>
+#include <rte_ring.h>
+
+#include "lcore.h"
+#include "test_eal.h"
+
+/* --- fakes --- */
+
+struct fake_q {
+	unsigned int avail;       /* packets waiting */
+	uint64_t cost_ns;         /* clock advance per poll */
+	bool mbufs;               /* deliver real mbufs through pn_lcore_rx */
+	int enable_rc;            /* irq_enable result */
+	unsigned int arrive_on_enable; /* packets that race with arming */
+	unsigned int enables, disables;
+	bool armed;
+};
+
+struct fake_world {
+	struct pn_clock clock;
+	struct pn_shards shards;
+	struct pn_lcore lc[2];
+	struct pn_napi napi[4];
+	struct fake_q q[4];
+	/* fake device */
+	unsigned int tx_calls, tx_accept_max, tx_total;
+	/* fake wait */
+	unsigned int waits;
+	uint64_t last_timeout;
+	int wait_rc;
+	uint64_t wait_advance;      /* clock advance during wait (0: timeout) */
+	/* rx handler */
+	unsigned int delivered[2];
+	bool forward;               /* handler sends every packet to port 0 */
+};
+
+static struct fake_world *W;
+
+static int
+fake_poll(struct pn_lcore *lc, struct pn_napi *n, int weight)
+{
+	struct fake_q *q = n->ctx;
+	unsigned int k = RTE_MIN(q->avail, (unsigned int)weight), i;
+
+	q->avail -= k;
+	pn_clock_advance(lc->clock, q->cost_ns);
+	if (q->mbufs && k > 0) {
+		struct rte_mbuf *pkts[PN_RX_BURST_MAX];
+		static const uint8_t zero[64];
+
+		for (i = 0; i < k; i++)
+			pkts[i] = pn_test_mbuf(zero, sizeof(zero));
+		pn_lcore_rx(lc, pkts, (uint16_t)k);
+	}
+	return (int)k;
+}
+
+static int
+fake_irq_enable(struct pn_lcore *lc, struct pn_napi *n)
+{
+	struct fake_q *q = n->ctx;
+
+	RTE_SET_USED(lc);
+	q->enables++;
+	if (q->enable_rc < 0)
+		return q->enable_rc;
+	q->armed = true;
+	q->avail += q->arrive_on_enable;
+	q->arrive_on_enable = 0;
+	return 0;
+}
+
+static void
+fake_irq_disable(struct pn_lcore *lc, struct pn_napi *n)
+{
+	struct fake_q *q = n->ctx;
+
+	RTE_SET_USED(lc);
+	q->disables++;
+	q->armed = false;
+}
+
+static const struct pn_napi_ops fake_ops = {
+	.poll = fake_poll,
+	.irq_enable = fake_irq_enable,
+	.irq_disable = fake_irq_disable,
+};
+
+static uint16_t
+fake_tx_burst(struct pn_lcore *lc, uint16_t port, uint16_t queue,
+	      struct rte_mbuf **pkts, uint16_t n)
+{
+	uint16_t k = (uint16_t)RTE_MIN(n, W->tx_accept_max);
+
+	RTE_SET_USED(lc);
+	RTE_SET_USED(port);
+	RTE_SET_USED(queue);
+	W->tx_calls++;
+	W->tx_total += k;
+	rte_pktmbuf_free_bulk(pkts, k);
+	return k;
+}
+
+static int
+fake_wait(struct pn_lcore *lc, uint64_t timeout_ns)
+{
+	W->waits++;
+	W->last_timeout = timeout_ns;
+	if (W->wait_rc > 0)
+		pn_clock_advance(lc->clock, W->wait_advance);
+	else if (timeout_ns != UINT64_MAX)
+		pn_clock_advance(lc->clock, timeout_ns);
+	return W->wait_rc;
+}
+
+static void
+handler(struct pn_lcore *lc, struct rte_mbuf **pkts, uint16_t n, void *arg)
+{
+	uint16_t i;
+
+	RTE_SET_USED(arg);
+	W->delivered[lc->shard] += n;
+	for (i = 0; i < n; i++) {
+		if (W->forward)
+			pn_tx(lc, 0, pkts[i]);
+		else
+			rte_pktmbuf_free(pkts[i]);
+	}
+}
+
+static void
+world_init(uint32_t weight, uint32_t budget, unsigned int nq)
+{
+	struct pn_napi_conf conf;
+	unsigned int i, s;
+
+	pn_napi_conf_default(&conf);
+	conf.weight = weight;
+	conf.budget = budget;
+	memset(W, 0, sizeof(*W));
+	W->tx_accept_max = UINT32_MAX;
+	pn_clock_init_manual(&W->clock, 1000 * PN_NS_PER_MS);
+	for (s = 0; s < 2; s++) {
+		assert_int_equal(pn_lcore_init(&W->lc[s], &W->shards,
+					       (uint16_t)s, &conf, &W->clock,
+					       SOCKET_ID_ANY), 0);
+		W->lc[s].ops.tx_burst = fake_tx_burst;
+		W->lc[s].ops.wait = fake_wait;
+		pn_lcore_set_rx_handler(&W->lc[s], handler, NULL);
+		assert_int_equal(pn_lcore_add_txq(&W->lc[s], 0, (uint16_t)s), 0);
+	}
+	for (i = 0; i < nq; i++) {
+		W->napi[i].ops = &fake_ops;
+		W->napi[i].ctx = &W->q[i];
+		W->napi[i].weight = (uint16_t)weight;
+		snprintf(W->napi[i].name, sizeof(W->napi[i].name), "fake%u", i);
+		assert_int_equal(pn_lcore_add_napi(&W->lc[0], &W->napi[i]), 0);
+	}
+}
+
+static int
+setup(void **state)
+{
+	RTE_SET_USED(state);
+	pn_test_eal_init();
+	W = calloc(1, sizeof(*W));
+	return W == NULL;
+}
+
+static int
+teardown(void **state)
+{
+	RTE_SET_USED(state);
+	pn_lcore_fini(&W->lc[0]);
+	pn_lcore_fini(&W->lc[1]);
+	return 0;
+}
+
+static int
+group_teardown(void **state)
+{
+	RTE_SET_USED(state);
+	free(W);
+	W = NULL;
+	return 0;
+}
+
+/* --- weight, budget, time limit, fairness --- */
+
+static void
+test_weight_then_budget_squeeze(void **state)
+{
+	struct pn_lcore *lc = &W->lc[0];
+
+	RTE_SET_USED(state);
+	world_init(64, 300, 1);
+	W->q[0].avail = 1000;
+	/* 64 x 5 = 320: the 5th poll takes the budget below zero. */
+	assert_int_equal(pn_lcore_round(lc), 320);
+	assert_int_equal(W->napi[0].polls, 5);
+	assert_int_equal(W->napi[0].full_polls, 5);
+	assert_int_equal(lc->stat.time_squeeze, 1);
+	assert_int_equal(lc->stat.budget_squeeze, 1);
+}
+
+static void
+test_round_ends_when_queues_drain(void **state)
+{
+	struct pn_lcore *lc = &W->lc[0];
+
+	RTE_SET_USED(state);
+	world_init(64, 300, 2);
+	W->q[0].avail = 100;
+	W->q[1].avail = 10;
+	assert_int_equal(pn_lcore_round(lc), 110);
+	assert_int_equal(W->napi[0].polls, 2); /* 64, then 36 < weight */
+	assert_int_equal(W->napi[1].polls, 1);
+	assert_int_equal(lc->stat.time_squeeze, 0);
+	assert_int_equal(lc->stat.processed, 110);
+}
+
+static void
+test_weight_caps_each_poll(void **state)
+{
+	struct pn_lcore *lc = &W->lc[0];
+
+	RTE_SET_USED(state);
+	world_init(8, 300, 1);
+	W->q[0].avail = 20;
+	assert_int_equal(pn_lcore_round(lc), 20);
+	assert_int_equal(W->napi[0].polls, 3); /* 8, 8, 4 */
+	assert_int_equal(W->napi[0].full_polls, 2);
+}
+
+static void
+test_time_limit_squeeze(void **state)
+{
+	struct pn_lcore *lc = &W->lc[0];
+
+	RTE_SET_USED(state);
+	world_init(64, 65536, 1);
+	lc->conf.time_limit_us = 2000;
+	W->q[0].avail = 100000;
+	W->q[0].cost_ns = PN_NS_PER_MS;
+	assert_int_equal(pn_lcore_round(lc), 128); /* 2 polls of 1 ms each */
+	assert_int_equal(lc->stat.time_squeeze, 1);
+	assert_int_equal(lc->stat.budget_squeeze, 0);
+}
+
+static void
+test_round_robin_fairness(void **state)
+{
+	struct pn_lcore *lc = &W->lc[0];
+	int r;
+
+	RTE_SET_USED(state);
+	world_init(64, 100, 3);
+	W->q[0].avail = W->q[1].avail = W->q[2].avail = 1000000;
+	/* Budget 100 lets two full polls in a round: the third waits. */
+	for (r = 0; r < 30; r++)
+		pn_lcore_round(lc);
+	assert_int_equal(W->napi[0].polls, 20);
+	assert_int_equal(W->napi[1].polls, 20);
+	assert_int_equal(W->napi[2].polls, 20);
+	assert_int_equal(lc->stat.time_squeeze, 30);
+}
+
+static void
+test_full_instance_goes_to_tail(void **state)
+{
+	struct pn_lcore *lc = &W->lc[0];
+
+	RTE_SET_USED(state);
+	world_init(64, 1000, 2);
+	W->q[0].avail = 128 + 10; /* full, full, then done */
+	W->q[1].avail = 64 + 5;   /* full, then done */
+	assert_int_equal(pn_lcore_round(lc), 207);
+	assert_int_equal(W->napi[0].polls, 3);
+	assert_int_equal(W->napi[1].polls, 2);
+	assert_int_equal(lc->stat.time_squeeze, 0);
+}
+
+/* --- TX --- */
+
+static void
+test_tx_flushed_once_per_round(void **state)
+{
+	struct pn_lcore *lc = &W->lc[0];
+
+	RTE_SET_USED(state);
+	world_init(32, 300, 1);
+	W->forward = true;
+	W->q[0].mbufs = true;
+	W->q[0].avail = 20;
+	pn_lcore_round(lc);
+	assert_int_equal(W->tx_calls, 1);
+	assert_int_equal(W->tx_total, 20);
+	assert_int_equal(lc->stat.tx_packets, 20);
+	assert_int_equal(lc->txq[0].packets, 20);
+}
+
+static void
+test_tx_flushed_when_buffer_full(void **state)
+{
+	struct pn_lcore *lc = &W->lc[0];
+
+	RTE_SET_USED(state);
+	world_init(64, 300, 1);
+	W->forward = true;
+	W->q[0].mbufs = true;
+	W->q[0].avail = 150; /* 64 + 64 full flushes, 22 at round end */
+	pn_lcore_round(lc);
+	assert_int_equal(W->tx_calls, 3);
+	assert_int_equal(W->tx_total, 150);
+}
+
+static void
+test_tx_full_drops_counted(void **state)
+{
+	struct pn_lcore *lc = &W->lc[0];
+
+	RTE_SET_USED(state);
+	world_init(32, 300, 1);
+	W->forward = true;
+	W->tx_accept_max = 5;
+	lc->conf.tx_retries = 1;
+	W->q[0].mbufs = true;
+	W->q[0].avail = 20;
+	pn_lcore_round(lc);
+	assert_int_equal(W->tx_calls, 2);      /* one try, one retry */
+	assert_int_equal(W->tx_total, 10);
+	assert_int_equal(lc->stat.drop[PN_DROP_TX_FULL], 10);
+	assert_int_equal(lc->txq[0].dropped, 10);
+	assert_int_equal(lc->stat.drops, 10);
+}
+
+static void
+test_tx_without_queue_dropped(void **state)
+{
+	struct pn_lcore *lc = &W->lc[0];
+
+	RTE_SET_USED(state);
+	world_init(32, 300, 0);
+	pn_tx(lc, 3, pn_test_mbuf("x", 1));
+	assert_int_equal(lc->stat.drop[PN_DROP_NO_TXQ], 1);
+}
+
+static void
+test_no_handler_drops(void **state)
+{
+	struct pn_lcore *lc = &W->lc[0];
+
+	RTE_SET_USED(state);
+	world_init(32, 300, 1);
+	pn_lcore_set_rx_handler(lc, NULL, NULL);
+	W->q[0].mbufs = true;
+	W->q[0].avail = 7;
+	pn_lcore_round(lc);
+	assert_int_equal(lc->stat.drop[PN_DROP_NO_HANDLER], 7);
+}
+
+/* --- busy-poll window, interrupts, sleep, wake-up --- */
+
+static void
+test_busy_poll_window_then_sleep(void **state)
+{
+	struct pn_lcore *lc = &W->lc[0];
+
+	RTE_SET_USED(state);
+	world_init(64, 300, 2);
+	lc->conf.busy_poll_us = 50;
+	W->q[0].avail = 3;
+	assert_int_equal(pn_lcore_idle(lc, pn_lcore_round(lc)), 0);
+	/* Idle, but inside the 50 us window: keep polling. */
+	pn_clock_advance(&W->clock, 40 * PN_NS_PER_US);
+	assert_int_equal(pn_lcore_idle(lc, pn_lcore_round(lc)), 0);
+	assert_int_equal(W->q[0].enables, 0);
+	assert_int_equal(W->waits, 0);
+	/* Past the window: arm both queues, sleep without timeout. */
+	pn_clock_advance(&W->clock, 20 * PN_NS_PER_US);
+	W->wait_rc = 1;
+	assert_int_equal(pn_lcore_idle(lc, pn_lcore_round(lc)), 1);
+	assert_int_equal(W->waits, 1);
+	assert_true(W->last_timeout == UINT64_MAX);
+	assert_int_equal(W->q[0].enables, 1);
+	assert_int_equal(W->q[1].enables, 1);
+	assert_int_equal(W->q[0].disables, 1); /* disarmed after waking */
+	assert_false(W->q[0].armed);
+	assert_int_equal(lc->stat.sleeps, 1);
+	assert_int_equal(lc->stat.wakeups, 1);
+	assert_int_equal(atomic_load(&lc->sleeping), 0);
+}
+
+static void
+test_wake_then_packet_processed(void **state)
+{
+	struct pn_lcore *lc = &W->lc[0];
+
+	RTE_SET_USED(state);
+	world_init(64, 300, 1);
+	lc->conf.busy_poll_us = 0;
+	W->wait_rc = 1;
+	W->wait_advance = 3 * PN_NS_PER_MS;
+	assert_int_equal(pn_lcore_idle(lc, pn_lcore_round(lc)), 1);
+	assert_int_equal(lc->stat.sleep_ns, 3 * PN_NS_PER_MS);
+	W->q[0].avail = 5; /* the packet that raised the interrupt */
+	assert_int_equal(pn_lcore_round(lc), 5);
+	/* Work again: the busy-poll window restarts, no sleep yet. */
+	lc->conf.busy_poll_us = 50;
+	assert_int_equal(pn_lcore_idle(lc, 5), 0);
+	assert_int_equal(pn_lcore_idle(lc, pn_lcore_round(lc)), 0);
+	assert_int_equal(W->waits, 1);
+}
+
+static int fired;
+
+static void
+on_timer(struct pn_timer *t, void *arg)
+{
+	RTE_SET_USED(t);
+	RTE_SET_USED(arg);
+	fired++;
+}
+
+static void
+test_sleep_until_next_timer(void **state)
+{
+	struct pn_lcore *lc = &W->lc[0];
+	struct pn_timer t;
+
+	RTE_SET_USED(state);
+	world_init(64, 300, 1);
+	lc->conf.busy_poll_us = 0;
+	fired = 0;
+	pn_timer_init(&t, on_timer, NULL);
+	pn_timer_arm(&lc->timers, &t, pn_clock_now(&W->clock) + 5 * PN_NS_PER_MS);
+	W->wait_rc = 0; /* times out */
+	assert_int_equal(pn_lcore_idle(lc, pn_lcore_round(lc)), 1);
+	assert_true(W->last_timeout <= 5 * PN_NS_PER_MS);
+	assert_true(W->last_timeout >= 4 * PN_NS_PER_MS);
+	assert_int_equal(lc->stat.timer_wakeups, 1);
+	pn_clock_advance(&W->clock, PN_NS_PER_MS); /* reach the tick */
+	pn_lcore_round(lc);
+	assert_int_equal(fired, 1);
+	assert_int_equal(lc->stat.timers, 1);
+}
+
+static void
+test_near_timer_keeps_polling(void **state)
+{
+	struct pn_lcore *lc = &W->lc[0];
+	struct pn_timer t;
+
+	RTE_SET_USED(state);
+	world_init(64, 300, 1);
+	lc->conf.busy_poll_us = 0;
+	pn_timer_init(&t, on_timer, NULL);
+	pn_timer_arm(&lc->timers, &t, pn_clock_now(&W->clock) + 300 * PN_NS_PER_US);
+	assert_int_equal(pn_lcore_idle(lc, pn_lcore_round(lc)), 0);
+	assert_int_equal(W->waits, 0);
+	pn_timer_cancel(&lc->timers, &t);
+}
+
+static void
+test_packet_racing_arm_aborts_sleep(void **state)
+{
+	struct pn_lcore *lc = &W->lc[0];
+
+	RTE_SET_USED(state);
+	world_init(64, 300, 1);
+	lc->conf.busy_poll_us = 0;
+	W->q[0].arrive_on_enable = 2;
+	assert_int_equal(pn_lcore_idle(lc, pn_lcore_round(lc)), 0);
+	assert_int_equal(W->waits, 0);
+	assert_int_equal(lc->stat.sleep_aborts, 1);
+	assert_int_equal(lc->stat.processed, 2);
+	assert_false(W->q[0].armed);
+}
+
+static void
+test_unarmable_queue_naps(void **state)
+{
+	struct pn_lcore *lc = &W->lc[0];
+
+	RTE_SET_USED(state);
+	world_init(64, 300, 1);
+	lc->conf.busy_poll_us = 0;
+	W->q[0].enable_rc = -ENOTSUP;
+	assert_int_equal(pn_lcore_idle(lc, pn_lcore_round(lc)), 1);
+	assert_true(W->last_timeout <= PN_NS_PER_MS);
+	assert_int_equal(lc->stat.naps, 1);
+	assert_int_equal(lc->stat.sleeps, 0);
+}
+
+static void
+test_no_sleep_mode_polls(void **state)
+{
+	struct pn_lcore *lc = &W->lc[0];
+
+	RTE_SET_USED(state);
+	world_init(64, 300, 1);
+	lc->conf.sleep = false;
+	pn_clock_advance(&W->clock, PN_NS_PER_S);
+	assert_int_equal(pn_lcore_idle(lc, pn_lcore_round(lc)), 0);
+	assert_int_equal(W->waits, 0);
+	assert_int_equal(W->q[0].enables, 0);
+}
+
+static void
+test_stop_request_aborts_sleep(void **state)
+{
+	struct pn_lcore *lc = &W->lc[0];
+
+	RTE_SET_USED(state);
+	world_init(64, 300, 1);
+	lc->conf.busy_poll_us = 0;
+	pn_lcore_stop(lc);
+	assert_int_equal(pn_lcore_idle(lc, pn_lcore_round(lc)), 0);
+	assert_int_equal(W->waits, 0);
+}
+
+/* --- steering and the backlog --- */
+
+static struct rte_mbuf *
+tcp_frame(uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport)
+{
+	uint8_t f[54] = { 0 };
+
+	f[12] = 0x08; /* IPv4 */
+	f[14] = 0x45;
+	f[16] = 0; f[17] = 40;
+	f[22] = 64; f[23] = 6; /* TTL, TCP */
+	f[26] = src >> 24; f[27] = src >> 16; f[28] = src >> 8; f[29] = src;
+	f[30] = dst >> 24; f[31] = dst >> 16; f[32] = dst >> 8; f[33] = dst;
+	f[34] = sport >> 8; f[35] = sport & 0xff;
+	f[36] = dport >> 8; f[37] = dport & 0xff;
+	return pn_test_mbuf(f, sizeof(f));
+}
+
+static void
+steer_world(void)
+{
+	world_init(64, 300, 0);
+	W->shards.steering = true;
+	assert_int_equal(pn_steer_init(&W->shards.steer, 2, 128), 0);
+}
+
+static void
+test_steering_hands_foreign_flows_to_owner(void **state)
+{
+	struct rte_mbuf *pkts[64];
+	unsigned int want[2] = { 0, 0 };
+	uint16_t i;
+
+	RTE_SET_USED(state);
+	steer_world();
+	for (i = 0; i < 64; i++) {
+		pkts[i] = tcp_frame(0xc6120001, 0xc6130001, (uint16_t)(1000 + i), 80);
+		want[pn_steer_mbuf_owner(&W->shards.steer, pkts[i])]++;
+	}
+	assert_true(want[0] > 0 && want[1] > 0);
+	pn_lcore_rx(&W->lc[0], pkts, 64);
+	assert_int_equal(W->delivered[0], want[0]);
+	assert_int_equal(W->lc[0].stat.steered_out, want[1]);
+	assert_int_equal(rte_ring_count(W->lc[1].backlog_ring), want[1]);
+	/* The owner's backlog instance delivers them on its next round. */
+	pn_lcore_round(&W->lc[1]);
+	assert_int_equal(W->delivered[1], want[1]);
+	assert_int_equal(W->lc[1].stat.steered_in, want[1]);
+	assert_int_equal(W->lc[1].backlog.packets, want[1]);
+}
+
+static void
+test_steering_off_keeps_everything(void **state)
+{
+	struct rte_mbuf *pkts[16];
+	uint16_t i;
+
+	RTE_SET_USED(state);
+	steer_world();
+	W->shards.steering = false;
+	for (i = 0; i < 16; i++)
+		pkts[i] = tcp_frame(0xc6120001, 0xc6130001, (uint16_t)(1000 + i), 80);
+	pn_lcore_rx(&W->lc[0], pkts, 16);
+	assert_int_equal(W->delivered[0], 16);
+	assert_int_equal(W->lc[0].stat.steered_out, 0);
+}
+
+static void
+test_non_ip_stays_local(void **state)
+{
+	static const uint8_t arp[42] = { [12] = 0x08, [13] = 0x06 };
+	struct rte_mbuf *m;
+
+	RTE_SET_USED(state);
+	steer_world();
+	m = pn_test_mbuf(arp, sizeof(arp));
+	pn_lcore_rx(&W->lc[1], &m, 1);
+	assert_int_equal(W->delivered[1], 1);
+	assert_int_equal(W->lc[1].stat.steered_out, 0);
+}
+
+static void
+test_backlog_full_drops_counted(void **state)
+{
+	struct rte_mbuf *m;
+	unsigned int sent = 0, cap;
+	uint16_t port = 1000;
+
+	RTE_SET_USED(state);
+	steer_world();
+	cap = rte_ring_get_capacity(W->lc[1].backlog_ring);
+	/* Send one shard-1 flow until its backlog overflows by 10. */
+	while (sent < cap + 10) {
+		m = tcp_frame(0xc6120001, 0xc6130001, port, 80);
+		if (pn_steer_mbuf_owner(&W->shards.steer, m) != 1) {
+			rte_pktmbuf_free(m);
+			port++;
+			continue;
+		}
+		pn_lcore_rx(&W->lc[0], &m, 1);
+		sent++;
+	}
+	assert_int_equal(W->lc[0].stat.steered_out, cap);
+	assert_int_equal(W->lc[0].stat.drop[PN_DROP_BACKLOG_FULL], 10);
+}
+
+static void
+test_steering_wakes_sleeping_owner(void **state)
+{
+	struct rte_mbuf *m;
+	uint64_t v = 0;
+	uint16_t port = 1000;
+
+	RTE_SET_USED(state);
+	steer_world();
+	for (;;) {
+		m = tcp_frame(0xc6120001, 0xc6130001, port++, 80);
+		if (pn_steer_mbuf_owner(&W->shards.steer, m) == 1)
+			break;
+		rte_pktmbuf_free(m);
+	}
+	atomic_store(&W->lc[1].sleeping, 1);
+	pn_lcore_rx(&W->lc[0], &m, 1);
+	assert_int_equal(read(W->lc[1].wake_fd, &v, sizeof(v)), sizeof(v));
+	assert_true(v >= 1);
+}
+
+/* --- set-up errors --- */
+
+static void
+test_init_rejects_bad_conf(void **state)
+{
+	struct pn_napi_conf conf;
+	struct pn_lcore lc;
+	struct pn_shards sh = { 0 };
+
+	RTE_SET_USED(state);
+	world_init(64, 300, 0);
+	pn_napi_conf_default(&conf);
+	conf.weight = 0;
+	assert_int_equal(pn_lcore_init(&lc, &sh, 0, &conf, &W->clock,
+				       SOCKET_ID_ANY), -EINVAL);
+	pn_napi_conf_default(&conf);
+	assert_int_equal(pn_lcore_init(&lc, &sh, PN_MAX_SHARDS, &conf,
+				       &W->clock, SOCKET_ID_ANY), -EINVAL);
+}
+
+static void
+test_poll_list_and_txq_limits(void **state)
+{
+	struct pn_lcore *lc = &W->lc[0];
+	static struct pn_napi extra[PN_LCORE_MAX_NAPI];
+	unsigned int i, added = 0;
+
+	RTE_SET_USED(state);
+	world_init(64, 300, 0);
+	for (i = 0; i < PN_LCORE_MAX_NAPI; i++) {
+		extra[i].ops = &fake_ops;
+		extra[i].ctx = &W->q[0];
+		if (pn_lcore_add_napi(lc, &extra[i]) == 0)
+			added++;
+	}
+	assert_int_equal(added, PN_LCORE_MAX_NAPI - 1); /* backlog is one */
+	assert_int_equal(pn_lcore_add_napi(lc, &extra[0]), -ENOSPC);
+	assert_int_equal(pn_lcore_add_txq(lc, 0, 0), -EEXIST);
+	assert_int_equal(pn_lcore_add_txq(lc, PN_MAX_PORTS, 0), -ENOSPC);
+}
+
+#define T(f) cmocka_unit_test_setup_teardown(f, NULL, teardown)
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_weight_then_budget_squeeze),
+		T(test_round_ends_when_queues_drain),
+		T(test_weight_caps_each_poll),
+		T(test_time_limit_squeeze),
+		T(test_round_robin_fairness),
+		T(test_full_instance_goes_to_tail),
+		T(test_tx_flushed_once_per_round),
+		T(test_tx_flushed_when_buffer_full),
+		T(test_tx_full_drops_counted),
+		T(test_tx_without_queue_dropped),
+		T(test_no_handler_drops),
+		T(test_busy_poll_window_then_sleep),
+		T(test_wake_then_packet_processed),
+		T(test_sleep_until_next_timer),
+		T(test_near_timer_keeps_polling),
+		T(test_packet_racing_arm_aborts_sleep),
+		T(test_unarmable_queue_naps),
+		T(test_no_sleep_mode_polls),
+		T(test_stop_request_aborts_sleep),
+		T(test_steering_hands_foreign_flows_to_owner),
+		T(test_steering_off_keeps_everything),
+		T(test_non_ip_stays_local),
+		T(test_backlog_full_drops_counted),
+		T(test_steering_wakes_sleeping_owner),
+		T(test_init_rejects_bad_conf),
+		T(test_poll_list_and_txq_limits),
+	};
+
+	return cmocka_run_group_tests_name("napi", tests, setup, group_teardown);
+}

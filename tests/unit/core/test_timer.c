@@ -1,0 +1,567 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include <cmocka.h>
+
+#include "timer.h"
+
+/* Default wheel: 1 us ticks, 16 slots, so one rotation is 16 us. */
+#define TICK 1000ull
+#define SLOTS 16u
+#define ROT (TICK * SLOTS)
+
+struct ctx {
+	struct pn_timer_wheel w;
+	uint64_t now;
+};
+
+/* A timer plus what its callback should do and what it saw. */
+struct rec {
+	struct pn_timer t;
+	struct ctx *c;
+	unsigned int fired;
+	uint64_t fired_at;      /* c->now when it last fired */
+	uint64_t period;        /* re-arm at expiry + period */
+	unsigned int periods;   /* ... this many times */
+	unsigned int past;      /* re-arm at 0 this many times */
+	struct pn_timer *victim; /* cancel on fire */
+	struct pn_timer *spawn;  /* arm at spawn_at on fire */
+	uint64_t spawn_at;
+	uint64_t prev_tick;     /* for the ordering test */
+	uint64_t prev_now;
+	unsigned int order_bad;
+};
+
+static void
+rec_fire(struct pn_timer *t, void *arg)
+{
+	struct rec *r = arg;
+	struct pn_timer_wheel *w = &r->c->w;
+
+	assert_ptr_equal(t, &r->t);
+	assert_false(pn_timer_pending(t));
+	r->fired++;
+	r->fired_at = r->c->now;
+	if (r->victim != NULL)
+		pn_timer_cancel(w, r->victim);
+	if (r->spawn != NULL)
+		pn_timer_arm(w, r->spawn, r->spawn_at);
+	if (r->periods > 0) {
+		r->periods--;
+		pn_timer_arm(w, t, t->expire_ns + r->period);
+	}
+	if (r->past > 0) {
+		r->past--;
+		pn_timer_arm(w, t, 0);
+	}
+}
+
+static void
+rec_init(struct ctx *c, struct rec *r)
+{
+	*r = (struct rec){ .c = c };
+	pn_timer_init(&r->t, rec_fire, r);
+}
+
+static unsigned int
+run_to(struct ctx *c, uint64_t now)
+{
+	c->now = now;
+	return pn_timer_wheel_run(&c->w, now);
+}
+
+static int
+setup(void **state)
+{
+	struct ctx *c = calloc(1, sizeof(*c));
+
+	if (c == NULL || pn_timer_wheel_init(&c->w, TICK, SLOTS, 0) != 0)
+		return -1;
+	*state = c;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct ctx *c = *state;
+
+	/* Timers live on the test's stack: none may outlive it in the wheel. */
+	if (c->w.count != 0)
+		return -1;
+	pn_timer_wheel_fini(&c->w);
+	free(c);
+	return 0;
+}
+
+static void
+test_init_errors(void **state)
+{
+	struct pn_timer_wheel w;
+
+	(void)state;
+	assert_int_equal(pn_timer_wheel_init(&w, 0, 16, 0), -EINVAL);
+	assert_int_equal(pn_timer_wheel_init(&w, TICK, 0, 0), -EINVAL);
+	assert_int_equal(pn_timer_wheel_init(&w, TICK, 8, 0), -EINVAL);
+	assert_int_equal(pn_timer_wheel_init(&w, TICK, 17, 0), -EINVAL);
+	assert_int_equal(pn_timer_wheel_init(&w, TICK, 48, 0), -EINVAL);
+	assert_int_equal(pn_timer_wheel_init(&w, TICK, 1u << 21, 0), -EINVAL);
+	assert_int_equal(pn_timer_wheel_init(&w, 1, 1u << 20, 0), 0);
+	pn_timer_wheel_fini(&w);
+	assert_int_equal(pn_timer_wheel_init(&w, TICK, 16, 5 * TICK), 0);
+	assert_int_equal(w.count, 0);
+	assert_int_equal(pn_timer_wheel_next(&w), UINT64_MAX);
+	pn_timer_wheel_fini(&w);
+	pn_timer_wheel_fini(&w); /* twice is harmless */
+}
+
+static void
+test_fires_on_tick_not_before(void **state)
+{
+	struct ctx *c = *state;
+	struct rec a, b;
+
+	rec_init(c, &a);
+	rec_init(c, &b);
+	pn_timer_arm(&c->w, &a.t, 2500);
+	pn_timer_arm(&c->w, &b.t, 5000);
+	assert_int_equal(run_to(c, 2499), 0);
+	/* Due in ns, but expiry is rounded up to the 3000 tick. */
+	assert_int_equal(run_to(c, 2500), 0);
+	assert_int_equal(run_to(c, 2999), 0);
+	assert_int_equal(run_to(c, 3000), 1);
+	assert_int_equal(a.fired, 1);
+	assert_false(pn_timer_pending(&a.t));
+	/* On a tick boundary there is no rounding. */
+	assert_int_equal(run_to(c, 4999), 0);
+	assert_int_equal(run_to(c, 5000), 1);
+	assert_int_equal(b.fired, 1);
+	assert_int_equal(run_to(c, 10 * ROT), 0);
+	assert_int_equal(a.fired, 1);
+}
+
+static void
+test_past_expiry_fires_on_next_run(void **state)
+{
+	struct ctx *c = *state;
+	struct rec a, b;
+
+	rec_init(c, &a);
+	rec_init(c, &b);
+	run_to(c, 10 * TICK + 300);
+	pn_timer_arm(&c->w, &a.t, 5 * TICK);
+	pn_timer_arm(&c->w, &b.t, 0);
+	/* Same now as the last run: still fires. */
+	assert_int_equal(run_to(c, 10 * TICK + 300), 2);
+	assert_int_equal(a.fired + b.fired, 2);
+	assert_int_equal(c->w.count, 0);
+}
+
+static void
+test_rearm_moves(void **state)
+{
+	struct ctx *c = *state;
+	struct rec a;
+
+	rec_init(c, &a);
+	pn_timer_arm(&c->w, &a.t, 2 * TICK);
+	pn_timer_arm(&c->w, &a.t, 5 * TICK);
+	assert_int_equal(c->w.count, 1);
+	assert_int_equal(run_to(c, 5 * TICK - 1), 0);
+	assert_int_equal(run_to(c, 5 * TICK), 1);
+	/* Earlier, across a rotation. */
+	pn_timer_arm(&c->w, &a.t, 5 * TICK + 3 * ROT);
+	pn_timer_arm(&c->w, &a.t, 7 * TICK);
+	assert_int_equal(run_to(c, 7 * TICK), 1);
+	assert_int_equal(run_to(c, 10 * ROT), 0);
+	assert_int_equal(a.fired, 2);
+}
+
+static void
+test_cancel(void **state)
+{
+	struct ctx *c = *state;
+	struct rec a, b;
+
+	rec_init(c, &a);
+	rec_init(c, &b);
+	pn_timer_arm(&c->w, &a.t, 3 * TICK);
+	pn_timer_arm(&c->w, &b.t, 3 * TICK);
+	pn_timer_cancel(&c->w, &a.t);
+	assert_false(pn_timer_pending(&a.t));
+	assert_true(pn_timer_pending(&b.t));
+	assert_int_equal(c->w.count, 1);
+	assert_int_equal(run_to(c, 10 * ROT), 1);
+	assert_int_equal(a.fired, 0);
+	assert_int_equal(b.fired, 1);
+}
+
+static void
+test_cancel_not_pending_is_safe(void **state)
+{
+	struct ctx *c = *state;
+	struct rec a;
+
+	rec_init(c, &a);
+	pn_timer_cancel(&c->w, &a.t);            /* never armed */
+	pn_timer_arm(&c->w, &a.t, TICK);
+	pn_timer_cancel(&c->w, &a.t);
+	pn_timer_cancel(&c->w, &a.t);            /* twice */
+	pn_timer_arm(&c->w, &a.t, TICK);
+	assert_int_equal(run_to(c, TICK), 1);
+	pn_timer_cancel(&c->w, &a.t);            /* after firing */
+	assert_int_equal(c->w.count, 0);
+	assert_int_equal(c->w.fired, 1);
+}
+
+static void
+test_periodic_rearms_itself(void **state)
+{
+	struct ctx *c = *state;
+	struct rec a;
+	uint64_t now;
+
+	rec_init(c, &a);
+	a.period = 3 * TICK;
+	a.periods = 100;
+	pn_timer_arm(&c->w, &a.t, 3 * TICK);
+	for (now = 0; now <= 30 * TICK; now += 500)
+		run_to(c, now);
+	assert_int_equal(a.fired, 10);
+	assert_int_equal(a.fired_at, 30 * TICK);
+	/* One run catching up 4 periods fires each of them, in one walk. */
+	assert_int_equal(run_to(c, 42 * TICK), 4);
+	assert_int_equal(a.fired, 14);
+	assert_true(pn_timer_pending(&a.t));
+	assert_int_equal(a.t.expire_ns, 45 * TICK);
+	pn_timer_cancel(&c->w, &a.t);
+}
+
+static void
+test_rearm_in_past_fires_once_per_run(void **state)
+{
+	struct ctx *c = *state;
+	struct rec a;
+
+	/* A callback re-arming itself in the past must not livelock run. */
+	rec_init(c, &a);
+	a.past = 3;
+	pn_timer_arm(&c->w, &a.t, TICK);
+	assert_int_equal(run_to(c, TICK), 1);
+	assert_int_equal(run_to(c, TICK), 1);
+	assert_int_equal(run_to(c, TICK), 1);
+	assert_int_equal(run_to(c, TICK), 1);
+	assert_int_equal(run_to(c, TICK), 0);
+	assert_int_equal(a.fired, 4);
+}
+
+static void
+test_callback_cancels_other_in_same_slot(void **state)
+{
+	struct ctx *c = *state;
+	struct rec a, b, d;
+
+	rec_init(c, &a);
+	rec_init(c, &b);
+	rec_init(c, &d);
+	a.victim = &b.t;
+	/* Same tick, and d one rotation later in the same slot. */
+	pn_timer_arm(&c->w, &a.t, 4 * TICK);
+	pn_timer_arm(&c->w, &b.t, 4 * TICK);
+	pn_timer_arm(&c->w, &d.t, 4 * TICK + ROT);
+	assert_int_equal(run_to(c, 4 * TICK), 1);
+	assert_int_equal(a.fired, 1);
+	assert_int_equal(b.fired, 0);
+	assert_false(pn_timer_pending(&b.t));
+	assert_int_equal(c->w.count, 1);
+	/* Cancelling a timer of a later rotation works the same. */
+	a.victim = &d.t;
+	pn_timer_arm(&c->w, &a.t, 5 * TICK);
+	assert_int_equal(run_to(c, 5 * TICK), 1);
+	assert_int_equal(run_to(c, 10 * ROT), 0);
+	assert_int_equal(d.fired, 0);
+	assert_int_equal(c->w.count, 0);
+}
+
+static void
+test_callback_cancels_or_rearms_itself(void **state)
+{
+	struct ctx *c = *state;
+	struct rec a;
+
+	rec_init(c, &a);
+	a.victim = &a.t;        /* cancel self: not pending, a no-op */
+	pn_timer_arm(&c->w, &a.t, TICK);
+	assert_int_equal(run_to(c, TICK), 1);
+	assert_int_equal(c->w.count, 0);
+	/* Cancel self, then re-arm self, in one callback: pending again. */
+	a.periods = 1;
+	a.period = TICK;
+	pn_timer_arm(&c->w, &a.t, 2 * TICK);
+	assert_int_equal(run_to(c, 2 * TICK), 1);
+	assert_true(pn_timer_pending(&a.t));
+	assert_int_equal(run_to(c, 10 * ROT), 1);
+	assert_int_equal(a.fired, 3);
+}
+
+static void
+test_callback_arms_due_timer(void **state)
+{
+	struct ctx *c = *state;
+	struct rec a, b;
+
+	rec_init(c, &a);
+	rec_init(c, &b);
+	a.spawn = &b.t;
+	a.spawn_at = 500;
+	pn_timer_arm(&c->w, &a.t, TICK);
+	/* Walk ends at a's tick: b waits for the next run. */
+	assert_int_equal(run_to(c, TICK), 1);
+	assert_true(pn_timer_pending(&b.t));
+	assert_int_equal(run_to(c, TICK), 1);
+	assert_int_equal(b.fired, 1);
+	/* Walk goes past a's tick: b fires in the same run. */
+	a.spawn_at = 2 * TICK;
+	pn_timer_arm(&c->w, &a.t, 3 * TICK);
+	assert_int_equal(run_to(c, 6 * TICK), 2);
+	assert_int_equal(b.fired, 2);
+	assert_int_equal(c->w.count, 0);
+}
+
+static void
+test_far_future_fires_on_time(void **state)
+{
+	struct ctx *c = *state;
+	struct rec r[4];
+	const uint64_t when[4] = {
+		3 * ROT + 5 * TICK, ROT + 5 * TICK, 7 * ROT + 1, 5 * ROT,
+	};
+	uint64_t now;
+	unsigned int i;
+
+	for (i = 0; i < 4; i++) {
+		rec_init(c, &r[i]);
+		pn_timer_arm(&c->w, &r[i].t, when[i]);
+	}
+	for (now = 0; now <= 8 * ROT; now += TICK / 4)
+		run_to(c, now);
+	for (i = 0; i < 4; i++) {
+		assert_int_equal(r[i].fired, 1);
+		/* The first run at or after the rounded-up expiry. */
+		assert_int_equal(r[i].fired_at,
+				 (when[i] + TICK - 1) / TICK * TICK);
+	}
+}
+
+static void
+test_big_time_jump(void **state)
+{
+	struct ctx *c = *state;
+	struct pn_timer_wheel w1;
+	struct rec r[4], far, far1;
+	const uint64_t when[4] = { 5 * TICK, ROT + 3, 40 * ROT, 1000 * ROT };
+	unsigned int i;
+
+	for (i = 0; i < 4; i++) {
+		rec_init(c, &r[i]);
+		pn_timer_arm(&c->w, &r[i].t, when[i]);
+	}
+	rec_init(c, &far);
+	pn_timer_arm(&c->w, &far.t, 100000 * ROT);
+	assert_int_equal(run_to(c, 2000 * ROT + 7), 4);
+	assert_true(pn_timer_pending(&far.t));
+	/* The wheel carries on at the new time. */
+	pn_timer_arm(&c->w, &r[0].t, 2001 * ROT);
+	assert_int_equal(run_to(c, 2001 * ROT - 1), 0);
+	assert_int_equal(run_to(c, 2001 * ROT), 1);
+	assert_int_equal(pn_timer_wheel_next(&c->w), 100000 * ROT);
+	pn_timer_cancel(&c->w, &far.t);
+
+	/* 1 ns ticks and a jump of 1e18 ticks: must not walk them all. */
+	assert_int_equal(pn_timer_wheel_init(&w1, 1, SLOTS, 0), 0);
+	pn_timer_arm(&w1, &r[1].t, 12345);
+	rec_init(c, &far1);
+	pn_timer_arm(&w1, &far1.t, UINT64_MAX);
+	assert_int_equal(pn_timer_wheel_run(&w1, 1000000000000000000ull), 1);
+	assert_int_equal(pn_timer_wheel_run(&w1, UINT64_MAX), 1);
+	assert_int_equal(w1.count, 0);
+	pn_timer_wheel_fini(&w1);
+}
+
+static void
+test_next_exact(void **state)
+{
+	struct ctx *c = *state;
+	struct rec r[5];
+	unsigned int i;
+
+	assert_int_equal(pn_timer_wheel_next(&c->w), UINT64_MAX);
+	for (i = 0; i < 5; i++)
+		rec_init(c, &r[i]);
+	pn_timer_arm(&c->w, &r[0].t, 5 * ROT + 1);
+	assert_int_equal(pn_timer_wheel_next(&c->w), 5 * ROT + 1);
+	pn_timer_arm(&c->w, &r[1].t, 3 * ROT + 1234);
+	pn_timer_arm(&c->w, &r[2].t, ROT + 2777);
+	assert_int_equal(pn_timer_wheel_next(&c->w), ROT + 2777);
+	/* Same slot, earlier rotation, and an earlier ns in that tick. */
+	pn_timer_arm(&c->w, &r[3].t, 2999);
+	pn_timer_arm(&c->w, &r[4].t, 2001);
+	assert_int_equal(pn_timer_wheel_next(&c->w), 2001);
+	pn_timer_cancel(&c->w, &r[4].t);
+	assert_int_equal(pn_timer_wheel_next(&c->w), 2999);
+	pn_timer_cancel(&c->w, &r[3].t);
+	pn_timer_cancel(&c->w, &r[2].t);
+	assert_int_equal(pn_timer_wheel_next(&c->w), 3 * ROT + 1234);
+	/* After time moved on, a timer armed in the past is the earliest. */
+	run_to(c, 2 * ROT);
+	pn_timer_arm(&c->w, &r[2].t, 77);
+	assert_int_equal(pn_timer_wheel_next(&c->w), 77);
+	run_to(c, 2 * ROT);
+	assert_int_equal(pn_timer_wheel_next(&c->w), 3 * ROT + 1234);
+	run_to(c, 4 * ROT);
+	assert_int_equal(pn_timer_wheel_next(&c->w), 5 * ROT + 1);
+	run_to(c, 6 * ROT);
+	assert_int_equal(pn_timer_wheel_next(&c->w), UINT64_MAX);
+}
+
+static void
+test_count(void **state)
+{
+	struct ctx *c = *state;
+	struct rec r[3];
+	unsigned int i;
+
+	for (i = 0; i < 3; i++) {
+		rec_init(c, &r[i]);
+		pn_timer_arm(&c->w, &r[i].t, (i + 1) * TICK);
+	}
+	assert_int_equal(c->w.count, 3);
+	pn_timer_arm(&c->w, &r[0].t, 9 * TICK); /* re-arm: no change */
+	assert_int_equal(c->w.count, 3);
+	pn_timer_cancel(&c->w, &r[1].t);
+	assert_int_equal(c->w.count, 2);
+	assert_int_equal(run_to(c, 3 * TICK), 1);
+	assert_int_equal(c->w.count, 1);
+	assert_int_equal(c->w.fired, 1);
+	assert_int_equal(run_to(c, 9 * TICK), 1);
+	assert_int_equal(c->w.count, 0);
+	assert_int_equal(c->w.fired, 2);
+}
+
+static void
+test_fini_unlinks_pending(void **state)
+{
+	struct ctx *c = *state;
+	struct rec a;
+
+	rec_init(c, &a);
+	pn_timer_arm(&c->w, &a.t, 3 * ROT);
+	pn_timer_wheel_fini(&c->w);
+	assert_false(pn_timer_pending(&a.t));
+	/* The owner may still cancel its embedded timer after fini. */
+	pn_timer_cancel(&c->w, &a.t);
+	assert_int_equal(a.fired, 0);
+	assert_int_equal(pn_timer_wheel_init(&c->w, TICK, SLOTS, 0), 0);
+}
+
+/* xorshift64*: a fixed seed keeps failures reproducible. */
+static uint64_t
+prng(uint64_t *s)
+{
+	*s ^= *s >> 12;
+	*s ^= *s << 25;
+	*s ^= *s >> 27;
+	return *s * 0x2545f4914f6cdd1dull;
+}
+
+/* Checks each firing against the previous one and the previous run. */
+static void
+order_fire(struct pn_timer *t, void *arg)
+{
+	struct rec *r = arg;
+
+	/* Never early, and never later than the first run after expiry. */
+	if (t->expire_ns > r->c->now ||
+	    t->expire_tick * r->c->w.tick_ns <= r->prev_now ||
+	    t->expire_tick < r->prev_tick)
+		r->order_bad++;
+	r->prev_tick = t->expire_tick;
+	r->fired++;
+}
+
+/*
+ * 10k timers at random expiries over several rotations, run at random
+ * steps shorter than a rotation: they fire in nondecreasing expiry
+ * (rounded to the tick; with 1 ns ticks that is the exact expiry).
+ */
+static void
+many_random(uint64_t tick_ns, uint32_t nslots, uint64_t seed)
+{
+	enum { N = 10000 };
+	struct ctx c = { .now = 0 };
+	struct pn_timer *t = calloc(N, sizeof(*t));
+	uint64_t rot = tick_ns * nslots;
+	struct rec r;
+	unsigned int i;
+
+	assert_non_null(t);
+	assert_int_equal(pn_timer_wheel_init(&c.w, tick_ns, nslots, 0), 0);
+	r = (struct rec){ .c = &c };
+	for (i = 0; i < N; i++) {
+		pn_timer_init(&t[i], order_fire, &r);
+		pn_timer_arm(&c.w, &t[i], 1 + prng(&seed) % (5 * rot));
+	}
+	/* Re-arm a tenth of them elsewhere, to exercise moves too. */
+	for (i = 0; i < N; i += 10)
+		pn_timer_arm(&c.w, &t[i], 1 + prng(&seed) % (5 * rot));
+	assert_int_equal(c.w.count, N);
+	while (c.w.count > 0) {
+		r.prev_now = c.now;
+		c.now += 1 + prng(&seed) % (rot / 4);
+		pn_timer_wheel_run(&c.w, c.now);
+	}
+	assert_int_equal(r.fired, N);
+	assert_int_equal(r.order_bad, 0);
+	assert_int_equal(c.w.fired, N);
+	pn_timer_wheel_fini(&c.w);
+	free(t);
+}
+
+static void
+test_many_random_in_order(void **state)
+{
+	(void)state;
+	many_random(TICK, 256, 0x9e3779b97f4a7c15ull);
+	many_random(1, 1024, 42);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_init_errors),
+		cmocka_unit_test_setup_teardown(test_fires_on_tick_not_before, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_past_expiry_fires_on_next_run, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rearm_moves, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cancel, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cancel_not_pending_is_safe, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_periodic_rearms_itself, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rearm_in_past_fires_once_per_run, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_callback_cancels_other_in_same_slot, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_callback_cancels_or_rearms_itself, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_callback_arms_due_timer, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_far_future_fires_on_time, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_big_time_jump, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_next_exact, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_count, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fini_unlinks_pending, setup, teardown),
+		cmocka_unit_test(test_many_random_in_order),
+	};
+
+	return cmocka_run_group_tests_name("core/timer", tests, NULL, NULL);
+}
