@@ -23,6 +23,7 @@
 
 #include "lcore.h"
 #include "log.h"
+#include "msg_priv.h"
 
 RTE_LOG_REGISTER(pn_logtype_core, pollnet.core, INFO);
 
@@ -31,6 +32,8 @@ RTE_LOG_REGISTER(pn_logtype_core, pollnet.core, INFO);
 #define LCORE_TIMER_SLOTS 16384
 /* rte_epoll_wait counts in ms: a deadline nearer than this is polled for. */
 #define LCORE_MIN_SLEEP_NS PN_NS_PER_MS
+/* Messages one lcore can have waiting. */
+#define LCORE_MSG_RING 1024
 /* A nap (no interrupt could be armed) lasts at most this long. */
 #define LCORE_NAP_NS PN_NS_PER_MS
 
@@ -153,15 +156,8 @@ lcore_steer_to(struct pn_lcore *lc, struct pn_lcore *owner,
 	if (done < n)
 		pn_drop_bulk(lc, pkts + done, (uint16_t)(n - done),
 			     PN_DROP_BACKLOG_FULL);
-	/*
-	 * Pairs with the fence in pn_lcore_idle: either the owner sees the
-	 * packets when it re-checks after raising 'sleeping', or we see
-	 * 'sleeping' and wake it (Dekker).
-	 */
-	atomic_thread_fence(memory_order_seq_cst);
-	if (done > 0 && atomic_load_explicit(&owner->sleeping,
-					     memory_order_relaxed))
-		pn_lcore_wake(owner);
+	if (done > 0)
+		pn_lcore_kick(owner);
 }
 
 void
@@ -274,10 +270,20 @@ pn_lcore_init(struct pn_lcore *lc, struct pn_shards *shards, uint16_t shard,
 			    shard, conf->backlog_size, rte_strerror(rte_errno));
 		goto err_timers;
 	}
+	snprintf(name, sizeof(name), "pn_msg_%d_%u", getpid(), shard);
+	lc->msg_ring = rte_ring_create_elem(name, sizeof(struct pn_msg),
+					    LCORE_MSG_RING, socket_id,
+					    RING_F_SC_DEQ);
+	if (lc->msg_ring == NULL) {
+		rc = -rte_errno;
+		PN_CORE_LOG(ERR, "lcore shard %u: message ring: %s", shard,
+			    rte_strerror(rte_errno));
+		goto err_ring;
+	}
 	lc->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (lc->wake_fd < 0) {
 		rc = -errno;
-		goto err_ring;
+		goto err_msg;
 	}
 
 	lc->backlog.ops = &backlog_ops;
@@ -285,6 +291,10 @@ pn_lcore_init(struct pn_lcore *lc, struct pn_shards *shards, uint16_t shard,
 	lc->backlog.irq_ok = true;
 	snprintf(lc->backlog.name, sizeof(lc->backlog.name), "backlog");
 	rc = pn_lcore_add_napi(lc, &lc->backlog);
+	if (rc < 0)
+		goto err_fd;
+	pn_msg_napi_init(&lc->msgs);
+	rc = pn_lcore_add_napi(lc, &lc->msgs);
 	if (rc < 0)
 		goto err_fd;
 
@@ -296,6 +306,9 @@ pn_lcore_init(struct pn_lcore *lc, struct pn_shards *shards, uint16_t shard,
 err_fd:
 	close(lc->wake_fd);
 	lc->wake_fd = -1;
+err_msg:
+	rte_ring_free(lc->msg_ring);
+	lc->msg_ring = NULL;
 err_ring:
 	rte_ring_free(lc->backlog_ring);
 	lc->backlog_ring = NULL;
@@ -319,6 +332,8 @@ pn_lcore_fini(struct pn_lcore *lc)
 		rte_ring_free(lc->backlog_ring);
 		lc->backlog_ring = NULL;
 	}
+	rte_ring_free(lc->msg_ring);
+	lc->msg_ring = NULL;
 	if (lc->wake_fd >= 0) {
 		close(lc->wake_fd);
 		lc->wake_fd = -1;
@@ -609,6 +624,14 @@ pn_lcore_wake(struct pn_lcore *lc)
 	    errno != EAGAIN)
 		PN_CORE_LOG(WARNING, "shard %u: wake: %s", lc->shard,
 			    strerror(errno));
+}
+
+void
+pn_lcore_kick(struct pn_lcore *lc)
+{
+	atomic_thread_fence(memory_order_seq_cst);
+	if (atomic_load_explicit(&lc->sleeping, memory_order_relaxed))
+		pn_lcore_wake(lc);
 }
 
 void

@@ -26,6 +26,7 @@
 
 #include "clock.h"
 #include "drop.h"
+#include "msg.h"
 #include "napi.h"
 #include "steer.h"
 #include "timer.h"
@@ -78,6 +79,9 @@ struct pn_softnet_stat {
 	uint64_t tx_packets;    /**< packets accepted by the device */
 	uint64_t tx_bursts;     /**< tx_burst calls */
 	uint64_t timers;        /**< timers fired */
+	uint64_t msg_in;        /**< messages handled */
+	uint64_t msg_out;       /**< messages sent */
+	uint64_t msg_dropped;   /**< messages not sent: receiver's ring full */
 	uint64_t drops;         /**< sum of drop[] */
 	uint64_t drop[PN_DROP__MAX];
 };
@@ -135,6 +139,11 @@ struct pn_lcore {
 	uint8_t nb_napi;
 	uint8_t order[PN_LCORE_MAX_NAPI]; /**< poll list, round-robin order */
 	struct pn_napi backlog;
+	struct pn_napi msgs;            /**< polls msg_ring */
+	struct {
+		pn_msg_fn fn;
+		void *arg;
+	} msg_handler[PN_MSG__MAX];
 
 	struct pn_txq txq[PN_LCORE_MAX_TXQ];
 	uint8_t nb_txq;
@@ -156,6 +165,7 @@ struct pn_lcore {
 
 	/* --- touched by other lcores --- */
 	struct rte_ring *backlog_ring __rte_cache_aligned;
+	struct rte_ring *msg_ring;      /**< struct pn_msg elements */
 	int wake_fd;                    /**< eventfd: backlog and stop wake-ups */
 	atomic_int sleeping;
 	atomic_bool stop;
@@ -234,5 +244,13 @@ void pn_lcore_stop(struct pn_lcore *lc);
 
 /** Wake @p lc if it sleeps (any thread). */
 void pn_lcore_wake(struct pn_lcore *lc);
+
+/**
+ * After handing @p lc work through one of its rings: wake it if it is
+ * asleep. Pairs with the fence in pn_lcore_idle (Dekker): either the owner
+ * sees the work when it re-polls after raising 'sleeping', or the sender
+ * sees 'sleeping' and wakes it.
+ */
+void pn_lcore_kick(struct pn_lcore *lc);
 
 #endif /* PN_CORE_LCORE_H */

@@ -36,7 +36,7 @@ pkt_put32(uint8_t *p, uint32_t v)
 static inline uint8_t *
 pkt_dup(const uint8_t *b, uint32_t len)
 {
-	uint8_t *p = malloc(len ? len : 1);
+	uint8_t *p = (uint8_t *)malloc(len ? len : 1);
 
 	if (p != NULL && len)
 		memcpy(p, b, len);

@@ -663,6 +663,82 @@ test_steering_wakes_sleeping_owner(void **state)
 	assert_true(v >= 1);
 }
 
+/* --- messages between lcores --- */
+
+static unsigned int msgs_seen;
+static uint32_t msg_value;
+
+static void
+on_msg(struct pn_lcore *lc, const struct pn_msg *m, void *arg)
+{
+	RTE_SET_USED(lc);
+	assert_ptr_equal(arg, &msgs_seen);
+	assert_int_equal(m->type, PN_MSG_TEST);
+	assert_int_equal(m->len, sizeof(msg_value));
+	memcpy(&msg_value, m->data, sizeof(msg_value));
+	msgs_seen++;
+}
+
+static void
+test_msg_delivered_on_owner_round(void **state)
+{
+	uint32_t v = 42;
+
+	RTE_SET_USED(state);
+	world_init(64, 300, 0);
+	msgs_seen = 0;
+	assert_int_equal(pn_msg_register(&W->lc[1], PN_MSG_TEST, on_msg,
+					 &msgs_seen), 0);
+	assert_int_equal(pn_msg_send(&W->lc[0], 1, PN_MSG_TEST, &v,
+				     sizeof(v)), 0);
+	assert_int_equal(msgs_seen, 0); /* nothing runs on the sender */
+	pn_lcore_round(&W->lc[1]);
+	assert_int_equal(msgs_seen, 1);
+	assert_int_equal(msg_value, 42);
+	assert_int_equal(W->lc[0].stat.msg_out, 1);
+	assert_int_equal(W->lc[1].stat.msg_in, 1);
+}
+
+static void
+test_msg_errors_and_full_ring(void **state)
+{
+	uint8_t big[PN_MSG_DATA_MAX + 1] = { 0 };
+	uint32_t v = 1;
+	int rc = 0, sent = 0;
+
+	RTE_SET_USED(state);
+	world_init(64, 300, 0);
+	assert_int_equal(pn_msg_register(&W->lc[1], PN_MSG__MAX, on_msg, NULL),
+			 -EINVAL);
+	assert_int_equal(pn_msg_send(&W->lc[0], 7, PN_MSG_TEST, &v, 4), -EINVAL);
+	assert_int_equal(pn_msg_send(&W->lc[0], 1, PN_MSG_NONE, &v, 4), -EINVAL);
+	assert_int_equal(pn_msg_send(&W->lc[0], 1, PN_MSG_TEST, big,
+				     sizeof(big)), -EINVAL);
+	while ((rc = pn_msg_send(&W->lc[0], 1, PN_MSG_TEST, &v, 4)) == 0)
+		sent++;
+	assert_int_equal(rc, -ENOBUFS);
+	assert_true(sent >= 1000);
+	assert_int_equal(W->lc[0].stat.msg_dropped, 1);
+}
+
+static void
+test_msg_broadcast_wakes_sleepers(void **state)
+{
+	uint32_t v = 7;
+	uint64_t ev = 0;
+
+	RTE_SET_USED(state);
+	world_init(64, 300, 0);
+	msgs_seen = 0;
+	pn_msg_register(&W->lc[0], PN_MSG_TEST, on_msg, &msgs_seen);
+	atomic_store(&W->lc[0].sleeping, 1);
+	assert_int_equal(pn_msg_broadcast(&W->lc[1], PN_MSG_TEST, &v, 4), 1);
+	assert_int_equal(read(W->lc[0].wake_fd, &ev, sizeof(ev)), sizeof(ev));
+	atomic_store(&W->lc[0].sleeping, 0);
+	pn_lcore_round(&W->lc[0]);
+	assert_int_equal(msgs_seen, 1);
+}
+
 /* --- set-up errors --- */
 
 static void
@@ -698,7 +774,7 @@ test_poll_list_and_txq_limits(void **state)
 		if (pn_lcore_add_napi(lc, &extra[i]) == 0)
 			added++;
 	}
-	assert_int_equal(added, PN_LCORE_MAX_NAPI - 1); /* backlog is one */
+	assert_int_equal(added, PN_LCORE_MAX_NAPI - 2); /* backlog, msg */
 	assert_int_equal(pn_lcore_add_napi(lc, &extra[0]), -ENOSPC);
 	assert_int_equal(pn_lcore_add_txq(lc, 0, 0), -EEXIST);
 	assert_int_equal(pn_lcore_add_txq(lc, PN_MAX_PORTS, 0), -ENOSPC);
@@ -734,6 +810,9 @@ main(void)
 		T(test_non_ip_stays_local),
 		T(test_backlog_full_drops_counted),
 		T(test_steering_wakes_sleeping_owner),
+		T(test_msg_delivered_on_owner_round),
+		T(test_msg_errors_and_full_ring),
+		T(test_msg_broadcast_wakes_sleepers),
 		T(test_init_rejects_bad_conf),
 		T(test_poll_list_and_txq_limits),
 	};
