@@ -1,0 +1,316 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Command-line options after "--". Every bad value ends the process with
+ * one line naming the option and the accepted range, and exit code 2.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_common.h>
+
+#include "bench.h"
+
+/* RFC 2544 benchmarking range: the only addresses generated frames use. */
+#define BENCH_NET      0xc6120000u /* 198.18.0.0 */
+#define BENCH_NET_MASK 0xfffe0000u /* /15 */
+
+enum {
+	OPT_FWD = 256, OPT_TXPKTS, OPT_BURST, OPT_DURATION, OPT_STATS, OPT_RXQ,
+	OPT_TXQ, OPT_FLOWS, OPT_PROTO, OPT_TXRSS, OPT_STEER, OPT_PEER, OPT_IP,
+	OPT_WEIGHT, OPT_BUDGET, OPT_TLIMIT, OPT_BUSY, OPT_NOSLEEP, OPT_JSON,
+	OPT_QUIET, OPT_TXCOUNT, OPT_TXDELAY, OPT_TXRETRY, OPT_HELP,
+};
+
+static const struct option bench_opts[] = {
+	{ "forward-mode", required_argument, NULL, OPT_FWD },
+	{ "txpkts", required_argument, NULL, OPT_TXPKTS },
+	{ "burst", required_argument, NULL, OPT_BURST },
+	{ "duration", required_argument, NULL, OPT_DURATION },
+	{ "stats-period", required_argument, NULL, OPT_STATS },
+	{ "rxq", required_argument, NULL, OPT_RXQ },
+	{ "txq", required_argument, NULL, OPT_TXQ },
+	{ "flows", required_argument, NULL, OPT_FLOWS },
+	{ "flow-proto", required_argument, NULL, OPT_PROTO },
+	{ "tx-rss", no_argument, NULL, OPT_TXRSS },
+	{ "steer", no_argument, NULL, OPT_STEER },
+	{ "eth-peer", required_argument, NULL, OPT_PEER },
+	{ "ip", required_argument, NULL, OPT_IP },
+	{ "napi-weight", required_argument, NULL, OPT_WEIGHT },
+	{ "budget", required_argument, NULL, OPT_BUDGET },
+	{ "time-limit-us", required_argument, NULL, OPT_TLIMIT },
+	{ "busy-poll-us", required_argument, NULL, OPT_BUSY },
+	{ "no-sleep", no_argument, NULL, OPT_NOSLEEP },
+	{ "tx-count", required_argument, NULL, OPT_TXCOUNT },
+	{ "tx-delay", required_argument, NULL, OPT_TXDELAY },
+	{ "tx-retries", required_argument, NULL, OPT_TXRETRY },
+	{ "json", required_argument, NULL, OPT_JSON },
+	{ "quiet", no_argument, NULL, OPT_QUIET },
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ NULL, 0, NULL, 0 },
+};
+
+static const struct bench_engine *const bench_engines[] = {
+	&bench_engine_io, &bench_engine_macswap, &bench_engine_rxonly,
+	&bench_engine_txonly, &bench_engine_flowgen,
+};
+
+const struct bench_engine *
+bench_engine_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < RTE_DIM(bench_engines); i++)
+		if (strcmp(bench_engines[i]->name, name) == 0)
+			return bench_engines[i];
+	return NULL;
+}
+
+const char *
+bench_engine_names(void)
+{
+	static char names[128];
+	size_t i, off = 0;
+
+	if (names[0] != '\0')
+		return names;
+	for (i = 0; i < RTE_DIM(bench_engines); i++)
+		off += snprintf(names + off, sizeof(names) - off, "%s%s",
+				i ? "|" : "", bench_engines[i]->name);
+	return names;
+}
+
+void
+bench_usage(FILE *f)
+{
+	fprintf(f,
+"usage: " BENCH_PROG " [EAL options] -- [options]\n"
+"  ports come from EAL (--vdev net_vhost0,... or --vdev virtio_user0,...);\n"
+"  needs >= 2 lcores: the main lcore prints stats, workers forward.\n"
+"  --forward-mode=MODE   %s (io)\n"
+"  --txpkts=BYTES        generated frame size without CRC, 60..9000 (64)\n"
+"  --burst=N             generator weight and RX weight, 1..512 (32)\n"
+"  --duration=S          seconds to run, 0 = until SIGINT/SIGTERM (0)\n"
+"  --stats-period=S      seconds between stats, 0 = none (1)\n"
+"  --rxq=N --txq=N       queues per port, 1..64 (number of workers)\n"
+"  --flows=N             flowgen flows, 1..65536 (64)\n"
+"  --flow-proto=P        flowgen protocol, udp|tcp (udp)\n"
+"  --tx-rss              pick each packet's TX queue by Toeplitz hash\n"
+"  --steer               software steering between workers\n"
+"  --eth-peer=MAC        destination MAC of generated frames\n"
+"  --ip=SRC,DST          IPv4 of generated frames, in 198.18.0.0/15\n"
+"                        (198.18.0.1,198.19.0.1)\n"
+"  --tx-count=N          each generator stops after N packets accepted\n"
+"                        by the device, 0 = unlimited (0)\n"
+"  --tx-delay=S          generators start S seconds after link up, or on\n"
+"                        SIGUSR1, 0..86400 (0)\n"
+"  --napi-weight=N       RX weight, 1..512 (--burst)\n"
+"  --budget=N            packets per loop round, 1..65536 (300)\n"
+"  --time-limit-us=N     loop round time limit, 1..1000000 (2000)\n"
+"  --busy-poll-us=N      idle spell before sleeping, 0..10000000 (50)\n"
+"  --tx-retries=N        TX burst retries before dropping, 0..1000 (0)\n"
+"  --no-sleep            pure polling, never sleep on interrupts\n"
+"  --json=FILE           JSON summary on exit ('-' = stdout)\n"
+"  --quiet               no periodic or final text stats\n"
+"  --help                this text\n", bench_engine_names());
+}
+
+static void __rte_noreturn __rte_format_printf(1, 2)
+bad(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, BENCH_PROG ": ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(2);
+}
+
+/* Strict unsigned parse of the whole string within [lo, hi]. */
+static uint64_t
+parse_u64(const char *opt, const char *s, uint64_t lo, uint64_t hi)
+{
+	char *end;
+	unsigned long long v = 0;
+
+	errno = 0;
+	if (s[0] < '0' || s[0] > '9')
+		end = (char *)s;
+	else
+		v = strtoull(s, &end, 10);
+	if (end == s || *end != '\0' || errno != 0 || v < lo || v > hi)
+		bad("--%s=%s: must be an integer in %" PRIu64 "..%" PRIu64,
+		    opt, s, lo, hi);
+	return v;
+}
+
+static uint32_t
+parse_ip(const char *opt, const char *s)
+{
+	struct in_addr a;
+	uint32_t ip;
+
+	if (inet_pton(AF_INET, s, &a) != 1)
+		bad("--%s: '%s' is not an IPv4 address", opt, s);
+	ip = ntohl(a.s_addr);
+	if ((ip & BENCH_NET_MASK) != BENCH_NET)
+		bad("--%s: %s is outside 198.18.0.0/15 (the benchmarking range, "
+		    "the only one generated frames may use)", opt, s);
+	return ip;
+}
+
+static void
+parse_ip_pair(struct bench_conf *c, const char *s)
+{
+	char buf[64];
+	char *comma;
+
+	if (strlen(s) >= sizeof(buf) || (comma = strchr(strcpy(buf, s), ',')) == NULL)
+		bad("--ip=%s: expected SRC,DST (two IPv4 addresses in "
+		    "198.18.0.0/15)", s);
+	*comma = '\0';
+	c->ip_src = parse_ip("ip", buf);
+	c->ip_dst = parse_ip("ip", comma + 1);
+}
+
+static void
+conf_default(struct bench_conf *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->engine = &bench_engine_io;
+	c->txpkts = 64;
+	c->burst = 32;
+	c->stats_period_s = 1;
+	c->flows = 64;
+	c->flow_proto = IPPROTO_UDP;
+	c->ip_src = 0xc6120001u; /* 198.18.0.1 */
+	c->ip_dst = 0xc6130001u; /* 198.19.0.1 */
+	pn_napi_conf_default(&c->napi);
+}
+
+void
+bench_parse_args(struct bench_conf *c, int argc, char **argv)
+{
+	char err[256];
+	int opt;
+
+	conf_default(c);
+	optind = 1;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "", bench_opts, NULL)) != -1) {
+		switch (opt) {
+		case OPT_FWD:
+			c->engine = bench_engine_find(optarg);
+			if (c->engine == NULL)
+				bad("--forward-mode=%s: must be one of %s", optarg,
+				    bench_engine_names());
+			break;
+		case OPT_TXPKTS:
+			c->txpkts = parse_u64("txpkts", optarg, 60, 9000);
+			break;
+		case OPT_BURST:
+			c->burst = parse_u64("burst", optarg, 1, 512);
+			break;
+		case OPT_DURATION:
+			c->duration_s = parse_u64("duration", optarg, 0, 31536000);
+			break;
+		case OPT_STATS:
+			c->stats_period_s = parse_u64("stats-period", optarg, 0, 86400);
+			break;
+		case OPT_RXQ:
+			c->rxq = parse_u64("rxq", optarg, 1, BENCH_MAX_QUEUES);
+			break;
+		case OPT_TXQ:
+			c->txq = parse_u64("txq", optarg, 1, BENCH_MAX_QUEUES);
+			break;
+		case OPT_FLOWS:
+			c->flows = parse_u64("flows", optarg, 1, 65536);
+			break;
+		case OPT_PROTO:
+			if (strcmp(optarg, "udp") == 0)
+				c->flow_proto = IPPROTO_UDP;
+			else if (strcmp(optarg, "tcp") == 0)
+				c->flow_proto = IPPROTO_TCP;
+			else
+				bad("--flow-proto=%s: must be udp or tcp", optarg);
+			break;
+		case OPT_TXRSS:
+			c->tx_rss = true;
+			break;
+		case OPT_STEER:
+			c->steer = true;
+			break;
+		case OPT_PEER:
+			if (rte_ether_unformat_addr(optarg, &c->eth_peer) != 0)
+				bad("--eth-peer=%s: expected a MAC address "
+				    "XX:XX:XX:XX:XX:XX", optarg);
+			c->eth_peer_set = true;
+			break;
+		case OPT_IP:
+			parse_ip_pair(c, optarg);
+			break;
+		case OPT_WEIGHT:
+			c->napi.weight = parse_u64("napi-weight", optarg, 1, 512);
+			c->weight_set = true;
+			break;
+		case OPT_BUDGET:
+			c->napi.budget = parse_u64("budget", optarg, 1, 65536);
+			break;
+		case OPT_TLIMIT:
+			c->napi.time_limit_us = parse_u64("time-limit-us", optarg,
+							  1, 1000000);
+			break;
+		case OPT_BUSY:
+			c->napi.busy_poll_us = parse_u64("busy-poll-us", optarg,
+							 0, 10000000);
+			break;
+		case OPT_NOSLEEP:
+			c->napi.sleep = false;
+			break;
+		case OPT_TXCOUNT:
+			c->tx_count = parse_u64("tx-count", optarg, 0, UINT64_MAX);
+			break;
+		case OPT_TXDELAY:
+			c->tx_delay_s = parse_u64("tx-delay", optarg, 0, 86400);
+			break;
+		case OPT_TXRETRY:
+			c->napi.tx_retries = parse_u64("tx-retries", optarg, 0, 1000);
+			break;
+		case OPT_JSON:
+			if (optarg[0] == '\0' ||
+			    strlen(optarg) >= sizeof(c->json_path))
+				bad("--json: expected a file name (1..%zu "
+				    "characters) or '-'", sizeof(c->json_path) - 1);
+			strcpy(c->json_path, optarg);
+			c->json = true;
+			break;
+		case OPT_QUIET:
+			c->quiet = true;
+			break;
+		case OPT_HELP:
+			bench_usage(stdout);
+			exit(0);
+		default:
+			for (const struct option *o = bench_opts; o->name; o++)
+				if (optopt != 0 && o->val == optopt)
+					bad("--%s %s (see --help)", o->name,
+					    o->has_arg ? "needs a value" :
+					    "takes no value");
+			bad("unknown option %s (see --help)", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		bad("unexpected argument '%s' (see --help)", argv[optind]);
+	if (!c->weight_set)
+		c->napi.weight = c->burst;
+	if (pn_napi_conf_check(&c->napi, err, sizeof(err)) != 0)
+		bad("%s", err);
+}
