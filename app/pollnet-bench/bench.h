@@ -70,12 +70,20 @@ struct bench_conf {
 	uint32_t ip_src, ip_dst;  /**< host order, inside 198.18.0.0/15 */
 	uint64_t tx_count;        /**< per generator, 0: unlimited */
 	uint32_t tx_delay_s;      /**< generators wait after link up (SIGUSR1: now) */
+	uint32_t tx_first;        /**< forwarding engines: bursts sent first (testpmd start tx_first) */
 	bool weight_set;
 	struct pn_napi_conf napi;
 	bool json;
 	char json_path[256];
 	bool quiet;
 };
+
+/** True if the run has generators (a generating engine, or --tx-first). */
+static inline bool
+bench_has_gens(const struct bench_conf *c)
+{
+	return c->engine->gen != NULL || c->tx_first > 0;
+}
 
 /** Parse app options (after "--"). Exits 2 with one line on a bad value, 0 on --help. */
 void bench_parse_args(struct bench_conf *c, int argc, char **argv);
@@ -93,6 +101,8 @@ struct bench_gen {
 	uint64_t made;                   /**< frames built */
 	uint64_t alloc_fail;             /**< polls that found the pool empty */
 	uint64_t limit;                  /**< accepted-by-device limit, 0: none */
+	/** Fills frames: the engine's gen(), or txonly's for --tx-first. */
+	void (*fill)(struct bench_gen *g, struct rte_mbuf **pkts, uint16_t n);
 	atomic_bool done;                /**< reached the limit (read by main) */
 	uint32_t next_flow;              /**< flowgen */
 	uint16_t len;
@@ -144,7 +154,11 @@ void bench_rx_count_free(struct pn_lcore *lc, struct rte_mbuf **pkts,
 			 uint16_t n, void *arg);
 
 /* gen.c */
-/** Set up generators on @p w: one per owned TX queue, or per port with --tx-rss. */
+/**
+ * Set up generators on @p w: one per owned TX queue, or per port with
+ * --tx-rss. For forwarding engines with --tx-first, txonly generators
+ * limited to tx_first bursts each.
+ */
 int bench_gen_setup(struct bench_worker *w);
 
 /* stats.c */

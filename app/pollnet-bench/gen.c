@@ -61,7 +61,7 @@ gen_poll(struct pn_lcore *lc, struct pn_napi *n, int weight)
 		g->alloc_fail++;
 		return 0;
 	}
-	w->ctx->conf.engine->gen(g, pkts, (uint16_t)want);
+	g->fill(g, pkts, (uint16_t)want);
 	if (g->nb_txq > 1) {
 		for (i = 0; i < want; i++)
 			bench_tx(w, g->port, pkts[i]);
@@ -114,7 +114,13 @@ gen_add(struct bench_worker *w, uint16_t port, uint8_t first, uint8_t nb)
 	g->nb_txq = nb;
 	for (i = 0; i < nb; i++)
 		g->txq[i] = w->txq[port][first + i];
-	g->limit = c->tx_count;
+	if (c->engine->gen != NULL) {
+		g->fill = c->engine->gen;
+		g->limit = c->tx_count;
+	} else { /* --tx-first: prime the forwarding loop, then stop */
+		g->fill = bench_engine_txonly.gen;
+		g->limit = (uint64_t)c->tx_first * c->burst;
+	}
 	g->len = c->txpkts;
 	if (c->eth_peer_set)
 		dst = c->eth_peer;

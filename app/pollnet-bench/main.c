@@ -92,7 +92,7 @@ check_layout(struct bench_ctx *ctx)
 	for (wi = 0; wi < nw; wi++) {
 		unsigned int nrx = owned(rxq, nw, wi) * ctx->nb_ports;
 		unsigned int ntx = owned(txq, nw, wi) * ctx->nb_ports;
-		unsigned int ngen = c->engine->gen == NULL ? 0 :
+		unsigned int ngen = !bench_has_gens(c) ? 0 :
 				    c->tx_rss ? ctx->nb_ports : ntx;
 
 		/* One NAPI slot is the lcore's backlog. */
@@ -245,8 +245,9 @@ attach_queues(struct bench_ctx *ctx)
 			}
 		}
 		pn_lcore_set_rx_handler(&w->lc, c->engine->rx, w);
-		if (c->engine->lcore_setup != NULL &&
-		    (ret = c->engine->lcore_setup(w)) != 0) {
+		ret = c->engine->lcore_setup != NULL ? c->engine->lcore_setup(w) :
+		      c->tx_first > 0 ? bench_gen_setup(w) : 0;
+		if (ret != 0) {
 			snprintf(msg, sizeof(msg), "%s set-up on lcore %u: %s",
 				 c->engine->name, w->lcore_id, strerror(-ret));
 			die(1, msg);
@@ -290,7 +291,7 @@ main_loop(struct bench_ctx *ctx, uint64_t t0)
 {
 	const struct bench_conf *c = &ctx->conf;
 	struct bench_snap *prev = bench_snap_new(), *cur = bench_snap_new();
-	bool gens = c->engine->gen != NULL, done_said = false;
+	bool gens = bench_has_gens(c), done_said = false;
 	uint64_t period = (uint64_t)c->stats_period_s * PN_NS_PER_S;
 	uint64_t end = c->duration_s ? t0 + c->duration_s * PN_NS_PER_S : UINT64_MAX;
 	uint64_t next_stats = period ? t0 + period : UINT64_MAX;
@@ -457,7 +458,7 @@ main(int argc, char **argv)
 		printf(BENCH_PROG ": running %s on %u worker(s), %u port(s), %u "
 		       "queue(s) per port%s\n", ctx.conf.engine->name,
 		       ctx.nb_workers, ctx.nb_ports, ctx.nb_queues,
-		       ctx.conf.engine->gen && ctx.conf.tx_delay_s ?
+		       bench_has_gens(&ctx.conf) && ctx.conf.tx_delay_s ?
 		       " (generators wait for --tx-delay or SIGUSR1)" : "");
 	main_loop(&ctx, t0);
 	if (!ctx.conf.quiet && quit_signal != 0)

@@ -25,7 +25,7 @@ enum {
 	OPT_FWD = 256, OPT_TXPKTS, OPT_BURST, OPT_DURATION, OPT_STATS, OPT_RXQ,
 	OPT_TXQ, OPT_FLOWS, OPT_PROTO, OPT_TXRSS, OPT_STEER, OPT_PEER, OPT_IP,
 	OPT_WEIGHT, OPT_BUDGET, OPT_TLIMIT, OPT_BUSY, OPT_NOSLEEP, OPT_JSON,
-	OPT_QUIET, OPT_TXCOUNT, OPT_TXDELAY, OPT_TXRETRY, OPT_HELP,
+	OPT_QUIET, OPT_TXCOUNT, OPT_TXDELAY, OPT_TXRETRY, OPT_TXFIRST, OPT_HELP,
 };
 
 static const struct option bench_opts[] = {
@@ -50,6 +50,7 @@ static const struct option bench_opts[] = {
 	{ "tx-count", required_argument, NULL, OPT_TXCOUNT },
 	{ "tx-delay", required_argument, NULL, OPT_TXDELAY },
 	{ "tx-retries", required_argument, NULL, OPT_TXRETRY },
+	{ "tx-first", required_argument, NULL, OPT_TXFIRST },
 	{ "json", required_argument, NULL, OPT_JSON },
 	{ "quiet", no_argument, NULL, OPT_QUIET },
 	{ "help", no_argument, NULL, OPT_HELP },
@@ -110,6 +111,8 @@ bench_usage(FILE *f)
 "                        by the device, 0 = unlimited (0)\n"
 "  --tx-delay=S          generators start S seconds after link up, or on\n"
 "                        SIGUSR1, 0..86400 (0)\n"
+"  --tx-first=N          io/macswap: send N bursts of txonly frames first,\n"
+"                        then forward (testpmd 'start tx_first N'), 0..1024 (0)\n"
 "  --napi-weight=N       RX weight, 1..512 (--burst)\n"
 "  --budget=N            packets per loop round, 1..65536 (300)\n"
 "  --time-limit-us=N     loop round time limit, 1..1000000 (2000)\n"
@@ -280,6 +283,9 @@ bench_parse_args(struct bench_conf *c, int argc, char **argv)
 			break;
 		case OPT_TXDELAY:
 			c->tx_delay_s = parse_u64("tx-delay", optarg, 0, 86400);
+			break;
+		case OPT_TXFIRST:
+			c->tx_first = parse_u64("tx-first", optarg, 0, 1024);
 			break;
 		case OPT_TXRETRY:
 			c->napi.tx_retries = parse_u64("tx-retries", optarg, 0, 1000);
