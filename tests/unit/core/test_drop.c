@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "drop.h"
+#include <pollnet/pollnet.h>
 
 static void
 test_names_unique_and_described(void **state)
@@ -26,11 +27,20 @@ test_names_unique_and_described(void **state)
 	assert_string_equal(pn_drop_desc(PN_DROP__MAX), "?");
 }
 
+static void
+test_version_matches_macros(void **state)
+{
+	(void)state;
+	assert_string_equal(pn_version(), "0.1.0");
+	assert_int_equal(PN_VERSION_MAJOR, 0);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_names_unique_and_described),
+		cmocka_unit_test(test_version_matches_macros),
 	};
 
 	return cmocka_run_group_tests_name("drop", tests, NULL, NULL);
