@@ -64,7 +64,7 @@ echo "== virtio side: rxonly, 2 queues, 2 workers on CPU 0, for $secs s"
 rx_pid=$!
 # Traffic only once the virtio side runs: it resets its queues while
 # starting, and frames a vhost peer put there before would be lost.
-wait_for "the virtio side to start" 30 grep -q '^pollnet-bench: running' "$tmp/virtio.log"
+wait_for "the virtio side to start" 30 grep -qs '^pollnet-bench: running' "$tmp/virtio.log"
 kill -USR1 "$tx_pid"
 
 wait "$rx_pid" || { echo "l2-demo: the virtio side failed" >&2; exit 1; }
