@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -89,9 +90,22 @@ tel_softnet(const char *cmd, const char *params, struct rte_tel_data *d)
 			continue;
 		softnet_dict(c, sh->lc[i]);
 		snprintf(key, sizeof(key), "%u", i);
-		rte_tel_data_add_dict_container(d, key, c, 0);
+		if (rte_tel_data_add_dict_container(d, key, c, 0) < 0)
+			rte_tel_data_free(c);
 	}
 	return 0;
+}
+
+/* rte_telemetry accepts only [A-Za-z0-9_/] in dict keys: map the rest to '_'. */
+static void
+tel_key(char *dst, size_t len, const char *src)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < len && src[i] != '\0'; i++)
+		dst[i] = isalnum((unsigned char)src[i]) || src[i] == '/' ?
+			 src[i] : '_';
+	dst[i] = '\0';
 }
 
 static int
@@ -110,16 +124,19 @@ tel_napi(const char *cmd, const char *params, struct rte_tel_data *d)
 	for (i = 0; i < lc->nb_napi; i++) {
 		const struct pn_napi *n = lc->napi[i];
 		struct rte_tel_data *c = rte_tel_data_alloc();
+		char key[sizeof(n->name)];
 
 		if (c == NULL)
 			continue;
+		tel_key(key, sizeof(key), n->name);
 		rte_tel_data_start_dict(c);
 		rte_tel_data_add_dict_u64(c, "weight", n->weight);
 		rte_tel_data_add_dict_u64(c, "polls", n->polls);
 		rte_tel_data_add_dict_u64(c, "packets", n->packets);
 		rte_tel_data_add_dict_u64(c, "full_polls", n->full_polls);
 		rte_tel_data_add_dict_u64(c, "irq", n->irq_ok);
-		rte_tel_data_add_dict_container(d, n->name, c, 0);
+		if (rte_tel_data_add_dict_container(d, key, c, 0) < 0)
+			rte_tel_data_free(c);
 	}
 	return 0;
 }
