@@ -1,0 +1,164 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Input: Ethernet (Linux eth_type_trans + netif_receive_skb), then IPv4
+ * (ip_rcv -> ip_local_deliver -> the protocol's handler). A host, not a
+ * router: datagrams not addressed to us are dropped, never forwarded.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "icmp.h"
+#include "net_priv.h"
+
+/* Which check failed: lib/wire's errno, refined by a second look. */
+static enum pn_drop_reason
+ip4_parse_reason(const uint8_t *buf, uint32_t len, int rc)
+{
+	struct pn_ipv4_hdr tmp;
+
+	switch (rc) {
+	case -EPROTONOSUPPORT:
+		return PN_DROP_IP_VERSION;
+	case -EMSGSIZE:
+		return PN_DROP_IP_TRUNCATED;
+	default:
+		/* -EBADMSG: the checksum if the header is fine without it. */
+		if (pn_ipv4_parse(buf, len, PN_IPV4_PARSE_CSUM_VERIFIED,
+				  &tmp) == 0)
+			return PN_DROP_IP_CSUM;
+		return PN_DROP_IP_HDR_LEN;
+	}
+}
+
+static bool
+ip4_martian_src(uint32_t src)
+{
+	return src >> 24 == 127 || src >> 28 >= 0xe;
+}
+
+void
+ip4_deliver(struct pn_lcore *lc, struct pn_net *net, struct rte_mbuf *m,
+	    const struct pn_ipv4_hdr *ip, bool bcast)
+{
+	uint8_t proto = ip->proto;
+
+	net->stat.ip_delivered++;
+	if (proto == PN_IPV4_PROTO_ICMP) {
+		icmp_input(lc, net, m, ip, bcast);
+	} else if (net->proto[proto].fn != NULL) {
+		rte_pktmbuf_adj(m, ip->hdr_len);
+		net->proto[proto].fn(lc, net, m, ip, net->proto[proto].arg);
+	} else if (proto == PN_IPV4_PROTO_UDP) {
+		icmp_send_unreach(lc, net, m, ip, PN_ICMP_UNREACH_PORT, bcast);
+		pn_drop(lc, m, PN_DROP_UDP_NO_SOCKET);
+	} else {
+		icmp_send_unreach(lc, net, m, ip, PN_ICMP_UNREACH_PROTO,
+				  bcast);
+		pn_drop(lc, m, PN_DROP_IP_NO_PROTO);
+	}
+}
+
+static void
+ip4_input(struct pn_lcore *lc, struct pn_net *net, uint8_t pidx,
+	  struct rte_mbuf *m)
+{
+	uint64_t cs = m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK;
+	struct pn_ipv4_hdr ip;
+	const uint8_t *buf;
+	uint32_t len;
+	bool bcast;
+	int rc;
+
+	net->stat.ip_in++;
+	if (cs == RTE_MBUF_F_RX_IP_CKSUM_BAD) {
+		pn_drop(lc, m, PN_DROP_IP_CSUM);
+		return;
+	}
+	/* lib/wire parses a contiguous buffer: a chain (jumbo, LRO) is
+	 * parsed from a linear copy. */
+	len = RTE_MIN(m->pkt_len, (uint32_t)PN_IPV4_MAX_LEN);
+	buf = rte_pktmbuf_read(m, 0, len, net->scratch);
+	rc = pn_ipv4_parse(buf, len,
+			   cs == RTE_MBUF_F_RX_IP_CKSUM_GOOD ?
+				   PN_IPV4_PARSE_CSUM_VERIFIED : 0,
+			   &ip);
+	if (rc < 0) {
+		pn_drop(lc, m, ip4_parse_reason(buf, len, rc));
+		return;
+	}
+	if (m->data_len < ip.hdr_len) {
+		/* A header split across segments: no PMD does this. */
+		pn_drop(lc, m, PN_DROP_IP_TRUNCATED);
+		return;
+	}
+	if (ip.opts_len)
+		ip.opts = rte_pktmbuf_mtod_offset(m, uint8_t *,
+						  PN_IPV4_HDR_MIN_LEN);
+	net_mbuf_trim_to(m, ip.total_len);	/* link padding */
+	if (ip4_martian_src(ip.src)) {
+		pn_drop(lc, m, PN_DROP_IP_MARTIAN_SRC);
+		return;
+	}
+	bcast = net_is_bcast(net, pidx, ip.dst);
+	if (!bcast && !pn_net_is_local(net, ip.dst)) {
+		pn_drop(lc, m, PN_DROP_IP_NOT_FOR_US);
+		return;
+	}
+	if (ip.mf || ip.frag_off) {
+		m = frag_reassemble(lc, net, m, &ip);
+		if (m == NULL)
+			return;
+	}
+	ip4_deliver(lc, net, m, &ip, bcast);
+}
+
+static void
+eth_input(struct pn_lcore *lc, struct pn_net *net, struct rte_mbuf *m)
+{
+	int pidx = net_pidx(net, m->port);
+	const struct pn_net_port_conf *pc;
+	struct pn_ether_hdr eh;
+
+	if (pidx < 0) {
+		pn_drop(lc, m, PN_DROP_NET_NO_PORT);
+		return;
+	}
+	pc = net_port(net, (uint8_t)pidx);
+	if (pn_ether_parse(rte_pktmbuf_mtod(m, uint8_t *), m->data_len,
+			   &eh) < 0) {
+		pn_drop(lc, m, PN_DROP_ETH_BAD);
+		return;
+	}
+	if (memcmp(eh.dst, pc->mac, PN_ETHER_ADDR_LEN) != 0 &&
+	    !pn_ether_is_broadcast(eh.dst)) {
+		pn_drop(lc, m, pn_ether_is_multicast(eh.dst) ?
+				       PN_DROP_ETH_MULTICAST :
+				       PN_DROP_ETH_NOT_FOR_US);
+		return;
+	}
+	switch (eh.ethertype) {
+	case PN_ETHER_TYPE_ARP:
+		arp_input(lc, net, (uint8_t)pidx, m, eh.hdr_len);
+		break;
+	case PN_ETHER_TYPE_IPV4:
+		rte_pktmbuf_adj(m, eh.hdr_len);
+		ip4_input(lc, net, (uint8_t)pidx, m);
+		break;
+	default:
+		pn_drop(lc, m, PN_DROP_ETH_UNKNOWN_TYPE);
+		break;
+	}
+}
+
+void
+pn_net_rx(struct pn_lcore *lc, struct rte_mbuf **pkts, uint16_t n, void *arg)
+{
+	struct pn_net *net = arg;
+	uint16_t i;
+
+	for (i = 0; i < n; i++) {
+		if (i + 1 < n)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
+		eth_input(lc, net, pkts[i]);
+	}
+}

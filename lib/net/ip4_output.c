@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * IPv4 output (Linux ip_queue_xmit -> ip_finish_output -> neigh_output):
+ * route, choose the source, build the header, fragment above the MTU,
+ * hand to ARP.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "net_priv.h"
+
+#define TCP_CKSUM_OFF 16
+#define UDP_CKSUM_OFF 6
+
+/*
+ * Finish a TCP/UDP checksum the caller left for offload: the field holds
+ * the pseudo-header sum, so the sum over the whole L4 datagram,
+ * complemented, is the checksum (RFC 1071 incremental property).
+ */
+static void
+ip4_l4_cksum_sw(struct pn_net *net, struct rte_mbuf *m, uint32_t l4_off)
+{
+	uint64_t l4 = m->ol_flags & RTE_MBUF_F_TX_L4_MASK;
+	uint32_t len = m->pkt_len - l4_off, off;
+	const uint8_t *p;
+	uint16_t ck;
+	uint8_t be[2];
+
+	if (l4 == RTE_MBUF_F_TX_TCP_CKSUM)
+		off = TCP_CKSUM_OFF;
+	else if (l4 == RTE_MBUF_F_TX_UDP_CKSUM)
+		off = UDP_CKSUM_OFF;
+	else
+		return;
+	m->ol_flags &= ~RTE_MBUF_F_TX_L4_MASK;
+	if (len < off + 2)
+		return;
+	p = rte_pktmbuf_read(m, l4_off, len, net->scratch);
+	ck = pn_cksum(p, len);
+	if (ck == 0 && l4 == RTE_MBUF_F_TX_UDP_CKSUM)
+		ck = 0xffff;	/* RFC 768: 0 means "no checksum" */
+	be[0] = (uint8_t)(ck >> 8);
+	be[1] = (uint8_t)ck;
+	net_mbuf_write(m, l4_off + off, be, 2);
+}
+
+/* May the port offload the L4 checksum the caller asked for? */
+static bool
+ip4_l4_offload_ok(const struct pn_net_port_conf *pc, uint64_t ol_flags)
+{
+	switch (ol_flags & RTE_MBUF_F_TX_L4_MASK) {
+	case RTE_MBUF_F_TX_TCP_CKSUM:
+		return pc->tx_tcp_cksum;
+	case RTE_MBUF_F_TX_UDP_CKSUM:
+		return pc->tx_udp_cksum;
+	default:
+		return true;
+	}
+}
+
+int
+pn_ip4_output(struct pn_lcore *lc, struct pn_net *net, struct rte_mbuf *m,
+	      uint32_t src, uint32_t dst, uint8_t proto, uint8_t tos, bool df)
+{
+	const struct net_route *r = route_lookup(net, dst);
+	const struct pn_net_port_conf *pc;
+	struct pn_ipv4_hdr h = { 0 };
+	unsigned int flags = 0;
+	uint32_t total, nexthop;
+	uint8_t *p;
+
+	if (r == NULL) {
+		pn_drop(lc, m, PN_DROP_IP_NO_ROUTE);
+		return -ENETUNREACH;
+	}
+	pc = net_port(net, r->pidx);
+	nexthop = r->gw != 0 ? r->gw : dst;
+	total = PN_IPV4_HDR_MIN_LEN + m->pkt_len;
+	if (total > PN_IPV4_MAX_LEN || (df && total > pc->mtu)) {
+		pn_drop(lc, m, PN_DROP_IP_TOO_BIG);
+		return -EMSGSIZE;
+	}
+	h.total_len = (uint16_t)total;
+	h.tos = tos;
+	h.ttl = net->conf->ttl;
+	h.proto = proto;
+	h.df = df;
+	h.id = net->ip_id++;
+	h.src = src != 0 ? src : r->src;
+	h.dst = dst;
+	net->stat.ip_out++;
+
+	if (total > pc->mtu) {
+		/* Offload cannot checksum across fragments. */
+		ip4_l4_cksum_sw(net, m, 0);
+		return frag_output(lc, net, r->pidx, nexthop, m, &h,
+				   pc->tx_ip_cksum ?
+					   PN_IPV4_BUILD_CSUM_OFFLOAD : 0);
+	}
+	if (!ip4_l4_offload_ok(pc, m->ol_flags))
+		ip4_l4_cksum_sw(net, m, 0);
+	p = (uint8_t *)rte_pktmbuf_prepend(m, PN_IPV4_HDR_MIN_LEN);
+	if (p == NULL) {
+		pn_drop(lc, m, PN_DROP_NET_NO_HEADROOM);
+		return -ENOBUFS;
+	}
+	if (pc->tx_ip_cksum) {
+		flags = PN_IPV4_BUILD_CSUM_OFFLOAD;
+		m->ol_flags |= RTE_MBUF_F_TX_IP_CKSUM;
+	}
+	pn_ipv4_build(p, PN_IPV4_HDR_MIN_LEN, &h, flags);
+	m->l3_len = PN_IPV4_HDR_MIN_LEN;
+	if (m->ol_flags & (RTE_MBUF_F_TX_IP_CKSUM | RTE_MBUF_F_TX_L4_MASK))
+		m->ol_flags |= RTE_MBUF_F_TX_IPV4;
+	return arp_output(lc, net, r->pidx, nexthop, m);
+}

@@ -1,0 +1,277 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef PN_NET_NET_H
+#define PN_NET_NET_H
+
+/*
+ * The per-lcore L2/L3 layer: Ethernet input, ARP, IPv4 input and output,
+ * reassembly and fragmentation, ICMP, routes. One struct pn_net per shard,
+ * all built from one read-only struct pn_net_conf. Nothing here locks:
+ * each shard owns its ARP cache, reassembly table and counters; ARP news
+ * travels between shards as PN_MSG_ARP_UPDATE messages (see arp.c).
+ *
+ * Upper layers (TCP, later UDP) plug in with pn_net_register_proto() and
+ * send with pn_ip4_output().
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ether.h"
+#include "ipv4.h"
+#include "lcore.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct rte_mbuf;
+struct rte_mempool;
+struct pn_net;
+
+#define PN_NET_MAX_ADDRS	8	/**< addresses per port */
+#define PN_NET_MAX_ROUTES	32	/**< static routes */
+#define PN_NET_MAX_STATIC_ARP	64	/**< static ARP entries */
+
+/** An address on a port: ip/prefix_len (host byte order). */
+struct pn_net_addr {
+	uint32_t ip;
+	uint8_t prefix_len;		/**< 1..32 */
+};
+
+/** One Ethernet port the stack runs IPv4 on. */
+struct pn_net_port_conf {
+	uint16_t port_id;		/**< ethdev port, < PN_MAX_PORTS */
+	uint8_t mac[PN_ETHER_ADDR_LEN];	/**< unicast, not zero */
+	uint16_t mtu;			/**< IPv4 MTU, 68..9000 (1500) */
+	uint8_t nb_addrs;		/**< 1..PN_NET_MAX_ADDRS */
+	struct pn_net_addr addr[PN_NET_MAX_ADDRS];
+	/* TX checksum offloads the device offers and we may use. virtio
+	 * offers TCP/UDP but not the IPv4 header: that one is computed in
+	 * software unless tx_ip_cksum is set. */
+	bool tx_ip_cksum;
+	bool tx_tcp_cksum;
+	bool tx_udp_cksum;
+};
+
+/** A static route: prefix/prefix_len via gw (gw on a connected subnet). */
+struct pn_net_route_conf {
+	uint32_t prefix;		/**< host bits are ignored */
+	uint8_t prefix_len;		/**< 0..32 */
+	uint32_t gw;
+};
+
+/** A static ARP entry: never expires, never overwritten by learning. */
+struct pn_net_static_arp {
+	uint16_t port_id;
+	uint32_t ip;
+	uint8_t mac[PN_ETHER_ADDR_LEN];
+};
+
+/** ARP knobs (Linux neigh parameters). */
+struct pn_net_arp_conf {
+	uint32_t cache_size;	/**< entries per shard, 16..65536 (1024) */
+	uint32_t reachable_ms;	/**< REACHABLE -> STALE, 1000..3600000 (30000) */
+	uint32_t retrans_ms;	/**< between probes, 100..60000 (1000) */
+	uint32_t max_probes;	/**< probes before giving up, 1..10 (3) */
+	uint32_t pending_max;	/**< packets queued per neighbour, 1..256 (16) */
+};
+
+/** Reassembly knobs (Linux ipfrag_*). */
+struct pn_net_reasm_conf {
+	uint32_t max_flows;	/**< datagrams in reassembly, 1..65536 (1024) */
+	uint32_t timeout_ms;	/**< per datagram, 1000..120000 (30000) */
+	uint32_t max_frags;	/**< fragments per datagram, 2..1024 (64) */
+	uint32_t max_held;	/**< fragments held per shard, 2..1048576 (4096) */
+};
+
+/** ICMP error rate limit: a token bucket per shard (icmp_msgs_per_sec). */
+struct pn_net_icmp_conf {
+	uint32_t rate;		/**< errors per second, 1..1000000 (1000) */
+	uint32_t burst;		/**< bucket depth, 1..1000000 (50) */
+};
+
+/**
+ * The whole L2/L3 configuration. Read-only and shared by every shard's
+ * pn_net: it must outlive them.
+ */
+struct pn_net_conf {
+	uint8_t nb_ports;	/**< 1..PN_MAX_PORTS */
+	struct pn_net_port_conf port[PN_MAX_PORTS];
+	uint32_t gateway;	/**< default route via, 0: none */
+	uint8_t nb_routes;
+	struct pn_net_route_conf route[PN_NET_MAX_ROUTES];
+	uint8_t nb_static_arp;
+	struct pn_net_static_arp static_arp[PN_NET_MAX_STATIC_ARP];
+	uint8_t ttl;		/**< 1..255 (64) */
+	struct pn_net_arp_conf arp;
+	struct pn_net_reasm_conf reasm;
+	struct pn_net_icmp_conf icmp;
+};
+
+/** Per-shard counters (like /proc/net/snmp Ip:, Icmp: and ARP stats). */
+struct pn_net_stat {
+	uint64_t ip_in;			/**< IPv4 packets received */
+	uint64_t ip_delivered;		/**< datagrams handed to ICMP/L4 */
+	uint64_t ip_out;		/**< datagrams sent (before fragmentation) */
+	uint64_t frag_in;		/**< fragments received */
+	uint64_t reasm_ok;		/**< datagrams reassembled */
+	uint64_t reasm_fail;		/**< datagrams given up (overlap, bad, full) */
+	uint64_t reasm_timeout;		/**< datagrams timed out */
+	uint64_t frag_ok;		/**< datagrams fragmented on output */
+	uint64_t frag_out;		/**< fragments created */
+	uint64_t icmp_in;		/**< ICMP messages received */
+	uint64_t icmp_out;		/**< ICMP messages sent */
+	uint64_t icmp_echo_in;		/**< echo requests answered */
+	uint64_t icmp_err_out;		/**< ICMP errors sent */
+	uint64_t icmp_err_suppressed;	/**< not sent: RFC 1122 3.2.2 rules */
+	uint64_t icmp_ratelimited;	/**< not sent: rate limit */
+	uint64_t arp_in;		/**< ARP packets received */
+	uint64_t arp_out;		/**< ARP packets sent */
+	uint64_t arp_requests;		/**< requests sent (incl. probes, GARP) */
+	uint64_t arp_replies;		/**< replies sent */
+	uint64_t arp_learned;		/**< entries created or changed from the wire */
+	uint64_t arp_pending_dropped;	/**< queued packets dropped (full, failed) */
+	uint64_t arp_failed;		/**< resolutions given up */
+	uint64_t arp_evicted;		/**< entries evicted (cache full) */
+	uint64_t arp_msg_out;		/**< ARP updates broadcast to shards */
+	uint64_t arp_msg_in;		/**< ARP updates applied from shards */
+	uint64_t nomem;			/**< mbuf allocation failures */
+};
+
+/** ARP entry states (Linux NUD_*). */
+enum pn_arp_state {
+	PN_ARP_FREE = 0,
+	PN_ARP_INCOMPLETE,	/**< resolving: packets queued, probes out */
+	PN_ARP_REACHABLE,	/**< confirmed within reachable_ms */
+	PN_ARP_STALE,		/**< usable, refreshed by a unicast probe on use */
+	PN_ARP_STATIC,		/**< from the configuration */
+};
+
+/** A snapshot of one ARP entry. */
+struct pn_net_arp_info {
+	enum pn_arp_state state;
+	uint8_t mac[PN_ETHER_ADDR_LEN];
+	uint64_t age_ns;	/**< since last confirmed (created for INCOMPLETE) */
+	uint16_t pending;	/**< packets waiting */
+	uint8_t probes;		/**< probes sent in the current resolution */
+};
+
+/** Where a datagram to some destination goes. */
+struct pn_net_nexthop {
+	uint16_t port_id;
+	uint32_t nexthop;	/**< the destination, or the gateway */
+	uint32_t src;		/**< preferred source address */
+	uint16_t mtu;
+	bool tx_tcp_cksum;	/**< the port may offload the TCP checksum */
+	bool tx_udp_cksum;
+};
+
+/**
+ * A protocol handler: receives a datagram addressed to us (or broadcast:
+ * check @p ip->dst, TCP must drop those, RFC 1122 4.2.3.10) with data at
+ * the L4 header, trimmed to the datagram, reassembled. Owns @p m.
+ */
+typedef void (*pn_net_proto_fn)(struct pn_lcore *lc, struct pn_net *net,
+				struct rte_mbuf *m,
+				const struct pn_ipv4_hdr *ip, void *arg);
+
+/** Fill @p c with one port (port 0, MTU 1500, no address) and defaults. */
+void pn_net_conf_default(struct pn_net_conf *c);
+
+/**
+ * Check every field of @p c. On error writes one line naming the field
+ * ("net.port[0].mtu = 0 is out of range (68..9000)") into @p err.
+ * @return 0 or -EINVAL.
+ */
+int pn_net_conf_check(const struct pn_net_conf *c, char *err, size_t len);
+
+/**
+ * Create the L2/L3 layer of shard @p lc from @p conf (checked; must
+ * outlive the result), building ARP/ICMP packets from @p pool. Installs
+ * itself as @p lc's RX handler and as its PN_MSG_ARP_UPDATE handler,
+ * registers in the process-wide list telemetry reads (/pollnet/arp,
+ * /pollnet/routes, /pollnet/ip; registered on the first call).
+ * @return 0, -EINVAL (bad conf or arguments; logged), -EEXIST (shard has
+ * one already), -ENOMEM.
+ */
+int pn_net_create(const struct pn_net_conf *conf, struct pn_lcore *lc,
+		  struct rte_mempool *pool, struct pn_net **out);
+
+/**
+ * Undo pn_net_create: cancels its timers, drops packets it holds (queued
+ * for ARP, in reassembly). Call before pn_lcore_fini() of its lcore.
+ */
+void pn_net_free(struct pn_net *net);
+
+/**
+ * Announce our addresses: one gratuitous ARP per address (RFC 5227 3).
+ * Call on shard 0 only: every shard shares the addresses and the ports,
+ * one announcement is enough.
+ */
+void pn_net_start(struct pn_net *net);
+
+/** The RX handler pn_net_create installs (@p arg is the pn_net). */
+void pn_net_rx(struct pn_lcore *lc, struct rte_mbuf **pkts, uint16_t n,
+	       void *arg);
+
+/**
+ * Handle IPv4 protocol @p proto with @p fn (NULL to remove). ICMP is
+ * handled by the layer itself.
+ * @return 0, -EINVAL (ICMP), -EEXIST (another handler is registered).
+ */
+int pn_net_register_proto(struct pn_net *net, uint8_t proto,
+			  pn_net_proto_fn fn, void *arg);
+
+/**
+ * Send the L4 datagram in @p m (data at the L4 header, headroom for the
+ * IPv4 and Ethernet headers) from @p src (0: the route's preferred source)
+ * to @p dst. Builds the header (per-shard IP ID, TTL from the config),
+ * routes (longest prefix), fragments above the MTU unless @p df, resolves
+ * the next hop (queueing while ARP resolves) and queues for TX.
+ *
+ * TX checksum offload: a caller that wants the TCP/UDP checksum offloaded
+ * sets RTE_MBUF_F_TX_TCP_CKSUM/_UDP_CKSUM with the pseudo-header sum in
+ * the field; when the port cannot, or the datagram is fragmented, the
+ * checksum is finished in software here.
+ *
+ * @p m is always consumed.
+ * @return 0 (sent or queued for ARP); -ENETUNREACH no route; -EMSGSIZE
+ * larger than the MTU with @p df, or than 65535; -ENOBUFS no headroom, no
+ * mbuf for a fragment, or the neighbour's queue was full.
+ */
+int pn_ip4_output(struct pn_lcore *lc, struct pn_net *net, struct rte_mbuf *m,
+		  uint32_t src, uint32_t dst, uint8_t proto, uint8_t tos,
+		  bool df);
+
+/**
+ * Route lookup (longest prefix match) for @p dst.
+ * @return 0, -ENETUNREACH.
+ */
+int pn_net_route(const struct pn_net *net, uint32_t dst,
+		 struct pn_net_nexthop *out);
+
+/** True when @p ip is one of our addresses (any port). */
+bool pn_net_is_local(const struct pn_net *net, uint32_t ip);
+
+/**
+ * Snapshot of the ARP entry for @p ip on @p port_id.
+ * @return 0, -ENOENT.
+ */
+int pn_net_arp_lookup(const struct pn_net *net, uint16_t port_id, uint32_t ip,
+		      struct pn_net_arp_info *out);
+
+/** The counters of @p net (written by its shard only). */
+const struct pn_net_stat *pn_net_stats(const struct pn_net *net);
+
+/** The pn_net of shard @p shard, NULL if none. */
+struct pn_net *pn_net_of_shard(uint16_t shard);
+
+/** Name of an ARP state ("REACHABLE"). */
+const char *pn_arp_state_name(enum pn_arp_state s);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PN_NET_NET_H */

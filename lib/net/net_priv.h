@@ -1,0 +1,222 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef PN_NET_PRIV_H
+#define PN_NET_PRIV_H
+
+/* Inside lib/net: struct pn_net and what its files call of each other. */
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/queue.h>
+
+#include <rte_common.h>
+#include <rte_log.h>
+#include <rte_mbuf.h>
+
+#include "net.h"
+#include "timer.h"
+
+extern int pn_logtype_net;
+#define NET_LOG(level, fmt, ...) \
+	rte_log(RTE_LOG_##level, pn_logtype_net, "pollnet: net: " fmt "\n", \
+		##__VA_ARGS__)
+
+#define NET_NIL UINT32_MAX	/* end of an index-linked list */
+
+/* --- routes (route.c) --- */
+
+struct net_route {
+	uint32_t prefix;
+	uint32_t mask;
+	uint8_t len;
+	uint8_t pidx;		/* index in conf->port[] */
+	uint8_t kind;		/* NET_ROUTE_* */
+	uint32_t gw;		/* 0: connected */
+	uint32_t src;		/* preferred source */
+};
+
+enum { NET_ROUTE_CONNECTED, NET_ROUTE_STATIC, NET_ROUTE_DEFAULT };
+
+#define NET_MAX_ROUTES \
+	(PN_MAX_PORTS * PN_NET_MAX_ADDRS + PN_NET_MAX_ROUTES + 1)
+
+/* --- ARP (arp.c) --- */
+
+struct arp_entry {
+	uint32_t ip;
+	uint32_t hnext;			/* hash chain or free list */
+	TAILQ_ENTRY(arp_entry) lru;	/* non-static entries, oldest first */
+	uint8_t state;			/* enum pn_arp_state */
+	uint8_t pidx;
+	uint8_t probes;
+	uint8_t mac[PN_ETHER_ADDR_LEN];
+	uint16_t npend;
+	uint16_t pend_head;
+	uint64_t updated_ns;		/* confirmed (or created) */
+	struct pn_timer timer;		/* retransmit / stale probe */
+	struct pn_net *net;
+	struct rte_mbuf **pend;		/* ring of pending_max */
+};
+
+TAILQ_HEAD(arp_lru, arp_entry);
+
+struct arp_cache {
+	struct arp_entry *e;
+	uint32_t size;
+	uint32_t *bucket;
+	uint32_t bmask;
+	uint32_t free_head;
+	struct arp_lru lru;
+	struct rte_mbuf **pend;		/* size * pending_max */
+};
+
+/* --- reassembly (frag.c) --- */
+
+struct reasm_frag {
+	struct rte_mbuf *m;	/* the first keeps its IP header */
+	uint16_t off;
+	uint16_t end;
+};
+
+struct reasm_flow {
+	uint32_t src, dst;
+	uint16_t id;
+	uint8_t proto;
+	bool used;
+	uint16_t nfrags;
+	uint32_t bytes;		/* payload held (no overlaps: no double count) */
+	uint32_t total;		/* payload length once the last is seen, else 0 */
+	uint32_t hnext;
+	uint64_t expire_ns;
+	TAILQ_ENTRY(reasm_flow) age;	/* oldest first */
+	struct pn_ipv4_hdr hdr;	/* the first fragment's, opts into its mbuf */
+	struct reasm_frag *frags;	/* max_frags, sorted by offset */
+};
+
+TAILQ_HEAD(reasm_age, reasm_flow);
+
+struct reasm_table {
+	struct reasm_flow *flows;
+	uint32_t size;
+	uint32_t *bucket;
+	uint32_t bmask;
+	uint32_t free_head;
+	uint32_t held;		/* fragments held */
+	struct reasm_age age;
+	struct pn_timer timer;	/* the oldest flow's expiry */
+	struct reasm_frag *frag_mem;
+};
+
+/* --- the shard's layer --- */
+
+struct pn_net {
+	struct pn_lcore *lc;
+	const struct pn_net_conf *conf;
+	struct rte_mempool *pool;
+	int8_t pidx[PN_MAX_PORTS];	/* ethdev port -> conf->port[] index */
+	uint16_t ip_id;
+	uint8_t nb_routes;
+	struct net_route routes[NET_MAX_ROUTES]; /* longest prefix first */
+	struct {
+		pn_net_proto_fn fn;
+		void *arg;
+	} proto[256];
+	uint64_t icmp_credit;		/* token bucket, tokens * 1e9 */
+	uint64_t icmp_last_ns;
+	struct arp_cache arp;
+	struct reasm_table reasm;
+	uint8_t *scratch;		/* 64 KB: linear copies of chains */
+	struct pn_net_stat stat __rte_cache_aligned;
+};
+
+#define NET_SCRATCH_LEN 65536
+
+/* net.c */
+/* Reset an mbuf that is being turned around (reply built in place). */
+void net_mbuf_reuse(struct rte_mbuf *m);
+/* Copy @p len bytes at @p off of @p m to @p dst. */
+void net_mbuf_copy(const struct rte_mbuf *m, uint32_t off, uint32_t len,
+		   void *dst);
+/* Write @p len bytes at @p off of @p m (across segments). */
+void net_mbuf_write(struct rte_mbuf *m, uint32_t off, const void *src,
+		    uint32_t len);
+/* Cut @p m to @p len bytes (across segments). */
+void net_mbuf_trim_to(struct rte_mbuf *m, uint32_t len);
+/* Allocate an mbuf from the layer's pool (counted when none). */
+struct rte_mbuf *net_alloc(struct pn_net *net);
+
+static inline const struct pn_net_port_conf *
+net_port(const struct pn_net *net, uint8_t pidx)
+{
+	return &net->conf->port[pidx];
+}
+
+static inline int
+net_pidx(const struct pn_net *net, uint16_t port_id)
+{
+	return port_id < PN_MAX_PORTS ? net->pidx[port_id] : -1;
+}
+
+static inline uint32_t
+net_mask(uint8_t len)
+{
+	return len == 0 ? 0 : UINT32_MAX << (32 - len);
+}
+
+/* route.c */
+void route_build(struct pn_net *net);
+const struct net_route *route_lookup(const struct pn_net *net, uint32_t dst);
+bool net_is_bcast(const struct pn_net *net, uint8_t pidx, uint32_t ip);
+/* Our address on port @p pidx to speak to @p peer from (subnet match). */
+uint32_t net_port_src(const struct pn_net *net, uint8_t pidx, uint32_t peer);
+bool net_port_has_addr(const struct pn_net *net, uint8_t pidx, uint32_t ip);
+
+/* arp.c */
+int arp_init(struct pn_net *net);
+void arp_fini(struct pn_net *net);
+void arp_input(struct pn_lcore *lc, struct pn_net *net, uint8_t pidx,
+	       struct rte_mbuf *m, uint16_t l2_len);
+/* Send IPv4 datagram @p m to @p nexthop on @p pidx. Consumes @p m. */
+int arp_output(struct pn_lcore *lc, struct pn_net *net, uint8_t pidx,
+	       uint32_t nexthop, struct rte_mbuf *m);
+void arp_announce(struct pn_lcore *lc, struct pn_net *net);
+void arp_msg(struct pn_lcore *lc, const struct pn_msg *msg, void *arg);
+/* Prepend Ethernet to @p m and queue it for TX. Consumes @p m. */
+int net_eth_output(struct pn_lcore *lc, struct pn_net *net, uint8_t pidx,
+		   const uint8_t dst[PN_ETHER_ADDR_LEN], uint16_t type,
+		   struct rte_mbuf *m);
+
+/* ip4_input.c */
+void ip4_deliver(struct pn_lcore *lc, struct pn_net *net,
+		 struct rte_mbuf *m, const struct pn_ipv4_hdr *ip, bool bcast);
+
+/* frag.c */
+int frag_init(struct pn_net *net);
+void frag_fini(struct pn_net *net);
+/*
+ * Take fragment @p m (data at its IP header, trimmed) of datagram @p ip.
+ * Returns the whole datagram (data at the rewritten header, @p ip updated)
+ * when this fragment completes it, else NULL (held or dropped).
+ */
+struct rte_mbuf *frag_reassemble(struct pn_lcore *lc, struct pn_net *net,
+				 struct rte_mbuf *m, struct pn_ipv4_hdr *ip);
+/* Send @p m (L4 datagram) as fragments of header @p h. Consumes @p m. */
+int frag_output(struct pn_lcore *lc, struct pn_net *net, uint8_t pidx,
+		uint32_t nexthop, struct rte_mbuf *m,
+		const struct pn_ipv4_hdr *h, unsigned int build_flags);
+
+/* icmp.c */
+void icmp_input(struct pn_lcore *lc, struct pn_net *net, struct rte_mbuf *m,
+		const struct pn_ipv4_hdr *ip, bool bcast);
+/* Send an unreachable about @p m (data at its IP header) if allowed. */
+void icmp_send_unreach(struct pn_lcore *lc, struct pn_net *net,
+		       const struct rte_mbuf *m, const struct pn_ipv4_hdr *ip,
+		       uint8_t code, bool bcast);
+
+/* net_telemetry.c */
+struct rte_tel_data;
+int net_telemetry_register(void);
+/* Run a /pollnet/{arp,routes,ip} handler directly (tests). */
+int pn_net_telemetry_call(const char *cmd, const char *params,
+			  struct rte_tel_data *d);
+
+#endif /* PN_NET_PRIV_H */
