@@ -17,6 +17,7 @@
 #include <rte_ethdev.h> /* port.h uses RTE_ETH_NAME_MAX_LEN without it */
 #include <rte_ether.h>
 
+#include "impair.h"
 #include "lcore.h"
 #include "napi.h"
 #include "port.h"
@@ -73,10 +74,22 @@ struct bench_conf {
 	uint32_t tx_first;        /**< forwarding engines: bursts sent first (testpmd start tx_first) */
 	bool weight_set;
 	struct pn_napi_conf napi;
+	struct bench_impair_conf impair[PN_MAX_PORTS]; /**< --impair, by port */
+	uint64_t seed;            /**< --seed of the impairment PRNGs */
 	bool json;
 	char json_path[256];
 	bool quiet;
 };
+
+/** True if --impair was given for any port. */
+static inline bool
+bench_has_impair(const struct bench_conf *c)
+{
+	for (unsigned int p = 0; p < PN_MAX_PORTS; p++)
+		if (c->impair[p].set)
+			return true;
+	return false;
+}
 
 /** True if the run has generators (a generating engine, or --tx-first). */
 static inline bool
@@ -124,6 +137,7 @@ struct bench_worker {
 	uint8_t nb_txq[PN_MAX_PORTS];    /**< per port, TX queues this worker owns */
 	struct pn_txq *txq[PN_MAX_PORTS][PN_LCORE_MAX_TXQ];
 	uint64_t rx_packets;             /**< packets the engine saw */
+	struct bench_impair *impair;     /**< NULL: no port impaired */
 };
 
 /** Process-wide state. */

@@ -81,6 +81,27 @@ avg(uint64_t v, double dt)
 	return dt > 0 ? (double)v / dt : 0.0;
 }
 
+/* The port's --impair: its settings and counters. */
+static void
+json_impair(struct jw *j, const struct bench_impair_conf *c,
+	    const struct bench_impair_stats *s)
+{
+	jw_open(j, "impair", '{');
+	jw_dbl(j, "loss_pct", c->loss);
+	jw_dbl(j, "dup_pct", c->dup);
+	jw_dbl(j, "corrupt_pct", c->corrupt);
+	jw_dbl(j, "reorder_pct", c->reorder);
+	jw_u64(j, "reorder_depth", c->reorder_depth);
+	jw_u64(j, "reorder_max_us", c->reorder_max_us);
+	jw_u64(j, "delay_us", c->delay_us);
+	jw_u64(j, "jitter_us", c->jitter_us);
+	jw_u64(j, "limit", c->limit);
+#define FIELD(f) jw_u64(j, #f, s->f);
+	BENCH_IMPAIR_STATS(FIELD)
+#undef FIELD
+	jw_close(j, '}');
+}
+
 static void
 json_port(struct jw *j, const struct bench_ctx *ctx, uint16_t p,
 	  const struct bench_port_snap *s)
@@ -111,6 +132,8 @@ json_port(struct jw *j, const struct bench_ctx *ctx, uint16_t p,
 	jw_u64(j, "oerrors", e->oerrors);
 	jw_u64(j, "rx_nombuf", e->rx_nombuf);
 	jw_u64(j, "tx_full", s->tx_full);
+	if (ctx->conf.impair[p].set)
+		json_impair(j, &ctx->conf.impair[p], &s->impair);
 	jw_open(j, "queues", '[');
 	for (q = 0; q < ctx->nb_queues; q++) {
 		jw_open(j, NULL, '{');
@@ -187,6 +210,7 @@ bench_json_write(const struct bench_ctx *ctx, const struct bench_snap *end)
 	jw_u64(&j, "tx_count", c->tx_count);
 	jw_u64(&j, "steering", c->steer);
 	jw_u64(&j, "tx_rss", c->tx_rss);
+	jw_u64(&j, "seed", c->seed);
 	jw_open(&j, "ports", '[');
 	for (p = 0; p < ctx->nb_ports; p++)
 		json_port(&j, ctx, p, &end->port[p]);

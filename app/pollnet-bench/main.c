@@ -95,7 +95,8 @@ check_layout(struct bench_ctx *ctx)
 		unsigned int ngen = !bench_has_gens(c) ? 0 :
 				    c->tx_rss ? ctx->nb_ports : ntx;
 
-		/* One NAPI slot is the lcore's backlog. */
+		/* One NAPI slot is the lcore's backlog, one the impairment's. */
+		ngen += bench_has_impair(c) ? 1 : 0;
 		if (nrx + ngen + 1 > PN_LCORE_MAX_NAPI) {
 			snprintf(msg, sizeof(msg), "--rxq=%u with %u port(s): a "
 				 "worker would poll %u RX queues and %u "
@@ -126,6 +127,8 @@ pool_create(const struct bench_ctx *ctx, uint16_t wi, int socket)
 			     owned(txq, nw, wi) * (BENCH_DESC + PN_TX_BUF_SIZE));
 	n += (c->steer ? c->napi.backlog_size : 0) + 4 * PN_RX_BURST_MAX +
 	     2 * BENCH_POOL_CACHE;
+	for (uint16_t p = 0; p < ctx->nb_ports; p++) /* the hold FIFOs */
+		n += c->impair[p].set ? 2 * c->impair[p].limit : 0;
 	n = rte_align32pow2(n + 1) - 1;
 	room = RTE_MAX((uint32_t)RTE_MBUF_DEFAULT_DATAROOM, (uint32_t)c->txpkts) +
 	       RTE_PKTMBUF_HEADROOM;
@@ -247,6 +250,8 @@ attach_queues(struct bench_ctx *ctx)
 		pn_lcore_set_rx_handler(&w->lc, c->engine->rx, w);
 		ret = c->engine->lcore_setup != NULL ? c->engine->lcore_setup(w) :
 		      c->tx_first > 0 ? bench_gen_setup(w) : 0;
+		if (ret == 0)
+			ret = bench_impair_setup(w);
 		if (ret != 0) {
 			snprintf(msg, sizeof(msg), "%s set-up on lcore %u: %s",
 				 c->engine->name, w->lcore_id, strerror(-ret));
@@ -353,8 +358,10 @@ shutdown_all(struct bench_ctx *ctx, uint64_t t0)
 	rte_eal_mp_wait_lcore();
 	ctx->elapsed_s = (double)(mono_ns() - t0) / 1e9;
 	/* Flush TX and count what is left in the backlogs before the totals. */
-	for (i = 0; i < ctx->nb_workers; i++)
+	for (i = 0; i < ctx->nb_workers; i++) {
+		bench_impair_flush(ctx->w[i]->impair, &ctx->w[i]->lc);
 		pn_lcore_fini(&ctx->w[i]->lc);
+	}
 	if (end == NULL)
 		die(1, "out of memory for stats");
 	bench_snap_take(ctx, end, ctx->elapsed_s);
@@ -371,6 +378,7 @@ shutdown_all(struct bench_ctx *ctx, uint64_t t0)
 
 		for (k = 0; k < w->nb_gen; k++)
 			rte_free(w->gen[k]);
+		bench_impair_free(w->impair);
 		rte_mempool_free(w->pool);
 		rte_free(w);
 	}
@@ -438,6 +446,15 @@ main(int argc, char **argv)
 		if (p >= ctx.nb_ports)
 			die(2, "ethdev port ids are not 0..N-1; pollnet-bench "
 			    "needs contiguous port ids");
+	}
+	for (p = 0; p < PN_MAX_PORTS; p++) {
+		char msg[160];
+
+		if (!ctx.conf.impair[p].set || p < ctx.nb_ports)
+			continue;
+		snprintf(msg, sizeof(msg), "--impair: no port %u (ports are "
+			 "0..%u, in --vdev order)", p, ctx.nb_ports - 1);
+		die(2, msg);
 	}
 	check_layout(&ctx);
 	setup_workers(&ctx);

@@ -26,6 +26,7 @@ enum {
 	OPT_TXQ, OPT_FLOWS, OPT_PROTO, OPT_TXRSS, OPT_STEER, OPT_PEER, OPT_IP,
 	OPT_WEIGHT, OPT_BUDGET, OPT_TLIMIT, OPT_BUSY, OPT_NOSLEEP, OPT_JSON,
 	OPT_QUIET, OPT_TXCOUNT, OPT_TXDELAY, OPT_TXRETRY, OPT_TXFIRST, OPT_HELP,
+	OPT_IMPAIR, OPT_SEED,
 };
 
 static const struct option bench_opts[] = {
@@ -51,6 +52,8 @@ static const struct option bench_opts[] = {
 	{ "tx-delay", required_argument, NULL, OPT_TXDELAY },
 	{ "tx-retries", required_argument, NULL, OPT_TXRETRY },
 	{ "tx-first", required_argument, NULL, OPT_TXFIRST },
+	{ "impair", required_argument, NULL, OPT_IMPAIR },
+	{ "seed", required_argument, NULL, OPT_SEED },
 	{ "json", required_argument, NULL, OPT_JSON },
 	{ "quiet", no_argument, NULL, OPT_QUIET },
 	{ "help", no_argument, NULL, OPT_HELP },
@@ -119,9 +122,11 @@ bench_usage(FILE *f)
 "  --busy-poll-us=N      idle spell before sleeping, 0..10000000 (50)\n"
 "  --tx-retries=N        TX burst retries before dropping, 0..1000 (0)\n"
 "  --no-sleep            pure polling, never sleep on interrupts\n"
+"%s"
 "  --json=FILE           JSON summary on exit ('-' = stdout)\n"
 "  --quiet               no periodic or final text stats\n"
-"  --help                this text\n", bench_engine_names());
+"  --help                this text\n", bench_engine_names(),
+	bench_impair_usage());
 }
 
 static void __rte_noreturn __rte_format_printf(1, 2)
@@ -196,6 +201,7 @@ conf_default(struct bench_conf *c)
 	c->flow_proto = IPPROTO_UDP;
 	c->ip_src = 0xc6120001u; /* 198.18.0.1 */
 	c->ip_dst = 0xc6130001u; /* 198.19.0.1 */
+	c->seed = IMPAIR_SEED_DEF;
 	pn_napi_conf_default(&c->napi);
 }
 
@@ -290,6 +296,14 @@ bench_parse_args(struct bench_conf *c, int argc, char **argv)
 		case OPT_TXRETRY:
 			c->napi.tx_retries = parse_u64("tx-retries", optarg, 0, 1000);
 			break;
+		case OPT_IMPAIR:
+			if (bench_impair_parse(c->impair, optarg, err,
+					       sizeof(err)) != 0)
+				bad("%s", err);
+			break;
+		case OPT_SEED:
+			c->seed = parse_u64("seed", optarg, 0, UINT64_MAX);
+			break;
 		case OPT_JSON:
 			if (optarg[0] == '\0' ||
 			    strlen(optarg) >= sizeof(c->json_path))
@@ -315,6 +329,9 @@ bench_parse_args(struct bench_conf *c, int argc, char **argv)
 	}
 	if (optind < argc)
 		bad("unexpected argument '%s' (see --help)", argv[optind]);
+	if (bench_has_impair(c) && c->engine->gen != NULL)
+		bad("--impair: impairs forwarded frames (engines io, macswap); "
+		    "--forward-mode=%s generates its own", c->engine->name);
 	if (!c->weight_set)
 		c->napi.weight = c->burst;
 	if (pn_napi_conf_check(&c->napi, err, sizeof(err)) != 0)

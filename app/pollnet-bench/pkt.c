@@ -65,6 +65,17 @@ bench_csum_update16(uint16_t csum, uint16_t old_be, uint16_t new_be)
 	return (uint16_t)~s;
 }
 
+/* The TX queue, through the port's impairment when it has one. */
+static inline void
+tx_queue(struct bench_worker *w, uint16_t port, struct pn_txq *q,
+	 struct rte_mbuf *m)
+{
+	if (bench_impair_on(w->impair, port))
+		bench_impair_tx(w->impair, &w->lc, port, q, m);
+	else
+		pn_txq_push(&w->lc, q, m);
+}
+
 void
 bench_tx(struct bench_worker *w, uint16_t port, struct rte_mbuf *m)
 {
@@ -76,11 +87,11 @@ bench_tx(struct bench_worker *w, uint16_t port, struct rte_mbuf *m)
 	    pn_steer_hash(s, rte_pktmbuf_mtod(m, const uint8_t *),
 			  rte_pktmbuf_data_len(m), &hash)) {
 		/* Device RSS: RETA of reta_size entries round robin over queues. */
-		pn_txq_push(&w->lc, w->txq[port][(hash & (s->reta_size - 1u)) % nb], m);
+		tx_queue(w, port, w->txq[port][(hash & (s->reta_size - 1u)) % nb], m);
 		return;
 	}
 	if (nb > 0)
-		pn_txq_push(&w->lc, w->txq[port][0], m);
+		tx_queue(w, port, w->txq[port][0], m);
 	else
 		pn_tx(&w->lc, port, m); /* counted as NO_TXQ */
 }

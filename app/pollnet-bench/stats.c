@@ -28,8 +28,10 @@ bench_snap_take(const struct bench_ctx *ctx, struct bench_snap *s, double t)
 
 	memset(s, 0, sizeof(*s));
 	s->t = t;
-	for (p = 0; p < ctx->nb_ports; p++)
+	for (p = 0; p < ctx->nb_ports; p++) {
 		rte_eth_stats_get(ctx->port[p].port_id, &s->port[p].eth);
+		bench_impair_sum(ctx, p, &s->port[p].impair);
+	}
 	for (i = 0; i < ctx->nb_workers; i++) {
 		const struct bench_worker *w = ctx->w[i];
 		struct bench_lcore_snap *l = &s->lc[i];
@@ -91,6 +93,13 @@ print_port(const struct bench_ctx *ctx, uint16_t p,
 	       label, e->imissed - e0->imissed, e->ierrors - e0->ierrors,
 	       e->rx_nombuf - e0->rx_nombuf, e->oerrors - e0->oerrors,
 	       b->tx_full - a->tx_full);
+	if (ctx->conf.impair[p].set) {
+		printf("       %-14s impair:", label);
+#define PRINT(f) printf(" " #f " %" PRIu64, b->impair.f - a->impair.f);
+		BENCH_IMPAIR_STATS(PRINT)
+#undef PRINT
+		printf("\n");
+	}
 	for (q = 0; q < ctx->nb_queues; q++)
 		printf("  q%-2u lcore %-3u RX %12" PRIu64 " TX %12" PRIu64
 		       "   (total RX %" PRIu64 " TX %" PRIu64 ")\n",

@@ -14,6 +14,7 @@ struct bench_port_snap {
 	uint64_t rxq[BENCH_MAX_QUEUES];
 	uint64_t txq[BENCH_MAX_QUEUES];
 	uint64_t txq_full[BENCH_MAX_QUEUES];
+	struct bench_impair_stats impair;   /**< --impair of this port, all workers */
 };
 
 struct bench_lcore_snap {

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef PND_CONF_H
+#define PND_CONF_H
+
+/*
+ * pollnetd's configuration: an INI file read with rte_cfgfile against one
+ * schema table (conf.c) that gives every key its type, range, default and
+ * one line of documentation. The built-in default is the schema's defaults;
+ * config/pollnet.conf spells out the same values. Unknown sections and keys,
+ * bad syntax and out-of-range values are errors naming the key, the value
+ * and what is accepted. --set SECTION.KEY=VALUE overrides a key.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "lcore.h"
+#include "net.h"
+#include "port.h"
+#include "virtio.h"
+
+struct pnd_conf {
+	/* [eal] */
+	char lcores[128];      /**< --lcores: main lcore, then one per shard */
+	uint32_t memory_mb;    /**< -m */
+	char hugepages[8];     /**< auto|yes|no */
+	char file_prefix[64];
+	char log_level[32];
+	char eal_extra[256];
+	/* [port] */
+	struct pn_virtio_conf virtio;
+	struct pn_port_conf port;
+	/* [napi] */
+	struct pn_napi_conf napi;
+	char steering[8];      /**< auto|on|off */
+	/* [net] */
+	struct pn_net_conf net;
+	/* [pollnetd] */
+	uint32_t stats_period_s;
+	uint32_t mbufs;        /**< per shard mempool size */
+};
+
+/** The built-in default (the schema's defaults). */
+void pnd_conf_default(struct pnd_conf *c);
+
+/**
+ * Read @p path over @p c (keys absent from the file keep their value).
+ * @return 0, or -EINVAL/-ENOENT with one line in @p err naming the file,
+ * section, key, value and what is accepted.
+ */
+int pnd_conf_load(struct pnd_conf *c, const char *path, char *err, size_t len);
+
+/**
+ * Apply one "SECTION.KEY=VALUE" override.
+ * @return 0 or -EINVAL with @p err filled.
+ */
+int pnd_conf_set(struct pnd_conf *c, const char *assignment, char *err,
+		 size_t len);
+
+/** Cross-key checks (after loading and overrides). @return 0 or -EINVAL. */
+int pnd_conf_check(const struct pnd_conf *c, char *err, size_t len);
+
+/** Write @p c as an INI file with every key and its documentation. */
+void pnd_conf_print(const struct pnd_conf *c, FILE *f);
+
+/** Number of shards: the lcores in [eal] lcores minus the main one. */
+int pnd_conf_shards(const struct pnd_conf *c);
+
+#endif /* PND_CONF_H */

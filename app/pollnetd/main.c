@@ -1,0 +1,379 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * pollnetd: the dedicated dataplane process. Reads its configuration
+ * (built-in default, -c FILE, --set overrides), brings up EAL and the
+ * net_virtio port, runs one shard of the stack per worker lcore, and stops
+ * cleanly on SIGINT/SIGTERM with its final counters.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+
+#include "conf.h"
+#include "telemetry.h"
+
+#define PROG "pollnetd"
+
+struct shard {
+	struct pn_lcore lc;
+	unsigned int lcore;         /**< the worker lcore running it */
+	struct pn_clock clock;
+	struct pn_napi rxq;
+	struct pn_net *net;
+	struct rte_mempool *pool;
+};
+
+static struct {
+	struct pnd_conf conf;
+	struct pn_port port;
+	uint16_t port_id;
+	int nshards;
+	struct shard *sh[PN_MAX_SHARDS];
+	struct pn_shards shards;
+} d;
+
+static volatile sig_atomic_t quit_signal;
+
+static void
+on_signal(int sig)
+{
+	quit_signal = sig;
+}
+
+static void __rte_noreturn
+die(int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, PROG ": ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(code);
+}
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+"usage: " PROG " [-c FILE] [--set SECTION.KEY=VALUE]... [--print-config] [--check]\n"
+"  -c, --config FILE     read FILE (INI) over the built-in default\n"
+"  --set S.K=V           override one key, e.g. --set napi.weight=32\n"
+"  --print-config        print the effective configuration, documented, and exit\n"
+"  --check               check the configuration and exit\n"
+"  -h, --help            this text\n"
+"Without -c the built-in default runs: a virtio_user port to the vhost-user\n"
+"socket of tools/peer.sh (name 'pollnet'), address 198.18.0.2/24.\n");
+}
+
+/* --- EAL arguments from [eal] --- */
+
+static bool
+hugepages_free(uint32_t mb)
+{
+	FILE *f = fopen("/sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages", "r");
+	unsigned long n = 0;
+
+	if (f == NULL)
+		return false;
+	if (fscanf(f, "%lu", &n) != 1)
+		n = 0;
+	fclose(f);
+	return n * 2 >= mb;
+}
+
+static int
+eal_args(const struct pnd_conf *c, char **argv, int max, char *store, size_t len)
+{
+	static char mem[16];
+	char *save = NULL, *tok;
+	bool huge;
+	int n = 0;
+
+	snprintf(mem, sizeof(mem), "%u", c->memory_mb);
+	huge = !strcmp(c->hugepages, "yes") ||
+	       (!strcmp(c->hugepages, "auto") && hugepages_free(c->memory_mb));
+	argv[n++] = PROG;
+	argv[n++] = "--lcores";
+	argv[n++] = (char *)c->lcores;
+	argv[n++] = "--file-prefix";
+	argv[n++] = (char *)c->file_prefix;
+	argv[n++] = "-m";
+	argv[n++] = mem;
+	/* virtio_user over vhost-user needs one file per segment list with
+	 * hugepages ("Too many memory regions" otherwise). */
+	argv[n++] = huge ? "--single-file-segments" : "--no-huge";
+	if (c->virtio.pci[0] != '\0') {
+		argv[n++] = "-a";
+		argv[n++] = (char *)c->virtio.pci;
+	} else {
+		argv[n++] = "--no-pci";
+	}
+	argv[n++] = "--log-level";
+	argv[n++] = (char *)c->log_level;
+	snprintf(store, len, "%s", c->eal_extra);
+	for (tok = strtok_r(store, " \t", &save); tok && n < max - 1;
+	     tok = strtok_r(NULL, " \t", &save))
+		argv[n++] = tok;
+	argv[n] = NULL;
+	return n;
+}
+
+/* --- shards --- */
+
+static int
+shard_main(void *arg)
+{
+	struct shard *s = arg;
+
+	if (s->lc.shard == 0)
+		pn_net_start(s->net); /* gratuitous ARP, once per process */
+	return pn_lcore_run(&s->lc);
+}
+
+static void
+setup_shards(void)
+{
+	struct pnd_conf *c = &d.conf;
+	struct rte_mempool *pools[PN_MAX_SHARDS];
+	char err[256], name[RTE_MEMPOOL_NAMESIZE];
+	unsigned int lcore;
+	int i = 0, rc;
+
+	RTE_LCORE_FOREACH_WORKER(lcore) {
+		struct shard *s;
+
+		if (i >= d.nshards)
+			break;
+		s = rte_zmalloc_socket("pnd_shard", sizeof(*s), RTE_CACHE_LINE_SIZE,
+				       (int)rte_lcore_to_socket_id(lcore));
+		if (s == NULL)
+			die(1, "shard %d: no memory (raise [eal] memory_mb = %u)", i,
+			    c->memory_mb);
+		snprintf(name, sizeof(name), "pnd_pool_%d", i);
+		s->pool = rte_pktmbuf_pool_create(name, c->mbufs, 256, 0,
+						  RTE_MBUF_DEFAULT_BUF_SIZE,
+						  (int)rte_lcore_to_socket_id(lcore));
+		if (s->pool == NULL)
+			die(1, "shard %d: mempool of [pollnetd] mbufs = %u: %s "
+			    "(raise [eal] memory_mb = %u or lower mbufs)", i, c->mbufs,
+			    rte_strerror(rte_errno), c->memory_mb);
+		pools[i] = s->pool;
+		s->lcore = lcore;
+		d.sh[i++] = s;
+	}
+	if (i < d.nshards)
+		die(2, "[eal] lcores = \"%s\": %d shard(s) configured but EAL has %d worker lcore(s)",
+		    c->lcores, d.nshards, i);
+
+	/* The port: one queue pair per shard; RSS with our key and RETA. */
+	if (pn_steer_init(&d.shards.steer, (uint16_t)d.nshards, 128) < 0)
+		die(1, "steering table for %d shards", d.nshards);
+	c->port.nb_queues = (uint16_t)d.nshards;
+	c->port.steer = &d.shards.steer;
+	rc = pn_port_start(d.port_id, &c->port, pools, &d.port, err, sizeof(err));
+	if (rc < 0)
+		die(1, "%s", err);
+	pn_port_log(&d.port);
+	d.shards.steering = !strcmp(c->steering, "on") ||
+			    (!strcmp(c->steering, "auto") && d.port.rss_hf == 0 &&
+			     d.nshards > 1);
+
+	c->net.port[0].port_id = d.port_id;
+	c->net.port[0].mtu = d.port.mtu ? d.port.mtu : c->port.mtu;
+	c->net.port[0].tx_ip_cksum = d.port.tx_offloads & RTE_ETH_TX_OFFLOAD_IPV4_CKSUM;
+	c->net.port[0].tx_tcp_cksum = d.port.tx_offloads & RTE_ETH_TX_OFFLOAD_TCP_CKSUM;
+	c->net.port[0].tx_udp_cksum = d.port.tx_offloads & RTE_ETH_TX_OFFLOAD_UDP_CKSUM;
+	if (pn_net_conf_check(&c->net, err, sizeof(err)) < 0)
+		die(2, "%s", err);
+
+	for (i = 0; i < d.nshards; i++) {
+		struct shard *s = d.sh[i];
+
+		pn_clock_init_tsc(&s->clock);
+		rc = pn_lcore_init(&s->lc, &d.shards, (uint16_t)i, &c->napi,
+				   &s->clock, s->pool->socket_id);
+		if (rc < 0)
+			die(1, "shard %d: lcore set-up: %s", i, strerror(-rc));
+		pn_napi_rxq_init(&s->rxq, d.port_id, (uint16_t)i,
+				 (uint16_t)c->napi.weight);
+		if (pn_lcore_add_napi(&s->lc, &s->rxq) < 0 ||
+		    pn_lcore_add_txq(&s->lc, d.port_id, (uint16_t)i) < 0)
+			die(1, "shard %d: queues", i);
+		rc = pn_net_create(&c->net, &s->lc, s->pool, &s->net);
+		if (rc < 0)
+			die(1, "shard %d: net set-up: %s", i, strerror(-rc));
+	}
+	pn_telemetry_register(&d.shards);
+}
+
+/* --- counters at exit --- */
+
+static void
+print_counters(FILE *f)
+{
+	struct pn_softnet_stat t = { 0 };
+	struct pn_net_stat n = { 0 };
+	int i;
+	unsigned int r;
+
+	for (i = 0; i < d.nshards; i++) {
+		const struct pn_softnet_stat *s = &d.sh[i]->lc.stat;
+		const struct pn_net_stat *ns = pn_net_stats(d.sh[i]->net);
+
+		fprintf(f, "shard %d: rounds %" PRIu64 " processed %" PRIu64
+			" squeezes %" PRIu64 " sleeps %" PRIu64 " wakeups %" PRIu64
+			" steered out/in %" PRIu64 "/%" PRIu64 " tx %" PRIu64
+			" drops %" PRIu64 "\n", i, s->rounds, s->processed,
+			s->time_squeeze, s->sleeps, s->wakeups, s->steered_out,
+			s->steered_in, s->tx_packets, s->drops);
+		for (r = 0; r < PN_DROP__MAX; r++)
+			t.drop[r] += s->drop[r];
+		n.ip_in += ns->ip_in;
+		n.ip_out += ns->ip_out;
+		n.icmp_echo_in += ns->icmp_echo_in;
+		n.icmp_err_out += ns->icmp_err_out;
+		n.arp_in += ns->arp_in;
+		n.arp_out += ns->arp_out;
+		n.reasm_ok += ns->reasm_ok;
+		n.frag_out += ns->frag_out;
+	}
+	fprintf(f, "ip: in %" PRIu64 " out %" PRIu64 " reassembled %" PRIu64
+		" fragments out %" PRIu64 "; icmp: echo %" PRIu64 " errors out %"
+		PRIu64 "; arp: in %" PRIu64 " out %" PRIu64 "\n", n.ip_in,
+		n.ip_out, n.reasm_ok, n.frag_out, n.icmp_echo_in, n.icmp_err_out,
+		n.arp_in, n.arp_out);
+	fprintf(f, "drops:");
+	for (r = 0; r < PN_DROP__MAX; r++)
+		if (t.drop[r])
+			fprintf(f, " %s %" PRIu64, pn_drop_name(r), t.drop[r]);
+	fprintf(f, "\n");
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "set", required_argument, NULL, 's' },
+		{ "print-config", no_argument, NULL, 'p' },
+		{ "check", no_argument, NULL, 'k' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char err[512], store[256], *eargv[64];
+	bool print = false, check = false;
+	struct timespec tick = { 0, 100 * 1000 * 1000 };
+	uint64_t ticks = 0;
+	int opt, eargc, i, rc;
+
+	pnd_conf_default(&d.conf);
+	while ((opt = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'c':
+			if (pnd_conf_load(&d.conf, optarg, err, sizeof(err)) < 0)
+				die(2, "%s", err);
+			break;
+		case 's':
+			if (pnd_conf_set(&d.conf, optarg, err, sizeof(err)) < 0)
+				die(2, "%s", err);
+			break;
+		case 'p':
+			print = true;
+			break;
+		case 'k':
+			check = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind < argc)
+		die(2, "unexpected argument '%s' (see --help)", argv[optind]);
+	if (pnd_conf_check(&d.conf, err, sizeof(err)) < 0)
+		die(2, "%s", err);
+	if (print) {
+		pnd_conf_print(&d.conf, stdout);
+		return 0;
+	}
+	if (check) {
+		printf(PROG ": configuration ok\n");
+		return 0;
+	}
+	d.nshards = pnd_conf_shards(&d.conf);
+	d.conf.virtio.queues = (uint16_t)d.nshards;
+
+	eargc = eal_args(&d.conf, eargv, (int)RTE_DIM(eargv), store, sizeof(store));
+	if (rte_eal_init(eargc, eargv) < 0)
+		die(1, "EAL start-up failed: %s (check [eal] lcores, memory_mb, hugepages, extra)",
+		    rte_strerror(rte_errno));
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGPIPE, SIG_IGN);
+
+	rc = pn_virtio_probe(&d.conf.virtio, 0, &d.port_id, err, sizeof(err));
+	if (rc < 0) {
+		fprintf(stderr, PROG ": %s\n", err);
+		rte_eal_cleanup();
+		return 1;
+	}
+	setup_shards();
+	for (i = 0; i < d.nshards; i++)
+		rte_eal_remote_launch(shard_main, d.sh[i], d.sh[i]->lcore);
+	{
+		char ip[32];
+		const struct pn_net_addr *a = &d.conf.net.port[0].addr[0];
+
+		snprintf(ip, sizeof(ip), "%u.%u.%u.%u/%u", a->ip >> 24,
+			 (a->ip >> 16) & 255, (a->ip >> 8) & 255, a->ip & 255,
+			 a->prefix_len);
+		printf(PROG ": running: %s on port %u (%s), %d shard(s), steering %s, telemetry in /var/run/dpdk/%s\n",
+		       ip, d.port_id, d.port.name, d.nshards,
+		       d.shards.steering ? "on" : "off", d.conf.file_prefix);
+		fflush(stdout);
+	}
+	while (!quit_signal) {
+		nanosleep(&tick, NULL);
+		ticks++;
+		if (d.conf.stats_period_s &&
+		    ticks % (d.conf.stats_period_s * 10ull) == 0) {
+			print_counters(stdout);
+			fflush(stdout);
+		}
+	}
+	printf(PROG ": %s: stopping\n", strsignal(quit_signal));
+	for (i = 0; i < d.nshards; i++)
+		pn_lcore_stop(&d.sh[i]->lc);
+	rte_eal_mp_wait_lcore();
+	print_counters(stdout);
+	for (i = 0; i < d.nshards; i++) {
+		pn_net_free(d.sh[i]->net);
+		pn_lcore_fini(&d.sh[i]->lc);
+	}
+	pn_port_close(&d.port);
+	for (i = 0; i < d.nshards; i++) {
+		rte_mempool_free(d.sh[i]->pool);
+		rte_free(d.sh[i]);
+	}
+	rte_eal_cleanup();
+	printf(PROG ": stopped\n");
+	return 0;
+}

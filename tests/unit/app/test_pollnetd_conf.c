@@ -1,0 +1,200 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * pollnetd's configuration: config/pollnet.conf is the built-in default;
+ * each class of bad key or value is refused with a line naming it.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "../../../app/pollnetd/conf.h"
+
+static char err[512];
+
+static const char *
+write_tmp(const char *text)
+{
+	static char path[] = "/tmp/pnd-conf-XXXXXX";
+	int fd;
+
+	strcpy(path, "/tmp/pnd-conf-XXXXXX");
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	return path;
+}
+
+static void
+expect_load_error(const char *text, const char *needle)
+{
+	struct pnd_conf c;
+	const char *p = write_tmp(text);
+
+	pnd_conf_default(&c);
+	err[0] = '\0';
+	assert_int_equal(pnd_conf_load(&c, p, err, sizeof(err)), -EINVAL);
+	unlink(p);
+	if (strstr(err, needle) == NULL)
+		fail_msg("'%s' lacks '%s'", err, needle);
+}
+
+static void
+expect_set_error(const char *assignment, const char *needle)
+{
+	struct pnd_conf c;
+
+	pnd_conf_default(&c);
+	err[0] = '\0';
+	assert_int_equal(pnd_conf_set(&c, assignment, err, sizeof(err)), -EINVAL);
+	if (strstr(err, needle) == NULL)
+		fail_msg("'%s' lacks '%s'", err, needle);
+}
+
+static void
+print_to(const struct pnd_conf *c, char *buf, size_t len)
+{
+	FILE *f = fmemopen(buf, len, "w");
+
+	assert_non_null(f);
+	pnd_conf_print(c, f);
+	fclose(f);
+}
+
+static void
+test_shipped_file_is_the_default(void **state)
+{
+	static char a[16384], b[16384];
+	struct pnd_conf def, file;
+	char path[512];
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/config/pollnet.conf",
+		 getenv("PN_SOURCE_DIR") ? getenv("PN_SOURCE_DIR") : ".");
+	pnd_conf_default(&def);
+	pnd_conf_default(&file);
+	/* Start the file's load from something else, to see it set every key. */
+	assert_int_equal(pnd_conf_set(&file, "napi.weight=7", err, sizeof(err)), 0);
+	assert_int_equal(pnd_conf_set(&file, "net.addresses=198.19.0.9/16", err, sizeof(err)), 0);
+	assert_int_equal(pnd_conf_load(&file, path, err, sizeof(err)), 0);
+	print_to(&def, a, sizeof(a));
+	print_to(&file, b, sizeof(b));
+	assert_string_equal(a, b);
+	assert_int_equal(pnd_conf_check(&def, err, sizeof(err)), 0);
+}
+
+static void
+test_defaults(void **state)
+{
+	struct pnd_conf c;
+
+	(void)state;
+	pnd_conf_default(&c);
+	assert_int_equal(c.napi.weight, 64);
+	assert_int_equal(c.napi.budget, 300);
+	assert_int_equal(c.net.port[0].nb_addrs, 1);
+	assert_int_equal(c.net.port[0].addr[0].ip, 0xc6120002);
+	assert_int_equal(c.net.port[0].addr[0].prefix_len, 24);
+	assert_string_equal(c.virtio.mac, "02:00:00:00:00:02");
+	assert_int_equal(pnd_conf_shards(&c), 1);
+}
+
+static void
+test_overrides(void **state)
+{
+	struct pnd_conf c;
+
+	(void)state;
+	pnd_conf_default(&c);
+	assert_int_equal(pnd_conf_set(&c, "napi.weight=32", err, sizeof(err)), 0);
+	assert_int_equal(c.napi.weight, 32);
+	assert_int_equal(pnd_conf_set(&c, "port.packed_vq = yes", err, sizeof(err)), 0);
+	assert_true(c.virtio.packed_vq);
+	assert_int_equal(pnd_conf_set(&c, "net.addresses=198.18.0.2/24, 198.18.1.2/24", err, sizeof(err)), 0);
+	assert_int_equal(c.net.port[0].nb_addrs, 2);
+	assert_int_equal(pnd_conf_set(&c, "net.routes=198.19.0.0/16 via 198.18.0.1", err, sizeof(err)), 0);
+	assert_int_equal(c.net.nb_routes, 1);
+	assert_int_equal(c.net.route[0].gw, 0xc6120001);
+	assert_int_equal(pnd_conf_set(&c, "net.arp_static=198.18.0.9 02:00:00:00:00:09", err, sizeof(err)), 0);
+	assert_int_equal(c.net.nb_static_arp, 1);
+	assert_int_equal(c.net.static_arp[0].mac[5], 9);
+	assert_int_equal(pnd_conf_set(&c, "eal.lcores=0@0,1@0,2@1", err, sizeof(err)), 0);
+	assert_int_equal(pnd_conf_shards(&c), 2);
+	assert_int_equal(pnd_conf_set(&c, "eal.lcores=0-3", err, sizeof(err)), 0);
+	assert_int_equal(pnd_conf_shards(&c), 3);
+}
+
+static void
+test_each_error_class(void **state)
+{
+	(void)state;
+	expect_load_error("[bogus]\nx = 1\n", "unknown section [bogus]");
+	expect_load_error("[napi]\nweigth = 3\n", "[napi] weigth: unknown key");
+	expect_load_error("[napi]\nweight = 0\n", "[napi] weight = 0 is out of range (1..512)");
+	expect_load_error("[napi]\nweight = many\n", "[napi] weight = \"many\": expected a whole number");
+	expect_load_error("[napi]\nbacklog_size = 1000\n", "must be a power of two in 64..65536");
+	expect_load_error("[napi]\nsleep = maybe\n", "[napi] sleep = \"maybe\": expected true or false");
+	expect_load_error("[eal]\nhugepages = sometimes\n", "expected one of auto|yes|no");
+	expect_load_error("[port]\nmac = 01:00:5e:00:00:01\n", "multicast");
+	expect_load_error("[port]\nmac = 02:00\n", "expected a MAC address");
+	expect_load_error("[net]\ngateway = 198.18.0\n", "[net] gateway");
+	expect_load_error("[net]\nroutes = 198.19.0.0/16 198.18.0.1\n", "PREFIX/LEN via GW");
+	expect_load_error("[net]\narp_static = 198.18.0.9\n", "IP MAC");
+	expect_load_error("[net]\naddresses = 198.18.0.2/33\n", "LEN 1..32");
+	expect_set_error("napi.weight", "expected SECTION.KEY=VALUE");
+	expect_set_error("napi.nope=1", "unknown key [napi] nope");
+	expect_set_error("eal.file_prefix=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "longer than 63");
+}
+
+static void
+test_missing_file(void **state)
+{
+	struct pnd_conf c;
+
+	(void)state;
+	pnd_conf_default(&c);
+	assert_int_equal(pnd_conf_load(&c, "/nonexistent/pollnet.conf", err, sizeof(err)), -ENOENT);
+	assert_non_null(strstr(err, "/nonexistent/pollnet.conf"));
+}
+
+static void
+test_cross_checks(void **state)
+{
+	struct pnd_conf c;
+
+	(void)state;
+	pnd_conf_default(&c);
+	strcpy(c.lcores, "0@0");
+	assert_int_equal(pnd_conf_check(&c, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "[eal] lcores"));
+	pnd_conf_default(&c);
+	c.virtio.queue_size = 1000;
+	assert_int_equal(pnd_conf_check(&c, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "[port] queue_size"));
+	pnd_conf_default(&c);
+	c.virtio.path[0] = '\0';
+	assert_int_equal(pnd_conf_check(&c, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "[port] path"));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_shipped_file_is_the_default),
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_overrides),
+		cmocka_unit_test(test_each_error_class),
+		cmocka_unit_test(test_missing_file),
+		cmocka_unit_test(test_cross_checks),
+	};
+
+	return cmocka_run_group_tests_name("pollnetd_conf", tests, NULL, NULL);
+}
