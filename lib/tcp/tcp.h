@@ -1,0 +1,267 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef PN_TCP_TCP_H
+#define PN_TCP_TCP_H
+
+/*
+ * TCP as the socket layer sees it: the boundary between lib/tcp and
+ * lib/socket. Everything here runs on the lcore that owns the connection
+ * (one struct pn_tcp per lcore); nothing is locked.
+ *
+ * Upcalls (TCP -> socket), as in Linux sk_data_ready / sk_write_space /
+ * sk_state_change: TCP never says *what* changed in detail; it calls
+ * upcalls->wakeup(ctx), and the socket layer asks pn_tcp_poll() for the
+ * current EPOLL* mask (Linux: ep_poll_callback, then tcp_poll()). That keeps
+ * one source of truth for readiness.
+ *
+ * Lifetime: a connection (or listener) carries an opaque ctx (the socket).
+ * After pn_tcp_close()/pn_tcp_abort() the socket has let go: TCP clears
+ * ctx, makes no further upcall, and frees the TCB itself when the state
+ * machine is done (after TIME-WAIT, or at once on RST).
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <sys/uio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct rte_mbuf;
+struct pn_lcore;
+struct pn_net;
+struct pn_tcp;
+struct pn_tcp_conn;    /**< a connection (TCB), also an embryo in SYN-RECEIVED */
+struct pn_tcp_listen;  /**< a listener */
+
+/** States, RFC 9293 3.3.2 (values as Linux TCP_ESTABLISHED... for TCP_INFO). */
+enum pn_tcp_state {
+	PN_TCP_ESTABLISHED = 1,
+	PN_TCP_SYN_SENT,
+	PN_TCP_SYN_RECEIVED,
+	PN_TCP_FIN_WAIT_1,
+	PN_TCP_FIN_WAIT_2,
+	PN_TCP_TIME_WAIT,
+	PN_TCP_CLOSED,
+	PN_TCP_CLOSE_WAIT,
+	PN_TCP_LAST_ACK,
+	PN_TCP_LISTEN,
+	PN_TCP_CLOSING,
+};
+
+/** Per-lcore TCP configuration (shared read-only by all shards). */
+struct pn_tcp_conf {
+	uint32_t max_conns;      /**< connections per shard, 16..16777216 (65536) */
+	uint32_t sndbuf;         /**< default SO_SNDBUF bytes, 4096..67108864 (262144) */
+	uint32_t rcvbuf;         /**< default SO_RCVBUF bytes, 4096..67108864 (262144) */
+	uint32_t rcvbuf_max;     /**< receive window auto-sizing limit (4194304) */
+	uint16_t mss;            /**< MSS we announce at most, 536..9000 (1460) */
+	uint16_t mss_min;        /**< floor for the peer's MSS (RFC 9293 MUST-?) (536) */
+	bool wscale;             /**< window scaling, RFC 7323 (true) */
+	bool timestamps;         /**< timestamps + PAWS, RFC 7323 (true) */
+	bool sack;               /**< SACK, RFC 2018 (true) */
+	bool syncookies;         /**< SYN cookies when the SYN backlog is full (true) */
+	uint32_t syn_backlog;    /**< embryos per listener, 1..65536 (1024) */
+	uint32_t delack_ms;      /**< delayed ACK, 1..500 (40) */
+	uint32_t rto_init_ms;    /**< 200..60000 (1000, RFC 6298) */
+	uint32_t rto_min_ms;     /**< 1..1000 (200, as Linux) */
+	uint32_t rto_max_ms;     /**< 1000..600000 (120000) */
+	uint32_t syn_retries;    /**< 1..20 (6) */
+	uint32_t retries2;       /**< data retransmissions before giving up, 1..50 (15) */
+	uint32_t msl_ms;         /**< TIME-WAIT lasts 2 x MSL, 100..120000 (30000) */
+	uint32_t fin_timeout_ms; /**< FIN-WAIT-2 timeout after close(), (60000) */
+	uint32_t keepalive_idle_s;  /**< (7200) */
+	uint32_t keepalive_intvl_s; /**< (75) */
+	uint32_t keepalive_cnt;     /**< (9) */
+	uint32_t ooo_max_segs;   /**< out-of-order segments held per connection (256) */
+	uint32_t init_cwnd;      /**< segments, RFC 6928 (10) */
+	char cc[16];             /**< congestion control: "cubic" | "newreno" (cubic) */
+	uint8_t isn_secret[16];  /**< RFC 6528 key; zero: random at start */
+};
+
+/** Upcalls from TCP to the socket layer. */
+struct pn_tcp_upcalls {
+	/**
+	 * Something about @p ctx's connection or listener changed (data,
+	 * FIN, send space, connected, error, accept queue). Ask
+	 * pn_tcp_poll() / pn_tcp_listen_poll() what.
+	 */
+	void (*wakeup)(void *ctx);
+};
+
+/** Default configuration. */
+void pn_tcp_conf_default(struct pn_tcp_conf *c);
+
+/** Check a configuration; the error names the field and its range. */
+int pn_tcp_conf_check(const struct pn_tcp_conf *c, char *err, size_t len);
+
+/**
+ * Create the lcore's TCP: tables, timers, counters; registers itself as the
+ * IPPROTO_TCP handler of @p net.
+ * @return 0, -EINVAL, -ENOMEM.
+ */
+int pn_tcp_create(const struct pn_tcp_conf *conf, struct pn_lcore *lc,
+		  struct pn_net *net, const struct pn_tcp_upcalls *up,
+		  struct pn_tcp **out);
+
+/** Destroy: every connection is aborted (RST sent) and freed. */
+void pn_tcp_free(struct pn_tcp *tcp);
+
+/** The TCP instance of shard @p shard, or NULL. */
+struct pn_tcp *pn_tcp_of_shard(uint16_t shard);
+
+/* --- listeners --- */
+
+/**
+ * Listen on @p ip (0: any local address) : @p port (host order).
+ * @return 0, -EADDRINUSE, -ENOMEM.
+ */
+int pn_tcp_listen(struct pn_tcp *tcp, uint32_t ip, uint16_t port,
+		  uint32_t backlog, void *ctx, struct pn_tcp_listen **out);
+
+/** Change the backlog of a listener (listen() called again). */
+void pn_tcp_listen_backlog(struct pn_tcp_listen *l, uint32_t backlog);
+
+/**
+ * Take an established connection off the accept queue; ctx set to @p ctx.
+ * @return 0, -EAGAIN (queue empty).
+ */
+int pn_tcp_accept(struct pn_tcp_listen *l, void *ctx, struct pn_tcp_conn **out);
+
+/** EPOLLIN when the accept queue is not empty. */
+uint32_t pn_tcp_listen_poll(const struct pn_tcp_listen *l);
+
+/** Stop listening; queued connections are reset. */
+void pn_tcp_listen_close(struct pn_tcp_listen *l);
+
+/* --- connections --- */
+
+/**
+ * Active open to @p dst : @p dport from @p src (0: the route's source) :
+ * @p sport (0: an ephemeral port whose reply hash lands on this lcore).
+ * Completion is reported through wakeup (EPOLLOUT, or EPOLLERR with
+ * pn_tcp_error() set).
+ * @return 0 (SYN sent: the caller says EINPROGRESS), -EADDRNOTAVAIL (no
+ * port), -ENETUNREACH, -EADDRINUSE, -ENOMEM.
+ */
+int pn_tcp_connect(struct pn_tcp *tcp, uint32_t src, uint16_t sport,
+		   uint32_t dst, uint16_t dport, void *ctx,
+		   struct pn_tcp_conn **out);
+
+/**
+ * Queue bytes for sending (copied into mbufs).
+ * @return bytes queued (> 0, possibly short), -EAGAIN (no send space),
+ * -EPIPE (sending side shut down, or the connection was reset),
+ * -ENOTCONN, -ECONNRESET / the pending error.
+ */
+ssize_t pn_tcp_send(struct pn_tcp_conn *c, const struct iovec *iov, int iovcnt,
+		    int flags);
+
+/**
+ * Zero-copy send: TCP takes the mbuf chain @p m (on success only).
+ * @return bytes queued, or the same errors as pn_tcp_send.
+ */
+ssize_t pn_tcp_send_mbuf(struct pn_tcp_conn *c, struct rte_mbuf *m);
+
+#define PN_TCP_PEEK 0x1 /**< leave the data in the queue (MSG_PEEK) */
+
+/**
+ * Copy received bytes out.
+ * @return bytes (> 0), 0 at EOF (FIN received and everything read),
+ * -EAGAIN (nothing yet), -ECONNRESET / the pending error, -ENOTCONN.
+ */
+ssize_t pn_tcp_recv(struct pn_tcp_conn *c, const struct iovec *iov,
+		    int iovcnt, int flags);
+
+/**
+ * Zero-copy receive: up to @p max iovecs pointing into received mbufs;
+ * pn_tcp_recv_zc_done() consumes @p bytes of them and frees mbufs.
+ * @return iovecs filled, 0 at EOF, or the errors of pn_tcp_recv.
+ */
+int pn_tcp_recv_zc(struct pn_tcp_conn *c, struct iovec *iov, int max);
+void pn_tcp_recv_zc_done(struct pn_tcp_conn *c, size_t bytes);
+
+/** Bytes readable now (FIONREAD). */
+uint32_t pn_tcp_readable(const struct pn_tcp_conn *c);
+
+/** Free send space in bytes. */
+uint32_t pn_tcp_send_space(const struct pn_tcp_conn *c);
+
+/**
+ * Readiness like Linux tcp_poll(): EPOLLIN (data, EOF, or error),
+ * EPOLLRDNORM, EPOLLOUT (connected and send space >= the low mark),
+ * EPOLLWRNORM, EPOLLRDHUP (FIN received), EPOLLHUP (both directions shut or
+ * reset), EPOLLERR (pending error).
+ */
+uint32_t pn_tcp_poll(const struct pn_tcp_conn *c);
+
+/** Take the pending error (SO_ERROR): 0 or a positive errno, cleared. */
+int pn_tcp_error(struct pn_tcp_conn *c);
+
+/** SHUT_RD, SHUT_WR, SHUT_RDWR. @return 0, -ENOTCONN. */
+int pn_tcp_shutdown(struct pn_tcp_conn *c, int how);
+
+/**
+ * The socket lets go: FIN (orderly), or RST when unread data remains or
+ * SO_LINGER with a zero timeout was set (RFC 9293 3.10.4, Linux
+ * tcp_close). No upcall after this.
+ */
+void pn_tcp_close(struct pn_tcp_conn *c);
+
+/** Send RST and free now. No upcall after this. */
+void pn_tcp_abort(struct pn_tcp_conn *c);
+
+/** Socket options TCP implements. */
+enum pn_tcp_opt {
+	PN_TCP_OPT_NODELAY,       /**< bool */
+	PN_TCP_OPT_MAXSEG,        /**< MSS clamp, 0 = none */
+	PN_TCP_OPT_KEEPALIVE,     /**< bool (SO_KEEPALIVE) */
+	PN_TCP_OPT_KEEPIDLE,      /**< seconds */
+	PN_TCP_OPT_KEEPINTVL,     /**< seconds */
+	PN_TCP_OPT_KEEPCNT,
+	PN_TCP_OPT_LINGER,        /**< -1: off; >= 0: seconds (0: RST on close) */
+	PN_TCP_OPT_SNDBUF,        /**< bytes */
+	PN_TCP_OPT_RCVBUF,        /**< bytes */
+	PN_TCP_OPT_RCVLOWAT,      /**< bytes */
+	PN_TCP_OPT_SNDLOWAT,      /**< bytes */
+	PN_TCP_OPT_USER_TIMEOUT,  /**< ms, 0 = default */
+};
+
+/** Set an option. @return 0, -EINVAL. */
+int pn_tcp_setopt(struct pn_tcp_conn *c, enum pn_tcp_opt opt, int64_t v);
+
+/** Get an option. @return 0, -EINVAL. */
+int pn_tcp_getopt(const struct pn_tcp_conn *c, enum pn_tcp_opt opt, int64_t *v);
+
+/** A useful subset of Linux struct tcp_info. */
+struct pn_tcp_info {
+	uint8_t state;            /**< enum pn_tcp_state */
+	uint8_t ca_state;
+	uint8_t retransmits;      /**< consecutive RTOs */
+	uint8_t snd_wscale, rcv_wscale;
+	uint8_t options;          /**< TCPI_OPT_TIMESTAMPS | SACK | WSCALE */
+	uint32_t rto_us, ato_us;
+	uint32_t snd_mss, rcv_mss;
+	uint32_t unacked, sacked, lost, retrans;
+	uint32_t rtt_us, rttvar_us;
+	uint32_t snd_ssthresh, snd_cwnd;
+	uint32_t rcv_space;
+	uint64_t bytes_acked, bytes_received;
+	uint32_t segs_out, segs_in;
+	uint32_t total_retrans;
+};
+
+/** Fill @p info for @p c. */
+void pn_tcp_info(const struct pn_tcp_conn *c, struct pn_tcp_info *info);
+
+/** Local and remote address and port (host order). */
+void pn_tcp_addrs(const struct pn_tcp_conn *c, uint32_t *lip, uint16_t *lport,
+		  uint32_t *rip, uint16_t *rport);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PN_TCP_TCP_H */
