@@ -47,8 +47,8 @@ lcore_dev_tx_burst(struct pn_lcore *lc, uint16_t port, uint16_t queue,
 	return rte_eth_tx_burst(port, queue, pkts, n);
 }
 
-static void
-txq_flush(struct pn_lcore *lc, struct pn_txq *q)
+void
+pn_txq_flush(struct pn_lcore *lc, struct pn_txq *q)
 {
 	uint16_t n = q->len, sent = 0;
 	uint32_t tries = 0;
@@ -71,13 +71,6 @@ txq_flush(struct pn_lcore *lc, struct pn_txq *q)
 	}
 }
 
-void
-pn_txq_push(struct pn_lcore *lc, struct pn_txq *q, struct rte_mbuf *m)
-{
-	q->buf[q->len++] = m;
-	if (q->len == PN_TX_BUF_SIZE)
-		txq_flush(lc, q);
-}
 
 struct pn_txq *
 pn_lcore_txq(struct pn_lcore *lc, uint16_t port, uint16_t queue)
@@ -106,7 +99,7 @@ pn_tx_flush(struct pn_lcore *lc)
 	uint8_t i;
 
 	for (i = 0; i < lc->nb_txq; i++)
-		txq_flush(lc, &lc->txq[i]);
+		pn_txq_flush(lc, &lc->txq[i]);
 }
 
 /* --- drops --- */

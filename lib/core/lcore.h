@@ -203,8 +203,17 @@ void pn_lcore_rx(struct pn_lcore *lc, struct rte_mbuf **pkts, uint16_t n);
 /** The lcore's TX buffer for @p port / @p queue, or NULL if it has none. */
 struct pn_txq *pn_lcore_txq(struct pn_lcore *lc, uint16_t port, uint16_t queue);
 
+/** Send what @p q holds now (one burst, retries, TX_FULL drops). */
+void pn_txq_flush(struct pn_lcore *lc, struct pn_txq *q);
+
 /** Queue @p m on @p q; flushed at the end of the round, or now when full. */
-void pn_txq_push(struct pn_lcore *lc, struct pn_txq *q, struct rte_mbuf *m);
+static inline void
+pn_txq_push(struct pn_lcore *lc, struct pn_txq *q, struct rte_mbuf *m)
+{
+	q->buf[q->len++] = m;
+	if (q->len == PN_TX_BUF_SIZE)
+		pn_txq_flush(lc, q);
+}
 
 /**
  * Queue @p m for TX on @p port, on the lcore's first TX queue of that port;
