@@ -53,7 +53,7 @@ on_signal(int sig)
 	quit_signal = sig;
 }
 
-static void __rte_noreturn
+static void __rte_noreturn __rte_format_printf(2, 3)
 die(int code, const char *fmt, ...)
 {
 	va_list ap;
