@@ -18,8 +18,8 @@ static struct pn_shards *tel_shards;
 	X(timer_wakeups) X(sleep_ns) X(steered_out) X(steered_in) \
 	X(tx_packets) X(tx_bursts) X(timers) X(drops)
 
-static int
-parse_shard(const char *params, struct pn_shards *sh)
+int
+pn_telemetry_shard_param(const char *params)
 {
 	char *end;
 	long v;
@@ -27,9 +27,19 @@ parse_shard(const char *params, struct pn_shards *sh)
 	if (params == NULL || *params == '\0')
 		return -1;
 	v = strtol(params, &end, 10);
-	if (*end != '\0' || v < 0 || v >= sh->n || sh->lc[v] == NULL)
+	if (*end != '\0' || end == params || v < 0 || v >= PN_MAX_SHARDS)
 		return -2;
 	return (int)v;
+}
+
+static int
+parse_shard(const char *params, const struct pn_shards *sh)
+{
+	int v = pn_telemetry_shard_param(params);
+
+	if (v >= 0 && (v >= sh->n || sh->lc[v] == NULL))
+		return -2;
+	return v;
 }
 
 static void
@@ -96,9 +106,8 @@ tel_softnet(const char *cmd, const char *params, struct rte_tel_data *d)
 	return 0;
 }
 
-/* rte_telemetry accepts only [A-Za-z0-9_/] in dict keys: map the rest to '_'. */
-static void
-tel_key(char *dst, size_t len, const char *src)
+void
+pn_telemetry_key(char *dst, size_t len, const char *src)
 {
 	size_t i;
 
@@ -128,7 +137,7 @@ tel_napi(const char *cmd, const char *params, struct rte_tel_data *d)
 
 		if (c == NULL)
 			continue;
-		tel_key(key, sizeof(key), n->name);
+		pn_telemetry_key(key, sizeof(key), n->name);
 		rte_tel_data_start_dict(c);
 		rte_tel_data_add_dict_u64(c, "weight", n->weight);
 		rte_tel_data_add_dict_u64(c, "polls", n->polls);

@@ -14,7 +14,22 @@
  * possibly a round old.
  */
 
+#include <stddef.h>
+
 struct pn_shards;
+
+/**
+ * Parse a command's shard parameter ("3").
+ * @return the shard (0..PN_MAX_SHARDS-1; the caller checks it exists),
+ * -1 when there is no parameter, -2 when it is not a shard number.
+ */
+int pn_telemetry_shard_param(const char *params);
+
+/**
+ * Copy @p src into @p dst as an rte_telemetry dict key: it accepts only
+ * [A-Za-z0-9_/], so every other character becomes '_'.
+ */
+void pn_telemetry_key(char *dst, size_t len, const char *src);
 
 /**
  * Register the commands for @p shards (once per process; a second call

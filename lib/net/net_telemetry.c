@@ -16,6 +16,7 @@
 #include <rte_telemetry.h>
 
 #include "net_priv.h"
+#include "telemetry.h"
 
 #define NET_STAT_FIELDS(X) \
 	X(ip_in) X(ip_delivered) X(ip_out) X(frag_in) X(reasm_ok) \
@@ -32,16 +33,11 @@
 static int
 tel_shard(const char *params)
 {
-	char *end;
-	long v;
+	int v = pn_telemetry_shard_param(params);
 
-	if (params == NULL || *params == '\0')
-		return -1;
-	v = strtol(params, &end, 10);
-	if (*end != '\0' || v < 0 || v >= PN_MAX_SHARDS ||
-	    pn_net_of_shard((uint16_t)v) == NULL)
+	if (v >= 0 && pn_net_of_shard((uint16_t)v) == NULL)
 		return -2;
-	return (int)v;
+	return v;
 }
 
 static void
