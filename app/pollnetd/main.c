@@ -6,7 +6,9 @@
  * cleanly on SIGINT/SIGTERM with its final counters.
  */
 #include <errno.h>
+#include <dirent.h>
 #include <getopt.h>
+#include <limits.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -14,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <rte_eal.h>
 #include <rte_errno.h>
@@ -82,18 +85,19 @@ usage(FILE *f)
 
 /* --- EAL arguments from [eal] --- */
 
-static bool
-hugepages_free(uint32_t mb)
+/* Free 2 MB hugepages, 0 when none are reserved. */
+static unsigned long
+hugepages_free(void)
 {
 	FILE *f = fopen("/sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages", "r");
 	unsigned long n = 0;
 
 	if (f == NULL)
-		return false;
+		return 0;
 	if (fscanf(f, "%lu", &n) != 1)
 		n = 0;
 	fclose(f);
-	return n * 2 >= mb;
+	return n;
 }
 
 static int
@@ -106,7 +110,8 @@ eal_args(const struct pnd_conf *c, char **argv, int max, char *store, size_t len
 
 	snprintf(mem, sizeof(mem), "%u", c->memory_mb);
 	huge = !strcmp(c->hugepages, "yes") ||
-	       (!strcmp(c->hugepages, "auto") && hugepages_free(c->memory_mb));
+	       (!strcmp(c->hugepages, "auto") &&
+		hugepages_free() * 2 >= c->memory_mb);
 	argv[n++] = PROG;
 	argv[n++] = "--lcores";
 	argv[n++] = (char *)c->lcores;
@@ -131,6 +136,28 @@ eal_args(const struct pnd_conf *c, char **argv, int max, char *store, size_t len
 		argv[n++] = tok;
 	argv[n] = NULL;
 	return n;
+}
+
+/*
+ * EAL leaves its runtime directory (/var/run/dpdk/<prefix>: config,
+ * sockets) behind even after rte_eal_cleanup(); a daemon that stops
+ * should leave nothing. The directory is flat: remove its files, then it.
+ */
+static char runtime_dir[PATH_MAX];
+
+static void
+runtime_dir_remove(void)
+{
+	struct dirent *e;
+	DIR *dir;
+
+	if (runtime_dir[0] == '\0' || (dir = opendir(runtime_dir)) == NULL)
+		return;
+	while ((e = readdir(dir)) != NULL)
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			unlinkat(dirfd(dir), e->d_name, 0);
+	closedir(dir);
+	rmdir(runtime_dir);
 }
 
 /* --- shards --- */
@@ -321,19 +348,26 @@ main(int argc, char **argv)
 	d.nshards = pnd_conf_shards(&d.conf);
 	d.conf.virtio.queues = (uint16_t)d.nshards;
 
+	if (!strcmp(d.conf.hugepages, "yes") &&
+	    hugepages_free() * 2 < d.conf.memory_mb)
+		die(1, "[eal] hugepages = yes, but %lu MB of 2 MB hugepages are free "
+		    "for memory_mb = %u: reserve them (/sys/kernel/mm/hugepages/"
+		    "hugepages-2048kB/nr_hugepages) or set hugepages = auto",
+		    hugepages_free() * 2, d.conf.memory_mb);
 	eargc = eal_args(&d.conf, eargv, (int)RTE_DIM(eargv), store, sizeof(store));
 	if (rte_eal_init(eargc, eargv) < 0)
 		die(1, "EAL start-up failed: %s (check [eal] lcores, memory_mb, hugepages, extra)",
 		    rte_strerror(rte_errno));
+	snprintf(runtime_dir, sizeof(runtime_dir), "%s", rte_eal_get_runtime_dir());
+	atexit(runtime_dir_remove);
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	signal(SIGPIPE, SIG_IGN);
 
 	rc = pn_virtio_probe(&d.conf.virtio, 0, &d.port_id, err, sizeof(err));
 	if (rc < 0) {
-		fprintf(stderr, PROG ": %s\n", err);
 		rte_eal_cleanup();
-		return 1;
+		die(1, "%s", err);
 	}
 	setup_shards();
 	for (i = 0; i < d.nshards; i++)

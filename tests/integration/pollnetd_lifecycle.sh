@@ -1,0 +1,50 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# pollnetd start-up failures are one line naming the setting and a
+# non-zero exit, and leave nothing behind; a clean start and SIGTERM stop
+# leave no process, runtime directory or socket behind either.
+. "$(dirname "$0")/kernel_lib.sh"
+
+prefix=$PN_RUN_ID-lc
+# expect_fail CODE NEEDLE ARGS...: pollnetd exits CODE, its last line has NEEDLE.
+expect_fail() {
+	local code=$1 needle=$2 out rc
+	shift 2
+	out=$("$PN_POLLNETD" --set "eal.file_prefix=$prefix" --set eal.lcores=0@0,1@0 "$@" 2>&1)
+	rc=$?
+	[ $rc -eq "$code" ] || pn_fail "pollnetd $*: exit $rc, expected $code: $(tail -n 3 <<<"$out")"
+	grep -q "^pollnetd: .*$needle" <<<"$out" || pn_fail "pollnetd $*: no line with '$needle': $(tail -n 3 <<<"$out")"
+	[ ! -e "/var/run/dpdk/$prefix" ] || pn_fail "pollnetd $*: left /var/run/dpdk/$prefix behind"
+	echo "ok: exit $code: $(grep '^pollnetd: ' <<<"$out" | tail -n 1)"
+}
+
+# Configuration: refused before anything starts.
+expect_fail 2 '\[napi\] weight = 0 is out of range (1..512)' --set napi.weight=0
+expect_fail 2 'unknown key \[port\] paht' --set port.paht=/x
+expect_fail 2 'config /nonexistent.conf' -c /nonexistent.conf
+# The device: no vhost-user backend at the socket path.
+expect_fail 1 "path $PN_TMP/none.sock: no such socket" --set "port.path=$PN_TMP/none.sock"
+# Hugepages demanded but none reserved (skipped where some are free).
+if [ "$(cat /sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages 2>/dev/null || echo 0)" -eq 0 ]; then
+	expect_fail 1 '\[eal\] hugepages = yes, but 0 MB' --set eal.hugepages=yes
+fi
+
+# Memory: more mbufs than [eal] memory_mb holds, against a live peer.
+peer=m$$
+pn_peer_up "$peer"
+expect_fail 1 'mempool of \[pollnetd\] mbufs = 1048575' \
+	--set "port.path=/tmp/pn-peer-$peer/vh.sock" --set eal.memory_mb=64 \
+	--set pollnetd.mbufs=1048575
+
+# A clean run: start, answer, stop on SIGTERM, leave nothing.
+pn_pollnetd_start d "$peer"
+pn_peer_exec "$peer" ping -c 1 -W 2 198.18.0.2 >/dev/null ||
+	pn_wait_for "an echo reply" 20 pn_peer_exec "$peer" ping -c 1 -W 1 198.18.0.2
+[ -S "/var/run/dpdk/$PN_RUN_ID-d/dpdk_telemetry.v2" ] || pn_fail "no telemetry socket while running"
+pn_pollnetd_stop d
+pn_log_has d '^shard 0: rounds' || pn_fail "no final counters"
+[ ! -e "/var/run/dpdk/$PN_RUN_ID-d" ] || pn_fail "runtime directory left after stop: $(ls /var/run/dpdk/$PN_RUN_ID-d)"
+pgrep -f "eal.file_prefix=$PN_RUN_ID-d" >/dev/null && pn_fail "a pollnetd process is left"
+ls /dev/hugepages 2>/dev/null | grep -q "$PN_RUN_ID" && pn_fail "hugepage files left"
+pn_peer_down "$peer"
+ip netns list | grep -q "pn-$peer" && pn_fail "namespace pn-$peer left"
+echo "ok: clean start/stop, nothing left"
