@@ -19,6 +19,7 @@
 #include <rte_mbuf.h>
 
 #include "bench.h"
+#include "eal.h"
 #include "stats.h"
 #include "telemetry.h"
 
@@ -424,6 +425,7 @@ main(int argc, char **argv)
 			"above)\n", rte_strerror(rte_errno));
 		return 2;
 	}
+	pn_eal_remove_runtime_dir_at_exit();
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGUSR1, &sa, NULL);

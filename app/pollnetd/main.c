@@ -6,9 +6,7 @@
  * cleanly on SIGINT/SIGTERM with its final counters.
  */
 #include <errno.h>
-#include <dirent.h>
 #include <getopt.h>
-#include <limits.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -26,6 +24,7 @@
 #include <rte_mbuf.h>
 
 #include "conf.h"
+#include "eal.h"
 #include "telemetry.h"
 
 #define PROG "pollnetd"
@@ -136,28 +135,6 @@ eal_args(const struct pnd_conf *c, char **argv, int max, char *store, size_t len
 		argv[n++] = tok;
 	argv[n] = NULL;
 	return n;
-}
-
-/*
- * EAL leaves its runtime directory (/var/run/dpdk/<prefix>: config,
- * sockets) behind even after rte_eal_cleanup(); a daemon that stops
- * should leave nothing. The directory is flat: remove its files, then it.
- */
-static char runtime_dir[PATH_MAX];
-
-static void
-runtime_dir_remove(void)
-{
-	struct dirent *e;
-	DIR *dir;
-
-	if (runtime_dir[0] == '\0' || (dir = opendir(runtime_dir)) == NULL)
-		return;
-	while ((e = readdir(dir)) != NULL)
-		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-			unlinkat(dirfd(dir), e->d_name, 0);
-	closedir(dir);
-	rmdir(runtime_dir);
 }
 
 /* --- shards --- */
@@ -358,8 +335,7 @@ main(int argc, char **argv)
 	if (rte_eal_init(eargc, eargv) < 0)
 		die(1, "EAL start-up failed: %s (check [eal] lcores, memory_mb, hugepages, extra)",
 		    rte_strerror(rte_errno));
-	snprintf(runtime_dir, sizeof(runtime_dir), "%s", rte_eal_get_runtime_dir());
-	atexit(runtime_dir_remove);
+	pn_eal_remove_runtime_dir_at_exit();
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	signal(SIGPIPE, SIG_IGN);
