@@ -40,6 +40,23 @@ pn_pollnetd_start d "$peer"
 pn_peer_exec "$peer" ping -c 1 -W 2 198.18.0.2 >/dev/null ||
 	pn_wait_for "an echo reply" 20 pn_peer_exec "$peer" ping -c 1 -W 1 198.18.0.2
 [ -S "/var/run/dpdk/$PN_RUN_ID-d/dpdk_telemetry.v2" ] || pn_fail "no telemetry socket while running"
+# pollnetctl reads it: what the ping did is there, as tables and as JSON.
+ctl=$PN_SOURCE_DIR/tools/pollnetctl
+"$ctl" --prefix "$PN_RUN_ID-d" >"$PN_TMP/ctl.txt" || pn_fail "pollnetctl status failed"
+grep -q 'virtio_user0' "$PN_TMP/ctl.txt" || pn_fail "pollnetctl status: no port: $(cat "$PN_TMP/ctl.txt")"
+"$ctl" --prefix "$PN_RUN_ID-d" --json status >"$PN_TMP/status.json" || pn_fail "pollnetctl --json status"
+"$ctl" --prefix "$PN_RUN_ID-d" --json arp >"$PN_TMP/arp.json" || pn_fail "pollnetctl --json arp"
+pn_json_check "$PN_TMP/status.json" "$PN_TMP/arp.json" -- '
+st, arp = j
+assert st["lcores"]["shards"] == 1, st["lcores"]
+assert st["ip"]["icmp_echo_in"] >= 1, st["ip"]
+assert st["ports"][0]["name"] == "virtio_user0" and st["ports"][0]["link"] == "UP", st["ports"]
+assert st["softnet"][0]["processed"] >= 2, st["softnet"]
+assert any(e.startswith("198.18.0.1 ") for e in arp["0"]), arp
+print("ok: pollnetctl shows the echo, the port and the neighbour")
+'
+"$ctl" --prefix "$PN_RUN_ID-nope" status 2>"$PN_TMP/ctl.err" && pn_fail "pollnetctl: no error for a missing process"
+grep -q 'no telemetry socket' "$PN_TMP/ctl.err" || pn_fail "pollnetctl: unclear error: $(cat "$PN_TMP/ctl.err")"
 pn_pollnetd_stop d
 pn_log_has d '^shard 0: rounds' || pn_fail "no final counters"
 [ ! -e "/var/run/dpdk/$PN_RUN_ID-d" ] || pn_fail "runtime directory left after stop: $(ls /var/run/dpdk/$PN_RUN_ID-d)"
