@@ -68,9 +68,9 @@ static const struct key keys[] = {
 	STR("eal", "file_prefix", file_prefix, "pollnetd",
 	    "DPDK runtime directory name (/var/run/dpdk/<prefix>): the telemetry socket lives there"),
 	STR("eal", "log_level", log_level, "info",
-	    "DPDK --log-level, e.g. info, or pollnet.*:debug"),
+	    "DPDK log levels, comma separated: a global level (it caps every module) and per module, e.g. debug, lib.*:notice"),
 	STR("eal", "extra", eal_extra, "",
-	    "further EAL arguments, space separated"),
+	    "further EAL arguments, space separated, each starting with '-'"),
 
 	STR("port", "pci", virtio.pci, "",
 	    "PCI address of a virtio-net device; empty: virtio_user over [port] path"),

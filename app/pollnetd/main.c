@@ -127,11 +127,18 @@ eal_args(const struct pnd_conf *c, char **argv, int max, char *store, size_t len
 	} else {
 		argv[n++] = "--no-pci";
 	}
-	argv[n++] = "--log-level";
-	argv[n++] = (char *)c->log_level;
-	snprintf(store, len, "%s", c->eal_extra);
-	for (tok = strtok_r(store, " \t", &save); tok && n < max - 1;
-	     tok = strtok_r(NULL, " \t", &save))
+	/* "info, pollnet.*:debug": one --log-level per item (per module). */
+	snprintf(store, len, "%s %s", c->log_level, c->eal_extra);
+	for (tok = strtok_r(store, " \t,", &save); tok && n < max - 2;
+	     tok = strtok_r(NULL, " \t,", &save)) {
+		if (tok[0] != '-') {
+			argv[n++] = "--log-level";
+			argv[n++] = tok;
+		} else {
+			break;
+		}
+	}
+	for (; tok && n < max - 1; tok = strtok_r(NULL, " \t", &save))
 		argv[n++] = tok;
 	argv[n] = NULL;
 	return n;
@@ -279,7 +286,7 @@ main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	char err[512], store[256], *eargv[64];
+	char err[512], store[512], *eargv[64];
 	bool print = false, check = false;
 	struct timespec tick = { 0, 100 * 1000 * 1000 };
 	uint64_t ticks = 0;
