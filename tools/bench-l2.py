@@ -124,14 +124,15 @@ class Side:
         shutil.rmtree(f"/var/run/dpdk/{self.prefix}", ignore_errors=True)
 
 
-def run_pair(tool, bench, vhost_mode, virtio_mode, measure, seconds, tx_first=0):
+def run_pair(tool, bench, vhost_mode, virtio_mode, measure, seconds, tx_first=0,
+             vhost_tool=None):
+    """tool runs the virtio side, vhost_tool (default: the same) the vhost side."""
     tmp = tempfile.mkdtemp(prefix="pn-bench-l2.")
     sock = os.path.join(tmp, "vh.sock")
     tag = f"pnb{os.getpid()}{tool[:2]}"
     vh = vi = None
     try:
-        vh = Side(tool, bench, "vhost", sock, tag + "vh", vhost_mode,
-                  0)
+        vh = Side(vhost_tool or tool, bench, "vhost", sock, tag + "vh", vhost_mode, 0)
         wait_for("vhost socket", lambda: os.path.exists(sock))
         vi = Side(tool, bench, "virtio", sock, tag + "vi", virtio_mode, tx_first)
         for s in (vh, vi):
@@ -190,6 +191,8 @@ def main():
     ap.add_argument("--seconds", type=float, default=5.0)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--json")
+    ap.add_argument("--mixed", action="store_true",
+                    help="also run each tool against the other, to see which side limits")
     a = ap.parse_args()
     bench = os.path.abspath(os.path.join(a.build, "app", "pollnet-bench"))
     if not os.access(bench, os.X_OK):
@@ -205,6 +208,15 @@ def main():
         results.append({"scenario": name, "testpmd_pps": t, "pollnet_pps": p,
                          "ratio": pm / tm if tm else None})
         print(f"{name:36} {tm/1e6:13.2f} {pm/1e6:13.2f} {pm/tm if tm else 0:7.3f}", flush=True)
+    if a.mixed:
+        print(f"\n{'mixed (virtio side / vhost side)':36} {'Mpps':>13}")
+        for name, vh_mode, vi_mode, measure, txf in SCENARIOS[:2]:
+            for vi_tool, vh_tool in (("testpmd", "pollnet-bench"), ("pollnet-bench", "testpmd")):
+                v = statistics.median(run_pair(vi_tool, bench, vh_mode, vi_mode, measure,
+                                               a.seconds, txf, vhost_tool=vh_tool)
+                                      for _ in range(a.runs))
+                results.append({"scenario": name, "virtio": vi_tool, "vhost": vh_tool, "pps": v})
+                print(f"{name[:22] + ' ' + vi_tool[:7] + '/' + vh_tool[:7]:36} {v/1e6:13.2f}", flush=True)
     idle = {
         "pollnet-bench (interrupts)": idle_cpu("pollnet-bench", bench, a.seconds),
         "pollnet-bench --no-sleep": idle_cpu("pollnet-bench", bench, a.seconds, ["--no-sleep"]),

@@ -30,10 +30,12 @@ ip4_parse_reason(const uint8_t *buf, uint32_t len, int rc)
 	}
 }
 
+/* RFC 1122 3.2.1.3: "this network" (0/8), loopback, multicast and class E
+ * sources are never a host that can be answered. */
 static bool
 ip4_martian_src(uint32_t src)
 {
-	return src >> 24 == 127 || src >> 28 >= 0xe;
+	return src >> 24 == 0 || src >> 24 == 127 || src >> 28 >= 0xe;
 }
 
 void
@@ -95,7 +97,10 @@ ip4_input(struct pn_lcore *lc, struct pn_net *net, uint8_t pidx,
 		ip.opts = rte_pktmbuf_mtod_offset(m, uint8_t *,
 						  PN_IPV4_HDR_MIN_LEN);
 	net_mbuf_trim_to(m, ip.total_len);	/* link padding */
-	if (ip4_martian_src(ip.src)) {
+	/* Also a subnet broadcast (a reply would go to the whole subnet) and
+	 * our own address (Linux without accept_local). */
+	if (ip4_martian_src(ip.src) || net_is_bcast(net, pidx, ip.src) ||
+	    pn_net_is_local(net, ip.src)) {
 		pn_drop(lc, m, PN_DROP_IP_MARTIAN_SRC);
 		return;
 	}

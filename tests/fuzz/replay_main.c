@@ -4,8 +4,9 @@
  * libFuzzer (gcc): runs every file of the corpus directories (or single
  * files) given as arguments through LLVMFuzzerTestOneInput, then every
  * prefix of each and a fixed set of seeded byte mutations, so gcc builds
- * also exercise truncated and corrupted frames. A crash or abort fails
- * the test; so does finding no input at all.
+ * also exercise truncated and corrupted frames. LLVMFuzzerInitialize
+ * runs first when the target has one. A crash or abort fails the test;
+ * so does finding no input at all.
  */
 #include <dirent.h>
 #include <stdint.h>
@@ -15,6 +16,8 @@
 #include <sys/stat.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+/* Optional, as with libFuzzer: a target that needs set-up defines it. */
+int LLVMFuzzerInitialize(int *argc, char ***argv) __attribute__((weak));
 
 #define REPLAY_MAX_LEN		(1u << 20)
 #define REPLAY_MUTATIONS	512
@@ -125,6 +128,8 @@ main(int argc, char **argv)
 	struct stat st;
 	int i;
 
+	if (LLVMFuzzerInitialize != NULL)
+		LLVMFuzzerInitialize(&argc, &argv);
 	for (i = 1; i < argc; i++) {
 		if (stat(argv[i], &st)) {
 			perror(argv[i]);

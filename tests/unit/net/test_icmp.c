@@ -140,13 +140,14 @@ test_no_error_about_errors_or_broadcasts(void **state)
 	pkt_put32(f + 14 + 16, UINT32_MAX);
 	pkt_ipv4_fix_cksum(f + 14);
 	tw_rx(0, f, n + 8);
-	/* Nor from 0.0.0.0 (not a host). */
+	/* From 0.0.0.0 (not a host): a martian, dropped before UDP. */
 	rx_datagram(f, 17, IP_US, 0, 8);
 	pkt_put32(f + 14 + 12, 0);
 	pkt_ipv4_fix_cksum(f + 14);
 	tw_rx(0, f, 14 + 28);
-	assert_int_equal(tw_drops(0, PN_DROP_UDP_NO_SOCKET), 4);
-	assert_int_equal(tw_stat(0)->icmp_err_suppressed, 3);
+	assert_int_equal(tw_drops(0, PN_DROP_IP_MARTIAN_SRC), 1);
+	assert_int_equal(tw_drops(0, PN_DROP_UDP_NO_SOCKET), 3);
+	assert_int_equal(tw_stat(0)->icmp_err_suppressed, 2);
 	assert_int_equal(T->ntx[0], 1);	/* only the one from the host */
 	/* Bad ICMP checksum. */
 	icmp[2] ^= 1;
