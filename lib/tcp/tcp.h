@@ -64,7 +64,7 @@ struct pn_tcp_conf {
 	bool sack;               /**< SACK, RFC 2018 (true) */
 	bool syncookies;         /**< SYN cookies when the SYN backlog is full (true) */
 	uint32_t syn_backlog;    /**< embryos per listener, 1..65536 (1024) */
-	uint32_t delack_ms;      /**< delayed ACK, 1..500 (40) */
+	uint32_t delack_ms;      /**< delayed ACK, 1..499 (40) */
 	uint32_t rto_init_ms;    /**< 200..60000 (1000, RFC 6298) */
 	uint32_t rto_min_ms;     /**< 1..1000 (200, as Linux) */
 	uint32_t rto_max_ms;     /**< 1000..600000 (120000) */

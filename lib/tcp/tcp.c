@@ -1,0 +1,732 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The per-lcore TCP: configuration, the connection and listener tables
+ * (rte_hash), ISN (RFC 6528), ephemeral ports steered to this shard, and
+ * the demultiplexing of received segments.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_cycles.h>
+#include <rte_hash.h>
+#include <rte_mbuf.h>
+#include <rte_random.h>
+
+#include "ipv4.h"
+#include "net.h"
+#include "net_priv.h"
+#include "steer.h"
+#include "tcp_cc.h"
+#include "tcp_priv.h"
+
+#define EPH_LO 32768
+#define EPH_HI 60999
+
+static struct pn_tcp *tcp_shards[PN_MAX_SHARDS];
+
+void
+tcp_shard_set(uint16_t shard, struct pn_tcp *tcp)
+{
+	if (shard < PN_MAX_SHARDS)
+		tcp_shards[shard] = tcp;
+}
+
+struct pn_tcp *
+pn_tcp_of_shard(uint16_t shard)
+{
+	return shard < PN_MAX_SHARDS ? tcp_shards[shard] : NULL;
+}
+
+/* --- configuration --- */
+
+void
+pn_tcp_conf_default(struct pn_tcp_conf *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->max_conns = 65536;
+	c->sndbuf = 262144;
+	c->rcvbuf = 262144;
+	c->rcvbuf_max = 4194304;
+	c->mss = 1460;
+	c->mss_min = 536;
+	c->wscale = true;
+	c->timestamps = true;
+	c->sack = true;
+	c->syncookies = true;
+	c->syn_backlog = 1024;
+	c->delack_ms = 40;
+	c->rto_init_ms = 1000;
+	c->rto_min_ms = 200;
+	c->rto_max_ms = 120000;
+	c->syn_retries = 6;
+	c->retries2 = 15;
+	c->msl_ms = 30000;
+	c->fin_timeout_ms = 60000;
+	c->keepalive_idle_s = 7200;
+	c->keepalive_intvl_s = 75;
+	c->keepalive_cnt = 9;
+	c->ooo_max_segs = 256;
+	c->init_cwnd = 10;
+	snprintf(c->cc, sizeof(c->cc), "cubic");
+}
+
+#define RANGE(f, lo, hi) do { \
+	if ((uint64_t)c->f < (lo) || (uint64_t)c->f > (hi)) { \
+		snprintf(err, len, "tcp." #f " = %llu is out of range (%llu..%llu)", \
+			 (unsigned long long)c->f, (unsigned long long)(lo), \
+			 (unsigned long long)(hi)); \
+		return -EINVAL; \
+	} } while (0)
+
+int
+pn_tcp_conf_check(const struct pn_tcp_conf *c, char *err, size_t len)
+{
+	RANGE(max_conns, 16, 16777216);
+	RANGE(sndbuf, 4096, 67108864);
+	RANGE(rcvbuf, 4096, 67108864);
+	RANGE(rcvbuf_max, c->rcvbuf, 67108864);
+	RANGE(mss, 536, 9000);
+	RANGE(mss_min, 64, c->mss);
+	RANGE(syn_backlog, 1, 65536);
+	RANGE(delack_ms, 1, 499); /* MUST-40: below 0.5 s */
+	RANGE(rto_init_ms, 200, 60000);
+	RANGE(rto_min_ms, 1, 1000);
+	RANGE(rto_max_ms, 1000, 600000);
+	RANGE(syn_retries, 1, 20);
+	RANGE(retries2, 1, 50);
+	RANGE(msl_ms, 100, 120000);
+	RANGE(fin_timeout_ms, 1000, 600000);
+	RANGE(keepalive_idle_s, 1, 32767);
+	RANGE(keepalive_intvl_s, 1, 32767);
+	RANGE(keepalive_cnt, 1, 127);
+	RANGE(ooo_max_segs, 1, 65536);
+	RANGE(init_cwnd, 1, 100);
+	if (memchr(c->cc, '\0', sizeof(c->cc)) == NULL ||
+	    tcp_cc_find(c->cc) == NULL) {
+		snprintf(err, len, "tcp.cc = '%.*s' is not known (cubic, newreno)",
+			 (int)sizeof(c->cc), c->cc);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* --- keyed hash: SipHash-2-4 (RFC 6528 suggests a PRF of the tuple) --- */
+
+#define ROTL(x, b) (uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
+#define SIPROUND do { \
+	v0 += v1; v1 = ROTL(v1, 13); v1 ^= v0; v0 = ROTL(v0, 32); \
+	v2 += v3; v3 = ROTL(v3, 16); v3 ^= v2; \
+	v0 += v3; v3 = ROTL(v3, 21); v3 ^= v0; \
+	v2 += v1; v1 = ROTL(v1, 17); v1 ^= v2; v2 = ROTL(v2, 32); \
+	} while (0)
+
+static uint64_t
+le64(const uint8_t *p)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 7; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
+static uint64_t
+siphash24(const uint8_t key[16], const uint8_t *in, size_t len)
+{
+	uint64_t k0 = le64(key), k1 = le64(key + 8);
+	uint64_t v0 = 0x736f6d6570736575ULL ^ k0, v1 = 0x646f72616e646f6dULL ^ k1;
+	uint64_t v2 = 0x6c7967656e657261ULL ^ k0, v3 = 0x7465646279746573ULL ^ k1;
+	uint64_t m, b = (uint64_t)len << 56;
+	size_t i, left = len & 7;
+
+	for (i = 0; i + 8 <= len; i += 8) {
+		m = le64(in + i);
+		v3 ^= m;
+		SIPROUND;
+		SIPROUND;
+		v0 ^= m;
+	}
+	for (size_t j = 0; j < left; j++)
+		b |= (uint64_t)in[i + j] << (8 * j);
+	v3 ^= b;
+	SIPROUND;
+	SIPROUND;
+	v0 ^= b;
+	v2 ^= 0xff;
+	SIPROUND;
+	SIPROUND;
+	SIPROUND;
+	SIPROUND;
+	return v0 ^ v1 ^ v2 ^ v3;
+}
+
+uint32_t
+tcp_hash32(const struct pn_tcp *tcp, const struct tcp_key *k, uint32_t extra)
+{
+	uint8_t in[16];
+
+	memcpy(in, &k->lip, 4);
+	memcpy(in + 4, &k->rip, 4);
+	memcpy(in + 8, &k->lport, 2);
+	memcpy(in + 10, &k->rport, 2);
+	memcpy(in + 12, &extra, 4);
+	return (uint32_t)siphash24(tcp->secret, in, sizeof(in));
+}
+
+uint32_t
+tcp_isn(struct pn_tcp *tcp, const struct tcp_key *k)
+{
+	/* RFC 6528: ISN = M + F(tuple, secret), M a 4 us clock. */
+	return (uint32_t)(tcp->lc->now / 4000) + tcp_hash32(tcp, k, 0);
+}
+
+/* --- create / free --- */
+
+int
+pn_tcp_create(const struct pn_tcp_conf *conf, struct pn_lcore *lc,
+	      struct pn_net *net, const struct pn_tcp_upcalls *up,
+	      struct pn_tcp **out)
+{
+	struct rte_hash_parameters hp = { 0 };
+	struct pn_tcp *tcp;
+	char name[RTE_HASH_NAMESIZE], err[128];
+	static unsigned int seq;
+	int rc;
+
+	if (conf == NULL || lc == NULL || net == NULL || out == NULL)
+		return -EINVAL;
+	if (pn_tcp_conf_check(conf, err, sizeof(err)) < 0)
+		return -EINVAL;
+	tcp = calloc(1, sizeof(*tcp));
+	if (tcp == NULL)
+		return -ENOMEM;
+	tcp->lc = lc;
+	tcp->net = net;
+	tcp->pool = net->pool;
+	tcp->conf = *conf;
+	if (up != NULL)
+		tcp->up = *up;
+	tcp->cc = tcp_cc_find(conf->cc);
+	TAILQ_INIT(&tcp->conns);
+	TAILQ_INIT(&tcp->reap);
+	memcpy(tcp->secret, conf->isn_secret, sizeof(tcp->secret));
+	{
+		static const uint8_t zero[16];
+
+		if (memcmp(tcp->secret, zero, sizeof(zero)) == 0) {
+			uint64_t r1 = rte_rand(), r2 = rte_rand();
+
+			memcpy(tcp->secret, &r1, 8);
+			memcpy(tcp->secret + 8, &r2, 8);
+		}
+	}
+	tcp->next_port = (uint16_t)(EPH_LO + rte_rand_max(EPH_HI - EPH_LO + 1));
+	tcp->scratch = malloc(65536);
+	if (tcp->scratch == NULL) {
+		rc = -ENOMEM;
+		goto err_free;
+	}
+	snprintf(name, sizeof(name), "pn_tcpc_%u_%u", lc->shard, seq);
+	hp.name = name;
+	hp.entries = conf->max_conns < 1024 ? 1024 : conf->max_conns;
+	hp.key_len = sizeof(struct tcp_key);
+	hp.socket_id = SOCKET_ID_ANY;
+	tcp->conns_h = rte_hash_create(&hp);
+	if (tcp->conns_h == NULL) {
+		rc = -ENOMEM;
+		goto err_scratch;
+	}
+	snprintf(name, sizeof(name), "pn_tcpl_%u_%u", lc->shard, seq++);
+	hp.entries = 1024;
+	hp.key_len = sizeof(struct tcp_lkey);
+	tcp->listen_h = rte_hash_create(&hp);
+	if (tcp->listen_h == NULL) {
+		rc = -ENOMEM;
+		goto err_conns;
+	}
+	rc = pn_net_register_proto(net, PN_IPV4_PROTO_TCP, tcp_rx, tcp);
+	if (rc < 0)
+		goto err_listen;
+	tcp_shard_set(lc->shard, tcp);
+	tcp_telemetry_register();
+	*out = tcp;
+	return 0;
+err_listen:
+	rte_hash_free(tcp->listen_h);
+err_conns:
+	rte_hash_free(tcp->conns_h);
+err_scratch:
+	free(tcp->scratch);
+err_free:
+	free(tcp);
+	return rc;
+}
+
+static void
+conn_free(struct pn_tcp_conn *c)
+{
+	tcp_timers_cancel(c);
+	tcp_mq_free(&c->sndq);
+	tcp_mq_free(&c->rcvq);
+	tcp_reass_free(c);
+	free(c);
+}
+
+void
+pn_tcp_free(struct pn_tcp *tcp)
+{
+	struct pn_tcp_conn *c;
+	const void *key;
+	void *data;
+	uint32_t iter = 0;
+
+	if (tcp == NULL)
+		return;
+	while ((c = TAILQ_FIRST(&tcp->conns)) != NULL) {
+		c->ctx = NULL;
+		c->owned = false;
+		if (tcp_synchronized(c) || c->state == PN_TCP_SYN_RECEIVED)
+			tcp_send_rst(c);
+		tcp_conn_closed(c);
+	}
+	tcp_reap(tcp);
+	while (rte_hash_iterate(tcp->listen_h, &key, &data, &iter) >= 0)
+		free(data);
+	pn_net_register_proto(tcp->net, PN_IPV4_PROTO_TCP, NULL, NULL);
+	if (pn_tcp_of_shard(tcp->lc->shard) == tcp)
+		tcp_shard_set(tcp->lc->shard, NULL);
+	rte_hash_free(tcp->listen_h);
+	rte_hash_free(tcp->conns_h);
+	free(tcp->scratch);
+	free(tcp);
+}
+
+/* --- connections --- */
+
+void
+tcp_conn_init_params(struct pn_tcp_conn *c)
+{
+	const struct pn_tcp_conf *cf = &c->tcp->conf;
+
+	c->sndbuf = cf->sndbuf;
+	c->rcvbuf = cf->rcvbuf;
+	c->rcvlowat = 1;
+	c->sndlowat = 0;
+	c->keep_idle_s = cf->keepalive_idle_s;
+	c->keep_intvl_s = cf->keepalive_intvl_s;
+	c->keep_cnt = cf->keepalive_cnt;
+	c->linger_s = -1;
+	c->rto_us = cf->rto_init_ms * 1000;
+	c->mss = 536; /* RFC 9293 3.7.1 default until the SYN says */
+	c->rcv_mss = cf->mss;
+	c->cc = c->tcp->cc;
+	c->ssthresh = UINT32_MAX / 2;
+}
+
+struct pn_tcp_conn *
+tcp_conn_alloc(struct pn_tcp *tcp, const struct tcp_key *k)
+{
+	struct pn_tcp_conn *c;
+
+	if (tcp->nconns >= tcp->conf.max_conns)
+		return NULL;
+	c = calloc(1, sizeof(*c));
+	if (c == NULL)
+		return NULL;
+	c->tcp = tcp;
+	c->key = *k;
+	c->state = PN_TCP_CLOSED;
+	if (rte_hash_add_key_data(tcp->conns_h, &c->key, c) < 0) {
+		free(c);
+		return NULL;
+	}
+	tcp_conn_init_params(c);
+	tcp_timers_init(c);
+	c->ts_off = tcp_hash32(tcp, k, 0x5453);
+	c->last_rcv_ns = tcp->lc->now;
+	TAILQ_INSERT_TAIL(&tcp->conns, c, link);
+	tcp->nconns++;
+	return c;
+}
+
+void
+tcp_set_state(struct pn_tcp_conn *c, uint8_t state)
+{
+	struct pn_tcp_stat *st = &c->tcp->stat;
+
+	if (c->state == PN_TCP_ESTABLISHED || c->state == PN_TCP_CLOSE_WAIT) {
+		if (state != PN_TCP_ESTABLISHED && state != PN_TCP_CLOSE_WAIT)
+			st->CurrEstab--;
+	} else if (state == PN_TCP_ESTABLISHED || state == PN_TCP_CLOSE_WAIT) {
+		st->CurrEstab++;
+	}
+	c->state = state;
+}
+
+void
+tcp_wakeup(struct pn_tcp_conn *c)
+{
+	if (c->owned && c->ctx != NULL && c->tcp->up.wakeup != NULL)
+		c->tcp->up.wakeup(c->ctx);
+}
+
+void
+tcp_listen_wakeup(struct pn_tcp_listen *l)
+{
+	if (l->ctx != NULL && l->tcp->up.wakeup != NULL)
+		l->tcp->up.wakeup(l->ctx);
+}
+
+void
+tcp_conn_closed(struct pn_tcp_conn *c)
+{
+	struct pn_tcp *tcp = c->tcp;
+	struct pn_tcp_listen *l = c->listener;
+
+	if (c->flags & TF_ZOMBIE)
+		return;
+	tcp_set_state(c, PN_TCP_CLOSED);
+	tcp_timers_cancel(c);
+	rte_hash_del_key(tcp->conns_h, &c->key);
+	if (l != NULL) {
+		if (c->accepted) {
+			TAILQ_REMOVE(&l->acceptq, c, qlink);
+			l->naccept--;
+		} else {
+			TAILQ_REMOVE(&l->embryos, c, qlink);
+			l->nembryo--;
+		}
+		c->listener = NULL;
+		c->accepted = false;
+	}
+	if (c->owned)
+		return; /* the socket frees it with pn_tcp_close/abort */
+	c->flags |= TF_ZOMBIE;
+	TAILQ_REMOVE(&tcp->conns, c, link);
+	TAILQ_INSERT_TAIL(&tcp->reap, c, link);
+}
+
+void
+tcp_reap(struct pn_tcp *tcp)
+{
+	struct pn_tcp_conn *c;
+
+	/* A socket may close from inside a wakeup upcall: TCBs are freed
+	 * only when no TCP code is running on them any more. */
+	if (tcp->busy > 0)
+		return;
+	while ((c = TAILQ_FIRST(&tcp->reap)) != NULL) {
+		TAILQ_REMOVE(&tcp->reap, c, link);
+		tcp->nconns--;
+		conn_free(c);
+	}
+}
+
+void
+tcp_conn_reset(struct pn_tcp_conn *c, int err)
+{
+	if (c->state == PN_TCP_ESTABLISHED || c->state == PN_TCP_CLOSE_WAIT)
+		c->tcp->stat.EstabResets++;
+	if (c->state == PN_TCP_SYN_SENT || c->state == PN_TCP_SYN_RECEIVED)
+		c->tcp->stat.AttemptFails++;
+	c->err = err;
+	tcp_mq_free(&c->sndq);
+	tcp_conn_closed(c);
+	tcp_wakeup(c);
+}
+
+/* --- segments --- */
+
+void
+tcp_seg_done(struct pn_tcp *tcp, struct tcp_seg *s)
+{
+	(void)tcp;
+	if (s->m != NULL)
+		rte_pktmbuf_free(s->m);
+	s->m = NULL;
+}
+
+void
+tcp_seg_drop(struct pn_tcp *tcp, struct tcp_seg *s, enum pn_drop_reason r)
+{
+	if (s->m != NULL) {
+		pn_drop(tcp->lc, s->m, r);
+		s->m = NULL;
+	} else {
+		tcp->lc->stat.drop[r]++;
+		tcp->lc->stat.drops++;
+	}
+}
+
+struct rte_mbuf *
+tcp_seg_take(struct tcp_seg *s, uint32_t skip, uint32_t len)
+{
+	struct rte_mbuf *m = s->m;
+
+	s->m = NULL;
+	if (m == NULL)
+		return NULL;
+	return tcp_mbuf_slice(m, s->off + skip, len);
+}
+
+static bool
+rx_cksum_ok(struct pn_tcp *tcp, struct rte_mbuf *m,
+	    const struct pn_ipv4_hdr *ip)
+{
+	uint64_t f = m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK;
+	const uint8_t *p;
+
+	if (f == RTE_MBUF_F_RX_L4_CKSUM_GOOD)
+		return true;
+	if (f == RTE_MBUF_F_RX_L4_CKSUM_BAD)
+		return false;
+	p = rte_pktmbuf_read(m, 0, m->pkt_len, tcp->scratch);
+	return pn_ipv4_l4_cksum(ip->src, ip->dst, PN_IPV4_PROTO_TCP, p,
+				(uint16_t)m->pkt_len) == 0;
+}
+
+struct pn_tcp_listen *
+tcp_listen_lookup(struct pn_tcp *tcp, uint32_t ip, uint16_t port)
+{
+	struct tcp_lkey k = { .ip = ip, .port = port };
+	void *d;
+
+	if (rte_hash_lookup_data(tcp->listen_h, &k, &d) >= 0)
+		return d;
+	k.ip = 0;
+	if (rte_hash_lookup_data(tcp->listen_h, &k, &d) >= 0)
+		return d;
+	return NULL;
+}
+
+void
+tcp_rx(struct pn_lcore *lc, struct pn_net *net, struct rte_mbuf *m,
+       const struct pn_ipv4_hdr *ip, void *arg)
+{
+	struct pn_tcp *tcp = arg;
+	struct tcp_seg s = { .m = m };
+	struct tcp_key k;
+	struct pn_tcp_listen *l;
+	uint8_t hb[PN_TCP_HDR_MAX_LEN];
+	const uint8_t *p;
+	void *d;
+
+	(void)lc;
+	tcp->stat.InSegs++;
+	tcp->busy++;
+	if (!pn_net_is_local(net, ip->dst)) {
+		tcp_seg_drop(tcp, &s, PN_DROP_TCP_BCAST);
+		goto out;
+	}
+	p = rte_pktmbuf_read(m, 0, RTE_MIN(m->pkt_len, (uint32_t)sizeof(hb)), hb);
+	if (m->pkt_len < PN_TCP_HDR_MIN_LEN || p == NULL ||
+	    pn_tcp_parse(p, RTE_MIN(m->pkt_len, (uint32_t)sizeof(hb)), &s.h) < 0 ||
+	    s.h.hdr_len > m->pkt_len) {
+		tcp->stat.InErrs++;
+		tcp_seg_drop(tcp, &s, PN_DROP_TCP_HDR);
+		goto out;
+	}
+	if (!rx_cksum_ok(tcp, m, ip)) {
+		tcp->stat.InErrs++;
+		tcp->stat.InCsumErrors++;
+		tcp_seg_drop(tcp, &s, PN_DROP_TCP_CSUM);
+		goto out;
+	}
+	s.src = ip->src;
+	s.dst = ip->dst;
+	s.off = s.h.hdr_len;
+	s.len = m->pkt_len - s.h.hdr_len;
+	s.seg_len = s.len + !!(s.h.flags & PN_TCP_SYN) + !!(s.h.flags & PN_TCP_FIN);
+	k = (struct tcp_key){ .lip = ip->dst, .rip = ip->src,
+			      .lport = s.h.dport, .rport = s.h.sport };
+	if (rte_hash_lookup_data(tcp->conns_h, &k, &d) >= 0) {
+		tcp_input(d, &s);
+	} else if ((l = tcp_listen_lookup(tcp, ip->dst, s.h.dport)) != NULL) {
+		tcp_listen_input(l, &s);
+	} else {
+		/* RFC 9293 3.10.7.1: CLOSED. */
+		if (!(s.h.flags & PN_TCP_RST))
+			tcp_send_rst_reply(tcp, &s);
+		tcp_seg_drop(tcp, &s, PN_DROP_TCP_NO_SOCKET);
+	}
+out:
+	if (s.m != NULL)
+		tcp_seg_done(tcp, &s);
+	tcp->busy--;
+	tcp_reap(tcp);
+}
+
+/* --- listeners --- */
+
+int
+pn_tcp_listen(struct pn_tcp *tcp, uint32_t ip, uint16_t port,
+	      uint32_t backlog, void *ctx, struct pn_tcp_listen **out)
+{
+	struct pn_tcp_listen *l;
+	void *d;
+
+	l = calloc(1, sizeof(*l));
+	if (l == NULL)
+		return -ENOMEM;
+	l->tcp = tcp;
+	l->key.ip = ip;
+	l->key.port = port;
+	l->ctx = ctx;
+	l->backlog = backlog ? backlog : 1;
+	TAILQ_INIT(&l->embryos);
+	TAILQ_INIT(&l->acceptq);
+	if (rte_hash_lookup_data(tcp->listen_h, &l->key, &d) >= 0) {
+		free(l);
+		return -EADDRINUSE;
+	}
+	if (rte_hash_add_key_data(tcp->listen_h, &l->key, l) < 0) {
+		free(l);
+		return -ENOMEM;
+	}
+	*out = l;
+	return 0;
+}
+
+void
+pn_tcp_listen_backlog(struct pn_tcp_listen *l, uint32_t backlog)
+{
+	l->backlog = backlog ? backlog : 1;
+}
+
+int
+pn_tcp_accept(struct pn_tcp_listen *l, void *ctx, struct pn_tcp_conn **out)
+{
+	struct pn_tcp_conn *c = TAILQ_FIRST(&l->acceptq);
+
+	if (c == NULL)
+		return -EAGAIN;
+	TAILQ_REMOVE(&l->acceptq, c, qlink);
+	l->naccept--;
+	c->listener = NULL;
+	c->ctx = ctx;
+	c->owned = true;
+	*out = c;
+	return 0;
+}
+
+uint32_t
+pn_tcp_listen_poll(const struct pn_tcp_listen *l)
+{
+	return TAILQ_EMPTY(&l->acceptq) ? 0 : 0x001 /* EPOLLIN */;
+}
+
+void
+pn_tcp_listen_close(struct pn_tcp_listen *l)
+{
+	struct pn_tcp *tcp = l->tcp;
+	struct pn_tcp_conn *c;
+
+	l->ctx = NULL;
+	while ((c = TAILQ_FIRST(&l->acceptq)) != NULL) {
+		tcp_send_rst(c);
+		tcp_conn_closed(c);
+	}
+	while ((c = TAILQ_FIRST(&l->embryos)) != NULL) {
+		tcp_send_rst(c);
+		tcp_conn_closed(c);
+	}
+	rte_hash_del_key(tcp->listen_h, &l->key);
+	free(l);
+	tcp_reap(tcp);
+}
+
+/* --- active open --- */
+
+/* Does the reply to (lip,lport) <- (rip,rport) hash to our shard? */
+static bool
+port_is_ours(struct pn_tcp *tcp, const struct tcp_key *k)
+{
+	const struct pn_shards *sh = tcp->lc->shards;
+	uint8_t f[54] = { 0 };
+	uint32_t h;
+
+	if (sh == NULL || sh->n <= 1)
+		return true;
+	f[12] = 0x08;
+	f[14] = 0x45;
+	f[16] = 0;
+	f[17] = 40;
+	f[23] = PN_IPV4_PROTO_TCP;
+	f[26] = (uint8_t)(k->rip >> 24); f[27] = (uint8_t)(k->rip >> 16);
+	f[28] = (uint8_t)(k->rip >> 8); f[29] = (uint8_t)k->rip;
+	f[30] = (uint8_t)(k->lip >> 24); f[31] = (uint8_t)(k->lip >> 16);
+	f[32] = (uint8_t)(k->lip >> 8); f[33] = (uint8_t)k->lip;
+	f[34] = (uint8_t)(k->rport >> 8); f[35] = (uint8_t)k->rport;
+	f[36] = (uint8_t)(k->lport >> 8); f[37] = (uint8_t)k->lport;
+	f[46] = 0x50;
+	if (!pn_steer_hash(&sh->steer, f, sizeof(f), &h))
+		return true;
+	return pn_steer_owner(&sh->steer, h) == tcp->lc->shard;
+}
+
+static int
+pick_port(struct pn_tcp *tcp, struct tcp_key *k)
+{
+	uint32_t i, n = EPH_HI - EPH_LO + 1;
+
+	for (i = 0; i < n; i++) {
+		uint16_t p = tcp->next_port;
+
+		tcp->next_port = p >= EPH_HI ? EPH_LO : (uint16_t)(p + 1);
+		k->lport = p;
+		if (rte_hash_lookup(tcp->conns_h, k) >= 0)
+			continue;
+		if (port_is_ours(tcp, k))
+			return 0;
+	}
+	return -EADDRNOTAVAIL;
+}
+
+int
+pn_tcp_connect(struct pn_tcp *tcp, uint32_t src, uint16_t sport,
+	       uint32_t dst, uint16_t dport, void *ctx,
+	       struct pn_tcp_conn **out)
+{
+	struct pn_net_nexthop nh;
+	struct tcp_key k;
+	struct pn_tcp_conn *c;
+
+	/* RFC 9293 MUST-46: no OPEN to a broadcast or multicast address
+	 * (Linux tcp_v4_connect: ENETUNREACH). */
+	if (dst == 0 || dst == UINT32_MAX || (dst >> 28) == 0xe)
+		return -ENETUNREACH;
+	if (pn_net_route(tcp->net, dst, &nh) < 0)
+		return -ENETUNREACH;
+	k = (struct tcp_key){ .lip = src ? src : nh.src, .rip = dst,
+			      .lport = sport, .rport = dport };
+	if (sport == 0) {
+		if (pick_port(tcp, &k) < 0)
+			return -EADDRNOTAVAIL;
+	} else if (rte_hash_lookup(tcp->conns_h, &k) >= 0) {
+		return -EADDRINUSE;
+	}
+	c = tcp_conn_alloc(tcp, &k);
+	if (c == NULL)
+		return -ENOMEM;
+	c->ctx = ctx;
+	c->owned = true;
+	if (nh.mtu > 40 && (uint32_t)nh.mtu - 40 < c->rcv_mss)
+		c->rcv_mss = (uint16_t)(nh.mtu - 40);
+	c->iss = tcp_isn(tcp, &k);
+	c->snd_una = c->snd_nxt = c->snd_max = c->iss;
+	c->rtx_start_ns = tcp->lc->now;
+	if (tcp->conf.wscale) {
+		uint32_t b = tcp->conf.rcvbuf_max;
+
+		while (c->rcv_wscale < PN_TCP_WS_MAX && (b >> c->rcv_wscale) > 65535)
+			c->rcv_wscale++;
+	}
+	tcp_set_state(c, PN_TCP_SYN_SENT);
+	tcp->stat.ActiveOpens++;
+	tcp_output(c);
+	*out = c;
+	return 0;
+}

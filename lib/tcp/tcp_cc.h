@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef PN_TCP_CC_H
+#define PN_TCP_CC_H
+
+/*
+ * Congestion control behind an ops table, one file per algorithm
+ * (cc_newreno.c, cc_cubic.c). Loss detection and recovery (fast
+ * retransmit, NewReno partial ACKs, RTO) live in tcp_input.c/tcp_timer.c;
+ * the algorithm only decides how cwnd grows and how far it falls.
+ */
+
+#include <stdint.h>
+
+struct pn_tcp_conn;
+
+struct tcp_cc_ops {
+	const char *name;
+	/** Connection established (cwnd set to IW already). */
+	void (*init)(struct pn_tcp_conn *c);
+	/** @p acked new bytes ACKed outside recovery. */
+	void (*cong_avoid)(struct pn_tcp_conn *c, uint32_t acked);
+	/** ssthresh after a loss (fast retransmit or RTO). */
+	uint32_t (*ssthresh)(struct pn_tcp_conn *c);
+	/** Recovery ended (cwnd deflated to ssthresh by the caller). */
+	void (*recovered)(struct pn_tcp_conn *c);
+	/** RTO fired (cwnd set to 1 MSS by the caller). */
+	void (*on_rto)(struct pn_tcp_conn *c);
+};
+
+extern const struct tcp_cc_ops tcp_cc_newreno;
+extern const struct tcp_cc_ops tcp_cc_cubic;
+
+/** The algorithm named @p name, NULL if unknown. */
+const struct tcp_cc_ops *tcp_cc_find(const char *name);
+
+/** RFC 5681 slow start / congestion avoidance, shared by algorithms. */
+void tcp_cc_reno_grow(struct pn_tcp_conn *c, uint32_t acked);
+
+#endif /* PN_TCP_CC_H */

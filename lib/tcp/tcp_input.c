@@ -1,0 +1,925 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The state machine, RFC 9293 3.10.7: one function per state. Input
+ * decides; it never builds packets: it sets TF_ACK_NOW and friends and
+ * tcp_output() sends afterwards. RFC 5961 protections (challenge ACKs for
+ * RST and SYN, ACK range check), PAWS (RFC 7323 5), NewReno recovery
+ * (RFC 6582), SYN cookies at the listener.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <rte_mbuf.h>
+
+#include "tcp_cc.h"
+#include "tcp_priv.h"
+
+#define TCP_QUICKACKS 2     /* segments ACKed at once after the handshake */
+#define PAWS_24DAYS_MS (24u * 86400u * 1000u)
+
+/* --- helpers shared by the states --- */
+
+static void
+set_iw(struct pn_tcp_conn *c)
+{
+	/* RFC 6928 IW (init_cwnd segments, 10 by default). */
+	c->cwnd = c->tcp->conf.init_cwnd * (uint32_t)c->mss;
+	c->ssthresh = UINT32_MAX / 2;
+	c->cc->init(c);
+}
+
+void
+tcp_syn_options(struct pn_tcp_conn *c, const struct pn_tcp_opts *o)
+{
+	const struct pn_tcp_conf *cf = &c->tcp->conf;
+	uint32_t mss = (o->has & PN_TCPO_MSS) ? o->mss : 536; /* MUST-15 */
+
+	if (mss > c->rcv_mss)
+		mss = c->rcv_mss;
+	if (c->user_mss && mss > c->user_mss)
+		mss = c->user_mss;
+	if (mss < cf->mss_min)
+		mss = cf->mss_min; /* MSS floor against tiny-MSS abuse */
+	c->mss = (uint16_t)mss;
+	if (cf->wscale && (o->has & PN_TCPO_WS)) {
+		c->flags |= TF_WS;
+		c->snd_wscale = o->wscale > PN_TCP_WS_MAX ? PN_TCP_WS_MAX :
+				o->wscale;
+	} else {
+		c->snd_wscale = 0;
+		c->rcv_wscale = 0;
+	}
+	if (cf->sack && (o->has & PN_TCPO_SACK_OK))
+		c->flags |= TF_SACK;
+	if (cf->timestamps && (o->has & PN_TCPO_TS)) {
+		c->flags |= TF_TS;
+		c->ts_recent = o->tsval;
+		c->ts_recent_age_ms = tcp_now_ms(c->tcp);
+	}
+}
+
+static uint32_t
+send_low_mark(const struct pn_tcp_conn *c)
+{
+	return c->sndlowat > c->sndbuf / 2 ? c->sndlowat : c->sndbuf / 2;
+}
+
+static void
+became_established(struct pn_tcp_conn *c)
+{
+	tcp_set_state(c, PN_TCP_ESTABLISHED);
+	set_iw(c);
+	c->backoff = 0;
+	c->rtx_start_ns = 0;
+	c->quickack = TCP_QUICKACKS;
+	c->rcv_space_seq = c->rcv_nxt;
+	c->rcv_space_ns = c->tcp->lc->now;
+	tcp_keep_arm(c);
+}
+
+/* Trim @p s to the receive window: RFC 9293 3.10.7.4 "trim". */
+static void
+trim_to_window(struct pn_tcp_conn *c, struct tcp_seg *s)
+{
+	uint32_t wnd = tcp_rcv_wnd(c), cut;
+
+	if (pn_seq_lt(s->h.seq, c->rcv_nxt)) {
+		cut = c->rcv_nxt - s->h.seq;
+		if (s->h.flags & PN_TCP_SYN) {
+			s->h.flags &= (uint8_t)~PN_TCP_SYN;
+			cut--;
+			s->h.seq++;
+		}
+		if (cut > s->len)
+			cut = s->len;
+		s->off = (uint16_t)(s->off + cut);
+		s->len -= cut;
+		s->h.seq += cut;
+	}
+	if (pn_seq_gt(s->h.seq + s->len, c->rcv_nxt + wnd)) {
+		s->len = pn_seq_gt(c->rcv_nxt + wnd, s->h.seq) ?
+			 c->rcv_nxt + wnd - s->h.seq : 0;
+		s->h.flags &= (uint8_t)~PN_TCP_FIN;
+	}
+	s->seg_len = s->len + !!(s->h.flags & PN_TCP_FIN);
+}
+
+/* RFC 9293 3.10.7.4 first check, after PAWS. @return acceptable. */
+static bool
+seq_acceptable(const struct pn_tcp_conn *c, const struct tcp_seg *s)
+{
+	uint32_t wnd = tcp_rcv_wnd(c);
+	uint32_t adv = pn_seq_gt(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt : 0;
+
+	if (adv > wnd)
+		wnd = adv;
+	if (s->seg_len == 0) {
+		if (wnd == 0)
+			return s->h.seq == c->rcv_nxt;
+		return pn_seq_in(s->h.seq, c->rcv_nxt, c->rcv_nxt + wnd);
+	}
+	if (wnd == 0)
+		return false;
+	return pn_seq_in(s->h.seq, c->rcv_nxt, c->rcv_nxt + wnd) ||
+	       pn_seq_in(s->h.seq + s->seg_len - 1, c->rcv_nxt, c->rcv_nxt + wnd);
+}
+
+/* RFC 7323 5.3 PAWS. @return false when the segment must be dropped. */
+static bool
+paws_ok(struct pn_tcp_conn *c, const struct tcp_seg *s)
+{
+	if (!(c->flags & TF_TS) || !(s->h.opts.has & PN_TCPO_TS) ||
+	    (s->h.flags & PN_TCP_RST))
+		return true;
+	if (!pn_seq_lt(s->h.opts.tsval, c->ts_recent))
+		return true;
+	/* ts_recent older than 24 days is invalid (RFC 7323 5.5). */
+	if (tcp_now_ms(c->tcp) - c->ts_recent_age_ms > PAWS_24DAYS_MS)
+		return true;
+	return false;
+}
+
+/* RFC 7323 4.3: update TS.Recent. */
+static void
+ts_update(struct pn_tcp_conn *c, const struct tcp_seg *s)
+{
+	if ((c->flags & TF_TS) && (s->h.opts.has & PN_TCPO_TS) &&
+	    pn_seq_leq(s->h.seq, c->last_ack_sent) &&
+	    pn_seq_geq(s->h.opts.tsval, c->ts_recent)) {
+		c->ts_recent = s->h.opts.tsval;
+		c->ts_recent_age_ms = tcp_now_ms(c->tcp);
+	}
+}
+
+static void
+write_space(struct pn_tcp_conn *c, uint32_t before)
+{
+	uint32_t low = send_low_mark(c), now = pn_tcp_send_space(c);
+
+	/* Like sk_stream_write_space: wake only when crossing the mark. */
+	if (before < low && now >= low)
+		tcp_wakeup(c);
+}
+
+static void
+sack_record(struct pn_tcp_conn *c, const struct tcp_seg *s)
+{
+	uint8_t i;
+
+	if (!(c->flags & TF_SACK) || !(s->h.opts.has & PN_TCPO_SACK))
+		return;
+	c->nsacked = 0;
+	for (i = 0; i < s->h.opts.nsack; i++) {
+		const struct pn_tcp_sack_blk *b = &s->h.opts.sack[i];
+
+		/* Only blocks above SND.UNA and within what we sent. */
+		if (pn_seq_gt(b->right, c->snd_una) &&
+		    pn_seq_leq(b->right, c->snd_max) && pn_seq_lt(b->left, b->right))
+			c->sacked[c->nsacked++] = *b;
+	}
+}
+
+/*
+ * RFC 6675 NextSeg (rule 1), simplified to the blocks of the latest ACK:
+ * the first sequence range at or above max(SND.UNA, HighRxt) that no
+ * SACK block covers and that lies below the highest SACKed byte.
+ * @return length of the hole segment (0: none).
+ */
+static uint32_t
+sack_next_hole(const struct pn_tcp_conn *c, uint32_t *seq)
+{
+	uint32_t s = pn_seq_max(c->snd_una, c->high_rxt), high = c->snd_una;
+	uint32_t end, mss = c->mss - ((c->flags & TF_TS) ? 12 : 0);
+	bool moved;
+	uint8_t i;
+
+	for (i = 0; i < c->nsacked; i++)
+		high = pn_seq_max(high, c->sacked[i].right);
+	do {
+		moved = false;
+		for (i = 0; i < c->nsacked; i++)
+			if (pn_seq_in(s, c->sacked[i].left, c->sacked[i].right)) {
+				s = c->sacked[i].right;
+				moved = true;
+			}
+	} while (moved);
+	if (!pn_seq_lt(s, high))
+		return 0;
+	end = s + mss;
+	for (i = 0; i < c->nsacked; i++)
+		if (pn_seq_gt(c->sacked[i].left, s) &&
+		    pn_seq_lt(c->sacked[i].left, end))
+			end = c->sacked[i].left;
+	if (pn_seq_gt(end, high))
+		end = high;
+	*seq = s;
+	return end - s;
+}
+
+/* Retransmit the next SACK hole. @return true if one was sent. */
+static bool
+sack_retransmit(struct pn_tcp_conn *c)
+{
+	uint32_t seq, len;
+
+	if (!(c->flags & TF_SACK) || c->nsacked == 0)
+		return false;
+	len = sack_next_hole(c, &seq);
+	if (len == 0)
+		return false;
+	c->tcp->stat.RetransSegs++;
+	c->total_retrans++;
+	tcp_xmit(c, seq, len, PN_TCP_ACK);
+	c->high_rxt = seq + len;
+	return true;
+}
+
+static void
+enter_recovery(struct pn_tcp_conn *c)
+{
+	struct pn_tcp *tcp = c->tcp;
+
+	/* RFC 6582 3.2 step 2 / RFC 5681 3.2 */
+	c->ssthresh = c->cc->ssthresh(c);
+	c->cwnd = c->ssthresh + 3u * c->mss;
+	c->recover = c->snd_max;
+	c->flags |= TF_IN_RECOVERY;
+	tcp->stat.TCPFastRetrans++;
+	if (c->flags & TF_SACK)
+		tcp->stat.TCPSackRecovery++;
+	else
+		tcp->stat.TCPRenoRecovery++;
+	c->rtt_start_ns = 0;
+	tcp_retransmit_head(c);
+	c->high_rxt = c->snd_una + c->mss;
+	tcp_rtx_arm(c);
+}
+
+/* New data ACKed: @p acked sequence numbers. */
+static void
+ack_new(struct pn_tcp_conn *c, const struct tcp_seg *s, uint32_t acked)
+{
+	struct pn_tcp *tcp = c->tcp;
+	uint32_t space_before = pn_tcp_send_space(c), data = acked;
+	uint32_t ack = s->h.ack;
+
+	/* The FIN (and a SYN) take sequence space, not queue bytes. */
+	if (data > c->sndq.len)
+		data = c->sndq.len;
+	tcp_mq_drop(&c->sndq, data);
+	c->bytes_acked += data;
+	/* RTT: timestamps (RFC 7323 4.1) or the timed segment (Karn). */
+	if ((c->flags & TF_TS) && (s->h.opts.has & PN_TCPO_TS) &&
+	    s->h.opts.tsecr != 0 && c->backoff == 0) {
+		uint32_t ms = tcp_ts_now(c) - s->h.opts.tsecr;
+
+		if (ms < 3600000)
+			tcp_rtt_sample(c, ms ? ms * 1000 : 1000);
+	} else if (c->rtt_start_ns != 0 && pn_seq_gt(ack, c->rtt_seq)) {
+		tcp_rtt_sample(c, (uint32_t)((tcp->lc->now - c->rtt_start_ns) /
+					     PN_NS_PER_US));
+	}
+	if (c->rtt_start_ns != 0 && pn_seq_gt(ack, c->rtt_seq))
+		c->rtt_start_ns = 0;
+	c->snd_una = ack;
+	if (pn_seq_lt(c->snd_nxt, c->snd_una))
+		c->snd_nxt = c->snd_una;
+	c->backoff = 0;
+	c->rtx_start_ns = 0;
+	if (c->flags & TF_IN_RECOVERY) {
+		if (pn_seq_geq(ack, c->recover)) {
+			/* RFC 6582 3.2 step 3: full ACK. */
+			uint32_t flight = c->snd_max - c->snd_una;
+
+			c->cwnd = c->ssthresh < flight + c->mss ? c->ssthresh :
+				  flight + c->mss;
+			if (c->cwnd < c->mss)
+				c->cwnd = c->mss;
+			c->flags &= (uint16_t)~TF_IN_RECOVERY;
+			c->cc->recovered(c);
+			c->dupacks = 0;
+		} else {
+			/* Partial ACK: retransmit the next hole, deflate. */
+			if (!sack_retransmit(c))
+				tcp_retransmit_head(c);
+			c->cwnd = c->cwnd > acked ? c->cwnd - acked : 0;
+			c->cwnd += c->mss;
+			tcp_rtx_arm(c);
+		}
+	} else {
+		c->dupacks = 0;
+		c->cc->cong_avoid(c, acked);
+	}
+	if (c->snd_una == c->snd_max)
+		tcp_rtx_stop(c);
+	else if (!(c->flags & TF_PERSIST))
+		tcp_rtx_arm(c);
+	write_space(c, space_before);
+}
+
+/* RFC 9293 3.10.7.4 fifth check, synchronized states. @return go on. */
+static bool
+ack_process(struct pn_tcp_conn *c, struct tcp_seg *s)
+{
+	struct pn_tcp *tcp = c->tcp;
+	uint32_t ack = s->h.ack, wnd = (uint32_t)s->h.win << c->snd_wscale;
+	bool win_update = false;
+
+	/* RFC 5961 5.2: ACK must be in [SND.UNA - MAX.SND.WND, SND.NXT]. */
+	if (pn_seq_gt(ack, c->snd_max) ||
+	    pn_seq_lt(ack, c->snd_una - c->max_snd_wnd)) {
+		tcp_challenge_ack(c);
+		tcp_seg_drop(tcp, s, PN_DROP_TCP_ACK_INVALID);
+		return false;
+	}
+	sack_record(c, s);
+	/* Window update, RFC 9293 3.10.7.4 (SND.WL1/WL2). */
+	if (pn_seq_lt(c->snd_wl1, s->h.seq) ||
+	    (c->snd_wl1 == s->h.seq && pn_seq_leq(c->snd_wl2, ack))) {
+		win_update = wnd != c->snd_wnd;
+		if (c->snd_wnd == 0 && wnd > 0 && (c->flags & TF_PERSIST)) {
+			tcp_rtx_stop(c);
+			c->backoff = 0;
+			c->rtx_start_ns = 0;
+			c->snd_nxt = c->snd_una; /* the probe byte goes again */
+		}
+		c->snd_wnd = wnd;
+		c->snd_wl1 = s->h.seq;
+		c->snd_wl2 = ack;
+		if (wnd > c->max_snd_wnd)
+			c->max_snd_wnd = wnd;
+	}
+	if (pn_seq_gt(ack, c->snd_una)) {
+		ack_new(c, s, ack - c->snd_una);
+		if (s->len == 0)
+			tcp->stat.TCPPureAcks++;
+		return true;
+	}
+	/* RFC 5681 2: duplicate ACK. */
+	if (ack == c->snd_una && s->len == 0 && !win_update &&
+	    !(s->h.flags & (PN_TCP_SYN | PN_TCP_FIN)) &&
+	    c->snd_una != c->snd_max) {
+		tcp->stat.TCPDupAcks++;
+		c->dupacks++;
+		if (c->flags & TF_IN_RECOVERY) {
+			/* RFC 6675: with SACK, fill the next hole; NewReno
+			 * (RFC 6582) inflates the window instead. */
+			if (!sack_retransmit(c))
+				c->cwnd += c->mss;
+		} else if (c->dupacks == 3 ||
+			   ((c->flags & TF_SACK) && c->nsacked > 0 &&
+			    c->dupacks < 3 && c->sacked[0].right - c->snd_una >
+			    3u * c->mss)) {
+			/* RFC 6582 3.2 step 1: not within the last recovery. */
+			if (pn_seq_gt(ack - 1, c->recover) || c->recover == 0 ||
+			    c->recover == c->iss)
+				enter_recovery(c);
+			c->dupacks = 3;
+		}
+	}
+	return true;
+}
+
+/* Our FIN is ACKed when SND.UNA passed it. */
+static bool
+fin_acked(const struct pn_tcp_conn *c)
+{
+	return (c->flags & TF_FIN_SENT) && c->snd_una == c->snd_max &&
+	       c->sndq.len == 0;
+}
+
+static void
+enter_time_wait(struct pn_tcp_conn *c)
+{
+	tcp_set_state(c, PN_TCP_TIME_WAIT);
+	tcp_timewait_arm(c);
+}
+
+/* Quick ACK or delayed ACK for in-order data (RFC 9293 3.8.6.3). */
+static void
+ack_data(struct pn_tcp_conn *c, bool now)
+{
+	if (now || c->quickack > 0 || (c->flags & TF_DELACK)) {
+		if (c->quickack > 0)
+			c->quickack--;
+		c->flags |= TF_ACK_NOW;
+	} else {
+		tcp_delack_arm(c);
+	}
+}
+
+/* The seventh and eighth checks: segment text and FIN. @return false when
+ * the connection went away. */
+static bool
+data_and_fin(struct pn_tcp_conn *c, struct tcp_seg *s)
+{
+	struct pn_tcp *tcp = c->tcp;
+	bool fin = (s->h.flags & PN_TCP_FIN) != 0, wake = false;
+
+	if (s->len > 0) {
+		if (c->state != PN_TCP_ESTABLISHED &&
+		    c->state != PN_TCP_FIN_WAIT_1 && c->state != PN_TCP_FIN_WAIT_2) {
+			tcp_seg_drop(tcp, s, PN_DROP_TCP_AFTER_FIN);
+			return true;
+		}
+		if (c->flags & (TF_CLOSED | TF_SHUT_RD)) {
+			/* Linux tcp_rcv_state_process: data after close -> RST. */
+			tcp->stat.TCPAbortOnData++;
+			c->rcv_nxt = s->h.seq + s->len;
+			tcp_send_rst(c);
+			tcp_seg_drop(tcp, s, PN_DROP_TCP_AFTER_FIN);
+			tcp_conn_reset(c, ECONNRESET);
+			return false;
+		}
+		if (s->h.seq == c->rcv_nxt) {
+			bool fill = c->nooo > 0;
+
+			c->rcv_nxt += s->len;
+			c->bytes_received += s->len;
+			tcp_mq_append(&c->rcvq, tcp_seg_take(s, 0, s->len));
+			if (fill && tcp_reass_pull(c))
+				fin = true, s->h.seq = c->rcv_nxt, s->len = 0;
+			/* A closed window is announced at once. */
+			ack_data(c, fill || fin || tcp_rcv_wnd(c) == 0);
+			wake = true;
+		} else {
+			/* Out of order: keep it, ACK at once (RFC 5681 4.2). */
+			uint32_t seq = s->h.seq, len = s->len;
+
+			tcp_reass_add(c, seq, len, tcp_seg_take(s, 0, len), fin);
+			c->flags |= TF_ACK_NOW;
+			return true;
+		}
+	} else if (fin && s->h.seq != c->rcv_nxt) {
+		if (c->state == PN_TCP_ESTABLISHED || c->state == PN_TCP_FIN_WAIT_1 ||
+		    c->state == PN_TCP_FIN_WAIT_2)
+			tcp_reass_add(c, s->h.seq, 0, NULL, true);
+		c->flags |= TF_ACK_NOW;
+		return true;
+	}
+	if (fin && !(c->flags & TF_RCVD_FIN)) {
+		/* RFC 9293 3.10.7.4 eighth. */
+		c->rcv_nxt++;
+		c->flags |= TF_RCVD_FIN | TF_ACK_NOW;
+		wake = true;
+		switch (c->state) {
+		case PN_TCP_SYN_RECEIVED:
+		case PN_TCP_ESTABLISHED:
+			tcp_set_state(c, PN_TCP_CLOSE_WAIT);
+			break;
+		case PN_TCP_FIN_WAIT_1:
+			if (fin_acked(c))
+				enter_time_wait(c);
+			else
+				tcp_set_state(c, PN_TCP_CLOSING);
+			break;
+		case PN_TCP_FIN_WAIT_2:
+			enter_time_wait(c);
+			break;
+		default:
+			break;
+		}
+	} else if (fin && c->state == PN_TCP_TIME_WAIT) {
+		c->flags |= TF_ACK_NOW;
+		tcp_timewait_arm(c);
+	}
+	if (wake)
+		tcp_wakeup(c);
+	return true;
+}
+
+/* --- one function per state --- */
+
+/* RFC 9293 3.10.7.3 */
+static void
+st_syn_sent(struct pn_tcp_conn *c, struct tcp_seg *s)
+{
+	struct pn_tcp *tcp = c->tcp;
+	const struct pn_tcp_hdr *h = &s->h;
+	bool ack = (h->flags & PN_TCP_ACK) != 0;
+
+	if (ack && (pn_seq_leq(h->ack, c->iss) || pn_seq_gt(h->ack, c->snd_max))) {
+		if (!(h->flags & PN_TCP_RST))
+			tcp_send_rst_reply(tcp, s);
+		tcp_seg_drop(tcp, s, PN_DROP_TCP_SYN_SENT_BAD);
+		return;
+	}
+	if (h->flags & PN_TCP_RST) {
+		if (ack) {
+			tcp_seg_done(tcp, s);
+			tcp_conn_reset(c, ECONNREFUSED);
+			return;
+		}
+		tcp_seg_drop(tcp, s, PN_DROP_TCP_SYN_SENT_BAD);
+		return;
+	}
+	if (!(h->flags & PN_TCP_SYN)) {
+		tcp_seg_drop(tcp, s, PN_DROP_TCP_SYN_SENT_BAD);
+		return;
+	}
+	c->irs = h->seq;
+	c->rcv_nxt = h->seq + 1;
+	c->rcv_adv = c->rcv_nxt;
+	tcp_syn_options(c, &h->opts);
+	c->snd_wnd = h->win; /* never scaled in a SYN (RFC 7323 2.2) */
+	c->max_snd_wnd = c->snd_wnd;
+	c->snd_wl1 = h->seq;
+	c->snd_wl2 = h->ack;
+	if (ack) {
+		c->snd_una = h->ack;
+		if (c->backoff == 0 && c->rtt_start_ns == 0)
+			tcp_rtt_sample(c, (uint32_t)((tcp->lc->now -
+				c->rtx_start_ns) / PN_NS_PER_US));
+		tcp_rtx_stop(c);
+		became_established(c);
+		c->flags |= TF_ACK_NOW;
+		tcp_wakeup(c);
+		/* Data or FIN on the SYN-ACK: go on as ESTABLISHED. */
+		s->h.seq++;
+		s->h.flags &= (uint8_t)~PN_TCP_SYN;
+		s->seg_len--;
+		if (s->seg_len > 0) {
+			trim_to_window(c, s);
+			data_and_fin(c, s);
+		}
+		return;
+	}
+	/* Simultaneous open (RFC 9293 3.5, figure 8). */
+	tcp_set_state(c, PN_TCP_SYN_RECEIVED);
+	tcp_xmit(c, c->iss, 0, PN_TCP_SYN | PN_TCP_ACK);
+	tcp_seg_done(tcp, s);
+}
+
+/* Common front of the synchronized states and SYN-RECEIVED: PAWS,
+ * acceptability, RST, SYN, the ACK bit. @return go on. */
+static bool
+front_checks(struct pn_tcp_conn *c, struct tcp_seg *s)
+{
+	struct pn_tcp *tcp = c->tcp;
+	uint8_t fl = s->h.flags;
+
+	if (!paws_ok(c, s)) {
+		tcp->stat.PAWSEstab++;
+		c->flags |= TF_ACK_NOW;
+		tcp_seg_drop(tcp, s, PN_DROP_TCP_PAWS);
+		return false;
+	}
+	/* SYN-RECEIVED: a retransmitted SYN gets the SYN-ACK again. */
+	if (c->state == PN_TCP_SYN_RECEIVED && (fl & PN_TCP_SYN) &&
+	    !(fl & (PN_TCP_ACK | PN_TCP_RST)) && s->h.seq == c->irs) {
+		tcp_xmit(c, c->iss, 0, PN_TCP_SYN | PN_TCP_ACK);
+		tcp_seg_done(tcp, s);
+		return false;
+	}
+	/* Simultaneous open: the peer's SYN-ACK ACKs our SYN (as Linux
+	 * tcp_validate_incoming); take it as the ACK. */
+	if (c->state == PN_TCP_SYN_RECEIVED && (fl & PN_TCP_SYN) &&
+	    (fl & PN_TCP_ACK) && !(fl & PN_TCP_RST) && s->h.seq + 1 == c->rcv_nxt &&
+	    s->h.ack == c->snd_max && s->len == 0) {
+		s->h.flags &= (uint8_t)~PN_TCP_SYN;
+		s->h.seq++;
+		s->seg_len--;
+		fl = s->h.flags;
+	}
+	if (!seq_acceptable(c, s)) {
+		if (!(fl & PN_TCP_RST))
+			c->flags |= TF_ACK_NOW;
+		tcp_seg_drop(tcp, s, (fl & PN_TCP_RST) ? PN_DROP_TCP_RST_INVALID :
+			     PN_DROP_TCP_OUT_OF_WINDOW);
+		return false;
+	}
+	/* Second: RST (RFC 5961 3.2). */
+	if (fl & PN_TCP_RST) {
+		if (s->h.seq != c->rcv_nxt) {
+			tcp_challenge_ack(c);
+			tcp_seg_drop(tcp, s, PN_DROP_TCP_RST_INVALID);
+			return false;
+		}
+		tcp_seg_done(tcp, s);
+		if (c->state == PN_TCP_SYN_RECEIVED && c->listener != NULL) {
+			tcp->stat.AttemptFails++;
+			tcp_conn_closed(c); /* back to LISTEN: the embryo goes */
+		} else if (c->state == PN_TCP_SYN_RECEIVED) {
+			tcp_conn_reset(c, ECONNREFUSED);
+		} else if (c->state == PN_TCP_CLOSING || c->state == PN_TCP_LAST_ACK ||
+			   c->state == PN_TCP_TIME_WAIT) {
+			tcp_conn_closed(c);
+		} else {
+			tcp_conn_reset(c, c->state == PN_TCP_CLOSE_WAIT ? EPIPE :
+				       ECONNRESET);
+		}
+		return false;
+	}
+	trim_to_window(c, s);
+	/* Fourth: SYN in a synchronized state (RFC 5961 4.2). */
+	if (s->h.flags & PN_TCP_SYN) {
+		tcp_challenge_ack(c);
+		tcp_seg_drop(tcp, s, PN_DROP_TCP_SYN_SYNC);
+		return false;
+	}
+	if (!(fl & PN_TCP_ACK)) {
+		tcp_seg_drop(tcp, s, PN_DROP_TCP_NO_ACK);
+		return false;
+	}
+	ts_update(c, s);
+	c->last_rcv_ns = tcp->lc->now;
+	if (c->probes > 0 && (c->flags & TF_KEEPALIVE))
+		c->probes = 0;
+	tcp_keep_arm(c);
+	return true;
+}
+
+static void
+st_syn_received(struct pn_tcp_conn *c, struct tcp_seg *s)
+{
+	struct pn_tcp *tcp = c->tcp;
+	struct pn_tcp_listen *l = c->listener;
+
+	if (!front_checks(c, s))
+		return;
+	if (!pn_seq_in(s->h.ack, c->snd_una + 1, c->snd_max + 1)) {
+		tcp_send_rst_reply(tcp, s);
+		tcp_seg_drop(tcp, s, PN_DROP_TCP_ACK_INVALID);
+		return;
+	}
+	if (l != NULL && l->naccept >= l->backlog) {
+		/* Linux: keep the embryo, ignore the ACK; SYN-ACK retried. */
+		tcp->stat.TCPListenOverflows++;
+		tcp_seg_drop(tcp, s, PN_DROP_TCP_ACCEPT_FULL);
+		return;
+	}
+	c->snd_una = s->h.ack;
+	c->snd_wnd = (uint32_t)s->h.win << c->snd_wscale;
+	c->max_snd_wnd = c->snd_wnd;
+	c->snd_wl1 = s->h.seq;
+	c->snd_wl2 = s->h.ack;
+	if (c->backoff == 0)
+		tcp_rtt_sample(c, (uint32_t)((tcp->lc->now - c->rtx_start_ns) /
+					     PN_NS_PER_US));
+	tcp_rtx_stop(c);
+	became_established(c);
+	if (l != NULL) {
+		TAILQ_REMOVE(&l->embryos, c, qlink);
+		l->nembryo--;
+		TAILQ_INSERT_TAIL(&l->acceptq, c, qlink);
+		l->naccept++;
+		c->accepted = true;
+		tcp_listen_wakeup(l);
+	} else {
+		tcp_wakeup(c);
+	}
+	if (data_and_fin(c, s))
+		tcp_seg_done(tcp, s);
+}
+
+/* ESTABLISHED, FIN-WAIT-1, FIN-WAIT-2, CLOSE-WAIT, CLOSING, LAST-ACK share
+ * the front; each then does its own part of the fifth check. */
+static void
+st_established(struct pn_tcp_conn *c, struct tcp_seg *s)
+{
+	if (!front_checks(c, s) || !ack_process(c, s))
+		return;
+	data_and_fin(c, s);
+}
+
+static void
+st_fin_wait_1(struct pn_tcp_conn *c, struct tcp_seg *s)
+{
+	if (!front_checks(c, s) || !ack_process(c, s))
+		return;
+	if (fin_acked(c)) {
+		tcp_set_state(c, PN_TCP_FIN_WAIT_2);
+		if (c->flags & TF_CLOSED)
+			tcp_finwait2_arm(c);
+	}
+	data_and_fin(c, s);
+}
+
+static void
+st_fin_wait_2(struct pn_tcp_conn *c, struct tcp_seg *s)
+{
+	if (!front_checks(c, s) || !ack_process(c, s))
+		return;
+	data_and_fin(c, s);
+}
+
+static void
+st_close_wait(struct pn_tcp_conn *c, struct tcp_seg *s)
+{
+	if (!front_checks(c, s) || !ack_process(c, s))
+		return;
+	data_and_fin(c, s);
+}
+
+static void
+st_closing(struct pn_tcp_conn *c, struct tcp_seg *s)
+{
+	if (!front_checks(c, s) || !ack_process(c, s))
+		return;
+	if (fin_acked(c))
+		enter_time_wait(c);
+	data_and_fin(c, s);
+}
+
+static void
+st_last_ack(struct pn_tcp_conn *c, struct tcp_seg *s)
+{
+	if (!front_checks(c, s) || !ack_process(c, s))
+		return;
+	if (fin_acked(c)) {
+		tcp_seg_done(c->tcp, s);
+		tcp_conn_closed(c);
+		tcp_wakeup(c);
+	}
+}
+
+static void
+st_time_wait(struct pn_tcp_conn *c, struct tcp_seg *s)
+{
+	struct pn_tcp_listen *l;
+
+	/* RFC 9293 MAY-2 (RFC 6191 with timestamps): a new SYN above
+	 * RCV.NXT, or with a newer timestamp, reopens the connection
+	 * through the listener, as Linux tcp_timewait_state_process. */
+	if ((s->h.flags & (PN_TCP_SYN | PN_TCP_ACK | PN_TCP_RST)) == PN_TCP_SYN &&
+	    (l = tcp_listen_lookup(c->tcp, c->key.lip, c->key.lport)) != NULL &&
+	    ((c->flags & TF_TS) && (s->h.opts.has & PN_TCPO_TS) ?
+	     pn_seq_gt(s->h.opts.tsval, c->ts_recent) :
+	     pn_seq_gt(s->h.seq, c->rcv_nxt))) {
+		c->tcp->stat.TCPTimeWaitReopen++;
+		tcp_conn_closed(c);
+		tcp_listen_input(l, s);
+		return;
+	}
+	/* A retransmitted FIN (already ACKed, so below RCV.NXT): ACK it
+	 * again and restart 2 MSL (RFC 9293 3.10.7.4, Linux tw). */
+	if ((s->h.flags & (PN_TCP_FIN | PN_TCP_RST | PN_TCP_SYN)) == PN_TCP_FIN &&
+	    s->h.seq + s->seg_len == c->rcv_nxt && paws_ok(c, s)) {
+		c->flags |= TF_ACK_NOW;
+		tcp_timewait_arm(c);
+		tcp_seg_done(c->tcp, s);
+		return;
+	}
+	if (!front_checks(c, s))
+		return;
+	/* Only a retransmitted FIN matters: ACK it, restart 2 MSL. */
+	if (s->h.flags & PN_TCP_FIN) {
+		c->flags |= TF_ACK_NOW;
+		tcp_timewait_arm(c);
+		tcp_seg_done(c->tcp, s);
+		return;
+	}
+	tcp_seg_drop(c->tcp, s, PN_DROP_TCP_TIMEWAIT);
+}
+
+typedef void (*state_fn)(struct pn_tcp_conn *c, struct tcp_seg *s);
+
+static const state_fn states[] = {
+	[PN_TCP_ESTABLISHED] = st_established,
+	[PN_TCP_SYN_SENT] = st_syn_sent,
+	[PN_TCP_SYN_RECEIVED] = st_syn_received,
+	[PN_TCP_FIN_WAIT_1] = st_fin_wait_1,
+	[PN_TCP_FIN_WAIT_2] = st_fin_wait_2,
+	[PN_TCP_TIME_WAIT] = st_time_wait,
+	[PN_TCP_CLOSE_WAIT] = st_close_wait,
+	[PN_TCP_LAST_ACK] = st_last_ack,
+	[PN_TCP_CLOSING] = st_closing,
+};
+
+void
+tcp_input(struct pn_tcp_conn *c, struct tcp_seg *s)
+{
+	c->segs_in++;
+	if (c->state >= RTE_DIM(states) || states[c->state] == NULL) {
+		tcp_seg_drop(c->tcp, s, PN_DROP_TCP_NO_SOCKET);
+		return;
+	}
+	states[c->state](c, s);
+	if (!(c->flags & TF_ZOMBIE) && c->state != PN_TCP_CLOSED)
+		tcp_output(c);
+}
+
+/* --- LISTEN (RFC 9293 3.10.7.2) --- */
+
+static void
+listen_cookie_ack(struct pn_tcp_listen *l, struct tcp_seg *s)
+{
+	struct pn_tcp *tcp = l->tcp;
+	struct tcp_key k = { .lip = s->dst, .rip = s->src,
+			     .lport = s->h.dport, .rport = s->h.sport };
+	struct pn_tcp_conn *c;
+	uint16_t mss;
+
+	mss = tcp->conf.syncookies ?
+	      tcp_cookie_check(tcp, &k, s->h.seq - 1, s->h.ack - 1) : 0;
+	if (mss == 0 || l->naccept >= l->backlog) {
+		if (mss != 0)
+			tcp->stat.TCPListenOverflows++;
+		else if (tcp->conf.syncookies)
+			tcp->stat.TCPSynCookiesFailed++;
+		tcp_send_rst_reply(tcp, s);
+		tcp_seg_drop(tcp, s, mss ? PN_DROP_TCP_ACCEPT_FULL :
+			     PN_DROP_TCP_COOKIE_BAD);
+		return;
+	}
+	c = tcp_conn_alloc(tcp, &k);
+	if (c == NULL) {
+		tcp_seg_drop(tcp, s, PN_DROP_TCP_NOMEM);
+		return;
+	}
+	tcp->stat.TCPSynCookiesRecv++;
+	tcp->stat.PassiveOpens++;
+	c->flags |= TF_COOKIE;
+	c->iss = s->h.ack - 1;
+	c->snd_una = c->snd_nxt = c->snd_max = s->h.ack;
+	c->irs = s->h.seq - 1;
+	c->rcv_nxt = c->rcv_adv = s->h.seq;
+	c->mss = mss;
+	c->snd_wnd = c->max_snd_wnd = s->h.win;
+	c->snd_wl1 = s->h.seq;
+	c->snd_wl2 = s->h.ack;
+	c->listener = l;
+	became_established(c);
+	TAILQ_INSERT_TAIL(&l->acceptq, c, qlink);
+	l->naccept++;
+	c->accepted = true;
+	if (data_and_fin(c, s) && !(c->flags & TF_ZOMBIE))
+		tcp_output(c);
+	tcp_listen_wakeup(l);
+}
+
+void
+tcp_listen_input(struct pn_tcp_listen *l, struct tcp_seg *s)
+{
+	struct pn_tcp *tcp = l->tcp;
+	struct tcp_key k = { .lip = s->dst, .rip = s->src,
+			     .lport = s->h.dport, .rport = s->h.sport };
+	struct pn_tcp_conn *c;
+	const struct pn_tcp_conf *cf = &tcp->conf;
+
+	if (s->h.flags & PN_TCP_RST) {
+		tcp_seg_drop(tcp, s, PN_DROP_TCP_LISTEN_BAD);
+		return;
+	}
+	if (s->h.flags & PN_TCP_ACK) {
+		if (!(s->h.flags & PN_TCP_SYN)) {
+			listen_cookie_ack(l, s);
+			return;
+		}
+		tcp_send_rst_reply(tcp, s);
+		tcp_seg_drop(tcp, s, PN_DROP_TCP_LISTEN_BAD);
+		return;
+	}
+	if (!(s->h.flags & PN_TCP_SYN)) {
+		tcp_seg_drop(tcp, s, PN_DROP_TCP_LISTEN_BAD);
+		return;
+	}
+	if (l->naccept >= l->backlog) {
+		tcp->stat.TCPListenOverflows++;
+		tcp_seg_drop(tcp, s, PN_DROP_TCP_ACCEPT_FULL);
+		return;
+	}
+	if (l->nembryo >= cf->syn_backlog || l->nembryo >= l->backlog * 2 + 8) {
+		if (cf->syncookies) {
+			uint16_t mss = (s->h.opts.has & PN_TCPO_MSS) ?
+				       s->h.opts.mss : 536, m_out;
+			uint32_t iss = tcp_cookie_make(tcp, &k, s->h.seq, mss,
+						       &m_out);
+
+			tcp_send_synack_raw(tcp, s, iss, m_out);
+			tcp_seg_done(tcp, s);
+			return;
+		}
+		tcp->stat.TCPReqQFullDrop++;
+		tcp_seg_drop(tcp, s, PN_DROP_TCP_SYN_BACKLOG);
+		return;
+	}
+	c = tcp_conn_alloc(tcp, &k);
+	if (c == NULL) {
+		tcp_seg_drop(tcp, s, PN_DROP_TCP_NOMEM);
+		return;
+	}
+	c->listener = l;
+	TAILQ_INSERT_TAIL(&l->embryos, c, qlink);
+	l->nembryo++;
+	tcp->stat.PassiveOpens++;
+	c->irs = s->h.seq;
+	c->rcv_nxt = s->h.seq + 1;
+	c->rcv_adv = c->rcv_nxt;
+	if (cf->wscale && (s->h.opts.has & PN_TCPO_WS))
+		while (c->rcv_wscale < PN_TCP_WS_MAX &&
+		       (cf->rcvbuf_max >> c->rcv_wscale) > 65535)
+			c->rcv_wscale++;
+	tcp_syn_options(c, &s->h.opts);
+	c->snd_wnd = s->h.win;
+	c->max_snd_wnd = c->snd_wnd;
+	c->snd_wl1 = s->h.seq;
+	c->iss = tcp_isn(tcp, &k);
+	c->snd_una = c->snd_nxt = c->snd_max = c->iss;
+	c->snd_wl2 = c->iss;
+	c->rtx_start_ns = tcp->lc->now;
+	tcp_set_state(c, PN_TCP_SYN_RECEIVED);
+	/* Data on the SYN is not kept: the peer sends it again. */
+	tcp_seg_done(tcp, s);
+	tcp_output(c);
+}

@@ -1,0 +1,384 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Output: turn the TCB (send queue, windows, pending ACK/FIN) into
+ * segments. Segmentation at the MSS in software (the virtio link offers
+ * no TSO), Nagle and sender-side silly window avoidance (RFC 9293
+ * 3.8.6.2.1), the window we advertise (receiver SWS, 3.8.6.2.2), RST and
+ * challenge ACK generation.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <rte_mbuf.h>
+
+#include "ipv4.h"
+#include "net.h"
+#include "tcp_priv.h"
+
+#define TCP_CHALLENGE_MAX 10   /* challenge ACKs per socket per second */
+
+uint32_t
+tcp_ts_now(const struct pn_tcp_conn *c)
+{
+	return tcp_now_ms(c->tcp) + c->ts_off;
+}
+
+static uint32_t
+ooo_bytes(const struct pn_tcp_conn *c)
+{
+	uint32_t i, n = 0;
+
+	for (i = 0; i < c->nooo; i++)
+		n += c->ooo[i].len;
+	return n;
+}
+
+/* Free receive space, in bytes. */
+static uint32_t
+rcv_space(const struct pn_tcp_conn *c)
+{
+	uint32_t used = c->rcvq.len + ooo_bytes(c);
+
+	return used >= c->rcvbuf ? 0 : c->rcvbuf - used;
+}
+
+uint32_t
+tcp_rcv_wnd(const struct pn_tcp_conn *c)
+{
+	uint32_t space = rcv_space(c), adv, max;
+
+	/* Never shrink the window we offered (RFC 9293 3.8.6, MUST-?). */
+	adv = pn_seq_gt(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt : 0;
+	if (space < adv)
+		space = adv;
+	/* Receiver SWS avoidance: do not offer a sliver. */
+	if (space > adv && space - adv < c->rcv_mss && space < c->rcvbuf / 2 &&
+	    space != adv)
+		space = adv;
+	max = (uint32_t)65535 << c->rcv_wscale;
+	if (space > max)
+		space = max;
+	/* Round down to the scale so the peer sees what we mean. */
+	return space >> c->rcv_wscale << c->rcv_wscale;
+}
+
+uint32_t
+tcp_send_window(const struct pn_tcp_conn *c)
+{
+	return c->snd_wnd < c->cwnd ? c->snd_wnd : c->cwnd;
+}
+
+/* Build and send one segment; payload [off, off + len) of c's send queue. */
+static int
+seg_send(struct pn_tcp *tcp, const struct tcp_key *k, struct pn_tcp_hdr *h,
+	 const struct pn_tcp_conn *c, uint32_t off, uint32_t len)
+{
+	struct rte_mbuf *m;
+	uint32_t hl;
+	uint8_t *p;
+	uint16_t ck;
+
+	m = rte_pktmbuf_alloc(tcp->pool);
+	if (m == NULL)
+		return -ENOBUFS;
+	hl = PN_TCP_HDR_MIN_LEN + pn_tcp_opts_len(&h->opts);
+	p = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)(hl + len));
+	if (p == NULL) {
+		rte_pktmbuf_free(m);
+		return -ENOBUFS;
+	}
+	h->sport = k->lport;
+	h->dport = k->rport;
+	h->cksum = 0;
+	pn_tcp_build(p, hl, h);
+	if (len > 0)
+		tcp_mq_copy(&c->sndq, off, p + hl, len);
+	/* TX offload contract (net.h): the pseudo-header sum in the field. */
+	ck = pn_ipv4_phdr_sum(k->lip, k->rip, PN_IPV4_PROTO_TCP,
+			      (uint16_t)(hl + len));
+	p[16] = (uint8_t)(ck >> 8);
+	p[17] = (uint8_t)ck;
+	m->ol_flags |= RTE_MBUF_F_TX_TCP_CKSUM | RTE_MBUF_F_TX_IPV4;
+	m->l4_len = (uint8_t)hl;
+	tcp->stat.OutSegs++;
+	if (h->flags & PN_TCP_RST)
+		tcp->stat.OutRsts++;
+	return pn_ip4_output(tcp->lc, tcp->net, m, k->lip, k->rip,
+			     PN_IPV4_PROTO_TCP, 0, true);
+}
+
+static void
+fill_opts(struct pn_tcp_conn *c, uint8_t flags, struct pn_tcp_opts *o)
+{
+	const struct pn_tcp_conf *cf = &c->tcp->conf;
+
+	memset(o, 0, sizeof(*o));
+	if (flags & PN_TCP_SYN) {
+		bool active = c->state == PN_TCP_SYN_SENT;
+
+		o->has |= PN_TCPO_MSS;
+		o->mss = c->rcv_mss;
+		if (active ? cf->wscale : (c->flags & TF_WS) != 0) {
+			o->has |= PN_TCPO_WS;
+			o->wscale = c->rcv_wscale;
+		}
+		if (active ? cf->sack : (c->flags & TF_SACK) != 0)
+			o->has |= PN_TCPO_SACK_OK;
+		if (active ? cf->timestamps : (c->flags & TF_TS) != 0) {
+			o->has |= PN_TCPO_TS;
+			o->tsval = tcp_ts_now(c);
+			o->tsecr = active ? 0 : c->ts_recent;
+		}
+		return;
+	}
+	if (c->flags & TF_TS) {
+		o->has |= PN_TCPO_TS;
+		o->tsval = tcp_ts_now(c);
+		o->tsecr = c->ts_recent;
+	}
+	if ((c->flags & TF_SACK) && c->nooo > 0 && (flags & PN_TCP_ACK) &&
+	    !(flags & PN_TCP_RST)) {
+		o->has |= PN_TCPO_SACK;
+		o->nsack = tcp_reass_sack(c, o->sack, PN_TCP_MAX_SACK);
+	}
+}
+
+int
+tcp_xmit(struct pn_tcp_conn *c, uint32_t seq, uint32_t len, uint8_t flags)
+{
+	struct pn_tcp *tcp = c->tcp;
+	struct pn_tcp_hdr h = { 0 };
+	uint32_t wnd;
+
+	h.seq = seq;
+	h.flags = flags;
+	if (h.flags & PN_TCP_ACK)
+		h.ack = c->rcv_nxt;
+	fill_opts(c, flags, &h.opts);
+	wnd = tcp_rcv_wnd(c);
+	if (flags & PN_TCP_SYN)
+		h.win = (uint16_t)(wnd > 65535 ? 65535 : wnd); /* RFC 7323 2.2 */
+	else
+		h.win = (uint16_t)(wnd >> c->rcv_wscale);
+	if (flags & PN_TCP_RST)
+		h.win = 0;
+	else if (pn_seq_gt(c->rcv_nxt + ((flags & PN_TCP_SYN) ? h.win : wnd),
+			   c->rcv_adv))
+		c->rcv_adv = c->rcv_nxt + ((flags & PN_TCP_SYN) ? h.win : wnd);
+	if (h.flags & PN_TCP_ACK) {
+		c->last_ack_sent = c->rcv_nxt;
+		c->flags &= (uint16_t)~(TF_ACK_NOW | TF_DELACK);
+		pn_timer_cancel(&tcp->lc->timers, &c->t_delack);
+	}
+	c->segs_out++;
+	return seg_send(tcp, &c->key, &h, c, seq - c->snd_una, len);
+}
+
+void
+tcp_send_ack(struct pn_tcp_conn *c)
+{
+	uint32_t seq = c->snd_nxt;
+
+	tcp_xmit(c, seq, 0, PN_TCP_ACK);
+}
+
+void
+tcp_send_rst(struct pn_tcp_conn *c)
+{
+	if (c->state == PN_TCP_SYN_SENT) {
+		/* Nothing synchronized: RST with our SYN's successor. */
+		struct pn_tcp_hdr h = { .seq = c->snd_nxt, .flags = PN_TCP_RST };
+
+		seg_send(c->tcp, &c->key, &h, c, 0, 0);
+		return;
+	}
+	tcp_xmit(c, c->snd_max, 0, PN_TCP_RST | PN_TCP_ACK);
+}
+
+void
+tcp_send_rst_reply(struct pn_tcp *tcp, const struct tcp_seg *s)
+{
+	struct tcp_key k = { .lip = s->dst, .rip = s->src,
+			     .lport = s->h.dport, .rport = s->h.sport };
+	struct pn_tcp_hdr h = { 0 };
+
+	if (s->h.flags & PN_TCP_ACK) {
+		h.seq = s->h.ack;
+		h.flags = PN_TCP_RST;
+	} else {
+		h.seq = 0;
+		h.ack = s->h.seq + s->seg_len;
+		h.flags = PN_TCP_RST | PN_TCP_ACK;
+	}
+	seg_send(tcp, &k, &h, NULL, 0, 0);
+}
+
+void
+tcp_send_synack_raw(struct pn_tcp *tcp, const struct tcp_seg *s, uint32_t iss,
+		    uint16_t mss)
+{
+	struct tcp_key k = { .lip = s->dst, .rip = s->src,
+			     .lport = s->h.dport, .rport = s->h.sport };
+	struct pn_tcp_hdr h = { 0 };
+
+	h.seq = iss;
+	h.ack = s->h.seq + 1;
+	h.flags = PN_TCP_SYN | PN_TCP_ACK;
+	h.win = (uint16_t)(tcp->conf.rcvbuf > 65535 ? 65535 : tcp->conf.rcvbuf);
+	h.opts.has = PN_TCPO_MSS;
+	h.opts.mss = mss;
+	tcp->stat.TCPSynCookiesSent++;
+	seg_send(tcp, &k, &h, NULL, 0, 0);
+}
+
+void
+tcp_challenge_ack(struct pn_tcp_conn *c)
+{
+	struct pn_tcp *tcp = c->tcp;
+	uint64_t now = tcp->lc->now;
+
+	/* RFC 5961 7: rate-limit challenge ACKs (per socket here). */
+	if (now - c->chal_window_ns >= PN_NS_PER_S) {
+		c->chal_window_ns = now;
+		c->chal_count = 0;
+	}
+	if (c->chal_count >= TCP_CHALLENGE_MAX) {
+		tcp->stat.TCPChallengeACKLimit++;
+		return;
+	}
+	c->chal_count++;
+	tcp->stat.TCPChallengeACK++;
+	tcp_send_ack(c);
+}
+
+static uint32_t
+eff_mss(const struct pn_tcp_conn *c)
+{
+	uint32_t mss = c->mss;
+
+	if (c->flags & TF_TS)
+		mss -= 12;
+	return mss;
+}
+
+/* Retransmit the first unACKed segment (fast retransmit, RTO). */
+void
+tcp_retransmit_head(struct pn_tcp_conn *c)
+{
+	uint32_t len = c->sndq.len, mss = eff_mss(c);
+	uint8_t fl = PN_TCP_ACK;
+
+	if (c->state == PN_TCP_SYN_SENT) {
+		tcp_xmit(c, c->iss, 0, PN_TCP_SYN);
+		return;
+	}
+	if (c->state == PN_TCP_SYN_RECEIVED) {
+		tcp_xmit(c, c->iss, 0, PN_TCP_SYN | PN_TCP_ACK);
+		return;
+	}
+	if (len > mss)
+		len = mss;
+	if (len == c->sndq.len && (c->flags & TF_FIN_SENT))
+		fl |= PN_TCP_FIN;
+	if (len == 0 && !(fl & PN_TCP_FIN))
+		return;
+	c->tcp->stat.RetransSegs++;
+	c->total_retrans++;
+	if (len > 0)
+		fl |= PN_TCP_PSH;
+	tcp_xmit(c, c->snd_una, len, fl);
+	if (pn_seq_lt(c->snd_nxt, c->snd_una + len + !!(fl & PN_TCP_FIN)))
+		c->snd_nxt = c->snd_una + len + !!(fl & PN_TCP_FIN);
+}
+
+/* Send data segments (and the FIN) the windows allow. @return sent any. */
+static bool
+output_data(struct pn_tcp_conn *c)
+{
+	struct pn_tcp *tcp = c->tcp;
+	uint32_t mss = eff_mss(c), win = tcp_send_window(c);
+	bool sent = false;
+
+	for (;;) {
+		uint32_t off = c->snd_nxt - c->snd_una, avail, usable, len;
+		uint8_t fl = PN_TCP_ACK;
+		bool fin_ok;
+
+		avail = off < c->sndq.len ? c->sndq.len - off : 0;
+		usable = pn_seq_gt(c->snd_una + win, c->snd_nxt) ?
+			 c->snd_una + win - c->snd_nxt : 0;
+		len = avail < mss ? avail : mss;
+		if (len > usable)
+			len = usable;
+		fin_ok = (c->flags & TF_FIN_QUEUED) && !(c->flags & TF_FIN_SENT) &&
+			 off + len == c->sndq.len;
+		if (len == 0 && !fin_ok)
+			break;
+		if (len > 0 && len < mss && len == avail && !fin_ok &&
+		    !(c->flags & TF_NODELAY) && c->snd_nxt != c->snd_una)
+			break; /* Nagle, RFC 896 / RFC 9293 3.7.4 */
+		if (len > 0 && len < mss && len < avail &&
+		    len < c->max_snd_wnd / 2 && c->snd_nxt != c->snd_una)
+			break; /* sender SWS avoidance: wait for the window */
+		if (fin_ok && !(len == 0 && avail > 0))
+			fl |= PN_TCP_FIN;
+		else
+			fin_ok = false;
+		if (len > 0 && len == avail)
+			fl |= PN_TCP_PSH;
+		if (pn_seq_lt(c->snd_nxt, c->snd_max)) {
+			tcp->stat.RetransSegs++;
+			c->total_retrans++;
+		} else if (c->rtt_start_ns == 0 && len > 0) {
+			c->rtt_seq = c->snd_nxt; /* Karn: only new data */
+			c->rtt_start_ns = tcp->lc->now;
+		}
+		if (tcp_xmit(c, c->snd_nxt, len, fl) < 0 && len > 0)
+			break;
+		sent = true;
+		c->snd_nxt += len + !!(fl & PN_TCP_FIN);
+		if (fl & PN_TCP_FIN)
+			c->flags |= TF_FIN_SENT;
+		if (pn_seq_gt(c->snd_nxt, c->snd_max))
+			c->snd_max = c->snd_nxt;
+		if (!pn_timer_pending(&c->t_rtx) || (c->flags & TF_PERSIST))
+			tcp_rtx_arm(c);
+		if (fl & PN_TCP_FIN)
+			break;
+	}
+	/* Zero window with data waiting and nothing in flight: persist. */
+	if (!sent && c->snd_wnd == 0 && c->snd_una == c->snd_max &&
+	    c->sndq.len > c->snd_nxt - c->snd_una && !pn_timer_pending(&c->t_rtx))
+		tcp_persist_arm(c);
+	return sent;
+}
+
+void
+tcp_output(struct pn_tcp_conn *c)
+{
+	switch (c->state) {
+	case PN_TCP_CLOSED:
+	case PN_TCP_LISTEN:
+	case PN_TCP_TIME_WAIT:
+		if (c->state == PN_TCP_TIME_WAIT && (c->flags & TF_ACK_NOW))
+			tcp_send_ack(c);
+		return;
+	case PN_TCP_SYN_SENT:
+	case PN_TCP_SYN_RECEIVED:
+		if (c->snd_nxt == c->iss) {
+			tcp_xmit(c, c->iss, 0, c->state == PN_TCP_SYN_SENT ?
+				 PN_TCP_SYN : PN_TCP_SYN | PN_TCP_ACK);
+			c->snd_nxt = c->snd_max = c->iss + 1;
+			tcp_rtx_arm(c);
+		} else if (c->flags & TF_ACK_NOW) {
+			tcp_send_ack(c);
+		}
+		return;
+	default:
+		break;
+	}
+	if (output_data(c))
+		return;
+	if (c->flags & TF_ACK_NOW)
+		tcp_send_ack(c);
+}

@@ -1,0 +1,323 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef PN_TCP_PRIV_H
+#define PN_TCP_PRIV_H
+
+/*
+ * Inside lib/tcp: the per-lcore TCP (struct pn_tcp), the TCB, the
+ * listener, and the functions the files of the module share.
+ *
+ * Flow of one segment: tcp_rx (tcp.c) checks and parses it into a
+ * struct tcp_seg, finds the TCB or listener, and hands it to tcp_input
+ * (tcp_input.c: one function per state). Input never builds packets
+ * itself: it records what must be sent in c->flags (TF_ACK_NOW, ...) and
+ * tcp_output() (tcp_output.c) turns that plus the send queue into
+ * segments afterwards. Time is lc->now, injected by the lcore.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/queue.h>
+
+#include "lcore.h"
+#include "tcp.h"
+#include "tcp_wire.h"
+#include "timer.h"
+
+struct rte_hash;
+struct rte_mempool;
+struct pn_net;
+struct pn_ipv4_hdr;
+
+#define TCP_STATS(X) \
+	X(ActiveOpens) X(PassiveOpens) X(AttemptFails) X(EstabResets) \
+	X(CurrEstab) X(InSegs) X(OutSegs) X(RetransSegs) X(InErrs) \
+	X(InCsumErrors) X(OutRsts) X(TCPTimeouts) X(TCPSynRetrans) \
+	X(TCPFastRetrans) X(TCPSackRecovery) \
+	X(TCPRenoRecovery) X(TCPSynCookiesSent) \
+	X(TCPSynCookiesRecv) X(TCPSynCookiesFailed) X(TCPChallengeACK) \
+	X(TCPChallengeACKLimit) X(TCPOFOQueue) X(TCPOFODrop) \
+	X(TCPOFOMerge) X(PAWSEstab) X(TCPDelayedACKs) X(TCPKeepAlive) \
+	X(TCPWinProbe) X(TCPAbortOnData) X(TCPAbortOnClose) \
+	X(TCPAbortOnTimeout) X(TCPAbortOnLinger) X(TCPListenOverflows) \
+	X(TCPReqQFullDrop) X(TCPTimeWaitReopen) X(TCPPureAcks) \
+	X(TCPDupAcks) X(TCPRcvBufGrow)
+
+struct pn_tcp_stat {
+#define X(n) uint64_t n;
+	TCP_STATS(X)
+#undef X
+};
+
+/** Connection key, network-independent (host order). */
+struct tcp_key {
+	uint32_t lip, rip;
+	uint16_t lport, rport;
+};
+
+struct tcp_lkey {
+	uint32_t ip;
+	uint16_t port;
+	uint16_t pad;
+};
+
+/** A queue of bytes held in mbuf segments linked through m->next. */
+struct tcp_mq {
+	struct rte_mbuf *head, *tail;
+	uint32_t len;   /**< bytes */
+};
+
+struct tcp_ooo {
+	uint32_t seq, len;
+	struct rte_mbuf *m;   /**< segments, data only */
+	bool fin;
+};
+
+/* c->flags */
+#define TF_ACK_NOW     0x0001  /**< send an ACK at the next output */
+#define TF_DELACK      0x0002  /**< an ACK is delayed */
+#define TF_NODELAY     0x0004
+#define TF_FIN_QUEUED  0x0008  /**< the user closed the send side */
+#define TF_FIN_SENT    0x0010
+#define TF_RCVD_FIN    0x0020
+#define TF_SHUT_RD     0x0040
+#define TF_CLOSED      0x0080  /**< the socket let go (ctx cleared) */
+#define TF_TS          0x0100  /**< timestamps negotiated */
+#define TF_SACK        0x0200  /**< SACK negotiated */
+#define TF_WS          0x0400  /**< window scaling negotiated */
+#define TF_KEEPALIVE   0x0800
+#define TF_IN_RECOVERY 0x1000
+#define TF_PERSIST     0x2000
+#define TF_COOKIE      0x4000  /**< born from a SYN cookie */
+#define TF_ZOMBIE      0x8000  /**< freed at the end of the current call */
+
+struct tcp_cc_ops;
+
+/** The TCB (RFC 9293 3.3.1). */
+struct pn_tcp_conn {
+	struct pn_tcp *tcp;
+	struct tcp_key key;
+	uint8_t state;              /**< enum pn_tcp_state */
+	uint16_t flags;             /**< TF_* */
+	void *ctx;
+	struct pn_tcp_listen *listener; /**< embryo or on its accept queue */
+	TAILQ_ENTRY(pn_tcp_conn) qlink; /**< listener's embryo/accept list */
+	TAILQ_ENTRY(pn_tcp_conn) link;  /**< tcp->conns */
+
+	/* send sequence space */
+	uint32_t iss, snd_una, snd_nxt, snd_max;
+	uint32_t snd_wnd, snd_wl1, snd_wl2, max_snd_wnd;
+	uint8_t snd_wscale, rcv_wscale;
+	uint16_t mss;               /**< send MSS (peer's, clamped) */
+	uint16_t rcv_mss;           /**< the MSS we announced */
+	uint16_t user_mss;          /**< TCP_MAXSEG, 0 none */
+	/* receive sequence space */
+	uint32_t irs, rcv_nxt, rcv_adv; /**< rcv_adv: right edge advertised */
+	/* timestamps */
+	uint32_t ts_recent, ts_recent_age_ms, ts_off;
+	uint32_t last_ack_sent;
+	/* queues */
+	struct tcp_mq sndq;         /**< from snd_una */
+	struct tcp_mq rcvq;         /**< in order, not read yet */
+	struct tcp_ooo *ooo;        /**< sorted by seq, nooo entries */
+	uint32_t nooo;
+	uint32_t ooo_last_seq;       /**< most recent OOO arrival (SACK order) */
+	uint32_t sndbuf, rcvbuf, rcvlowat, sndlowat;
+	/* RTT (RFC 6298) */
+	uint32_t srtt_us, rttvar_us, rto_us, rtt_us;
+	uint32_t rtt_seq;           /**< timed segment (no timestamps) */
+	uint64_t rtt_start_ns;      /**< 0: none timed */
+	uint8_t backoff;            /**< consecutive RTOs */
+	uint8_t probes;             /**< zero-window or keepalive probes */
+	uint8_t quickack;           /**< segments still ACKed at once */
+	/* congestion control */
+	const struct tcp_cc_ops *cc;
+	uint32_t cwnd, ssthresh;
+	uint32_t dupacks, recover;
+	uint32_t bytes_acked_ca;
+	uint64_t cc_priv[8];        /**< algorithm state */
+	/* SACK scoreboard (RFC 6675): blocks above snd_una */
+	struct pn_tcp_sack_blk sacked[PN_TCP_MAX_SACK];
+	uint8_t nsacked;
+	uint32_t high_rxt;
+	/* RFC 5961 challenge ACK rate limit */
+	uint64_t chal_window_ns;
+	uint32_t chal_count;
+	/* timers */
+	struct pn_timer t_rtx;      /**< retransmit / persist / SYN */
+	struct pn_timer t_delack;
+	struct pn_timer t_keep;     /**< keepalive, FIN-WAIT-2, TIME-WAIT */
+	uint64_t last_rcv_ns;       /**< keepalive idle reference */
+	uint64_t rtx_start_ns;      /**< first unanswered retransmission */
+	/* options */
+	uint32_t keep_idle_s, keep_intvl_s, keep_cnt;
+	uint32_t user_timeout_ms;
+	int32_t linger_s;
+	int err;                    /**< pending error (positive errno) */
+	bool owned;                 /**< the socket holds it (ctx valid) */
+	bool accepted;              /**< on the accept queue or taken */
+	bool was_writable_low;      /**< for the write-space wakeup edge */
+	/* info */
+	uint64_t bytes_acked, bytes_received;
+	uint32_t segs_in, segs_out, total_retrans;
+	uint32_t rcv_space_seq;     /**< auto-sizing: start of the measure */
+	uint64_t rcv_space_ns;
+};
+
+struct pn_tcp_listen {
+	struct pn_tcp *tcp;
+	struct tcp_lkey key;
+	void *ctx;
+	uint32_t backlog;
+	uint32_t nembryo, naccept;
+	TAILQ_HEAD(, pn_tcp_conn) embryos;
+	TAILQ_HEAD(, pn_tcp_conn) acceptq;
+};
+
+struct pn_tcp {
+	struct pn_lcore *lc;
+	struct pn_net *net;
+	struct rte_mempool *pool;
+	struct pn_tcp_conf conf;
+	struct pn_tcp_upcalls up;
+	const struct tcp_cc_ops *cc;
+	struct rte_hash *conns_h;   /**< tcp_key -> conn */
+	struct rte_hash *listen_h;  /**< tcp_lkey -> listener */
+	TAILQ_HEAD(, pn_tcp_conn) conns;
+	TAILQ_HEAD(, pn_tcp_conn) reap;  /**< closed, freed by tcp_reap() */
+	uint32_t nconns;
+	uint32_t busy;              /**< nesting depth: reap only at 0 */
+	uint16_t next_port;
+	uint8_t secret[16];
+	uint8_t *scratch;           /**< 64 KB, linear copies */
+	struct pn_tcp_stat stat;
+};
+
+/* A parsed incoming segment. */
+struct tcp_seg {
+	struct pn_tcp_hdr h;
+	uint32_t src, dst;          /**< IPv4 addresses */
+	uint32_t len;               /**< payload bytes */
+	uint32_t seg_len;           /**< len + SYN + FIN */
+	struct rte_mbuf *m;         /**< whole segment (header at 0), NULL once taken */
+	uint16_t off;               /**< payload offset in m */
+};
+
+/** Free the segment: handled, nothing kept. */
+void tcp_seg_done(struct pn_tcp *tcp, struct tcp_seg *s);
+/** Drop the segment with @p reason. */
+void tcp_seg_drop(struct pn_tcp *tcp, struct tcp_seg *s,
+		  enum pn_drop_reason reason);
+/** Take payload bytes [skip, skip+len) as a data-only chain. */
+struct rte_mbuf *tcp_seg_take(struct tcp_seg *s, uint32_t skip, uint32_t len);
+
+static inline uint32_t
+tcp_now_ms(const struct pn_tcp *tcp)
+{
+	return (uint32_t)(tcp->lc->now / PN_NS_PER_MS);
+}
+
+static inline bool
+tcp_synchronized(const struct pn_tcp_conn *c)
+{
+	return c->state != PN_TCP_SYN_SENT && c->state != PN_TCP_SYN_RECEIVED &&
+	       c->state != PN_TCP_LISTEN && c->state != PN_TCP_CLOSED;
+}
+
+/* tcp.c */
+struct pn_tcp_conn *tcp_conn_alloc(struct pn_tcp *tcp, const struct tcp_key *k);
+/** Enter CLOSED: cancel timers, unhash, free unless the socket holds it. */
+void tcp_conn_closed(struct pn_tcp_conn *c);
+/** Free connections tcp_conn_closed() retired. */
+void tcp_reap(struct pn_tcp *tcp);
+void tcp_set_state(struct pn_tcp_conn *c, uint8_t state);
+void tcp_wakeup(struct pn_tcp_conn *c);
+void tcp_listen_wakeup(struct pn_tcp_listen *l);
+/** RST or timeout: record @p err, enter CLOSED, wake the socket. */
+void tcp_conn_reset(struct pn_tcp_conn *c, int err);
+void tcp_rx(struct pn_lcore *lc, struct pn_net *net, struct rte_mbuf *m,
+	    const struct pn_ipv4_hdr *ip, void *arg);
+uint32_t tcp_isn(struct pn_tcp *tcp, const struct tcp_key *k);
+/** Listener for @p ip : @p port (exact address first, then any). */
+struct pn_tcp_listen *tcp_listen_lookup(struct pn_tcp *tcp, uint32_t ip,
+					uint16_t port);
+uint32_t tcp_hash32(const struct pn_tcp *tcp, const struct tcp_key *k,
+		    uint32_t extra);
+void tcp_conn_init_params(struct pn_tcp_conn *c);
+
+/* tcp_input.c */
+/** Segment @p s for TCB @p c (consumes s->m). */
+void tcp_input(struct pn_tcp_conn *c, struct tcp_seg *s);
+/** Segment @p s for listener @p l (consumes s->m). */
+void tcp_listen_input(struct pn_tcp_listen *l, struct tcp_seg *s);
+/** Apply the peer's SYN options to @p c. */
+void tcp_syn_options(struct pn_tcp_conn *c, const struct pn_tcp_opts *o);
+
+/* tcp_output.c */
+/** Send what is due: data within the windows, FIN, pending ACK. */
+void tcp_output(struct pn_tcp_conn *c);
+/** Send one segment [seq, seq+len) of the send queue with @p flags. */
+int tcp_xmit(struct pn_tcp_conn *c, uint32_t seq, uint32_t len, uint8_t flags);
+void tcp_send_ack(struct pn_tcp_conn *c);
+/** RST in reply to @p s, not to a TCB (RFC 9293 3.10.7.1). */
+void tcp_send_rst_reply(struct pn_tcp *tcp, const struct tcp_seg *s);
+/** RST for @p c (abort). */
+void tcp_send_rst(struct pn_tcp_conn *c);
+/** SYN-ACK from a SYN cookie (no TCB). */
+void tcp_send_synack_raw(struct pn_tcp *tcp, const struct tcp_seg *s,
+			 uint32_t iss, uint16_t mss);
+/** RFC 5961 challenge ACK, rate-limited. */
+void tcp_challenge_ack(struct pn_tcp_conn *c);
+uint32_t tcp_rcv_wnd(const struct pn_tcp_conn *c);
+uint32_t tcp_send_window(const struct pn_tcp_conn *c);
+uint32_t tcp_ts_now(const struct pn_tcp_conn *c);
+void tcp_retransmit_head(struct pn_tcp_conn *c);
+
+/* tcp_timer.c */
+void tcp_timers_init(struct pn_tcp_conn *c);
+void tcp_timers_cancel(struct pn_tcp_conn *c);
+void tcp_rtx_arm(struct pn_tcp_conn *c);
+void tcp_rtx_stop(struct pn_tcp_conn *c);
+void tcp_persist_arm(struct pn_tcp_conn *c);
+void tcp_delack_arm(struct pn_tcp_conn *c);
+void tcp_keep_arm(struct pn_tcp_conn *c);
+void tcp_timewait_arm(struct pn_tcp_conn *c);
+void tcp_finwait2_arm(struct pn_tcp_conn *c);
+void tcp_rtt_sample(struct pn_tcp_conn *c, uint32_t rtt_us);
+
+/* tcp_reass.c */
+/** Queue out-of-order data; consumes @p m. @return true if queued. */
+bool tcp_reass_add(struct pn_tcp_conn *c, uint32_t seq, uint32_t len,
+		   struct rte_mbuf *m, bool fin);
+/** Move data that became in order to the receive queue. @return true on FIN. */
+bool tcp_reass_pull(struct pn_tcp_conn *c);
+void tcp_reass_free(struct pn_tcp_conn *c);
+/** Fill SACK blocks (most recent first, RFC 2018 4). */
+uint8_t tcp_reass_sack(const struct pn_tcp_conn *c, struct pn_tcp_sack_blk *b,
+		       uint8_t max);
+
+/* tcp_mq.c */
+void tcp_mq_append(struct tcp_mq *q, struct rte_mbuf *m);
+void tcp_mq_drop(struct tcp_mq *q, uint32_t bytes);
+void tcp_mq_free(struct tcp_mq *q);
+uint32_t tcp_mq_copy(const struct tcp_mq *q, uint32_t off, void *dst,
+		     uint32_t len);
+/** Cut @p m (a chain) to @p len bytes from @p off: data only. */
+struct rte_mbuf *tcp_mbuf_slice(struct rte_mbuf *m, uint32_t off, uint32_t len);
+
+/* tcp_syncookie.c */
+uint32_t tcp_cookie_make(struct pn_tcp *tcp, const struct tcp_key *k,
+			 uint32_t peer_isn, uint16_t mss, uint16_t *mss_out);
+/** @return the MSS encoded, or 0 when the cookie is not valid. */
+uint16_t tcp_cookie_check(struct pn_tcp *tcp, const struct tcp_key *k,
+			  uint32_t peer_isn, uint32_t cookie);
+
+/* tcp_telemetry.c */
+struct rte_tel_data;
+int tcp_telemetry_register(void);
+/* Run a /pollnet/tcp* handler directly (tests). */
+int tcp_telemetry_call(const char *cmd, const char *params,
+		       struct rte_tel_data *d);
+const char *pn_tcp_state_name(uint8_t s);
+void tcp_shard_set(uint16_t shard, struct pn_tcp *tcp);
+
+#endif /* PN_TCP_PRIV_H */

@@ -1,0 +1,298 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * TCP timers on the lcore wheel, three intrusive pn_timer per TCB:
+ *   t_rtx    retransmission (RFC 6298: Karn, backoff, min/max), SYN and
+ *            SYN-ACK retries, persist (zero-window probes with backoff)
+ *   t_delack delayed ACK (RFC 1122 4.2.3.2, RFC 9293 3.8.6.3)
+ *   t_keep   keepalive (RFC 1122 4.2.3.6), FIN-WAIT-2 timeout, TIME-WAIT
+ *            2 x MSL
+ * Giving up: syn_retries, retries2 or the user timeout (RFC 9293 3.8.3).
+ */
+#include <errno.h>
+
+#include "tcp_cc.h"
+#include "tcp_priv.h"
+
+static struct pn_timer_wheel *
+wheel(struct pn_tcp_conn *c)
+{
+	return &c->tcp->lc->timers;
+}
+
+static uint64_t
+rto_ns(const struct pn_tcp_conn *c)
+{
+	const struct pn_tcp_conf *cf = &c->tcp->conf;
+	uint64_t us = (uint64_t)c->rto_us << c->backoff;
+
+	if (us > (uint64_t)cf->rto_max_ms * 1000)
+		us = (uint64_t)cf->rto_max_ms * 1000;
+	return us * PN_NS_PER_US;
+}
+
+void
+tcp_rtt_sample(struct pn_tcp_conn *c, uint32_t rtt_us)
+{
+	const struct pn_tcp_conf *cf = &c->tcp->conf;
+	uint64_t rto;
+
+	if (rtt_us == 0)
+		rtt_us = 1;
+	c->rtt_us = rtt_us;
+	if (c->srtt_us == 0) {
+		/* RFC 6298 2.2 */
+		c->srtt_us = rtt_us;
+		c->rttvar_us = rtt_us / 2;
+	} else {
+		/* RFC 6298 2.3: beta 1/4, alpha 1/8 */
+		uint32_t d = c->srtt_us > rtt_us ? c->srtt_us - rtt_us :
+			     rtt_us - c->srtt_us;
+
+		c->rttvar_us = (3 * c->rttvar_us + d) / 4;
+		c->srtt_us = (7 * c->srtt_us + rtt_us) / 8;
+	}
+	rto = (uint64_t)c->srtt_us + RTE_MAX(4ull * c->rttvar_us, 1000ull);
+	if (rto < (uint64_t)cf->rto_min_ms * 1000)
+		rto = (uint64_t)cf->rto_min_ms * 1000;
+	if (rto > (uint64_t)cf->rto_max_ms * 1000)
+		rto = (uint64_t)cf->rto_max_ms * 1000;
+	c->rto_us = (uint32_t)rto;
+}
+
+void
+tcp_rtx_arm(struct pn_tcp_conn *c)
+{
+	c->flags &= (uint16_t)~TF_PERSIST;
+	pn_timer_arm(wheel(c), &c->t_rtx, c->tcp->lc->now + rto_ns(c));
+}
+
+void
+tcp_rtx_stop(struct pn_tcp_conn *c)
+{
+	c->flags &= (uint16_t)~TF_PERSIST;
+	pn_timer_cancel(wheel(c), &c->t_rtx);
+}
+
+void
+tcp_persist_arm(struct pn_tcp_conn *c)
+{
+	uint64_t ns = rto_ns(c);
+	const struct pn_tcp_conf *cf = &c->tcp->conf;
+
+	/* Linux: persist interval between rto_min and rto_max. */
+	if (ns < (uint64_t)cf->rto_min_ms * PN_NS_PER_MS)
+		ns = (uint64_t)cf->rto_min_ms * PN_NS_PER_MS;
+	c->flags |= TF_PERSIST;
+	pn_timer_arm(wheel(c), &c->t_rtx, c->tcp->lc->now + ns);
+}
+
+void
+tcp_delack_arm(struct pn_tcp_conn *c)
+{
+	c->flags |= TF_DELACK;
+	if (!pn_timer_pending(&c->t_delack))
+		pn_timer_arm(wheel(c), &c->t_delack, c->tcp->lc->now +
+			     (uint64_t)c->tcp->conf.delack_ms * PN_NS_PER_MS);
+}
+
+void
+tcp_keep_arm(struct pn_tcp_conn *c)
+{
+	if (!(c->flags & TF_KEEPALIVE) ||
+	    (c->state != PN_TCP_ESTABLISHED && c->state != PN_TCP_CLOSE_WAIT &&
+	     c->state != PN_TCP_FIN_WAIT_1 && c->state != PN_TCP_FIN_WAIT_2)) {
+		return;
+	}
+	if (c->state == PN_TCP_FIN_WAIT_2 && (c->flags & TF_CLOSED))
+		return; /* the FIN-WAIT-2 timeout owns t_keep */
+	pn_timer_arm(wheel(c), &c->t_keep, c->last_rcv_ns +
+		     (uint64_t)c->keep_idle_s * PN_NS_PER_S);
+}
+
+void
+tcp_timewait_arm(struct pn_tcp_conn *c)
+{
+	tcp_rtx_stop(c);
+	pn_timer_cancel(wheel(c), &c->t_delack);
+	pn_timer_arm(wheel(c), &c->t_keep, c->tcp->lc->now +
+		     2ull * c->tcp->conf.msl_ms * PN_NS_PER_MS);
+}
+
+void
+tcp_finwait2_arm(struct pn_tcp_conn *c)
+{
+	pn_timer_arm(wheel(c), &c->t_keep, c->tcp->lc->now +
+		     (uint64_t)c->tcp->conf.fin_timeout_ms * PN_NS_PER_MS);
+}
+
+static bool
+give_up(struct pn_tcp_conn *c)
+{
+	const struct pn_tcp_conf *cf = &c->tcp->conf;
+	uint64_t now = c->tcp->lc->now;
+
+	if (c->state == PN_TCP_SYN_SENT || c->state == PN_TCP_SYN_RECEIVED)
+		return c->backoff >= cf->syn_retries;
+	if (c->user_timeout_ms != 0)
+		return c->rtx_start_ns != 0 &&
+		       now - c->rtx_start_ns >=
+		       (uint64_t)c->user_timeout_ms * PN_NS_PER_MS;
+	return c->backoff >= cf->retries2;
+}
+
+static void
+rtx_fire(struct pn_timer *t, void *arg)
+{
+	struct pn_tcp_conn *c = arg;
+	struct pn_tcp *tcp = c->tcp;
+
+	(void)t;
+	tcp->busy++;
+	if (c->flags & TF_PERSIST) {
+		/* RFC 9293 3.8.6.1: probe the zero window with one byte. */
+		if (c->snd_wnd == 0 && c->sndq.len > c->snd_nxt - c->snd_una) {
+			tcp->stat.TCPWinProbe++;
+			if (c->backoff < 15)
+				c->backoff++;
+			c->probes++;
+			if (c->user_timeout_ms != 0 && c->rtx_start_ns == 0)
+				c->rtx_start_ns = tcp->lc->now;
+			if (give_up(c) && c->user_timeout_ms != 0) {
+				tcp->stat.TCPAbortOnTimeout++;
+				tcp_send_rst(c);
+				tcp_conn_reset(c, ETIMEDOUT);
+				goto out;
+			}
+			tcp_xmit(c, c->snd_nxt, 1, PN_TCP_ACK);
+			c->snd_nxt++;
+			if (pn_seq_gt(c->snd_nxt, c->snd_max))
+				c->snd_max = c->snd_nxt;
+			tcp_persist_arm(c);
+		} else {
+			c->flags &= (uint16_t)~TF_PERSIST;
+			tcp_output(c);
+		}
+		goto out;
+	}
+	if (c->snd_una == c->snd_max)
+		goto out;
+	if (c->rtx_start_ns == 0)
+		c->rtx_start_ns = tcp->lc->now;
+	if (give_up(c)) {
+		tcp->stat.TCPAbortOnTimeout++;
+		if (tcp_synchronized(c))
+			tcp_send_rst(c);
+		tcp_conn_reset(c, ETIMEDOUT);
+		goto out;
+	}
+	tcp->stat.TCPTimeouts++;
+	c->backoff++;
+	c->rtt_start_ns = 0; /* Karn */
+	if (c->state == PN_TCP_SYN_SENT || c->state == PN_TCP_SYN_RECEIVED) {
+		tcp->stat.TCPSynRetrans++;
+		tcp->stat.RetransSegs++;
+		c->total_retrans++;
+		tcp_retransmit_head(c);
+		tcp_rtx_arm(c);
+		goto out;
+	}
+	/* RFC 5681 (4) and 3.1: ssthresh, cwnd to one segment, go back N. */
+	if (c->backoff == 1 || !(c->flags & TF_IN_RECOVERY))
+		c->ssthresh = c->cc->ssthresh(c);
+	c->cwnd = c->mss;
+	c->cc->on_rto(c);
+	c->flags &= (uint16_t)~TF_IN_RECOVERY;
+	c->recover = c->snd_max;
+	c->dupacks = 0;
+	c->nsacked = 0;
+	c->snd_nxt = c->snd_una;
+	tcp_retransmit_head(c);
+	/* Go back N: the FIN counts as sent only if this covered it. */
+	if (c->snd_nxt - c->snd_una <= c->sndq.len)
+		c->flags &= (uint16_t)~TF_FIN_SENT;
+	tcp_rtx_arm(c);
+out:
+	tcp->busy--;
+	tcp_reap(tcp);
+}
+
+static void
+delack_fire(struct pn_timer *t, void *arg)
+{
+	struct pn_tcp_conn *c = arg;
+
+	(void)t;
+	if (c->flags & TF_DELACK) {
+		c->tcp->stat.TCPDelayedACKs++;
+		tcp_send_ack(c);
+	}
+}
+
+static void
+keep_fire(struct pn_timer *t, void *arg)
+{
+	struct pn_tcp_conn *c = arg;
+	struct pn_tcp *tcp = c->tcp;
+	uint64_t now = tcp->lc->now;
+
+	(void)t;
+	tcp->busy++;
+	switch (c->state) {
+	case PN_TCP_TIME_WAIT:
+		tcp_conn_closed(c);
+		break;
+	case PN_TCP_FIN_WAIT_2:
+		if (c->flags & TF_CLOSED) {
+			tcp_send_rst(c);
+			tcp_conn_closed(c);
+			break;
+		}
+		/* fall through */
+	default:
+		if (!(c->flags & TF_KEEPALIVE))
+			break;
+		if (now - c->last_rcv_ns < (uint64_t)c->keep_idle_s * PN_NS_PER_S &&
+		    c->probes == 0) {
+			tcp_keep_arm(c);
+			break;
+		}
+		/* MUST-26: only when nothing is outstanding (the RTO is
+		 * watching the connection then). */
+		if (c->probes == 0 && (c->snd_una != c->snd_max || c->sndq.len)) {
+			pn_timer_arm(wheel(c), &c->t_keep, now +
+				     (uint64_t)c->keep_idle_s * PN_NS_PER_S);
+			break;
+		}
+		if (c->probes >= c->keep_cnt) {
+			tcp->stat.TCPAbortOnTimeout++;
+			tcp_send_rst(c);
+			tcp_conn_reset(c, ETIMEDOUT);
+			break;
+		}
+		/* RFC 1122 4.2.3.6: SEG.SEQ = SND.NXT - 1, no data. */
+		c->probes++;
+		tcp->stat.TCPKeepAlive++;
+		tcp_xmit(c, c->snd_una - 1, 0, PN_TCP_ACK);
+		pn_timer_arm(wheel(c), &c->t_keep,
+			     now + (uint64_t)c->keep_intvl_s * PN_NS_PER_S);
+		break;
+	}
+	tcp->busy--;
+	tcp_reap(tcp);
+}
+
+void
+tcp_timers_init(struct pn_tcp_conn *c)
+{
+	pn_timer_init(&c->t_rtx, rtx_fire, c);
+	pn_timer_init(&c->t_delack, delack_fire, c);
+	pn_timer_init(&c->t_keep, keep_fire, c);
+}
+
+void
+tcp_timers_cancel(struct pn_tcp_conn *c)
+{
+	pn_timer_cancel(wheel(c), &c->t_rtx);
+	pn_timer_cancel(wheel(c), &c->t_delack);
+	pn_timer_cancel(wheel(c), &c->t_keep);
+}

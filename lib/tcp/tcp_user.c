@@ -1,0 +1,511 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The calls the socket layer makes (tcp.h): send and receive queues,
+ * readiness, shutdown/close/abort (RFC 9293 3.10.1-3.10.6), options,
+ * TCP_INFO.
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+
+#include <rte_mbuf.h>
+
+#include "tcp_priv.h"
+
+static uint32_t
+low_mark(const struct pn_tcp_conn *c)
+{
+	return c->sndlowat > c->sndbuf / 2 ? c->sndlowat : c->sndbuf / 2;
+}
+
+uint32_t
+pn_tcp_send_space(const struct pn_tcp_conn *c)
+{
+	return c->sndq.len >= c->sndbuf ? 0 : c->sndbuf - c->sndq.len;
+}
+
+uint32_t
+pn_tcp_readable(const struct pn_tcp_conn *c)
+{
+	return c->rcvq.len;
+}
+
+static int
+send_check(struct pn_tcp_conn *c)
+{
+	if (c->err != 0) {
+		int e = c->err;
+
+		c->err = 0;
+		return -e;
+	}
+	if (c->flags & TF_FIN_QUEUED)
+		return -EPIPE;
+	switch (c->state) {
+	case PN_TCP_ESTABLISHED:
+	case PN_TCP_CLOSE_WAIT:
+		return 0;
+	case PN_TCP_SYN_SENT:
+	case PN_TCP_SYN_RECEIVED:
+		return -EAGAIN;
+	case PN_TCP_CLOSED:
+		return -EPIPE;
+	default:
+		return -EPIPE;
+	}
+}
+
+ssize_t
+pn_tcp_send(struct pn_tcp_conn *c, const struct iovec *iov, int iovcnt,
+	    int flags)
+{
+	uint32_t space, done = 0;
+	int rc, i;
+
+	(void)flags;
+	if ((rc = send_check(c)) < 0)
+		return rc;
+	space = pn_tcp_send_space(c);
+	if (space == 0)
+		return -EAGAIN;
+	for (i = 0; i < iovcnt && done < space; i++) {
+		const uint8_t *p = iov[i].iov_base;
+		size_t left = iov[i].iov_len;
+
+		while (left > 0 && done < space) {
+			struct rte_mbuf *t = c->sndq.tail;
+			uint32_t n;
+			char *d;
+
+			if (t == NULL || rte_pktmbuf_tailroom(t) == 0 ||
+			    RTE_MBUF_CLONED(t) || rte_mbuf_refcnt_read(t) != 1) {
+				t = rte_pktmbuf_alloc(c->tcp->pool);
+				if (t == NULL)
+					goto out;
+				t->data_len = 0;
+				tcp_mq_append(&c->sndq, t);
+			}
+			n = rte_pktmbuf_tailroom(t);
+			if (n > left)
+				n = (uint32_t)left;
+			if (n > space - done)
+				n = space - done;
+			d = rte_pktmbuf_mtod_offset(t, char *, t->data_len);
+			memcpy(d, p, n);
+			t->data_len = (uint16_t)(t->data_len + n);
+			t->pkt_len = t->data_len;
+			c->sndq.len += n;
+			p += n;
+			left -= n;
+			done += n;
+		}
+	}
+out:
+	if (done == 0)
+		return -ENOBUFS;
+	tcp_output(c);
+	tcp_reap(c->tcp);
+	return done;
+}
+
+ssize_t
+pn_tcp_send_mbuf(struct pn_tcp_conn *c, struct rte_mbuf *m)
+{
+	uint32_t len = m->pkt_len;
+	int rc;
+
+	if ((rc = send_check(c)) < 0)
+		return rc;
+	if (pn_tcp_send_space(c) < len)
+		return -EAGAIN;
+	tcp_mq_append(&c->sndq, m);
+	tcp_output(c);
+	tcp_reap(c->tcp);
+	return len;
+}
+
+/* After the application took data: grow the buffer, update the window. */
+static void
+rcv_consumed(struct pn_tcp_conn *c)
+{
+	struct pn_tcp *tcp = c->tcp;
+	uint32_t cur, wnd, thresh;
+
+	/* Receive window auto-sizing (like Linux tcp_rcv_space_adjust):
+	 * when the application drained more than half the buffer within
+	 * one RTT, double it up to rcvbuf_max. */
+	if (c->srtt_us != 0 &&
+	    tcp->lc->now - c->rcv_space_ns >= (uint64_t)c->srtt_us * PN_NS_PER_US) {
+		uint32_t got = c->rcv_nxt - c->rcv_space_seq;
+
+		if (got > c->rcvbuf / 2 && c->rcvbuf < tcp->conf.rcvbuf_max &&
+		    c->rcv_wscale > 0) {
+			c->rcvbuf = c->rcvbuf * 2 > tcp->conf.rcvbuf_max ?
+				    tcp->conf.rcvbuf_max : c->rcvbuf * 2;
+			tcp->stat.TCPRcvBufGrow++;
+		}
+		c->rcv_space_seq = c->rcv_nxt;
+		c->rcv_space_ns = tcp->lc->now;
+	}
+	if (!tcp_synchronized(c) || (c->flags & TF_RCVD_FIN))
+		return;
+	/* RFC 9293 3.8.6.2.2: update when the window grows by
+	 * min(RCV.BUFF / 2, Eff.snd.MSS). */
+	cur = pn_seq_gt(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt : 0;
+	wnd = tcp_rcv_wnd(c);
+	thresh = c->rcvbuf / 2 < c->rcv_mss ? c->rcvbuf / 2 : c->rcv_mss;
+	if (wnd > cur && wnd - cur >= thresh && (cur < c->rcvbuf / 2 || cur == 0)) {
+		c->flags |= TF_ACK_NOW;
+		tcp_output(c);
+	}
+}
+
+static ssize_t
+recv_empty(struct pn_tcp_conn *c)
+{
+	/*
+	 * Linux tcp_recvmsg: the FIN (SOCK_DONE) is EOF before any error, so
+	 * a reset after the FIN reads as 0 and stays pending for SO_ERROR
+	 * and write(); shutdown(SHUT_RD) is checked after the error.
+	 */
+	if (c->flags & TF_RCVD_FIN)
+		return 0;
+	if (c->err != 0) {
+		int e = c->err;
+
+		c->err = 0;
+		return -e;
+	}
+	if (c->flags & TF_SHUT_RD)
+		return 0;
+	if (c->state == PN_TCP_CLOSED)
+		return 0;
+	return -EAGAIN;
+}
+
+ssize_t
+pn_tcp_recv(struct pn_tcp_conn *c, const struct iovec *iov, int iovcnt,
+	    int flags)
+{
+	uint32_t done = 0, n;
+	int i;
+
+	if (c->rcvq.len == 0)
+		return recv_empty(c);
+	for (i = 0; i < iovcnt && done < c->rcvq.len; i++) {
+		n = tcp_mq_copy(&c->rcvq, done, iov[i].iov_base,
+				(uint32_t)iov[i].iov_len);
+		done += n;
+	}
+	if (!(flags & PN_TCP_PEEK) && done > 0) {
+		tcp_mq_drop(&c->rcvq, done);
+		rcv_consumed(c);
+		tcp_reap(c->tcp);
+	}
+	return done;
+}
+
+int
+pn_tcp_recv_zc(struct pn_tcp_conn *c, struct iovec *iov, int max)
+{
+	struct rte_mbuf *m;
+	int n = 0;
+
+	if (c->rcvq.len == 0) {
+		ssize_t r = recv_empty(c);
+
+		return (int)r;
+	}
+	for (m = c->rcvq.head; m != NULL && n < max; m = m->next) {
+		if (m->data_len == 0)
+			continue;
+		iov[n].iov_base = rte_pktmbuf_mtod(m, void *);
+		iov[n].iov_len = m->data_len;
+		n++;
+	}
+	return n;
+}
+
+void
+pn_tcp_recv_zc_done(struct pn_tcp_conn *c, size_t bytes)
+{
+	tcp_mq_drop(&c->rcvq, (uint32_t)bytes);
+	rcv_consumed(c);
+	tcp_reap(c->tcp);
+}
+
+uint32_t
+pn_tcp_poll(const struct pn_tcp_conn *c)
+{
+	uint32_t mask = 0;
+	bool rd_shut = (c->flags & (TF_RCVD_FIN | TF_SHUT_RD)) != 0 ||
+		       c->state == PN_TCP_CLOSED;
+	bool wr_shut = (c->flags & TF_FIN_QUEUED) != 0 || c->state == PN_TCP_CLOSED;
+
+	if (c->err != 0)
+		mask |= EPOLLERR;
+	if ((rd_shut && wr_shut) || c->state == PN_TCP_CLOSED)
+		mask |= EPOLLHUP;
+	if (rd_shut)
+		mask |= EPOLLIN | EPOLLRDNORM | EPOLLRDHUP;
+	if (c->state == PN_TCP_SYN_SENT || c->state == PN_TCP_SYN_RECEIVED)
+		return mask;
+	if (c->rcvq.len >= (c->rcvlowat ? c->rcvlowat : 1))
+		mask |= EPOLLIN | EPOLLRDNORM;
+	if (wr_shut || pn_tcp_send_space(c) >= low_mark(c))
+		mask |= EPOLLOUT | EPOLLWRNORM;
+	return mask;
+}
+
+int
+pn_tcp_error(struct pn_tcp_conn *c)
+{
+	int e = c->err;
+
+	c->err = 0;
+	return e;
+}
+
+/* Queue our FIN: RFC 9293 3.10.4 CLOSE in the synchronized states. */
+static void
+queue_fin(struct pn_tcp_conn *c)
+{
+	if (c->flags & TF_FIN_QUEUED)
+		return;
+	switch (c->state) {
+	case PN_TCP_SYN_RECEIVED:
+	case PN_TCP_ESTABLISHED:
+		c->flags |= TF_FIN_QUEUED;
+		tcp_set_state(c, PN_TCP_FIN_WAIT_1);
+		break;
+	case PN_TCP_CLOSE_WAIT:
+		c->flags |= TF_FIN_QUEUED;
+		tcp_set_state(c, PN_TCP_LAST_ACK);
+		break;
+	default:
+		break;
+	}
+}
+
+int
+pn_tcp_shutdown(struct pn_tcp_conn *c, int how)
+{
+	struct pn_tcp *tcp = c->tcp;
+
+	if (c->state == PN_TCP_CLOSED || c->state == PN_TCP_SYN_SENT ||
+	    c->state == PN_TCP_LISTEN)
+		return -ENOTCONN;
+	tcp->busy++; /* the upcall may close the socket */
+	if (how == SHUT_WR || how == SHUT_RDWR) {
+		queue_fin(c);
+		tcp_output(c);
+	}
+	if (how == SHUT_RD || how == SHUT_RDWR)
+		c->flags |= TF_SHUT_RD;
+	tcp_wakeup(c);
+	tcp->busy--;
+	tcp_reap(tcp);
+	return 0;
+}
+
+static void
+let_go(struct pn_tcp_conn *c)
+{
+	c->ctx = NULL;
+	c->owned = false;
+	c->flags |= TF_CLOSED;
+}
+
+void
+pn_tcp_close(struct pn_tcp_conn *c)
+{
+	struct pn_tcp *tcp = c->tcp;
+
+	let_go(c);
+	switch (c->state) {
+	case PN_TCP_CLOSED:
+	case PN_TCP_SYN_SENT:
+		tcp_conn_closed(c);
+		break;
+	default:
+		if (c->rcvq.len > 0 || c->linger_s == 0) {
+			/* RFC 9293 3.10.4 / RFC 2525 2.17: data lost -> RST. */
+			if (c->rcvq.len > 0)
+				tcp->stat.TCPAbortOnClose++;
+			else
+				tcp->stat.TCPAbortOnLinger++;
+			tcp_send_rst(c);
+			if (c->state == PN_TCP_ESTABLISHED ||
+			    c->state == PN_TCP_CLOSE_WAIT)
+				tcp->stat.EstabResets++;
+			tcp_conn_closed(c);
+			break;
+		}
+		queue_fin(c);
+		if (c->state == PN_TCP_FIN_WAIT_2)
+			tcp_finwait2_arm(c);
+		tcp_output(c);
+		break;
+	}
+	tcp_reap(tcp);
+}
+
+void
+pn_tcp_abort(struct pn_tcp_conn *c)
+{
+	struct pn_tcp *tcp = c->tcp;
+
+	let_go(c);
+	if (c->state != PN_TCP_CLOSED && c->state != PN_TCP_SYN_SENT &&
+	    c->state != PN_TCP_TIME_WAIT)
+		tcp_send_rst(c);
+	if (c->state == PN_TCP_ESTABLISHED || c->state == PN_TCP_CLOSE_WAIT)
+		tcp->stat.EstabResets++;
+	tcp_conn_closed(c);
+	tcp_reap(tcp);
+}
+
+int
+pn_tcp_setopt(struct pn_tcp_conn *c, enum pn_tcp_opt opt, int64_t v)
+{
+	switch (opt) {
+	case PN_TCP_OPT_NODELAY:
+		if (v)
+			c->flags |= TF_NODELAY;
+		else
+			c->flags &= (uint16_t)~TF_NODELAY;
+		if (v && tcp_synchronized(c))
+			tcp_output(c);
+		return 0;
+	case PN_TCP_OPT_MAXSEG:
+		if (v < 0 || (v != 0 && (v < 88 || v > 65535)))
+			return -EINVAL;
+		c->user_mss = (uint16_t)v;
+		if (v && c->mss > v)
+			c->mss = (uint16_t)v;
+		return 0;
+	case PN_TCP_OPT_KEEPALIVE:
+		if (v) {
+			c->flags |= TF_KEEPALIVE;
+			tcp_keep_arm(c);
+		} else {
+			c->flags &= (uint16_t)~TF_KEEPALIVE;
+			if (c->state != PN_TCP_TIME_WAIT &&
+			    c->state != PN_TCP_FIN_WAIT_2)
+				pn_timer_cancel(&c->tcp->lc->timers, &c->t_keep);
+		}
+		return 0;
+	case PN_TCP_OPT_KEEPIDLE:
+		if (v < 1 || v > 32767)
+			return -EINVAL;
+		c->keep_idle_s = (uint32_t)v;
+		tcp_keep_arm(c);
+		return 0;
+	case PN_TCP_OPT_KEEPINTVL:
+		if (v < 1 || v > 32767)
+			return -EINVAL;
+		c->keep_intvl_s = (uint32_t)v;
+		return 0;
+	case PN_TCP_OPT_KEEPCNT:
+		if (v < 1 || v > 127)
+			return -EINVAL;
+		c->keep_cnt = (uint32_t)v;
+		return 0;
+	case PN_TCP_OPT_LINGER:
+		if (v < -1 || v > 65535)
+			return -EINVAL;
+		c->linger_s = (int32_t)v;
+		return 0;
+	case PN_TCP_OPT_SNDBUF:
+		if (v < 0)
+			return -EINVAL;
+		c->sndbuf = v < 4096 ? 4096 : v > 67108864 ? 67108864 : (uint32_t)v;
+		return 0;
+	case PN_TCP_OPT_RCVBUF:
+		if (v < 0)
+			return -EINVAL;
+		c->rcvbuf = v < 4096 ? 4096 : v > 67108864 ? 67108864 : (uint32_t)v;
+		return 0;
+	case PN_TCP_OPT_RCVLOWAT:
+		if (v < 0 || v > INT32_MAX)
+			return -EINVAL;
+		c->rcvlowat = v ? (uint32_t)v : 1;
+		return 0;
+	case PN_TCP_OPT_SNDLOWAT:
+		if (v < 0 || v > INT32_MAX)
+			return -EINVAL;
+		c->sndlowat = (uint32_t)v;
+		return 0;
+	case PN_TCP_OPT_USER_TIMEOUT:
+		if (v < 0 || v > INT32_MAX)
+			return -EINVAL;
+		c->user_timeout_ms = (uint32_t)v;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+int
+pn_tcp_getopt(const struct pn_tcp_conn *c, enum pn_tcp_opt opt, int64_t *v)
+{
+	switch (opt) {
+	case PN_TCP_OPT_NODELAY: *v = !!(c->flags & TF_NODELAY); return 0;
+	case PN_TCP_OPT_MAXSEG: *v = c->user_mss ? c->user_mss : c->mss; return 0;
+	case PN_TCP_OPT_KEEPALIVE: *v = !!(c->flags & TF_KEEPALIVE); return 0;
+	case PN_TCP_OPT_KEEPIDLE: *v = c->keep_idle_s; return 0;
+	case PN_TCP_OPT_KEEPINTVL: *v = c->keep_intvl_s; return 0;
+	case PN_TCP_OPT_KEEPCNT: *v = c->keep_cnt; return 0;
+	case PN_TCP_OPT_LINGER: *v = c->linger_s; return 0;
+	case PN_TCP_OPT_SNDBUF: *v = c->sndbuf; return 0;
+	case PN_TCP_OPT_RCVBUF: *v = c->rcvbuf; return 0;
+	case PN_TCP_OPT_RCVLOWAT: *v = c->rcvlowat; return 0;
+	case PN_TCP_OPT_SNDLOWAT: *v = c->sndlowat; return 0;
+	case PN_TCP_OPT_USER_TIMEOUT: *v = c->user_timeout_ms; return 0;
+	}
+	return -EINVAL;
+}
+
+void
+pn_tcp_info(const struct pn_tcp_conn *c, struct pn_tcp_info *i)
+{
+	uint32_t k;
+
+	memset(i, 0, sizeof(*i));
+	i->state = c->state;
+	i->ca_state = (c->flags & TF_IN_RECOVERY) ? 3 : c->backoff ? 4 : 0;
+	i->retransmits = c->backoff;
+	i->snd_wscale = c->snd_wscale;
+	i->rcv_wscale = c->rcv_wscale;
+	i->options = (uint8_t)(((c->flags & TF_TS) ? 1 : 0) |
+			       ((c->flags & TF_SACK) ? 2 : 0) |
+			       ((c->flags & TF_WS) ? 4 : 0));
+	i->rto_us = c->rto_us;
+	i->ato_us = c->tcp->conf.delack_ms * 1000;
+	i->snd_mss = c->mss;
+	i->rcv_mss = c->rcv_mss;
+	i->unacked = c->snd_max - c->snd_una;
+	for (k = 0; k < c->nsacked; k++)
+		i->sacked += c->sacked[k].right - c->sacked[k].left;
+	i->retrans = c->snd_max != c->snd_nxt ? 1 : 0;
+	i->rtt_us = c->srtt_us;
+	i->rttvar_us = c->rttvar_us;
+	i->snd_ssthresh = c->ssthresh;
+	i->snd_cwnd = c->mss ? c->cwnd / c->mss : 0;
+	i->rcv_space = c->rcvbuf;
+	i->bytes_acked = c->bytes_acked;
+	i->bytes_received = c->bytes_received;
+	i->segs_out = c->segs_out;
+	i->segs_in = c->segs_in;
+	i->total_retrans = c->total_retrans;
+}
+
+void
+pn_tcp_addrs(const struct pn_tcp_conn *c, uint32_t *lip, uint16_t *lport,
+	     uint32_t *rip, uint16_t *rport)
+{
+	*lip = c->key.lip;
+	*lport = c->key.lport;
+	*rip = c->key.rip;
+	*rport = c->key.rport;
+}

@@ -1,0 +1,218 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <errno.h>
+#include <string.h>
+
+#include "tcp_wire.h"
+
+static uint16_t
+get16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static uint32_t
+get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	       (uint32_t)p[2] << 8 | p[3];
+}
+
+static void
+put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static void
+put32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+int
+pn_tcp_opts_parse(const uint8_t *p, uint32_t len, struct pn_tcp_opts *o)
+{
+	uint32_t i = 0, olen, k;
+
+	memset(o, 0, sizeof(*o));
+	while (i < len) {
+		uint8_t kind = p[i];
+
+		if (kind == PN_TCPOPT_EOL)
+			break;
+		if (kind == PN_TCPOPT_NOP) {
+			i++;
+			continue;
+		}
+		/* RFC 9293 MUST-7: a bad length must not crash us. */
+		if (i + 1 >= len)
+			return -EBADMSG;
+		olen = p[i + 1];
+		if (olen < 2 || i + olen > len)
+			return -EBADMSG;
+		switch (kind) {
+		case PN_TCPOPT_MSS:
+			if (olen != 4)
+				return -EBADMSG;
+			o->has |= PN_TCPO_MSS;
+			o->mss = get16(p + i + 2);
+			break;
+		case PN_TCPOPT_WS:
+			if (olen != 3)
+				return -EBADMSG;
+			o->has |= PN_TCPO_WS;
+			o->wscale = p[i + 2];
+			break;
+		case PN_TCPOPT_SACK_OK:
+			if (olen != 2)
+				return -EBADMSG;
+			o->has |= PN_TCPO_SACK_OK;
+			break;
+		case PN_TCPOPT_TS:
+			if (olen != 10)
+				return -EBADMSG;
+			o->has |= PN_TCPO_TS;
+			o->tsval = get32(p + i + 2);
+			o->tsecr = get32(p + i + 6);
+			break;
+		case PN_TCPOPT_SACK:
+			if (olen < 10 || (olen - 2) % 8 != 0)
+				return -EBADMSG;
+			o->has |= PN_TCPO_SACK;
+			o->nsack = 0;
+			for (k = 0; k < (olen - 2) / 8 && k < PN_TCP_MAX_SACK;
+			     k++) {
+				o->sack[k].left = get32(p + i + 2 + 8 * k);
+				o->sack[k].right = get32(p + i + 6 + 8 * k);
+				o->nsack++;
+			}
+			break;
+		default:
+			break; /* unknown: skipped (RFC 9293 MUST-6) */
+		}
+		i += olen;
+	}
+	return 0;
+}
+
+uint32_t
+pn_tcp_opts_len(const struct pn_tcp_opts *o)
+{
+	uint32_t n = 0, room;
+
+	if (o->has & PN_TCPO_MSS)
+		n += 4;
+	if (o->has & PN_TCPO_TS)
+		n += 12;
+	else if (o->has & PN_TCPO_SACK_OK)
+		n += 4;
+	if (o->has & PN_TCPO_WS)
+		n += 4;
+	if ((o->has & PN_TCPO_SACK) && o->nsack > 0) {
+		room = (PN_TCP_OPTS_MAX_LEN - n - 4) / 8;
+		n += 4 + 8 * (o->nsack < room ? o->nsack : room);
+	}
+	return n;
+}
+
+int
+pn_tcp_opts_build(uint8_t *p, uint32_t len, const struct pn_tcp_opts *o)
+{
+	uint32_t n = 0, k, nb, room;
+
+	if (pn_tcp_opts_len(o) > len)
+		return -EMSGSIZE;
+	if (o->has & PN_TCPO_MSS) {
+		p[n++] = PN_TCPOPT_MSS;
+		p[n++] = 4;
+		put16(p + n, o->mss);
+		n += 2;
+	}
+	if (o->has & PN_TCPO_TS) {
+		if (o->has & PN_TCPO_SACK_OK) {
+			p[n++] = PN_TCPOPT_SACK_OK;
+			p[n++] = 2;
+		} else {
+			p[n++] = PN_TCPOPT_NOP;
+			p[n++] = PN_TCPOPT_NOP;
+		}
+		p[n++] = PN_TCPOPT_TS;
+		p[n++] = 10;
+		put32(p + n, o->tsval);
+		put32(p + n + 4, o->tsecr);
+		n += 8;
+	} else if (o->has & PN_TCPO_SACK_OK) {
+		p[n++] = PN_TCPOPT_NOP;
+		p[n++] = PN_TCPOPT_NOP;
+		p[n++] = PN_TCPOPT_SACK_OK;
+		p[n++] = 2;
+	}
+	if (o->has & PN_TCPO_WS) {
+		p[n++] = PN_TCPOPT_NOP;
+		p[n++] = PN_TCPOPT_WS;
+		p[n++] = 3;
+		p[n++] = o->wscale;
+	}
+	if ((o->has & PN_TCPO_SACK) && o->nsack > 0) {
+		room = (PN_TCP_OPTS_MAX_LEN - n - 4) / 8;
+		nb = o->nsack < room ? o->nsack : room;
+		p[n++] = PN_TCPOPT_NOP;
+		p[n++] = PN_TCPOPT_NOP;
+		p[n++] = PN_TCPOPT_SACK;
+		p[n++] = (uint8_t)(2 + 8 * nb);
+		for (k = 0; k < nb; k++) {
+			put32(p + n, o->sack[k].left);
+			put32(p + n + 4, o->sack[k].right);
+			n += 8;
+		}
+	}
+	return (int)n;
+}
+
+int
+pn_tcp_parse(const uint8_t *buf, uint32_t len, struct pn_tcp_hdr *h)
+{
+	uint32_t off;
+
+	if (len < PN_TCP_HDR_MIN_LEN)
+		return -EMSGSIZE;
+	off = (uint32_t)(buf[12] >> 4) * 4;
+	if (off < PN_TCP_HDR_MIN_LEN)
+		return -EBADMSG;
+	if (off > len)
+		return -EMSGSIZE;
+	h->sport = get16(buf);
+	h->dport = get16(buf + 2);
+	h->seq = get32(buf + 4);
+	h->ack = get32(buf + 8);
+	h->hdr_len = (uint8_t)off;
+	h->flags = buf[13];
+	h->win = get16(buf + 14);
+	h->cksum = get16(buf + 16);
+	h->urp = get16(buf + 18);
+	return pn_tcp_opts_parse(buf + 20, off - 20, &h->opts);
+}
+
+int
+pn_tcp_build(uint8_t *buf, uint32_t len, const struct pn_tcp_hdr *h)
+{
+	uint32_t olen = pn_tcp_opts_len(&h->opts), hl = 20 + olen;
+
+	if (len < hl)
+		return -EMSGSIZE;
+	put16(buf, h->sport);
+	put16(buf + 2, h->dport);
+	put32(buf + 4, h->seq);
+	put32(buf + 8, h->ack);
+	buf[12] = (uint8_t)((hl / 4) << 4);
+	buf[13] = h->flags;
+	put16(buf + 14, h->win);
+	put16(buf + 16, h->cksum);
+	put16(buf + 18, h->urp);
+	pn_tcp_opts_build(buf + 20, olen, &h->opts);
+	return (int)hl;
+}

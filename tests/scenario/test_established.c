@@ -1,0 +1,381 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* ESTABLISHED: data both ways, ACK policy, Nagle, IW (RFC 9293 3.8, 3.10.7.4). */
+#include <sys/epoll.h>
+
+#include "scn.h"
+
+static void
+est(void)
+{
+	scn_start();
+	scn_passive(1000, 0);
+}
+
+static void
+first_segments_quick_acked(void **state)
+{
+	(void)state;
+	est();
+	IN(PA, .len = 100);
+	OUT(A, .ack = 1101, .win = 65535);
+	IN(PA, .len = 100);
+	OUT(A, .ack = 1201);
+	assert_int_equal(pn_tcp_readable(W->c), 200);
+	assert_true(pn_tcp_poll(W->c) & EPOLLIN);
+	assert_int_equal(W->wake_c, 2);
+}
+
+static void
+delayed_ack_after_quickacks(void **state)
+{
+	(void)state;
+	est();
+	IN(PA, .len = 100);
+	OUT(A);
+	IN(PA, .len = 100);
+	OUT(A);
+	IN(PA, .len = 100);
+	NONE();
+	ADVANCE_MS(39);
+	NONE();
+	ADVANCE_MS(1);
+	OUT(A, .ack = 1301);
+	assert_int_equal(scn_stat("TCPDelayedACKs"), 1);
+}
+
+static void
+every_second_segment_acked(void **state)
+{
+	(void)state;
+	est();
+	IN(PA, .len = 100);
+	IN(PA, .len = 100);
+	scn_flush();
+	IN(PA, .len = 1000);
+	NONE();
+	IN(PA, .len = 1000);
+	OUT(A, .ack = 3201);
+	NONE();
+}
+
+static void
+out_of_order_acked_at_once(void **state)
+{
+	(void)state;
+	est();
+	IN(PA, .seq = 1101, .len = 100);
+	OUT(A, .ack = 1001);
+	IN(PA, .seq = 1001, .len = 100);
+	OUT(A, .ack = 1201);
+	assert_int_equal(pn_tcp_readable(W->c), 200);
+	assert_int_equal(scn_stat("TCPOFOQueue"), 1);
+}
+
+static void
+ooo_segments_merge_and_fill(void **state)
+{
+	(void)state;
+	est();
+	IN(PA, .seq = 1301, .len = 100);
+	OUT(A, .ack = 1001);
+	IN(PA, .seq = 1101, .len = 100);
+	OUT(A, .ack = 1001);
+	IN(PA, .seq = 1201, .len = 100);
+	OUT(A, .ack = 1001);
+	IN(PA, .seq = 1001, .len = 100);
+	OUT(A, .ack = 1401);
+	assert_int_equal(scn_recv(1000), 400);
+}
+
+static void
+ooo_overlapping_segments_trimmed(void **state)
+{
+	(void)state;
+	est();
+	IN(PA, .seq = 1101, .len = 100);
+	OUT(A, .ack = 1001);
+	IN(PA, .seq = 1151, .len = 100);
+	OUT(A, .ack = 1001);
+	IN(PA, .seq = 1001, .len = 120);
+	OUT(A, .ack = 1251);
+	assert_int_equal(pn_tcp_readable(W->c), 250);
+}
+
+static void
+old_duplicate_data_acked(void **state)
+{
+	(void)state;
+	est();
+	IN(PA, .len = 100);
+	OUT(A, .ack = 1101);
+	IN(PA, .seq = 1001, .len = 100);
+	OUT(A, .ack = 1101);
+	assert_int_equal(pn_tcp_readable(W->c), 100);
+	assert_int_equal(scn_drops(PN_DROP_TCP_OUT_OF_WINDOW), 1);
+}
+
+static void
+partial_overlap_trimmed(void **state)
+{
+	(void)state;
+	est();
+	IN(PA, .len = 100);
+	OUT(A, .ack = 1101);
+	IN(PA, .seq = 1051, .len = 100);
+	OUT(A, .ack = 1151);
+	assert_int_equal(pn_tcp_readable(W->c), 150);
+}
+
+static void
+send_small_goes_at_once(void **state)
+{
+	(void)state;
+	est();
+	assert_int_equal(scn_send(100), 100);
+	OUT(PA, .seq = ISN + 1, .ack = 1001, .len = 100);
+	NONE();
+}
+
+static void
+send_segmented_at_mss(void **state)
+{
+	(void)state;
+	est();
+	/* peer sent no MSS: 536 (RFC 9293 3.7.1) */
+	assert_int_equal(scn_send(1200), 1200);
+	OUT(A, .seq = ISN + 1, .len = 536);
+	OUT(A, .seq = ISN + 537, .len = 536);
+	NONE(); /* 128 bytes wait: Nagle */
+	IN(A, .ack = ISN + 1073);
+	OUT(PA, .seq = ISN + 1073, .len = 128);
+	assert_true(W->last.flags & P); /* MUST-61: PSH on the last */
+}
+
+static void
+nagle_holds_small_segment(void **state)
+{
+	(void)state;
+	est();
+	scn_send(10);
+	OUT(PA, .len = 10);
+	scn_send(10);
+	NONE();
+	IN(A, .ack = ISN + 11);
+	OUT(PA, .seq = ISN + 11, .len = 10);
+}
+
+static void
+nodelay_sends_small_segments(void **state)
+{
+	(void)state;
+	est();
+	pn_tcp_setopt(W->c, PN_TCP_OPT_NODELAY, 1);
+	scn_send(10);
+	OUT(PA, .len = 10);
+	scn_send(10);
+	OUT(PA, .seq = ISN + 11, .len = 10);
+}
+
+static void
+initial_window_ten_segments(void **state)
+{
+	int i;
+
+	(void)state;
+	scn_start();
+	scn_listen(80);
+	IN(S, .seq = 1000, .mss = 1000);
+	OUT(SA);
+	IN(A);
+	pn_tcp_accept(W->l, &W->cctx, &W->c);
+	scn_send(20000);
+	for (i = 0; i < 10; i++)
+		OUT(A, .seq = ISN + 1 + 1000 * i, .len = 1000);
+	NONE();
+	IN(A, .ack = ISN + 2001);
+	/* slow start: 2 acked -> cwnd 12, 8 in flight: 4 more */
+	for (i = 10; i < 14; i++)
+		OUT(A, .seq = ISN + 1 + 1000 * i, .len = 1000);
+	NONE();
+}
+
+static void
+send_window_limits(void **state)
+{
+	(void)state;
+	scn_start();
+	scn_listen(80);
+	IN(S, .seq = 1000, .mss = 1000);
+	OUT(SA);
+	IN(A, .win = 1500);
+	pn_tcp_accept(W->l, &W->cctx, &W->c);
+	pn_tcp_setopt(W->c, PN_TCP_OPT_NODELAY, 1);
+	scn_send(5000);
+	OUT(A, .len = 1000);
+	NONE(); /* 500 usable bytes: sender SWS avoidance waits */
+	IN(A, .ack = ISN + 1001, .win = 3000);
+	OUT(A, .seq = ISN + 1001, .len = 1000);
+	OUT(A, .seq = ISN + 2001, .len = 1000);
+	OUT(A, .seq = ISN + 3001, .len = 1000);
+	NONE();
+}
+
+static void
+fin_from_peer_close_wait(void **state)
+{
+	(void)state;
+	est();
+	IN(FA, .len = 10);
+	OUT(A, .ack = 1012);
+	assert_int_equal(scn_state(), PN_TCP_CLOSE_WAIT);
+	assert_true(pn_tcp_poll(W->c) & EPOLLRDHUP);
+	assert_int_equal(scn_recv(100), 10);
+	assert_int_equal(scn_recv(100), 0);
+	/* still may send in CLOSE-WAIT */
+	assert_int_equal(scn_send(5), 5);
+	OUT(PA, .len = 5, .ack = 1012);
+}
+
+static void
+ooo_fin_waits_for_data(void **state)
+{
+	(void)state;
+	est();
+	IN(FA, .seq = 1101, .len = 10);
+	OUT(A, .ack = 1001);
+	assert_int_equal(scn_state(), PN_TCP_ESTABLISHED);
+	IN(PA, .seq = 1001, .len = 100);
+	OUT(A, .ack = 1112);
+	assert_int_equal(scn_state(), PN_TCP_CLOSE_WAIT);
+	assert_int_equal(scn_recv(500), 110);
+	assert_int_equal(scn_recv(500), 0);
+}
+
+static void
+ack_frees_send_space_and_wakes(void **state)
+{
+	ssize_t n;
+
+	(void)state;
+	W->tconf.sndbuf = 8192;
+	est();
+	pn_tcp_setopt(W->c, PN_TCP_OPT_SNDBUF, 8192);
+	n = scn_send(20000);
+	assert_int_equal(n, 8192);
+	assert_int_equal(scn_send(1), -EAGAIN);
+	assert_int_equal(pn_tcp_poll(W->c) & EPOLLOUT, 0);
+	scn_flush();
+	W->wake_c = 0;
+	IN(A, .ack = ISN + 1 + 1072);
+	assert_int_equal(W->wake_c, 0); /* below the low mark */
+	IN(A, .ack = ISN + 1 + 4288);
+	assert_int_equal(W->wake_c, 1);
+	assert_true(pn_tcp_poll(W->c) & EPOLLOUT);
+	IN(A, .ack = ISN + 1 + 5360);
+	assert_int_equal(W->wake_c, 1); /* no second wakeup */
+}
+
+static void
+ack_of_unsent_data_challenged(void **state)
+{
+	(void)state;
+	est();
+	IN(A, .ack = ISN + 100);
+	OUT(A, .seq = ISN + 1, .ack = 1001);
+	assert_int_equal(scn_drops(PN_DROP_TCP_ACK_INVALID), 1);
+}
+
+static void
+segment_without_ack_dropped(void **state)
+{
+	(void)state;
+	est();
+	IN(P, .len = 10);
+	NONE();
+	assert_int_equal(scn_drops(PN_DROP_TCP_NO_ACK), 1);
+	assert_int_equal(pn_tcp_readable(W->c), 0);
+}
+
+static void
+data_beyond_window_trimmed(void **state)
+{
+	(void)state;
+	W->tconf.rcvbuf = 4096;
+	est();
+	IN(PA, .len = 1000);
+	OUT(A, .ack = 2001, .win = 3096);
+	IN(PA, .len = 1000);
+	OUT(A, .ack = 3001, .win = 2096);
+	IN(PA, .len = 1000);
+	IN(PA, .len = 1000);
+	OUT(A, .ack = 5001, .win = 96);
+	IN(PA, .len = 1000);
+	OUT(A, .ack = 5097, .win = 0);
+	assert_int_equal(pn_tcp_readable(W->c), 4096);
+}
+
+static void
+zero_window_rejects_data(void **state)
+{
+	(void)state;
+	W->tconf.rcvbuf = 4096;
+	est();
+	IN(PA, .len = 1024);
+	IN(PA, .len = 1024);
+	IN(PA, .len = 1024);
+	IN(PA, .len = 1024);
+	scn_flush();
+	IN(PA, .seq = 5097, .len = 10);
+	OUT(A, .ack = 5097, .win = 0);
+	assert_int_equal(scn_drops(PN_DROP_TCP_OUT_OF_WINDOW), 1);
+	/* reading opens the window: update sent */
+	assert_int_equal(scn_recv(4096), 4096);
+	OUT(A, .ack = 5097, .win = 4096);
+}
+
+static void
+window_update_after_read(void **state)
+{
+	(void)state;
+	W->tconf.rcvbuf = 8192;
+	est();
+	IN(PA, .len = 1000);
+	OUT(A, .win = 7192);
+	IN(PA, .len = 1000);
+	OUT(A, .win = 6192);
+	assert_int_equal(scn_recv(100), 100);
+	NONE(); /* 100 bytes is a sliver */
+	assert_int_equal(scn_recv(1900), 1900);
+	NONE(); /* still above half the buffer */
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		SCN(first_segments_quick_acked),
+		SCN(delayed_ack_after_quickacks),
+		SCN(every_second_segment_acked),
+		SCN(out_of_order_acked_at_once),
+		SCN(ooo_segments_merge_and_fill),
+		SCN(ooo_overlapping_segments_trimmed),
+		SCN(old_duplicate_data_acked),
+		SCN(partial_overlap_trimmed),
+		SCN(send_small_goes_at_once),
+		SCN(send_segmented_at_mss),
+		SCN(nagle_holds_small_segment),
+		SCN(nodelay_sends_small_segments),
+		SCN(initial_window_ten_segments),
+		SCN(send_window_limits),
+		SCN(fin_from_peer_close_wait),
+		SCN(ooo_fin_waits_for_data),
+		SCN(ack_frees_send_space_and_wakes),
+		SCN(ack_of_unsent_data_challenged),
+		SCN(segment_without_ack_dropped),
+		SCN(data_beyond_window_trimmed),
+		SCN(zero_window_rejects_data),
+		SCN(window_update_after_read),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,278 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* LISTEN and SYN-RECEIVED (RFC 9293 3.5, 3.10.7.2). */
+#include "scn.h"
+
+static void
+syn_gets_synack(void **state)
+{
+	(void)state;
+	scn_start();
+	scn_listen(80);
+	IN(S, .seq = 100, .mss = 1460);
+	OUT(SA, .ack = 101, .win = 65535, .mss = 1460, .sackok = 0, .ts = 0);
+	NONE();
+	assert_int_equal(scn_stat("PassiveOpens"), 1);
+}
+
+static void
+handshake_completes_and_accepts(void **state)
+{
+	(void)state;
+	scn_start();
+	scn_listen(80);
+	assert_int_equal(pn_tcp_listen_poll(W->l), 0);
+	IN(S, .seq = 100);
+	OUT(SA, .ack = 101);
+	assert_int_equal(W->wake_l, 0);
+	IN(A, .seq = 101, .ack = ISN + 1);
+	assert_int_equal(W->wake_l, 1);
+	assert_int_equal(pn_tcp_listen_poll(W->l), 1);
+	assert_int_equal(pn_tcp_accept(W->l, &W->cctx, &W->c), 0);
+	assert_int_equal(scn_state(), PN_TCP_ESTABLISHED);
+	assert_int_equal(pn_tcp_accept(W->l, &W->cctx, &W->c), -EAGAIN);
+	NONE();
+}
+
+static void
+ack_to_listener_gets_rst(void **state)
+{
+	(void)state;
+	W->tconf.syncookies = false;
+	scn_start();
+	scn_listen(80);
+	IN(A, .seq = 500, .ack = 12345);
+	OUT(R, .seq = 12345);
+	assert_int_equal(scn_drops(PN_DROP_TCP_COOKIE_BAD), 1);
+}
+
+static void
+rst_to_listener_ignored(void **state)
+{
+	(void)state;
+	scn_start();
+	scn_listen(80);
+	IN(R, .seq = 500);
+	NONE();
+	assert_int_equal(scn_drops(PN_DROP_TCP_LISTEN_BAD), 1);
+}
+
+static void
+synack_to_listener_gets_rst(void **state)
+{
+	(void)state;
+	scn_start();
+	scn_listen(80);
+	IN(SA, .seq = 500, .ack = 777);
+	OUT(R, .seq = 777);
+}
+
+static void
+bare_segment_to_listener_dropped(void **state)
+{
+	(void)state;
+	scn_start();
+	scn_listen(80);
+	IN(NOFL, .seq = 500, .len = 10);
+	NONE();
+	assert_int_equal(scn_drops(PN_DROP_TCP_LISTEN_BAD), 1);
+}
+
+static void
+syn_to_closed_port_gets_rst(void **state)
+{
+	(void)state;
+	scn_start();
+	IN(S, .seq = 100, .dport = 81);
+	OUT(RA, .seq = 0, .ack = 101);
+	assert_int_equal(scn_drops(PN_DROP_TCP_NO_SOCKET), 1);
+}
+
+static void
+data_to_closed_port_rst_acks_all(void **state)
+{
+	(void)state;
+	scn_start();
+	IN(FPA & ~A, .seq = 100, .len = 10, .dport = 81);
+	OUT(RA, .seq = 0, .ack = 111);
+}
+
+static void
+ack_to_closed_port_rst_seq_is_ack(void **state)
+{
+	(void)state;
+	scn_start();
+	IN(A, .seq = 100, .ack = 5555, .dport = 81);
+	OUT(R, .seq = 5555);
+}
+
+static void
+rst_to_closed_port_no_reply(void **state)
+{
+	(void)state;
+	scn_start();
+	IN(R, .seq = 100, .dport = 81);
+	NONE();
+}
+
+static void
+synack_retransmitted_on_timeout(void **state)
+{
+	(void)state;
+	scn_start();
+	scn_listen(80);
+	IN(S, .seq = 100);
+	OUT(SA, .ack = 101);
+	ADVANCE_MS(999);
+	NONE();
+	ADVANCE_MS(1);
+	OUT(SA, .seq = ISN, .ack = 101);
+	ADVANCE_MS(2000);
+	OUT(SA, .seq = ISN, .ack = 101);
+	assert_int_equal(scn_stat("TCPSynRetrans"), 2);
+}
+
+static void
+synack_gives_up_after_retries(void **state)
+{
+	(void)state;
+	W->tconf.syn_retries = 2;
+	scn_start();
+	scn_listen(80);
+	IN(S, .seq = 100);
+	OUT(SA);
+	ADVANCE_MS(1000);
+	OUT(SA);
+	ADVANCE_MS(2000);
+	OUT(SA);
+	ADVANCE_MS(4000);
+	NONE();
+	assert_int_equal(scn_nconns(), 0);
+}
+
+static void
+dup_syn_in_syn_received_resends_synack(void **state)
+{
+	(void)state;
+	scn_start();
+	scn_listen(80);
+	IN(S, .seq = 100);
+	OUT(SA, .ack = 101);
+	IN(S, .seq = 100);
+	OUT(SA, .seq = ISN, .ack = 101);
+	assert_int_equal(scn_nconns(), 1);
+}
+
+static void
+rst_in_syn_received_back_to_listen(void **state)
+{
+	(void)state;
+	scn_start();
+	scn_listen(80);
+	IN(S, .seq = 100);
+	OUT(SA, .ack = 101);
+	IN(R, .seq = 101);
+	NONE();
+	assert_int_equal(scn_nconns(), 0);
+	IN(S, .seq = 900);
+	OUT(SA, .ack = 901);
+}
+
+static void
+bad_ack_in_syn_received_gets_rst(void **state)
+{
+	(void)state;
+	scn_start();
+	scn_listen(80);
+	IN(S, .seq = 100);
+	OUT(SA, .ack = 101);
+	IN(A, .seq = 101, .ack = ISN + 5);
+	OUT(R, .seq = ISN + 5);
+	assert_int_equal(scn_nconns(), 1);
+}
+
+static void
+data_with_handshake_ack_is_delivered(void **state)
+{
+	(void)state;
+	scn_start();
+	scn_listen(80);
+	IN(S, .seq = 100);
+	OUT(SA, .ack = 101);
+	IN(PA, .seq = 101, .ack = ISN + 1, .len = 20);
+	OUT(A, .ack = 121);
+	assert_int_equal(pn_tcp_accept(W->l, &W->cctx, &W->c), 0);
+	assert_int_equal(pn_tcp_readable(W->c), 20);
+}
+
+static void
+accept_queue_full_drops_syn(void **state)
+{
+	(void)state;
+	scn_start();
+	assert_int_equal(pn_tcp_listen(W->tcp, 0, 80, 1, &W->lctx, &W->l), 0);
+	IN(S, .seq = 100, .sport = 1001);
+	OUT(SA, .ack = 101);
+	IN(A, .seq = 101, .ack = ISN + 1, .sport = 1001);
+	IN(S, .seq = 200, .sport = 1002);
+	NONE();
+	assert_int_equal(scn_drops(PN_DROP_TCP_ACCEPT_FULL), 1);
+	assert_int_equal(scn_stat("TCPListenOverflows"), 1);
+}
+
+static void
+listen_twice_is_eaddrinuse(void **state)
+{
+	struct pn_tcp_listen *l2;
+
+	(void)state;
+	scn_start();
+	scn_listen(80);
+	assert_int_equal(pn_tcp_listen(W->tcp, 0, 80, 1, NULL, &l2), -EADDRINUSE);
+	assert_int_equal(pn_tcp_listen(W->tcp, IP_US, 80, 1, NULL, &l2), 0);
+	IN(S, .seq = 100);
+	OUT(SA, .ack = 101); /* the specific listener wins */
+	pn_tcp_listen_close(l2);
+	OUT(RA);
+}
+
+static void
+listen_close_resets_embryos(void **state)
+{
+	(void)state;
+	scn_start();
+	scn_listen(80);
+	IN(S, .seq = 100);
+	OUT(SA, .ack = 101);
+	pn_tcp_listen_close(W->l);
+	W->l = NULL;
+	OUT(RA, .seq = ISN + 1);
+	assert_int_equal(scn_nconns(), 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		SCN(syn_gets_synack),
+		SCN(handshake_completes_and_accepts),
+		SCN(ack_to_listener_gets_rst),
+		SCN(rst_to_listener_ignored),
+		SCN(synack_to_listener_gets_rst),
+		SCN(bare_segment_to_listener_dropped),
+		SCN(syn_to_closed_port_gets_rst),
+		SCN(data_to_closed_port_rst_acks_all),
+		SCN(ack_to_closed_port_rst_seq_is_ack),
+		SCN(rst_to_closed_port_no_reply),
+		SCN(synack_retransmitted_on_timeout),
+		SCN(synack_gives_up_after_retries),
+		SCN(dup_syn_in_syn_received_resends_synack),
+		SCN(rst_in_syn_received_back_to_listen),
+		SCN(bad_ack_in_syn_received_gets_rst),
+		SCN(data_with_handshake_ack_is_delivered),
+		SCN(accept_queue_full_drops_syn),
+		SCN(listen_twice_is_eaddrinuse),
+		SCN(listen_close_resets_embryos),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

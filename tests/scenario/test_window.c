@@ -1,0 +1,179 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Zero window, persist timer, window scaling on the send side
+ * (RFC 9293 3.8.6.1, RFC 7323). */
+#include <sys/epoll.h>
+
+#include "scn.h"
+
+static void
+est_win(uint16_t win)
+{
+	scn_start();
+	scn_listen(80);
+	IN(S, .seq = 1000, .mss = 1000);
+	OUT(SA);
+	IN(A, .win = win);
+	assert_int_equal(pn_tcp_accept(W->l, &W->cctx, &W->c), 0);
+	pn_tcp_setopt(W->c, PN_TCP_OPT_NODELAY, 1);
+}
+
+static void
+zero_window_nothing_sent(void **state)
+{
+	(void)state;
+	est_win(0);
+	assert_int_equal(scn_send(100), 100);
+	NONE();
+}
+
+static void
+persist_probes_with_backoff(void **state)
+{
+	(void)state;
+	est_win(0);
+	scn_send(100);
+	NONE();
+	ADVANCE_MS(200);
+	OUT(A, .seq = ISN + 1, .len = 1);
+	ADVANCE_MS(399);
+	NONE();
+	ADVANCE_MS(1);
+	OUT(A, .seq = ISN + 2, .len = 1);
+	assert_int_equal(scn_stat("TCPWinProbe"), 2);
+}
+
+static void
+window_opens_data_flows(void **state)
+{
+	(void)state;
+	est_win(0);
+	scn_send(100);
+	ADVANCE_MS(200);
+	OUT(A, .seq = ISN + 1, .len = 1);
+	IN(A, .ack = ISN + 1, .win = 1000);
+	OUT(PA, .seq = ISN + 1, .len = 100);
+	ADVANCE_MS(100000);
+	OUT(PA, .seq = ISN + 1, .len = 100); /* RTO, not persist */
+}
+
+static void
+probe_byte_accepted(void **state)
+{
+	(void)state;
+	est_win(0);
+	scn_send(100);
+	ADVANCE_MS(200);
+	OUT(A, .seq = ISN + 1, .len = 1);
+	IN(A, .ack = ISN + 2, .win = 0);
+	NONE();
+	ADVANCE_MS(200);
+	OUT(A, .seq = ISN + 2, .len = 1);
+	IN(A, .ack = ISN + 3, .win = 5000);
+	OUT(PA, .seq = ISN + 3, .len = 98);
+}
+
+static void
+persist_forever_without_user_timeout(void **state)
+{
+	int i;
+
+	(void)state;
+	W->tconf.rto_max_ms = 1000;
+	est_win(0);
+	scn_send(100);
+	for (i = 0; i < 30; i++)
+		ADVANCE_MS(1000);
+	assert_int_equal(scn_state(), PN_TCP_ESTABLISHED);
+	assert_true(scn_flush() >= 25);
+}
+
+static void
+persist_gives_up_with_user_timeout(void **state)
+{
+	(void)state;
+	est_win(0);
+	pn_tcp_setopt(W->c, PN_TCP_OPT_USER_TIMEOUT, 1000);
+	scn_send(100);
+	ADVANCE_MS(5000);
+	assert_int_equal(scn_state(), PN_TCP_CLOSED);
+	assert_int_equal(pn_tcp_error(W->c), ETIMEDOUT);
+	scn_flush();
+}
+
+static void
+window_shrinks_to_zero_mid_stream(void **state)
+{
+	(void)state;
+	est_win(2000);
+	scn_send(3000);
+	OUT(A, .len = 1000);
+	OUT(A, .len = 1000);
+	NONE();
+	IN(A, .ack = ISN + 2001, .win = 0);
+	NONE();
+	ADVANCE_MS(200);
+	OUT(A, .seq = ISN + 2001, .len = 1);
+}
+
+static void
+window_scale_applied_to_peer_window(void **state)
+{
+	(void)state;
+	scn_start();
+	scn_listen(80);
+	IN(S, .seq = 1000, .mss = 1000, .ws = 2);
+	OUT(SA, .ws = 7);
+	IN(A, .win = 1000); /* 4000 bytes */
+	pn_tcp_accept(W->l, &W->cctx, &W->c);
+	pn_tcp_setopt(W->c, PN_TCP_OPT_NODELAY, 1);
+	scn_send(10000);
+	OUT(A, .len = 1000);
+	OUT(A, .len = 1000);
+	OUT(A, .len = 1000);
+	OUT(A, .len = 1000);
+	NONE();
+}
+
+static void
+our_window_scaled(void **state)
+{
+	(void)state;
+	scn_start();
+	scn_listen(80);
+	IN(S, .seq = 1000, .ws = 0);
+	OUT(SA, .win = 65535, .ws = 7);
+	IN(A);
+	pn_tcp_accept(W->l, &W->cctx, &W->c);
+	IN(PA, .len = 100);
+	OUT(A, .win = (262144 - 100) >> 7);
+}
+
+static void
+syn_window_never_scaled(void **state)
+{
+	(void)state;
+	scn_start();
+	scn_listen(80);
+	IN(S, .seq = 1000, .mss = 1000, .ws = 3, .win = 2000);
+	OUT(SA);
+	assert_int_equal(scn_nconns(), 1);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		SCN(zero_window_nothing_sent),
+		SCN(persist_probes_with_backoff),
+		SCN(window_opens_data_flows),
+		SCN(probe_byte_accepted),
+		SCN(persist_forever_without_user_timeout),
+		SCN(persist_gives_up_with_user_timeout),
+		SCN(window_shrinks_to_zero_mid_stream),
+		SCN(window_scale_applied_to_peer_window),
+		SCN(our_window_scaled),
+		SCN(syn_window_never_scaled),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,216 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* TCP header and options: parse, build, malformed input (tcp_wire.c). */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "tcp_wire.h"
+
+static void
+parse_all_options(void **state)
+{
+	static const uint8_t o[] = {
+		2, 4, 0x05, 0xb4,             /* MSS 1460 */
+		4, 2,                         /* SACK permitted */
+		8, 10, 0, 0, 0, 1, 0, 0, 0, 2, /* TS 1, 2 */
+		1, 3, 3, 7,                   /* NOP, WS 7 */
+	};
+	struct pn_tcp_opts p;
+
+	(void)state;
+	assert_int_equal(pn_tcp_opts_parse(o, sizeof(o), &p), 0);
+	assert_int_equal(p.has, PN_TCPO_MSS | PN_TCPO_SACK_OK | PN_TCPO_TS |
+			 PN_TCPO_WS);
+	assert_int_equal(p.mss, 1460);
+	assert_int_equal(p.tsval, 1);
+	assert_int_equal(p.tsecr, 2);
+	assert_int_equal(p.wscale, 7);
+}
+
+static void
+eol_stops(void **state)
+{
+	static const uint8_t o[] = { 1, 0, 2, 4, 5, 0xb4 };
+	struct pn_tcp_opts p;
+
+	(void)state;
+	assert_int_equal(pn_tcp_opts_parse(o, sizeof(o), &p), 0);
+	assert_int_equal(p.has, 0);
+}
+
+static void
+unknown_skipped(void **state)
+{
+	static const uint8_t o[] = { 30, 4, 9, 9, 2, 4, 1, 0 };
+	struct pn_tcp_opts p;
+
+	(void)state;
+	assert_int_equal(pn_tcp_opts_parse(o, sizeof(o), &p), 0);
+	assert_int_equal(p.has, PN_TCPO_MSS);
+	assert_int_equal(p.mss, 256);
+}
+
+static void
+unaligned_options(void **state)
+{
+	/* RFC 9293 MUST-64: options need not start on a word boundary. */
+	static const uint8_t o[] = { 1, 3, 3, 2, 2, 4, 1, 0, 8, 10, 0, 0, 0, 9,
+				     0, 0, 0, 8, 0, 0 };
+	struct pn_tcp_opts p;
+
+	(void)state;
+	assert_int_equal(pn_tcp_opts_parse(o, sizeof(o), &p), 0);
+	assert_int_equal(p.wscale, 2);
+	assert_int_equal(p.mss, 256);
+	assert_int_equal(p.tsval, 9);
+}
+
+static void
+malformed_rejected(void **state)
+{
+	static const uint8_t zero_len[] = { 30, 0, 1, 1 };
+	static const uint8_t one_len[] = { 30, 1, 1, 1 };
+	static const uint8_t overrun[] = { 30, 8, 1, 1 };
+	static const uint8_t no_len[] = { 1, 1, 1, 2 };
+	static const uint8_t bad_mss[] = { 2, 3, 1, 1 };
+	static const uint8_t bad_ws[] = { 3, 4, 1, 1 };
+	static const uint8_t bad_ts[] = { 8, 8, 0, 0, 0, 0, 0, 0 };
+	static const uint8_t bad_sack[] = { 5, 6, 0, 0, 0, 0 };
+	static const uint8_t bad_sackok[] = { 4, 3, 0, 1 };
+	struct pn_tcp_opts p;
+
+	(void)state;
+	assert_int_equal(pn_tcp_opts_parse(zero_len, 4, &p), -EBADMSG);
+	assert_int_equal(pn_tcp_opts_parse(one_len, 4, &p), -EBADMSG);
+	assert_int_equal(pn_tcp_opts_parse(overrun, 4, &p), -EBADMSG);
+	assert_int_equal(pn_tcp_opts_parse(no_len, 4, &p), -EBADMSG);
+	assert_int_equal(pn_tcp_opts_parse(bad_mss, 4, &p), -EBADMSG);
+	assert_int_equal(pn_tcp_opts_parse(bad_ws, 4, &p), -EBADMSG);
+	assert_int_equal(pn_tcp_opts_parse(bad_ts, 8, &p), -EBADMSG);
+	assert_int_equal(pn_tcp_opts_parse(bad_sack, 6, &p), -EBADMSG);
+	assert_int_equal(pn_tcp_opts_parse(bad_sackok, 4, &p), -EBADMSG);
+}
+
+static void
+sack_blocks_parsed(void **state)
+{
+	static const uint8_t o[] = { 1, 1, 5, 18, 0, 0, 0, 10, 0, 0, 0, 20,
+				     0, 0, 0, 30, 0, 0, 0, 40 };
+	struct pn_tcp_opts p;
+
+	(void)state;
+	assert_int_equal(pn_tcp_opts_parse(o, sizeof(o), &p), 0);
+	assert_int_equal(p.nsack, 2);
+	assert_int_equal(p.sack[0].left, 10);
+	assert_int_equal(p.sack[1].right, 40);
+}
+
+static void
+build_roundtrip(void **state)
+{
+	struct pn_tcp_opts o = { .has = PN_TCPO_MSS | PN_TCPO_WS |
+				 PN_TCPO_SACK_OK | PN_TCPO_TS,
+				 .mss = 1460, .wscale = 9, .tsval = 7, .tsecr = 8 };
+	struct pn_tcp_opts p;
+	uint8_t b[40];
+	int n;
+
+	(void)state;
+	n = pn_tcp_opts_build(b, sizeof(b), &o);
+	assert_int_equal(n, 20);
+	assert_int_equal(n % 4, 0);
+	assert_int_equal(pn_tcp_opts_parse(b, (uint32_t)n, &p), 0);
+	assert_int_equal(p.has, o.has);
+	assert_int_equal(p.mss, 1460);
+	assert_int_equal(p.wscale, 9);
+	assert_int_equal(p.tsval, 7);
+	assert_int_equal(p.tsecr, 8);
+	assert_int_equal(pn_tcp_opts_build(b, 19, &o), -EMSGSIZE);
+}
+
+static void
+sack_blocks_fit_with_timestamps(void **state)
+{
+	struct pn_tcp_opts o = { .has = PN_TCPO_TS | PN_TCPO_SACK, .nsack = 4 };
+	struct pn_tcp_opts p;
+	uint8_t b[40];
+	int n, i;
+
+	(void)state;
+	for (i = 0; i < 4; i++) {
+		o.sack[i].left = (uint32_t)i * 100;
+		o.sack[i].right = (uint32_t)i * 100 + 50;
+	}
+	n = pn_tcp_opts_build(b, sizeof(b), &o);
+	assert_int_equal(n, 40);
+	assert_int_equal(pn_tcp_opts_parse(b, (uint32_t)n, &p), 0);
+	assert_int_equal(p.nsack, 3);
+	o.has = PN_TCPO_SACK;
+	n = pn_tcp_opts_build(b, sizeof(b), &o);
+	assert_int_equal(n, 36);
+	assert_int_equal(pn_tcp_opts_parse(b, (uint32_t)n, &p), 0);
+	assert_int_equal(p.nsack, 4);
+}
+
+static void
+header_roundtrip(void **state)
+{
+	struct pn_tcp_hdr h = { .sport = 1, .dport = 2, .seq = 0xdeadbeef,
+				.ack = 5, .flags = PN_TCP_SYN | PN_TCP_ACK,
+				.win = 1000, .opts = { .has = PN_TCPO_MSS,
+						       .mss = 536 } };
+	struct pn_tcp_hdr p;
+	uint8_t b[60];
+	int n;
+
+	(void)state;
+	n = pn_tcp_build(b, sizeof(b), &h);
+	assert_int_equal(n, 24);
+	assert_int_equal(pn_tcp_parse(b, (uint32_t)n, &p), 0);
+	assert_int_equal(p.seq, 0xdeadbeef);
+	assert_int_equal(p.flags, PN_TCP_SYN | PN_TCP_ACK);
+	assert_int_equal(p.hdr_len, 24);
+	assert_int_equal(p.opts.mss, 536);
+}
+
+static void
+header_errors(void **state)
+{
+	uint8_t b[60] = { 0 };
+	struct pn_tcp_hdr p;
+
+	(void)state;
+	assert_int_equal(pn_tcp_parse(b, 19, &p), -EMSGSIZE);
+	b[12] = 4 << 4;
+	assert_int_equal(pn_tcp_parse(b, 20, &p), -EBADMSG);
+	b[12] = 6 << 4;
+	assert_int_equal(pn_tcp_parse(b, 20, &p), -EMSGSIZE);
+	b[20] = 1;
+	b[21] = 1;
+	b[22] = 1;
+	b[23] = 0;
+	assert_int_equal(pn_tcp_parse(b, 24, &p), 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(parse_all_options),
+		cmocka_unit_test(eol_stops),
+		cmocka_unit_test(unknown_skipped),
+		cmocka_unit_test(unaligned_options),
+		cmocka_unit_test(malformed_rejected),
+		cmocka_unit_test(sack_blocks_parsed),
+		cmocka_unit_test(build_roundtrip),
+		cmocka_unit_test(sack_blocks_fit_with_timestamps),
+		cmocka_unit_test(header_roundtrip),
+		cmocka_unit_test(header_errors),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
