@@ -456,8 +456,13 @@ lcore_irq_disable(struct pn_lcore *lc, const bool *armed)
 			lc->napi[i]->ops->irq_disable(lc, lc->napi[i]);
 }
 
-int
-pn_lcore_idle(struct pn_lcore *lc, unsigned int work)
+/*
+ * The sleep decision; the sleep ends by @p deadline (ns) at the latest and
+ * is given up when @p ready says the caller has something to do.
+ */
+static int
+lcore_idle(struct pn_lcore *lc, unsigned int work, uint64_t deadline,
+	   pn_lcore_ready_fn ready, void *arg)
 {
 	bool armed[PN_LCORE_MAX_NAPI] = { false };
 	bool nap = false;
@@ -476,6 +481,7 @@ pn_lcore_idle(struct pn_lcore *lc, unsigned int work)
 	next = pn_timer_wheel_next(&lc->timers);
 	if (next != UINT64_MAX) /* timers fire on tick boundaries */
 		next = RTE_ALIGN_MUL_CEIL(next, lc->timers.tick_ns);
+	next = RTE_MIN(next, deadline);
 	if (next <= lc->now)
 		return 0;
 	timeout = next == UINT64_MAX ? UINT64_MAX : next - lc->now;
@@ -500,7 +506,8 @@ pn_lcore_idle(struct pn_lcore *lc, unsigned int work)
 	 * raised none (and steered packets may have seen sleeping == 0).
 	 */
 	if (pn_lcore_round(lc) > 0 ||
-	    atomic_load_explicit(&lc->stop, memory_order_relaxed)) {
+	    atomic_load_explicit(&lc->stop, memory_order_relaxed) ||
+	    (ready != NULL && ready(arg))) {
 		lcore_irq_disable(lc, armed);
 		atomic_store(&lc->sleeping, 0);
 		lc->stat.sleep_aborts++;
@@ -524,6 +531,37 @@ pn_lcore_idle(struct pn_lcore *lc, unsigned int work)
 	else
 		lc->stat.timer_wakeups++;
 	return 1;
+}
+
+int
+pn_lcore_idle(struct pn_lcore *lc, unsigned int work)
+{
+	return lcore_idle(lc, work, UINT64_MAX, NULL, NULL);
+}
+
+static void lcore_setup_irqs(struct pn_lcore *lc);
+
+unsigned int
+pn_lcore_poll(struct pn_lcore *lc, uint64_t deadline_ns,
+	      pn_lcore_ready_fn ready, void *arg)
+{
+	unsigned int work;
+
+	/*
+	 * Driven from an application (pn_epoll_wait) rather than
+	 * pn_lcore_run: hook the wake eventfd and RX interrupts into the
+	 * thread's epoll once, when the lcore sleeps on the device.
+	 */
+	if (lc->ops.wait == lcore_dev_wait &&
+	    lc->wake_ev.status == RTE_EPOLL_INVALID) {
+		lc->lcore_id = rte_lcore_id();
+		lcore_setup_irqs(lc);
+	}
+	work = pn_lcore_round(lc);
+	if (ready != NULL && ready(arg))
+		return work;
+	lcore_idle(lc, work, deadline_ns, ready, arg);
+	return work;
 }
 
 static int

@@ -245,6 +245,23 @@ unsigned int pn_lcore_round(struct pn_lcore *lc);
  */
 int pn_lcore_idle(struct pn_lcore *lc, unsigned int work);
 
+/** Does the caller of pn_lcore_poll() have something to do now? */
+typedef bool (*pn_lcore_ready_fn)(void *arg);
+
+/**
+ * One round, then -- unless @p ready (may be NULL) returns true -- the
+ * sleep decision, with the sleep bounded by @p deadline_ns (absolute, lcore
+ * clock; UINT64_MAX: none) and given up when @p ready turns true in the
+ * last look before sleeping (a socket became ready during that round). For
+ * callers that drive the loop themselves until a condition or a deadline
+ * (pn_epoll_wait, blocking socket calls). The first call on a lcore that
+ * sleeps on the device hooks its wake eventfd and RX interrupts into the
+ * thread's epoll, as pn_lcore_run does.
+ * @return packets processed by the round.
+ */
+unsigned int pn_lcore_poll(struct pn_lcore *lc, uint64_t deadline_ns,
+			   pn_lcore_ready_fn ready, void *arg);
+
 /** Run rounds until pn_lcore_stop(). @return 0. */
 int pn_lcore_run(struct pn_lcore *lc);
 

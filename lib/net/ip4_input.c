@@ -97,10 +97,10 @@ ip4_input(struct pn_lcore *lc, struct pn_net *net, uint8_t pidx,
 		ip.opts = rte_pktmbuf_mtod_offset(m, uint8_t *,
 						  PN_IPV4_HDR_MIN_LEN);
 	net_mbuf_trim_to(m, ip.total_len);	/* link padding */
-	/* Also a subnet broadcast (a reply would go to the whole subnet) and
-	 * our own address (Linux without accept_local). */
-	if (ip4_martian_src(ip.src) || net_is_bcast(net, pidx, ip.src) ||
-	    pn_net_is_local(net, ip.src)) {
+	/* Also a subnet broadcast: a reply would go to the whole subnet.
+	 * Our own addresses are accepted (Linux accept_local): two ports of
+	 * one stack may talk to each other, as the socket tests do. */
+	if (ip4_martian_src(ip.src) || net_is_bcast(net, pidx, ip.src)) {
 		pn_drop(lc, m, PN_DROP_IP_MARTIAN_SRC);
 		return;
 	}

@@ -1,0 +1,421 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * epoll, as Linux fs/eventpoll.c does it, on one lcore:
+ *  - a socket wake-up runs ep_poll_callback() for each item watching the
+ *    socket: the item goes on its instance's ready list (rdllist) unless
+ *    it is disabled (ONESHOT fired) or the wake-up key does not match;
+ *    non-exclusive items first, then EPOLLEXCLUSIVE ones in the order
+ *    added, the walk stopping at the first exclusive item whose instance
+ *    has a waiter (Linux __wake_up_common with nr_exclusive = 1);
+ *  - pn_epoll_wait() (ep_send_events) re-polls each ready item, reports
+ *    mask & interest, re-queues level-triggered items, disarms ONESHOT;
+ *  - nothing ever scans all sockets.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <rte_common.h>
+
+#include "clock.h"
+#include "lcore.h"
+#include "pollnet/epoll.h"
+#include "pollnet/socket.h"
+#include "sock_priv.h"
+
+#define EP_PRIVATE_BITS (EPOLLWAKEUP | EPOLLONESHOT | EPOLLET | EPOLLEXCLUSIVE)
+#define EP_INOUT_BITS (EPOLLIN | EPOLLOUT)
+#define EP_EXCLUSIVE_OK_BITS (EP_INOUT_BITS | EPOLLERR | EPOLLHUP | \
+			      EPOLLWAKEUP | EPOLLET | EPOLLEXCLUSIVE)
+#define EP_MAX_EVENTS (INT32_MAX / (int)sizeof(struct epoll_event))
+
+struct pn_epitem {
+	struct pn_epoll *ep;
+	struct pn_sock *s;
+	uint32_t events;                 /**< interest, with ERR | HUP */
+	epoll_data_t data;
+	bool ready;                      /**< on ep->rdllist */
+	TAILQ_ENTRY(pn_epitem) rdl;      /**< in ep->rdllist */
+	TAILQ_ENTRY(pn_epitem) ep_link;  /**< in ep->items */
+	TAILQ_ENTRY(pn_epitem) sock_link;/**< in s->watchers */
+};
+
+struct pn_epoll {
+	struct pn_file f;                /* first: a file is an epoll */
+	struct pn_sock_lcore *sl;
+	struct pn_epitem_list rdllist;
+	struct pn_epitem_list items;
+	int waiters;                     /**< pn_epoll_wait sleeping on it */
+	int efd;                         /**< kernel eventfd, -1 until asked */
+	bool efd_set;
+};
+
+/* --- the kernel eventfd mirror of "ready list not empty" --- */
+
+static void
+ep_efd_sync(struct pn_epoll *ep)
+{
+	bool want = !TAILQ_EMPTY(&ep->rdllist);
+	uint64_t v = 1;
+
+	if (ep->efd < 0 || want == ep->efd_set)
+		return;
+	if (want) {
+		if (write(ep->efd, &v, sizeof(v)) == sizeof(v))
+			ep->efd_set = true;
+	} else if (read(ep->efd, &v, sizeof(v)) == sizeof(v) ||
+		   errno == EAGAIN) {
+		ep->efd_set = false;
+	}
+}
+
+static void
+ep_ready(struct pn_epitem *epi)
+{
+	if (epi->ready)
+		return;
+	epi->ready = true;
+	TAILQ_INSERT_TAIL(&epi->ep->rdllist, epi, rdl);
+	ep_efd_sync(epi->ep);
+}
+
+/* Linux ep_poll_callback(); returns its 'ewake'. */
+static int
+ep_poll_callback(struct pn_epitem *epi, uint32_t key)
+{
+	int ewake = 0;
+
+	if (!(epi->events & ~EP_PRIVATE_BITS))
+		goto out; /* disabled: ONESHOT fired */
+	if (key != 0 && !(key & epi->events))
+		goto out;
+	ep_ready(epi);
+	if (epi->ep->waiters > 0 && (epi->events & EPOLLEXCLUSIVE)) {
+		switch (key & EP_INOUT_BITS) {
+		case EPOLLIN:
+			ewake = (epi->events & EPOLLIN) != 0;
+			break;
+		case EPOLLOUT:
+			ewake = (epi->events & EPOLLOUT) != 0;
+			break;
+		case 0:
+			ewake = 1;
+			break;
+		}
+	}
+out:
+	if (!(epi->events & EPOLLEXCLUSIVE))
+		ewake = 1;
+	return ewake;
+}
+
+void
+ep_sock_wake(struct pn_sock *s, uint32_t key)
+{
+	struct pn_epitem *epi;
+
+	TAILQ_FOREACH(epi, &s->watchers, sock_link) {
+		if (ep_poll_callback(epi, key) &&
+		    (epi->events & EPOLLEXCLUSIVE))
+			break;
+	}
+}
+
+static void
+ep_item_free(struct pn_epitem *epi)
+{
+	struct pn_epoll *ep = epi->ep;
+
+	if (epi->ready)
+		TAILQ_REMOVE(&ep->rdllist, epi, rdl);
+	TAILQ_REMOVE(&ep->items, epi, ep_link);
+	TAILQ_REMOVE(&epi->s->watchers, epi, sock_link);
+	free(epi);
+	ep_efd_sync(ep);
+}
+
+void
+ep_sock_forget(struct pn_sock *s)
+{
+	struct pn_epitem *epi;
+
+	while ((epi = TAILQ_FIRST(&s->watchers)) != NULL)
+		ep_item_free(epi);
+}
+
+void
+ep_free(struct pn_epoll *ep)
+{
+	struct pn_epitem *epi;
+
+	while ((epi = TAILQ_FIRST(&ep->items)) != NULL)
+		ep_item_free(epi);
+	if (ep->efd >= 0)
+		close(ep->efd);
+	free(ep);
+}
+
+/* --- create --- */
+
+int
+pn_epoll_create1(int flags)
+{
+	struct pn_sock_lcore *sl = sock_current();
+	struct pn_epoll *ep;
+	int fd;
+
+	if (sl == NULL)
+		return -1;
+	if (flags & ~EPOLL_CLOEXEC)
+		return sock_fail(EINVAL);
+	ep = calloc(1, sizeof(*ep));
+	if (ep == NULL)
+		return sock_fail(ENOMEM);
+	ep->f.type = PN_FILE_EPOLL;
+	ep->f.cloexec = (flags & EPOLL_CLOEXEC) != 0;
+	ep->sl = sl;
+	ep->efd = -1;
+	TAILQ_INIT(&ep->rdllist);
+	TAILQ_INIT(&ep->items);
+	fd = sock_fd_alloc(sl, &ep->f);
+	if (fd < 0) {
+		free(ep);
+		return sock_fail(-fd);
+	}
+	return fd;
+}
+
+int
+pn_epoll_create(int size)
+{
+	if (sock_current() == NULL)
+		return -1;
+	if (size <= 0)
+		return sock_fail(EINVAL);
+	return pn_epoll_create1(0);
+}
+
+/* --- ctl --- */
+
+static struct pn_epoll *
+ep_get(struct pn_sock_lcore *sl, int epfd)
+{
+	struct pn_file *f = sock_fd_get(sl, epfd);
+
+	if (f == NULL) {
+		errno = EBADF;
+		return NULL;
+	}
+	if (f->type != PN_FILE_EPOLL) {
+		errno = EINVAL;
+		return NULL;
+	}
+	return (struct pn_epoll *)f;
+}
+
+static struct pn_epitem *
+ep_find(struct pn_epoll *ep, struct pn_sock *s)
+{
+	struct pn_epitem *epi;
+
+	TAILQ_FOREACH(epi, &s->watchers, sock_link)
+		if (epi->ep == ep)
+			return epi;
+	return NULL;
+}
+
+static int
+ep_insert(struct pn_epoll *ep, struct pn_sock *s, const struct epoll_event *ev)
+{
+	struct pn_epitem *epi = calloc(1, sizeof(*epi));
+
+	if (epi == NULL)
+		return sock_fail(ENOMEM);
+	epi->ep = ep;
+	epi->s = s;
+	epi->events = ev->events | EPOLLERR | EPOLLHUP;
+	epi->data = ev->data;
+	TAILQ_INSERT_TAIL(&ep->items, epi, ep_link);
+	/* wait queue order: exclusive waiters at the tail, others first */
+	if (epi->events & EPOLLEXCLUSIVE)
+		TAILQ_INSERT_TAIL(&s->watchers, epi, sock_link);
+	else
+		TAILQ_INSERT_HEAD(&s->watchers, epi, sock_link);
+	if (sock_poll(s) & epi->events)
+		ep_ready(epi);
+	return 0;
+}
+
+static int
+ep_modify(struct pn_epitem *epi, const struct epoll_event *ev)
+{
+	epi->events = ev->events | EPOLLERR | EPOLLHUP;
+	epi->data = ev->data;
+	if (sock_poll(epi->s) & epi->events)
+		ep_ready(epi);
+	return 0;
+}
+
+int
+pn_epoll_ctl(int epfd, int op, int fd, struct epoll_event *ev)
+{
+	struct pn_sock_lcore *sl = sock_current();
+	struct pn_file *f, *tf;
+	struct pn_epitem *epi;
+	struct pn_epoll *ep;
+	struct pn_sock *s;
+	bool has_event = op != EPOLL_CTL_DEL;
+
+	if (sl == NULL)
+		return -1;
+	/* the order of Linux do_epoll_ctl() */
+	if (has_event && ev == NULL)
+		return sock_fail(EFAULT);
+	f = sock_fd_get(sl, epfd);
+	if (f == NULL)
+		return sock_fail(EBADF);
+	tf = sock_fd_get(sl, fd);
+	if (tf == NULL)
+		return sock_fail(EBADF);
+	if (f == tf || f->type != PN_FILE_EPOLL)
+		return sock_fail(EINVAL);
+	if (tf->type != PN_FILE_SOCK)
+		return sock_fail(EINVAL); /* nested epoll: not supported */
+	if (has_event && (ev->events & EPOLLEXCLUSIVE)) {
+		if (op == EPOLL_CTL_MOD)
+			return sock_fail(EINVAL);
+		if (op == EPOLL_CTL_ADD &&
+		    (ev->events & ~(uint32_t)EP_EXCLUSIVE_OK_BITS))
+			return sock_fail(EINVAL);
+	}
+	ep = (struct pn_epoll *)f;
+	s = (struct pn_sock *)tf;
+	epi = ep_find(ep, s);
+	switch (op) {
+	case EPOLL_CTL_ADD:
+		if (epi != NULL)
+			return sock_fail(EEXIST);
+		return ep_insert(ep, s, ev);
+	case EPOLL_CTL_DEL:
+		if (epi == NULL)
+			return sock_fail(ENOENT);
+		ep_item_free(epi);
+		return 0;
+	case EPOLL_CTL_MOD:
+		if (epi == NULL)
+			return sock_fail(ENOENT);
+		if (epi->events & EPOLLEXCLUSIVE)
+			return sock_fail(EINVAL);
+		return ep_modify(epi, ev);
+	default:
+		return sock_fail(EINVAL);
+	}
+}
+
+/* --- wait --- */
+
+/* Linux ep_send_events(). */
+static int
+ep_send_events(struct pn_epoll *ep, struct epoll_event *events, int maxevents)
+{
+	struct pn_epitem_list txlist;
+	struct pn_epitem *epi;
+	uint32_t revents;
+	int n = 0;
+
+	TAILQ_INIT(&txlist);
+	TAILQ_CONCAT(&txlist, &ep->rdllist, rdl);
+	while (n < maxevents && (epi = TAILQ_FIRST(&txlist)) != NULL) {
+		TAILQ_REMOVE(&txlist, epi, rdl);
+		epi->ready = false;
+		revents = sock_poll(epi->s) & epi->events;
+		if (revents == 0)
+			continue;
+		events[n].events = revents;
+		events[n].data = epi->data;
+		n++;
+		if (epi->events & EPOLLONESHOT) {
+			epi->events &= EP_PRIVATE_BITS;
+		} else if (!(epi->events & EPOLLET)) {
+			/* level-triggered: back on the list for next time */
+			epi->ready = true;
+			TAILQ_INSERT_TAIL(&ep->rdllist, epi, rdl);
+		}
+	}
+	/* ep_done_scan: what was not reached goes back first */
+	TAILQ_CONCAT(&txlist, &ep->rdllist, rdl);
+	TAILQ_CONCAT(&ep->rdllist, &txlist, rdl);
+	ep_efd_sync(ep);
+	return n;
+}
+
+static bool
+ep_has_ready(void *arg)
+{
+	const struct pn_epoll *ep = arg;
+
+	return !TAILQ_EMPTY(&ep->rdllist);
+}
+
+int
+pn_epoll_wait(int epfd, struct epoll_event *events, int maxevents,
+	      int timeout)
+{
+	struct pn_sock_lcore *sl = sock_current();
+	struct pn_epoll *ep;
+	uint64_t deadline;
+	int n;
+
+	if (sl == NULL)
+		return -1;
+	/* as Linux 6.x: the fd first, then maxevents; a bad buffer only
+	 * fails when there is an event to copy */
+	ep = ep_get(sl, epfd);
+	if (ep == NULL)
+		return -1;
+	if (maxevents <= 0 || maxevents > EP_MAX_EVENTS)
+		return sock_fail(EINVAL);
+	deadline = timeout < 0 ? UINT64_MAX :
+		   pn_clock_now(sl->lc->clock) +
+			   (uint64_t)timeout * PN_NS_PER_MS;
+	/* one round without sleeping, so a busy server still moves packets */
+	pn_lcore_poll(sl->lc, 0, NULL, NULL);
+	for (;;) {
+		if (!TAILQ_EMPTY(&ep->rdllist)) {
+			if (events == NULL)
+				return sock_fail(EFAULT);
+			n = ep_send_events(ep, events, maxevents);
+			if (n > 0)
+				return n;
+		}
+		if (timeout == 0 || pn_clock_now(sl->lc->clock) >= deadline)
+			return 0;
+		ep->waiters++;
+		pn_lcore_poll(sl->lc, deadline, ep_has_ready, ep);
+		ep->waiters--;
+	}
+}
+
+int
+pn_epoll_fd_kernel(int epfd)
+{
+	struct pn_sock_lcore *sl = sock_current();
+	struct pn_epoll *ep;
+
+	if (sl == NULL)
+		return -1;
+	ep = ep_get(sl, epfd);
+	if (ep == NULL)
+		return -1;
+	if (ep->efd < 0) {
+		ep->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+		if (ep->efd < 0)
+			return -1;
+		ep->efd_set = false;
+		ep_efd_sync(ep);
+	}
+	return ep->efd;
+}

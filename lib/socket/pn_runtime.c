@@ -1,0 +1,388 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The library runtime (design.md, usage 3): pn_init brings up EAL, every
+ * ethdev port and one shard per worker lcore (lcore loop, NAPI on one RX
+ * queue per port, net, TCP, sockets), as pollnetd does; pn_run runs the
+ * server's function once on every shard; pn_cleanup undoes it all.
+ * Linked from libpollnet_runtime (it needs drivers/port.c).
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+
+#include "lcore.h"
+#include "log.h"
+#include "net.h"
+#include "pollnet/pollnet.h"
+#include "port.h"
+#include "sock.h"
+#include "tcp.h"
+
+#define RT_MBUFS   8191
+#define RT_MAX_FDS 65536
+
+struct rt_shard {
+	struct pn_lcore lc;
+	unsigned int lcore;
+	struct pn_clock clock;
+	struct pn_napi rxq[PN_MAX_PORTS];
+	struct rte_mempool *pool;
+	struct pn_net *net;
+	struct pn_tcp *tcp;
+	struct pn_sock_lcore *sl;
+	int (*fn)(void *);
+	void *arg;
+	int rc;
+};
+
+static struct {
+	bool up;
+	bool rss;
+	int nshards;
+	uint16_t nports;
+	struct pn_port port[PN_MAX_PORTS];
+	struct pn_shards shards;
+	struct pn_net_conf net;
+	struct pn_tcp_conf tcp;
+	struct pn_napi_conf napi;
+	struct rt_shard *sh[PN_MAX_SHARDS];
+} rt;
+
+static int __rte_format_printf(2, 3)
+rt_fail(int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "pollnet: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	errno = err;
+	return -1;
+}
+
+static int
+rt_parse_addr(const char *s, struct pn_net_addr *a)
+{
+	char buf[32], *slash;
+	struct in_addr in;
+	long len = 24;
+
+	snprintf(buf, sizeof(buf), "%s", s);
+	slash = strchr(buf, '/');
+	if (slash != NULL) {
+		*slash = '\0';
+		len = strtol(slash + 1, NULL, 10);
+	}
+	if (inet_pton(AF_INET, buf, &in) != 1 || len < 1 || len > 32)
+		return -EINVAL;
+	a->ip = ntohl(in.s_addr);
+	a->prefix_len = (uint8_t)len;
+	return 0;
+}
+
+/* pollnet's own options, after EAL's: --addr A.B.C.D/N (one per port, in
+ * port order), --gw A.B.C.D, --rss (device RSS instead of software
+ * steering). */
+static int
+rt_options(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "addr", required_argument, NULL, 'a' },
+		{ "gw", required_argument, NULL, 'g' },
+		{ "rss", no_argument, NULL, 'r' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct in_addr in;
+	int opt, naddr = 0;
+
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'a':
+			if (naddr >= PN_MAX_PORTS ||
+			    rt_parse_addr(optarg, &rt.net.port[naddr].addr[0]))
+				return rt_fail(EINVAL,
+					       "--addr %s: expected A.B.C.D/1..32, one per port",
+					       optarg);
+			rt.net.port[naddr++].nb_addrs = 1;
+			break;
+		case 'g':
+			if (inet_pton(AF_INET, optarg, &in) != 1)
+				return rt_fail(EINVAL, "--gw %s: expected A.B.C.D",
+					       optarg);
+			rt.net.gateway = ntohl(in.s_addr);
+			break;
+		case 'r':
+			rt.rss = true;
+			break;
+		default:
+			return rt_fail(EINVAL, "%s: unknown option (pollnet options: --addr A.B.C.D/N, --gw A.B.C.D, --rss)",
+				       argv[optind - 1]);
+		}
+	}
+	return 0;
+}
+
+static int
+rt_ports(void)
+{
+	struct rte_mempool *pools[PN_MAX_SHARDS];
+	struct pn_port_conf pc;
+	char err[256];
+	uint16_t p;
+	int i;
+
+	for (i = 0; i < rt.nshards; i++)
+		pools[i] = rt.sh[i]->pool;
+	pn_port_conf_default(&pc);
+	pc.nb_queues = (uint16_t)rt.nshards;
+	pc.steer = &rt.shards.steer;
+	/* device RSS only when asked (--rss): some PMDs that offer it refuse
+	 * our symmetric key (net_tap); software steering works everywhere */
+	pc.rss = rt.rss;
+	RTE_ETH_FOREACH_DEV(p) {
+		struct pn_net_port_conf *np = &rt.net.port[rt.nports];
+
+		if (rt.nports >= PN_MAX_PORTS || p >= PN_MAX_PORTS)
+			break;
+		if (pn_port_start(p, &pc, pools, &rt.port[rt.nports], err,
+				  sizeof(err)) < 0)
+			return rt_fail(EIO, "%s", err);
+		np->port_id = p;
+		memcpy(np->mac, rt.port[rt.nports].mac.addr_bytes,
+		       sizeof(np->mac));
+		np->mtu = rt.port[rt.nports].mtu ? rt.port[rt.nports].mtu : 1500;
+		if (np->nb_addrs == 0) {
+			/* 198.18.0.2/24 on the first port, .3 on the next... */
+			np->nb_addrs = 1;
+			np->addr[0].ip = (198u << 24 | 18u << 16) + 2 + rt.nports;
+			np->addr[0].prefix_len = 24;
+		}
+		np->tx_ip_cksum = rt.port[rt.nports].tx_offloads &
+				  RTE_ETH_TX_OFFLOAD_IPV4_CKSUM;
+		np->tx_tcp_cksum = rt.port[rt.nports].tx_offloads &
+				   RTE_ETH_TX_OFFLOAD_TCP_CKSUM;
+		np->tx_udp_cksum = rt.port[rt.nports].tx_offloads &
+				   RTE_ETH_TX_OFFLOAD_UDP_CKSUM;
+		rt.nports++;
+	}
+	if (rt.nports == 0)
+		return rt_fail(ENODEV, "%s: no ethdev port (give EAL a --vdev or a PCI device)",
+			       "pn_init");
+	rt.net.nb_ports = (uint8_t)rt.nports;
+	rt.shards.steering = rt.port[0].rss_hf == 0 && rt.nshards > 1;
+	return 0;
+}
+
+static int
+rt_shard_setup(struct rt_shard *s, uint16_t i)
+{
+	uint16_t p;
+	int rc;
+
+	pn_clock_init_tsc(&s->clock);
+	rc = pn_lcore_init(&s->lc, &rt.shards, i, &rt.napi, &s->clock,
+			   s->pool->socket_id);
+	if (rc < 0)
+		return rc;
+	for (p = 0; p < rt.nports; p++) {
+		pn_napi_rxq_init(&s->rxq[p], rt.port[p].port_id, i,
+				 (uint16_t)rt.napi.weight);
+		if (pn_lcore_add_napi(&s->lc, &s->rxq[p]) < 0 ||
+		    pn_lcore_add_txq(&s->lc, rt.port[p].port_id, i) < 0)
+			return -ENOSPC;
+	}
+	rc = pn_net_create(&rt.net, &s->lc, s->pool, &s->net);
+	if (rc < 0)
+		return rc;
+	rc = pn_tcp_create(&rt.tcp, &s->lc, s->net, &pn_sock_upcalls, &s->tcp);
+	if (rc < 0)
+		return rc;
+	return pn_sock_lcore_create(&s->lc, s->tcp, pn_sock_tcp_ops_default(),
+				    RT_MAX_FDS, &s->sl);
+}
+
+int
+pn_init(int argc, char **argv)
+{
+	char err[256], name[RTE_MEMPOOL_NAMESIZE];
+	unsigned int lcore;
+	int n, i = 0, rc;
+
+	if (rt.up)
+		return rt_fail(EALREADY, "%s: already initialised", "pn_init");
+	n = rte_eal_init(argc, argv);
+	if (n < 0)
+		return rt_fail(rte_errno, "EAL: %s", rte_strerror(rte_errno));
+	pn_napi_conf_default(&rt.napi);
+	pn_tcp_conf_default(&rt.tcp);
+	pn_net_conf_default(&rt.net);
+	if (rt_options(argc - n, argv + n) < 0)
+		goto err_eal;
+	/* one shard per worker lcore; with none, one on the main lcore */
+	RTE_LCORE_FOREACH_WORKER(lcore) {
+		if (i < PN_MAX_SHARDS)
+			rt.sh[i++] = (struct rt_shard *)(uintptr_t)(lcore + 1);
+	}
+	if (i == 0)
+		rt.sh[i++] = (struct rt_shard *)(uintptr_t)(rte_get_main_lcore() + 1);
+	rt.nshards = i;
+	for (i = 0; i < rt.nshards; i++) {
+		unsigned int lc = (unsigned int)(uintptr_t)rt.sh[i] - 1;
+		int sock = (int)rte_lcore_to_socket_id(lc);
+		struct rt_shard *s = rte_zmalloc_socket("pn_shard", sizeof(*s),
+							RTE_CACHE_LINE_SIZE,
+							sock);
+
+		rt.sh[i] = s;
+		if (s == NULL) {
+			rt_fail(ENOMEM, "%s: no memory for a shard", "pn_init");
+			goto err_shards;
+		}
+		s->lcore = lc;
+		snprintf(name, sizeof(name), "pn_pool_%d", i);
+		s->pool = rte_pktmbuf_pool_create(name, RT_MBUFS, 256, 0,
+						  RTE_MBUF_DEFAULT_BUF_SIZE,
+						  sock);
+		if (s->pool == NULL) {
+			rt_fail(ENOMEM, "mempool: %s", rte_strerror(rte_errno));
+			goto err_shards;
+		}
+	}
+	if (pn_steer_init(&rt.shards.steer, (uint16_t)rt.nshards, 128) < 0 ||
+	    rt_ports() < 0)
+		goto err_shards;
+	if (pn_net_conf_check(&rt.net, err, sizeof(err)) < 0) {
+		rt_fail(EINVAL, "%s", err);
+		goto err_shards;
+	}
+	for (i = 0; i < rt.nshards; i++) {
+		rc = rt_shard_setup(rt.sh[i], (uint16_t)i);
+		if (rc < 0) {
+			rt_fail(-rc, "shard set-up: %s", strerror(-rc));
+			goto err_shards;
+		}
+	}
+	rt.up = true;
+	return 0;
+err_shards:
+	rt.up = true; /* let pn_cleanup undo what was made */
+	n = errno;
+	pn_cleanup();
+	errno = n;
+	return -1;
+err_eal:
+	n = errno;
+	rte_eal_cleanup();
+	errno = n;
+	return -1;
+}
+
+static int
+rt_shard_main(void *arg)
+{
+	struct rt_shard *s = arg;
+
+	pn_sock_lcore_enter(s->sl);
+	s->lc.lcore_id = rte_lcore_id();
+	if (s->lc.shard == 0)
+		pn_net_start(s->net);
+	s->rc = s->fn(s->arg);
+	pn_tx_flush(&s->lc);
+	pn_sock_lcore_enter(NULL);
+	return s->rc;
+}
+
+int
+pn_run(int (*fn)(void *), void *arg)
+{
+	int i, rc = 0;
+
+	if (!rt.up || fn == NULL) {
+		errno = rt.up ? EINVAL : ENXIO;
+		return -1;
+	}
+	for (i = 0; i < rt.nshards; i++) {
+		rt.sh[i]->fn = fn;
+		rt.sh[i]->arg = arg;
+		if (rt.sh[i]->lcore != rte_get_main_lcore() &&
+		    rte_eal_remote_launch(rt_shard_main, rt.sh[i],
+					  rt.sh[i]->lcore) < 0) {
+			errno = EBUSY;
+			return -1;
+		}
+	}
+	for (i = 0; i < rt.nshards; i++)
+		if (rt.sh[i]->lcore == rte_get_main_lcore())
+			rt_shard_main(rt.sh[i]);
+	rte_eal_mp_wait_lcore();
+	for (i = 0; i < rt.nshards; i++)
+		if (rc == 0)
+			rc = rt.sh[i]->rc;
+	return rc;
+}
+
+int
+pn_shard(void)
+{
+	struct pn_sock_lcore *sl = pn_sock_lcore_current();
+	int i;
+
+	for (i = 0; sl != NULL && i < rt.nshards; i++)
+		if (rt.sh[i]->sl == sl)
+			return i;
+	errno = EPERM;
+	return -1;
+}
+
+int
+pn_shards(void)
+{
+	return rt.up ? rt.nshards : 0;
+}
+
+void
+pn_cleanup(void)
+{
+	int i;
+	uint16_t p;
+
+	if (!rt.up)
+		return;
+	for (i = 0; i < rt.nshards; i++) {
+		struct rt_shard *s = rt.sh[i];
+
+		if (s == NULL)
+			continue;
+		pn_sock_lcore_free(s->sl);
+		if (s->tcp != NULL)
+			pn_tcp_free(s->tcp);
+		if (s->net != NULL)
+			pn_net_free(s->net);
+		if (s->lc.clock != NULL)
+			pn_lcore_fini(&s->lc);
+	}
+	for (p = 0; p < rt.nports; p++)
+		pn_port_close(&rt.port[p]);
+	for (i = 0; i < rt.nshards; i++) {
+		if (rt.sh[i] != NULL && rt.sh[i]->pool != NULL)
+			rte_mempool_free(rt.sh[i]->pool);
+		rte_free(rt.sh[i]);
+		rt.sh[i] = NULL;
+	}
+	rte_eal_cleanup();
+	memset(&rt, 0, sizeof(rt));
+}

@@ -1,0 +1,628 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Sockets: creation, bind/listen/accept/connect, close, names, the
+ * readiness wake-up from TCP, fcntl and ioctl. Data calls are in
+ * sock_io.c, options in sockopt.c.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/ioctl.h>
+#include <arpa/inet.h>
+
+#include <rte_common.h>
+
+#include "pollnet/socket.h"
+#include "sock_priv.h"
+
+#define SOCK_EPHEMERAL_LO 32768 /* Linux ip_local_port_range */
+#define SOCK_EPHEMERAL_HI 60999
+#define SOCK_SOMAXCONN    4096
+
+/* --- readiness --- */
+
+uint32_t
+sock_poll(const struct pn_sock *s)
+{
+	const struct pn_sock_tcp_ops *ops = s->sl->ops;
+	uint32_t m;
+
+	if (s->lis != NULL)
+		m = ops->listen_poll(s->lis);
+	else if (s->conn != NULL)
+		m = ops->poll(s->conn);
+	else /* Linux tcp_poll on a TCP_CLOSE socket */
+		m = EPOLLOUT | EPOLLWRNORM | EPOLLHUP;
+	if (s->err != 0)
+		m |= EPOLLERR;
+	return m;
+}
+
+/*
+ * Linux wakes epoll with a key saying what happened: EPOLLIN from
+ * sk_data_ready, EPOLLOUT from sk_write_space (only once a writer saw no
+ * space), nothing (everything) from sk_state_change / sk_error_report.
+ * TCP tells us only "something changed"; derive the key from what did.
+ */
+static void
+sock_wakeup(void *ctx)
+{
+	struct pn_sock *s = ctx;
+	uint32_t mask = sock_poll(s), changed = mask ^ s->last_mask, key = 0;
+	bool all = false;
+
+	if (s->state == PN_SS_LISTEN) {
+		key = EPOLLIN | EPOLLRDNORM;
+	} else {
+		uint32_t r = s->conn != NULL ? s->sl->ops->readable(s->conn) : 0;
+
+		if (changed & (EPOLLERR | EPOLLHUP | EPOLLRDHUP))
+			all = true;
+		if (s->state == PN_SS_CONNECTING && (changed & mask & EPOLLOUT))
+			all = true;
+		if (r > s->rcv_seen)
+			key |= EPOLLIN | EPOLLRDNORM;
+		if ((mask & EPOLLOUT) && (s->nospace || (changed & EPOLLOUT))) {
+			key |= EPOLLOUT | EPOLLWRNORM;
+			s->nospace = false;
+		}
+		s->rcv_seen = r;
+	}
+	s->last_mask = mask;
+	if (all)
+		ep_sock_wake(s, 0);
+	else if (key != 0)
+		ep_sock_wake(s, key);
+}
+
+const struct pn_tcp_upcalls pn_sock_upcalls = {
+	.wakeup = sock_wakeup,
+};
+
+void
+sock_settle(struct pn_sock *s)
+{
+	s->last_mask = sock_poll(s);
+	s->rcv_seen = s->conn != NULL ? s->sl->ops->readable(s->conn) : 0;
+}
+
+/* --- lookup --- */
+
+struct pn_sock *
+sock_get(int fd)
+{
+	struct pn_sock_lcore *sl = sock_current();
+	struct pn_file *f;
+
+	if (sl == NULL)
+		return NULL;
+	f = sock_fd_get(sl, fd);
+	if (f == NULL) {
+		errno = EBADF;
+		return NULL;
+	}
+	if (f->type != PN_FILE_SOCK) {
+		errno = ENOTSOCK;
+		return NULL;
+	}
+	return (struct pn_sock *)f;
+}
+
+/** As sock_get, with the errno for a non-socket chosen by the caller. */
+struct pn_sock *
+sock_lookup(int fd, int notsock_errno)
+{
+	struct pn_sock *s = sock_get(fd);
+
+	if (s == NULL && errno == ENOTSOCK)
+		errno = notsock_errno;
+	return s;
+}
+
+/* --- create --- */
+
+static struct pn_sock *
+sock_new(struct pn_sock_lcore *sl, int flags)
+{
+	struct pn_sock *s = calloc(1, sizeof(*s));
+	int fd;
+
+	if (s == NULL) {
+		errno = ENOBUFS;
+		return NULL;
+	}
+	s->f.type = PN_FILE_SOCK;
+	s->f.nonblock = (flags & SOCK_NONBLOCK) != 0;
+	s->f.cloexec = (flags & SOCK_CLOEXEC) != 0;
+	s->sl = sl;
+	s->linger = -1;
+	TAILQ_INIT(&s->watchers);
+	fd = sock_fd_alloc(sl, &s->f);
+	if (fd < 0) {
+		free(s);
+		errno = -fd;
+		return NULL;
+	}
+	s->last_mask = sock_poll(s);
+	return s;
+}
+
+int
+pn_socket(int domain, int type, int protocol)
+{
+	struct pn_sock_lcore *sl = sock_current();
+	struct pn_sock *s;
+
+	if (sl == NULL)
+		return -1;
+	if (domain != AF_INET)
+		return sock_fail(EAFNOSUPPORT);
+	if (type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC | 0xf))
+		return sock_fail(EINVAL);
+	if ((type & 0xf) >= SOCK_PACKET + 1) /* Linux SOCK_MAX */
+		return sock_fail(EINVAL);
+	if ((type & 0xf) != SOCK_STREAM)
+		return sock_fail(ESOCKTNOSUPPORT);
+	if (protocol != 0 && protocol != IPPROTO_TCP)
+		return sock_fail(EPROTONOSUPPORT);
+	s = sock_new(sl, type);
+	return s == NULL ? -1 : s->f.fd;
+}
+
+/* --- names --- */
+
+/* Linux inet_csk_bind_conflict, simplified to one shard's sockets. */
+static bool
+sock_port_conflict(const struct pn_sock *s, uint32_t ip, uint16_t port)
+{
+	const struct pn_sock_lcore *sl = s->sl;
+	uint32_t i;
+
+	for (i = 0; i < sl->max_fds; i++) {
+		const struct pn_file *f = sl->files[i];
+		const struct pn_sock *o = (const struct pn_sock *)f;
+
+		if (f == NULL || f->type != PN_FILE_SOCK || o == s ||
+		    !o->bound || o->lport != port)
+			continue;
+		if (ip != 0 && o->lip != 0 && ip != o->lip)
+			continue;
+		if (s->reuseport && o->reuseport)
+			continue;
+		if (s->reuseaddr && o->reuseaddr && o->state != PN_SS_LISTEN)
+			continue;
+		return true;
+	}
+	return false;
+}
+
+static int
+sock_pick_port(struct pn_sock *s, uint32_t ip)
+{
+	uint32_t n = SOCK_EPHEMERAL_HI - SOCK_EPHEMERAL_LO + 1, i;
+	uint32_t start = (uint32_t)rand() % n;
+
+	for (i = 0; i < n; i++) {
+		uint16_t p = (uint16_t)(SOCK_EPHEMERAL_LO + (start + i) % n);
+
+		if (!sock_port_conflict(s, ip, p))
+			return p;
+	}
+	return -EADDRINUSE;
+}
+
+int
+pn_bind(int fd, const struct sockaddr *addr, socklen_t len)
+{
+	struct pn_sock *s = sock_get(fd);
+	const struct sockaddr_in *sin = (const struct sockaddr_in *)addr;
+	uint32_t ip;
+	int port;
+
+	if (s == NULL)
+		return -1;
+	if (addr == NULL)
+		return sock_fail(EFAULT);
+	if (len < (socklen_t)sizeof(*sin))
+		return sock_fail(EINVAL);
+	if (sin->sin_family != AF_INET &&
+	    !(sin->sin_family == AF_UNSPEC &&
+	      sin->sin_addr.s_addr == htonl(INADDR_ANY)))
+		return sock_fail(EAFNOSUPPORT);
+	if (s->bound || s->state != PN_SS_NEW)
+		return sock_fail(EINVAL);
+	ip = ntohl(sin->sin_addr.s_addr);
+	port = ntohs(sin->sin_port);
+	if (port == 0) {
+		port = sock_pick_port(s, ip);
+		if (port < 0)
+			return sock_fail(-port);
+	} else if (sock_port_conflict(s, ip, (uint16_t)port)) {
+		return sock_fail(EADDRINUSE);
+	}
+	s->lip = ip;
+	s->lport = (uint16_t)port;
+	s->bound = true;
+	return 0;
+}
+
+static int
+sock_put_addr(struct sockaddr *addr, socklen_t *len, uint32_t ip,
+	      uint16_t port)
+{
+	struct sockaddr_in sin;
+
+	if (addr == NULL || len == NULL)
+		return sock_fail(EFAULT);
+	if ((int)*len < 0)
+		return sock_fail(EINVAL);
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(ip);
+	sin.sin_port = htons(port);
+	memcpy(addr, &sin, RTE_MIN((size_t)*len, sizeof(sin)));
+	*len = sizeof(sin);
+	return 0;
+}
+
+int
+pn_getsockname(int fd, struct sockaddr *addr, socklen_t *len)
+{
+	struct pn_sock *s = sock_get(fd);
+	uint32_t lip = 0, rip;
+	uint16_t lport = 0, rport;
+
+	if (s == NULL)
+		return -1;
+	if (s->conn != NULL) {
+		s->sl->ops->addrs(s->conn, &lip, &lport, &rip, &rport);
+	} else if (s->bound) {
+		lip = s->lip;
+		lport = s->lport;
+	}
+	return sock_put_addr(addr, len, lip, lport);
+}
+
+static int
+sock_conn_state(const struct pn_sock *s)
+{
+	struct pn_tcp_info ti;
+
+	if (s->conn == NULL)
+		return PN_TCP_CLOSED;
+	memset(&ti, 0, sizeof(ti));
+	s->sl->ops->info(s->conn, &ti);
+	return ti.state;
+}
+
+int
+pn_getpeername(int fd, struct sockaddr *addr, socklen_t *len)
+{
+	struct pn_sock *s = sock_get(fd);
+	uint32_t lip, rip;
+	uint16_t lport, rport;
+	int st;
+
+	if (s == NULL)
+		return -1;
+	st = sock_conn_state(s);
+	if (st == PN_TCP_CLOSED || st == PN_TCP_SYN_SENT)
+		return sock_fail(ENOTCONN);
+	s->sl->ops->addrs(s->conn, &lip, &lport, &rip, &rport);
+	return sock_put_addr(addr, len, rip, rport);
+}
+
+/* --- listen / accept --- */
+
+int
+pn_listen(int fd, int backlog)
+{
+	struct pn_sock *s = sock_get(fd);
+	uint32_t bl;
+	int rc, port;
+
+	if (s == NULL)
+		return -1;
+	bl = (unsigned int)backlog > SOCK_SOMAXCONN ? SOCK_SOMAXCONN :
+						     (uint32_t)backlog;
+	if (s->state == PN_SS_LISTEN) {
+		s->sl->ops->listen_backlog(s->lis, bl);
+		return 0;
+	}
+	if (s->state != PN_SS_NEW)
+		return sock_fail(EINVAL);
+	if (!s->bound) {
+		port = sock_pick_port(s, 0);
+		if (port < 0)
+			return sock_fail(EAGAIN);
+		s->lip = 0;
+		s->lport = (uint16_t)port;
+		s->bound = true;
+	} else if (sock_port_conflict(s, s->lip, s->lport) && !s->reuseport) {
+		return sock_fail(EADDRINUSE);
+	}
+	rc = s->sl->ops->listen(s->sl->tcp, s->lip, s->lport, bl, s, &s->lis);
+	if (rc < 0)
+		return sock_fail(rc == -ENOMEM ? ENOBUFS : -rc);
+	s->state = PN_SS_LISTEN;
+	sock_settle(s);
+	return 0;
+}
+
+int
+pn_accept(int fd, struct sockaddr *addr, socklen_t *len)
+{
+	return pn_accept4(fd, addr, len, 0);
+}
+
+int
+pn_accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags)
+{
+	struct pn_sock *s = sock_get(fd), *ns;
+	struct pn_tcp_conn *c;
+	uint32_t lip, rip;
+	uint16_t lport, rport;
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	if (flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC))
+		return sock_fail(EINVAL);
+	if (s->state != PN_SS_LISTEN)
+		return sock_fail(EINVAL);
+	if (addr != NULL && len == NULL)
+		return sock_fail(EFAULT);
+	if (addr != NULL && (int)*len < 0)
+		return sock_fail(EINVAL);
+	ns = sock_new(s->sl, flags);
+	if (ns == NULL)
+		return -1;
+	while ((rc = s->sl->ops->accept(s->lis, ns, &c)) == -EAGAIN &&
+	       !s->f.nonblock)
+		sock_progress(s, EPOLLIN);
+	sock_settle(s);
+	if (rc < 0) {
+		sock_fd_release(s->sl, ns->f.fd);
+		free(ns);
+		return sock_fail(-rc);
+	}
+	ns->conn = c;
+	ns->state = PN_SS_CONNECTED;
+	/* the child inherits the listener's options, as Linux clones them */
+	ns->reuseaddr = s->reuseaddr;
+	ns->keepalive = s->keepalive;
+	ns->nodelay = s->nodelay;
+	ns->linger = s->linger;
+	ns->sndbuf = s->sndbuf;
+	ns->rcvbuf = s->rcvbuf;
+	ns->rcvlowat = s->rcvlowat;
+	ns->keepidle = s->keepidle;
+	ns->keepintvl = s->keepintvl;
+	ns->keepcnt = s->keepcnt;
+	ns->maxseg = s->maxseg;
+	sock_push_opts(ns);
+	s->sl->ops->addrs(c, &lip, &lport, &rip, &rport);
+	ns->bound = true;
+	ns->lip = lip;
+	ns->lport = lport;
+	sock_settle(ns);
+	if (addr != NULL)
+		sock_put_addr(addr, len, rip, rport);
+	return ns->f.fd;
+}
+
+/* --- connect --- */
+
+/* Linux __inet_stream_connect, after the state switch: done or failed? */
+static int
+sock_connect_result(struct pn_sock *s)
+{
+	int st = sock_conn_state(s), err;
+
+	if (st == PN_TCP_SYN_SENT || st == PN_TCP_SYN_RECEIVED)
+		return -EALREADY;
+	if (st == PN_TCP_CLOSED) {
+		err = s->sl->ops->error(s->conn);
+		s->sl->ops->close(s->conn);
+		s->conn = NULL;
+		s->state = PN_SS_NEW;
+		sock_settle(s);
+		return -(err != 0 ? err : ECONNABORTED);
+	}
+	s->state = PN_SS_CONNECTED;
+	return 0;
+}
+
+int
+pn_connect(int fd, const struct sockaddr *addr, socklen_t len)
+{
+	struct pn_sock *s = sock_get(fd);
+	const struct sockaddr_in *sin = (const struct sockaddr_in *)addr;
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	if (addr == NULL)
+		return sock_fail(EFAULT);
+	if (len < (socklen_t)sizeof(sa_family_t))
+		return sock_fail(EINVAL);
+	switch (s->state) {
+	case PN_SS_CONNECTED:
+		return sock_fail(EISCONN);
+	case PN_SS_LISTEN:
+		return sock_fail(EISCONN);
+	case PN_SS_CONNECTING:
+		rc = sock_connect_result(s);
+		if (rc == -EALREADY && !s->f.nonblock)
+			goto wait;
+		return rc < 0 ? sock_fail(-rc) : 0;
+	case PN_SS_NEW:
+		break;
+	}
+	if (len < (socklen_t)sizeof(*sin))
+		return sock_fail(EINVAL);
+	if (sin->sin_family != AF_INET)
+		return sock_fail(EAFNOSUPPORT);
+	rc = s->sl->ops->connect(s->sl->tcp, s->bound ? s->lip : 0,
+				 s->bound ? s->lport : 0,
+				 ntohl(sin->sin_addr.s_addr),
+				 ntohs(sin->sin_port), s, &s->conn);
+	if (rc < 0) {
+		s->conn = NULL;
+		return sock_fail(rc == -ENOMEM ? ENOBUFS : -rc);
+	}
+	s->state = PN_SS_CONNECTING;
+	sock_push_opts(s);
+	sock_settle(s);
+	if (s->f.nonblock)
+		return sock_fail(EINPROGRESS);
+wait:
+	while ((rc = sock_connect_result(s)) == -EALREADY)
+		sock_progress(s, EPOLLOUT);
+	sock_settle(s);
+	return rc < 0 ? sock_fail(-rc) : 0;
+}
+
+/* --- shutdown / close --- */
+
+int
+pn_shutdown(int fd, int how)
+{
+	struct pn_sock *s = sock_get(fd);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	if (how < SHUT_RD || how > SHUT_RDWR)
+		return sock_fail(EINVAL);
+	if (s->state == PN_SS_LISTEN) {
+		/* Linux inet_shutdown: SHUT_RD on a listener disconnects it */
+		if (how == SHUT_WR)
+			return 0;
+		s->sl->ops->listen_close(s->lis);
+		s->lis = NULL;
+		s->state = PN_SS_NEW;
+		ep_sock_wake(s, 0);
+		sock_settle(s);
+		return 0;
+	}
+	if (s->conn == NULL)
+		return sock_fail(ENOTCONN);
+	rc = s->sl->ops->shutdown(s->conn, how);
+	/* Linux inet_shutdown ends with sk_state_change: wake everything */
+	ep_sock_wake(s, 0);
+	sock_settle(s);
+	return rc < 0 ? sock_fail(-rc) : 0;
+}
+
+void
+sock_file_close(struct pn_sock_lcore *sl, struct pn_file *f)
+{
+	struct pn_sock *s = (struct pn_sock *)f;
+
+	if (f->type == PN_FILE_EPOLL) {
+		ep_free((struct pn_epoll *)f);
+		return;
+	}
+	ep_sock_forget(s);
+	if (s->lis != NULL)
+		sl->ops->listen_close(s->lis);
+	if (s->conn != NULL) {
+		if (s->linger == 0)
+			sl->ops->abort(s->conn);
+		else
+			sl->ops->close(s->conn);
+	}
+	free(s);
+}
+
+int
+pn_close(int fd)
+{
+	struct pn_sock_lcore *sl = sock_current();
+	struct pn_file *f;
+
+	if (sl == NULL)
+		return -1;
+	f = sock_fd_get(sl, fd);
+	if (f == NULL)
+		return sock_fail(EBADF);
+	sock_fd_release(sl, fd);
+	sock_file_close(sl, f);
+	return 0;
+}
+
+/* --- fcntl / ioctl --- */
+
+int
+pn_fcntl(int fd, int cmd, ...)
+{
+	struct pn_sock_lcore *sl = sock_current();
+	struct pn_file *f;
+	va_list ap;
+	int arg = 0;
+
+	if (sl == NULL)
+		return -1;
+	f = sock_fd_get(sl, fd);
+	if (f == NULL)
+		return sock_fail(EBADF);
+	if (cmd == F_SETFL || cmd == F_SETFD) {
+		va_start(ap, cmd);
+		arg = va_arg(ap, int);
+		va_end(ap);
+	}
+	switch (cmd) {
+	case F_GETFL:
+		return O_RDWR | (f->nonblock ? O_NONBLOCK : 0);
+	case F_SETFL:
+		f->nonblock = (arg & O_NONBLOCK) != 0;
+		return 0;
+	case F_GETFD:
+		return f->cloexec ? FD_CLOEXEC : 0;
+	case F_SETFD:
+		f->cloexec = (arg & FD_CLOEXEC) != 0;
+		return 0;
+	default:
+		return sock_fail(EINVAL);
+	}
+}
+
+int
+pn_ioctl(int fd, unsigned long req, ...)
+{
+	struct pn_sock_lcore *sl = sock_current();
+	struct pn_sock *s;
+	struct pn_file *f;
+	va_list ap;
+	int *p;
+
+	if (sl == NULL)
+		return -1;
+	f = sock_fd_get(sl, fd);
+	if (f == NULL)
+		return sock_fail(EBADF);
+	va_start(ap, req);
+	p = va_arg(ap, int *);
+	va_end(ap);
+	if (req != FIONBIO && req != FIONREAD)
+		return sock_fail(ENOTTY);
+	if (p == NULL)
+		return sock_fail(EFAULT);
+	if (req == FIONBIO) {
+		f->nonblock = *p != 0;
+		return 0;
+	}
+	if (f->type != PN_FILE_SOCK)
+		return sock_fail(ENOTTY);
+	s = (struct pn_sock *)f;
+	if (s->state == PN_SS_LISTEN)
+		return sock_fail(EINVAL);
+	*p = s->conn != NULL ? (int)RTE_MIN(sl->ops->readable(s->conn),
+					    (uint32_t)INT_MAX) : 0;
+	return 0;
+}

@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef PN_SOCKET_SOCK_H
+#define PN_SOCKET_SOCK_H
+
+/*
+ * The socket layer as the rest of the library sees it (not installed):
+ * one struct pn_sock_lcore per lcore holding its fd table, sockets and
+ * epoll instances, wired to that lcore's TCP.
+ *
+ * The socket layer calls TCP through struct pn_sock_tcp_ops, one pointer
+ * per function of tcp.h, so that the same layer runs over lib/tcp
+ * (pn_sock_tcp_ops_default()) or over an in-memory fake in unit tests.
+ */
+
+#include <stdint.h>
+#include <sys/types.h>
+#include <sys/uio.h>
+
+#include "tcp.h"
+
+struct pn_lcore;
+struct pn_sock_lcore;
+
+/** tcp.h, as a table. */
+struct pn_sock_tcp_ops {
+	int (*listen)(struct pn_tcp *tcp, uint32_t ip, uint16_t port,
+		      uint32_t backlog, void *ctx, struct pn_tcp_listen **out);
+	void (*listen_backlog)(struct pn_tcp_listen *l, uint32_t backlog);
+	int (*accept)(struct pn_tcp_listen *l, void *ctx,
+		      struct pn_tcp_conn **out);
+	uint32_t (*listen_poll)(const struct pn_tcp_listen *l);
+	void (*listen_close)(struct pn_tcp_listen *l);
+	int (*connect)(struct pn_tcp *tcp, uint32_t src, uint16_t sport,
+		       uint32_t dst, uint16_t dport, void *ctx,
+		       struct pn_tcp_conn **out);
+	ssize_t (*send)(struct pn_tcp_conn *c, const struct iovec *iov,
+			int iovcnt, int flags);
+	ssize_t (*send_mbuf)(struct pn_tcp_conn *c, struct rte_mbuf *m);
+	ssize_t (*recv)(struct pn_tcp_conn *c, const struct iovec *iov,
+			int iovcnt, int flags);
+	int (*recv_zc)(struct pn_tcp_conn *c, struct iovec *iov, int max);
+	void (*recv_zc_done)(struct pn_tcp_conn *c, size_t bytes);
+	uint32_t (*readable)(const struct pn_tcp_conn *c);
+	uint32_t (*send_space)(const struct pn_tcp_conn *c);
+	uint32_t (*poll)(const struct pn_tcp_conn *c);
+	int (*error)(struct pn_tcp_conn *c);
+	int (*shutdown)(struct pn_tcp_conn *c, int how);
+	void (*close)(struct pn_tcp_conn *c);
+	void (*abort)(struct pn_tcp_conn *c);
+	int (*setopt)(struct pn_tcp_conn *c, enum pn_tcp_opt opt, int64_t v);
+	int (*getopt)(const struct pn_tcp_conn *c, enum pn_tcp_opt opt,
+		      int64_t *v);
+	void (*info)(const struct pn_tcp_conn *c, struct pn_tcp_info *info);
+	void (*addrs)(const struct pn_tcp_conn *c, uint32_t *lip,
+		      uint16_t *lport, uint32_t *rip, uint16_t *rport);
+};
+
+/** The upcalls to give pn_tcp_create() (wakeup -> socket -> epoll). */
+extern const struct pn_tcp_upcalls pn_sock_upcalls;
+
+/**
+ * The socket layer of @p lc over @p tcp, called through @p ops
+ * (pn_sock_tcp_ops_default() for lib/tcp). Up to @p max_fds descriptors
+ * (1..65536).
+ * @return 0, -EINVAL, -ENOMEM.
+ */
+int pn_sock_lcore_create(struct pn_lcore *lc, struct pn_tcp *tcp,
+			 const struct pn_sock_tcp_ops *ops, uint32_t max_fds,
+			 struct pn_sock_lcore **out);
+
+/** Close every fd (connections aborted) and free. */
+void pn_sock_lcore_free(struct pn_sock_lcore *sl);
+
+/**
+ * Make @p sl the socket layer of the calling thread (NULL: none; calls
+ * then fail with EPERM).
+ */
+void pn_sock_lcore_enter(struct pn_sock_lcore *sl);
+
+/** The calling thread's socket layer, or NULL. */
+struct pn_sock_lcore *pn_sock_lcore_current(void);
+
+/** lib/tcp as a table (links lib/tcp in). */
+const struct pn_sock_tcp_ops *pn_sock_tcp_ops_default(void);
+
+#endif /* PN_SOCKET_SOCK_H */

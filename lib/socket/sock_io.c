@@ -1,0 +1,212 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Data calls: read/write and friends, and the zero-copy pair. */
+#include <errno.h>
+#include <limits.h>
+#include <stdint.h>
+#include <sys/epoll.h>
+
+#include <rte_common.h>
+
+#include "pollnet/socket.h"
+#include "sock_priv.h"
+
+static ssize_t
+sock_recv_iov(struct pn_sock *s, const struct iovec *iov, int iovcnt,
+	      int flags)
+{
+	const struct pn_sock_tcp_ops *ops = s->sl->ops;
+	bool block = !s->f.nonblock && !(flags & MSG_DONTWAIT);
+	ssize_t n;
+
+	if (flags & MSG_OOB)
+		return sock_fail(EINVAL);
+	if (iovcnt < 0 || iovcnt > IOV_MAX)
+		return sock_fail(EINVAL);
+	if (s->conn == NULL)
+		return sock_fail(ENOTCONN);
+	for (;;) {
+		n = ops->recv(s->conn, iov, iovcnt,
+			      (flags & MSG_PEEK) ? PN_TCP_PEEK : 0);
+		if (n != -EAGAIN || !block)
+			break;
+		sock_progress(s, EPOLLIN | EPOLLRDHUP);
+	}
+	sock_settle(s);
+	return n < 0 ? sock_fail((int)-n) : n;
+}
+
+static ssize_t
+sock_send_iov(struct pn_sock *s, const struct iovec *iov, int iovcnt,
+	      int flags)
+{
+	const struct pn_sock_tcp_ops *ops = s->sl->ops;
+	bool block = !s->f.nonblock && !(flags & MSG_DONTWAIT);
+	struct iovec rest[64];
+	size_t total = 0, want = 0, skip;
+	ssize_t n;
+	int i, k;
+
+	if (iovcnt < 0 || iovcnt > IOV_MAX)
+		return sock_fail(EINVAL);
+	if (flags & MSG_OOB)
+		return sock_fail(EOPNOTSUPP);
+	/* Linux sk_stream_wait_connect: no connection is EPIPE */
+	if (s->conn == NULL)
+		return sock_fail(s->err != 0 ? s->err : EPIPE);
+	for (i = 0; i < iovcnt; i++)
+		want += iov[i].iov_len;
+	if (want == 0)
+		return 0;
+	for (;;) {
+		/* what is left of iov after 'total' bytes */
+		skip = total;
+		for (i = 0; i < iovcnt && skip >= iov[i].iov_len; i++)
+			skip -= iov[i].iov_len;
+		for (k = 0; i < iovcnt && k < (int)RTE_DIM(rest); i++, k++) {
+			rest[k].iov_base = (char *)iov[i].iov_base + skip;
+			rest[k].iov_len = iov[i].iov_len - skip;
+			skip = 0;
+		}
+		n = ops->send(s->conn, rest, k, 0);
+		if (n > 0) {
+			total += (size_t)n;
+			if (total == want)
+				break;
+			s->nospace = true; /* short: the buffer is full */
+			if (!block)
+				break;
+			sock_progress(s, EPOLLOUT);
+			continue;
+		}
+		if (n == -EAGAIN) {
+			s->nospace = true;
+			if (block && total == 0) {
+				sock_progress(s, EPOLLOUT);
+				continue;
+			}
+			if (block) {
+				sock_progress(s, EPOLLOUT);
+				continue;
+			}
+		}
+		break;
+	}
+	sock_settle(s);
+	if (total > 0)
+		return (ssize_t)total;
+	return sock_fail((int)-n);
+}
+
+ssize_t
+pn_recv(int fd, void *buf, size_t len, int flags)
+{
+	struct pn_sock *s = sock_lookup(fd, ENOTSOCK);
+	struct iovec iov = { .iov_base = buf, .iov_len = len };
+
+	if (s == NULL)
+		return -1;
+	return sock_recv_iov(s, &iov, 1, flags);
+}
+
+ssize_t
+pn_send(int fd, const void *buf, size_t len, int flags)
+{
+	struct pn_sock *s = sock_lookup(fd, ENOTSOCK);
+	struct iovec iov = { .iov_base = (void *)(uintptr_t)buf, .iov_len = len };
+
+	if (s == NULL)
+		return -1;
+	return sock_send_iov(s, &iov, 1, flags);
+}
+
+/* read/write on an epoll fd: Linux's eventpoll has no read op (EINVAL) */
+ssize_t
+pn_read(int fd, void *buf, size_t len)
+{
+	struct pn_sock *s = sock_lookup(fd, EINVAL);
+	struct iovec iov = { .iov_base = buf, .iov_len = len };
+
+	if (s == NULL)
+		return -1;
+	return sock_recv_iov(s, &iov, 1, 0);
+}
+
+ssize_t
+pn_write(int fd, const void *buf, size_t len)
+{
+	struct pn_sock *s = sock_lookup(fd, EINVAL);
+	struct iovec iov = { .iov_base = (void *)(uintptr_t)buf, .iov_len = len };
+
+	if (s == NULL)
+		return -1;
+	return sock_send_iov(s, &iov, 1, 0);
+}
+
+ssize_t
+pn_readv(int fd, const struct iovec *iov, int iovcnt)
+{
+	struct pn_sock *s = sock_lookup(fd, EINVAL);
+
+	if (s == NULL)
+		return -1;
+	return sock_recv_iov(s, iov, iovcnt, 0);
+}
+
+ssize_t
+pn_writev(int fd, const struct iovec *iov, int iovcnt)
+{
+	struct pn_sock *s = sock_lookup(fd, EINVAL);
+
+	if (s == NULL)
+		return -1;
+	return sock_send_iov(s, iov, iovcnt, 0);
+}
+
+int
+pn_recv_zc(int fd, struct iovec *iov, int max)
+{
+	struct pn_sock *s = sock_get(fd);
+	int n;
+
+	if (s == NULL)
+		return -1;
+	if (max <= 0 || iov == NULL)
+		return sock_fail(EINVAL);
+	if (s->conn == NULL)
+		return sock_fail(ENOTCONN);
+	n = s->sl->ops->recv_zc(s->conn, iov, max);
+	return n < 0 ? sock_fail(-n) : n;
+}
+
+int
+pn_recv_zc_done(int fd, size_t bytes)
+{
+	struct pn_sock *s = sock_get(fd);
+
+	if (s == NULL)
+		return -1;
+	if (s->conn == NULL)
+		return sock_fail(ENOTCONN);
+	s->sl->ops->recv_zc_done(s->conn, bytes);
+	sock_settle(s);
+	return 0;
+}
+
+ssize_t
+pn_send_mbuf(int fd, struct rte_mbuf *m)
+{
+	struct pn_sock *s = sock_get(fd);
+	ssize_t n;
+
+	if (s == NULL)
+		return -1;
+	if (m == NULL)
+		return sock_fail(EFAULT);
+	if (s->conn == NULL)
+		return sock_fail(EPIPE);
+	n = s->sl->ops->send_mbuf(s->conn, m);
+	if (n == -EAGAIN)
+		s->nospace = true;
+	sock_settle(s);
+	return n < 0 ? sock_fail((int)-n) : n;
+}

@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef PN_SOCKET_SOCK_PRIV_H
+#define PN_SOCKET_SOCK_PRIV_H
+
+/* Sockets, files and the fd table, shared by lib/socket and lib/event. */
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/queue.h>
+
+#include "sock.h"
+
+struct pn_epoll;
+struct pn_epitem;
+
+enum pn_file_type {
+	PN_FILE_SOCK = 1,
+	PN_FILE_EPOLL,
+};
+
+/** What an fd points at: a socket or an epoll instance. */
+struct pn_file {
+	uint8_t type;       /**< enum pn_file_type */
+	bool nonblock;      /**< O_NONBLOCK */
+	bool cloexec;       /**< FD_CLOEXEC, kept for F_GETFD */
+	int fd;
+};
+
+enum pn_sock_state {
+	PN_SS_NEW,          /**< no TCP object (fresh, or after a failed connect) */
+	PN_SS_LISTEN,
+	PN_SS_CONNECTING,   /**< connect() started, not yet reported done */
+	PN_SS_CONNECTED,
+};
+
+TAILQ_HEAD(pn_epitem_list, pn_epitem);
+
+struct pn_sock {
+	struct pn_file f;               /* first: a file is a socket */
+	struct pn_sock_lcore *sl;
+	enum pn_sock_state state;
+	bool bound;
+	uint32_t lip;                   /**< host order */
+	uint16_t lport;
+	struct pn_tcp_conn *conn;
+	struct pn_tcp_listen *lis;
+	int err;                        /**< pending error held by the socket */
+	bool nospace;                   /**< saw no send space: EPOLLOUT wakes */
+	uint32_t rcv_seen;              /**< readable bytes at the last wake */
+	uint32_t last_mask;             /**< poll mask at the last wake */
+	/* options kept by the socket, pushed to TCP when a conn exists */
+	bool reuseaddr, reuseport, keepalive, nodelay;
+	int linger;                     /**< -1 off, else seconds */
+	int linger_t;                   /**< seconds kept while off */
+	uint32_t optset;                /**< 1 << enum pn_tcp_opt set */
+	int sndbuf, rcvbuf, rcvlowat;
+	int keepidle, keepintvl, keepcnt, maxseg;
+	struct pn_epitem_list watchers; /**< epoll items watching it */
+};
+
+struct pn_sock_lcore {
+	struct pn_lcore *lc;
+	struct pn_tcp *tcp;
+	const struct pn_sock_tcp_ops *ops;
+	uint32_t max_fds;
+	uint32_t nb_open;
+	uint32_t hint;                  /**< lowest slot that may be free */
+	struct pn_file **files;
+};
+
+/* fd numbers: PN_FD_BASE | shard << 16 | slot */
+#define PN_FD_SHARD_SHIFT 16
+#define PN_FD_MAX_PER_LCORE (1u << PN_FD_SHARD_SHIFT)
+
+/** The caller's socket layer or NULL with errno EPERM. */
+struct pn_sock_lcore *sock_current(void);
+
+/** Install @p f in a free slot. @return the fd or -EMFILE. */
+int sock_fd_alloc(struct pn_sock_lcore *sl, struct pn_file *f);
+
+/** The file of @p fd on this lcore, or NULL (EBADF). */
+struct pn_file *sock_fd_get(struct pn_sock_lcore *sl, int fd);
+
+/** Free @p fd's slot. */
+void sock_fd_release(struct pn_sock_lcore *sl, int fd);
+
+/** The socket's current EPOLL* mask (Linux tcp_poll). */
+uint32_t sock_poll(const struct pn_sock *s);
+
+/**
+ * A blocking call waits: run the lcore loop once, sleeping unless @p s
+ * shows one of @p want (or EPOLLERR / EPOLLHUP).
+ */
+void sock_progress(struct pn_sock *s, uint32_t want);
+
+/** Close a file (socket or epoll) without the fd bookkeeping. */
+void sock_file_close(struct pn_sock_lcore *sl, struct pn_file *f);
+
+/** The socket behind @p fd, or NULL with errno EBADF / ENOTSOCK / EPERM. */
+struct pn_sock *sock_get(int fd);
+
+/** As sock_get(), a non-socket fd failing with @p notsock_errno. */
+struct pn_sock *sock_lookup(int fd, int notsock_errno);
+
+/** Refresh what the next wake-up compares against (after a call). */
+void sock_settle(struct pn_sock *s);
+
+/** Hand the options set on @p s to its TCP connection. */
+void sock_push_opts(struct pn_sock *s);
+
+/* lib/event, called by sockets */
+
+/** A socket's readiness may have changed: ep_poll_callback for each item. */
+void ep_sock_wake(struct pn_sock *s, uint32_t key);
+
+/** Remove @p s from every epoll watching it (close). */
+void ep_sock_forget(struct pn_sock *s);
+
+/** Free an epoll instance (its fd is gone). */
+void ep_free(struct pn_epoll *ep);
+
+static inline int
+sock_fail(int err)
+{
+	errno = err;
+	return -1;
+}
+
+#endif /* PN_SOCKET_SOCK_PRIV_H */

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* lib/tcp behind the socket layer's ops table. */
+#include "sock.h"
+
+static const struct pn_sock_tcp_ops sock_tcp_ops = {
+	.listen = pn_tcp_listen,
+	.listen_backlog = pn_tcp_listen_backlog,
+	.accept = pn_tcp_accept,
+	.listen_poll = pn_tcp_listen_poll,
+	.listen_close = pn_tcp_listen_close,
+	.connect = pn_tcp_connect,
+	.send = pn_tcp_send,
+	.send_mbuf = pn_tcp_send_mbuf,
+	.recv = pn_tcp_recv,
+	.recv_zc = pn_tcp_recv_zc,
+	.recv_zc_done = pn_tcp_recv_zc_done,
+	.readable = pn_tcp_readable,
+	.send_space = pn_tcp_send_space,
+	.poll = pn_tcp_poll,
+	.error = pn_tcp_error,
+	.shutdown = pn_tcp_shutdown,
+	.close = pn_tcp_close,
+	.abort = pn_tcp_abort,
+	.setopt = pn_tcp_setopt,
+	.getopt = pn_tcp_getopt,
+	.info = pn_tcp_info,
+	.addrs = pn_tcp_addrs,
+};
+
+const struct pn_sock_tcp_ops *
+pn_sock_tcp_ops_default(void)
+{
+	return &sock_tcp_ops;
+}

@@ -1,0 +1,325 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Socket options with Linux's rules (net/core/sock.c sk_setsockopt,
+ * net/ipv4/tcp.c do_tcp_setsockopt): values kept by the socket and handed
+ * to TCP once a connection exists, SO_SNDBUF/SO_RCVBUF doubled.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <string.h>
+#include <netinet/tcp.h>
+
+#include <rte_common.h>
+
+#include "pollnet/socket.h"
+#include "sock_priv.h"
+
+#define SOCK_WMEM_MAX     4194304 /* as net.core.wmem_max on a tuned host */
+#define SOCK_RMEM_MAX     4194304 /* = pn_tcp_conf.rcvbuf_max default */
+#define SOCK_MIN_SNDBUF   4608
+#define SOCK_MIN_RCVBUF   2304
+#define SOCK_TCP_MIN_MSS  88
+#define SOCK_MAX_WINDOW   32767
+#define SOCK_MAX_KEEPIDLE 32767
+#define SOCK_MAX_KEEPINTVL 32767
+#define SOCK_MAX_KEEPCNT  127
+
+static void
+sock_opt_push(struct pn_sock *s, enum pn_tcp_opt opt, int64_t v)
+{
+	s->optset |= 1u << opt;
+	if (s->conn != NULL)
+		s->sl->ops->setopt(s->conn, opt, v);
+}
+
+void
+sock_push_opts(struct pn_sock *s)
+{
+	const struct pn_sock_tcp_ops *ops = s->sl->ops;
+	const struct {
+		enum pn_tcp_opt opt;
+		int64_t v;
+	} o[] = {
+		{ PN_TCP_OPT_NODELAY, s->nodelay },
+		{ PN_TCP_OPT_MAXSEG, s->maxseg },
+		{ PN_TCP_OPT_KEEPALIVE, s->keepalive },
+		{ PN_TCP_OPT_KEEPIDLE, s->keepidle },
+		{ PN_TCP_OPT_KEEPINTVL, s->keepintvl },
+		{ PN_TCP_OPT_KEEPCNT, s->keepcnt },
+		{ PN_TCP_OPT_LINGER, s->linger },
+		{ PN_TCP_OPT_SNDBUF, s->sndbuf },
+		{ PN_TCP_OPT_RCVBUF, s->rcvbuf },
+		{ PN_TCP_OPT_RCVLOWAT, s->rcvlowat },
+	};
+	size_t i;
+
+	if (s->conn == NULL)
+		return;
+	for (i = 0; i < RTE_DIM(o); i++)
+		if (s->optset & (1u << o[i].opt))
+			ops->setopt(s->conn, o[i].opt, o[i].v);
+}
+
+static int
+sockopt_set_socket(struct pn_sock *s, int name, const void *val,
+		   socklen_t len)
+{
+	struct linger lg;
+	int v;
+
+	if (name == SO_LINGER) {
+		if (len < (socklen_t)sizeof(lg))
+			return sock_fail(EINVAL);
+		memcpy(&lg, val, sizeof(lg));
+		if (lg.l_onoff) {
+			s->linger_t = RTE_MAX(lg.l_linger, 0);
+			s->linger = s->linger_t;
+		} else {
+			s->linger = -1;
+		}
+		sock_opt_push(s, PN_TCP_OPT_LINGER, s->linger);
+		return 0;
+	}
+	if (len < (socklen_t)sizeof(int))
+		return sock_fail(EINVAL);
+	memcpy(&v, val, sizeof(v));
+	switch (name) {
+	case SO_REUSEADDR:
+		s->reuseaddr = v != 0;
+		return 0;
+	case SO_REUSEPORT:
+		s->reuseport = v != 0;
+		return 0;
+	case SO_KEEPALIVE:
+		s->keepalive = v != 0;
+		sock_opt_push(s, PN_TCP_OPT_KEEPALIVE, s->keepalive);
+		return 0;
+	case SO_SNDBUF:
+		v = (int)RTE_MIN((uint32_t)v, (uint32_t)SOCK_WMEM_MAX);
+		s->sndbuf = RTE_MAX(v * 2, SOCK_MIN_SNDBUF);
+		sock_opt_push(s, PN_TCP_OPT_SNDBUF, s->sndbuf);
+		return 0;
+	case SO_RCVBUF:
+		v = (int)RTE_MIN((uint32_t)v, (uint32_t)SOCK_RMEM_MAX);
+		s->rcvbuf = RTE_MAX(v * 2, SOCK_MIN_RCVBUF);
+		sock_opt_push(s, PN_TCP_OPT_RCVBUF, s->rcvbuf);
+		return 0;
+	case SO_RCVLOWAT:
+		if (v < 0)
+			v = INT_MAX;
+		s->rcvlowat = v != 0 ? v : 1;
+		sock_opt_push(s, PN_TCP_OPT_RCVLOWAT, s->rcvlowat);
+		return 0;
+	default:
+		return sock_fail(ENOPROTOOPT);
+	}
+}
+
+static int
+sockopt_set_tcp(struct pn_sock *s, int name, const void *val, socklen_t len)
+{
+	int v;
+
+	if (len < (socklen_t)sizeof(int))
+		return sock_fail(EINVAL);
+	memcpy(&v, val, sizeof(v));
+	switch (name) {
+	case TCP_NODELAY:
+		s->nodelay = v != 0;
+		sock_opt_push(s, PN_TCP_OPT_NODELAY, s->nodelay);
+		return 0;
+	case TCP_MAXSEG:
+		if (v != 0 && (v < SOCK_TCP_MIN_MSS || v > SOCK_MAX_WINDOW))
+			return sock_fail(EINVAL);
+		s->maxseg = v;
+		sock_opt_push(s, PN_TCP_OPT_MAXSEG, v);
+		return 0;
+	case TCP_KEEPIDLE:
+		if (v < 1 || v > SOCK_MAX_KEEPIDLE)
+			return sock_fail(EINVAL);
+		s->keepidle = v;
+		sock_opt_push(s, PN_TCP_OPT_KEEPIDLE, v);
+		return 0;
+	case TCP_KEEPINTVL:
+		if (v < 1 || v > SOCK_MAX_KEEPINTVL)
+			return sock_fail(EINVAL);
+		s->keepintvl = v;
+		sock_opt_push(s, PN_TCP_OPT_KEEPINTVL, v);
+		return 0;
+	case TCP_KEEPCNT:
+		if (v < 1 || v > SOCK_MAX_KEEPCNT)
+			return sock_fail(EINVAL);
+		s->keepcnt = v;
+		sock_opt_push(s, PN_TCP_OPT_KEEPCNT, v);
+		return 0;
+	default:
+		return sock_fail(ENOPROTOOPT);
+	}
+}
+
+int
+pn_setsockopt(int fd, int level, int name, const void *val, socklen_t len)
+{
+	struct pn_sock *s = sock_get(fd);
+
+	if (s == NULL)
+		return -1;
+	if (level != SOL_SOCKET && level != IPPROTO_TCP)
+		return sock_fail(ENOPROTOOPT);
+	if (val == NULL)
+		return sock_fail(EFAULT);
+	if (level == SOL_SOCKET)
+		return sockopt_set_socket(s, name, val, len);
+	return sockopt_set_tcp(s, name, val, len);
+}
+
+/* TCP's value when a connection exists, else the socket's or @p dflt. */
+static int64_t
+sockopt_tcp_value(const struct pn_sock *s, enum pn_tcp_opt opt, int64_t mine,
+		  int64_t dflt)
+{
+	int64_t v;
+
+	if (s->optset & (1u << opt))
+		return mine;
+	if (s->conn != NULL && s->sl->ops->getopt(s->conn, opt, &v) == 0)
+		return v;
+	return dflt;
+}
+
+static int
+sockopt_out(void *val, socklen_t *len, const void *v, size_t vlen)
+{
+	size_t n = RTE_MIN((size_t)*len, vlen);
+
+	memcpy(val, v, n);
+	*len = (socklen_t)n;
+	return 0;
+}
+
+static void
+sockopt_tcp_info(const struct pn_sock *s, struct tcp_info *ti)
+{
+	struct pn_tcp_info pi;
+
+	memset(ti, 0, sizeof(*ti));
+	memset(&pi, 0, sizeof(pi));
+	if (s->conn != NULL)
+		s->sl->ops->info(s->conn, &pi);
+	else
+		pi.state = s->state == PN_SS_LISTEN ? PN_TCP_LISTEN :
+						       PN_TCP_CLOSED;
+	if (s->lis != NULL)
+		pi.state = PN_TCP_LISTEN;
+	ti->tcpi_state = pi.state;
+	ti->tcpi_ca_state = pi.ca_state;
+	ti->tcpi_retransmits = pi.retransmits;
+	ti->tcpi_options = pi.options;
+	ti->tcpi_snd_wscale = pi.snd_wscale & 0xf;
+	ti->tcpi_rcv_wscale = pi.rcv_wscale & 0xf;
+	ti->tcpi_rto = pi.rto_us;
+	ti->tcpi_ato = pi.ato_us;
+	ti->tcpi_snd_mss = pi.snd_mss;
+	ti->tcpi_rcv_mss = pi.rcv_mss;
+	ti->tcpi_unacked = pi.unacked;
+	ti->tcpi_sacked = pi.sacked;
+	ti->tcpi_lost = pi.lost;
+	ti->tcpi_retrans = pi.retrans;
+	ti->tcpi_rtt = pi.rtt_us;
+	ti->tcpi_rttvar = pi.rttvar_us;
+	ti->tcpi_snd_ssthresh = pi.snd_ssthresh;
+	ti->tcpi_snd_cwnd = pi.snd_cwnd;
+	ti->tcpi_rcv_space = pi.rcv_space;
+	ti->tcpi_total_retrans = pi.total_retrans;
+}
+
+int
+pn_getsockopt(int fd, int level, int name, void *val, socklen_t *len)
+{
+	struct pn_sock *s = sock_get(fd);
+	struct tcp_info ti;
+	struct linger lg;
+	int v;
+
+	if (s == NULL)
+		return -1;
+	if (level != SOL_SOCKET && level != IPPROTO_TCP)
+		return sock_fail(ENOPROTOOPT);
+	if (val == NULL || len == NULL)
+		return sock_fail(EFAULT);
+	if ((int)*len < 0)
+		return sock_fail(EINVAL);
+	if (level == SOL_SOCKET) {
+		switch (name) {
+		case SO_LINGER:
+			lg.l_onoff = s->linger >= 0;
+			lg.l_linger = s->linger_t;
+			return sockopt_out(val, len, &lg, sizeof(lg));
+		case SO_REUSEADDR: v = s->reuseaddr; break;
+		case SO_REUSEPORT: v = s->reuseport; break;
+		case SO_KEEPALIVE: v = s->keepalive; break;
+		case SO_SNDBUF:
+			v = (int)sockopt_tcp_value(s, PN_TCP_OPT_SNDBUF,
+						   s->sndbuf, 16384);
+			break;
+		case SO_RCVBUF:
+			v = (int)sockopt_tcp_value(s, PN_TCP_OPT_RCVBUF,
+						   s->rcvbuf, 131072);
+			break;
+		case SO_RCVLOWAT:
+			v = (int)sockopt_tcp_value(s, PN_TCP_OPT_RCVLOWAT,
+						   s->rcvlowat, 1);
+			break;
+		case SO_ERROR:
+			if (s->conn != NULL)
+				v = s->sl->ops->error(s->conn);
+			else
+				v = 0;
+			if (v == 0) {
+				v = s->err;
+			}
+			s->err = 0;
+			sock_settle(s);
+			break;
+		case SO_TYPE: v = SOCK_STREAM; break;
+		case SO_DOMAIN: v = AF_INET; break;
+		case SO_PROTOCOL: v = IPPROTO_TCP; break;
+		case SO_ACCEPTCONN: v = s->state == PN_SS_LISTEN; break;
+		default:
+			return sock_fail(ENOPROTOOPT);
+		}
+		return sockopt_out(val, len, &v, sizeof(v));
+	}
+	switch (name) {
+	case TCP_NODELAY: v = s->nodelay; break;
+	case TCP_MAXSEG:
+		/* Linux: the user's clamp while closed or listening */
+		if (s->conn == NULL) {
+			v = s->maxseg != 0 ? s->maxseg : 536;
+		} else {
+			struct pn_tcp_info pi;
+
+			memset(&pi, 0, sizeof(pi));
+			s->sl->ops->info(s->conn, &pi);
+			v = (int)pi.snd_mss;
+		}
+		break;
+	case TCP_KEEPIDLE:
+		v = (int)sockopt_tcp_value(s, PN_TCP_OPT_KEEPIDLE, s->keepidle,
+					   7200);
+		break;
+	case TCP_KEEPINTVL:
+		v = (int)sockopt_tcp_value(s, PN_TCP_OPT_KEEPINTVL,
+					   s->keepintvl, 75);
+		break;
+	case TCP_KEEPCNT:
+		v = (int)sockopt_tcp_value(s, PN_TCP_OPT_KEEPCNT, s->keepcnt, 9);
+		break;
+	case TCP_INFO:
+		sockopt_tcp_info(s, &ti);
+		return sockopt_out(val, len, &ti, sizeof(ti));
+	default:
+		return sock_fail(ENOPROTOOPT);
+	}
+	return sockopt_out(val, len, &v, sizeof(v));
+}

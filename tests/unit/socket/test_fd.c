@@ -1,0 +1,267 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The fd table and what is pollnet-only (no Linux oracle): fd numbering,
+ * EMFILE, per-lcore validity, calls from a thread that is not a pollnet
+ * lcore (EPERM, no state touched), the kernel eventfd of an epoll
+ * instance, and the zero-copy calls. Runs over the fake TCP.
+ */
+#include <poll.h>
+#include <pthread.h>
+
+#include "fake_tcp.c"
+#include "diff_harness.c"
+
+static struct dctx C;
+
+static int
+setup(void **state)
+{
+	RTE_SET_USED(state);
+	pw_begin();
+	memset(&C, 0, sizeof(C));
+	C.a = &pw;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	RTE_SET_USED(state);
+	pw_end();
+	return 0;
+}
+
+static void
+test_fd_numbers(void **state)
+{
+	int a, b, d;
+
+	RTE_SET_USED(state);
+	a = pn_socket(AF_INET, SOCK_STREAM, 0);
+	b = pn_epoll_create1(0);
+	assert_true(a >= PN_FD_BASE && pn_is_fd(a));
+	assert_int_equal(b, a + 1);
+	assert_false(pn_is_fd(0));
+	assert_int_equal(pn_close(a), 0);
+	d = pn_socket(AF_INET, SOCK_STREAM, 0);
+	assert_int_equal(d, a); /* lowest free, as Linux */
+	assert_int_equal(pn_close(0), -1);
+	assert_int_equal(errno, EBADF);
+	assert_int_equal(pn_close(-1), -1);
+	assert_int_equal(errno, EBADF);
+	assert_int_equal(pn_close(PN_FD_BASE + 65535), -1);
+	assert_int_equal(errno, EBADF);
+}
+
+static void
+test_emfile(void **state)
+{
+	struct pn_sock_lcore *small;
+	int i;
+
+	RTE_SET_USED(state);
+	assert_int_equal(pn_sock_lcore_create(&PW->lc, PW->tcp, &fake_tcp_ops,
+					      4, &small), 0);
+	pn_sock_lcore_enter(small);
+	for (i = 0; i < 4; i++)
+		assert_true(pn_socket(AF_INET, SOCK_STREAM, 0) >= 0);
+	assert_int_equal(pn_socket(AF_INET, SOCK_STREAM, 0), -1);
+	assert_int_equal(errno, EMFILE);
+	assert_int_equal(pn_epoll_create1(0), -1);
+	assert_int_equal(errno, EMFILE);
+	pn_sock_lcore_free(small);
+	pn_sock_lcore_enter(PW->sl);
+	assert_int_equal(pn_sock_lcore_create(&PW->lc, PW->tcp, &fake_tcp_ops,
+					      0, &small), -EINVAL);
+}
+
+static void
+test_other_lcore_fd(void **state)
+{
+	struct pn_lcore lc1;
+	struct pn_napi_conf conf;
+	struct pn_sock_lcore *sl1;
+	int fd;
+
+	RTE_SET_USED(state);
+	pn_napi_conf_default(&conf);
+	assert_int_equal(pn_lcore_init(&lc1, &PW->shards, 1, &conf,
+				       &PW->clock, SOCKET_ID_ANY), 0);
+	assert_int_equal(pn_sock_lcore_create(&lc1, PW->tcp, &fake_tcp_ops, 16,
+					      &sl1), 0);
+	fd = pn_socket(AF_INET, SOCK_STREAM, 0); /* on shard 0 */
+	pn_sock_lcore_enter(sl1);
+	assert_int_equal(pn_close(fd), -1);
+	assert_int_equal(errno, EBADF);
+	assert_int_equal(pn_listen(fd, 1), -1);
+	assert_int_equal(errno, EBADF);
+	pn_sock_lcore_enter(PW->sl);
+	assert_int_equal(pn_close(fd), 0);
+	pn_sock_lcore_free(sl1);
+	pn_lcore_fini(&lc1);
+}
+
+struct thr {
+	int fd, ep;
+	int rc[6], err[6];
+};
+
+static void *
+thr_main(void *p)
+{
+	struct thr *t = p;
+	struct epoll_event ev;
+	char b;
+
+	t->rc[0] = pn_socket(AF_INET, SOCK_STREAM, 0);
+	t->err[0] = errno;
+	t->rc[1] = pn_close(t->fd);
+	t->err[1] = errno;
+	t->rc[2] = pn_epoll_wait(t->ep, &ev, 1, 0);
+	t->err[2] = errno;
+	t->rc[3] = (int)pn_read(t->fd, &b, 1);
+	t->err[3] = errno;
+	t->rc[4] = pn_epoll_create1(0);
+	t->err[4] = errno;
+	t->rc[5] = pn_fcntl(t->fd, F_GETFL);
+	t->err[5] = errno;
+	return NULL;
+}
+
+static void
+test_not_an_lcore(void **state)
+{
+	struct thr t = { 0 };
+	pthread_t th;
+	int i;
+
+	RTE_SET_USED(state);
+	t.fd = pn_socket(AF_INET, SOCK_STREAM, 0);
+	t.ep = pn_epoll_create1(0);
+	assert_int_equal(pthread_create(&th, NULL, thr_main, &t), 0);
+	pthread_join(th, NULL);
+	for (i = 0; i < 6; i++) {
+		assert_int_equal(t.rc[i], -1);
+		assert_int_equal(t.err[i], EPERM);
+	}
+	/* nothing was touched */
+	assert_int_equal(pn_fcntl(t.fd, F_GETFL), O_RDWR);
+	assert_int_equal(pn_close(t.fd), 0);
+	assert_int_equal(pn_close(t.ep), 0);
+}
+
+static int
+efd_readable(int efd)
+{
+	struct pollfd p = { .fd = efd, .events = POLLIN };
+
+	return poll(&p, 1, 0);
+}
+
+static void
+test_epoll_kernel_fd(void **state)
+{
+	int ep, efd, cli, srv;
+	struct epoll_event ev = { .events = EPOLLIN | EPOLLET, .data.u32 = 5 };
+	char buf[8];
+
+	RTE_SET_USED(state);
+	ep = pn_epoll_create1(0);
+	efd = pn_epoll_fd_kernel(ep);
+	assert_true(efd >= 0 && efd < PN_FD_BASE);
+	assert_int_equal(pn_epoll_fd_kernel(ep), efd);
+	assert_int_equal(efd_readable(efd), 0);
+	h_pair(&C, &cli, &srv, SOCK_NONBLOCK);
+	assert_int_equal(pn_epoll_ctl(ep, EPOLL_CTL_ADD, srv, &ev), 0);
+	assert_int_equal(efd_readable(efd), 0);
+	pn_write(cli, "hi", 2);
+	pw_pump();
+	assert_int_equal(efd_readable(efd), 1);
+	assert_int_equal(pn_epoll_wait(ep, &ev, 1, 0), 1);
+	assert_int_equal(ev.data.u32, 5);
+	assert_int_equal(efd_readable(efd), 0); /* ET: reported, gone */
+	assert_int_equal(pn_read(srv, buf, sizeof(buf)), 2);
+	assert_int_equal(pn_epoll_fd_kernel(srv), -1);
+	assert_int_equal(errno, EINVAL);
+	assert_int_equal(pn_epoll_fd_kernel(PN_FD_BASE + 4000), -1);
+	assert_int_equal(errno, EBADF);
+	assert_int_equal(pn_close(ep), 0);
+}
+
+static void
+test_zero_copy(void **state)
+{
+	int cli, srv, n;
+	struct iovec iov[4];
+	struct rte_mbuf *m;
+	char buf[16] = { 0 };
+
+	RTE_SET_USED(state);
+	h_pair(&C, &cli, &srv, SOCK_NONBLOCK);
+	m = pn_test_mbuf("zero-copy", 9);
+	assert_int_equal(pn_send_mbuf(cli, m), 9);
+	pw_pump();
+	n = pn_recv_zc(srv, iov, 4);
+	assert_int_equal(n, 1);
+	assert_int_equal(iov[0].iov_len, 9);
+	assert_memory_equal(iov[0].iov_base, "zero-copy", 9);
+	assert_int_equal(pn_recv_zc_done(srv, 5), 0);
+	assert_int_equal(pn_read(srv, buf, sizeof(buf)), 4);
+	assert_string_equal(buf, "copy");
+	assert_int_equal(pn_recv_zc(srv, iov, 4), -1);
+	assert_int_equal(errno, EAGAIN);
+	assert_int_equal(pn_recv_zc(srv, iov, 0), -1);
+	assert_int_equal(errno, EINVAL);
+	assert_int_equal(pn_send_mbuf(srv, NULL), -1);
+	assert_int_equal(errno, EFAULT);
+	pn_shutdown(cli, SHUT_WR);
+	pw_pump();
+	assert_int_equal(pn_recv_zc(srv, iov, 4), 0); /* EOF */
+}
+
+static void
+test_wakeups_not_scans(void **state)
+{
+	int cli, srv, ep, i;
+	int many[64];
+	struct epoll_event ev = { .events = EPOLLIN };
+	unsigned int w0;
+
+	RTE_SET_USED(state);
+	ep = pn_epoll_create1(0);
+	h_pair(&C, &cli, &srv, SOCK_NONBLOCK);
+	for (i = 0; i < 64; i++) {
+		many[i] = pn_socket(AF_INET, SOCK_STREAM, 0);
+		ev.events = EPOLLIN;
+		ev.data.u32 = 100;
+		assert_int_equal(pn_epoll_ctl(ep, EPOLL_CTL_ADD, many[i], &ev), 0);
+	}
+	/* idle sockets report HUP once (level): drain them via DEL */
+	for (i = 0; i < 64; i++)
+		assert_int_equal(pn_epoll_ctl(ep, EPOLL_CTL_DEL, many[i], NULL), 0);
+	ev.events = EPOLLIN;
+	ev.data.u32 = 1;
+	assert_int_equal(pn_epoll_ctl(ep, EPOLL_CTL_ADD, srv, &ev), 0);
+	w0 = fake_tcp_wakeups(PW->tcp);
+	pn_write(cli, "x", 1);
+	pw_pump();
+	assert_true(fake_tcp_wakeups(PW->tcp) > w0);
+	assert_int_equal(pn_epoll_wait(ep, &ev, 1, 0), 1);
+	assert_int_equal(ev.data.u32, 1);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_fd_numbers, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_emfile, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_other_lcore_fd, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_not_an_lcore, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_epoll_kernel_fd, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_zero_copy, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_wakeups_not_scans, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
