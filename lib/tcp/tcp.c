@@ -730,3 +730,9 @@ pn_tcp_connect(struct pn_tcp *tcp, uint32_t src, uint16_t sport,
 	*out = c;
 	return 0;
 }
+
+const struct pn_tcp_stat *
+pn_tcp_stats(const struct pn_tcp *tcp)
+{
+	return &tcp->stat;
+}

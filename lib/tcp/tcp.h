@@ -91,6 +91,30 @@ struct pn_tcp_upcalls {
 	void (*wakeup)(void *ctx);
 };
 
+/** Per-lcore TCP counters, named as Linux nstat names them (TcpExt...). */
+#define TCP_STATS(X) \
+	X(ActiveOpens) X(PassiveOpens) X(AttemptFails) X(EstabResets) \
+	X(CurrEstab) X(InSegs) X(OutSegs) X(RetransSegs) X(InErrs) \
+	X(InCsumErrors) X(OutRsts) X(TCPTimeouts) X(TCPSynRetrans) \
+	X(TCPFastRetrans) X(TCPSackRecovery) \
+	X(TCPRenoRecovery) X(TCPSynCookiesSent) \
+	X(TCPSynCookiesRecv) X(TCPSynCookiesFailed) X(TCPChallengeACK) \
+	X(TCPChallengeACKLimit) X(TCPOFOQueue) X(TCPOFODrop) \
+	X(TCPOFOMerge) X(PAWSEstab) X(TCPDelayedACKs) X(TCPKeepAlive) \
+	X(TCPWinProbe) X(TCPAbortOnData) X(TCPAbortOnClose) \
+	X(TCPAbortOnTimeout) X(TCPAbortOnLinger) X(TCPListenOverflows) \
+	X(TCPReqQFullDrop) X(TCPTimeWaitReopen) X(TCPPureAcks) \
+	X(TCPDupAcks) X(TCPRcvBufGrow)
+
+struct pn_tcp_stat {
+#define X(n) uint64_t n;
+	TCP_STATS(X)
+#undef X
+};
+
+/** The counters of @p tcp (owner lcore writes; others may read). */
+const struct pn_tcp_stat *pn_tcp_stats(const struct pn_tcp *tcp);
+
 /** Default configuration. */
 void pn_tcp_conf_default(struct pn_tcp_conf *c);
 

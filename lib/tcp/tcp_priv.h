@@ -28,25 +28,6 @@ struct rte_mempool;
 struct pn_net;
 struct pn_ipv4_hdr;
 
-#define TCP_STATS(X) \
-	X(ActiveOpens) X(PassiveOpens) X(AttemptFails) X(EstabResets) \
-	X(CurrEstab) X(InSegs) X(OutSegs) X(RetransSegs) X(InErrs) \
-	X(InCsumErrors) X(OutRsts) X(TCPTimeouts) X(TCPSynRetrans) \
-	X(TCPFastRetrans) X(TCPSackRecovery) \
-	X(TCPRenoRecovery) X(TCPSynCookiesSent) \
-	X(TCPSynCookiesRecv) X(TCPSynCookiesFailed) X(TCPChallengeACK) \
-	X(TCPChallengeACKLimit) X(TCPOFOQueue) X(TCPOFODrop) \
-	X(TCPOFOMerge) X(PAWSEstab) X(TCPDelayedACKs) X(TCPKeepAlive) \
-	X(TCPWinProbe) X(TCPAbortOnData) X(TCPAbortOnClose) \
-	X(TCPAbortOnTimeout) X(TCPAbortOnLinger) X(TCPListenOverflows) \
-	X(TCPReqQFullDrop) X(TCPTimeWaitReopen) X(TCPPureAcks) \
-	X(TCPDupAcks) X(TCPRcvBufGrow)
-
-struct pn_tcp_stat {
-#define X(n) uint64_t n;
-	TCP_STATS(X)
-#undef X
-};
 
 /** Connection key, network-independent (host order). */
 struct tcp_key {
