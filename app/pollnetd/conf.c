@@ -145,13 +145,73 @@ static const struct key keys[] = {
 	UINT("net", "icmp_burst", net.icmp.burst, 1, 1000000, "50",
 	     "ICMP error burst"),
 
+	UINT("tcp", "max_conns", tcp.max_conns, 16, 16777216, "65536",
+	     "connections per shard"),
+	UINT("tcp", "sndbuf", tcp.sndbuf, 4096, 67108864, "262144",
+	     "default SO_SNDBUF, bytes"),
+	UINT("tcp", "rcvbuf", tcp.rcvbuf, 4096, 67108864, "262144",
+	     "default SO_RCVBUF, bytes"),
+	UINT("tcp", "rcvbuf_max", tcp.rcvbuf_max, 4096, 67108864, "4194304",
+	     "receive window auto-sizing limit, bytes (at least rcvbuf)"),
+	UINT("tcp", "mss", tcp.mss, 536, 9000, "1460",
+	     "largest MSS announced"),
+	BOOL("tcp", "wscale", tcp.wscale, "true", "window scaling (RFC 7323)"),
+	BOOL("tcp", "timestamps", tcp.timestamps, "true",
+	     "timestamps and PAWS (RFC 7323)"),
+	BOOL("tcp", "sack", tcp.sack, "true", "selective acknowledgements (RFC 2018)"),
+	ENUM("tcp", "cc", tcp.cc, "cubic|newreno", "cubic", "congestion control"),
+	UINT("tcp", "init_cwnd", tcp.init_cwnd, 1, 100, "10",
+	     "initial congestion window, segments (RFC 6928)"),
+	BOOL("tcp", "syncookies", tcp.syncookies, "true",
+	     "SYN cookies when a listener's SYN backlog is full"),
+	UINT("tcp", "syn_backlog", tcp.syn_backlog, 1, 65536, "1024",
+	     "half-open connections per listener"),
+	UINT("tcp", "delack_ms", tcp.delack_ms, 1, 499, "40", "delayed ACK timeout"),
+	UINT("tcp", "rto_init_ms", tcp.rto_init_ms, 200, 60000, "1000",
+	     "initial retransmission timeout (RFC 6298)"),
+	UINT("tcp", "rto_min_ms", tcp.rto_min_ms, 1, 1000, "200",
+	     "retransmission timeout floor"),
+	UINT("tcp", "rto_max_ms", tcp.rto_max_ms, 1000, 600000, "120000",
+	     "retransmission timeout ceiling"),
+	UINT("tcp", "syn_retries", tcp.syn_retries, 1, 20, "6",
+	     "SYN retransmissions before a connect fails"),
+	UINT("tcp", "retries2", tcp.retries2, 1, 50, "15",
+	     "data retransmissions before a connection is given up"),
+	UINT("tcp", "msl_ms", tcp.msl_ms, 100, 120000, "30000",
+	     "maximum segment lifetime: TIME-WAIT lasts twice this"),
+	UINT("tcp", "fin_timeout_ms", tcp.fin_timeout_ms, 1000, 600000, "60000",
+	     "FIN-WAIT-2 timeout after close"),
+	UINT("tcp", "keepalive_idle_s", tcp.keepalive_idle_s, 1, 32767, "7200",
+	     "SO_KEEPALIVE: idle time before the first probe"),
+	UINT("tcp", "keepalive_intvl_s", tcp.keepalive_intvl_s, 1, 32767, "75",
+	     "SO_KEEPALIVE: between probes"),
+	UINT("tcp", "keepalive_cnt", tcp.keepalive_cnt, 1, 127, "9",
+	     "SO_KEEPALIVE: unanswered probes before the connection is dropped"),
+
+	BOOL("services", "echo", svc_echo, "true",
+	     "built-in echo service (RFC 862)"),
+	UINT("services", "echo_port", echo_port, 1, 65535, "7", "echo's TCP port"),
+	BOOL("services", "discard", svc_discard, "true",
+	     "built-in discard service (RFC 863)"),
+	UINT("services", "discard_port", discard_port, 1, 65535, "9",
+	     "discard's TCP port"),
+	BOOL("services", "http", svc_http, "true",
+	     "built-in HTTP/1.1 responder: one fixed body for every request, keep-alive, Connection: close"),
+	UINT("services", "http_port", http_port, 1, 65535, "80",
+	     "the HTTP responder's TCP port"),
+	STR("services", "http_body", http_body, "hello from pollnetd",
+	    "the HTTP responder's body (sent as is, no newline added)"),
+	UINT("services", "http_body_size", http_body_size, 0, 65536, "0",
+	     "a body of this many bytes (a repeated pattern) instead of http_body; 0: http_body"),
+
 	UINT("pollnetd", "stats_period_s", stats_period_s, 0, 3600, "0",
 	     "print counters every N seconds; 0: only at exit"),
 	UINT("pollnetd", "mbufs", mbufs, 1023, 1048575, "16383",
 	     "mbufs per shard"),
 };
 
-static const char *const sections[] = { "eal", "port", "napi", "net", "pollnetd" };
+static const char *const sections[] = { "eal", "port", "napi", "net", "tcp",
+					 "services", "pollnetd" };
 
 /* --- value parsers --- */
 
@@ -606,6 +666,7 @@ pnd_conf_default(struct pnd_conf *c)
 	pn_port_conf_default(&c->port);
 	pn_napi_conf_default(&c->napi);
 	pn_net_conf_default(&c->net);
+	pn_tcp_conf_default(&c->tcp);
 	c->net.nb_ports = 1;
 	for (i = 0; i < RTE_DIM(keys); i++)
 		if (key_set(c, &keys[i], keys[i].def, err, sizeof(err)) < 0) {
@@ -631,7 +692,7 @@ pnd_conf_load(struct pnd_conf *c, const char *path, char *err, size_t len)
 	}
 	ns = rte_cfgfile_num_sections(f, NULL, 0);
 	if (ns > (int)RTE_DIM(names)) {
-		snprintf(err, len, "config %s: %d sections; known are eal, port, napi, net, pollnetd",
+		snprintf(err, len, "config %s: %d sections; known are eal, port, napi, net, tcp, services, pollnetd",
 			 path, ns);
 		rc = -EINVAL;
 		goto out;
@@ -644,7 +705,7 @@ pnd_conf_load(struct pnd_conf *c, const char *path, char *err, size_t len)
 		int ne;
 
 		if (!section_known(names[i])) {
-			snprintf(err, len, "config %s: unknown section [%s] (known: eal, port, napi, net, pollnetd)",
+			snprintf(err, len, "config %s: unknown section [%s] (known: eal, port, napi, net, tcp, services, pollnetd)",
 				 path, names[i]);
 			rc = -EINVAL;
 			break;
@@ -768,6 +829,25 @@ pnd_conf_check(const struct pnd_conf *c, char *err, size_t len)
 		return -EINVAL;
 	}
 	if (pn_napi_conf_check(&c->napi, err, len) < 0)
+		return -EINVAL;
+	if (c->tcp.rcvbuf_max < c->tcp.rcvbuf) {
+		snprintf(err, len, "[tcp] rcvbuf_max = %u is below rcvbuf = %u",
+			 c->tcp.rcvbuf_max, c->tcp.rcvbuf);
+		return -EINVAL;
+	}
+	if (c->svc_http && c->http_body_size + 256 > c->tcp.sndbuf) {
+		snprintf(err, len, "[services] http_body_size = %u does not fit [tcp] sndbuf = %u with its header: raise sndbuf",
+			 c->http_body_size, c->tcp.sndbuf);
+		return -EINVAL;
+	}
+	if ((c->svc_echo && c->svc_discard && c->echo_port == c->discard_port) ||
+	    (c->svc_echo && c->svc_http && c->echo_port == c->http_port) ||
+	    (c->svc_discard && c->svc_http && c->discard_port == c->http_port)) {
+		snprintf(err, len, "[services] two services on one port (echo_port = %u, discard_port = %u, http_port = %u)",
+			 c->echo_port, c->discard_port, c->http_port);
+		return -EINVAL;
+	}
+	if (pn_tcp_conf_check(&c->tcp, err, len) < 0)
 		return -EINVAL;
 	return pn_net_conf_check(&c->net, err, len);
 }

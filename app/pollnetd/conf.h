@@ -19,6 +19,7 @@
 #include "lcore.h"
 #include "net.h"
 #include "port.h"
+#include "tcp.h"
 #include "virtio.h"
 
 struct pnd_conf {
@@ -37,6 +38,13 @@ struct pnd_conf {
 	char steering[8];      /**< auto|on|off */
 	/* [net] */
 	struct pn_net_conf net;
+	/* [tcp] */
+	struct pn_tcp_conf tcp;
+	/* [services] */
+	bool svc_echo, svc_discard, svc_http;
+	uint16_t echo_port, discard_port, http_port;
+	char http_body[256];   /**< the HTTP responder's body */
+	uint32_t http_body_size; /**< >0: a body of this many bytes instead */
 	/* [pollnetd] */
 	uint32_t stats_period_s;
 	uint32_t mbufs;        /**< per shard mempool size */

@@ -2,13 +2,17 @@
 /*
  * pollnetd: the dedicated dataplane process. Reads its configuration
  * (built-in default, -c FILE, --set overrides), brings up EAL and the
- * net_virtio port, runs one shard of the stack per worker lcore, and stops
- * cleanly on SIGINT/SIGTERM with its final counters.
+ * net_virtio port, runs one shard of the stack (lcore loop, net, TCP,
+ * sockets) per worker lcore, serves the built-in TCP services of [services]
+ * on every shard through the socket API (app/examples/services.h, the
+ * examples' server code), and stops cleanly on SIGINT/SIGTERM with its
+ * final counters.
  */
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,11 +27,17 @@
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
 
+#include <pollnet/pollnet.h>
+
 #include "conf.h"
 #include "eal.h"
+#include "sock.h"
+#include "tcp.h"
 #include "telemetry.h"
+#include "../examples/services.h"
 
 #define PROG "pollnetd"
+#define PND_MAX_FDS 65536 /* descriptors per shard, as pn_init */
 
 struct shard {
 	struct pn_lcore lc;
@@ -35,7 +45,10 @@ struct shard {
 	struct pn_clock clock;
 	struct pn_napi rxq;
 	struct pn_net *net;
+	struct pn_tcp *tcp;
+	struct pn_sock_lcore *sl;
 	struct rte_mempool *pool;
+	int rc;                     /**< of the services' loop */
 };
 
 static struct {
@@ -45,6 +58,8 @@ static struct {
 	int nshards;
 	struct shard *sh[PN_MAX_SHARDS];
 	struct pn_shards shards;
+	struct svc_conf svc;
+	char *http_body;            /**< [services] http_body_size bytes */
 } d;
 
 static volatile sig_atomic_t quit_signal;
@@ -146,14 +161,67 @@ eal_args(const struct pnd_conf *c, char **argv, int max, char *store, size_t len
 
 /* --- shards --- */
 
+static bool
+shard_stopping(void *arg)
+{
+	struct shard *s = arg;
+
+	return atomic_load(&s->lc.stop);
+}
+
+/* [services] as the shared server code wants it. */
+static void
+setup_services(void)
+{
+	const struct pnd_conf *c = &d.conf;
+	uint32_t i;
+
+	d.svc.on[SVC_ECHO] = c->svc_echo;
+	d.svc.port[SVC_ECHO] = c->echo_port;
+	d.svc.on[SVC_DISCARD] = c->svc_discard;
+	d.svc.port[SVC_DISCARD] = c->discard_port;
+	d.svc.on[SVC_HTTP] = c->svc_http;
+	d.svc.port[SVC_HTTP] = c->http_port;
+	d.svc.server_name = PROG;
+	d.svc.http_body = c->http_body;
+	d.svc.http_body_len = strlen(c->http_body);
+	if (c->http_body_size) {
+		d.http_body = malloc(c->http_body_size);
+		if (d.http_body == NULL)
+			die(1, "[services] http_body_size = %u: no memory",
+			    c->http_body_size);
+		for (i = 0; i < c->http_body_size; i++)
+			d.http_body[i] = (i + 1) % 64 ? (char)('a' + i % 26) : '\n';
+		d.svc.http_body = d.http_body;
+		d.svc.http_body_len = c->http_body_size;
+	}
+}
+
 static int
 shard_main(void *arg)
 {
 	struct shard *s = arg;
+	struct svc_conf sc = d.svc;
 
+	/* as pn_run: this lcore's socket layer is the current one */
+	pn_sock_lcore_enter(s->sl);
+	s->lc.lcore_id = rte_lcore_id();
 	if (s->lc.shard == 0)
 		pn_net_start(s->net); /* gratuitous ARP, once per process */
-	return pn_lcore_run(&s->lc);
+	if (sc.on[SVC_ECHO] || sc.on[SVC_DISCARD] || sc.on[SVC_HTTP]) {
+		/* pn_lcore_stop() wakes pn_epoll_wait, which returns by its
+		 * timeout; the loop then sees the stop flag */
+		sc.stop = shard_stopping;
+		sc.stop_arg = s;
+		s->rc = svc_serve(&sc);
+		if (s->rc != 0) /* keep the shard up for ping & co */
+			pn_lcore_run(&s->lc);
+	} else {
+		s->rc = pn_lcore_run(&s->lc);
+	}
+	pn_tx_flush(&s->lc);
+	pn_sock_lcore_enter(NULL);
+	return s->rc;
 }
 
 static void
@@ -228,6 +296,15 @@ setup_shards(void)
 		rc = pn_net_create(&c->net, &s->lc, s->pool, &s->net);
 		if (rc < 0)
 			die(1, "shard %d: net set-up: %s", i, strerror(-rc));
+		/* TCP and the socket layer, as pn_init does */
+		rc = pn_tcp_create(&c->tcp, &s->lc, s->net, &pn_sock_upcalls,
+				   &s->tcp);
+		if (rc < 0)
+			die(1, "shard %d: TCP set-up: %s", i, strerror(-rc));
+		rc = pn_sock_lcore_create(&s->lc, s->tcp, pn_sock_tcp_ops_default(),
+					  PND_MAX_FDS, &s->sl);
+		if (rc < 0)
+			die(1, "shard %d: socket set-up: %s", i, strerror(-rc));
 	}
 	pn_telemetry_register(&d.shards);
 }
@@ -239,6 +316,7 @@ print_counters(FILE *f)
 {
 	struct pn_softnet_stat t = { 0 };
 	struct pn_net_stat n = { 0 };
+	struct pn_tcp_stat tt = { 0 };
 	int i;
 	unsigned int r;
 
@@ -262,12 +340,22 @@ print_counters(FILE *f)
 		n.arp_out += ns->arp_out;
 		n.reasm_ok += ns->reasm_ok;
 		n.frag_out += ns->frag_out;
+		if (d.sh[i]->tcp != NULL) {
+#define X(name) tt.name += pn_tcp_stats(d.sh[i]->tcp)->name;
+			TCP_STATS(X)
+#undef X
+		}
 	}
 	fprintf(f, "ip: in %" PRIu64 " out %" PRIu64 " reassembled %" PRIu64
 		" fragments out %" PRIu64 "; icmp: echo %" PRIu64 " errors out %"
 		PRIu64 "; arp: in %" PRIu64 " out %" PRIu64 "\n", n.ip_in,
 		n.ip_out, n.reasm_ok, n.frag_out, n.icmp_echo_in, n.icmp_err_out,
 		n.arp_in, n.arp_out);
+	fprintf(f, "tcp:");
+#define X(name) fprintf(f, " %s %" PRIu64, #name, tt.name);
+	TCP_STATS(X)
+#undef X
+	fprintf(f, "\n");
 	fprintf(f, "drops:");
 	for (r = 0; r < PN_DROP__MAX; r++)
 		if (t.drop[r])
@@ -330,6 +418,7 @@ main(int argc, char **argv)
 		return 0;
 	}
 	d.nshards = pnd_conf_shards(&d.conf);
+	setup_services();
 	d.conf.virtio.queues = (uint16_t)d.nshards;
 
 	if (!strcmp(d.conf.hugepages, "yes") &&
@@ -365,6 +454,11 @@ main(int argc, char **argv)
 		printf(PROG ": running: %s on port %u (%s), %d shard(s), steering %s, telemetry in /var/run/dpdk/%s\n",
 		       ip, d.port_id, d.port.name, d.nshards,
 		       d.shards.steering ? "on" : "off", d.conf.file_prefix);
+		printf(PROG ": services:%s%.0u%s%.0u%s%.0u%s\n",
+		       d.svc.on[SVC_ECHO] ? " echo on " : "", d.svc.on[SVC_ECHO] ? d.svc.port[SVC_ECHO] : 0,
+		       d.svc.on[SVC_DISCARD] ? " discard on " : "", d.svc.on[SVC_DISCARD] ? d.svc.port[SVC_DISCARD] : 0,
+		       d.svc.on[SVC_HTTP] ? " http on " : "", d.svc.on[SVC_HTTP] ? d.svc.port[SVC_HTTP] : 0,
+		       d.svc.on[SVC_ECHO] || d.svc.on[SVC_DISCARD] || d.svc.on[SVC_HTTP] ? "" : " none");
 		fflush(stdout);
 	}
 	while (!quit_signal) {
@@ -382,6 +476,8 @@ main(int argc, char **argv)
 	rte_eal_mp_wait_lcore();
 	print_counters(stdout);
 	for (i = 0; i < d.nshards; i++) {
+		pn_sock_lcore_free(d.sh[i]->sl); /* open connections are reset */
+		pn_tcp_free(d.sh[i]->tcp);
 		pn_net_free(d.sh[i]->net);
 		pn_lcore_fini(&d.sh[i]->lc);
 	}
@@ -391,6 +487,7 @@ main(int argc, char **argv)
 		rte_free(d.sh[i]);
 	}
 	rte_eal_cleanup();
+	free(d.http_body);
 	printf(PROG ": stopped\n");
 	return 0;
 }

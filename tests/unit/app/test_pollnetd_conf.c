@@ -104,6 +104,15 @@ test_defaults(void **state)
 	assert_int_equal(c.net.port[0].addr[0].prefix_len, 24);
 	assert_string_equal(c.virtio.mac, "02:00:00:00:00:02");
 	assert_int_equal(pnd_conf_shards(&c), 1);
+	assert_true(c.svc_echo && c.svc_discard && c.svc_http);
+	assert_int_equal(c.echo_port, 7);
+	assert_int_equal(c.discard_port, 9);
+	assert_int_equal(c.http_port, 80);
+	assert_int_equal(c.tcp.sndbuf, 262144);
+	assert_int_equal(c.tcp.mss, 1460);
+	assert_string_equal(c.tcp.cc, "cubic");
+	assert_true(c.tcp.syncookies);
+	assert_int_equal(c.tcp.msl_ms, 30000);
 }
 
 static void
@@ -127,6 +136,16 @@ test_overrides(void **state)
 	assert_int_equal(c.net.static_arp[0].mac[5], 9);
 	assert_int_equal(pnd_conf_set(&c, "eal.lcores=0@0,1@0,2@1", err, sizeof(err)), 0);
 	assert_int_equal(pnd_conf_shards(&c), 2);
+	assert_int_equal(pnd_conf_set(&c, "tcp.cc=newreno", err, sizeof(err)), 0);
+	assert_string_equal(c.tcp.cc, "newreno");
+	assert_int_equal(pnd_conf_set(&c, "tcp.delack_ms=10", err, sizeof(err)), 0);
+	assert_int_equal(c.tcp.delack_ms, 10);
+	assert_int_equal(pnd_conf_set(&c, "services.http=off", err, sizeof(err)), 0);
+	assert_false(c.svc_http);
+	assert_int_equal(pnd_conf_set(&c, "services.echo_port=7007", err, sizeof(err)), 0);
+	assert_int_equal(c.echo_port, 7007);
+	assert_int_equal(pnd_conf_set(&c, "services.http_body=hi there", err, sizeof(err)), 0);
+	assert_string_equal(c.http_body, "hi there");
 	assert_int_equal(pnd_conf_set(&c, "eal.lcores=0-3", err, sizeof(err)), 0);
 	assert_int_equal(pnd_conf_shards(&c), 3);
 }
@@ -148,6 +167,20 @@ test_each_error_class(void **state)
 	expect_load_error("[net]\nroutes = 198.19.0.0/16 198.18.0.1\n", "PREFIX/LEN via GW");
 	expect_load_error("[net]\narp_static = 198.18.0.9\n", "IP MAC");
 	expect_load_error("[net]\naddresses = 198.18.0.2/33\n", "LEN 1..32");
+	expect_load_error("[tcp]\nmss = 100\n", "[tcp] mss = 100 is out of range (536..9000)");
+	expect_load_error("[tcp]\nsndbuf = big\n", "[tcp] sndbuf = \"big\": expected a whole number");
+	expect_load_error("[tcp]\ncc = vegas\n", "[tcp] cc = \"vegas\": expected one of cubic|newreno");
+	expect_load_error("[tcp]\nsyncookies = perhaps\n", "[tcp] syncookies = \"perhaps\": expected true or false");
+	expect_load_error("[tcp]\ndelack_ms = 500\n", "[tcp] delack_ms = 500 is out of range (1..499)");
+	expect_load_error("[tcp]\nmsl_ms = 99\n", "[tcp] msl_ms = 99 is out of range (100..120000)");
+	expect_load_error("[tcp]\nkeepalive_cnt = 128\n", "[tcp] keepalive_cnt = 128 is out of range (1..127)");
+	expect_load_error("[tcp]\nnagle = off\n", "[tcp] nagle: unknown key");
+	expect_load_error("[services]\necho = sometimes\n", "[services] echo = \"sometimes\": expected true or false");
+	expect_load_error("[services]\necho_port = 0\n", "[services] echo_port = 0 is out of range (1..65535)");
+	expect_load_error("[services]\nhttp_port = 65536\n", "[services] http_port = 65536 is out of range (1..65535)");
+	expect_load_error("[services]\nhttp_body_size = 65537\n", "[services] http_body_size = 65537 is out of range (0..65536)");
+	expect_load_error("[services]\nchargen = true\n", "[services] chargen: unknown key");
+	expect_set_error("services.http_body=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "longer than 255");
 	expect_set_error("napi.weight", "expected SECTION.KEY=VALUE");
 	expect_set_error("napi.nope=1", "unknown key [napi] nope");
 	expect_set_error("eal.file_prefix=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "longer than 63");
@@ -182,6 +215,23 @@ test_cross_checks(void **state)
 	c.virtio.path[0] = '\0';
 	assert_int_equal(pnd_conf_check(&c, err, sizeof(err)), -EINVAL);
 	assert_non_null(strstr(err, "[port] path"));
+	pnd_conf_default(&c);
+	c.tcp.rcvbuf_max = 65536; /* below rcvbuf = 262144 */
+	assert_int_equal(pnd_conf_check(&c, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "[tcp] rcvbuf_max"));
+	pnd_conf_default(&c);
+	c.http_body_size = 65536;
+	c.tcp.sndbuf = 65536;
+	assert_int_equal(pnd_conf_check(&c, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "[services] http_body_size"));
+	c.svc_http = false; /* no responder, no constraint */
+	assert_int_equal(pnd_conf_check(&c, err, sizeof(err)), 0);
+	pnd_conf_default(&c);
+	c.discard_port = 7;
+	assert_int_equal(pnd_conf_check(&c, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "two services on one port"));
+	c.svc_discard = false;
+	assert_int_equal(pnd_conf_check(&c, err, sizeof(err)), 0);
 }
 
 int
