@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
 # The main job on its built-in default: install what is missing, build,
-# then run it. For now that is the L2 demo (tools/l2-demo.sh): two
-# pollnet-bench processes over virtio_user <-> vhost-user, showing packets
-# flowing and the NAPI counters. No hugepages, no PCI device needed.
+# then run pollnetd on its built-in default serving the Linux kernel
+# (tools/pollnetd-demo.sh: the kernel peer in a namespace pings it, curls
+# its HTTP service, talks to its echo service; pollnetctl shows its state).
+# No hugepages, no PCI device needed. tools/l2-demo.sh is the L2 demo.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -14,4 +15,4 @@ if [ ! -f build/build.ninja ]; then
 fi
 ninja -C build >build.ninja.log 2>&1 ||
 	{ tail -40 build.ninja.log; echo "pollnet: build failed (build.ninja.log)" >&2; exit 1; }
-exec tools/l2-demo.sh build "$@"
+exec tools/pollnetd-demo.sh build "$@"
