@@ -13,6 +13,7 @@
 
 #include "tcp_cc.h"
 #include "tcp_priv.h"
+#include "telemetry.h"
 
 #define TEL_MAX_CONNS 128
 
@@ -37,19 +38,15 @@ pn_tcp_state_name(uint8_t s)
 	return s < RTE_DIM(state_names) && state_names[s] ? state_names[s] : "?";
 }
 
+/* -1: no parameter, -2: bad one, else a shard with TCP. */
 static int
 shard_param(const char *params)
 {
-	char *end;
-	long v;
+	int v = pn_telemetry_shard_param(params);
 
-	if (params == NULL || *params == '\0')
-		return -1;
-	v = strtol(params, &end, 10);
-	if (*end != '\0' || v < 0 || v >= PN_MAX_SHARDS ||
-	    pn_tcp_of_shard((uint16_t)v) == NULL)
+	if (v >= 0 && pn_tcp_of_shard((uint16_t)v) == NULL)
 		return -2;
-	return (int)v;
+	return v;
 }
 
 static int
