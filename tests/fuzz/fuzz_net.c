@@ -76,7 +76,7 @@ static const uint8_t MAC_GW[6] = { 0x02, 0, 0, 0, 0, 0xfe };
 #define IP_US1	PN_IPV4(198, 18, 0, 2)		/* /24 */
 #define IP_US2	PN_IPV4(192, 0, 2, 9)		/* /29 */
 #define IP_GW	PN_IPV4(198, 18, 0, 254)	/* static ARP */
-#define IP_RTR	PN_IPV4(192, 0, 2, 10)		/* 10/8 via */
+#define IP_RTR	PN_IPV4(192, 0, 2, 10)		/* 198.19.0.0/16 via */
 
 /* Where a 2-segment chain splits: inside and at the edges of headers. */
 static const uint16_t split_at[32] = {
@@ -167,8 +167,8 @@ fz_conf(struct pn_net_conf *c)
 	p->addr[1].prefix_len = 29;
 	c->gateway = IP_GW;
 	c->nb_routes = 1;
-	c->route[0].prefix = PN_IPV4(10, 0, 0, 0);
-	c->route[0].prefix_len = 8;
+	c->route[0].prefix = PN_IPV4(198, 19, 0, 0);
+	c->route[0].prefix_len = 16;
 	c->route[0].gw = IP_RTR;
 	c->nb_static_arp = 1;
 	c->static_arp[0].port_id = 0;

@@ -14,7 +14,7 @@ split_at[] (0: one segment).
 
 The world of fuzz_net.c: us 02:00:00:00:00:02 on port 0 with
 198.18.0.2/24 and 192.0.2.9/29, gateway 198.18.0.254 (static ARP
-02:00:00:00:00:fe), 10/8 via 192.0.2.10, MTU 576. Deterministic output:
+02:00:00:00:00:fe), 198.19.0.0/16 via 192.0.2.10, MTU 576. Deterministic output:
 run it again after changing a seed. Files named crash-* in the
 directory are regression seeds kept by hand; this script leaves them.
 """
@@ -35,7 +35,7 @@ def ip(s):
 US1, US2 = ip('198.18.0.2'), ip('192.0.2.9')
 PEER, PEER2 = ip('198.18.0.1'), ip('192.0.2.10')
 FAR = ip('203.0.113.5')          # off-link: answered via the gateway
-FAR10 = ip('10.1.2.3')           # via the static route
+FAR_ROUTED = ip('198.19.1.3')   # via the static route 198.19.0.0/16
 
 # fuzz_net.c split_at[]: first segment length of a 2-segment chain.
 SPLIT_AT = [0, 1, 6, 12, 13, 14, 15, 16, 20, 24, 30, 33, 34, 35, 38, 41,
@@ -156,7 +156,7 @@ def seeds():
     # Nobody answers: probes, then the queued reply is dropped.
     s['ping-unresolved'] = rec(ping(PEER), T1S)
     s['ping-via-gateway'] = (rec(ping(FAR), T0) +
-                             rec(ping(FAR10, US2, seq=2), T1MS))
+                             rec(ping(FAR_ROUTED, US2, seq=2), T1MS))
     s['ping-burst'] = b''.join(rec(ping(FAR, seq=i), T0) for i in range(6)) \
         + rec(ping(FAR, seq=7), T1MS)
     f = frag_ping(FAR, 1000, [512], 0x1001)
