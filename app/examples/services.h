@@ -22,7 +22,6 @@
 
 #define SVC_MAX_EVENTS 256
 #define SVC_REQ_MAX    4096
-#define SVC_WAIT_MS    100  /**< epoll timeout between stop checks */
 
 enum svc_kind { SVC_ECHO, SVC_DISCARD, SVC_HTTP, SVC__MAX };
 
@@ -267,9 +266,9 @@ svc_serve(const struct svc_conf *sc)
 		ev.data.ptr = ls[k];
 		pn_epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
 	}
+	/* pn_lcore_stop() ends a blocked pn_epoll_wait with EINTR. */
 	while (sc->stop == NULL || !sc->stop(sc->stop_arg)) {
-		n = pn_epoll_wait(ep, evs, SVC_MAX_EVENTS,
-				  sc->stop != NULL ? SVC_WAIT_MS : -1);
+		n = pn_epoll_wait(ep, evs, SVC_MAX_EVENTS, -1);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;

@@ -209,8 +209,8 @@ shard_main(void *arg)
 	if (s->lc.shard == 0)
 		pn_net_start(s->net); /* gratuitous ARP, once per process */
 	if (sc.on[SVC_ECHO] || sc.on[SVC_DISCARD] || sc.on[SVC_HTTP]) {
-		/* pn_lcore_stop() wakes pn_epoll_wait, which returns by its
-		 * timeout; the loop then sees the stop flag */
+		/* pn_lcore_stop() ends pn_epoll_wait with EINTR; the loop
+		 * then sees the stop flag */
 		sc.stop = shard_stopping;
 		sc.stop_arg = s;
 		s->rc = svc_serve(&sc);

@@ -393,6 +393,9 @@ pn_epoll_wait(int epfd, struct epoll_event *events, int maxevents,
 		}
 		if (timeout == 0 || pn_clock_now(sl->lc->clock) >= deadline)
 			return 0;
+		/* pn_lcore_stop() woke us (or would have): like a signal. */
+		if (atomic_load_explicit(&sl->lc->stop, memory_order_relaxed))
+			return sock_fail(EINTR);
 		ep->waiters++;
 		pn_lcore_poll(sl->lc, deadline, ep_has_ready, ep);
 		ep->waiters--;

@@ -53,7 +53,9 @@ int pn_epoll_ctl(int epfd, int op, int fd, struct epoll_event *ev);
  * @param timeout ms; -1 waits for ever, 0 returns at once.
  * @return events written (0 on timeout), or -1 with errno: EBADF, EINVAL
  * (not an epoll fd, @p maxevents <= 0), EFAULT (@p events NULL when an
- * event is to be reported), EPERM.
+ * event is to be reported), EPERM, EINTR (the lcore was asked to stop,
+ * as a signal interrupts Linux's epoll_wait; pending events are returned
+ * first).
  */
 int pn_epoll_wait(int epfd, struct epoll_event *events, int maxevents,
 		  int timeout);
