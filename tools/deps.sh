@@ -2,11 +2,18 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # Install what pollnet needs to build and test on Debian 12 (run as root).
 # Does nothing when everything is already there.
+#
+#   tools/deps.sh           what the build and every test need
+#   tools/deps.sh --bench   also what tools/bench-*.py compare against
+#                           (nginx, matplotlib for the plots)
 set -euo pipefail
 
 pkgs=(dpdk dpdk-dev libdpdk-dev libnuma-dev libcmocka-dev meson ninja-build
       pkg-config gcc clang libclang-rt-14-dev python3 iproute2 procps
-      iputils-ping iputils-arping netcat-openbsd curl)
+      iputils-ping iputils-arping netcat-openbsd curl wrk apache2-utils tcpdump)
+if [ "${1:-}" = "--bench" ]; then
+	pkgs+=(nginx-light python3-matplotlib)
+fi
 
 missing=()
 for p in "${pkgs[@]}"; do
