@@ -126,14 +126,39 @@ pn_drop_bulk(struct pn_lcore *lc, struct rte_mbuf **pkts, uint16_t n,
 /* --- RX: steering, backlog, delivery --- */
 
 static inline void
-lcore_deliver(struct pn_lcore *lc, struct rte_mbuf **pkts, uint16_t n)
+lcore_handle(struct pn_lcore *lc, struct rte_mbuf **pkts, uint16_t n)
 {
-	if (n == 0)
-		return;
 	if (lc->rx_handler != NULL)
 		lc->rx_handler(lc, pkts, n, lc->rx_arg);
 	else
 		pn_drop_bulk(lc, pkts, n, PN_DROP_NO_HANDLER);
+}
+
+static void
+lcore_handle_timed(struct pn_lcore *lc, struct rte_mbuf **pkts, uint16_t n)
+{
+	enum pn_lcore_phase prev;
+	uint64_t bytes = 0;
+	uint16_t i;
+
+	for (i = 0; i < n; i++)
+		bytes += pkts[i]->pkt_len;
+	lc->cyc.rx_packets += n;
+	lc->cyc.rx_bytes += bytes;
+	prev = pn_lcore_phase(lc, PN_PHASE_INPUT);
+	lcore_handle(lc, pkts, n);
+	pn_lcore_phase(lc, prev);
+}
+
+static inline void
+lcore_deliver(struct pn_lcore *lc, struct rte_mbuf **pkts, uint16_t n)
+{
+	if (n == 0)
+		return;
+	if (unlikely(lc->cyc.on))
+		lcore_handle_timed(lc, pkts, n);
+	else
+		lcore_handle(lc, pkts, n);
 }
 
 /* enqueue_to_backlog: hand packets to their owner, wake it if asleep. */
@@ -153,8 +178,8 @@ lcore_steer_to(struct pn_lcore *lc, struct pn_lcore *owner,
 		pn_lcore_kick(owner);
 }
 
-void
-pn_lcore_rx(struct pn_lcore *lc, struct rte_mbuf **pkts, uint16_t n)
+static void
+lcore_rx_steer(struct pn_lcore *lc, struct rte_mbuf **pkts, uint16_t n)
 {
 	struct pn_shards *sh = lc->shards;
 	struct rte_mbuf *out[PN_RX_BURST_MAX];
@@ -193,6 +218,15 @@ pn_lcore_rx(struct pn_lcore *lc, struct rte_mbuf **pkts, uint16_t n)
 		if (owner[i] == -1)
 			pkts[keep++] = pkts[i];
 	lcore_deliver(lc, pkts, keep);
+}
+
+/* Outside a round's poll phase, the after-RX hook runs at once (GRO flush). */
+void
+pn_lcore_rx(struct pn_lcore *lc, struct rte_mbuf **pkts, uint16_t n)
+{
+	lcore_rx_steer(lc, pkts, n);
+	if (!lc->in_poll && lc->after_rx != NULL)
+		lc->after_rx(lc, lc->after_rx_arg);
 }
 
 static int
@@ -378,20 +412,63 @@ pn_lcore_set_rx_handler(struct pn_lcore *lc, pn_rx_handler_fn fn, void *arg)
 
 /* --- the loop --- */
 
-unsigned int
-pn_lcore_round(struct pn_lcore *lc)
+void
+pn_lcore_set_after_rx(struct pn_lcore *lc, pn_hook_fn fn, void *arg)
+{
+	lc->after_rx = fn;
+	lc->after_rx_arg = arg;
+}
+
+static const char *const phase_names[PN_PHASE__MAX] = {
+	[PN_PHASE_POLL] = "poll",	[PN_PHASE_GRO] = "gro",
+	[PN_PHASE_INPUT] = "input",	[PN_PHASE_TIMERS] = "timers",
+	[PN_PHASE_TX] = "tx",		[PN_PHASE_EVENTS] = "events",
+	[PN_PHASE_APP] = "app",		[PN_PHASE_IDLE] = "idle",
+};
+
+const char *
+pn_lcore_phase_name(enum pn_lcore_phase p)
+{
+	return (unsigned int)p < PN_PHASE__MAX ? phase_names[p] : "?";
+}
+
+void
+pn_lcore_cycles_enable(struct pn_lcore *lc, bool on)
+{
+	if (on && !lc->cyc.on) {
+		memset(&lc->cyc, 0, sizeof(lc->cyc));
+		lc->cyc.cur = PN_PHASE_APP;
+		lc->cyc.t0 = rte_rdtsc();
+	} else if (!on && lc->cyc.on) {
+		pn_lcore_phase(lc, PN_PHASE_APP); /* charge the last stretch */
+	}
+	lc->cyc.on = on;
+}
+
+/* A phase boundary, compiled out of the untimed copy of the round. */
+#define ROUND_PHASE(lc, timed, p) do { \
+		if (timed) \
+			pn_lcore_phase(lc, p); \
+	} while (0)
+
+/* One round; instantiated timed and untimed so that, with accounting
+ * off, the round tests the flag once. */
+static __rte_always_inline unsigned int
+lcore_round(struct pn_lcore *lc, const bool timed)
 {
 	uint8_t list[PN_LCORE_MAX_NAPI], done[PN_LCORE_MAX_NAPI];
 	unsigned int nl = lc->nb_napi, nd = 0, work = 0;
 	int64_t budget = lc->conf.budget;
 	uint64_t t_end;
 
+	ROUND_PHASE(lc, timed, PN_PHASE_POLL);
 	lc->now = pn_clock_now(lc->clock);
 	t_end = lc->now + (uint64_t)lc->conf.time_limit_us * PN_NS_PER_US;
 	lc->stat.rounds++;
 	memcpy(list, lc->order, nl);
 
 	/* Phase 1: poll RX, round robin within budget and time limit. */
+	lc->in_poll = true;
 	while (nl > 0) {
 		uint8_t id = list[0];
 		struct pn_napi *n = lc->napi[id];
@@ -422,6 +499,7 @@ pn_lcore_round(struct pn_lcore *lc)
 			break;
 		}
 	}
+	lc->in_poll = false;
 	/* Next round: the unfinished first, then the rest in poll order. */
 	memcpy(lc->order, list, nl);
 	memcpy(lc->order + nl, done, nd);
@@ -430,20 +508,35 @@ pn_lcore_round(struct pn_lcore *lc)
 		lc->stat.busy_rounds++;
 
 	/* Phase 2: GRO flush and protocol input. */
-	if (lc->after_rx != NULL)
+	if (lc->after_rx != NULL) {
+		ROUND_PHASE(lc, timed, PN_PHASE_INPUT);
 		lc->after_rx(lc, lc->after_rx_arg);
+	}
 
 	/* Phase 3: timers. */
+	ROUND_PHASE(lc, timed, PN_PHASE_TIMERS);
 	lc->now = pn_clock_now(lc->clock);
 	lc->stat.timers += pn_timer_wheel_run(&lc->timers, lc->now);
 
 	/* Phase 4: TX flush, one burst per queue. */
+	ROUND_PHASE(lc, timed, PN_PHASE_TX);
 	pn_tx_flush(lc);
 
 	/* Phase 5: socket and epoll events. */
-	if (lc->events != NULL)
+	if (lc->events != NULL) {
+		ROUND_PHASE(lc, timed, PN_PHASE_EVENTS);
 		lc->events(lc, lc->events_arg);
+	}
+	ROUND_PHASE(lc, timed, PN_PHASE_APP);
 	return work;
+}
+
+unsigned int
+pn_lcore_round(struct pn_lcore *lc)
+{
+	if (unlikely(lc->cyc.on))
+		return lcore_round(lc, true);
+	return lcore_round(lc, false);
 }
 
 static void
@@ -488,6 +581,7 @@ lcore_idle(struct pn_lcore *lc, unsigned int work, uint64_t deadline,
 	if (timeout < LCORE_MIN_SLEEP_NS)
 		return 0;
 
+	pn_lcore_phase(lc, PN_PHASE_IDLE);
 	/* napi_complete_done: re-enable interrupts... */
 	for (i = 0; i < lc->nb_napi; i++) {
 		struct pn_napi *n = lc->napi[i];
@@ -514,6 +608,7 @@ lcore_idle(struct pn_lcore *lc, unsigned int work, uint64_t deadline,
 		lc->last_work_ns = lc->now;
 		return 0;
 	}
+	pn_lcore_phase(lc, PN_PHASE_IDLE); /* the look was a round */
 	if (nap) {
 		timeout = RTE_MIN(timeout, LCORE_NAP_NS);
 		lc->stat.naps++;
@@ -530,6 +625,7 @@ lcore_idle(struct pn_lcore *lc, unsigned int work, uint64_t deadline,
 		lc->stat.wakeups++;
 	else
 		lc->stat.timer_wakeups++;
+	pn_lcore_phase(lc, PN_PHASE_APP);
 	return 1;
 }
 

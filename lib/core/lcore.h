@@ -14,6 +14,13 @@
  *   -> after-RX hook (GRO flush, protocol input)
  *   -> timers -> TX flush -> events hook
  *   -> sleep decision (busy-poll window, then arm interrupts and sleep)
+ *
+ * Cycle accounting (off by default, pn_lcore_cycles_enable): the TSC read
+ * at each phase boundary, every cycle charged to one phase. It only
+ * measures, nothing decides on it (time still comes from the clock). The
+ * cycles are wall-clock TSC: time the thread spends preempted is charged
+ * to the phase it was in. Off, it costs a flag test per round (the round
+ * is compiled twice) and a few per delivered burst; no TSC read.
  */
 
 #include <stdatomic.h>
@@ -21,7 +28,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <rte_branch_prediction.h>
 #include <rte_common.h>
+#include <rte_cycles.h>
 #include <rte_epoll.h>
 
 #include "clock.h"
@@ -84,6 +93,29 @@ struct pn_softnet_stat {
 	uint64_t msg_dropped;   /**< messages not sent: receiver's ring full */
 	uint64_t drops;         /**< sum of drop[] */
 	uint64_t drop[PN_DROP__MAX];
+};
+
+/** Where a lcore's cycles go (cycle accounting). */
+enum pn_lcore_phase {
+	PN_PHASE_POLL,		/**< driver RX, steering, messages */
+	PN_PHASE_GRO,		/**< GRO: merging and flushing */
+	PN_PHASE_INPUT,		/**< RX handler and after-RX hook: IP, TCP input */
+	PN_PHASE_TIMERS,	/**< the timer wheel */
+	PN_PHASE_TX,		/**< TX flush */
+	PN_PHASE_EVENTS,	/**< the events hook (sockets, epoll) */
+	PN_PHASE_APP,		/**< outside rounds: the application, loop overhead */
+	PN_PHASE_IDLE,		/**< arming interrupts and sleeping */
+	PN_PHASE__MAX
+};
+
+/** Cycle accounting of one lcore (read by telemetry). */
+struct pn_lcore_cycles {
+	bool on;
+	uint8_t cur;			/**< enum pn_lcore_phase being timed */
+	uint64_t t0;			/**< TSC when it began */
+	uint64_t cycles[PN_PHASE__MAX];
+	uint64_t rx_packets;		/**< handed to the RX handler while on */
+	uint64_t rx_bytes;		/**< ... their bytes (pkt_len) */
 };
 
 struct pn_lcore;
@@ -160,8 +192,11 @@ struct pn_lcore {
 
 	struct rte_epoll_event wake_ev; /**< wake_fd in the thread's epoll */
 
+	bool in_poll;                   /**< inside a round's RX poll phase */
+
 	/* --- read by telemetry --- */
 	struct pn_softnet_stat stat __rte_cache_aligned;
+	struct pn_lcore_cycles cyc;
 
 	/* --- touched by other lcores --- */
 	struct rte_ring *backlog_ring __rte_cache_aligned;
@@ -195,8 +230,17 @@ void pn_lcore_set_rx_handler(struct pn_lcore *lc, pn_rx_handler_fn fn,
 			     void *arg);
 
 /**
+ * Set the after-RX hook: run once per round after the RX poll phase, to
+ * finish what the RX handler left pending (GRO flush). NULL: none.
+ */
+void pn_lcore_set_after_rx(struct pn_lcore *lc, pn_hook_fn fn, void *arg);
+
+/**
  * Called by RX NAPI instances with a received burst: packets owned by other
  * shards go to their backlog (when steering), the rest to the RX handler.
+ * A burst handed in outside a round's poll phase (a test or a caller
+ * feeding packets by hand) is followed at once by the after-RX hook, so
+ * nothing it left pending waits for the next round.
  */
 void pn_lcore_rx(struct pn_lcore *lc, struct rte_mbuf **pkts, uint16_t n);
 
@@ -220,6 +264,36 @@ pn_txq_push(struct pn_lcore *lc, struct pn_txq *q, struct rte_mbuf *m)
  * dropped as NO_TXQ if the lcore has none.
  */
 void pn_tx(struct pn_lcore *lc, uint16_t port, struct rte_mbuf *m);
+
+/**
+ * Switch cycle accounting on (counters reset when it was off; timing
+ * starts in PN_PHASE_APP) or off (the counters stay, for reading).
+ * Owner lcore only, or before it runs.
+ */
+void pn_lcore_cycles_enable(struct pn_lcore *lc, bool on);
+
+/**
+ * Charge the cycles since the last boundary to the current phase and
+ * enter @p p. No-op (one flag test) when accounting is off.
+ * @return the phase left, to go back to it.
+ */
+static inline enum pn_lcore_phase
+pn_lcore_phase(struct pn_lcore *lc, enum pn_lcore_phase p)
+{
+	enum pn_lcore_phase prev = (enum pn_lcore_phase)lc->cyc.cur;
+
+	if (unlikely(lc->cyc.on)) {
+		uint64_t t = rte_rdtsc();
+
+		lc->cyc.cycles[prev] += t - lc->cyc.t0;
+		lc->cyc.t0 = t;
+		lc->cyc.cur = (uint8_t)p;
+	}
+	return prev;
+}
+
+/** Name of phase @p p ("poll", "gro", ...). */
+const char *pn_lcore_phase_name(enum pn_lcore_phase p);
 
 /** Send every buffered TX packet now. */
 void pn_tx_flush(struct pn_lcore *lc);

@@ -77,16 +77,17 @@ tel_lcores(const char *cmd, const char *params, struct rte_tel_data *d)
 	return 0;
 }
 
+/* One shard's dict (parameter N) or every shard's, keyed by number. */
 static int
-tel_softnet(const char *cmd, const char *params, struct rte_tel_data *d)
+tel_per_shard(const char *params, struct rte_tel_data *d,
+	      void (*dict)(struct rte_tel_data *, const struct pn_lcore *))
 {
 	struct pn_shards *sh = tel_shards;
 	int s = parse_shard(params, sh);
 	uint16_t i;
 
-	RTE_SET_USED(cmd);
 	if (s >= 0) {
-		softnet_dict(d, sh->lc[s]);
+		dict(d, sh->lc[s]);
 		return 0;
 	}
 	if (s == -2)
@@ -98,12 +99,56 @@ tel_softnet(const char *cmd, const char *params, struct rte_tel_data *d)
 
 		if (sh->lc[i] == NULL || (c = rte_tel_data_alloc()) == NULL)
 			continue;
-		softnet_dict(c, sh->lc[i]);
+		dict(c, sh->lc[i]);
 		snprintf(key, sizeof(key), "%u", i);
 		if (rte_tel_data_add_dict_container(d, key, c, 0) < 0)
 			rte_tel_data_free(c);
 	}
 	return 0;
+}
+
+static int
+tel_softnet(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	RTE_SET_USED(cmd);
+	return tel_per_shard(params, d, softnet_dict);
+}
+
+/* Cycles per phase, per packet and per KB received, while accounting was
+ * on (the current stretch is not charged yet). */
+static void
+cycles_dict(struct rte_tel_data *d, const struct pn_lcore *lc)
+{
+	const struct pn_lcore_cycles *c = &lc->cyc;
+	uint64_t total = 0, pk = c->rx_packets, kb = c->rx_bytes;
+	char key[32];
+	unsigned int p;
+
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_u64(d, "shard", lc->shard);
+	rte_tel_data_add_dict_u64(d, "enabled", c->on);
+	rte_tel_data_add_dict_u64(d, "tsc_hz", rte_get_tsc_hz());
+	rte_tel_data_add_dict_u64(d, "rx_packets", pk);
+	rte_tel_data_add_dict_u64(d, "rx_bytes", kb);
+	for (p = 0; p < PN_PHASE__MAX; p++) {
+		const char *name = pn_lcore_phase_name((enum pn_lcore_phase)p);
+
+		total += c->cycles[p];
+		rte_tel_data_add_dict_u64(d, name, c->cycles[p]);
+		snprintf(key, sizeof(key), "%s_per_pkt", name);
+		rte_tel_data_add_dict_u64(d, key, pk ? c->cycles[p] / pk : 0);
+		snprintf(key, sizeof(key), "%s_per_kb", name);
+		rte_tel_data_add_dict_u64(d, key,
+					  kb ? c->cycles[p] * 1000 / kb : 0);
+	}
+	rte_tel_data_add_dict_u64(d, "total", total);
+}
+
+static int
+tel_cycles(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	RTE_SET_USED(cmd);
+	return tel_per_shard(params, d, cycles_dict);
 }
 
 void
@@ -187,7 +232,9 @@ pn_telemetry_register(struct pn_shards *shards)
 	    (rc = rte_telemetry_register_cmd("/pollnet/napi", tel_napi,
 			"NAPI instance counters. Parameter: shard")) < 0 ||
 	    (rc = rte_telemetry_register_cmd("/pollnet/drops", tel_drops,
-			"Dropped packets by reason. No parameters")) < 0)
+			"Dropped packets by reason. No parameters")) < 0 ||
+	    (rc = rte_telemetry_register_cmd("/pollnet/cycles", tel_cycles,
+			"Cycles per loop phase (when accounting is on). Parameter: shard (optional)")) < 0)
 		return rc;
 	registered = 1;
 	return 0;

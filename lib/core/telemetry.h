@@ -9,6 +9,7 @@
  *   /pollnet/softnet[,N]     per-shard loop counters (like softnet_stat)
  *   /pollnet/napi,N          per-instance counters of shard N
  *   /pollnet/drops           drops by reason, summed over shards
+ *   /pollnet/cycles[,N]      cycles per loop phase, per packet, per KB
  * Counters are read without locks while the owners write them: each value
  * is a naturally aligned 64-bit word, so a read is never torn, only
  * possibly a round old.

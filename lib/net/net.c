@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Creating a shard's L2/L3 layer and attaching it to its lcore; the
- * configuration defaults and checks; the process-wide list of layers that
- * telemetry reads; small mbuf helpers shared by the other files.
+ * Creating a shard's L2/L3 layer and attaching it to its lcore (behind
+ * GRO when conf->gro.enabled); the configuration defaults and checks; the
+ * process-wide list of layers that telemetry reads; small mbuf helpers
+ * shared by the other files.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -22,6 +23,113 @@ RTE_LOG_REGISTER(pn_logtype_net, pollnet.net, INFO);
  * main thread, before and after the lcores run), read by telemetry.
  */
 static struct pn_net *net_registry[PN_MAX_SHARDS];
+
+/*
+ * GRO in front of Ethernet input: the RX handler merges, the after-RX
+ * hook flushes at the end of the poll phase, and what either hands up
+ * goes to pn_net_rx. One per shard, beside its pn_net.
+ */
+struct net_gro {
+	struct pn_net *net;
+	struct pn_gro gro;
+};
+
+static struct net_gro *gro_registry[PN_MAX_SHARDS];
+
+const struct pn_gro *
+pn_net_gro_of_shard(uint16_t shard)
+{
+	const struct net_gro *ng;
+
+	if (shard >= PN_MAX_SHARDS)
+		return NULL;
+	ng = __atomic_load_n(&gro_registry[shard], __ATOMIC_ACQUIRE);
+	return ng != NULL ? &ng->gro : NULL;
+}
+
+/* Input of what GRO handed up, charged to the input phase. */
+static void
+net_gro_up(struct pn_lcore *lc, struct net_gro *ng, struct rte_mbuf **pkts,
+	   uint16_t n)
+{
+	if (n == 0)
+		return;
+	pn_lcore_phase(lc, PN_PHASE_INPUT);
+	pn_net_rx(lc, pkts, n, ng->net);
+}
+
+static void
+net_gro_rx(struct pn_lcore *lc, struct rte_mbuf **pkts, uint16_t n, void *arg)
+{
+	struct rte_mbuf *up[2 * PN_RX_BURST_MAX];
+	struct net_gro *ng = arg;
+	enum pn_lcore_phase prev;
+	uint16_t k;
+
+	prev = pn_lcore_phase(lc, PN_PHASE_GRO);
+	k = pn_gro_receive(&ng->gro, pkts, n, up);
+	net_gro_up(lc, ng, up, k);
+	pn_lcore_phase(lc, prev);
+}
+
+static void
+net_gro_flush(struct pn_lcore *lc, void *arg)
+{
+	struct rte_mbuf *up[PN_GRO_MAX_FLOWS];
+	struct net_gro *ng = arg;
+	enum pn_lcore_phase prev;
+	uint16_t k;
+
+	if (pn_gro_nb_held(&ng->gro) == 0)
+		return;
+	prev = pn_lcore_phase(lc, PN_PHASE_GRO);
+	k = pn_gro_flush(&ng->gro, up, RTE_DIM(up));
+	net_gro_up(lc, ng, up, k);
+	pn_lcore_phase(lc, prev);
+}
+
+static int
+net_gro_create(struct pn_net *net)
+{
+	struct pn_lcore *lc = net->lc;
+	struct net_gro *ng;
+	int rc;
+
+	ng = rte_zmalloc_socket("pn_net_gro", sizeof(*ng), RTE_CACHE_LINE_SIZE,
+				net->pool->socket_id);
+	if (ng == NULL)
+		return -ENOMEM;
+	ng->net = net;
+	pn_gro_init(&ng->gro, &net->conf->gro);
+	pn_lcore_set_rx_handler(lc, net_gro_rx, ng);
+	pn_lcore_set_after_rx(lc, net_gro_flush, ng);
+	__atomic_store_n(&gro_registry[lc->shard], ng, __ATOMIC_RELEASE);
+	rc = pn_gro_publish(lc->shard, &ng->gro);
+	if (rc < 0)
+		NET_LOG(WARNING, "GRO telemetry not registered (%d)", rc);
+	return 0;
+}
+
+static void
+net_gro_free(struct pn_net *net)
+{
+	struct pn_lcore *lc = net->lc;
+	struct net_gro *ng = gro_registry[lc->shard];
+	struct rte_mbuf *held[PN_GRO_MAX_FLOWS];
+
+	if (ng == NULL || ng->net != net)
+		return;
+	pn_gro_publish(lc->shard, NULL);
+	__atomic_store_n(&gro_registry[lc->shard], NULL, __ATOMIC_RELEASE);
+	if (lc->rx_handler == net_gro_rx && lc->rx_arg == ng)
+		pn_lcore_set_rx_handler(lc, NULL, NULL);
+	if (lc->after_rx == net_gro_flush && lc->after_rx_arg == ng)
+		pn_lcore_set_after_rx(lc, NULL, NULL);
+	/* Empty between rounds; a caller that stopped mid-round drops. */
+	pn_drop_bulk(lc, held, pn_gro_flush(&ng->gro, held, RTE_DIM(held)),
+		     PN_DROP_SHUTDOWN);
+	rte_free(ng);
+}
 
 struct pn_net *
 pn_net_of_shard(uint16_t shard)
@@ -52,6 +160,7 @@ pn_net_conf_default(struct pn_net_conf *c)
 	c->reasm.max_held = 4096;
 	c->icmp.rate = 1000;		/* Linux icmp_msgs_per_sec */
 	c->icmp.burst = 50;		/* Linux icmp_msgs_burst */
+	pn_gro_conf_default(&c->gro);	/* Linux: GRO on by default */
 }
 
 #define IP_FMT "%u.%u.%u.%u"
@@ -256,6 +365,9 @@ pn_net_conf_check(const struct pn_net_conf *c, char *err, size_t len)
 	if ((rc = conf_check_routes(c, err, len)) ||
 	    (rc = conf_check_static_arp(c, err, len)))
 		return rc;
+	if (c->gro.enabled &&
+	    (rc = pn_gro_conf_check(&c->gro, "net.gro", err, len)))
+		return rc;
 	return 0;
 }
 
@@ -309,6 +421,8 @@ pn_net_create(const struct pn_net_conf *conf, struct pn_lcore *lc,
 	if ((rc = pn_msg_register(lc, PN_MSG_ARP_UPDATE, arp_msg, net)) < 0)
 		goto err_frag;
 	pn_lcore_set_rx_handler(lc, pn_net_rx, net);
+	if (conf->gro.enabled && (rc = net_gro_create(net)) < 0)
+		goto err_msg;
 	__atomic_store_n(&net_registry[lc->shard], net, __ATOMIC_RELEASE);
 	rc = net_telemetry_register();
 	if (rc < 0)
@@ -316,6 +430,9 @@ pn_net_create(const struct pn_net_conf *conf, struct pn_lcore *lc,
 	*out = net;
 	return 0;
 
+err_msg:
+	pn_lcore_set_rx_handler(lc, NULL, NULL);
+	pn_msg_register(lc, PN_MSG_ARP_UPDATE, NULL, NULL);
 err_frag:
 	frag_fini(net);
 err_arp:
@@ -338,6 +455,7 @@ pn_net_free(struct pn_net *net)
 	if (pn_net_of_shard(lc->shard) == net)
 		__atomic_store_n(&net_registry[lc->shard], NULL,
 				 __ATOMIC_RELEASE);
+	net_gro_free(net);
 	if (lc->rx_handler == pn_net_rx && lc->rx_arg == net)
 		pn_lcore_set_rx_handler(lc, NULL, NULL);
 	if (lc->msg_handler[PN_MSG_ARP_UPDATE].arg == net)

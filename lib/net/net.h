@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "ether.h"
+#include "gro.h"
 #include "ipv4.h"
 #include "lcore.h"
 
@@ -107,6 +108,8 @@ struct pn_net_conf {
 	struct pn_net_arp_conf arp;
 	struct pn_net_reasm_conf reasm;
 	struct pn_net_icmp_conf icmp;
+	/** GRO in front of Ethernet input (lib/gro): on by default. */
+	struct pn_gro_conf gro;
 };
 
 /** Per-shard counters (like /proc/net/snmp Ip:, Icmp: and ARP stats). */
@@ -189,7 +192,9 @@ int pn_net_conf_check(const struct pn_net_conf *c, char *err, size_t len);
 /**
  * Create the L2/L3 layer of shard @p lc from @p conf (checked; must
  * outlive the result), building ARP/ICMP packets from @p pool. Installs
- * itself as @p lc's RX handler and as its PN_MSG_ARP_UPDATE handler,
+ * itself as @p lc's RX handler and as its PN_MSG_ARP_UPDATE handler;
+ * with conf->gro.enabled, the RX handler runs GRO first and the lcore's
+ * after-RX hook flushes it at the end of each poll phase (/pollnet/gro),
  * registers in the process-wide list telemetry reads (/pollnet/arp,
  * /pollnet/routes, /pollnet/ip; registered on the first call).
  * @return 0, -EINVAL (bad conf or arguments; logged), -EEXIST (shard has
@@ -211,7 +216,10 @@ void pn_net_free(struct pn_net *net);
  */
 void pn_net_start(struct pn_net *net);
 
-/** The RX handler pn_net_create installs (@p arg is the pn_net). */
+/**
+ * Ethernet input of a burst (@p arg is the pn_net): the RX handler
+ * pn_net_create installs without GRO, and what GRO hands up with it.
+ */
 void pn_net_rx(struct pn_lcore *lc, struct rte_mbuf **pkts, uint16_t n,
 	       void *arg);
 
@@ -266,6 +274,9 @@ const struct pn_net_stat *pn_net_stats(const struct pn_net *net);
 
 /** The pn_net of shard @p shard, NULL if none. */
 struct pn_net *pn_net_of_shard(uint16_t shard);
+
+/** The GRO table of shard @p shard, NULL if none (GRO off). */
+const struct pn_gro *pn_net_gro_of_shard(uint16_t shard);
 
 /** Name of an ARP state ("REACHABLE"). */
 const char *pn_arp_state_name(enum pn_arp_state s);

@@ -1,0 +1,413 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * IPv4/TCP GRO: the rules of Linux inet_gro_receive, tcp_gro_receive and
+ * their *_gro_complete (see gro.h), over a small table scanned linearly:
+ * with at most 64 flows a scan of two packed key arrays (the flow hit
+ * last first) beats hashing.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_byteorder.h>
+#include <rte_ether.h>
+#include <rte_ip.h>
+#include <rte_mbuf.h>
+#include <rte_prefetch.h>
+#include <rte_tcp.h>
+
+#include "cksum.h"
+#include "conf_check.h"
+#include "gro.h"
+#include "ipv4.h"
+
+/* How the IP IDs of a flow's segments go: decided by the second one
+ * (Linux is_atomic / flush_id). */
+enum { GRO_ID_ONE, GRO_ID_INC, GRO_ID_FIXED };
+
+/* A segment with one of these is handed up right after (merged or not). */
+#define GRO_END_FLAGS \
+	(RTE_TCP_FIN_FLAG | RTE_TCP_SYN_FLAG | RTE_TCP_RST_FLAG | \
+	 RTE_TCP_PSH_FLAG | RTE_TCP_URG_FLAG)
+/* Flags that may differ from the first segment's. */
+#define GRO_FREE_FLAGS (RTE_TCP_CWR_FLAG | RTE_TCP_FIN_FLAG | RTE_TCP_PSH_FLAG)
+
+#define GRO_L3_OFF ((uint32_t)sizeof(struct rte_ether_hdr))
+#define GRO_L4_OFF (GRO_L3_OFF + (uint32_t)sizeof(struct rte_ipv4_hdr))
+#define GRO_MAX_IP_LEN 65535u
+
+#define CKSUM_MASKS (RTE_MBUF_F_RX_IP_CKSUM_MASK | RTE_MBUF_F_RX_L4_CKSUM_MASK)
+#define CKSUM_GOOD (RTE_MBUF_F_RX_IP_CKSUM_GOOD | RTE_MBUF_F_RX_L4_CKSUM_GOOD)
+
+/* A segment offered, parsed. */
+struct gro_seg {
+	struct rte_ipv4_hdr *ip;
+	struct rte_tcp_hdr *th;
+	uint16_t th_len;
+	uint16_t ip_len;
+	uint16_t payload;
+	uint64_t addr;
+	uint32_t ports;
+};
+
+enum gro_verdict { GRO_NO, GRO_MERGED, GRO_MERGED_LAST };
+
+void
+pn_gro_conf_default(struct pn_gro_conf *c)
+{
+	c->enabled = true;
+	c->max_flows = 32;
+	c->max_segs = PN_GRO_MAX_SEGS;
+}
+
+int
+pn_gro_conf_check(const struct pn_gro_conf *c, const char *prefix, char *err,
+		  size_t len)
+{
+	char key[64];
+	int rc;
+
+	snprintf(key, sizeof(key), "%s.max_flows", prefix);
+	if ((rc = pn_conf_check_range(key, c->max_flows, 1, PN_GRO_MAX_FLOWS,
+				      err, len)))
+		return rc;
+	snprintf(key, sizeof(key), "%s.max_segs", prefix);
+	return pn_conf_check_range(key, c->max_segs, 2, PN_GRO_MAX_SEGS, err,
+				   len);
+}
+
+void
+pn_gro_init(struct pn_gro *g, const struct pn_gro_conf *c)
+{
+	memset(g, 0, sizeof(*g));
+	g->conf = *c;
+}
+
+/* RFC 1624 eqn. 3: HC' = ~(~HC + ~m + m'), host-order values. */
+static uint16_t
+cksum_replace16(uint16_t hc, uint16_t old, uint16_t new)
+{
+	uint32_t s = (uint32_t)(uint16_t)~hc + (uint16_t)~old + new;
+
+	return (uint16_t)~pn_cksum_fold(s);
+}
+
+/*
+ * Check what inet_gro_receive and tcp4_gro_receive check before looking
+ * for a flow: IPv4 without options, not a fragment, no padding, TCP
+ * header in the first segment, checksums good.
+ * @return 0, or -1 to hand the packet up untouched.
+ */
+static int
+gro_parse(struct pn_gro *g, struct rte_mbuf *m, struct gro_seg *s)
+{
+	const struct rte_ether_hdr *eh;
+	uint64_t ipcs, l4cs;
+
+	if (m->data_len < GRO_L4_OFF + sizeof(struct rte_tcp_hdr) ||
+	    (m->ol_flags & RTE_MBUF_F_RX_VLAN_STRIPPED))
+		return -1;
+	eh = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+	if (eh->ether_type != RTE_BE16(RTE_ETHER_TYPE_IPV4))
+		return -1;
+	s->ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, GRO_L3_OFF);
+	if (s->ip->version_ihl != RTE_IPV4_VHL_DEF ||
+	    s->ip->next_proto_id != IPPROTO_TCP ||
+	    (s->ip->fragment_offset & ~RTE_BE16(RTE_IPV4_HDR_DF_FLAG)))
+		return -1;
+	s->ip_len = rte_be_to_cpu_16(s->ip->total_length);
+	if (s->ip_len != m->pkt_len - GRO_L3_OFF)
+		return -1;
+	s->th = rte_pktmbuf_mtod_offset(m, struct rte_tcp_hdr *, GRO_L4_OFF);
+	s->th_len = (uint16_t)((s->th->data_off >> 4) * 4);
+	if (s->th_len < sizeof(struct rte_tcp_hdr) ||
+	    GRO_L4_OFF + s->th_len > m->data_len ||
+	    sizeof(struct rte_ipv4_hdr) + s->th_len > s->ip_len)
+		return -1;
+	s->payload = (uint16_t)(s->ip_len - sizeof(struct rte_ipv4_hdr) -
+				s->th_len);
+
+	ipcs = m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK;
+	if (ipcs == RTE_MBUF_F_RX_IP_CKSUM_BAD ||
+	    (ipcs != RTE_MBUF_F_RX_IP_CKSUM_GOOD &&
+	     pn_cksum(s->ip, sizeof(*s->ip)) != 0))
+		return -1; /* IPv4 input drops it */
+	memcpy(&s->addr, &s->ip->src_addr, sizeof(s->addr));
+	memcpy(&s->ports, &s->th->src_port, sizeof(s->ports));
+
+	l4cs = m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK;
+	if (l4cs == RTE_MBUF_F_RX_L4_CKSUM_BAD)
+		return -1;
+	if (l4cs != RTE_MBUF_F_RX_L4_CKSUM_GOOD) {
+		/* NONE (valid data, partial checksum) is TCP's to judge. */
+		if (l4cs == RTE_MBUF_F_RX_L4_CKSUM_NONE || m->nb_segs != 1)
+			return -1;
+		g->stat.csum_sw++;
+		if (pn_ipv4_l4_cksum(rte_be_to_cpu_32(s->ip->src_addr),
+				     rte_be_to_cpu_32(s->ip->dst_addr),
+				     IPPROTO_TCP, (const uint8_t *)s->th,
+				     (uint16_t)(s->ip_len -
+						sizeof(struct rte_ipv4_hdr))) != 0) {
+			/* TCP drops it without summing again. */
+			g->stat.csum_bad++;
+			m->ol_flags = (m->ol_flags & ~RTE_MBUF_F_RX_L4_CKSUM_MASK) |
+				      RTE_MBUF_F_RX_L4_CKSUM_BAD;
+			return -1;
+		}
+	}
+	/* Both verified: IPv4 and TCP input need not sum again. */
+	m->ol_flags = (m->ol_flags & ~CKSUM_MASKS) | CKSUM_GOOD;
+	return 0;
+}
+
+static int
+gro_find(struct pn_gro *g, uint64_t addr, uint32_t ports)
+{
+	uint16_t i = g->last;
+
+	if (i < g->nb_flows && g->key_addr[i] == addr &&
+	    g->key_ports[i] == ports)
+		return i;
+	for (i = 0; i < g->nb_flows; i++)
+		if (g->key_addr[i] == addr && g->key_ports[i] == ports) {
+			g->last = i;
+			return i;
+		}
+	return -1;
+}
+
+/* tcp_gro_receive's and inet_gro_receive's comparisons, then the merge. */
+static enum gro_verdict
+gro_merge(struct pn_gro *g, struct pn_gro_flow *f, struct rte_mbuf *m,
+	  const struct gro_seg *s)
+{
+	struct rte_mbuf *h = f->head;
+	const struct rte_ipv4_hdr *hip =
+		rte_pktmbuf_mtod_offset(h, const struct rte_ipv4_hdr *,
+					GRO_L3_OFF);
+	const struct rte_tcp_hdr *hth =
+		rte_pktmbuf_mtod_offset(h, const struct rte_tcp_hdr *,
+					GRO_L4_OFF);
+	uint8_t flags = s->th->tcp_flags;
+	uint16_t id = rte_be_to_cpu_16(s->ip->packet_id);
+	uint8_t id_mode = f->id_mode;
+
+	/* Same device and MAC header (gro_list_prepare). */
+	if (h->port != m->port ||
+	    memcmp(rte_pktmbuf_mtod(h, const void *),
+		   rte_pktmbuf_mtod(m, const void *),
+		   2 * RTE_ETHER_ADDR_LEN) != 0)
+		return GRO_NO;
+	/* All IPv4 fields but length, ID and checksum. */
+	if (hip->type_of_service != s->ip->type_of_service ||
+	    hip->time_to_live != s->ip->time_to_live ||
+	    hip->fragment_offset != s->ip->fragment_offset)
+		return GRO_NO;
+	/* The TCP flag word (data offset, flags but CWR/FIN/PSH, window),
+	 * no CWR, the ACK and every option byte. */
+	if (hth->data_off != s->th->data_off ||
+	    ((hth->tcp_flags ^ flags) & ~GRO_FREE_FLAGS) ||
+	    (flags & RTE_TCP_CWR_FLAG) || hth->rx_win != s->th->rx_win ||
+	    hth->recv_ack != s->th->recv_ack ||
+	    memcmp(hth + 1, s->th + 1, s->th_len - sizeof(*hth)) != 0)
+		return GRO_NO;
+	/* IP ID: +1 per segment, or fixed under DF (decided by the second). */
+	switch (id_mode) {
+	case GRO_ID_ONE:
+		if (id == (uint16_t)(f->id0 + 1))
+			id_mode = GRO_ID_INC;
+		else if (id == f->id0 &&
+			 (s->ip->fragment_offset &
+			  RTE_BE16(RTE_IPV4_HDR_DF_FLAG)))
+			id_mode = GRO_ID_FIXED;
+		else
+			return GRO_NO;
+		break;
+	case GRO_ID_INC:
+		if (id != (uint16_t)(f->id0 + f->segs))
+			return GRO_NO;
+		break;
+	default:
+		if (id != f->id0)
+			return GRO_NO;
+		break;
+	}
+	/* In sequence, no larger than the first, within the limits. */
+	if (s->payload == 0 || s->payload > f->mss ||
+	    rte_be_to_cpu_32(s->th->sent_seq) != f->next_seq ||
+	    (uint32_t)f->ip_len + s->payload > GRO_MAX_IP_LEN ||
+	    f->segs >= g->conf.max_segs ||
+	    (uint32_t)h->nb_segs + m->nb_segs > RTE_MBUF_MAX_NB_SEGS)
+		return GRO_NO;
+
+	rte_pktmbuf_adj(m, (uint16_t)(GRO_L4_OFF + s->th_len));
+	f->tail->next = m;
+	f->tail = rte_pktmbuf_lastseg(m);
+	h->nb_segs = (uint16_t)(h->nb_segs + m->nb_segs);
+	h->pkt_len += m->pkt_len;
+	f->ip_len = (uint16_t)(f->ip_len + s->payload);
+	f->next_seq += s->payload;
+	f->segs++;
+	f->id_mode = id_mode;
+	f->fin_psh |= flags & (RTE_TCP_FIN_FLAG | RTE_TCP_PSH_FLAG);
+	g->stat.merged++;
+	/* A short last segment or PSH/FIN ends the packet. */
+	if (s->payload < f->mss || (flags & GRO_END_FLAGS))
+		return GRO_MERGED_LAST;
+	return GRO_MERGED;
+}
+
+/* inet_gro_complete + tcp4_gro_complete: the headers of the whole. */
+static struct rte_mbuf *
+gro_complete(struct pn_gro *g, struct pn_gro_flow *f)
+{
+	struct rte_mbuf *m = f->head;
+	struct rte_ipv4_hdr *ip;
+	struct rte_tcp_hdr *th;
+	uint16_t old;
+
+	g->stat.flushed++;
+	if (f->segs == 1)
+		return m; /* handed up as it came */
+	g->stat.flushed_merged++;
+	ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, GRO_L3_OFF);
+	th = rte_pktmbuf_mtod_offset(m, struct rte_tcp_hdr *, GRO_L4_OFF);
+	old = rte_be_to_cpu_16(ip->total_length);
+	ip->total_length = rte_cpu_to_be_16(f->ip_len);
+	ip->hdr_checksum = rte_cpu_to_be_16(
+		cksum_replace16(rte_be_to_cpu_16(ip->hdr_checksum), old,
+				f->ip_len));
+	th->tcp_flags |= f->fin_psh;
+	/* CHECKSUM_PARTIAL: the pseudo-header sum, flagged good. */
+	th->cksum = rte_cpu_to_be_16(pn_ipv4_phdr_sum(
+		rte_be_to_cpu_32(ip->src_addr), rte_be_to_cpu_32(ip->dst_addr),
+		IPPROTO_TCP,
+		(uint16_t)(f->ip_len - sizeof(struct rte_ipv4_hdr))));
+	/* Marked as a device's LRO would be (tso_segsz: the segment size of
+	 * the originals), so TCP counts InSegs per segment and ACKs at once
+	 * (Linux: gso_size/gso_segs of a GRO skb). */
+	m->ol_flags = (m->ol_flags & ~CKSUM_MASKS) | CKSUM_GOOD |
+		      RTE_MBUF_F_RX_LRO;
+	m->tso_segsz = f->mss;
+	return m;
+}
+
+static void
+gro_remove(struct pn_gro *g, uint16_t i)
+{
+	uint16_t tail = (uint16_t)(g->nb_flows - i - 1);
+
+	memmove(&g->key_addr[i], &g->key_addr[i + 1],
+		tail * sizeof(g->key_addr[0]));
+	memmove(&g->key_ports[i], &g->key_ports[i + 1],
+		tail * sizeof(g->key_ports[0]));
+	memmove(&g->flow[i], &g->flow[i + 1], tail * sizeof(g->flow[0]));
+	g->nb_flows--;
+	if (g->last > i && g->last != UINT16_MAX)
+		g->last--;
+	else if (g->last == i)
+		g->last = UINT16_MAX;
+}
+
+static struct rte_mbuf *
+gro_take(struct pn_gro *g, uint16_t i)
+{
+	struct rte_mbuf *m = gro_complete(g, &g->flow[i]);
+
+	gro_remove(g, i);
+	return m;
+}
+
+static void
+gro_hold(struct pn_gro *g, struct rte_mbuf *m, const struct gro_seg *s)
+{
+	uint16_t i = g->nb_flows++;
+	struct pn_gro_flow *f = &g->flow[i];
+
+	g->key_addr[i] = s->addr;
+	g->key_ports[i] = s->ports;
+	f->head = m;
+	f->tail = rte_pktmbuf_lastseg(m);
+	f->next_seq = rte_be_to_cpu_32(s->th->sent_seq) + s->payload;
+	f->ip_len = s->ip_len;
+	f->mss = s->payload;
+	f->segs = 1;
+	f->id0 = rte_be_to_cpu_16(s->ip->packet_id);
+	f->id_mode = GRO_ID_ONE;
+	f->fin_psh = 0;
+	g->last = i;
+	g->stat.held++;
+}
+
+/* One packet: kept, or written to @p out after what it flushes. */
+static uint16_t
+gro_one(struct pn_gro *g, struct rte_mbuf *m, struct rte_mbuf **out)
+{
+	struct gro_seg s;
+	uint16_t k = 0;
+	int i;
+
+	if (gro_parse(g, m, &s) < 0) {
+		g->stat.bypass++;
+		out[0] = m;
+		return 1;
+	}
+	i = gro_find(g, s.addr, s.ports);
+	if (i >= 0) {
+		switch (gro_merge(g, &g->flow[i], m, &s)) {
+		case GRO_MERGED:
+			return 0;
+		case GRO_MERGED_LAST:
+			out[0] = gro_take(g, (uint16_t)i);
+			return 1;
+		default:
+			/* What is held goes first: the flow keeps its order. */
+			out[k++] = gro_take(g, (uint16_t)i);
+			break;
+		}
+	}
+	if (s.payload == 0 || (s.th->tcp_flags & GRO_END_FLAGS)) {
+		g->stat.bypass++;
+		out[k++] = m;
+		return k;
+	}
+	if (g->nb_flows >= g->conf.max_flows) {
+		g->stat.evicted++;
+		out[k++] = gro_take(g, 0); /* the oldest */
+	}
+	gro_hold(g, m, &s);
+	return k;
+}
+
+uint16_t
+pn_gro_receive(struct pn_gro *g, struct rte_mbuf **pkts, uint16_t n,
+	       struct rte_mbuf **out)
+{
+	uint16_t i, k = 0;
+
+	for (i = 0; i < n; i++) {
+		if (i + 1 < n)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
+		k = (uint16_t)(k + gro_one(g, pkts[i], out + k));
+	}
+	return k;
+}
+
+uint16_t
+pn_gro_flush(struct pn_gro *g, struct rte_mbuf **out, uint16_t max)
+{
+	uint16_t n = RTE_MIN(g->nb_flows, max), i;
+
+	if (n == 0)
+		return 0;
+	for (i = 0; i < n; i++)
+		out[i] = gro_complete(g, &g->flow[i]);
+	memmove(&g->key_addr[0], &g->key_addr[n],
+		(g->nb_flows - n) * sizeof(g->key_addr[0]));
+	memmove(&g->key_ports[0], &g->key_ports[n],
+		(g->nb_flows - n) * sizeof(g->key_ports[0]));
+	memmove(&g->flow[0], &g->flow[n], (g->nb_flows - n) * sizeof(g->flow[0]));
+	g->nb_flows = (uint16_t)(g->nb_flows - n);
+	g->last = UINT16_MAX;
+	return n;
+}
