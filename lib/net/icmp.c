@@ -99,6 +99,16 @@ icmp_input(struct pn_lcore *lc, struct pn_net *net, struct rte_mbuf *m,
 		pn_drop(lc, m, PN_DROP_ICMP_BAD);
 		return;
 	}
+	if (h.type == PN_ICMP_DEST_UNREACH && net->err[h.quote.proto].fn) {
+		/* RFC 1122 3.2.2.1: to the transport the quote names. */
+		rc = net->err[h.quote.proto].fn(lc, net, &h,
+						net->err[h.quote.proto].arg);
+		if (rc != 0)
+			pn_drop(lc, m, (enum pn_drop_reason)rc);
+		else
+			rte_pktmbuf_free(m);
+		return;
+	}
 	if (h.type != PN_ICMP_ECHO_REQUEST) {
 		/* Echo replies and errors: nobody to give them to yet. */
 		pn_drop(lc, m, PN_DROP_ICMP_UNHANDLED);
@@ -119,4 +129,15 @@ icmp_input(struct pn_lcore *lc, struct pn_net *net, struct rte_mbuf *m,
 	net->stat.icmp_out++;
 	pn_ip4_output(lc, net, m, ip->dst, ip->src, PN_IPV4_PROTO_ICMP,
 		      ip->tos, false);
+}
+
+int
+pn_net_register_err(struct pn_net *net, uint8_t proto, pn_net_err_fn fn,
+		    void *arg)
+{
+	if (fn != NULL && net->err[proto].fn != NULL)
+		return -EEXIST;
+	net->err[proto].fn = fn;
+	net->err[proto].arg = arg;
+	return 0;
 }

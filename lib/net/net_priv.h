@@ -108,6 +108,22 @@ struct reasm_table {
 
 /* --- the shard's layer --- */
 
+struct pn_icmp_hdr;
+
+/*
+ * An ICMP error for an upper protocol (RFC 1122 3.2.2.1, 4.2.3.9): @p h is
+ * the parsed message; h->quote holds the offending datagram's addresses
+ * and at least its first 8 payload bytes. @return 0 when taken, else the
+ * drop reason (enum pn_drop_reason) icmp_input drops the message with.
+ */
+typedef int (*pn_net_err_fn)(struct pn_lcore *lc, struct pn_net *net,
+			     const struct pn_icmp_hdr *h, void *arg);
+
+/* Give ICMP errors quoting protocol @p proto to @p fn (NULL to remove).
+ * @return 0, -EEXIST (another handler is registered). */
+int pn_net_register_err(struct pn_net *net, uint8_t proto, pn_net_err_fn fn,
+			void *arg);
+
 struct pn_net {
 	struct pn_lcore *lc;
 	const struct pn_net_conf *conf;
@@ -120,6 +136,10 @@ struct pn_net {
 		pn_net_proto_fn fn;
 		void *arg;
 	} proto[256];
+	struct {
+		pn_net_err_fn fn;
+		void *arg;
+	} err[256];			/* ICMP errors by quoted protocol */
 	uint64_t icmp_credit;		/* token bucket, tokens * 1e9 */
 	uint64_t icmp_last_ns;
 	struct arp_cache arp;

@@ -250,6 +250,11 @@ pn_tcp_create(const struct pn_tcp_conf *conf, struct pn_lcore *lc,
 	rc = pn_net_register_proto(net, PN_IPV4_PROTO_TCP, tcp_rx, tcp);
 	if (rc < 0)
 		goto err_listen;
+	rc = tcp_icmp_register(tcp, true);
+	if (rc < 0) {
+		pn_net_register_proto(net, PN_IPV4_PROTO_TCP, NULL, NULL);
+		goto err_listen;
+	}
 	tcp_shard_set(lc->shard, tcp);
 	tcp_telemetry_register();
 	*out = tcp;
@@ -296,6 +301,7 @@ pn_tcp_free(struct pn_tcp *tcp)
 	while (rte_hash_iterate(tcp->listen_h, &key, &data, &iter) >= 0)
 		free(data);
 	pn_net_register_proto(tcp->net, PN_IPV4_PROTO_TCP, NULL, NULL);
+	tcp_icmp_register(tcp, false);
 	if (pn_tcp_of_shard(tcp->lc->shard) == tcp)
 		tcp_shard_set(tcp->lc->shard, NULL);
 	rte_hash_free(tcp->listen_h);
@@ -472,6 +478,19 @@ tcp_seg_take(struct tcp_seg *s, uint32_t skip, uint32_t len)
 	return tcp_mbuf_slice(m, s->off + skip, len);
 }
 
+/* Segments beyond the first that a received packet of @p payload bytes
+ * stands for: none, or for an LRO/GRO packet (tso_segsz = the originals'
+ * size) the rest of its payload in segments, as Linux counts gso_segs
+ * into InSegs. */
+static uint32_t
+tcp_rx_more_segs(const struct rte_mbuf *m, uint32_t payload)
+{
+	if (!(m->ol_flags & RTE_MBUF_F_RX_LRO) || m->tso_segsz == 0 ||
+	    payload <= m->tso_segsz)
+		return 0;
+	return (payload + m->tso_segsz - 1) / m->tso_segsz - 1;
+}
+
 static bool
 rx_cksum_ok(struct pn_tcp *tcp, struct rte_mbuf *m,
 	    const struct pn_ipv4_hdr *ip)
@@ -479,7 +498,9 @@ rx_cksum_ok(struct pn_tcp *tcp, struct rte_mbuf *m,
 	uint64_t f = m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK;
 	const uint8_t *p;
 
-	if (f == RTE_MBUF_F_RX_L4_CKSUM_GOOD)
+	/* NONE: the field is not final (a virtio guest's partial checksum,
+	 * seen by net_vhost) but the data was verified: as good as GOOD. */
+	if (f == RTE_MBUF_F_RX_L4_CKSUM_GOOD || f == RTE_MBUF_F_RX_L4_CKSUM_NONE)
 		return true;
 	if (f == RTE_MBUF_F_RX_L4_CKSUM_BAD)
 		return false;
@@ -539,6 +560,7 @@ tcp_rx(struct pn_lcore *lc, struct pn_net *net, struct rte_mbuf *m,
 	s.dst = ip->dst;
 	s.off = s.h.hdr_len;
 	s.len = m->pkt_len - s.h.hdr_len;
+	tcp->stat.InSegs += tcp_rx_more_segs(m, s.len);
 	s.seg_len = s.len + !!(s.h.flags & PN_TCP_SYN) + !!(s.h.flags & PN_TCP_FIN);
 	k = (struct tcp_key){ .lip = ip->dst, .rip = ip->src,
 			      .lport = s.h.dport, .rport = s.h.sport };

@@ -104,7 +104,9 @@ struct pn_tcp_upcalls {
 	X(TCPWinProbe) X(TCPAbortOnData) X(TCPAbortOnClose) \
 	X(TCPAbortOnTimeout) X(TCPAbortOnLinger) X(TCPListenOverflows) \
 	X(TCPReqQFullDrop) X(TCPTimeWaitReopen) X(TCPPureAcks) \
-	X(TCPDupAcks) X(TCPRcvBufGrow)
+	X(TCPDupAcks) X(TCPRcvBufGrow) X(TCPLostRetransmit) X(TCPDSACKRecv) \
+	X(TCPSackDiscard) X(TCPDSACKUndo) X(TCPReoTimeout) \
+	X(TCPLossProbes) X(TCPPMTUUpdates)
 
 struct pn_tcp_stat {
 #define X(n) uint64_t n;

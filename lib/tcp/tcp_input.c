@@ -25,6 +25,7 @@ set_iw(struct pn_tcp_conn *c)
 	/* RFC 6928 IW (init_cwnd segments, 10 by default). */
 	c->cwnd = c->tcp->conf.init_cwnd * (uint32_t)c->mss;
 	c->ssthresh = UINT32_MAX / 2;
+	c->dupthresh = TCP_DUPTHRESH;
 	c->cc->init(c);
 }
 
@@ -124,6 +125,23 @@ seq_acceptable(const struct pn_tcp_conn *c, const struct tcp_seg *s)
 	       pn_seq_in(s->h.seq + s->seg_len - 1, c->rcv_nxt, c->rcv_nxt + wnd);
 }
 
+/* Linux tcp_disordered_ack: a pure duplicate ACK that the network
+ * reordered behind a newer one is let through PAWS when it changes no
+ * window and its timestamp is less than an RTO old: its SACK blocks
+ * still count for loss recovery. */
+static bool
+disordered_ack(const struct pn_tcp_conn *c, const struct tcp_seg *s)
+{
+	uint32_t wnd = (uint32_t)s->h.win << c->snd_wscale;
+
+	return (s->h.flags & PN_TCP_ACK) && s->seg_len == 0 &&
+	       s->h.seq == c->rcv_nxt && s->h.ack == c->snd_una &&
+	       !pn_seq_gt(s->h.seq, c->snd_wl1) &&
+	       !(s->h.seq == c->snd_wl1 && wnd > c->snd_wnd) &&
+	       (int32_t)(c->ts_recent - s->h.opts.tsval) <=
+	       (int32_t)(c->rto_us / 1000);
+}
+
 /* RFC 7323 5.3 PAWS. @return false when the segment must be dropped. */
 static bool
 paws_ok(struct pn_tcp_conn *c, const struct tcp_seg *s)
@@ -136,7 +154,7 @@ paws_ok(struct pn_tcp_conn *c, const struct tcp_seg *s)
 	/* ts_recent older than 24 days is invalid (RFC 7323 5.5). */
 	if (tcp_now_ms(c->tcp) - c->ts_recent_age_ms > PAWS_24DAYS_MS)
 		return true;
-	return false;
+	return disordered_ack(c, s);
 }
 
 /* RFC 7323 4.3: update TS.Recent. */
@@ -161,98 +179,69 @@ write_space(struct pn_tcp_conn *c, uint32_t before)
 		tcp_wakeup(c);
 }
 
+/* Retransmit the first unSACKed segment at SND.UNA (RFC 6675 4.3). */
 static void
-sack_record(struct pn_tcp_conn *c, const struct tcp_seg *s)
+sack_retransmit_first(struct pn_tcp_conn *c)
 {
+	uint32_t len = tcp_eff_mss(c);
 	uint8_t i;
 
-	if (!(c->flags & TF_SACK) || !(s->h.opts.has & PN_TCPO_SACK))
+	if (len > c->sndq.len)
+		len = c->sndq.len;
+	for (i = 0; i < c->nsb; i++)
+		if (c->sb[i].left - c->snd_una < len)
+			len = c->sb[i].left - c->snd_una;
+	if (len == 0) {
+		tcp_retransmit_head(c); /* only the FIN is left */
 		return;
-	c->nsacked = 0;
-	for (i = 0; i < s->h.opts.nsack; i++) {
-		const struct pn_tcp_sack_blk *b = &s->h.opts.sack[i];
-
-		/* Only blocks above SND.UNA and within what we sent. */
-		if (pn_seq_gt(b->right, c->snd_una) &&
-		    pn_seq_leq(b->right, c->snd_max) && pn_seq_lt(b->left, b->right))
-			c->sacked[c->nsacked++] = *b;
 	}
-}
-
-/*
- * RFC 6675 NextSeg (rule 1), simplified to the blocks of the latest ACK:
- * the first sequence range at or above max(SND.UNA, HighRxt) that no
- * SACK block covers and that lies below the highest SACKed byte.
- * @return length of the hole segment (0: none).
- */
-static uint32_t
-sack_next_hole(const struct pn_tcp_conn *c, uint32_t *seq)
-{
-	uint32_t s = pn_seq_max(c->snd_una, c->high_rxt), high = c->snd_una;
-	uint32_t end, mss = c->mss - ((c->flags & TF_TS) ? 12 : 0);
-	bool moved;
-	uint8_t i;
-
-	for (i = 0; i < c->nsacked; i++)
-		high = pn_seq_max(high, c->sacked[i].right);
-	do {
-		moved = false;
-		for (i = 0; i < c->nsacked; i++)
-			if (pn_seq_in(s, c->sacked[i].left, c->sacked[i].right)) {
-				s = c->sacked[i].right;
-				moved = true;
-			}
-	} while (moved);
-	if (!pn_seq_lt(s, high))
-		return 0;
-	end = s + mss;
-	for (i = 0; i < c->nsacked; i++)
-		if (pn_seq_gt(c->sacked[i].left, s) &&
-		    pn_seq_lt(c->sacked[i].left, end))
-			end = c->sacked[i].left;
-	if (pn_seq_gt(end, high))
-		end = high;
-	*seq = s;
-	return end - s;
-}
-
-/* Retransmit the next SACK hole. @return true if one was sent. */
-static bool
-sack_retransmit(struct pn_tcp_conn *c)
-{
-	uint32_t seq, len;
-
-	if (!(c->flags & TF_SACK) || c->nsacked == 0)
-		return false;
-	len = sack_next_hole(c, &seq);
-	if (len == 0)
-		return false;
 	c->tcp->stat.RetransSegs++;
 	c->total_retrans++;
-	tcp_xmit(c, seq, len, PN_TCP_ACK);
-	c->high_rxt = seq + len;
-	return true;
+	tcp_undo_note(c, c->snd_una);
+	tcp_xmit(c, c->snd_una, len, PN_TCP_ACK);
+	c->high_rxt = c->snd_una + len;
+	c->rxt_fence = c->snd_max;
 }
 
-static void
-enter_recovery(struct pn_tcp_conn *c)
+void
+tcp_enter_recovery(struct pn_tcp_conn *c)
 {
 	struct pn_tcp *tcp = c->tcp;
 
-	/* RFC 6582 3.2 step 2 / RFC 5681 3.2 */
+	/* RFC 6582 3.2 step 2 / RFC 5681 3.2; with SACK RFC 6675 5 (4):
+	 * cwnd = ssthresh, the pipe (tcp_output) inflates nothing. */
+	tcp_undo_start(c);
 	c->ssthresh = c->cc->ssthresh(c);
-	c->cwnd = c->ssthresh + 3u * c->mss;
 	c->recover = c->snd_max;
 	c->flags |= TF_IN_RECOVERY;
+	c->rec_all_lost = false;
 	tcp->stat.TCPFastRetrans++;
-	if (c->flags & TF_SACK)
-		tcp->stat.TCPSackRecovery++;
-	else
-		tcp->stat.TCPRenoRecovery++;
 	c->rtt_start_ns = 0;
-	tcp_retransmit_head(c);
-	c->high_rxt = c->snd_una + c->mss;
+	if (c->flags & TF_SACK) {
+		tcp->stat.TCPSackRecovery++;
+		c->cwnd = c->ssthresh;
+		sack_retransmit_first(c);
+	} else {
+		tcp->stat.TCPRenoRecovery++;
+		c->cwnd = c->ssthresh + 3u * c->mss;
+		tcp_retransmit_head(c);
+		c->high_rxt = c->snd_una + c->mss;
+	}
 	tcp_rtx_arm(c);
+}
+
+/* RFC 6582 3.2 step 1 (and RFC 6675 5.1 after an RTO): not again for
+ * losses of the window that recovery (or the RTO) already handles. With
+ * SACK, an ACK at RecoveryPoint is enough: the scoreboard tells a new
+ * loss from an old one. */
+bool
+tcp_may_enter_recovery(const struct pn_tcp_conn *c, uint32_t ack)
+{
+	if (c->recover == 0 || c->recover == c->iss)
+		return true;
+	if (c->flags & TF_SACK)
+		return pn_seq_geq(ack, c->recover);
+	return pn_seq_gt(ack, c->recover);
 }
 
 /* New data ACKed: @p acked sequence numbers. */
@@ -268,46 +257,57 @@ ack_new(struct pn_tcp_conn *c, const struct tcp_seg *s, uint32_t acked)
 		data = c->sndq.len;
 	tcp_mq_drop(&c->sndq, data);
 	c->bytes_acked += data;
-	/* RTT: timestamps (RFC 7323 4.1) or the timed segment (Karn). */
-	if ((c->flags & TF_TS) && (s->h.opts.has & PN_TCPO_TS) &&
-	    s->h.opts.tsecr != 0 && c->backoff == 0) {
-		uint32_t ms = tcp_ts_now(c) - s->h.opts.tsecr;
-
-		if (ms < 3600000)
-			tcp_rtt_sample(c, ms ? ms * 1000 : 1000);
-	} else if (c->rtt_start_ns != 0 && pn_seq_gt(ack, c->rtt_seq)) {
+	/* RTT: the timed segment (Karn) on the ns clock first; else the
+	 * timestamps (RFC 7323 4.1), whose 1 ms tick says nothing below
+	 * 2 ms (a LAN RTT would read as 0 or 1 ms and inflate the timers). */
+	if (c->rtt_start_ns != 0 && pn_seq_gt(ack, c->rtt_seq)) {
 		tcp_rtt_sample(c, (uint32_t)((tcp->lc->now - c->rtt_start_ns) /
 					     PN_NS_PER_US));
+	} else if ((c->flags & TF_TS) && (s->h.opts.has & PN_TCPO_TS) &&
+		   s->h.opts.tsecr != 0 && c->backoff == 0) {
+		uint32_t ms = tcp_ts_now(c) - s->h.opts.tsecr;
+
+		if (ms >= 2 && ms < 3600000)
+			tcp_rtt_sample(c, ms * 1000);
 	}
 	if (c->rtt_start_ns != 0 && pn_seq_gt(ack, c->rtt_seq))
 		c->rtt_start_ns = 0;
 	c->snd_una = ack;
 	if (pn_seq_lt(c->snd_nxt, c->snd_una))
 		c->snd_nxt = c->snd_una;
-	c->backoff = 0;
+	if (pn_seq_lt(c->high_rxt, c->snd_una))
+		c->high_rxt = c->snd_una;
+	tcp_sb_prune(c);
+	c->backoff = 0; /* RFC 6298 5.7: a new ACK ends the backoff */
+	c->tlp_out = false;
 	c->rtx_start_ns = 0;
+	c->dupacks = 0;
 	if (c->flags & TF_IN_RECOVERY) {
 		if (pn_seq_geq(ack, c->recover)) {
-			/* RFC 6582 3.2 step 3: full ACK. */
+			/* RFC 6582 3.2 step 3: full ACK. With SACK, cwnd is
+			 * ssthresh already (RFC 6675: no inflation). */
 			uint32_t flight = c->snd_max - c->snd_una;
 
-			c->cwnd = c->ssthresh < flight + c->mss ? c->ssthresh :
-				  flight + c->mss;
+			if (!(c->flags & TF_SACK))
+				c->cwnd = c->ssthresh < flight + c->mss ?
+					  c->ssthresh : flight + c->mss;
+			else
+				c->cwnd = c->ssthresh;
 			if (c->cwnd < c->mss)
 				c->cwnd = c->mss;
 			c->flags &= (uint16_t)~TF_IN_RECOVERY;
+			c->rec_all_lost = false;
 			c->cc->recovered(c);
-			c->dupacks = 0;
-		} else {
-			/* Partial ACK: retransmit the next hole, deflate. */
-			if (!sack_retransmit(c))
-				tcp_retransmit_head(c);
+		} else if (!(c->flags & TF_SACK)) {
+			/* RFC 6582 3.2 step 4, partial ACK: retransmit the
+			 * next segment, deflate by the amount ACKed. */
+			tcp_retransmit_head(c);
 			c->cwnd = c->cwnd > acked ? c->cwnd - acked : 0;
 			c->cwnd += c->mss;
 			tcp_rtx_arm(c);
 		}
+		/* SACK partial ACK: tcp_output() sends NextSeg (RFC 6675). */
 	} else {
-		c->dupacks = 0;
 		c->cc->cong_avoid(c, acked);
 	}
 	if (c->snd_una == c->snd_max)
@@ -323,6 +323,7 @@ ack_process(struct pn_tcp_conn *c, struct tcp_seg *s)
 {
 	struct pn_tcp *tcp = c->tcp;
 	uint32_t ack = s->h.ack, wnd = (uint32_t)s->h.win << c->snd_wscale;
+	uint32_t newly;
 	bool win_update = false;
 
 	/* RFC 5961 5.2: ACK must be in [SND.UNA - MAX.SND.WND, SND.NXT]. */
@@ -332,7 +333,7 @@ ack_process(struct pn_tcp_conn *c, struct tcp_seg *s)
 		tcp_seg_drop(tcp, s, PN_DROP_TCP_ACK_INVALID);
 		return false;
 	}
-	sack_record(c, s);
+	newly = tcp_sb_update(c, &s->h.opts, ack);
 	/* Window update, RFC 9293 3.10.7.4 (SND.WL1/WL2). */
 	if (pn_seq_lt(c->snd_wl1, s->h.seq) ||
 	    (c->snd_wl1 == s->h.seq && pn_seq_leq(c->snd_wl2, ack))) {
@@ -353,29 +354,36 @@ ack_process(struct pn_tcp_conn *c, struct tcp_seg *s)
 		ack_new(c, s, ack - c->snd_una);
 		if (s->len == 0)
 			tcp->stat.TCPPureAcks++;
-		return true;
-	}
-	/* RFC 5681 2: duplicate ACK. */
-	if (ack == c->snd_una && s->len == 0 && !win_update &&
-	    !(s->h.flags & (PN_TCP_SYN | PN_TCP_FIN)) &&
-	    c->snd_una != c->snd_max) {
+	} else if (ack == c->snd_una && c->snd_una != c->snd_max &&
+		   !(s->h.flags & (PN_TCP_SYN | PN_TCP_FIN)) &&
+		   (newly > 0 || (s->len == 0 && !win_update))) {
+		/* RFC 5681 2 duplicate ACK; RFC 6675 2 also counts an ACK
+		 * that SACKs new data whatever its window or payload. */
 		tcp->stat.TCPDupAcks++;
 		c->dupacks++;
-		if (c->flags & TF_IN_RECOVERY) {
-			/* RFC 6675: with SACK, fill the next hole; NewReno
-			 * (RFC 6582) inflates the window instead. */
-			if (!sack_retransmit(c))
-				c->cwnd += c->mss;
-		} else if (c->dupacks == 3 ||
-			   ((c->flags & TF_SACK) && c->nsacked > 0 &&
-			    c->dupacks < 3 && c->sacked[0].right - c->snd_una >
-			    3u * c->mss)) {
-			/* RFC 6582 3.2 step 1: not within the last recovery. */
-			if (pn_seq_gt(ack - 1, c->recover) || c->recover == 0 ||
-			    c->recover == c->iss)
-				enter_recovery(c);
-			c->dupacks = 3;
-		}
+		/* NewReno (RFC 6582) inflates the window in recovery; with
+		 * SACK the pipe (tcp_output) does the accounting. */
+		if ((c->flags & (TF_IN_RECOVERY | TF_SACK)) == TF_IN_RECOVERY)
+			c->cwnd += c->mss;
+	}
+	if (c->flags & TF_IN_RECOVERY) {
+		if (c->flags & TF_SACK)
+			tcp_sb_lost_retransmit(c);
+		/* SACKs are progress: the loss probe waits a PTO from here */
+		if (newly > 0 && !c->tlp_out)
+			tcp_rtx_arm(c);
+	} else if (c->snd_una != c->snd_max && tcp_may_enter_recovery(c, ack) &&
+		   (c->dupacks >= c->dupthresh || ((c->flags & TF_SACK) &&
+		    tcp_sb_is_lost(c, c->snd_una)))) {
+		/* RFC 5681 3.2 / RFC 6675 5 (1)-(2): DupThresh duplicate
+		 * ACKs, or IsLost(SND.UNA). */
+		tcp_enter_recovery(c);
+	} else if (c->nsb > 0 && c->snd_una != c->snd_max &&
+		   !(c->flags & TF_PERSIST)) {
+		/* SACKed data above a hole, too little to call it lost yet
+		 * (small window, raised DupThresh): wait a reordering
+		 * window, not the RTO (tcp_timer.c). */
+		tcp_reo_arm(c);
 	}
 	return true;
 }

@@ -62,12 +62,6 @@ tcp_rcv_wnd(const struct pn_tcp_conn *c)
 	return space >> c->rcv_wscale << c->rcv_wscale;
 }
 
-uint32_t
-tcp_send_window(const struct pn_tcp_conn *c)
-{
-	return c->snd_wnd < c->cwnd ? c->snd_wnd : c->cwnd;
-}
-
 /* Build and send one segment; payload [off, off + len) of c's send queue. */
 static int
 seg_send(struct pn_tcp *tcp, const struct tcp_key *k, struct pn_tcp_hdr *h,
@@ -251,8 +245,8 @@ tcp_challenge_ack(struct pn_tcp_conn *c)
 	tcp_send_ack(c);
 }
 
-static uint32_t
-eff_mss(const struct pn_tcp_conn *c)
+uint32_t
+tcp_eff_mss(const struct pn_tcp_conn *c)
 {
 	uint32_t mss = c->mss;
 
@@ -265,7 +259,7 @@ eff_mss(const struct pn_tcp_conn *c)
 void
 tcp_retransmit_head(struct pn_tcp_conn *c)
 {
-	uint32_t len = c->sndq.len, mss = eff_mss(c);
+	uint32_t len = c->sndq.len, mss = tcp_eff_mss(c);
 	uint8_t fl = PN_TCP_ACK;
 
 	if (c->state == PN_TCP_SYN_SENT) {
@@ -291,23 +285,80 @@ tcp_retransmit_head(struct pn_tcp_conn *c)
 		c->snd_nxt = c->snd_una + len + !!(fl & PN_TCP_FIN);
 }
 
+/*
+ * RFC 6675 5 (C): while cwnd - pipe >= 1 SMSS, retransmit NextSeg. With
+ * @p lost_only, rule 1 (holes IsLost says are lost); else rule 3 (holes
+ * below SACKed data), used once no new data can go. @return sent any.
+ */
+static bool
+sack_rxt(struct pn_tcp_conn *c, uint32_t *pipe, bool lost_only)
+{
+	uint32_t seq, len;
+	bool lost, sent = false;
+
+	while (c->cwnd >= *pipe + tcp_eff_mss(c)) {
+		len = tcp_sb_next_seg(c, &seq, &lost);
+		if (len == 0 || (lost_only && !lost))
+			break;
+		c->tcp->stat.RetransSegs++;
+		c->total_retrans++;
+		tcp_undo_note(c, seq);
+		if (tcp_xmit(c, seq, len, PN_TCP_ACK) < 0)
+			break;
+		c->high_rxt = seq + len;
+		c->rxt_fence = c->snd_max;
+		*pipe += len;
+		sent = true;
+	}
+	return sent;
+}
+
+/* Bytes the congestion window lets go after SND.NXT. With SACK, the
+ * RFC 6675 pipe; without, the flight SND.NXT - SND.UNA, and RFC 3042
+ * limited transmit lets the first two duplicate ACKs send new data. */
+static uint32_t
+cwnd_room(const struct pn_tcp_conn *c, uint32_t pipe)
+{
+	uint32_t cwnd = c->cwnd, flight = c->snd_nxt - c->snd_una;
+
+	if (c->flags & TF_SACK)
+		return cwnd > pipe ? cwnd - pipe : 0;
+	if (!(c->flags & TF_IN_RECOVERY) && c->dupacks > 0 && c->dupacks < 3 &&
+	    c->snd_nxt == c->snd_max)
+		cwnd += c->dupacks * tcp_eff_mss(c);
+	return cwnd > flight ? cwnd - flight : 0;
+}
+
 /* Send data segments (and the FIN) the windows allow. @return sent any. */
 static bool
 output_data(struct pn_tcp_conn *c)
 {
 	struct pn_tcp *tcp = c->tcp;
-	uint32_t mss = eff_mss(c), win = tcp_send_window(c);
-	bool sent = false;
+	uint32_t mss = tcp_eff_mss(c), pipe = 0;
+	bool sack = (c->flags & TF_SACK) != 0, sent = false;
 
+	if (sack) {
+		pipe = tcp_sb_pipe(c);
+		if (c->flags & TF_IN_RECOVERY)
+			sent = sack_rxt(c, &pipe, true);
+	}
 	for (;;) {
-		uint32_t off = c->snd_nxt - c->snd_una, avail, usable, len;
+		uint32_t off, avail, usable, len, room;
 		uint8_t fl = PN_TCP_ACK;
 		bool fin_ok;
 
+		len = mss;
+		if (sack && c->nsb > 0 && pn_seq_lt(c->snd_nxt, c->snd_max))
+			len = tcp_sb_skip(c, len);
+		off = c->snd_nxt - c->snd_una;
 		avail = off < c->sndq.len ? c->sndq.len - off : 0;
-		usable = pn_seq_gt(c->snd_una + win, c->snd_nxt) ?
-			 c->snd_una + win - c->snd_nxt : 0;
-		len = avail < mss ? avail : mss;
+		usable = pn_seq_gt(c->snd_una + c->snd_wnd, c->snd_nxt) ?
+			 c->snd_una + c->snd_wnd - c->snd_nxt : 0;
+		room = cwnd_room(c, pipe);
+		if (usable > room)
+			usable = room;
+		if (len > avail)
+			len = avail;
 		if (len > usable)
 			len = usable;
 		fin_ok = (c->flags & TF_FIN_QUEUED) && !(c->flags & TF_FIN_SENT) &&
@@ -318,7 +369,8 @@ output_data(struct pn_tcp_conn *c)
 		    !(c->flags & TF_NODELAY) && c->snd_nxt != c->snd_una)
 			break; /* Nagle, RFC 896 / RFC 9293 3.7.4 */
 		if (len > 0 && len < mss && len < avail &&
-		    len < c->max_snd_wnd / 2 && c->snd_nxt != c->snd_una)
+		    len < c->max_snd_wnd / 2 && c->snd_nxt != c->snd_una &&
+		    len == usable)
 			break; /* sender SWS avoidance: wait for the window */
 		if (fin_ok && !(len == 0 && avail > 0))
 			fl |= PN_TCP_FIN;
@@ -336,6 +388,7 @@ output_data(struct pn_tcp_conn *c)
 		if (tcp_xmit(c, c->snd_nxt, len, fl) < 0 && len > 0)
 			break;
 		sent = true;
+		pipe += len;
 		c->snd_nxt += len + !!(fl & PN_TCP_FIN);
 		if (fl & PN_TCP_FIN)
 			c->flags |= TF_FIN_SENT;
@@ -346,6 +399,11 @@ output_data(struct pn_tcp_conn *c)
 		if (fl & PN_TCP_FIN)
 			break;
 	}
+	if (sack && (c->flags & TF_IN_RECOVERY))
+		sent |= sack_rxt(c, &pipe, false);
+	/* RFC 8985 7.2: the PTO restarts after new data goes out. */
+	if (sent && c->tlp_armed)
+		tcp_rtx_arm(c);
 	/* Zero window with data waiting and nothing in flight: persist. */
 	if (!sent && c->snd_wnd == 0 && c->snd_una == c->snd_max &&
 	    c->sndq.len > c->snd_nxt - c->snd_una && !pn_timer_pending(&c->t_rtx))

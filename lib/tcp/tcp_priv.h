@@ -14,6 +14,7 @@
  * segments afterwards. Time is lc->now, injected by the lcore.
  */
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/queue.h>
@@ -73,6 +74,14 @@ struct tcp_ooo {
 
 struct tcp_cc_ops;
 
+/** SACK scoreboard ranges kept per connection (RFC 6675 Update). */
+#define TCP_SB_MAX 16
+/** Retransmissions of one recovery a D-SACK can prove spurious. */
+#define TCP_UNDO_MAX 8
+#define TCP_DUPTHRESH 3      /**< RFC 6675 DupThresh at the start */
+#define TCP_DUPTHRESH_MAX 8  /**< raised by proven reordering up to this */
+#define TCP_PTO_MIN_MS 2ull  /**< PTO floor (Linux: 2 jiffies at HZ 1000) */
+
 /** The TCB (RFC 9293 3.3.1). */
 struct pn_tcp_conn {
 	struct pn_tcp *tcp;
@@ -116,10 +125,25 @@ struct pn_tcp_conn {
 	uint32_t dupacks, recover;
 	uint32_t bytes_acked_ca;
 	uint64_t cc_priv[8];        /**< algorithm state */
-	/* SACK scoreboard (RFC 6675): blocks above snd_una */
-	struct pn_tcp_sack_blk sacked[PN_TCP_MAX_SACK];
-	uint8_t nsacked;
-	uint32_t high_rxt;
+	/* SACK scoreboard (RFC 6675, tcp_sack.c): SACKed ranges above
+	 * snd_una, sorted, merged, at most TCP_SB_MAX */
+	struct pn_tcp_sack_blk sb[TCP_SB_MAX];
+	uint8_t nsb;
+	uint32_t high_rxt;          /**< RFC 6675 HighRxt */
+	uint32_t rxt_fence;         /**< snd_max at the latest retransmission */
+	/* undo of a spurious recovery (D-SACK, RFC 3708 style) and the
+	 * DupThresh it raises (reordering, as Linux tp->reordering) */
+	uint32_t prior_cwnd, prior_ssthresh;
+	uint32_t undo_seq[TCP_UNDO_MAX]; /**< retransmitted, not D-SACKed */
+	uint8_t undo_n;
+	uint8_t undo_reord;         /**< segments SACKed above at entry */
+	uint8_t dupthresh;          /**< RFC 6675 DupThresh, 3 or more */
+	bool undo_ok;
+	bool reo_armed;             /**< t_rtx holds the reordering timer */
+	bool tlp_armed;             /**< t_rtx holds the loss probe (PTO) */
+	bool tlp_out;               /**< a probe is out: none until an ACK */
+	bool rec_all_lost;          /**< recovery stalled a PTO: all unSACKed
+				     *   data counts as lost (RFC 8985 6.3) */
 	/* RFC 5961 challenge ACK rate limit */
 	uint64_t chal_window_ns;
 	uint32_t chal_count;
@@ -134,6 +158,7 @@ struct pn_tcp_conn {
 	uint32_t user_timeout_ms;
 	int32_t linger_s;
 	int err;                    /**< pending error (positive errno) */
+	int err_soft;               /**< ICMP soft error, reported on timeout */
 	bool owned;                 /**< the socket holds it (ctx valid) */
 	bool accepted;              /**< on the accept queue or taken */
 	bool was_writable_low;      /**< for the write-space wakeup edge */
@@ -230,6 +255,10 @@ void tcp_conn_init_params(struct pn_tcp_conn *c);
 void tcp_input(struct pn_tcp_conn *c, struct tcp_seg *s);
 /** Segment @p s for listener @p l (consumes s->m). */
 void tcp_listen_input(struct pn_tcp_listen *l, struct tcp_seg *s);
+/** Start fast recovery (RFC 6582 / RFC 6675). */
+void tcp_enter_recovery(struct pn_tcp_conn *c);
+/** RFC 6582 3.2 step 1 / RFC 6675 5.1: recovery allowed at ACK @p ack. */
+bool tcp_may_enter_recovery(const struct pn_tcp_conn *c, uint32_t ack);
 /** Apply the peer's SYN options to @p c. */
 void tcp_syn_options(struct pn_tcp_conn *c, const struct pn_tcp_opts *o);
 
@@ -249,21 +278,50 @@ void tcp_send_synack_raw(struct pn_tcp *tcp, const struct tcp_seg *s,
 /** RFC 5961 challenge ACK, rate-limited. */
 void tcp_challenge_ack(struct pn_tcp_conn *c);
 uint32_t tcp_rcv_wnd(const struct pn_tcp_conn *c);
-uint32_t tcp_send_window(const struct pn_tcp_conn *c);
 uint32_t tcp_ts_now(const struct pn_tcp_conn *c);
 void tcp_retransmit_head(struct pn_tcp_conn *c);
+/** Segment payload size: the MSS less the options every segment has. */
+uint32_t tcp_eff_mss(const struct pn_tcp_conn *c);
 
 /* tcp_timer.c */
 void tcp_timers_init(struct pn_tcp_conn *c);
 void tcp_timers_cancel(struct pn_tcp_conn *c);
 void tcp_rtx_arm(struct pn_tcp_conn *c);
 void tcp_rtx_stop(struct pn_tcp_conn *c);
+/** Arm t_rtx for the reordering window (RFC 8985 6.2/6.3, simplified). */
+void tcp_reo_arm(struct pn_tcp_conn *c);
 void tcp_persist_arm(struct pn_tcp_conn *c);
 void tcp_delack_arm(struct pn_tcp_conn *c);
 void tcp_keep_arm(struct pn_tcp_conn *c);
 void tcp_timewait_arm(struct pn_tcp_conn *c);
 void tcp_finwait2_arm(struct pn_tcp_conn *c);
 void tcp_rtt_sample(struct pn_tcp_conn *c, uint32_t rtt_us);
+
+/* tcp_sack.c: RFC 6675 scoreboard */
+/** Merge the SACK blocks of @p o (ACK @p ack); D-SACKs are counted, not
+ * kept. @return bytes newly SACKed. */
+uint32_t tcp_sb_update(struct pn_tcp_conn *c, const struct pn_tcp_opts *o,
+		       uint32_t ack);
+/** Forget what SND.UNA passed. */
+void tcp_sb_prune(struct pn_tcp_conn *c);
+uint32_t tcp_sb_bytes(const struct pn_tcp_conn *c);
+/** RFC 6675 IsLost(seq). */
+bool tcp_sb_is_lost(const struct pn_tcp_conn *c, uint32_t seq);
+/** RFC 6675 SetPipe: bytes in flight, in [SND.UNA, SND.NXT). */
+uint32_t tcp_sb_pipe(const struct pn_tcp_conn *c);
+/** RFC 6675 NextSeg rules 1/3: next hole above HighRxt. @return its
+ * length (at most one MSS, 0: none); *lost: IsLost. */
+uint32_t tcp_sb_next_seg(const struct pn_tcp_conn *c, uint32_t *seq,
+			 bool *lost);
+/** Go-back-N: move SND.NXT over SACKed data, @return @p len cut at the
+ * next SACKed range. */
+uint32_t tcp_sb_skip(struct pn_tcp_conn *c, uint32_t len);
+/** Restart NextSeg at SND.UNA when retransmissions were lost. */
+void tcp_sb_lost_retransmit(struct pn_tcp_conn *c);
+/** Recovery starts: remember what an undo restores. */
+void tcp_undo_start(struct pn_tcp_conn *c);
+/** @p seq was retransmitted in recovery. */
+void tcp_undo_note(struct pn_tcp_conn *c, uint32_t seq);
 
 /* tcp_reass.c */
 /** Queue out-of-order data; consumes @p m. @return true if queued. */
@@ -291,6 +349,17 @@ uint32_t tcp_cookie_make(struct pn_tcp *tcp, const struct tcp_key *k,
 /** @return the MSS encoded, or 0 when the cookie is not valid. */
 uint16_t tcp_cookie_check(struct pn_tcp *tcp, const struct tcp_key *k,
 			  uint32_t peer_isn, uint32_t cookie);
+
+/* tcp_icmp.c */
+/** Take (@p on) or stop taking ICMP errors from the net layer.
+ * @return 0, -EEXIST (another handler has them). */
+int tcp_icmp_register(struct pn_tcp *tcp, bool on);
+/** The error a timeout reports: the last soft error, else ETIMEDOUT. */
+static inline int
+tcp_timeout_err(const struct pn_tcp_conn *c)
+{
+	return c->err_soft ? c->err_soft : ETIMEDOUT;
+}
 
 /* tcp_telemetry.c */
 struct rte_tel_data;

@@ -59,16 +59,120 @@ tcp_rtt_sample(struct pn_tcp_conn *c, uint32_t rtt_us)
 	c->rto_us = (uint32_t)rto;
 }
 
+/* RFC 8985 7.2: a tail loss probe is due after PTO when the flight is
+ * open, SACK tells what the probe finds, and no probe is out yet. */
+static bool
+tlp_eligible(const struct pn_tcp_conn *c)
+{
+	return (c->flags & TF_SACK) && !(c->flags & TF_FIN_SENT) &&
+	       (c->state == PN_TCP_ESTABLISHED || c->state == PN_TCP_CLOSE_WAIT) &&
+	       c->backoff == 0 && c->srtt_us != 0 && !c->tlp_out &&
+	       c->snd_una != c->snd_max;
+}
+
 void
 tcp_rtx_arm(struct pn_tcp_conn *c)
 {
+	uint64_t rto = rto_ns(c), pto;
+
+	c->reo_armed = false;
+	c->tlp_armed = false;
 	c->flags &= (uint16_t)~TF_PERSIST;
-	pn_timer_arm(wheel(c), &c->t_rtx, c->tcp->lc->now + rto_ns(c));
+	if (tlp_eligible(c)) {
+		/* PTO = 2 SRTT (+ the worst delayed ACK for a single
+		 * segment), at least TCP_PTO_MIN_MS, never after the RTO. */
+		pto = 2ull * c->srtt_us * PN_NS_PER_US;
+		if (c->snd_max - c->snd_una <= tcp_eff_mss(c))
+			pto += (uint64_t)c->tcp->conf.delack_ms * PN_NS_PER_MS;
+		/* In recovery the ACK clock runs: wait out the variance. */
+		if ((c->flags & TF_IN_RECOVERY) &&
+		    pto < (uint64_t)(c->srtt_us + 4ull * c->rttvar_us) * PN_NS_PER_US)
+			pto = (uint64_t)(c->srtt_us + 4ull * c->rttvar_us) * PN_NS_PER_US;
+		if (pto < TCP_PTO_MIN_MS * PN_NS_PER_MS)
+			pto = TCP_PTO_MIN_MS * PN_NS_PER_MS;
+		if (pto < rto) {
+			c->tlp_armed = true;
+			rto = pto;
+		}
+	}
+	pn_timer_arm(wheel(c), &c->t_rtx, c->tcp->lc->now + rto);
+}
+
+/* RFC 8985 7.3: send one new segment if the windows allow, else the last
+ * one again, so that the ACK (and its SACK) starts recovery without the
+ * RTO; then the RTO is armed as usual. */
+static void
+tlp_fire(struct pn_tcp_conn *c)
+{
+	uint32_t mss = tcp_eff_mss(c), off = c->snd_nxt - c->snd_una, len;
+	uint32_t wnd_end = c->snd_una + c->snd_wnd;
+
+	c->tlp_armed = false;
+	c->tlp_out = true;
+	c->tcp->stat.TCPLossProbes++;
+	if (c->flags & TF_IN_RECOVERY) {
+		/* RFC 8985 6.3 in spirit: nothing came back for a PTO, so
+		 * what was sent before is lost; NextSeg goes over it all. */
+		c->rec_all_lost = true;
+		c->high_rxt = c->snd_una;
+		tcp_output(c);
+		tcp_rtx_arm(c);
+		return;
+	}
+	len = off < c->sndq.len ? c->sndq.len - off : 0;
+	if (len > mss)
+		len = mss;
+	if (c->snd_nxt != c->snd_max || !pn_seq_geq(wnd_end, c->snd_nxt + len))
+		len = 0;
+	if (len > 0) {
+		tcp_xmit(c, c->snd_nxt, len, PN_TCP_ACK);
+		c->snd_nxt += len;
+		c->snd_max = c->snd_nxt;
+	} else {
+		len = c->snd_max - c->snd_una < mss ? c->snd_max - c->snd_una : mss;
+		c->tcp->stat.RetransSegs++;
+		c->total_retrans++;
+		tcp_xmit(c, c->snd_max - len, len, PN_TCP_ACK);
+	}
+	tcp_rtx_arm(c);
+}
+
+void
+tcp_reo_arm(struct pn_tcp_conn *c)
+{
+	uint64_t us = c->srtt_us ? c->srtt_us : 1000;
+
+	/* RFC 8985 6.2: RTT + reo_wnd, reo_wnd = RTT / 4 (at least
+	 * 250 us), never later than the RTO. */
+	us += RTE_MAX(us / 4, 250ull);
+	if (c->reo_armed || us * PN_NS_PER_US >= rto_ns(c))
+		return;
+	c->reo_armed = true;
+	pn_timer_arm(wheel(c), &c->t_rtx, c->tcp->lc->now + us * PN_NS_PER_US);
+}
+
+/* The reordering window passed and the hole at SND.UNA is still there:
+ * lost (RFC 8985 6.3), recover now rather than at the RTO. */
+static void
+reo_fire(struct pn_tcp_conn *c)
+{
+	c->reo_armed = false;
+	if (!(c->flags & TF_IN_RECOVERY) && c->nsb > 0 &&
+	    c->snd_una != c->snd_max && tcp_synchronized(c) &&
+	    tcp_may_enter_recovery(c, c->snd_una)) {
+		c->tcp->stat.TCPReoTimeout++;
+		tcp_enter_recovery(c);
+		tcp_output(c);
+		return;
+	}
+	tcp_rtx_arm(c);
 }
 
 void
 tcp_rtx_stop(struct pn_tcp_conn *c)
 {
+	c->reo_armed = false;
+	c->tlp_armed = false;
 	c->flags &= (uint16_t)~TF_PERSIST;
 	pn_timer_cancel(wheel(c), &c->t_rtx);
 }
@@ -82,6 +186,8 @@ tcp_persist_arm(struct pn_tcp_conn *c)
 	/* Linux: persist interval between rto_min and rto_max. */
 	if (ns < (uint64_t)cf->rto_min_ms * PN_NS_PER_MS)
 		ns = (uint64_t)cf->rto_min_ms * PN_NS_PER_MS;
+	c->reo_armed = false;
+	c->tlp_armed = false;
 	c->flags |= TF_PERSIST;
 	pn_timer_arm(wheel(c), &c->t_rtx, c->tcp->lc->now + ns);
 }
@@ -160,7 +266,7 @@ rtx_fire(struct pn_timer *t, void *arg)
 			if (give_up(c) && c->user_timeout_ms != 0) {
 				tcp->stat.TCPAbortOnTimeout++;
 				tcp_send_rst(c);
-				tcp_conn_reset(c, ETIMEDOUT);
+				tcp_conn_reset(c, tcp_timeout_err(c));
 				goto out;
 			}
 			tcp_xmit(c, c->snd_nxt, 1, PN_TCP_ACK);
@@ -174,6 +280,14 @@ rtx_fire(struct pn_timer *t, void *arg)
 		}
 		goto out;
 	}
+	if (c->reo_armed) {
+		reo_fire(c);
+		goto out;
+	}
+	if (c->tlp_armed) {
+		tlp_fire(c);
+		goto out;
+	}
 	if (c->snd_una == c->snd_max)
 		goto out;
 	if (c->rtx_start_ns == 0)
@@ -182,7 +296,7 @@ rtx_fire(struct pn_timer *t, void *arg)
 		tcp->stat.TCPAbortOnTimeout++;
 		if (tcp_synchronized(c))
 			tcp_send_rst(c);
-		tcp_conn_reset(c, ETIMEDOUT);
+		tcp_conn_reset(c, tcp_timeout_err(c));
 		goto out;
 	}
 	tcp->stat.TCPTimeouts++;
@@ -204,7 +318,11 @@ rtx_fire(struct pn_timer *t, void *arg)
 	c->flags &= (uint16_t)~TF_IN_RECOVERY;
 	c->recover = c->snd_max;
 	c->dupacks = 0;
-	c->nsacked = 0;
+	/* RFC 6675 5.1: the scoreboard stays; go-back-N skips SACKed data
+	 * (tcp_output). */
+	c->high_rxt = c->snd_una;
+	c->undo_ok = false;
+	c->rec_all_lost = false;
 	c->snd_nxt = c->snd_una;
 	tcp_retransmit_head(c);
 	/* Go back N: the FIN counts as sent only if this covered it. */
@@ -266,7 +384,7 @@ keep_fire(struct pn_timer *t, void *arg)
 		if (c->probes >= c->keep_cnt) {
 			tcp->stat.TCPAbortOnTimeout++;
 			tcp_send_rst(c);
-			tcp_conn_reset(c, ETIMEDOUT);
+			tcp_conn_reset(c, tcp_timeout_err(c));
 			break;
 		}
 		/* RFC 1122 4.2.3.6: SEG.SEQ = SND.NXT - 1, no data. */

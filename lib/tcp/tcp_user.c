@@ -469,8 +469,6 @@ pn_tcp_getopt(const struct pn_tcp_conn *c, enum pn_tcp_opt opt, int64_t *v)
 void
 pn_tcp_info(const struct pn_tcp_conn *c, struct pn_tcp_info *i)
 {
-	uint32_t k;
-
 	memset(i, 0, sizeof(*i));
 	i->state = c->state;
 	i->ca_state = (c->flags & TF_IN_RECOVERY) ? 3 : c->backoff ? 4 : 0;
@@ -485,8 +483,7 @@ pn_tcp_info(const struct pn_tcp_conn *c, struct pn_tcp_info *i)
 	i->snd_mss = c->mss;
 	i->rcv_mss = c->rcv_mss;
 	i->unacked = c->snd_max - c->snd_una;
-	for (k = 0; k < c->nsacked; k++)
-		i->sacked += c->sacked[k].right - c->sacked[k].left;
+	i->sacked = tcp_sb_bytes(c);
 	i->retrans = c->snd_max != c->snd_nxt ? 1 : 0;
 	i->rtt_us = c->srtt_us;
 	i->rttvar_us = c->rttvar_us;

@@ -247,6 +247,48 @@ flstr(uint8_t f, char *b)
 	print_error("line %d: ", line); print_error(__VA_ARGS__); \
 	print_error("\n"); fail(); } } while (0)
 
+void
+scn_icmp_unreach(uint8_t code, uint16_t mtu, uint32_t seq)
+{
+	uint8_t f[14 + 20 + 8 + 20 + 8];
+	struct rte_mbuf *m;
+	uint8_t *ic = f + 34, *q = f + 42;
+
+	memcpy(f, MAC_US, 6);
+	memcpy(f + 6, MAC_PEER, 6);
+	put16(f + 12, 0x0800);
+	/* from a router to us: protocol 1 */
+	memset(f + 14, 0, sizeof(f) - 14);
+	f[14] = 0x45;
+	put16(f + 16, (uint16_t)(sizeof(f) - 14));
+	f[22] = 64;
+	f[23] = 1;
+	put32(f + 26, IP_ROUTER);
+	put32(f + 30, IP_US);
+	put16(f + 24, pn_cksum(f + 14, 20));
+	/* the quote: our IP header and 8 bytes of our TCP header (RFC 792) */
+	q[0] = 0x45;
+	put16(q + 2, 1500);
+	q[8] = 64;
+	q[9] = 6;
+	put32(q + 12, IP_US);
+	put32(q + 16, IP_PEER);
+	put16(q + 10, pn_cksum(q, 20));
+	put16(q + 20, PORT_US);
+	put16(q + 22, PORT_PEER);
+	put32(q + 24, seq);
+	ic[0] = 3;
+	ic[1] = code;
+	put16(ic + 6, mtu);
+	put16(ic + 2, pn_cksum(ic, 8 + 28));
+	m = pn_test_mbuf(f, (uint16_t)sizeof(f));
+	assert_non_null(m);
+	m->port = 0;
+	W->lc.now = pn_clock_now(&W->clock);
+	pn_lcore_rx(&W->lc, &m, 1);
+	pn_tx_flush(&W->lc);
+}
+
 const struct pn_tcp_hdr *
 scn_out(int line, const struct scn_seg *e)
 {

@@ -45,6 +45,7 @@ enum {
 
 #define IP_US   PN_IPV4(198, 18, 0, 2)
 #define IP_PEER PN_IPV4(198, 18, 0, 1)
+#define IP_ROUTER PN_IPV4(198, 18, 0, 254)
 #define PORT_US   80
 #define PORT_PEER 40000
 
@@ -114,6 +115,9 @@ void scn_in(int line, const struct scn_seg *s);
 /* Check the next segment we sent; returns its parsed header. */
 const struct pn_tcp_hdr *scn_out(int line, const struct scn_seg *e);
 void scn_none(int line);
+/* An ICMP destination unreachable (@p code, next-hop @p mtu) from a router,
+ * quoting our segment at @p seq: IP header and 8 bytes of TCP only. */
+void scn_icmp_unreach(uint8_t code, uint16_t mtu, uint32_t seq);
 void scn_advance_ns(uint64_t ns);
 /* Drop every captured segment not read yet; returns how many. */
 unsigned int scn_flush(void);

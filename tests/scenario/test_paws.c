@@ -33,6 +33,33 @@ old_timestamp_dropped_with_ack(void **state)
 }
 
 static void
+disordered_dup_ack_passes_paws(void **state)
+{
+	const uint32_t M = 1448;
+	int i;
+
+	(void)state;
+	est_ts();
+	pn_tcp_setopt(W->c, PN_TCP_OPT_NODELAY, 1);
+	scn_send(6 * M);
+	for (i = 0; i < 6; i++)
+		OUT(A, .len = M);
+	IN(A, .ack = ISN + 1, .tsval = 1010, .nsack = 1,
+	   .sack = { { ISN + 1 + M, ISN + 1 + 2 * M } });
+	/* Linux tcp_disordered_ack: an older duplicate ACK (reordered on
+	 * the way) still brings its SACK blocks */
+	IN(A, .ack = ISN + 1, .tsval = 1008, .nsack = 1,
+	   .sack = { { ISN + 1 + 2 * M, ISN + 1 + 3 * M } });
+	assert_int_equal(scn_stat("TCPDupAcks"), 2);
+	assert_int_equal(scn_stat("PAWSEstab"), 0);
+	/* older than an RTO (200 ms): PAWS drops it */
+	IN(A, .ack = ISN + 1, .tsval = 700, .nsack = 1,
+	   .sack = { { ISN + 1 + 3 * M, ISN + 1 + 4 * M } });
+	assert_int_equal(scn_stat("PAWSEstab"), 1);
+	assert_int_equal(scn_stat("TCPDupAcks"), 2);
+}
+
+static void
 equal_timestamp_accepted(void **state)
 {
 	(void)state;
@@ -114,6 +141,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		SCN(ack_echoes_ts_recent),
 		SCN(old_timestamp_dropped_with_ack),
+		SCN(disordered_dup_ack_passes_paws),
 		SCN(equal_timestamp_accepted),
 		SCN(rst_not_subject_to_paws),
 		SCN(timestamp_wraps),

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Retransmission: RTO (RFC 6298), Karn, backoff, give-up, fast
- * retransmit and NewReno recovery (RFC 5681, RFC 6582). */
+ * retransmit and NewReno recovery (RFC 5681, RFC 6582), limited transmit
+ * (RFC 3042). */
 #include <sys/epoll.h>
 
 #include "scn.h"
@@ -254,6 +255,28 @@ dupacks_with_data_not_counted(void **state)
 }
 
 static void
+limited_transmit_on_first_two_dupacks(void **state)
+{
+	int k;
+
+	(void)state;
+	est();
+	scn_send(15000);
+	for (k = 0; k < 10; k++)
+		OUT(A, .seq = ISN + 1 + 1000 * k, .len = 1000);
+	NONE();
+	/* RFC 3042: one new segment per duplicate ACK, two at most */
+	IN(A, .ack = ISN + 1);
+	OUT(A, .seq = ISN + 10001, .len = 1000);
+	IN(A, .ack = ISN + 1);
+	OUT(A, .seq = ISN + 11001, .len = 1000);
+	IN(A, .ack = ISN + 1);
+	OUT(A, .seq = ISN + 1, .len = 1000);
+	NONE();
+	assert_int_equal(scn_stat("TCPRenoRecovery"), 1);
+}
+
+static void
 rto_in_syn_received_counts_synretrans(void **state)
 {
 	(void)state;
@@ -298,6 +321,7 @@ main(void)
 		SCN(newreno_partial_ack_retransmits_next),
 		SCN(dupack_with_window_change_not_counted),
 		SCN(dupacks_with_data_not_counted),
+		SCN(limited_transmit_on_first_two_dupacks),
 		SCN(rto_in_syn_received_counts_synretrans),
 		SCN(fin_retransmitted_with_data),
 	};

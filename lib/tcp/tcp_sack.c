@@ -1,0 +1,305 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The sender's SACK scoreboard and the RFC 6675 helpers built on it:
+ * Update (SACKed ranges above SND.UNA, sorted and merged, at most
+ * TCP_SB_MAX per connection), IsLost, SetPipe and NextSeg. tcp_input.c
+ * decides when recovery starts and ends; tcp_output.c sends what NextSeg
+ * and the pipe allow.
+ */
+#include <string.h>
+
+#include "tcp_cc.h"
+#include "tcp_priv.h"
+
+_Static_assert(TCP_SB_MAX < 255, "nsb is a uint8_t");
+
+void
+tcp_sb_prune(struct pn_tcp_conn *c)
+{
+	uint8_t i, n = 0;
+
+	for (i = 0; i < c->nsb; i++) {
+		struct pn_tcp_sack_blk b = c->sb[i];
+
+		if (pn_seq_leq(b.right, c->snd_una))
+			continue;
+		if (pn_seq_lt(b.left, c->snd_una))
+			b.left = c->snd_una;
+		c->sb[n++] = b;
+	}
+	c->nsb = n;
+}
+
+uint32_t
+tcp_sb_bytes(const struct pn_tcp_conn *c)
+{
+	uint32_t n = 0;
+	uint8_t i;
+
+	for (i = 0; i < c->nsb; i++)
+		n += c->sb[i].right - c->sb[i].left;
+	return n;
+}
+
+/* Merge [l, r) into the sorted scoreboard. When it is full, the highest
+ * range goes: SACK information is advisory (RFC 2018 8), and the holes
+ * near SND.UNA are the ones recovery needs first. */
+static void
+sb_insert(struct pn_tcp_conn *c, uint32_t l, uint32_t r)
+{
+	struct pn_tcp_sack_blk out[TCP_SB_MAX + 1];
+	bool placed = false;
+	uint8_t i, n = 0;
+
+	for (i = 0; i < c->nsb; i++) {
+		struct pn_tcp_sack_blk b = c->sb[i];
+
+		if (pn_seq_lt(b.right, l)) {
+			out[n++] = b;
+		} else if (pn_seq_gt(b.left, r)) {
+			if (!placed)
+				out[n++] = (struct pn_tcp_sack_blk){ l, r };
+			placed = true;
+			out[n++] = b;
+		} else {
+			l = pn_seq_min(l, b.left);
+			r = pn_seq_max(r, b.right);
+		}
+	}
+	if (!placed)
+		out[n++] = (struct pn_tcp_sack_blk){ l, r };
+	if (n > TCP_SB_MAX) {
+		n = TCP_SB_MAX;
+		c->tcp->stat.TCPSackDiscard++;
+	}
+	memcpy(c->sb, out, n * sizeof(out[0]));
+	c->nsb = n;
+}
+
+/* RFC 2883 4: a D-SACK is the first block, below the cumulative ACK or
+ * inside the second block. */
+static bool
+is_dsack(const struct pn_tcp_opts *o, uint8_t i, uint32_t ack)
+{
+	if (i != 0)
+		return false;
+	if (pn_seq_leq(o->sack[0].right, ack))
+		return true;
+	return o->nsack > 1 && pn_seq_geq(o->sack[0].left, o->sack[1].left) &&
+	       pn_seq_leq(o->sack[0].right, o->sack[1].right);
+}
+
+void
+tcp_undo_start(struct pn_tcp_conn *c)
+{
+	uint32_t segs = tcp_sb_bytes(c) / tcp_eff_mss(c);
+
+	c->prior_cwnd = c->cwnd;
+	c->prior_ssthresh = c->ssthresh;
+	c->undo_n = 0;
+	c->undo_ok = (c->flags & TF_SACK) != 0;
+	c->undo_reord = (uint8_t)(segs < TCP_DUPTHRESH_MAX ? segs :
+				  TCP_DUPTHRESH_MAX);
+}
+
+void
+tcp_undo_note(struct pn_tcp_conn *c, uint32_t seq)
+{
+	if (!c->undo_ok)
+		return;
+	if (c->undo_n == TCP_UNDO_MAX) {
+		c->undo_ok = false; /* too many to prove them all spurious */
+		return;
+	}
+	c->undo_seq[c->undo_n++] = seq;
+}
+
+/* RFC 3708 / Linux tcp_try_undo_dsack: once every retransmission of the
+ * recovery came back as a D-SACK, the data had only been reordered:
+ * cwnd and ssthresh go back, and DupThresh grows past the reordering
+ * seen (RFC 4653's idea, Linux tp->reordering). */
+static void
+undo_dsack(struct pn_tcp_conn *c, uint32_t left)
+{
+	uint8_t i;
+
+	if (!c->undo_ok || c->undo_n == 0)
+		return;
+	for (i = 0; i < c->undo_n && c->undo_seq[i] != left; i++)
+		;
+	if (i == c->undo_n)
+		return; /* a duplicate of data we did not retransmit */
+	c->undo_seq[i] = c->undo_seq[--c->undo_n];
+	if (c->undo_n > 0)
+		return;
+	c->undo_ok = false;
+	c->tcp->stat.TCPDSACKUndo++;
+	if (c->cwnd < c->prior_cwnd)
+		c->cwnd = c->prior_cwnd;
+	if (c->ssthresh < c->prior_ssthresh)
+		c->ssthresh = c->prior_ssthresh;
+	if (c->dupthresh < c->undo_reord + 1)
+		c->dupthresh = (uint8_t)(c->undo_reord + 1);
+	if (c->dupthresh > TCP_DUPTHRESH_MAX)
+		c->dupthresh = TCP_DUPTHRESH_MAX;
+	if (c->flags & TF_IN_RECOVERY) {
+		/* a new loss may start a recovery at once */
+		c->flags &= (uint16_t)~TF_IN_RECOVERY;
+		c->rec_all_lost = false;
+		c->recover = c->snd_una;
+		c->high_rxt = c->snd_una;
+		c->cc->recovered(c);
+	}
+}
+
+uint32_t
+tcp_sb_update(struct pn_tcp_conn *c, const struct pn_tcp_opts *o, uint32_t ack)
+{
+	uint32_t before = tcp_sb_bytes(c), after;
+	uint8_t i;
+
+	if (!(c->flags & TF_SACK) || !(o->has & PN_TCPO_SACK))
+		return 0;
+	for (i = 0; i < o->nsack; i++) {
+		const struct pn_tcp_sack_blk *b = &o->sack[i];
+
+		if (is_dsack(o, i, ack)) {
+			c->tcp->stat.TCPDSACKRecv++;
+			undo_dsack(c, b->left);
+			continue;
+		}
+		/* RFC 2018 4: only blocks within what we sent and above the
+		 * ACK; anything else is ignored. */
+		if (!pn_seq_lt(b->left, b->right) || pn_seq_gt(b->right, c->snd_max) ||
+		    pn_seq_lt(b->left, c->snd_una) || pn_seq_leq(b->right, ack))
+			continue;
+		sb_insert(c, pn_seq_max(b->left, ack), b->right);
+	}
+	after = tcp_sb_bytes(c);
+	return after > before ? after - before : 0;
+}
+
+bool
+tcp_sb_is_lost(const struct pn_tcp_conn *c, uint32_t seq)
+{
+	uint32_t bytes = 0, n = 0;
+	uint8_t i;
+
+	/* RFC 6675 4 IsLost: DupThresh discontiguous SACKed ranges above
+	 * seq, or more than (DupThresh - 1) * SMSS SACKed bytes above it. */
+	for (i = 0; i < c->nsb; i++) {
+		if (!pn_seq_gt(c->sb[i].right, seq))
+			continue;
+		bytes += c->sb[i].right - pn_seq_max(c->sb[i].left, seq);
+		n++;
+	}
+	return n >= c->dupthresh ||
+	       bytes > (uint32_t)(c->dupthresh - 1) * tcp_eff_mss(c);
+}
+
+uint32_t
+tcp_sb_pipe(const struct pn_tcp_conn *c)
+{
+	bool rec = (c->flags & TF_IN_RECOVERY) != 0;
+	uint32_t pos = c->snd_una, end = c->snd_nxt, pipe = 0;
+	uint8_t i;
+
+	/* RFC 6675 4 SetPipe, hole by hole: an unSACKed byte counts once
+	 * unless it is lost, and once more if it was retransmitted. Bytes
+	 * above SND.NXT (go-back-N after an RTO) were declared lost. */
+	for (i = 0; i <= c->nsb && pn_seq_lt(pos, end); i++) {
+		uint32_t hr = i < c->nsb ? pn_seq_min(c->sb[i].left, end) : end;
+		uint32_t rx = 0;
+
+		if (pn_seq_lt(pos, hr)) {
+			if (rec && pn_seq_gt(c->high_rxt, pos))
+				rx = pn_seq_min(c->high_rxt, hr) - pos;
+			if (rec && (c->rec_all_lost ||
+				    (i < c->nsb && tcp_sb_is_lost(c, pos))))
+				pipe += rx;
+			else
+				pipe += hr - pos + rx;
+		}
+		if (i < c->nsb)
+			pos = pn_seq_max(pos, c->sb[i].right);
+	}
+	return pipe;
+}
+
+uint32_t
+tcp_sb_next_seg(const struct pn_tcp_conn *c, uint32_t *seq, bool *lost)
+{
+	uint32_t s = pn_seq_max(c->snd_una, c->high_rxt), end;
+	uint32_t data_end = c->snd_una + c->sndq.len;
+	uint8_t i;
+
+	/* RFC 6675 4 NextSeg rules 1 and 3: the first unSACKed byte above
+	 * HighRxt below a SACKed range (rule 2, new data, is the caller's). */
+	for (i = 0; i < c->nsb; i++) {
+		if (!pn_seq_gt(c->sb[i].right, s))
+			continue;
+		if (pn_seq_geq(s, c->sb[i].left)) {
+			s = c->sb[i].right;
+			continue;
+		}
+		end = c->sb[i].left;
+		if (end - s > tcp_eff_mss(c))
+			end = s + tcp_eff_mss(c);
+		if (pn_seq_gt(end, data_end)) /* never past the data (FIN) */
+			end = data_end;
+		if (!pn_seq_lt(s, end))
+			return 0;
+		*seq = s;
+		*lost = c->rec_all_lost || tcp_sb_is_lost(c, s);
+		return end - s;
+	}
+	/* After a stalled recovery, the data above the SACKed ranges too. */
+	end = pn_seq_min(data_end, c->snd_max);
+	if (!c->rec_all_lost || !pn_seq_lt(s, end))
+		return 0;
+	if (end - s > tcp_eff_mss(c))
+		end = s + tcp_eff_mss(c);
+	*seq = s;
+	*lost = true;
+	return end - s;
+}
+
+uint32_t
+tcp_sb_skip(struct pn_tcp_conn *c, uint32_t len)
+{
+	uint32_t data_end = c->snd_una + c->sndq.len;
+	uint8_t i;
+
+	/* Go-back-N after an RTO skips what the peer SACKed (RFC 6675 5.1):
+	 * SND.NXT jumps over a SACKed range, the segment stops at the next. */
+	for (i = 0; i < c->nsb; i++) {
+		if (pn_seq_in(c->snd_nxt, c->sb[i].left, c->sb[i].right))
+			c->snd_nxt = pn_seq_min(c->sb[i].right, data_end);
+		if (pn_seq_gt(c->sb[i].left, c->snd_nxt) &&
+		    c->sb[i].left - c->snd_nxt < len)
+			len = c->sb[i].left - c->snd_nxt;
+	}
+	return len;
+}
+
+void
+tcp_sb_lost_retransmit(struct pn_tcp_conn *c)
+{
+	uint32_t seq, old = c->high_rxt;
+	bool lost;
+
+	/* Data sent after our latest retransmission was SACKed beyond
+	 * DupThresh: retransmissions still unSACKed below HighRxt are lost
+	 * too (RFC 6675 leaves them to the RTO; Linux tcp_mark_lost_retrans
+	 * does the same). NextSeg starts over from SND.UNA. */
+	if (!(c->flags & TF_IN_RECOVERY) || !pn_seq_gt(c->high_rxt, c->snd_una) ||
+	    !tcp_sb_is_lost(c, c->rxt_fence))
+		return;
+	c->high_rxt = c->snd_una;
+	if (tcp_sb_next_seg(c, &seq, &lost) == 0 || !pn_seq_lt(seq, old)) {
+		c->high_rxt = old;
+		return;
+	}
+	c->tcp->stat.TCPLostRetransmit++;
+	c->rxt_fence = c->snd_max;
+}
