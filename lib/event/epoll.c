@@ -9,7 +9,13 @@
  *    has a waiter (Linux __wake_up_common with nr_exclusive = 1);
  *  - pn_epoll_wait() (ep_send_events) re-polls each ready item, reports
  *    mask & interest, re-queues level-triggered items, disarms ONESHOT;
- *  - nothing ever scans all sockets.
+ *  - nothing ever scans all sockets;
+ *  - an epoll fd can be watched by another epoll (nested): it polls
+ *    EPOLLIN while an item on its ready list really has events
+ *    (__ep_eventpoll_poll), and an item joining its ready list wakes its
+ *    watchers with EPOLLIN (ep_poll_safewake); cycles and chains longer
+ *    than EP_MAX_NESTS + 1 instances are refused with ELOOP
+ *    (ep_loop_check, Linux 6.x with the upward depth check).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -31,16 +37,17 @@
 #define EP_EXCLUSIVE_OK_BITS (EP_INOUT_BITS | EPOLLERR | EPOLLHUP | \
 			      EPOLLWAKEUP | EPOLLET | EPOLLEXCLUSIVE)
 #define EP_MAX_EVENTS (INT32_MAX / (int)sizeof(struct epoll_event))
+#define EP_MAX_NESTS 4 /* Linux fs/eventpoll.c */
 
 struct pn_epitem {
 	struct pn_epoll *ep;
-	struct pn_sock *s;
+	struct pn_file *file;            /**< watched: a socket or an epoll */
 	uint32_t events;                 /**< interest, with ERR | HUP */
 	epoll_data_t data;
 	bool ready;                      /**< on ep->rdllist */
 	TAILQ_ENTRY(pn_epitem) rdl;      /**< in ep->rdllist */
 	TAILQ_ENTRY(pn_epitem) ep_link;  /**< in ep->items */
-	TAILQ_ENTRY(pn_epitem) sock_link;/**< in s->watchers */
+	TAILQ_ENTRY(pn_epitem) file_link;/**< in file->watchers */
 };
 
 struct pn_epoll {
@@ -51,6 +58,8 @@ struct pn_epoll {
 	int waiters;                     /**< pn_epoll_wait sleeping on it */
 	int efd;                         /**< kernel eventfd, -1 until asked */
 	bool efd_set;
+	uint32_t gen;                    /**< loop check: visited in sl->ep_gen */
+	int loop_depth;                  /**< loop check: depth found */
 };
 
 /* --- the kernel eventfd mirror of "ready list not empty" --- */
@@ -72,14 +81,63 @@ ep_efd_sync(struct pn_epoll *ep)
 	}
 }
 
-static void
+/* Put @p epi on its ready list. @return true if it was not there. */
+static bool
 ep_ready(struct pn_epitem *epi)
 {
 	if (epi->ready)
-		return;
+		return false;
 	epi->ready = true;
 	TAILQ_INSERT_TAIL(&epi->ep->rdllist, epi, rdl);
 	ep_efd_sync(epi->ep);
+	return true;
+}
+
+static uint32_t ep_eventpoll_poll(struct pn_epoll *ep);
+
+/* Linux ep_item_poll(): the watched file's mask & the interest. */
+static uint32_t
+ep_item_poll(struct pn_epitem *epi)
+{
+	const struct pn_file *f = epi->file;
+	uint32_t m;
+
+	if (f->type == PN_FILE_EPOLL)
+		m = ep_eventpoll_poll((struct pn_epoll *)epi->file);
+	else
+		m = sock_poll((const struct pn_sock *)f);
+	return m & epi->events;
+}
+
+/*
+ * Linux __ep_eventpoll_poll(): readable while an item on the ready list
+ * has events; items found without any leave the list.
+ */
+static uint32_t
+ep_eventpoll_poll(struct pn_epoll *ep)
+{
+	struct pn_epitem *epi, *next;
+	uint32_t res = 0;
+
+	for (epi = TAILQ_FIRST(&ep->rdllist); epi != NULL; epi = next) {
+		next = TAILQ_NEXT(epi, rdl);
+		if (ep_item_poll(epi) != 0) {
+			res = EPOLLIN | EPOLLRDNORM;
+			break;
+		}
+		TAILQ_REMOVE(&ep->rdllist, epi, rdl);
+		epi->ready = false;
+	}
+	ep_efd_sync(ep);
+	return res;
+}
+
+/* An item joined @p ep's ready list: wake the epolls watching @p ep. */
+static void
+ep_poll_safewake(struct pn_epoll *ep)
+{
+	if (!TAILQ_EMPTY(&ep->f.watchers))
+		ep_wake(&ep->f, EPOLLIN);
 }
 
 /* Linux ep_poll_callback(); returns its 'ewake'. */
@@ -93,6 +151,7 @@ ep_poll_callback(struct pn_epitem *epi, uint32_t key)
 	if (key != 0 && !(key & epi->events))
 		goto out;
 	ep_ready(epi);
+	ep_poll_safewake(epi->ep);
 	if (epi->ep->waiters > 0 && (epi->events & EPOLLEXCLUSIVE)) {
 		switch (key & EP_INOUT_BITS) {
 		case EPOLLIN:
@@ -113,11 +172,11 @@ out:
 }
 
 void
-ep_sock_wake(struct pn_sock *s, uint32_t key)
+ep_wake(struct pn_file *f, uint32_t key)
 {
 	struct pn_epitem *epi;
 
-	TAILQ_FOREACH(epi, &s->watchers, sock_link) {
+	TAILQ_FOREACH(epi, &f->watchers, file_link) {
 		if (ep_poll_callback(epi, key) &&
 		    (epi->events & EPOLLEXCLUSIVE))
 			break;
@@ -132,17 +191,17 @@ ep_item_free(struct pn_epitem *epi)
 	if (epi->ready)
 		TAILQ_REMOVE(&ep->rdllist, epi, rdl);
 	TAILQ_REMOVE(&ep->items, epi, ep_link);
-	TAILQ_REMOVE(&epi->s->watchers, epi, sock_link);
+	TAILQ_REMOVE(&epi->file->watchers, epi, file_link);
 	free(epi);
 	ep_efd_sync(ep);
 }
 
 void
-ep_sock_forget(struct pn_sock *s)
+ep_forget(struct pn_file *f)
 {
 	struct pn_epitem *epi;
 
-	while ((epi = TAILQ_FIRST(&s->watchers)) != NULL)
+	while ((epi = TAILQ_FIRST(&f->watchers)) != NULL)
 		ep_item_free(epi);
 }
 
@@ -153,6 +212,7 @@ ep_free(struct pn_epoll *ep)
 
 	while ((epi = TAILQ_FIRST(&ep->items)) != NULL)
 		ep_item_free(epi);
+	ep_forget(&ep->f); /* closing a nested epoll removes it, as Linux */
 	if (ep->efd >= 0)
 		close(ep->efd);
 	free(ep);
@@ -180,6 +240,7 @@ pn_epoll_create1(int flags)
 	ep->efd = -1;
 	TAILQ_INIT(&ep->rdllist);
 	TAILQ_INIT(&ep->items);
+	TAILQ_INIT(&ep->f.watchers);
 	fd = sock_fd_alloc(sl, &ep->f);
 	if (fd < 0) {
 		free(ep);
@@ -217,35 +278,94 @@ ep_get(struct pn_sock_lcore *sl, int epfd)
 }
 
 static struct pn_epitem *
-ep_find(struct pn_epoll *ep, struct pn_sock *s)
+ep_find(struct pn_epoll *ep, struct pn_file *f)
 {
 	struct pn_epitem *epi;
 
-	TAILQ_FOREACH(epi, &s->watchers, sock_link)
+	TAILQ_FOREACH(epi, &f->watchers, file_link)
 		if (epi->ep == ep)
 			return epi;
 	return NULL;
 }
 
+/*
+ * Linux ep_loop_check_proc(): how many epoll levels lie below @p ep
+ * (EP_MAX_NESTS + 1 when @p into is among them: a cycle).
+ */
 static int
-ep_insert(struct pn_epoll *ep, struct pn_sock *s, const struct epoll_event *ev)
+ep_loop_down(struct pn_epoll *ep, const struct pn_epoll *into, int depth)
+{
+	struct pn_epitem *epi;
+	int res = 0, d;
+
+	if (ep->gen == ep->sl->ep_gen)
+		return ep->loop_depth;
+	ep->gen = ep->sl->ep_gen;
+	TAILQ_FOREACH(epi, &ep->items, ep_link) {
+		struct pn_epoll *sub = (struct pn_epoll *)epi->file;
+
+		if (epi->file->type != PN_FILE_EPOLL)
+			continue;
+		if (sub == into || depth > EP_MAX_NESTS)
+			d = EP_MAX_NESTS + 1;
+		else
+			d = ep_loop_down(sub, into, depth + 1) + 1;
+		res = RTE_MAX(res, d);
+		if (res > EP_MAX_NESTS)
+			break;
+	}
+	ep->loop_depth = res;
+	return res;
+}
+
+/* Linux ep_get_upwards_depth_proc(): how many epolls hold @p ep above. */
+static int
+ep_loop_up(struct pn_epoll *ep)
+{
+	struct pn_epitem *epi;
+	int res = 0;
+
+	if (ep->gen == ep->sl->ep_gen)
+		return ep->loop_depth;
+	TAILQ_FOREACH(epi, &ep->f.watchers, file_link)
+		res = RTE_MAX(res, ep_loop_up(epi->ep) + 1);
+	ep->gen = ep->sl->ep_gen;
+	ep->loop_depth = res;
+	return res;
+}
+
+/* Linux ep_loop_check(): may @p to go into @p ep? */
+static bool
+ep_loop_ok(struct pn_epoll *ep, struct pn_epoll *to)
+{
+	int down;
+
+	ep->sl->ep_gen++;
+	down = ep_loop_down(to, ep, 0);
+	if (down > EP_MAX_NESTS)
+		return false;
+	return down + 1 + ep_loop_up(ep) <= EP_MAX_NESTS;
+}
+
+static int
+ep_insert(struct pn_epoll *ep, struct pn_file *f, const struct epoll_event *ev)
 {
 	struct pn_epitem *epi = calloc(1, sizeof(*epi));
 
 	if (epi == NULL)
 		return sock_fail(ENOMEM);
 	epi->ep = ep;
-	epi->s = s;
+	epi->file = f;
 	epi->events = ev->events | EPOLLERR | EPOLLHUP;
 	epi->data = ev->data;
 	TAILQ_INSERT_TAIL(&ep->items, epi, ep_link);
 	/* wait queue order: exclusive waiters at the tail, others first */
 	if (epi->events & EPOLLEXCLUSIVE)
-		TAILQ_INSERT_TAIL(&s->watchers, epi, sock_link);
+		TAILQ_INSERT_TAIL(&f->watchers, epi, file_link);
 	else
-		TAILQ_INSERT_HEAD(&s->watchers, epi, sock_link);
-	if (sock_poll(s) & epi->events)
-		ep_ready(epi);
+		TAILQ_INSERT_HEAD(&f->watchers, epi, file_link);
+	if (ep_item_poll(epi) != 0 && ep_ready(epi))
+		ep_poll_safewake(ep);
 	return 0;
 }
 
@@ -254,8 +374,8 @@ ep_modify(struct pn_epitem *epi, const struct epoll_event *ev)
 {
 	epi->events = ev->events | EPOLLERR | EPOLLHUP;
 	epi->data = ev->data;
-	if (sock_poll(epi->s) & epi->events)
-		ep_ready(epi);
+	if (ep_item_poll(epi) != 0 && ep_ready(epi))
+		ep_poll_safewake(epi->ep);
 	return 0;
 }
 
@@ -266,7 +386,6 @@ pn_epoll_ctl(int epfd, int op, int fd, struct epoll_event *ev)
 	struct pn_file *f, *tf;
 	struct pn_epitem *epi;
 	struct pn_epoll *ep;
-	struct pn_sock *s;
 	bool has_event = op != EPOLL_CTL_DEL;
 
 	if (sl == NULL)
@@ -282,23 +401,23 @@ pn_epoll_ctl(int epfd, int op, int fd, struct epoll_event *ev)
 		return sock_fail(EBADF);
 	if (f == tf || f->type != PN_FILE_EPOLL)
 		return sock_fail(EINVAL);
-	if (tf->type != PN_FILE_SOCK)
-		return sock_fail(EINVAL); /* nested epoll: not supported */
 	if (has_event && (ev->events & EPOLLEXCLUSIVE)) {
 		if (op == EPOLL_CTL_MOD)
 			return sock_fail(EINVAL);
-		if (op == EPOLL_CTL_ADD &&
-		    (ev->events & ~(uint32_t)EP_EXCLUSIVE_OK_BITS))
+		if (op == EPOLL_CTL_ADD && (tf->type == PN_FILE_EPOLL ||
+		    (ev->events & ~(uint32_t)EP_EXCLUSIVE_OK_BITS)))
 			return sock_fail(EINVAL);
 	}
 	ep = (struct pn_epoll *)f;
-	s = (struct pn_sock *)tf;
-	epi = ep_find(ep, s);
+	if (op == EPOLL_CTL_ADD && tf->type == PN_FILE_EPOLL &&
+	    !ep_loop_ok(ep, (struct pn_epoll *)tf))
+		return sock_fail(ELOOP);
+	epi = ep_find(ep, tf);
 	switch (op) {
 	case EPOLL_CTL_ADD:
 		if (epi != NULL)
 			return sock_fail(EEXIST);
-		return ep_insert(ep, s, ev);
+		return ep_insert(ep, tf, ev);
 	case EPOLL_CTL_DEL:
 		if (epi == NULL)
 			return sock_fail(ENOENT);
@@ -331,7 +450,7 @@ ep_send_events(struct pn_epoll *ep, struct epoll_event *events, int maxevents)
 	while (n < maxevents && (epi = TAILQ_FIRST(&txlist)) != NULL) {
 		TAILQ_REMOVE(&txlist, epi, rdl);
 		epi->ready = false;
-		revents = sock_poll(epi->s) & epi->events;
+		revents = ep_item_poll(epi);
 		if (revents == 0)
 			continue;
 		events[n].events = revents;

@@ -11,6 +11,7 @@
 #include <rte_common.h>
 #include <rte_malloc.h>
 
+#include "clock.h"
 #include "lcore.h"
 #include "pollnet/socket.h"
 #include "sock_priv.h"
@@ -150,12 +151,29 @@ sock_wait_ready(void *arg)
 	return (sock_poll(w->s) & w->want) != 0;
 }
 
-void
-sock_progress(struct pn_sock *s, uint32_t want)
+uint64_t
+sock_deadline(const struct pn_sock *s, long timeo)
 {
+	const uint64_t ns_per_jiffy = 1000 * PN_NS_PER_MS / SOCK_HZ;
+
+	if (timeo == SOCK_TIMEO_INF || (uint64_t)timeo > UINT64_MAX / 2 /
+	    ns_per_jiffy)
+		return UINT64_MAX;
+	return pn_clock_now(s->sl->lc->clock) + (uint64_t)timeo * ns_per_jiffy;
+}
+
+int
+sock_wait(struct pn_sock *s, uint32_t want, uint64_t deadline)
+{
+	struct pn_lcore *lc = s->sl->lc;
 	struct sock_waiter w = {
 		.s = s, .want = want | EPOLLERR | EPOLLHUP,
 	};
 
-	pn_lcore_poll(s->sl->lc, UINT64_MAX, sock_wait_ready, &w);
+	if (pn_clock_now(lc->clock) >= deadline)
+		return -EAGAIN;
+	if (atomic_load_explicit(&lc->stop, memory_order_relaxed))
+		return -EINTR;
+	pn_lcore_poll(lc, deadline, sock_wait_ready, &w);
+	return 0;
 }

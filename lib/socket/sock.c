@@ -74,9 +74,9 @@ sock_wakeup(void *ctx)
 	}
 	s->last_mask = mask;
 	if (all)
-		ep_sock_wake(s, 0);
+		ep_wake(&s->f, 0);
 	else if (key != 0)
-		ep_sock_wake(s, key);
+		ep_wake(&s->f, key);
 }
 
 const struct pn_tcp_upcalls pn_sock_upcalls = {
@@ -140,7 +140,9 @@ sock_new(struct pn_sock_lcore *sl, int flags)
 	s->f.cloexec = (flags & SOCK_CLOEXEC) != 0;
 	s->sl = sl;
 	s->linger = -1;
-	TAILQ_INIT(&s->watchers);
+	s->rcvtimeo = SOCK_TIMEO_INF;
+	s->sndtimeo = SOCK_TIMEO_INF;
+	TAILQ_INIT(&s->f.watchers);
 	fd = sock_fd_alloc(sl, &s->f);
 	if (fd < 0) {
 		free(s);
@@ -318,6 +320,32 @@ pn_getpeername(int fd, struct sockaddr *addr, socklen_t *len)
 
 /* --- listen / accept --- */
 
+/*
+ * The child inherits the listener's options, as Linux sk_clone_lock()
+ * copies the whole socket: SO_* and TCP_* values, which were set
+ * (optset), and the timeouts.
+ */
+static void
+sock_inherit(struct pn_sock *ns, const struct pn_sock *s)
+{
+	ns->reuseaddr = s->reuseaddr;
+	ns->reuseport = s->reuseport;
+	ns->keepalive = s->keepalive;
+	ns->nodelay = s->nodelay;
+	ns->linger = s->linger;
+	ns->linger_t = s->linger_t;
+	ns->optset = s->optset;
+	ns->sndbuf = s->sndbuf;
+	ns->rcvbuf = s->rcvbuf;
+	ns->rcvlowat = s->rcvlowat;
+	ns->keepidle = s->keepidle;
+	ns->keepintvl = s->keepintvl;
+	ns->keepcnt = s->keepcnt;
+	ns->maxseg = s->maxseg;
+	ns->rcvtimeo = s->rcvtimeo;
+	ns->sndtimeo = s->sndtimeo;
+}
+
 int
 pn_listen(int fd, int backlog)
 {
@@ -366,7 +394,8 @@ pn_accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags)
 	struct pn_tcp_conn *c;
 	uint32_t lip, rip;
 	uint16_t lport, rport;
-	int rc;
+	uint64_t deadline;
+	int rc, w;
 
 	if (s == NULL)
 		return -1;
@@ -381,9 +410,16 @@ pn_accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags)
 	ns = sock_new(s->sl, flags);
 	if (ns == NULL)
 		return -1;
+	deadline = sock_deadline(s, s->rcvtimeo);
 	while ((rc = s->sl->ops->accept(s->lis, ns, &c)) == -EAGAIN &&
-	       !s->f.nonblock)
-		sock_progress(s, EPOLLIN);
+	       !s->f.nonblock) {
+		/* SO_RCVTIMEO bounds accept() too: EAGAIN, as Linux */
+		w = sock_wait(s, EPOLLIN, deadline);
+		if (w < 0) {
+			rc = w;
+			break;
+		}
+	}
 	sock_settle(s);
 	if (rc < 0) {
 		sock_fd_release(s->sl, ns->f.fd);
@@ -392,18 +428,7 @@ pn_accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags)
 	}
 	ns->conn = c;
 	ns->state = PN_SS_CONNECTED;
-	/* the child inherits the listener's options, as Linux clones them */
-	ns->reuseaddr = s->reuseaddr;
-	ns->keepalive = s->keepalive;
-	ns->nodelay = s->nodelay;
-	ns->linger = s->linger;
-	ns->sndbuf = s->sndbuf;
-	ns->rcvbuf = s->rcvbuf;
-	ns->rcvlowat = s->rcvlowat;
-	ns->keepidle = s->keepidle;
-	ns->keepintvl = s->keepintvl;
-	ns->keepcnt = s->keepcnt;
-	ns->maxseg = s->maxseg;
+	sock_inherit(ns, s);
 	sock_push_opts(ns);
 	s->sl->ops->addrs(c, &lip, &lport, &rip, &rport);
 	ns->bound = true;
@@ -442,7 +467,8 @@ pn_connect(int fd, const struct sockaddr *addr, socklen_t len)
 {
 	struct pn_sock *s = sock_get(fd);
 	const struct sockaddr_in *sin = (const struct sockaddr_in *)addr;
-	int rc;
+	int rc, w, timedout = EALREADY;
+	uint64_t deadline;
 
 	if (s == NULL)
 		return -1;
@@ -480,9 +506,18 @@ pn_connect(int fd, const struct sockaddr *addr, socklen_t len)
 	sock_settle(s);
 	if (s->f.nonblock)
 		return sock_fail(EINPROGRESS);
+	timedout = EINPROGRESS;
 wait:
-	while ((rc = sock_connect_result(s)) == -EALREADY)
-		sock_progress(s, EPOLLOUT);
+	/* Linux __inet_stream_connect: SO_SNDTIMEO bounds the wait; the
+	 * handshake goes on (EINPROGRESS, or EALREADY when called again) */
+	deadline = sock_deadline(s, s->sndtimeo);
+	while ((rc = sock_connect_result(s)) == -EALREADY) {
+		w = sock_wait(s, EPOLLOUT, deadline);
+		if (w < 0) {
+			rc = w == -EAGAIN ? -timedout : w;
+			break;
+		}
+	}
 	sock_settle(s);
 	return rc < 0 ? sock_fail(-rc) : 0;
 }
@@ -506,7 +541,7 @@ pn_shutdown(int fd, int how)
 		s->sl->ops->listen_close(s->lis);
 		s->lis = NULL;
 		s->state = PN_SS_NEW;
-		ep_sock_wake(s, 0);
+		ep_wake(&s->f, 0);
 		sock_settle(s);
 		return 0;
 	}
@@ -514,7 +549,7 @@ pn_shutdown(int fd, int how)
 		return sock_fail(ENOTCONN);
 	rc = s->sl->ops->shutdown(s->conn, how);
 	/* Linux inet_shutdown ends with sk_state_change: wake everything */
-	ep_sock_wake(s, 0);
+	ep_wake(&s->f, 0);
 	sock_settle(s);
 	return rc < 0 ? sock_fail(-rc) : 0;
 }
@@ -528,7 +563,7 @@ sock_file_close(struct pn_sock_lcore *sl, struct pn_file *f)
 		ep_free((struct pn_epoll *)f);
 		return;
 	}
-	ep_sock_forget(s);
+	ep_forget(&s->f);
 	if (s->lis != NULL)
 		sl->ops->listen_close(s->lis);
 	if (s->conn != NULL) {

@@ -16,7 +16,9 @@ sock_recv_iov(struct pn_sock *s, const struct iovec *iov, int iovcnt,
 {
 	const struct pn_sock_tcp_ops *ops = s->sl->ops;
 	bool block = !s->f.nonblock && !(flags & MSG_DONTWAIT);
+	uint64_t deadline;
 	ssize_t n;
+	int rc;
 
 	if (flags & MSG_OOB)
 		return sock_fail(EINVAL);
@@ -24,12 +26,18 @@ sock_recv_iov(struct pn_sock *s, const struct iovec *iov, int iovcnt,
 		return sock_fail(EINVAL);
 	if (s->conn == NULL)
 		return sock_fail(ENOTCONN);
+	deadline = block ? sock_deadline(s, s->rcvtimeo) : 0;
 	for (;;) {
 		n = ops->recv(s->conn, iov, iovcnt,
 			      (flags & MSG_PEEK) ? PN_TCP_PEEK : 0);
 		if (n != -EAGAIN || !block)
 			break;
-		sock_progress(s, EPOLLIN | EPOLLRDHUP);
+		/* SO_RCVTIMEO: EAGAIN when it expires, as Linux */
+		rc = sock_wait(s, EPOLLIN | EPOLLRDHUP, deadline);
+		if (rc < 0) {
+			n = rc;
+			break;
+		}
 	}
 	sock_settle(s);
 	return n < 0 ? sock_fail((int)-n) : n;
@@ -42,9 +50,10 @@ sock_send_iov(struct pn_sock *s, const struct iovec *iov, int iovcnt,
 	const struct pn_sock_tcp_ops *ops = s->sl->ops;
 	bool block = !s->f.nonblock && !(flags & MSG_DONTWAIT);
 	struct iovec rest[64];
-	size_t total = 0, want = 0, skip;
+	size_t total = 0, want = 0, skip, offered;
+	uint64_t deadline;
 	ssize_t n;
-	int i, k;
+	int i, k, rc;
 
 	if (iovcnt < 0 || iovcnt > IOV_MAX)
 		return sock_fail(EINVAL);
@@ -57,14 +66,17 @@ sock_send_iov(struct pn_sock *s, const struct iovec *iov, int iovcnt,
 		want += iov[i].iov_len;
 	if (want == 0)
 		return 0;
+	deadline = block ? sock_deadline(s, s->sndtimeo) : 0;
 	for (;;) {
 		/* what is left of iov after 'total' bytes */
 		skip = total;
+		offered = 0;
 		for (i = 0; i < iovcnt && skip >= iov[i].iov_len; i++)
 			skip -= iov[i].iov_len;
 		for (k = 0; i < iovcnt && k < (int)RTE_DIM(rest); i++, k++) {
 			rest[k].iov_base = (char *)iov[i].iov_base + skip;
 			rest[k].iov_len = iov[i].iov_len - skip;
+			offered += rest[k].iov_len;
 			skip = 0;
 		}
 		n = ops->send(s->conn, rest, k, 0);
@@ -72,24 +84,20 @@ sock_send_iov(struct pn_sock *s, const struct iovec *iov, int iovcnt,
 			total += (size_t)n;
 			if (total == want)
 				break;
-			s->nospace = true; /* short: the buffer is full */
-			if (!block)
-				break;
-			sock_progress(s, EPOLLOUT);
-			continue;
+			if ((size_t)n == offered)
+				continue; /* more iovecs than one call takes */
+		} else if (n != -EAGAIN) {
+			break;
 		}
-		if (n == -EAGAIN) {
-			s->nospace = true;
-			if (block && total == 0) {
-				sock_progress(s, EPOLLOUT);
-				continue;
-			}
-			if (block) {
-				sock_progress(s, EPOLLOUT);
-				continue;
-			}
+		s->nospace = true; /* short or EAGAIN: the buffer is full */
+		if (!block)
+			break;
+		/* SO_SNDTIMEO: what was queued, or EAGAIN, as Linux */
+		rc = sock_wait(s, EPOLLOUT, deadline);
+		if (rc < 0) {
+			n = rc;
+			break;
 		}
-		break;
 	}
 	sock_settle(s);
 	if (total > 0)

@@ -5,6 +5,7 @@
 /* Sockets, files and the fd table, shared by lib/socket and lib/event. */
 
 #include <errno.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/queue.h>
@@ -19,12 +20,15 @@ enum pn_file_type {
 	PN_FILE_EPOLL,
 };
 
+TAILQ_HEAD(pn_epitem_list, pn_epitem);
+
 /** What an fd points at: a socket or an epoll instance. */
 struct pn_file {
 	uint8_t type;       /**< enum pn_file_type */
 	bool nonblock;      /**< O_NONBLOCK */
 	bool cloexec;       /**< FD_CLOEXEC, kept for F_GETFD */
 	int fd;
+	struct pn_epitem_list watchers; /**< epoll items watching this file */
 };
 
 enum pn_sock_state {
@@ -33,8 +37,6 @@ enum pn_sock_state {
 	PN_SS_CONNECTING,   /**< connect() started, not yet reported done */
 	PN_SS_CONNECTED,
 };
-
-TAILQ_HEAD(pn_epitem_list, pn_epitem);
 
 struct pn_sock {
 	struct pn_file f;               /* first: a file is a socket */
@@ -56,8 +58,13 @@ struct pn_sock {
 	uint32_t optset;                /**< 1 << enum pn_tcp_opt set */
 	int sndbuf, rcvbuf, rcvlowat;
 	int keepidle, keepintvl, keepcnt, maxseg;
-	struct pn_epitem_list watchers; /**< epoll items watching it */
+	long rcvtimeo, sndtimeo;        /**< jiffies; SOCK_TIMEO_INF: none */
 };
+
+/* SO_RCVTIMEO / SO_SNDTIMEO are kept in jiffies, as Linux keeps them, at
+ * Debian's CONFIG_HZ (250), so that getsockopt rounds as Linux there. */
+#define SOCK_HZ 250
+#define SOCK_TIMEO_INF LONG_MAX     /**< MAX_SCHEDULE_TIMEOUT */
 
 struct pn_sock_lcore {
 	struct pn_lcore *lc;
@@ -66,6 +73,7 @@ struct pn_sock_lcore {
 	uint32_t max_fds;
 	uint32_t nb_open;
 	uint32_t hint;                  /**< lowest slot that may be free */
+	uint32_t ep_gen;                /**< epoll loop-check generation */
 	struct pn_file **files;
 };
 
@@ -88,11 +96,16 @@ void sock_fd_release(struct pn_sock_lcore *sl, int fd);
 /** The socket's current EPOLL* mask (Linux tcp_poll). */
 uint32_t sock_poll(const struct pn_sock *s);
 
+/** The deadline (lcore clock, ns) of a blocking call with timeout @p timeo. */
+uint64_t sock_deadline(const struct pn_sock *s, long timeo);
+
 /**
- * A blocking call waits: run the lcore loop once, sleeping unless @p s
- * shows one of @p want (or EPOLLERR / EPOLLHUP).
+ * A blocking call waits: run the lcore loop once, sleeping until @p s
+ * shows one of @p want (or EPOLLERR / EPOLLHUP) or @p deadline.
+ * @return 0 (look again), -EAGAIN (the deadline has passed), -EINTR
+ * (pn_lcore_stop() was called: as a signal would).
  */
-void sock_progress(struct pn_sock *s, uint32_t want);
+int sock_wait(struct pn_sock *s, uint32_t want, uint64_t deadline);
 
 /** Close a file (socket or epoll) without the fd bookkeeping. */
 void sock_file_close(struct pn_sock_lcore *sl, struct pn_file *f);
@@ -111,11 +124,11 @@ void sock_push_opts(struct pn_sock *s);
 
 /* lib/event, called by sockets */
 
-/** A socket's readiness may have changed: ep_poll_callback for each item. */
-void ep_sock_wake(struct pn_sock *s, uint32_t key);
+/** @p f's readiness may have changed: ep_poll_callback for each item. */
+void ep_wake(struct pn_file *f, uint32_t key);
 
-/** Remove @p s from every epoll watching it (close). */
-void ep_sock_forget(struct pn_sock *s);
+/** Remove @p f from every epoll watching it (close). */
+void ep_forget(struct pn_file *f);
 
 /** Free an epoll instance (its fd is gone). */
 void ep_free(struct pn_epoll *ep);

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <string.h>
+#include <sys/time.h>
 #include <netinet/tcp.h>
 
 #include <rte_common.h>
@@ -60,12 +61,54 @@ sock_push_opts(struct pn_sock *s)
 			ops->setopt(s->conn, o[i].opt, o[i].v);
 }
 
+/* Linux sock_set_timeout(): struct timeval to jiffies, rounded up. */
+static int
+sockopt_set_timeo(long *timeo, const void *val, socklen_t len)
+{
+	const long usec_per_jiffy = 1000000 / SOCK_HZ;
+	struct timeval tv;
+
+	if (len < (socklen_t)sizeof(tv))
+		return sock_fail(EINVAL);
+	memcpy(&tv, val, sizeof(tv));
+	if (tv.tv_usec < 0 || tv.tv_usec >= 1000000)
+		return sock_fail(EDOM);
+	if (tv.tv_sec < 0) {
+		*timeo = 0; /* Linux: a negative time means "do not wait" */
+		return 0;
+	}
+	*timeo = SOCK_TIMEO_INF;
+	if ((tv.tv_sec != 0 || tv.tv_usec != 0) &&
+	    tv.tv_sec < SOCK_TIMEO_INF / SOCK_HZ - 1)
+		*timeo = tv.tv_sec * SOCK_HZ +
+			 (tv.tv_usec + usec_per_jiffy - 1) / usec_per_jiffy;
+	return 0;
+}
+
+/* Linux sock_get_timeout(): no timeout reads back as {0, 0}. */
+static struct timeval
+sockopt_get_timeo(long timeo)
+{
+	struct timeval tv = { 0, 0 };
+
+	if (timeo != SOCK_TIMEO_INF) {
+		tv.tv_sec = timeo / SOCK_HZ;
+		tv.tv_usec = (timeo % SOCK_HZ) * 1000000 / SOCK_HZ;
+	}
+	return tv;
+}
+
 static int
 sockopt_set_socket(struct pn_sock *s, int name, const void *val,
 		   socklen_t len)
 {
 	struct linger lg;
 	int v;
+
+	if (name == SO_RCVTIMEO)
+		return sockopt_set_timeo(&s->rcvtimeo, val, len);
+	if (name == SO_SNDTIMEO)
+		return sockopt_set_timeo(&s->sndtimeo, val, len);
 
 	if (name == SO_LINGER) {
 		if (len < (socklen_t)sizeof(lg))
@@ -238,6 +281,7 @@ pn_getsockopt(int fd, int level, int name, void *val, socklen_t *len)
 {
 	struct pn_sock *s = sock_get(fd);
 	struct tcp_info ti;
+	struct timeval tv;
 	struct linger lg;
 	int v;
 
@@ -255,6 +299,11 @@ pn_getsockopt(int fd, int level, int name, void *val, socklen_t *len)
 			lg.l_onoff = s->linger >= 0;
 			lg.l_linger = s->linger_t;
 			return sockopt_out(val, len, &lg, sizeof(lg));
+		case SO_RCVTIMEO:
+		case SO_SNDTIMEO:
+			tv = sockopt_get_timeo(name == SO_RCVTIMEO ?
+					       s->rcvtimeo : s->sndtimeo);
+			return sockopt_out(val, len, &tv, sizeof(tv));
 		case SO_REUSEADDR: v = s->reuseaddr; break;
 		case SO_REUSEPORT: v = s->reuseport; break;
 		case SO_KEEPALIVE: v = s->keepalive; break;

@@ -11,7 +11,10 @@
  * edge-triggered ones once per wake-up, disarms EPOLLONESHOT items until
  * EPOLL_CTL_MOD. Uses struct epoll_event and the flags of <sys/epoll.h>.
  * Epoll fds are pollnet fds of the calling lcore (see socket.h).
- * Nesting an epoll fd inside another is not supported (EINVAL).
+ * An epoll fd can be watched by another epoll instance, as in Linux: it
+ * reports EPOLLIN while an item on its ready list has events, and an item
+ * becoming ready wakes the instances watching it (LT, ET and ONESHOT apply
+ * to that item as to a socket's). Closing it removes it from them.
  */
 
 #include <sys/epoll.h>
@@ -41,9 +44,11 @@ int pn_epoll_create1(int flags);
  * @return 0, or -1 with errno: EBADF (@p epfd or @p fd not open), EINVAL
  * (@p epfd not an epoll fd, @p fd == @p epfd, bad @p op, EPOLLEXCLUSIVE
  * with MOD or on an item that has it, EPOLLEXCLUSIVE with flags other than
- * EPOLLIN/OUT/ERR/HUP/ET/WAKEUP, or @p fd an epoll fd), EEXIST (ADD of a
- * watched fd), ENOENT (MOD/DEL of an unwatched fd), EFAULT (@p ev NULL
- * for ADD/MOD), ENOMEM, EPERM (not a pollnet lcore).
+ * EPOLLIN/OUT/ERR/HUP/ET/WAKEUP or on an epoll @p fd), ELOOP (ADD of an
+ * epoll fd that would close a cycle, or make a chain of more than 5
+ * nested instances: Linux's EP_MAX_NESTS = 4), EEXIST (ADD of a watched
+ * fd), ENOENT (MOD/DEL of an unwatched fd), EFAULT (@p ev NULL for
+ * ADD/MOD), ENOMEM, EPERM (not a pollnet lcore).
  */
 int pn_epoll_ctl(int epfd, int op, int fd, struct epoll_event *ev);
 

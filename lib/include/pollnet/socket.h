@@ -15,8 +15,11 @@
  * - Every call made from a thread that is not a pollnet lcore fails with
  *   -1 and errno EPERM and touches no state.
  * - A blocking call (blocking socket, no MSG_DONTWAIT) runs the lcore's
- *   loop until it can complete: the lcore keeps serving its other
- *   connections meanwhile.
+ *   loop until it can complete, sleeping when there is nothing to do: the
+ *   lcore keeps serving its other connections meanwhile. SO_RCVTIMEO
+ *   bounds read/recv/accept (EAGAIN), SO_SNDTIMEO write/send (the bytes
+ *   queued, or EAGAIN) and connect (EINPROGRESS; the handshake goes on).
+ *   pn_lcore_stop() ends a blocking call with EINTR, as a signal would.
  * - pollnet raises no signals: a send on a connection whose sending side is
  *   shut down or reset fails with EPIPE whether or not MSG_NOSIGNAL is
  *   given (Linux would also raise SIGPIPE without it).
@@ -82,16 +85,17 @@ int pn_accept(int fd, struct sockaddr *addr, socklen_t *len);
  * loop) unless the listener is non-blocking.
  * @param flags SOCK_NONBLOCK | SOCK_CLOEXEC.
  * @return a new fd, or -1 with errno: EBADF, ENOTSOCK, EINVAL (not
- * listening, or bad flags), EAGAIN (non-blocking and nothing queued),
- * EMFILE, EFAULT (@p len NULL with @p addr set), EPERM.
+ * listening, or bad flags), EAGAIN (non-blocking and nothing queued, or
+ * SO_RCVTIMEO expired), EINTR, EMFILE, EFAULT (@p len NULL with @p addr
+ * set), EPERM.
  */
 int pn_accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags);
 
 /**
  * Connect. Blocking: runs the lcore loop until the handshake ends.
  * Non-blocking: starts it.
- * @return 0, or -1 with errno: EINPROGRESS (non-blocking, started),
- * EALREADY (already connecting), EISCONN (connected), ECONNREFUSED (RST
+ * @return 0, or -1 with errno: EINPROGRESS (non-blocking, started, or
+ * SO_SNDTIMEO expired), EALREADY (already connecting), EINTR, EISCONN (connected), ECONNREFUSED (RST
  * received), ETIMEDOUT, ENETUNREACH, EADDRNOTAVAIL (no local port),
  * EAFNOSUPPORT, EINVAL (bad length, listening socket), EBADF, ENOTSOCK,
  * EFAULT, EPERM.
@@ -101,7 +105,8 @@ int pn_connect(int fd, const struct sockaddr *addr, socklen_t len);
 /**
  * Read up to @p n bytes (pn_recv() with flags 0).
  * @return bytes read, 0 at end of stream, or -1 with errno: EAGAIN
- * (non-blocking, nothing to read), ECONNRESET, ETIMEDOUT (or another
+ * (non-blocking, nothing to read, or SO_RCVTIMEO expired), EINTR,
+ * ECONNRESET, ETIMEDOUT (or another
  * pending error), ENOTCONN, EBADF, EINVAL (an epoll fd), EPERM.
  */
 ssize_t pn_read(int fd, void *buf, size_t n);
@@ -109,8 +114,9 @@ ssize_t pn_read(int fd, void *buf, size_t n);
 /**
  * Write up to @p n bytes (pn_send() with flags 0). Bounded by SO_SNDBUF:
  * a non-blocking socket writes what fits and fails with EAGAIN when
- * nothing fits; a blocking one waits until everything is queued.
- * @return bytes queued, or -1 with errno: EAGAIN, EPIPE (sending side shut
+ * nothing fits; a blocking one waits until everything is queued (or
+ * SO_SNDTIMEO expires: what was queued, EAGAIN if nothing was).
+ * @return bytes queued, or -1 with errno: EAGAIN, EINTR, EPIPE (sending side shut
  * down or reset; no SIGPIPE), ECONNRESET (or another pending error),
  * ENOTCONN, EBADF, EINVAL (an epoll fd), EPERM.
  */
@@ -173,11 +179,19 @@ int pn_getpeername(int fd, struct sockaddr *addr, socklen_t *len);
  * SO_LINGER (struct linger), SO_RCVBUF and SO_SNDBUF (as Linux: capped at
  * 4 MiB -- Linux's net.core.[rw]mem_max, tuned here to pollnet's
  * rcvbuf_max -- then doubled, at least 2304 / 4608; getsockopt reports the
- * doubled value), SO_RCVLOWAT (0 means 1, negative INT_MAX).
+ * doubled value), SO_RCVLOWAT (0 means 1, negative INT_MAX),
+ * SO_RCVTIMEO and SO_SNDTIMEO (struct timeval; {0, 0}: no timeout; a
+ * negative tv_sec: do not wait; EDOM when tv_usec is outside 0..999999;
+ * kept in jiffies of a 250 Hz clock as Debian's Linux keeps them, so
+ * getsockopt returns the value rounded up to 4 ms).
  * IPPROTO_TCP: TCP_NODELAY, TCP_KEEPIDLE (1..32767), TCP_KEEPINTVL
  * (1..32767), TCP_KEEPCNT (1..127), TCP_MAXSEG (0 or 88..32767).
  * Options set before connect()/accept() are handed to TCP when the
- * connection exists; an accepted socket inherits the listener's.
+ * connection exists; an accepted socket inherits every option of its
+ * listener (SO_* and TCP_* values and the timeouts), as Linux clones the
+ * listener. TCP_MAXSEG and SO_RCVBUF set before connect()/listen() do not
+ * yet shape the handshake (the SYN's MSS option and window): they apply
+ * from the moment the connection exists.
  * @return 0, or -1 with errno: ENOPROTOOPT (unknown option or level),
  * EINVAL (short @p len, value out of range), EFAULT, EBADF, ENOTSOCK,
  * EPERM.

@@ -709,6 +709,8 @@ e_epoll_of_closed_socket_fd_reuse(struct dctx *c)
 	h_ep(c, ep, ADD, fd, EPOLLIN, 2);
 }
 
+#include "cases_nested.c"
+
 #define CASE(n) { #n, e_##n }
 static const struct dcase cases[] = {
 	CASE(create),
@@ -754,6 +756,17 @@ static const struct dcase cases[] = {
 	CASE(pri_requested),
 	CASE(same_socket_close_peer_et_hup),
 	CASE(epoll_of_closed_socket_fd_reuse),
+	CASE(nested_ctl),
+	CASE(nested_depth),
+	CASE(nested_lt),
+	CASE(nested_et),
+	CASE(nested_inner_et),
+	CASE(nested_oneshot),
+	CASE(nested_ready_at_add),
+	CASE(nested_three),
+	CASE(nested_close_inner),
+	CASE(nested_close_socket),
+	CASE(nested_block),
 };
 
 int

@@ -3,7 +3,9 @@
  * The fd table and what is pollnet-only (no Linux oracle): fd numbering,
  * EMFILE, per-lcore validity, calls from a thread that is not a pollnet
  * lcore (EPERM, no state touched), the kernel eventfd of an epoll
- * instance, and the zero-copy calls. Runs over the fake TCP.
+ * instance (nested too), the zero-copy calls, blocking calls that sleep
+ * until SO_RCVTIMEO and end with EINTR on pn_lcore_stop(). Runs over the
+ * fake TCP.
  */
 #include <poll.h>
 #include <pthread.h>
@@ -250,6 +252,93 @@ test_wakeups_not_scans(void **state)
 	assert_int_equal(ev.data.u32, 1);
 }
 
+/* SO_RCVTIMEO waits by sleeping in the lcore loop until the deadline. */
+static void
+test_timeo_sleeps(void **state)
+{
+	struct timeval tv = { .tv_sec = 0, .tv_usec = 100000 };
+	uint64_t t0, r0;
+	int cli, srv;
+	char b;
+
+	RTE_SET_USED(state);
+	h_pair(&C, &cli, &srv, 0);
+	assert_int_equal(pn_setsockopt(srv, SOL_SOCKET, SO_RCVTIMEO, &tv,
+				       sizeof(tv)), 0);
+	t0 = pn_clock_now(&PW->clock);
+	r0 = PW->lc.stat.rounds;
+	assert_int_equal(pn_read(srv, &b, 1), -1);
+	assert_int_equal(errno, EAGAIN);
+	/* the (virtual) clock reached the deadline, in a few rounds */
+	assert_true(pn_clock_now(&PW->clock) - t0 >= 100 * PN_NS_PER_MS);
+	assert_true(PW->lc.stat.rounds - r0 <= 8);
+}
+
+/* pn_lcore_stop() ends blocking socket calls with EINTR, like a signal. */
+static void
+test_block_eintr(void **state)
+{
+	struct sockaddr_in sin;
+	int cli, srv, l;
+	char b;
+
+	RTE_SET_USED(state);
+	l = h_pair(&C, &cli, &srv, 0);
+	atomic_store(&PW->lc.stop, true);
+	assert_int_equal(pn_read(srv, &b, 1), -1);
+	assert_int_equal(errno, EINTR);
+	assert_int_equal(pn_accept(l, NULL, NULL), -1);
+	assert_int_equal(errno, EINTR);
+	/* nothing was lost: data still reads once the loop runs again */
+	atomic_store(&PW->lc.stop, false);
+	assert_int_equal(pn_write(cli, "k", 1), 1);
+	pw_pump();
+	assert_int_equal(pn_read(srv, &b, 1), 1);
+	assert_int_equal(b, 'k');
+	/* a blocking connect started before the stop reports EINTR too */
+	cli = pn_socket(AF_INET, SOCK_STREAM, 0);
+	saddr(&sin, pw.srv_ip, C.port);
+	atomic_store(&PW->lc.stop, true);
+	assert_int_equal(pn_connect(cli, (struct sockaddr *)&sin, sizeof(sin)),
+			 -1);
+	assert_int_equal(errno, EINTR);
+	atomic_store(&PW->lc.stop, false);
+}
+
+/* A nested epoll: the outer's kernel eventfd follows the inner's events. */
+static void
+test_nested_kernel_fd(void **state)
+{
+	struct epoll_event ev = { .events = EPOLLIN };
+	int cli, srv, in, out, efd;
+	char buf[4];
+
+	RTE_SET_USED(state);
+	h_pair(&C, &cli, &srv, SOCK_NONBLOCK);
+	in = pn_epoll_create1(0);
+	out = pn_epoll_create1(0);
+	assert_int_equal(pn_epoll_ctl(in, EPOLL_CTL_ADD, srv, &ev), 0);
+	assert_int_equal(pn_epoll_ctl(out, EPOLL_CTL_ADD, in, &ev), 0);
+	efd = pn_epoll_fd_kernel(out);
+	assert_true(efd >= 0);
+	assert_int_equal(efd_readable(efd), 0);
+	pn_write(cli, "ab", 2);
+	pw_pump();
+	assert_int_equal(efd_readable(efd), 1);
+	assert_int_equal(pn_read(srv, buf, sizeof(buf)), 2);
+	/* LT: the outer item stays queued until a wait finds nothing */
+	assert_int_equal(pn_epoll_wait(out, &ev, 1, 0), 0);
+	assert_int_equal(efd_readable(efd), 0);
+	/* closing the socket empties the inner, closing the inner the outer */
+	pn_write(cli, "c", 1);
+	pw_pump();
+	assert_int_equal(efd_readable(efd), 1);
+	assert_int_equal(pn_close(in), 0);
+	assert_int_equal(efd_readable(efd), 0);
+	assert_int_equal(pn_epoll_wait(out, &ev, 1, 0), 0);
+	assert_int_equal(pn_close(out), 0);
+}
+
 int
 main(void)
 {
@@ -261,6 +350,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_epoll_kernel_fd, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_zero_copy, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_wakeups_not_scans, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_timeo_sleeps, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_block_eintr, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_nested_kernel_fd, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

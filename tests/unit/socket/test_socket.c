@@ -930,6 +930,8 @@ s_blocking_write_drains(struct dctx *c)
 	RN(c, "blocking write", A->write(cli, "z", 1));
 }
 
+#include "cases_opts.c"
+
 #define CASE(n) { #n, s_##n }
 static const struct dcase cases[] = {
 	CASE(socket_flags),
@@ -988,6 +990,15 @@ static const struct dcase cases[] = {
 	CASE(close_twice),
 	CASE(bulk_nonblock),
 	CASE(blocking_write_drains),
+	CASE(timeo_opts),
+	CASE(rcvtimeo_read),
+	CASE(rcvtimeo_negative),
+	CASE(rcvtimeo_accept),
+	CASE(sndtimeo_write),
+	CASE(opts_inherit),
+	CASE(opts_before_connect),
+	CASE(maxseg_inherit),
+	CASE(sndtimeo_connect),
 };
 
 int
