@@ -18,6 +18,7 @@
 #include <rte_ethdev.h>
 #include <rte_log.h>
 #include <rte_mempool.h>
+#include <rte_telemetry.h>
 
 #include "log.h"
 #include "port.h"
@@ -465,9 +466,115 @@ pn_port_link_up(const struct pn_port *p)
 	return link.link_status == RTE_ETH_LINK_UP;
 }
 
+/* --- telemetry --- */
+
+/* Ports shown: written by the main thread at start-up and close, read by
+ * the telemetry thread. */
+static const struct pn_port *tel_ports[RTE_MAX_ETHPORTS];
+
+static int
+tel_port_list(struct rte_tel_data *d)
+{
+	uint16_t i;
+
+	rte_tel_data_start_array(d, RTE_TEL_INT_VAL);
+	for (i = 0; i < RTE_MAX_ETHPORTS; i++)
+		if (tel_ports[i] != NULL)
+			rte_tel_data_add_array_int(d, i);
+	return 0;
+}
+
+static void
+tel_port_link(struct rte_tel_data *d, uint16_t port_id)
+{
+	struct rte_eth_link link;
+
+	memset(&link, 0, sizeof(link));
+	if (rte_eth_link_get_nowait(port_id, &link) < 0) {
+		rte_tel_data_add_dict_string(d, "link", "unknown");
+		return;
+	}
+	rte_tel_data_add_dict_string(d, "link", link.link_status ? "UP" : "DOWN");
+	rte_tel_data_add_dict_u64(d, "speed", link.link_speed);
+	rte_tel_data_add_dict_string(d, "duplex", link.link_duplex ? "full-duplex" :
+				     "half-duplex");
+}
+
+static int
+tel_ports_cmd(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	const struct rte_devargs *da;
+	struct rte_eth_dev_info info;
+	struct rte_eth_stats st;
+	const struct pn_port *p;
+	char buf[512], *end;
+	unsigned long id;
+
+	(void)cmd;
+	if (params == NULL || *params == '\0')
+		return tel_port_list(d);
+	id = strtoul(params, &end, 10);
+	if (*end != '\0' || id >= RTE_MAX_ETHPORTS || (p = tel_ports[id]) == NULL)
+		return -1;
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_string(d, "name", p->name);
+	rte_tel_data_add_dict_string(d, "driver", p->driver);
+	buf[0] = '\0';
+	if (rte_eth_dev_info_get(p->port_id, &info) == 0 && info.device != NULL &&
+	    (da = rte_dev_devargs(info.device)) != NULL && da->args != NULL)
+		snprintf(buf, sizeof(buf), "%s", da->args);
+	rte_tel_data_add_dict_string(d, "devargs", buf);
+	rte_ether_format_addr(buf, sizeof(buf), &p->mac);
+	rte_tel_data_add_dict_string(d, "mac", buf);
+	tel_port_link(d, p->port_id);
+	rte_tel_data_add_dict_u64(d, "mtu", p->mtu);
+	rte_tel_data_add_dict_u64(d, "queues", p->nb_queues);
+	pn_port_offload_names(p->rx_offloads, true, buf, sizeof(buf));
+	rte_tel_data_add_dict_string(d, "rx_offloads", buf);
+	pn_port_offload_names(p->tx_offloads, false, buf, sizeof(buf));
+	rte_tel_data_add_dict_string(d, "tx_offloads", buf);
+	rte_tel_data_add_dict_u64(d, "rss", p->rss_hf != 0);
+	rte_tel_data_add_dict_u64(d, "rss_hf", p->rss_hf);
+	rte_tel_data_add_dict_u64(d, "reta_size", p->rss_hf ? p->reta_size : 0);
+	rte_tel_data_add_dict_u64(d, "steering", p->soft_steering);
+	rte_tel_data_add_dict_u64(d, "rx_intr", p->rx_intr);
+	if (rte_eth_stats_get(p->port_id, &st) == 0) {
+		rte_tel_data_add_dict_u64(d, "ipackets", st.ipackets);
+		rte_tel_data_add_dict_u64(d, "opackets", st.opackets);
+		rte_tel_data_add_dict_u64(d, "ibytes", st.ibytes);
+		rte_tel_data_add_dict_u64(d, "obytes", st.obytes);
+		rte_tel_data_add_dict_u64(d, "imissed", st.imissed);
+		rte_tel_data_add_dict_u64(d, "ierrors", st.ierrors);
+		rte_tel_data_add_dict_u64(d, "oerrors", st.oerrors);
+		rte_tel_data_add_dict_u64(d, "rx_nombuf", st.rx_nombuf);
+	}
+	return 0;
+}
+
+int
+pn_port_telemetry_add(const struct pn_port *p)
+{
+	static bool registered;
+	int rc;
+
+	if (p->port_id >= RTE_MAX_ETHPORTS)
+		return -EINVAL;
+	if (!registered) {
+		rc = rte_telemetry_register_cmd("/pollnet/ports", tel_ports_cmd,
+			"Ports: ids; with a port id: driver, devargs, link, offloads, RSS, counters. Parameter: port id");
+		if (rc < 0)
+			return rc;
+		registered = true;
+	}
+	tel_ports[p->port_id] = p;
+	return 0;
+}
+
 void
 pn_port_close(struct pn_port *p)
 {
+	if (p->port_id < RTE_MAX_ETHPORTS && tel_ports[p->port_id] == p)
+		tel_ports[p->port_id] = NULL;
 	if (p->started) {
 		int ret = rte_eth_dev_stop(p->port_id);
 

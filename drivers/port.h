@@ -51,6 +51,7 @@ struct pn_port {
 	bool rx_intr;             /**< RX interrupts configured, with an event fd on every queue */
 	bool open;                /**< configured by pn_port_start: pn_port_close closes it */
 	bool started;             /**< rte_eth_dev_start succeeded */
+	bool soft_steering;       /**< set by the caller: it steers in software */
 };
 
 /** Default port configuration: 1 queue, 1024 descriptors, interrupts, RSS, offloads. */
@@ -91,6 +92,16 @@ int pn_port_link_up(const struct pn_port *p);
  * that pn_port_start() did not configure.
  */
 void pn_port_close(struct pn_port *p);
+
+/**
+ * Show @p p (kept by reference until pn_port_close) in telemetry:
+ *   /pollnet/ports       the port ids shown
+ *   /pollnet/ports,N     port N: driver, devargs, MAC, link, queues,
+ *                        negotiated offloads by name, RSS (RETA size) or
+ *                        software steering, RX interrupts, counters
+ * @return 0 or a negative errno from rte_telemetry (registration).
+ */
+int pn_port_telemetry_add(const struct pn_port *p);
 
 /**
  * Names of offload bits, lower case, comma-separated, into @p buf

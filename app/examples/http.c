@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * http: a minimal HTTP/1.1 server (keep-alive, fixed "hello" body) on port
- * 80 (or PN_HTTP_PORT), level-triggered epoll, one copy per lcore;
- * "Connection: close" is honoured. The server is services.h, shared with
+ * http: a minimal HTTP/1.1 server (keep-alive, fixed "hello" body, or the
+ * files below PN_HTTP_ROOT) on port 80 (or PN_HTTP_PORT), level-triggered
+ * epoll, one copy per lcore; "Connection: close" is honoured. The server is services.h, shared with
  * pollnetd's built-in services.
  *   pollnet: http <EAL args> -- [--addr A.B.C.D/N]
  *   Linux:   http-linux (built with -DPN_LINUX)
@@ -30,6 +30,7 @@ main(int argc, char **argv)
 	sc.http_body = "hello\n";
 	sc.http_body_len = 6;
 	sc.server_name = "pollnet-example";
+	sc.http_root = getenv("PN_HTTP_ROOT");
 	if (pn_init(argc, argv) < 0) {
 		perror("http: pn_init");
 		return 1;

@@ -5,6 +5,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <rte_cfgfile.h>
 
@@ -55,6 +56,8 @@ static int parse_gateway(struct pnd_conf *, const char *, char *, size_t, const 
 static void format_gateway(const struct pnd_conf *, char *, size_t);
 static int parse_routes(struct pnd_conf *, const char *, char *, size_t, const struct key *);
 static void format_routes(const struct pnd_conf *, char *, size_t);
+static int parse_fwd(struct pnd_conf *, const char *, char *, size_t, const struct key *);
+static void format_fwd(const struct pnd_conf *, char *, size_t);
 static int parse_arp(struct pnd_conf *, const char *, char *, size_t, const struct key *);
 static void format_arp(const struct pnd_conf *, char *, size_t);
 
@@ -196,18 +199,30 @@ static const struct key keys[] = {
 	UINT("services", "discard_port", discard_port, 1, 65535, "9",
 	     "discard's TCP port"),
 	BOOL("services", "http", svc_http, "true",
-	     "built-in HTTP/1.1 responder: one fixed body for every request, keep-alive, Connection: close"),
+	     "built-in HTTP/1.1 server (GET, HEAD): http_body for every path, or the files below http_root; keep-alive, Connection: close"),
 	UINT("services", "http_port", http_port, 1, 65535, "80",
-	     "the HTTP responder's TCP port"),
+	     "the HTTP server's TCP port"),
 	STR("services", "http_body", http_body, "hello from pollnetd",
 	    "the HTTP responder's body (sent as is, no newline added)"),
 	UINT("services", "http_body_size", http_body_size, 0, 65536, "0",
 	     "a body of this many bytes (a repeated pattern) instead of http_body; 0: http_body"),
+	STR("services", "http_root", http_root, "",
+	    "serve GET/HEAD of the files below this directory (index.html for a directory) instead of the body; empty: the body"),
+	BOOL("services", "forward", svc_forward, "false",
+	     "built-in TCP forwarder: relays each connection to forward_to"),
+	UINT("services", "forward_port", forward_port, 1, 65535, "8080",
+	     "the forwarder's TCP port"),
+	FN("services", "forward_to", parse_fwd, format_fwd, "198.18.0.1:8080",
+	   "the forwarder's backend, A.B.C.D:PORT"),
 
 	UINT("pollnetd", "stats_period_s", stats_period_s, 0, 3600, "0",
 	     "print counters every N seconds; 0: only at exit"),
 	UINT("pollnetd", "mbufs", mbufs, 1023, 1048575, "16383",
 	     "mbufs per shard"),
+	STR("pollnetd", "capture", capture, "",
+	    "write RX and TX packets into this pcapng file from the start (pollnetctl capture starts/stops one later); empty: no capture"),
+	UINT("pollnetd", "capture_snaplen", capture_snaplen, 64, 65535, "65535",
+	     "bytes kept of each captured packet"),
 };
 
 static const char *const sections[] = { "eal", "port", "napi", "net", "tcp",
@@ -517,6 +532,40 @@ format_arp(const struct pnd_conf *c, char *buf, size_t len)
 	}
 }
 
+static int
+parse_fwd(struct pnd_conf *c, const char *v, char *err, size_t len,
+	  const struct key *k)
+{
+	char ip[INET_ADDRSTRLEN], *end;
+	const char *colon = strrchr(v, ':');
+	unsigned long port;
+	uint32_t a;
+
+	if (colon == NULL || (size_t)(colon - v) >= sizeof(ip))
+		return bad(err, len, k, v, "expected A.B.C.D:PORT, e.g. 198.18.0.1:8080");
+	memcpy(ip, v, (size_t)(colon - v));
+	ip[colon - v] = '\0';
+	errno = 0;
+	port = strtoul(colon + 1, &end, 10);
+	if (parse_ip(ip, &a) < 0 || colon[1] == '\0' || *end != '\0' || errno ||
+	    port < 1 || port > 65535)
+		return bad(err, len, k, v, "expected A.B.C.D:PORT with PORT 1..65535, e.g. 198.18.0.1:8080");
+	if (a == 0 || a == 0xffffffff || (a >> 28) == 0xe)
+		return bad(err, len, k, v, "the backend must be a unicast address");
+	c->forward_ip = a;
+	c->forward_to_port = (uint16_t)port;
+	return 0;
+}
+
+static void
+format_fwd(const struct pnd_conf *c, char *buf, size_t len)
+{
+	char ip[INET_ADDRSTRLEN];
+
+	format_ip(c->forward_ip, ip, sizeof(ip));
+	snprintf(buf, len, "%s:%u", ip, c->forward_to_port);
+}
+
 /* --- the generic part --- */
 
 static void
@@ -811,6 +860,41 @@ pnd_conf_shards(const struct pnd_conf *c)
 	return n - 1;
 }
 
+/* Ports of the enabled services differ; http_root is a directory. */
+static int
+services_check(const struct pnd_conf *c, char *err, size_t len)
+{
+	const struct { bool on; uint16_t port; const char *name; } s[] = {
+		{ c->svc_echo, c->echo_port, "echo_port" },
+		{ c->svc_discard, c->discard_port, "discard_port" },
+		{ c->svc_http, c->http_port, "http_port" },
+		{ c->svc_forward, c->forward_port, "forward_port" },
+	};
+	struct stat st;
+	size_t i, j;
+
+	for (i = 0; i < RTE_DIM(s); i++)
+		for (j = i + 1; j < RTE_DIM(s); j++)
+			if (s[i].on && s[j].on && s[i].port == s[j].port) {
+				snprintf(err, len, "[services] two services on one port (%s = %u, %s = %u)",
+					 s[i].name, s[i].port, s[j].name, s[j].port);
+				return -EINVAL;
+			}
+	if (c->svc_http && c->http_root[0] != '\0') {
+		if (stat(c->http_root, &st) < 0) {
+			snprintf(err, len, "[services] http_root = \"%s\": %s",
+				 c->http_root, strerror(errno));
+			return -EINVAL;
+		}
+		if (!S_ISDIR(st.st_mode)) {
+			snprintf(err, len, "[services] http_root = \"%s\": not a directory",
+				 c->http_root);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 int
 pnd_conf_check(const struct pnd_conf *c, char *err, size_t len)
 {
@@ -840,13 +924,8 @@ pnd_conf_check(const struct pnd_conf *c, char *err, size_t len)
 			 c->http_body_size, c->tcp.sndbuf);
 		return -EINVAL;
 	}
-	if ((c->svc_echo && c->svc_discard && c->echo_port == c->discard_port) ||
-	    (c->svc_echo && c->svc_http && c->echo_port == c->http_port) ||
-	    (c->svc_discard && c->svc_http && c->discard_port == c->http_port)) {
-		snprintf(err, len, "[services] two services on one port (echo_port = %u, discard_port = %u, http_port = %u)",
-			 c->echo_port, c->discard_port, c->http_port);
+	if (services_check(c, err, len) < 0)
 		return -EINVAL;
-	}
 	if (pn_tcp_conf_check(&c->tcp, err, len) < 0)
 		return -EINVAL;
 	return pn_net_conf_check(&c->net, err, len);

@@ -45,9 +45,16 @@ struct pnd_conf {
 	uint16_t echo_port, discard_port, http_port;
 	char http_body[256];   /**< the HTTP responder's body */
 	uint32_t http_body_size; /**< >0: a body of this many bytes instead */
+	char http_root[256];   /**< serve files below it; empty: the body */
+	bool svc_forward;
+	uint16_t forward_port;
+	uint32_t forward_ip;   /**< [services] forward_to, host order */
+	uint16_t forward_to_port;
 	/* [pollnetd] */
 	uint32_t stats_period_s;
 	uint32_t mbufs;        /**< per shard mempool size */
+	char capture[256];     /**< pcapng file to capture into from the start */
+	uint32_t capture_snaplen; /**< bytes kept of each captured packet */
 };
 
 /** The built-in default (the schema's defaults). */

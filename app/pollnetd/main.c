@@ -6,8 +6,11 @@
  * sockets) per worker lcore, serves the built-in TCP services of [services]
  * on every shard through the socket API (app/examples/services.h, the
  * examples' server code), and stops cleanly on SIGINT/SIGTERM with its
- * final counters.
+ * final counters. Packets can be captured into pcapng (capture.h).
  */
+/* rte_pcapng is experimental in DPDK 22.11 */
+#define ALLOW_EXPERIMENTAL_API
+#include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -26,9 +29,11 @@
 #include <rte_lcore.h>
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
+#include <rte_pdump.h>
 
 #include <pollnet/pollnet.h>
 
+#include "capture.h"
 #include "conf.h"
 #include "eal.h"
 #include "sock.h"
@@ -115,7 +120,8 @@ hugepages_free(void)
 }
 
 static int
-eal_args(const struct pnd_conf *c, char **argv, int max, char *store, size_t len)
+eal_args(const struct pnd_conf *c, char **argv, int max, char *store, size_t len,
+	 bool *use_huge)
 {
 	static char mem[16];
 	char *save = NULL, *tok;
@@ -136,6 +142,7 @@ eal_args(const struct pnd_conf *c, char **argv, int max, char *store, size_t len
 	/* virtio_user over vhost-user needs one file per segment list with
 	 * hugepages ("Too many memory regions" otherwise). */
 	argv[n++] = huge ? "--single-file-segments" : "--no-huge";
+	*use_huge = huge;
 	if (c->virtio.pci[0] != '\0') {
 		argv[n++] = "-a";
 		argv[n++] = (char *)c->virtio.pci;
@@ -157,6 +164,41 @@ eal_args(const struct pnd_conf *c, char **argv, int max, char *store, size_t len
 		argv[n++] = tok;
 	argv[n] = NULL;
 	return n;
+}
+
+/* --- services --- */
+
+static bool
+svc_any(const struct svc_conf *sc)
+{
+	int k;
+
+	for (k = 0; k < SVC__MAX; k++)
+		if (sc->on[k])
+			return true;
+	return false;
+}
+
+/* "pollnetd: services: echo on 7 ... forward on 8080 to 198.18.0.1:8080" */
+static void
+print_services(FILE *f)
+{
+	static const char *const names[SVC__MAX] = { "echo", "discard", "http",
+						     "forward" };
+	const struct pnd_conf *c = &d.conf;
+	int k;
+
+	fprintf(f, PROG ": services:");
+	for (k = 0; k < SVC__MAX; k++)
+		if (d.svc.on[k])
+			fprintf(f, " %s on %u", names[k], d.svc.port[k]);
+	if (d.svc.on[SVC_HTTP] && c->http_root[0])
+		fprintf(f, " (files below %s)", c->http_root);
+	if (d.svc.on[SVC_FORWARD])
+		fprintf(f, " (to %u.%u.%u.%u:%u)", c->forward_ip >> 24,
+			(c->forward_ip >> 16) & 255, (c->forward_ip >> 8) & 255,
+			c->forward_ip & 255, c->forward_to_port);
+	fprintf(f, "%s\n", svc_any(&d.svc) ? "" : " none");
 }
 
 /* --- shards --- */
@@ -182,6 +224,12 @@ setup_services(void)
 	d.svc.port[SVC_DISCARD] = c->discard_port;
 	d.svc.on[SVC_HTTP] = c->svc_http;
 	d.svc.port[SVC_HTTP] = c->http_port;
+	d.svc.on[SVC_FORWARD] = c->svc_forward;
+	d.svc.port[SVC_FORWARD] = c->forward_port;
+	d.svc.forward_to.sin_family = AF_INET;
+	d.svc.forward_to.sin_addr.s_addr = htonl(c->forward_ip);
+	d.svc.forward_to.sin_port = htons(c->forward_to_port);
+	d.svc.http_root = c->http_root;
 	d.svc.server_name = PROG;
 	d.svc.http_body = c->http_body;
 	d.svc.http_body_len = strlen(c->http_body);
@@ -208,7 +256,7 @@ shard_main(void *arg)
 	s->lc.lcore_id = rte_lcore_id();
 	if (s->lc.shard == 0)
 		pn_net_start(s->net); /* gratuitous ARP, once per process */
-	if (sc.on[SVC_ECHO] || sc.on[SVC_DISCARD] || sc.on[SVC_HTTP]) {
+	if (svc_any(&sc)) {
 		/* pn_lcore_stop() ends pn_epoll_wait with EINTR; the loop
 		 * then sees the stop flag */
 		sc.stop = shard_stopping;
@@ -271,6 +319,9 @@ setup_shards(void)
 	d.shards.steering = !strcmp(c->steering, "on") ||
 			    (!strcmp(c->steering, "auto") && d.port.rss_hf == 0 &&
 			     d.nshards > 1);
+	d.port.soft_steering = d.shards.steering;
+	if (pn_port_telemetry_add(&d.port) < 0)
+		fprintf(stderr, PROG ": telemetry /pollnet/ports not registered\n");
 
 	c->net.port[0].port_id = d.port_id;
 	c->net.port[0].mtu = d.port.mtu ? d.port.mtu : c->port.mtu;
@@ -307,6 +358,59 @@ setup_shards(void)
 			die(1, "shard %d: socket set-up: %s", i, strerror(-rc));
 	}
 	pn_telemetry_register(&d.shards);
+}
+
+/* --- packet capture --- */
+
+/*
+ * dpdk-dumpcap attaches as a secondary process: that needs shared
+ * hugepage memory and the multi-process channel (no --no-huge, no
+ * --in-memory, no --no-shconf).
+ */
+static void
+setup_pdump(bool huge)
+{
+	const char *why = NULL;
+
+	if (!huge)
+		why = "no hugepages (--no-huge)";
+	else if (strstr(d.conf.eal_extra, "--in-memory") != NULL)
+		why = "--in-memory";
+	else if (strstr(d.conf.eal_extra, "--no-shconf") != NULL)
+		why = "--no-shconf";
+	else if (rte_pdump_init() < 0)
+		why = rte_strerror(rte_errno);
+	if (why == NULL)
+		printf(PROG ": dpdk-dumpcap can attach (rte_pdump_init): dpdk-dumpcap --file-prefix %s\n",
+		       d.conf.file_prefix);
+	else
+		printf(PROG ": dpdk-dumpcap cannot attach: %s; pollnetctl capture works\n", why);
+}
+
+static void
+setup_capture(void)
+{
+	char err[PATH_MAX + 128], path[PATH_MAX];
+	int rc;
+
+	rc = pnd_capture_init(d.port_id, (uint16_t)d.nshards,
+			      (int)rte_socket_id(), err, sizeof(err));
+	if (rc < 0) {
+		if (d.conf.capture[0])
+			die(1, "[pollnetd] capture = \"%s\": %s", d.conf.capture, err);
+		printf(PROG ": %s: pollnetctl capture unavailable\n", err);
+		return;
+	}
+	if (d.conf.capture[0] == '\0')
+		return;
+	if (d.conf.capture[0] != '/' && getcwd(path, sizeof(path)) != NULL)
+		snprintf(path + strlen(path), sizeof(path) - strlen(path), "/%s",
+			 d.conf.capture);
+	else
+		snprintf(path, sizeof(path), "%s", d.conf.capture);
+	if (cap_start(path, d.conf.capture_snaplen, err, sizeof(err)) < 0)
+		die(1, "[pollnetd] capture = \"%s\": %s", d.conf.capture, err);
+	printf(PROG ": capture into %s (snaplen %u)\n", path, d.conf.capture_snaplen);
 }
 
 /* --- counters at exit --- */
@@ -375,8 +479,9 @@ main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	char err[512], store[512], *eargv[64];
-	bool print = false, check = false;
-	struct timespec tick = { 0, 100 * 1000 * 1000 };
+	bool print = false, check = false, huge = false;
+	/* 10 ms: the capture rings are drained this often */
+	struct timespec tick = { 0, 10 * 1000 * 1000 };
 	uint64_t ticks = 0;
 	int opt, eargc, i, rc;
 
@@ -427,7 +532,8 @@ main(int argc, char **argv)
 		    "for memory_mb = %u: reserve them (/sys/kernel/mm/hugepages/"
 		    "hugepages-2048kB/nr_hugepages) or set hugepages = auto",
 		    hugepages_free() * 2, d.conf.memory_mb);
-	eargc = eal_args(&d.conf, eargv, (int)RTE_DIM(eargv), store, sizeof(store));
+	eargc = eal_args(&d.conf, eargv, (int)RTE_DIM(eargv), store, sizeof(store),
+			 &huge);
 	if (rte_eal_init(eargc, eargv) < 0)
 		die(1, "EAL start-up failed: %s (check [eal] lcores, memory_mb, hugepages, extra)",
 		    rte_strerror(rte_errno));
@@ -442,6 +548,8 @@ main(int argc, char **argv)
 		die(1, "%s", err);
 	}
 	setup_shards();
+	setup_pdump(huge);
+	setup_capture();
 	for (i = 0; i < d.nshards; i++)
 		rte_eal_remote_launch(shard_main, d.sh[i], d.sh[i]->lcore);
 	{
@@ -454,18 +562,15 @@ main(int argc, char **argv)
 		printf(PROG ": running: %s on port %u (%s), %d shard(s), steering %s, telemetry in /var/run/dpdk/%s\n",
 		       ip, d.port_id, d.port.name, d.nshards,
 		       d.shards.steering ? "on" : "off", d.conf.file_prefix);
-		printf(PROG ": services:%s%.0u%s%.0u%s%.0u%s\n",
-		       d.svc.on[SVC_ECHO] ? " echo on " : "", d.svc.on[SVC_ECHO] ? d.svc.port[SVC_ECHO] : 0,
-		       d.svc.on[SVC_DISCARD] ? " discard on " : "", d.svc.on[SVC_DISCARD] ? d.svc.port[SVC_DISCARD] : 0,
-		       d.svc.on[SVC_HTTP] ? " http on " : "", d.svc.on[SVC_HTTP] ? d.svc.port[SVC_HTTP] : 0,
-		       d.svc.on[SVC_ECHO] || d.svc.on[SVC_DISCARD] || d.svc.on[SVC_HTTP] ? "" : " none");
+		print_services(stdout);
 		fflush(stdout);
 	}
 	while (!quit_signal) {
 		nanosleep(&tick, NULL);
 		ticks++;
+		pnd_capture_poll();
 		if (d.conf.stats_period_s &&
-		    ticks % (d.conf.stats_period_s * 10ull) == 0) {
+		    ticks % (d.conf.stats_period_s * 100ull) == 0) {
 			print_counters(stdout);
 			fflush(stdout);
 		}
@@ -474,6 +579,7 @@ main(int argc, char **argv)
 	for (i = 0; i < d.nshards; i++)
 		pn_lcore_stop(&d.sh[i]->lc);
 	rte_eal_mp_wait_lcore();
+	pnd_capture_fini();
 	print_counters(stdout);
 	for (i = 0; i < d.nshards; i++) {
 		pn_sock_lcore_free(d.sh[i]->sl); /* open connections are reset */

@@ -181,6 +181,14 @@ test_each_error_class(void **state)
 	expect_load_error("[services]\nhttp_body_size = 65537\n", "[services] http_body_size = 65537 is out of range (0..65536)");
 	expect_load_error("[services]\nchargen = true\n", "[services] chargen: unknown key");
 	expect_set_error("services.http_body=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "longer than 255");
+	expect_load_error("[services]\nforward_to = 198.18.0.1\n", "[services] forward_to = \"198.18.0.1\": expected A.B.C.D:PORT");
+	expect_load_error("[services]\nforward_to = 198.18.0.1:0\n", "PORT 1..65535");
+	expect_load_error("[services]\nforward_to = 198.18.0.1:70000\n", "PORT 1..65535");
+	expect_load_error("[services]\nforward_to = backend:80\n", "[services] forward_to");
+	expect_load_error("[services]\nforward_to = 224.0.0.1:80\n", "unicast");
+	expect_load_error("[services]\nforward_port = 0\n", "[services] forward_port = 0 is out of range (1..65535)");
+	expect_load_error("[services]\nforward = maybe\n", "[services] forward = \"maybe\": expected true or false");
+	expect_load_error("[pollnetd]\ncapture_snaplen = 10\n", "[pollnetd] capture_snaplen = 10 is out of range (64..65535)");
 	expect_set_error("napi.weight", "expected SECTION.KEY=VALUE");
 	expect_set_error("napi.nope=1", "unknown key [napi] nope");
 	expect_set_error("eal.file_prefix=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "longer than 63");
@@ -232,6 +240,35 @@ test_cross_checks(void **state)
 	assert_non_null(strstr(err, "two services on one port"));
 	c.svc_discard = false;
 	assert_int_equal(pnd_conf_check(&c, err, sizeof(err)), 0);
+	pnd_conf_default(&c);
+	c.svc_forward = true;
+	c.forward_port = 80;
+	assert_int_equal(pnd_conf_check(&c, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "http_port = 80, forward_port = 80"));
+	pnd_conf_default(&c);
+	strcpy(c.http_root, "/nonexistent-pollnet-root");
+	assert_int_equal(pnd_conf_check(&c, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "[services] http_root = \"/nonexistent-pollnet-root\": No such file"));
+	strcpy(c.http_root, "/dev/null");
+	assert_int_equal(pnd_conf_check(&c, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "[services] http_root = \"/dev/null\": not a directory"));
+	strcpy(c.http_root, "/tmp");
+	assert_int_equal(pnd_conf_check(&c, err, sizeof(err)), 0);
+}
+
+static void
+test_forward_to(void **state)
+{
+	struct pnd_conf c;
+
+	(void)state;
+	pnd_conf_default(&c);
+	assert_false(c.svc_forward);
+	assert_int_equal(c.forward_ip, 0xc6120001);
+	assert_int_equal(c.forward_to_port, 8080);
+	assert_int_equal(pnd_conf_set(&c, "services.forward_to=198.19.1.2:443", err, sizeof(err)), 0);
+	assert_int_equal(c.forward_ip, 0xc6130102);
+	assert_int_equal(c.forward_to_port, 443);
 }
 
 int
@@ -244,6 +281,7 @@ main(void)
 		cmocka_unit_test(test_each_error_class),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_cross_checks),
+		cmocka_unit_test(test_forward_to),
 	};
 
 	return cmocka_run_group_tests_name("pollnetd_conf", tests, NULL, NULL);
