@@ -21,6 +21,7 @@
 #include "lcore.h"
 #include "napi.h"
 #include "port.h"
+#include "tcp.h"
 
 #define BENCH_MAX_WORKERS PN_MAX_SHARDS
 #define BENCH_MAX_QUEUES  64
@@ -51,7 +52,7 @@ extern const struct bench_engine bench_engine_flowgen;
 
 /** Engine by name, NULL if unknown. */
 const struct bench_engine *bench_engine_find(const char *name);
-/** "io|macswap|rxonly|txonly|flowgen" */
+/** "io|macswap|rxonly|txonly|flowgen|tcp-rr|tcp-crr|tcp-stream|http" */
 const char *bench_engine_names(void);
 
 /** Everything the options decide. */
@@ -79,6 +80,8 @@ struct bench_conf {
 	bool json;
 	char json_path[256];
 	bool quiet;
+	bool is_tcp;              /**< a TCP engine (tcp.h), not an L2 one */
+	struct tb_conf tcp;
 };
 
 /** True if --impair was given for any port. */
@@ -163,6 +166,13 @@ void bench_pkt_build(uint8_t *buf, uint16_t len, uint8_t proto,
 uint16_t bench_csum_update16(uint16_t csum, uint16_t old_be, uint16_t new_be);
 /** Queue @p m for @p port: by --tx-rss hash, or the worker's first TX queue. */
 void bench_tx(struct bench_worker *w, uint16_t port, struct rte_mbuf *m);
+/** bench_tx() of @p n packets to @p port, the queue decided once when it can. */
+void bench_tx_burst(struct bench_worker *w, uint16_t port, struct rte_mbuf **pkts,
+		    uint16_t n);
+/** bench_tx_burst() per run of packets received on one port; @p paired: to
+ *  the port's pair (port ^ 1) instead of back. */
+void bench_tx_by_port(struct bench_worker *w, struct rte_mbuf **pkts,
+		      uint16_t n, bool paired);
 /** RX handler that counts and frees (drop reason ENGINE). */
 void bench_rx_count_free(struct pn_lcore *lc, struct rte_mbuf **pkts,
 			 uint16_t n, void *arg);

@@ -64,12 +64,9 @@ io_rx(struct pn_lcore *lc, struct rte_mbuf **pkts, uint16_t n, void *arg)
 
 	RTE_SET_USED(lc);
 	w->rx_packets += n;
-	for (i = 0; i < n; i++) {
-		uint16_t port = pkts[i]->port;
-
+	for (i = 0; i < n; i++)
 		io_complete_l4_cksum(pkts[i]);
-		bench_tx(w, paired ? port ^ 1 : port, pkts[i]);
-	}
+	bench_tx_by_port(w, pkts, n, paired);
 }
 
 const struct bench_engine bench_engine_io = {

@@ -10,70 +10,8 @@
 #include <string.h>
 
 #include "bench.h"
+#include "jw.h"
 #include "stats.h"
-
-/* A minimal streaming writer: tracks whether a comma is due per level. */
-struct jw {
-	FILE *f;
-	int depth;
-	bool more[16];
-};
-
-static void
-jw_key(struct jw *j, const char *key)
-{
-	if (j->more[j->depth])
-		fputc(',', j->f);
-	j->more[j->depth] = true;
-	fprintf(j->f, "\n%*s", 2 * j->depth, "");
-	if (key != NULL)
-		fprintf(j->f, "\"%s\": ", key); /* keys are ours: no escaping */
-}
-
-static void
-jw_open(struct jw *j, const char *key, char c)
-{
-	jw_key(j, key);
-	fputc(c, j->f);
-	j->more[++j->depth] = false;
-}
-
-static void
-jw_close(struct jw *j, char c)
-{
-	j->depth--;
-	fprintf(j->f, "\n%*s%c", 2 * j->depth, "", c);
-}
-
-static void
-jw_u64(struct jw *j, const char *key, uint64_t v)
-{
-	jw_key(j, key);
-	fprintf(j->f, "%" PRIu64, v);
-}
-
-static void
-jw_dbl(struct jw *j, const char *key, double v)
-{
-	jw_key(j, key);
-	fprintf(j->f, "%.3f", v);
-}
-
-static void
-jw_str(struct jw *j, const char *key, const char *s)
-{
-	jw_key(j, key);
-	fputc('"', j->f);
-	for (; *s != '\0'; s++) {
-		if (*s == '"' || *s == '\\')
-			fprintf(j->f, "\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			fprintf(j->f, "\\u%04x", *s);
-		else
-			fputc(*s, j->f);
-	}
-	fputc('"', j->f);
-}
 
 static double
 avg(uint64_t v, double dt)

@@ -411,6 +411,8 @@ main(int argc, char **argv)
 
 		bench_parse_args(&ctx.conf, 1, none);
 	}
+	if (ctx.conf.is_tcp) /* pn_init or Linux threads: no L2 set-up */
+		return bench_tcp_main(&ctx.conf, eal_argc, argv);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 
 	/* Only the main thread takes signals: EAL's threads inherit the mask. */

@@ -27,10 +27,15 @@ enum {
 	OPT_WEIGHT, OPT_BUDGET, OPT_TLIMIT, OPT_BUSY, OPT_NOSLEEP, OPT_JSON,
 	OPT_QUIET, OPT_TXCOUNT, OPT_TXDELAY, OPT_TXRETRY, OPT_TXFIRST, OPT_HELP,
 	OPT_IMPAIR, OPT_SEED,
+	/* the TCP engines (tcp.h) */
+	OPT_STACK, OPT_ROLE, OPT_CONNECT, OPT_PORT, OPT_CONNS, OPT_REQ,
+	OPT_RESP, OPT_DEPTH, OPT_DIR, OPT_LINGER0, OPT_BUSYPOLL, OPT_WARMUP,
+	OPT_THREADS, OPT_PATH, OPT_ADDR, OPT_GW, OPT_RSS,
 };
 
 static const struct option bench_opts[] = {
 	{ "forward-mode", required_argument, NULL, OPT_FWD },
+	{ "engine", required_argument, NULL, OPT_FWD },
 	{ "txpkts", required_argument, NULL, OPT_TXPKTS },
 	{ "burst", required_argument, NULL, OPT_BURST },
 	{ "duration", required_argument, NULL, OPT_DURATION },
@@ -57,6 +62,23 @@ static const struct option bench_opts[] = {
 	{ "json", required_argument, NULL, OPT_JSON },
 	{ "quiet", no_argument, NULL, OPT_QUIET },
 	{ "help", no_argument, NULL, OPT_HELP },
+	{ "stack", required_argument, NULL, OPT_STACK },
+	{ "role", required_argument, NULL, OPT_ROLE },
+	{ "connect", required_argument, NULL, OPT_CONNECT },
+	{ "port", required_argument, NULL, OPT_PORT },
+	{ "conns", required_argument, NULL, OPT_CONNS },
+	{ "req-size", required_argument, NULL, OPT_REQ },
+	{ "resp-size", required_argument, NULL, OPT_RESP },
+	{ "depth", required_argument, NULL, OPT_DEPTH },
+	{ "direction", required_argument, NULL, OPT_DIR },
+	{ "linger0", no_argument, NULL, OPT_LINGER0 },
+	{ "busy-poll", no_argument, NULL, OPT_BUSYPOLL },
+	{ "warmup", required_argument, NULL, OPT_WARMUP },
+	{ "threads", required_argument, NULL, OPT_THREADS },
+	{ "path", required_argument, NULL, OPT_PATH },
+	{ "addr", required_argument, NULL, OPT_ADDR },
+	{ "gw", required_argument, NULL, OPT_GW },
+	{ "rss", no_argument, NULL, OPT_RSS },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -87,7 +109,31 @@ bench_engine_names(void)
 	for (i = 0; i < RTE_DIM(bench_engines); i++)
 		off += snprintf(names + off, sizeof(names) - off, "%s%s",
 				i ? "|" : "", bench_engines[i]->name);
+	for (i = 0; i < TB_NKINDS; i++)
+		off += snprintf(names + off, sizeof(names) - off, "|%s",
+				tb_kind_name((enum tb_kind)i));
 	return names;
+}
+
+/* An engine by name: an L2 one in c->engine, or a TCP one in c->tcp. */
+static bool
+engine_set(struct bench_conf *c, const char *name)
+{
+	size_t i;
+
+	c->engine = bench_engine_find(name);
+	c->is_tcp = false;
+	if (c->engine != NULL)
+		return true;
+	c->engine = &bench_engine_io;
+	for (i = 0; i < TB_NKINDS; i++) {
+		if (strcmp(tb_kind_name((enum tb_kind)i), name) == 0) {
+			c->is_tcp = true;
+			c->tcp.kind = (enum tb_kind)i;
+			return true;
+		}
+	}
+	return false;
 }
 
 void
@@ -97,7 +143,7 @@ bench_usage(FILE *f)
 "usage: " BENCH_PROG " [EAL options] -- [options]\n"
 "  ports come from EAL (--vdev net_vhost0,... or --vdev virtio_user0,...);\n"
 "  needs >= 2 lcores: the main lcore prints stats, workers forward.\n"
-"  --forward-mode=MODE   %s (io)\n"
+"  --forward-mode=MODE   (or --engine) %s (io)\n"
 "  --txpkts=BYTES        generated frame size without CRC, 60..9000 (64)\n"
 "  --burst=N             generator weight and RX weight, 1..512 (32)\n"
 "  --duration=S          seconds to run, 0 = until SIGINT/SIGTERM (0)\n"
@@ -125,8 +171,31 @@ bench_usage(FILE *f)
 "%s"
 "  --json=FILE           JSON summary on exit ('-' = stdout)\n"
 "  --quiet               no periodic or final text stats\n"
-"  --help                this text\n", bench_engine_names(),
-	bench_impair_usage());
+"  --help                this text\n"
+"TCP engines (--engine=tcp-rr|tcp-crr|tcp-stream|http), same code on both\n"
+"stacks; pollnet: EAL options before '--' (its ports as for pn_init);\n"
+"linux: no EAL options, pin with taskset:\n"
+"  --stack=S             pollnet|linux (pollnet)\n"
+"  --role=R              client|server (client); http is client only; give\n"
+"                        the server the client's engine, sizes, --direction\n"
+"  --connect=A:PORT      client: the server, in 198.18.0.0/15 or 127.0.0.0/8\n"
+"  --port=N              server: listen port, 1..65535 (5001)\n"
+"  --conns=N             client connections (tcp-crr: in parallel),\n"
+"                        1..1000000 (1)\n"
+"  --req-size=B          request bytes, 1..%u (64); tcp-stream: bytes per\n"
+"                        write (65536)\n"
+"  --resp-size=B         response bytes, 1..%u (64)\n"
+"  --depth=N             requests in flight per connection, 1..%u (1)\n"
+"  --direction=D         tcp-stream: c2s|s2c, who sends (c2s)\n"
+"  --linger0             close with RST (SO_LINGER 0): no TIME-WAIT\n"
+"  --busy-poll           epoll_wait with timeout 0: never sleep\n"
+"  --warmup=S            seconds before measuring, 0..3600 (0)\n"
+"  --threads=N           linux: event-loop threads, 1..%u (1); pollnet: one\n"
+"                        per worker lcore\n"
+"  --path=P              http: the path to GET (/)\n"
+"  --addr=A/N --gw=A --rss  pollnet: pn_init's options (198.18.0.2/24)\n",
+	bench_engine_names(), bench_impair_usage(), TB_MAX_SIZE, TB_MAX_SIZE,
+	TB_MAX_DEPTH, TB_MAX_THREADS);
 }
 
 static void __rte_noreturn __rte_format_printf(1, 2)
@@ -189,6 +258,84 @@ parse_ip_pair(struct bench_conf *c, const char *s)
 	c->ip_dst = parse_ip("ip", comma + 1);
 }
 
+/* --connect=A:PORT: the benchmarking range or loopback only. */
+static void
+parse_connect(struct tb_conf *t, const char *s)
+{
+	char buf[64], *colon;
+	struct in_addr a;
+	uint32_t ip;
+
+	if (strlen(s) >= sizeof(buf) ||
+	    (colon = strrchr(strcpy(buf, s), ':')) == NULL)
+		bad("--connect=%s: expected A.B.C.D:PORT", s);
+	*colon = '\0';
+	if (inet_pton(AF_INET, buf, &a) != 1)
+		bad("--connect=%s: '%s' is not an IPv4 address", s, buf);
+	ip = ntohl(a.s_addr);
+	if ((ip & BENCH_NET_MASK) != BENCH_NET && (ip >> 24) != 127)
+		bad("--connect=%s: %s is outside 198.18.0.0/15 and 127.0.0.0/8 "
+		    "(the benchmarking range and loopback)", s, buf);
+	t->ip = ip;
+	t->port = (uint16_t)parse_u64("connect (port)", colon + 1, 1, 65535);
+	t->port_set = true;
+	snprintf(t->host, sizeof(t->host), "%s", s);
+}
+
+static void
+copy_opt(char *dst, size_t size, const char *opt, const char *s)
+{
+	if (s[0] == '\0' || strlen(s) >= size)
+		bad("--%s=%s: expected 1..%zu characters", opt, s, size - 1);
+	strcpy(dst, s);
+}
+
+static void
+tcp_default(struct tb_conf *t)
+{
+	t->stack = TB_POLLNET;
+	t->role = TB_CLIENT;
+	t->port = 5001;
+	t->conns = 1;
+	t->req_size = 0; /* by engine, after parsing */
+	t->resp_size = 64;
+	t->depth = 1;
+	t->threads = 1;
+	strcpy(t->http_path, "/");
+}
+
+/* A TCP option given to an L2 engine, or a pollnet/linux one to the other. */
+static void
+tcp_check(const struct bench_conf *c, const bool *seen)
+{
+	const struct tb_conf *t = &c->tcp;
+
+	for (const struct option *o = bench_opts; o->name; o++) {
+		if (o->val < OPT_STACK || !seen[o->val - OPT_STACK])
+			continue;
+		if (!c->is_tcp)
+			bad("--%s: only for the TCP engines (tcp-rr, tcp-crr, "
+			    "tcp-stream, http), not --forward-mode=%s", o->name,
+			    c->engine->name);
+		if (t->stack == TB_LINUX &&
+		    (o->val == OPT_ADDR || o->val == OPT_GW || o->val == OPT_RSS))
+			bad("--%s: a pollnet option (pn_init's); --stack=linux "
+			    "uses the kernel's addresses", o->name);
+		if (t->stack == TB_POLLNET && o->val == OPT_THREADS)
+			bad("--threads: --stack=linux only; pollnet runs one event "
+			    "loop per worker lcore (EAL --lcores)");
+	}
+	if (!c->is_tcp)
+		return;
+	if (t->role == TB_CLIENT && !t->port_set)
+		bad("--role=client needs --connect=A.B.C.D:PORT");
+	if (t->role == TB_SERVER && t->kind == TB_HTTP)
+		bad("--engine=http: client only; serve with app/examples/http, "
+		    "pollnetd or nginx");
+	if (t->kind == TB_CRR && t->depth != 1)
+		bad("--depth=%u: tcp-crr makes one request per connection", t->depth);
+}
+
 static void
 conf_default(struct bench_conf *c)
 {
@@ -203,24 +350,96 @@ conf_default(struct bench_conf *c)
 	c->ip_dst = 0xc6130001u; /* 198.19.0.1 */
 	c->seed = IMPAIR_SEED_DEF;
 	pn_napi_conf_default(&c->napi);
+	tcp_default(&c->tcp);
 }
 
 void
 bench_parse_args(struct bench_conf *c, int argc, char **argv)
 {
+	bool seen[OPT_RSS - OPT_STACK + 1] = { false };
+	struct tb_conf *t = &c->tcp;
 	char err[256];
-	int opt;
+	int opt, li = 0;
 
 	conf_default(c);
 	optind = 1;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "", bench_opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "", bench_opts, &li)) != -1) {
+		if (opt >= OPT_STACK && opt <= OPT_RSS)
+			seen[opt - OPT_STACK] = true;
 		switch (opt) {
 		case OPT_FWD:
-			c->engine = bench_engine_find(optarg);
-			if (c->engine == NULL)
-				bad("--forward-mode=%s: must be one of %s", optarg,
+			if (!engine_set(c, optarg))
+				bad("--%s=%s: must be one of %s",
+				    bench_opts[li].name, optarg,
 				    bench_engine_names());
+			break;
+		case OPT_STACK:
+			if (strcmp(optarg, "pollnet") == 0)
+				t->stack = TB_POLLNET;
+			else if (strcmp(optarg, "linux") == 0)
+				t->stack = TB_LINUX;
+			else
+				bad("--stack=%s: must be pollnet or linux", optarg);
+			break;
+		case OPT_ROLE:
+			if (strcmp(optarg, "client") == 0)
+				t->role = TB_CLIENT;
+			else if (strcmp(optarg, "server") == 0)
+				t->role = TB_SERVER;
+			else
+				bad("--role=%s: must be client or server", optarg);
+			break;
+		case OPT_CONNECT:
+			parse_connect(t, optarg);
+			break;
+		case OPT_PORT:
+			t->port = (uint16_t)parse_u64("port", optarg, 1, 65535);
+			break;
+		case OPT_CONNS:
+			t->conns = parse_u64("conns", optarg, 1, 1000000);
+			break;
+		case OPT_REQ:
+			t->req_size = parse_u64("req-size", optarg, 1, TB_MAX_SIZE);
+			break;
+		case OPT_RESP:
+			t->resp_size = parse_u64("resp-size", optarg, 1, TB_MAX_SIZE);
+			break;
+		case OPT_DEPTH:
+			t->depth = parse_u64("depth", optarg, 1, TB_MAX_DEPTH);
+			break;
+		case OPT_DIR:
+			if (strcmp(optarg, "c2s") == 0 || strcmp(optarg, "s2c") == 0)
+				t->s2c = optarg[0] == 's';
+			else
+				bad("--direction=%s: must be c2s (client sends) or "
+				    "s2c (server sends)", optarg);
+			break;
+		case OPT_LINGER0:
+			t->linger0 = true;
+			break;
+		case OPT_BUSYPOLL:
+			t->busy_poll = true;
+			break;
+		case OPT_WARMUP:
+			t->warmup_s = parse_u64("warmup", optarg, 0, 3600);
+			break;
+		case OPT_THREADS:
+			t->threads = parse_u64("threads", optarg, 1, TB_MAX_THREADS);
+			break;
+		case OPT_PATH:
+			if (optarg[0] != '/')
+				bad("--path=%s: must start with '/'", optarg);
+			copy_opt(t->http_path, sizeof(t->http_path), "path", optarg);
+			break;
+		case OPT_ADDR:
+			copy_opt(t->addr, sizeof(t->addr), "addr", optarg);
+			break;
+		case OPT_GW:
+			copy_opt(t->gw, sizeof(t->gw), "gw", optarg);
+			break;
+		case OPT_RSS:
+			t->rss = true;
 			break;
 		case OPT_TXPKTS:
 			c->txpkts = parse_u64("txpkts", optarg, 60, 9000);
@@ -329,6 +548,9 @@ bench_parse_args(struct bench_conf *c, int argc, char **argv)
 	}
 	if (optind < argc)
 		bad("unexpected argument '%s' (see --help)", argv[optind]);
+	tcp_check(c, seen);
+	if (t->req_size == 0)
+		t->req_size = t->kind == TB_STREAM ? 65536 : 64;
 	if (bench_has_impair(c) && c->engine->gen != NULL)
 		bad("--impair: impairs forwarded frames (engines io, macswap); "
 		    "--forward-mode=%s generates its own", c->engine->name);

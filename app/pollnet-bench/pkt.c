@@ -97,6 +97,60 @@ bench_tx(struct bench_worker *w, uint16_t port, struct rte_mbuf *m)
 }
 
 void
+bench_tx_burst(struct bench_worker *w, uint16_t port, struct rte_mbuf **pkts,
+	       uint16_t n)
+{
+	uint16_t i;
+
+	/* The common case decided once per burst, not per packet: the
+	 * pointers copied into the queue's buffer, flushed when it fills. */
+	if (w->nb_txq[port] == 1 && !bench_impair_on(w->impair, port)) {
+		struct pn_txq *q = w->txq[port][0];
+
+		while (n > 0) {
+			uint16_t room = (uint16_t)(PN_TX_BUF_SIZE - q->len);
+			uint16_t k = n < room ? n : room;
+
+			for (i = 0; i < k; i++)
+				q->buf[q->len + i] = pkts[i];
+			q->len = (uint16_t)(q->len + k);
+			pkts += k;
+			n = (uint16_t)(n - k);
+			if (q->len == PN_TX_BUF_SIZE)
+				pn_txq_flush(&w->lc, q);
+		}
+		return;
+	}
+	for (i = 0; i < n; i++)
+		bench_tx(w, port, pkts[i]);
+}
+
+/* Send @p pkts in runs of the same port (one run for a device queue's burst). */
+void
+bench_tx_by_port(struct bench_worker *w, struct rte_mbuf **pkts, uint16_t n,
+		 bool paired)
+{
+	uint16_t i = 0;
+
+	if (n > 0 && w->ctx->nb_ports == 1) { /* no run to look for */
+		uint16_t port = pkts[0]->port;
+
+		bench_tx_burst(w, paired ? port ^ 1 : port, pkts, n);
+		return;
+	}
+
+	while (i < n) {
+		uint16_t port = pkts[i]->port, j = (uint16_t)(i + 1);
+
+		while (j < n && pkts[j]->port == port)
+			j++;
+		bench_tx_burst(w, paired ? port ^ 1 : port, pkts + i,
+			       (uint16_t)(j - i));
+		i = j;
+	}
+}
+
+void
 bench_rx_count_free(struct pn_lcore *lc, struct rte_mbuf **pkts, uint16_t n,
 		    void *arg)
 {

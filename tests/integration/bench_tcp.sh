@@ -1,0 +1,91 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# pollnet-bench's TCP engines, the same code on both stacks:
+#   pollnet <-> pollnet over vhost-user (server on net_vhost 198.18.0.1,
+#   client on virtio_user 198.18.0.2), then Linux <-> Linux over loopback
+#   (in a namespace of its own when run as root);
+# tcp-rr (4 connections, depth 2) and tcp-crr (4 in parallel, RST close),
+# ~2 s each: transactions happened, no errors, the JSON summaries parse and
+# agree (the server answered what the client counted). No timing asserted.
+. "$(dirname "$0")/lib.sh"
+
+DUR=2
+ns=""
+if [ "$(id -u)" = 0 ] && command -v ip >/dev/null; then
+	ns="tbench$$"
+	ip netns add "$ns" || pn_fail "ip netns add $ns"
+	trap 'ip netns del "$ns" 2>/dev/null; pn_cleanup' EXIT
+	ip netns exec "$ns" ip link set lo up
+fi
+
+# running NAME: the bench NAME says it runs (its log may not exist yet).
+running() { grep -qs "pollnet-bench: running" "$PN_TMP/$1.log"; }
+
+# check CLIENT_JSON SERVER_JSON ENGINE STACK
+check() {
+	pn_json_check "$1" "$2" -- "
+c, s = j
+what = '$4 $3'
+assert c['engine'] == '$3' and c['stack'] == '$4', f'{what}: engine/stack {c[\"engine\"]}/{c[\"stack\"]}'
+assert c['role'] == 'client' and s['role'] == 'server', 'roles'
+assert c['transactions'] > 0, f'{what}: no transactions'
+assert c['errors'] == 0, f'{what}: client errors {c}'
+lat = c['latency_us']
+assert lat['count'] == c['transactions'], f'{what}: {lat[\"count\"]} latencies for {c[\"transactions\"]} transactions'
+assert 0 < lat['p50'] <= lat['p99'] <= lat['max'], f'{what}: percentiles {lat}'
+# the server ran longer (from before the client to SIGTERM): it answered
+# at least what the client measured
+assert s['transactions'] >= c['transactions'], f'{what}: server {s[\"transactions\"]} < client {c[\"transactions\"]}'
+if '$3' == 'tcp-crr':
+    assert c['conns_opened'] > 0 and c['conns_closed'] >= c['conns_opened'] - 4, f'{what}: connections {c}'
+    assert s['conns_accepted'] >= c['transactions'], f'{what}: accepted {s[\"conns_accepted\"]}'
+print(f'ok: {what}: {c[\"transactions\"]} transactions in {c[\"duration_s\"]:.2f} s, p50 {lat[\"p50\"]:.1f} us, 0 errors')
+"
+}
+
+# --- pollnet <-> pollnet -------------------------------------------------
+for engine in tcp-rr tcp-crr; do
+	case $engine in
+	tcp-rr) extra=(--conns 4 --depth 2) ;;
+	tcp-crr) extra=(--conns 4 --linger0) ;;
+	esac
+	sock=$(pn_vhost_sock "$engine")
+	pn_bench_start "p_${engine#tcp-}_srv" '0@0' "net_vhost0,iface=$sock,queues=1" -- \
+		--engine "$engine" --role server --port 5001 --addr 198.18.0.1/24 \
+		--stats-period 0 --json "$PN_TMP/p-$engine-srv.json"
+	pn_wait_for "the $engine server" 30 running "p_${engine#tcp-}_srv"
+	pn_bench_start "p_${engine#tcp-}_cli" '0@1' "virtio_user0,path=$sock,queues=1" -- \
+		--engine "$engine" --connect 198.18.0.1:5001 --addr 198.18.0.2/24 \
+		--duration $DUR --stats-period 0 "${extra[@]}" \
+		--json "$PN_TMP/p-$engine-cli.json"
+	pn_wait_exit "p_${engine#tcp-}_cli" 60
+	pn_stop "p_${engine#tcp-}_srv"
+	check "$PN_TMP/p-$engine-cli.json" "$PN_TMP/p-$engine-srv.json" "$engine" pollnet
+done
+
+# --- Linux <-> Linux over loopback ----------------------------------------
+# lx NAME CPU ARGS...: pollnet-bench --stack linux in the namespace, pinned.
+lx() {
+	local name=$1 cpu=$2
+	shift 2
+	${ns:+ip netns exec "$ns"} taskset -c "$cpu" "$PN_BENCH" -- --stack linux \
+		"$@" >"$PN_TMP/$name.log" 2>&1 &
+	PN_PIDS+=("$!")
+	printf -v "PN_PID_$name" '%s' "$!"
+}
+port=$((20000 + $$ % 20000))
+for engine in tcp-rr tcp-crr; do
+	case $engine in
+	tcp-rr) extra=(--conns 4 --depth 2) ;;
+	tcp-crr) extra=(--conns 4 --linger0) ;;
+	esac
+	port=$((port + 1))
+	lx "l_${engine#tcp-}_srv" 0 --engine "$engine" --role server --port $port \
+		--stats-period 0 --json "$PN_TMP/l-$engine-srv.json"
+	pn_wait_for "the linux $engine server" 30 running "l_${engine#tcp-}_srv"
+	lx "l_${engine#tcp-}_cli" 1 --engine "$engine" --connect 127.0.0.1:$port \
+		--duration $DUR --stats-period 0 "${extra[@]}" \
+		--json "$PN_TMP/l-$engine-cli.json"
+	pn_wait_exit "l_${engine#tcp-}_cli" 30
+	pn_stop "l_${engine#tcp-}_srv"
+	check "$PN_TMP/l-$engine-cli.json" "$PN_TMP/l-$engine-srv.json" "$engine" linux
+done

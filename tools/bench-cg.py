@@ -1,0 +1,144 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
+"""Instructions per packet, pollnet-bench against dpdk-testpmd.
+
+Wall-clock packet rates on a shared 2-CPU VM drift by +-10-30 % within
+minutes; instruction counts do not. This runs each forwarding engine of
+both tools under `valgrind --tool=callgrind` on DPDK's net_null PMD (no
+peer process: the device hands out and swallows packets), takes the
+forwarding thread's instruction count (the thread with the most) and
+divides it by the packets that thread forwarded. The PMD's own cost is the
+same for both, so the difference is the forwarding loop's.
+
+    tools/bench-cg.py [--build build] [--modes rxonly,txonly,macswap]
+                      [--seconds 12] [--json out.json]
+
+Prints one table row per engine: Ir/packet of each tool, their ratio, and
+the functions of pollnet-bench's thread costing more than 1 Ir/packet.
+"""
+import argparse
+import glob
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+# rxonly/macswap read packets from net_null; txonly must not (testpmd's
+# txonly never polls RX, pollnet-bench drains it): no-rx=1 there.
+NULL_ARGS = {"txonly": ",no-rx=1"}
+
+
+def worker_ir(prefix):
+    """Instruction count of the busiest thread among callgrind's outputs."""
+    best, best_file = 0, None
+    for f in glob.glob(prefix + "*"):
+        with open(f) as fh:
+            for line in fh:
+                if line.startswith("summary:") or line.startswith("totals:"):
+                    n = int(line.split()[1])
+                    if n > best:
+                        best, best_file = n, f
+                    break
+    return best, best_file
+
+
+def top_functions(cgfile, packets, limit=12):
+    out = subprocess.run(["callgrind_annotate", "--threshold=100", cgfile],
+                         capture_output=True, text=True).stdout
+    rows = []
+    for line in out.splitlines():
+        m = re.match(r"\s*([\d,]+) \([\s\d.]+%\)\s+(\S+)", line)
+        if not m or "PROGRAM TOTALS" in line:
+            continue
+        ir = int(m.group(1).replace(",", ""))
+        name = m.group(2).split(":")[-1]
+        if ir / packets >= 1.0:
+            rows.append((name, ir / packets))
+    return rows[:limit]
+
+
+def run_pollnet(build, mode, seconds, tmp):
+    prefix = os.path.join(tmp, "pn-%s.cg" % mode)
+    js = os.path.join(tmp, "pn-%s.json" % mode)
+    cmd = ["valgrind", "--tool=callgrind", "--separate-threads=yes",
+           "--callgrind-out-file=%s.%%p" % prefix,
+           os.path.join(build, "app", "pollnet-bench"),
+           "--no-pci", "--no-huge", "-m", "256", "--file-prefix", "pn-cg-pollnet",
+           "--lcores", "0@0,1@1",
+           "--vdev", "net_null0" + NULL_ARGS.get(mode, ""), "--",
+           "--forward-mode=" + mode, "--duration=%d" % seconds,
+           "--stats-period=0", "--quiet", "--json=" + js]
+    subprocess.run(cmd, capture_output=True, timeout=seconds * 10 + 60)
+    with open(js) as fh:
+        port = json.load(fh)["ports"][0]
+    packets = port["tx_packets"] if mode == "txonly" else port["rx_packets"]
+    ir, f = worker_ir(prefix + ".")
+    return ir, packets, f
+
+
+def run_testpmd(mode, seconds, tmp):
+    prefix = os.path.join(tmp, "tp-%s.cg" % mode)
+    cmd = ["valgrind", "--tool=callgrind", "--separate-threads=yes",
+           "--callgrind-out-file=%s.%%p" % prefix, "dpdk-testpmd",
+           "--no-pci", "--no-huge", "-m", "512", "--file-prefix", "pn-cg-testpmd",
+           "--lcores", "0@0,1@1",
+           "--vdev", "net_null0" + NULL_ARGS.get(mode, ""), "--",
+           "--forward-mode=" + mode, "--stats-period=5",
+           "--total-num-mbufs=8192"]
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                         stdin=subprocess.DEVNULL, text=True)
+    try:
+        out, _ = p.communicate(timeout=seconds + 15)
+    except subprocess.TimeoutExpired:
+        p.send_signal(2)  # SIGINT: testpmd prints its totals and exits
+        out, _ = p.communicate(timeout=120)
+    key = "TX-packets" if mode == "txonly" else "RX-packets"
+    counts = [int(x) for x in re.findall(key + r":\s+(\d+)", out)]
+    ir, f = worker_ir(prefix + ".")
+    return ir, (counts[-1] if counts else 0), f
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--build", default="build")
+    ap.add_argument("--modes", default="rxonly,txonly,macswap")
+    ap.add_argument("--seconds", type=int, default=12)
+    ap.add_argument("--json")
+    a = ap.parse_args()
+    for tool in ("valgrind", "callgrind_annotate", "dpdk-testpmd"):
+        if not shutil.which(tool):
+            sys.exit("bench-cg: %s not found (apt-get install valgrind dpdk)" % tool)
+    results = []
+    with tempfile.TemporaryDirectory(prefix="pn-cg-") as tmp:
+        print("| engine | testpmd Ir/pkt | pollnet-bench Ir/pkt | pollnet/testpmd |")
+        print("| --- | ---: | ---: | ---: |")
+        for mode in a.modes.split(","):
+            pir, ppk, pfile = run_pollnet(a.build, mode, a.seconds, tmp)
+            tir, tpk, _ = run_testpmd(mode, a.seconds, tmp)
+            if not ppk or not tpk:
+                sys.exit("bench-cg: %s: no packets counted (pollnet %d, testpmd %d)"
+                         % (mode, ppk, tpk))
+            r = {"engine": mode, "pollnet_ir_per_pkt": pir / ppk,
+                 "testpmd_ir_per_pkt": tir / tpk, "pollnet_packets": ppk,
+                 "testpmd_packets": tpk,
+                 "pollnet_top": top_functions(pfile, ppk)}
+            results.append(r)
+            print("| %s | %.1f | %.1f | %.3f |" % (mode, r["testpmd_ir_per_pkt"],
+                  r["pollnet_ir_per_pkt"],
+                  r["pollnet_ir_per_pkt"] / r["testpmd_ir_per_pkt"]), flush=True)
+        for r in results:
+            print("\npollnet-bench %s, Ir/packet by function:" % r["engine"])
+            for name, v in r["pollnet_top"]:
+                print("  %7.1f  %s" % (v, name))
+    if a.json:
+        with open(a.json, "w") as fh:
+            json.dump(results, fh, indent=1)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

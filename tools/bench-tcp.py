@@ -1,0 +1,412 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
+"""TCP benchmarks: pollnet<->pollnet against Linux<->Linux, side by side in
+one run, the same pollnet-bench engines on both stacks, one CPU per side.
+
+  pollnet: two pollnet-bench processes joined by vhost-user (server on
+           net_vhost, 198.18.0.1/24; client on virtio_user, 198.18.0.2/24),
+           no hugepages, --lcores '0@CPU' each.
+  linux:   the same engines with --stack linux over loopback (127.0.0.1),
+           inside a network namespace made for the run ('tbench-PID',
+           removed at the end) when run as root, else the host's loopback;
+           pinned with taskset.
+
+Cases (client metric):
+  rr-64-cN     tcp-rr, 64-byte request and response, N connections
+               (transactions/s, latency p50/p99)
+  crr          tcp-crr, connect/request/response/close (connections/s);
+               closed with RST (SO_LINGER 0) unless --crr-fin
+  stream-c2s   tcp-stream, client sends (Mbit/s)
+  stream-s2c   tcp-stream, server sends (Mbit/s)
+  http         the http engine (keep-alive GET /): pollnet against
+               app/examples/http on pollnet, linux against http-linux;
+               plus 'http-nginx': linux against nginx (one worker, private
+               config in a temp dir; no pollnet column)
+
+Repetitions are interleaved (pollnet, linux, pollnet, linux...); the
+medians and the pollnet/linux ratios go to a JSON file and a markdown table.
+
+usage: tools/bench-tcp.py [--build DIR] [--duration S] [--warmup S]
+                          [--reps N] [--cases LIST] [--rr-conns LIST]
+                          [--out DIR] [--cpus SERVER,CLIENT]
+"""
+import argparse
+import json
+import os
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+EAL = ["--no-huge", "-m", "512", "--no-pci",
+       "--log-level=lib.vhost.config:warning",
+       "--log-level=pmd.net.virtio.*:error", "--log-level=pmd.net.vhost:warning"]
+SERVER_IP, CLIENT_ADDR = "198.18.0.1", "198.18.0.2/24"
+
+
+def wait_for(what, cond, timeout=30.0):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if cond():
+            return
+        time.sleep(0.05)
+    raise RuntimeError(f"timed out waiting for {what}")
+
+
+def log_has(path, text):
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            return text in f.read()
+    except OSError:
+        return False
+
+
+class Run:
+    """One benchmark run: temp dir, namespace, processes, clean-up."""
+
+    def __init__(self, args):
+        self.args = args
+        self.build = os.path.abspath(args.build)
+        self.bench = os.path.join(self.build, "app", "pollnet-bench")
+        self.tmp = tempfile.mkdtemp(prefix="tbench-")
+        self.procs = []
+        self.prefixes = []
+        self.ns = None
+        self.seq = 0
+        cpus = args.cpus.split(",")
+        self.cpu_srv, self.cpu_cli = cpus[0], cpus[1]
+        if os.geteuid() == 0 and shutil.which("ip") and not args.no_netns:
+            self.ns = f"tbench-{os.getpid()}"
+            subprocess.run(["ip", "netns", "add", self.ns], check=True)
+            self.nsexec(["ip", "link", "set", "lo", "up"], check=True)
+            # short connections from one client: TIME-WAIT reuse (the
+            # default 2 already allows it on loopback; be explicit)
+            self.nsexec(["sysctl", "-qw", "net.ipv4.tcp_tw_reuse=1"])
+
+    def nsexec(self, cmd, **kw):
+        pre = ["ip", "netns", "exec", self.ns] if self.ns else []
+        return subprocess.run(pre + cmd, **kw)
+
+    def linux_cmd(self, cpu, argv):
+        pre = ["ip", "netns", "exec", self.ns] if self.ns else []
+        return pre + ["taskset", "-c", cpu] + argv
+
+    def start(self, name, cmd, env=None):
+        log = os.path.join(self.tmp, name + ".log")
+        with open(log, "w") as f:
+            p = subprocess.Popen(cmd, stdout=f, stderr=subprocess.STDOUT,
+                                 env=env, start_new_session=True)
+        self.procs.append(p)
+        return p, log
+
+    def stop(self, p, timeout=20):
+        if p.poll() is None:
+            p.send_signal(signal.SIGTERM)
+            try:
+                p.wait(timeout)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
+        if p in self.procs:
+            self.procs.remove(p)
+
+    def close(self):
+        for p in list(self.procs):
+            self.stop(p, 5)
+        for pre in self.prefixes:
+            shutil.rmtree(f"/var/run/dpdk/{pre}", ignore_errors=True)
+        if self.ns:
+            subprocess.run(["ip", "netns", "del", self.ns], check=False)
+        if self.args.keep:
+            print(f"kept {self.tmp}")
+        else:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def prefix(self, side):
+        self.seq += 1
+        pre = f"tbench-{os.getpid()}-{self.seq}-{side}"
+        self.prefixes.append(pre)
+        return pre
+
+    # --- one measurement -------------------------------------------------
+
+    def client(self, name, cmd):
+        """Run a client to completion; its JSON summary."""
+        out = os.path.join(self.tmp, name + ".json")
+        p, log = self.start(name, cmd + ["--json", out, "--stats-period", "0"])
+        limit = self.args.duration + self.args.warmup + 60
+        try:
+            p.wait(limit)
+        except subprocess.TimeoutExpired:
+            self.stop(p)
+            raise RuntimeError(f"{name}: no result within {limit} s; see {log}")
+        self.procs.remove(p)
+        if p.returncode != 0 or not os.path.exists(out):
+            raise RuntimeError(f"{name}: exit {p.returncode}; see {log}:\n" +
+                               open(log, errors="replace").read()[-2000:])
+        with open(out) as f:
+            return json.load(f)
+
+    def pollnet(self, name, srv_args, cli_args, server_cmd=None, env=None):
+        sock = os.path.join(self.tmp, name + ".sock")
+        srv_cpu, cli_cpu = self.cpu_srv, self.cpu_cli
+        pre_s, pre_c = self.prefix("s"), self.prefix("c")
+        if server_cmd is None:
+            server_cmd = [self.bench]
+            ready = "pollnet-bench: running"
+        else:
+            ready = None
+        scmd = server_cmd + EAL + [
+            "--file-prefix", pre_s, "--lcores", f"0@{srv_cpu}",
+            "--vdev", f"net_vhost0,iface={sock},queues=1", "--",
+            "--addr", f"{SERVER_IP}/24"] + srv_args
+        srv, slog = self.start(name + "-server", scmd, env)
+        try:
+            if ready:
+                wait_for(f"{name} server", lambda: log_has(slog, ready) or
+                         srv.poll() is not None)
+            else:
+                wait_for(f"{name} server socket", lambda: os.path.exists(sock)
+                         or srv.poll() is not None)
+            if srv.poll() is not None:
+                raise RuntimeError(f"{name} server exited; see {slog}")
+            ccmd = [self.bench] + EAL + [
+                "--file-prefix", pre_c, "--lcores", f"0@{cli_cpu}",
+                "--vdev", f"virtio_user0,path={sock},queues=1", "--",
+                "--addr", CLIENT_ADDR] + cli_args
+            return self.client(name + "-client", ccmd)
+        finally:
+            self.stop(srv)
+
+    def linux(self, name, srv_args, cli_args, server_cmd=None, env=None,
+              ready_file=None):
+        if server_cmd is None:
+            server_cmd = [self.bench, "--", "--stack", "linux"] + srv_args
+            ready = "pollnet-bench: running"
+        else:
+            ready = None
+        srv, slog = self.start(name + "-server",
+                               self.linux_cmd(self.cpu_srv, server_cmd), env)
+        try:
+            if ready:
+                wait_for(f"{name} server", lambda: log_has(slog, ready) or
+                         srv.poll() is not None)
+            elif ready_file:
+                wait_for(f"{name} server", lambda: os.path.exists(ready_file)
+                         or srv.poll() is not None)
+            if srv.poll() is not None:
+                raise RuntimeError(f"{name} server exited; see {slog}")
+            ccmd = self.linux_cmd(self.cpu_cli, [self.bench, "--", "--stack",
+                                                  "linux"] + cli_args)
+            return self.client(name + "-client", ccmd)
+        finally:
+            self.stop(srv)
+
+    def nginx_conf(self, port):
+        d = os.path.join(self.tmp, "nginx")
+        os.makedirs(os.path.join(d, "html"), exist_ok=True)
+        with open(os.path.join(d, "html", "index.html"), "w") as f:
+            f.write("hello\n")
+        conf = os.path.join(d, "nginx.conf")
+        with open(conf, "w") as f:
+            f.write(f"""worker_processes 1;
+daemon off;
+master_process off;
+pid {d}/nginx.pid;
+error_log {d}/error.log warn;
+events {{ worker_connections 16384; }}
+http {{
+  access_log off;
+  keepalive_requests 100000000;
+  keepalive_timeout 600s;
+  server {{
+    listen 127.0.0.1:{port} backlog=4096;
+    root {d}/html;
+  }}
+}}
+""")
+        return conf, os.path.join(d, "nginx.pid")
+
+
+def metric(case, j):
+    if case.startswith("stream-c2s"):
+        return j["tx_mbps"]
+    if case.startswith("stream-s2c"):
+        return j["rx_mbps"]
+    return j["transactions_per_s"]
+
+
+def cases(args):
+    """(case, unit, engine args for both sides, client-only args)."""
+    dur = ["--duration", str(args.duration), "--warmup", str(args.warmup)]
+    out = []
+    sel = args.cases.split(",")
+    if "rr" in sel:
+        for n in args.rr_conns.split(","):
+            out.append((f"rr-64-c{n}", "trans/s",
+                        ["--engine", "tcp-rr", "--req-size", "64",
+                         "--resp-size", "64"],
+                        ["--conns", n] + dur))
+    if "crr" in sel:
+        out.append(("crr", "conns/s",
+                    ["--engine", "tcp-crr", "--req-size", "64",
+                     "--resp-size", "64"],
+                    ["--conns", str(args.crr_conns)] + dur +
+                    ([] if args.crr_fin else ["--linger0"])))
+    if "stream" in sel:
+        for d in ("c2s", "s2c"):
+            out.append((f"stream-{d}", "Mbit/s",
+                        ["--engine", "tcp-stream", "--direction", d],
+                        ["--conns", "1"] + dur))
+    if "http" in sel:
+        out.append(("http", "req/s", ["--engine", "http"],
+                    ["--conns", str(args.http_conns)] + dur))
+    return out
+
+
+def run_case(r, case, both, cli, port, stack):
+    name = f"{case}-{stack}-{r.seq}"
+    if case == "http":
+        env = dict(os.environ, PN_HTTP_PORT=str(port))
+        if stack == "pollnet":
+            srv = [os.path.join(r.build, "app", "http")]
+            return r.pollnet(name, [], both + ["--connect",
+                             f"{SERVER_IP}:{port}"] + cli, srv, env)
+        srv = [os.path.join(r.build, "app", "http-linux")]
+        # http-linux prints nothing when ready: the client retries its
+        # connects during the warm-up
+        return r.linux(name, [], both + ["--connect", f"127.0.0.1:{port}"] + cli,
+                       srv, env)
+    if case == "http-nginx":
+        conf, pid = r.nginx_conf(port)
+        srv = ["nginx", "-c", conf, "-p", os.path.dirname(conf)]
+        return r.linux(name, [], both + ["--connect", f"127.0.0.1:{port}"] + cli,
+                       srv, ready_file=pid)
+    srv_args = both + ["--role", "server", "--port", str(port)]
+    if stack == "pollnet":
+        return r.pollnet(name, srv_args, both + ["--connect",
+                         f"{SERVER_IP}:{port}"] + cli)
+    return r.linux(name, srv_args, both + ["--connect", f"127.0.0.1:{port}"] + cli)
+
+
+def summarize(results):
+    rows = []
+    for case, d in results.items():
+        row = {"case": case, "unit": d["unit"]}
+        for stack in ("pollnet", "linux", "nginx"):
+            runs = d.get(stack)
+            if not runs:
+                continue
+            vals = [metric(case, j) for j in runs]
+            row[stack] = {
+                "values": vals,
+                "median": statistics.median(vals),
+                "p50_us": statistics.median(j["latency_us"]["p50"] for j in runs)
+                if runs[0]["latency_us"]["count"] else None,
+                "p99_us": statistics.median(j["latency_us"]["p99"] for j in runs)
+                if runs[0]["latency_us"]["count"] else None,
+                "errors": sum(j["errors"] for j in runs),
+            }
+        if "pollnet" in row and "linux" in row and row["linux"]["median"] > 0:
+            row["ratio"] = row["pollnet"]["median"] / row["linux"]["median"]
+        rows.append(row)
+    return rows
+
+
+def markdown(rows, meta):
+    out = [f"Medians of {meta['reps']} interleaved runs, {meta['duration_s']} s "
+           f"each after {meta['warmup_s']} s warm-up; server on CPU "
+           f"{meta['cpu_server']}, client on CPU {meta['cpu_client']}.", "",
+           "| case | unit | pollnet | linux | pollnet/linux | p50 us pollnet / linux | p99 us pollnet / linux | errors |",
+           "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for r in rows:
+        def v(s, k="median", fmt="{:,.0f}"):
+            return fmt.format(r[s][k]) if s in r and r[s][k] is not None else "-"
+        lin = "linux" if "linux" in r else "nginx"
+        ratio = f"{r['ratio']:.2f}" if "ratio" in r else "-"
+        errs = sum(r[s]["errors"] for s in ("pollnet", "linux", "nginx") if s in r)
+        lat = (lambda k: f"{v('pollnet', k, '{:.1f}')} / {v(lin, k, '{:.1f}')}")
+        name = r["case"] + (" (nginx)" if lin == "nginx" else "")
+        out.append(f"| {name} | {r['unit']} | {v('pollnet')} | {v(lin)} | "
+                   f"{ratio} | {lat('p50_us')} | {lat('p99_us')} | {errs} |")
+    return "\n".join(out) + "\n"
+
+
+def main():
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--build", default=os.path.join(
+        os.path.dirname(os.path.abspath(__file__)), "..", "build"))
+    ap.add_argument("--duration", type=int, default=10)
+    ap.add_argument("--warmup", type=int, default=2)
+    ap.add_argument("--reps", type=int, default=3)
+    ap.add_argument("--cases", default="rr,crr,stream,http,nginx",
+                    help="comma list of rr,crr,stream,http,nginx")
+    ap.add_argument("--rr-conns", default="1,16,256,4096")
+    ap.add_argument("--crr-conns", type=int, default=16)
+    ap.add_argument("--crr-fin", action="store_true",
+                    help="close tcp-crr connections with FIN (default: RST, "
+                    "SO_LINGER 0: pollnet's client has no TIME-WAIT reuse, "
+                    "it runs out of ports within seconds)")
+    ap.add_argument("--http-conns", type=int, default=64)
+    ap.add_argument("--cpus", default="1,0", help="SERVER_CPU,CLIENT_CPU")
+    ap.add_argument("--out", default=".", help="directory for bench-tcp.json/.md")
+    ap.add_argument("--no-netns", action="store_true")
+    ap.add_argument("--keep", action="store_true", help="keep the logs")
+    args = ap.parse_args()
+
+    r = Run(args)
+    results = {}
+    port = 5100
+    try:
+        todo = cases(args)
+        for rep in range(args.reps):
+            for case, unit, both, cli in todo:
+                for stack in ("pollnet", "linux"):
+                    port += 1
+                    j = run_case(r, case, both, cli, port, stack)
+                    results.setdefault(case, {"unit": unit}).setdefault(
+                        stack, []).append(j)
+                    print(f"rep {rep + 1} {case:12s} {stack:8s} "
+                          f"{metric(case, j):14,.1f} {unit}  p50 "
+                          f"{j['latency_us']['p50']:.1f} us  p99 "
+                          f"{j['latency_us']['p99']:.1f} us  errors "
+                          f"{j['errors']}", flush=True)
+            if "nginx" in args.cases.split(",") and shutil.which("nginx"):
+                port += 1
+                both = ["--engine", "http"]
+                cli = ["--conns", str(args.http_conns), "--duration",
+                       str(args.duration), "--warmup", str(args.warmup)]
+                j = run_case(r, "http-nginx", both, cli, port, "linux")
+                results.setdefault("http-nginx", {"unit": "req/s"}).setdefault(
+                    "nginx", []).append(j)
+                print(f"rep {rep + 1} {'http-nginx':12s} {'nginx':8s} "
+                      f"{metric('http', j):14,.1f} req/s  errors {j['errors']}",
+                      flush=True)
+    except RuntimeError as e:
+        print(f"bench-tcp: {e}", file=sys.stderr)
+        return 1
+    finally:
+        r.close()
+    meta = {"reps": args.reps, "duration_s": args.duration,
+            "warmup_s": args.warmup, "cpu_server": r.cpu_srv,
+            "cpu_client": r.cpu_cli, "netns": r.ns is not None,
+            "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "kernel": os.uname().release}
+    rows = summarize(results)
+    os.makedirs(args.out, exist_ok=True)
+    with open(os.path.join(args.out, "bench-tcp.json"), "w") as f:
+        json.dump({"meta": meta, "rows": rows, "runs": results}, f, indent=1)
+    md = markdown(rows, meta)
+    with open(os.path.join(args.out, "bench-tcp.md"), "w") as f:
+        f.write(md)
+    print()
+    print(md, end="")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
