@@ -46,7 +46,7 @@ def worker_ir(prefix):
 
 
 def top_functions(cgfile, packets, limit=12):
-    out = subprocess.run(["callgrind_annotate", "--threshold=100", cgfile],
+    out = subprocess.run(["callgrind_annotate", "--auto=no", "--threshold=100", cgfile],
                          capture_output=True, text=True).stdout
     rows = []
     for line in out.splitlines():
