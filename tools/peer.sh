@@ -10,7 +10,7 @@
 #
 #   tools/peer.sh up [--name N] [--impair-to-kernel SPEC]
 #                    [--impair-to-pollnet SPEC] [--seed S] [--cpu C]
-#                    [--stats-period S] [--bench PATH]
+#                    [--stats-period S] [--queues Q] [--bench PATH]
 #   tools/peer.sh down --name N [--save DIR]
 #   tools/peer.sh status --name N
 #   tools/peer.sh exec --name N -- CMD...
@@ -25,6 +25,14 @@
 # reorder-depth=N,reorder-max-us=N,delay-us=N,jitter-us=N,limit=N).
 # --impair-to-kernel impairs what the bridge sends on the tap (port 1),
 # --impair-to-pollnet what it sends on the vhost-user socket (port 0).
+#
+# --queues Q (1..64, default 1): the vhost-user side serves Q queue pairs
+# (and the kernel's side, then a veth pair read with af_packet, Q); with Q > 1 the bridge emulates device RSS: it
+# sends each packet to pollnet on the queue the Toeplitz hash of its
+# 4-tuple picks (pollnet-bench --tx-rss: pollnet's symmetric key, RETA of
+# 128 round robin over the queues), so pollnet with Q shards and Q queues
+# gets each flow on its owner. pollnet must open no more than Q queue
+# pairs: what it sends on a queue the bridge does not serve is lost.
 #
 # Files: /tmp/pn-peer-N/{vh.sock,bridge.log,bridge.pid,bridge.json}; EAL
 # prefix pn-peer-N. 'down' stops the bridge by PID (SIGTERM, SIGKILL after
@@ -152,7 +160,7 @@ peer_check_opt() {
 }
 
 cmd_up() {
-	local name=$$ to_kernel='' to_pollnet='' seed=1 cpu=1 period=0
+	local name=$$ to_kernel='' to_pollnet='' seed=1 cpu=1 period=0 queues=1
 	local bench=${PN_BENCH:-${PN_BUILD_DIR:-$PEER_REPO/build}/app/pollnet-bench}
 	local app=() pid err
 	while [ $# -gt 0 ]; do
@@ -163,16 +171,21 @@ cmd_up() {
 		--seed) seed=${2:?--seed needs a value}; shift 2 ;;
 		--cpu) cpu=${2:?--cpu needs a value}; shift 2 ;;
 		--stats-period) period=${2:?--stats-period needs a value}; shift 2 ;;
+		--queues) queues=${2:?--queues needs a value}; shift 2 ;;
 		--bench) bench=${2:?--bench needs a path}; shift 2 ;;
 		*) peer_say "up: unknown argument '$1'"; peer_usage ;;
 		esac
 	done
 	peer_names "$name"
 	[[ $cpu =~ ^[0-9]+$ ]] || { peer_say "--cpu $cpu: must be a CPU number"; exit 2; }
+	[[ $queues =~ ^[0-9]+$ ]] && [ "$queues" -ge 1 ] && [ "$queues" -le 64 ] ||
+		{ peer_say "--queues $queues: must be 1..64"; exit 2; }
 	[ -x "$bench" ] || peer_die "no pollnet-bench at $bench (build first, or --bench PATH / PN_BUILD_DIR)"
 	[ "$(id -u)" = 0 ] || peer_die "needs root (network namespaces, tap)"
 
-	app=(--forward-mode=io --stats-period="$period" --seed="$seed" --json="$PEER_JSON")
+	app=(--forward-mode=io --stats-period="$period" --seed="$seed" --json="$PEER_JSON"
+		--rxq="$queues" --txq="$queues")
+	[ "$queues" -gt 1 ] && app+=(--tx-rss)
 	[ -n "$to_pollnet" ] && app+=(--impair="0:$to_pollnet")
 	[ -n "$to_kernel" ] && app+=(--impair="1:$to_kernel")
 	# Options first, without EAL or anything made: a bad SPEC is one line.
@@ -194,14 +207,26 @@ cmd_up() {
 	ip -n "$PEER_NS" link set lo up
 	ip netns exec "$PEER_NS" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
 		net.ipv6.conf.default.disable_ipv6=1 net.ipv4.tcp_tw_reuse=1 >/dev/null
+	# The kernel's side: a tap, or with --queues > 1 a veth pair whose far
+	# end the bridge reads with af_packet, Q queue pairs (net_tap cannot
+	# take our RSS key with several queues). Segmentation and checksum
+	# offloads off on the veth: the bridge forwards frames as they are.
+	local kside="net_tap0,iface=$PEER_TAP"
+	if [ "$queues" -gt 1 ]; then
+		ip -n "$PEER_NS" link add "$PEER_TAP" type veth peer name pnpkt0
+		ip netns exec "$PEER_NS" ethtool -K "$PEER_TAP" tx off tso off gso off gro off >/dev/null
+		ip netns exec "$PEER_NS" ethtool -K pnpkt0 rx off tx off tso off gso off gro off >/dev/null
+		ip -n "$PEER_NS" link set pnpkt0 up
+		kside="net_af_packet0,iface=pnpkt0,qpairs=$queues"
+	fi
 
 	# ip netns exec and setsid both exec: $! is the bridge itself. setsid:
 	# a terminal's Ctrl-C meant for the caller does not reach the bridge.
 	ip netns exec "$PEER_NS" setsid "$bench" --no-huge -m 512 --no-pci \
 		--file-prefix "$PEER_PREFIX" --lcores "0@$cpu,1@$cpu" \
 		--log-level=lib.vhost.config:warning \
-		--vdev "net_vhost0,iface=$PEER_SOCK,queues=1" \
-		--vdev "net_tap0,iface=$PEER_TAP" \
+		--vdev "net_vhost0,iface=$PEER_SOCK,queues=$queues" \
+		--vdev "$kside" \
 		-- "${app[@]}" </dev/null >"$PEER_LOG" 2>&1 &
 	pid=$!
 	echo "$pid" >"$PEER_PIDFILE"

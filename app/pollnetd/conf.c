@@ -81,6 +81,8 @@ static const struct key keys[] = {
 	    "vhost-user socket of the peer (tools/peer.sh up --name pollnet)"),
 	BOOL("port", "server", virtio.server, "false",
 	     "virtio_user listens on path instead of connecting"),
+	UINT("port", "queues", queues, 0, 64, "0",
+	     "device queue pairs: 0 = one per shard; fewer (a peer serving fewer, e.g. one vhost-user queue): shard i polls RX queue i if it exists (the rest get their packets by steering) and shards share TX queues"),
 	UINT("port", "queue_size", virtio.queue_size, 64, 4096, "1024",
 	     "descriptors per virtqueue, a power of two"),
 	BOOL("port", "packed_vq", virtio.packed_vq, "false", "packed virtqueues"),
@@ -115,6 +117,8 @@ static const struct key keys[] = {
 	     "TX burst retries before a full queue drops"),
 	ENUM("napi", "steering", steering, "auto|on|off", "auto",
 	     "software steering (RPS): auto = on when the device has no RSS and there are several shards"),
+	BOOL("napi", "cycles", cycles, "false",
+	     "per-phase cycle accounting on every shard (pollnetctl cycles); costs a TSC read per phase change"),
 
 	FN("net", "addresses", parse_addrs, format_addrs, "198.18.0.2/24",
 	   "the port's IPv4 addresses, comma separated ADDR/LEN (1..8)"),
@@ -125,6 +129,12 @@ static const struct key keys[] = {
 	FN("net", "arp_static", parse_arp, format_arp, "",
 	   "static neighbours, comma separated IP MAC"),
 	UINT("net", "ttl", net.ttl, 1, 255, "64", "TTL of sent datagrams"),
+	BOOL("net", "gro", net.gro.enabled, "true",
+	     "GRO: merge TCP segments of a flow received in one poll (Linux napi_gro_receive)"),
+	UINT("net", "gro_max_flows", net.gro.max_flows, 1, 64, "32",
+	     "GRO flows held at once per shard"),
+	UINT("net", "gro_max_segs", net.gro.max_segs, 2, 64, "64",
+	     "GRO segments merged into one packet at most"),
 	UINT("net", "arp_cache_size", net.arp.cache_size, 16, 65536, "1024",
 	     "ARP entries per shard"),
 	UINT("net", "arp_reachable_ms", net.arp.reachable_ms, 1000, 3600000,
@@ -903,6 +913,11 @@ pnd_conf_check(const struct pnd_conf *c, char *err, size_t len)
 	if (shards < 1 || shards > PN_MAX_SHARDS) {
 		snprintf(err, len, "[eal] lcores = \"%s\": needs the main lcore and 1..%d workers, e.g. 0@0,1@0",
 			 c->lcores, PN_MAX_SHARDS);
+		return -EINVAL;
+	}
+	if (c->queues > (uint32_t)shards) {
+		snprintf(err, len, "[port] queues = %u: more than the %d shard(s) of [eal] lcores = \"%s\" (accepted: 0..%d, 0 = one per shard)",
+			 c->queues, shards, c->lcores, shards);
 		return -EINVAL;
 	}
 	if (pn_conf_check_pow2("[port] queue_size", c->virtio.queue_size, 64,

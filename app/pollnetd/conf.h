@@ -33,9 +33,11 @@ struct pnd_conf {
 	/* [port] */
 	struct pn_virtio_conf virtio;
 	struct pn_port_conf port;
+	uint32_t queues;       /**< device queue pairs; 0: one per shard */
 	/* [napi] */
 	struct pn_napi_conf napi;
 	char steering[8];      /**< auto|on|off */
+	bool cycles;           /**< per-phase cycle accounting on every shard */
 	/* [net] */
 	struct pn_net_conf net;
 	/* [tcp] */

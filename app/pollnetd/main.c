@@ -62,12 +62,41 @@ static struct {
 	uint16_t port_id;
 	int nshards;
 	struct shard *sh[PN_MAX_SHARDS];
+	int nqueues;                /**< device queue pairs, 1..nshards */
+	rte_spinlock_t txq_lock[PN_MAX_SHARDS]; /**< of queues shards share */
 	struct pn_shards shards;
 	struct svc_conf svc;
 	char *http_body;            /**< [services] http_body_size bytes */
 } d;
 
 static volatile sig_atomic_t quit_signal;
+
+/*
+ * Shard @p i polls RX queue i when the device has it (the others get their
+ * packets by steering) and sends on TX queue i % nqueues, under a lock
+ * when other shards send there too.
+ */
+static int
+shard_queues(struct shard *s, int i)
+{
+	uint16_t q = (uint16_t)(i % d.nqueues);
+
+	if (i < d.nqueues) {
+		pn_napi_rxq_init(&s->rxq, d.port_id, q,
+				 (uint16_t)d.conf.napi.weight);
+		if (pn_lcore_add_napi(&s->lc, &s->rxq) < 0)
+			return -1;
+	}
+	if (pn_lcore_add_txq(&s->lc, d.port_id, q) < 0)
+		return -1;
+	if (d.nqueues < d.nshards) {
+		if (i == q)	/* its first user */
+			rte_spinlock_init(&d.txq_lock[q]);
+		return pn_lcore_share_txq(&s->lc, d.port_id, q,
+					  &d.txq_lock[q]);
+	}
+	return 0;
+}
 
 static void
 on_signal(int sig)
@@ -307,10 +336,15 @@ setup_shards(void)
 		die(2, "[eal] lcores = \"%s\": %d shard(s) configured but EAL has %d worker lcore(s)",
 		    c->lcores, d.nshards, i);
 
-	/* The port: one queue pair per shard; RSS with our key and RETA. */
+	/* The port: one queue pair per shard, or [port] queues; RSS with
+	 * our key and RETA. */
 	if (pn_steer_init(&d.shards.steer, (uint16_t)d.nshards, 128) < 0)
 		die(1, "steering table for %d shards", d.nshards);
-	c->port.nb_queues = (uint16_t)d.nshards;
+	c->port.nb_queues = (uint16_t)d.nqueues;
+	/* Fewer queues than shards: device RSS cannot pick the owner; the
+	 * shards with an RX queue steer in software. */
+	if (d.nqueues < d.nshards)
+		c->port.rss = false;
 	c->port.steer = &d.shards.steer;
 	rc = pn_port_start(d.port_id, &c->port, pools, &d.port, err, sizeof(err));
 	if (rc < 0)
@@ -339,11 +373,9 @@ setup_shards(void)
 				   &s->clock, s->pool->socket_id);
 		if (rc < 0)
 			die(1, "shard %d: lcore set-up: %s", i, strerror(-rc));
-		pn_napi_rxq_init(&s->rxq, d.port_id, (uint16_t)i,
-				 (uint16_t)c->napi.weight);
-		if (pn_lcore_add_napi(&s->lc, &s->rxq) < 0 ||
-		    pn_lcore_add_txq(&s->lc, d.port_id, (uint16_t)i) < 0)
+		if (shard_queues(s, i) < 0)
 			die(1, "shard %d: queues", i);
+		pn_lcore_cycles_enable(&s->lc, c->cycles);
 		rc = pn_net_create(&c->net, &s->lc, s->pool, &s->net);
 		if (rc < 0)
 			die(1, "shard %d: net set-up: %s", i, strerror(-rc));
@@ -393,7 +425,7 @@ setup_capture(void)
 	char err[PATH_MAX + 128], path[PATH_MAX];
 	int rc;
 
-	rc = pnd_capture_init(d.port_id, (uint16_t)d.nshards,
+	rc = pnd_capture_init(d.port_id, (uint16_t)d.nqueues,
 			      (int)rte_socket_id(), err, sizeof(err));
 	if (rc < 0) {
 		if (d.conf.capture[0])
@@ -524,7 +556,8 @@ main(int argc, char **argv)
 	}
 	d.nshards = pnd_conf_shards(&d.conf);
 	setup_services();
-	d.conf.virtio.queues = (uint16_t)d.nshards;
+	d.nqueues = d.conf.queues ? (int)d.conf.queues : d.nshards;
+	d.conf.virtio.queues = (uint16_t)d.nqueues;
 
 	if (!strcmp(d.conf.hugepages, "yes") &&
 	    hugepages_free() * 2 < d.conf.memory_mb)

@@ -55,6 +55,10 @@ pn_txq_flush(struct pn_lcore *lc, struct pn_txq *q)
 
 	if (n == 0)
 		return;
+	/* A device queue shared by several lcores: one burst at a time
+	 * (rte_eth_tx_burst is not safe on one queue from two lcores). */
+	if (q->lock != NULL)
+		rte_spinlock_lock(q->lock);
 	for (;;) {
 		sent += lc->ops.tx_burst(lc, q->port, q->queue, q->buf + sent,
 					 n - sent);
@@ -62,6 +66,8 @@ pn_txq_flush(struct pn_lcore *lc, struct pn_txq *q)
 		if (sent == n || tries++ >= lc->conf.tx_retries)
 			break;
 	}
+	if (q->lock != NULL)
+		rte_spinlock_unlock(q->lock);
 	q->packets += sent;
 	lc->stat.tx_packets += sent;
 	q->len = 0;
@@ -400,6 +406,20 @@ pn_lcore_add_txq(struct pn_lcore *lc, uint16_t port, uint16_t queue)
 	if (lc->txq_of_port[port] < 0)
 		lc->txq_of_port[port] = (int8_t)lc->nb_txq;
 	lc->nb_txq++;
+	return 0;
+}
+
+int
+pn_lcore_share_txq(struct pn_lcore *lc, uint16_t port, uint16_t queue,
+		   rte_spinlock_t *lock)
+{
+	struct pn_txq *q = pn_lcore_txq(lc, port, queue);
+
+	if (lock == NULL)
+		return -EINVAL;
+	if (q == NULL)
+		return -ENOENT;
+	q->lock = lock;
 	return 0;
 }
 

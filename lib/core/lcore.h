@@ -32,6 +32,7 @@
 #include <rte_common.h>
 #include <rte_cycles.h>
 #include <rte_epoll.h>
+#include <rte_spinlock.h>
 
 #include "clock.h"
 #include "drop.h"
@@ -145,6 +146,7 @@ struct pn_txq {
 	uint16_t len;
 	uint64_t packets;   /**< accepted by the device */
 	uint64_t dropped;   /**< dropped as TX_FULL */
+	rte_spinlock_t *lock; /**< queue shared with other lcores: held per burst */
 	struct rte_mbuf *buf[PN_TX_BUF_SIZE];
 };
 
@@ -224,6 +226,15 @@ int pn_lcore_add_napi(struct pn_lcore *lc, struct pn_napi *n);
 
 /** Give the lcore TX queue @p queue of @p port. @return 0, -ENOSPC, -EEXIST. */
 int pn_lcore_add_txq(struct pn_lcore *lc, uint16_t port, uint16_t queue);
+
+/**
+ * Mark the lcore's TX queue @p queue of @p port as shared with other
+ * lcores (a device with fewer queues than shards): every burst on it is
+ * sent holding @p lock, the same lock for every lcore sharing the queue.
+ * @return 0, -ENOENT the lcore has no such TX queue, -EINVAL @p lock NULL.
+ */
+int pn_lcore_share_txq(struct pn_lcore *lc, uint16_t port, uint16_t queue,
+		       rte_spinlock_t *lock);
 
 /** Set the RX handler (called with every burst after steering). */
 void pn_lcore_set_rx_handler(struct pn_lcore *lc, pn_rx_handler_fn fn,

@@ -11,6 +11,8 @@
  * it broadcasts PN_MSG_ARP_UPDATE {port, ip, mac} to the other shards,
  * which apply it to their own cache as a confirmation (creating the entry,
  * flushing packets queued for that neighbour) without re-broadcasting.
+ * A reply addressed to us is broadcast even without news: the shard that
+ * asked may not be the one the reply reached.
  * So the one ARP exchange a shard does also resolves the neighbour for
  * every other shard, and no request is answered per shard.
  *
@@ -247,13 +249,24 @@ arp_broadcast(struct pn_lcore *lc, struct pn_net *net,
 					   sizeof(u));
 }
 
+/* Where a confirmation comes from: what the other shards are told. */
+enum arp_from {
+	ARP_FROM_MSG,	/* another shard's message: tell no one */
+	ARP_FROM_WIRE,	/* a packet: tell the others if it is news */
+	ARP_FROM_REPLY,	/* a reply to us: tell the others in any case */
+};
+
 /*
  * @p e is confirmed at @p mac: REACHABLE from now, queue flushed in
- * order. @p from_wire: learnt here, so other shards are told of news.
+ * order. A reply to us is always passed on: the request may have come
+ * from another shard (one whose entry went STALE or INCOMPLETE while ours
+ * is still REACHABLE), and the reply reached this one because ARP is not
+ * steered; without the message that shard's probes would run out and fail
+ * its queue (ARP_FAILED) although the neighbour answered.
  */
 static void
 arp_confirm(struct pn_lcore *lc, struct pn_net *net, struct arp_entry *e,
-	    const uint8_t mac[PN_ETHER_ADDR_LEN], bool from_wire)
+	    const uint8_t mac[PN_ETHER_ADDR_LEN], enum arp_from from)
 {
 	uint32_t max = net->conf->arp.pending_max;
 	bool news;
@@ -278,10 +291,10 @@ arp_confirm(struct pn_lcore *lc, struct pn_net *net, struct arp_entry *e,
 			       m);
 	}
 	e->pend_head = 0;
-	if (news && from_wire) {
+	if (news && from != ARP_FROM_MSG)
 		net->stat.arp_learned++;
+	if ((news && from != ARP_FROM_MSG) || from == ARP_FROM_REPLY)
 		arp_broadcast(lc, net, e);
-	}
 }
 
 static int
@@ -364,6 +377,7 @@ arp_input(struct pn_lcore *lc, struct pn_net *net, uint8_t pidx,
 	  struct rte_mbuf *m, uint16_t l2_len)
 {
 	struct arp_entry *e = NULL;
+	enum arp_from from;
 	struct pn_arp a;
 	bool ours, merged = false;
 
@@ -376,16 +390,17 @@ arp_input(struct pn_lcore *lc, struct pn_net *net, uint8_t pidx,
 		return;
 	}
 	ours = net_port_has_addr(net, pidx, a.tpa);
+	from = ours && a.op == PN_ARP_OP_REPLY ? ARP_FROM_REPLY : ARP_FROM_WIRE;
 	/* RFC 826 "Packet Reception": merge into an existing entry first,
 	 * then add one if the packet is for us. */
 	if (a.spa != 0 && (e = arp_find(&net->arp, pidx, a.spa)) != NULL) {
-		arp_confirm(lc, net, e, a.sha, true);
+		arp_confirm(lc, net, e, a.sha, from);
 		merged = true;
 	}
 	if (ours && a.spa != 0 && e == NULL) {
 		e = arp_create(lc, net, pidx, a.spa, PN_ARP_INCOMPLETE);
 		if (e != NULL)
-			arp_confirm(lc, net, e, a.sha, true);
+			arp_confirm(lc, net, e, a.sha, from);
 	}
 	if (ours && a.op == PN_ARP_OP_REQUEST) {
 		uint8_t *p = rte_pktmbuf_mtod_offset(m, uint8_t *, l2_len);
@@ -427,7 +442,7 @@ arp_msg(struct pn_lcore *lc, const struct pn_msg *msg, void *arg)
 		e = arp_create(lc, net, (uint8_t)pidx, u.ip,
 			       PN_ARP_INCOMPLETE);
 	if (e != NULL)
-		arp_confirm(lc, net, e, u.mac, false);
+		arp_confirm(lc, net, e, u.mac, ARP_FROM_MSG);
 }
 
 void

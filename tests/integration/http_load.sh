@@ -66,8 +66,12 @@ kretrans=$(pn_kernel_counter "$peer" 'Tcp: RetransSegs')
 pn_peer_down "$peer"
 
 tcp() { grep '^tcp: ' "$PN_TMP/sockd.log" | tail -n 1 | grep -o " $1 [0-9]*" | awk '{ print $NF }'; }
+# wrk stops by closing its 32 connections with requests still in flight:
+# the kernel answers our late responses with RSTs, so each of those
+# connections may end in a reset (Linux counts them as EstabResets too).
+# ab waits for every response; nothing else may reset.
 resets=$(tcp EstabResets)
-[ "${resets:-0}" -eq 0 ] || pn_fail "TCP EstabResets $resets"
+[ "${resets:-0}" -le 32 ] || pn_fail "TCP EstabResets $resets (more than wrk's 32 connections)"
 drops=$(pn_pollnetd_drops sockd)
 # Accepted drop reasons, and why:
 #  ETH_MULTICAST, ETH_UNKNOWN_TYPE: the namespace's own multicast/IPv6

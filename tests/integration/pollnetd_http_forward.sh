@@ -11,7 +11,7 @@
 #  - pollnetctl conns (-i, --json) while a connection is open; ports;
 #  - pollnetctl capture start/stop around a curl: tcpdump -r shows the
 #    handshake and the request; [pollnetd] capture from the start.
-. "$(dirname "$0")/kernel_lib.sh"
+. "$(dirname "$0")/pollnetd_lib.sh"
 
 PN_RUN_ID=svc$$ # the EAL file prefix: svc$$-d
 peer=svc$$
@@ -108,31 +108,7 @@ else:
 r=$(pyclient refused) || pn_fail "forward with no backend: the client was not closed"
 case $r in reset|eof) ;; *) pn_fail "forward with no backend: '$r'" ;; esac
 # The backend: echo until EOF, then shut down its sending side.
-ns python3 -c '
-import os, socket, sys, threading
-open(sys.argv[1], "w").write(str(os.getpid()))
-s = socket.socket()
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("198.18.0.1", 9000))
-s.listen(16)
-s.settimeout(100)
-def serve(c):
-    try:
-        while True:
-            b = c.recv(65536)
-            if not b:
-                break
-            c.sendall(b)
-        c.shutdown(socket.SHUT_WR)
-    except ConnectionResetError:
-        open(sys.argv[2], "a").write("reset\n")
-    c.close()
-while True:
-    c, _ = s.accept()
-    threading.Thread(target=serve, args=(c,), daemon=True).start()
-' "$PN_TMP/backend.pid" "$PN_TMP/backend.resets" </dev/null >/dev/null 2>&1 &
-PN_PIDS+=("$!")
-pn_wait_for "the backend" 10 ns python3 -c 'import socket; socket.create_connection(("198.18.0.1", 9000), timeout=1).close()'
+pn_echo_backend "$peer"
 head -c 4000000 /dev/urandom >"$PN_TMP/fwd.in"
 ns timeout 60 nc -N 198.18.0.2 8080 <"$PN_TMP/fwd.in" >"$PN_TMP/fwd.out" ||
 	pn_fail "forward: nc failed"
@@ -142,7 +118,7 @@ r=$(pyclient halfclose) || pn_fail "forward half-close: client failed"
 [ "$r" = "half-close test" ] || pn_fail "forward half-close: '$r'"
 # a client's RST resets the backend connection
 pyclient reset || pn_fail "forward reset: client failed"
-pn_wait_for "the backend to see the reset" 10 grep -qs reset "$PN_TMP/backend.resets"
+pn_wait_for "the backend to see the reset" 10 grep -qs reset "$PN_TMP/backend-$peer.resets"
 
 # --- observability: conns while one connection is open; ports ---
 ns bash -c 'sleep 4 | nc 198.18.0.2 9' </dev/null >/dev/null 2>&1 &
@@ -191,7 +167,7 @@ grep -q '^\[Error converting time\]' "$PN_TMP/cap.txt" && pn_fail "capture: bad 
 ctl capture stop 2>&1 | grep -q 'no capture is running' || pn_fail "a second stop was not refused"
 
 pn_pollnetd_stop d
-kill "$(cat "$PN_TMP/backend.pid")"
+pn_echo_backend_stop "$peer"
 pn_peer_down "$peer"
 drops=$(pn_pollnetd_drops d)
 echo "ok: files, forwarder, conns, ports, capture ($(grep -c . "$PN_TMP/cap.txt") packets); drops:${drops:- none}"

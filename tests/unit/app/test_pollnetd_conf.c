@@ -113,6 +113,11 @@ test_defaults(void **state)
 	assert_string_equal(c.tcp.cc, "cubic");
 	assert_true(c.tcp.syncookies);
 	assert_int_equal(c.tcp.msl_ms, 30000);
+	assert_true(c.net.gro.enabled);
+	assert_int_equal(c.net.gro.max_flows, 32);
+	assert_int_equal(c.net.gro.max_segs, 64);
+	assert_false(c.cycles);
+	assert_int_equal(c.queues, 0);
 }
 
 static void
@@ -124,6 +129,14 @@ test_overrides(void **state)
 	pnd_conf_default(&c);
 	assert_int_equal(pnd_conf_set(&c, "napi.weight=32", err, sizeof(err)), 0);
 	assert_int_equal(c.napi.weight, 32);
+	assert_int_equal(pnd_conf_set(&c, "net.gro=false", err, sizeof(err)), 0);
+	assert_int_equal(pnd_conf_set(&c, "net.gro_max_flows=1", err, sizeof(err)), 0);
+	assert_int_equal(pnd_conf_set(&c, "net.gro_max_segs=2", err, sizeof(err)), 0);
+	assert_false(c.net.gro.enabled);
+	assert_int_equal(c.net.gro.max_flows, 1);
+	assert_int_equal(c.net.gro.max_segs, 2);
+	assert_int_equal(pnd_conf_set(&c, "napi.cycles=true", err, sizeof(err)), 0);
+	assert_true(c.cycles);
 	assert_int_equal(pnd_conf_set(&c, "port.packed_vq = yes", err, sizeof(err)), 0);
 	assert_true(c.virtio.packed_vq);
 	assert_int_equal(pnd_conf_set(&c, "net.addresses=198.18.0.2/24, 198.18.1.2/24", err, sizeof(err)), 0);
@@ -191,6 +204,13 @@ test_each_error_class(void **state)
 	expect_load_error("[pollnetd]\ncapture_snaplen = 10\n", "[pollnetd] capture_snaplen = 10 is out of range (64..65535)");
 	expect_set_error("napi.weight", "expected SECTION.KEY=VALUE");
 	expect_set_error("napi.nope=1", "unknown key [napi] nope");
+	expect_set_error("net.gro_max_flows=0", "[net] gro_max_flows");
+	expect_set_error("net.gro_max_flows=65", "1..64");
+	expect_set_error("net.gro_max_segs=1", "[net] gro_max_segs");
+	expect_set_error("net.gro_max_segs=65", "2..64");
+	expect_set_error("net.gro=maybe", "[net] gro");
+	expect_set_error("napi.cycles=2", "[napi] cycles");
+	expect_set_error("port.queues=65", "0..64");
 	expect_set_error("eal.file_prefix=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "longer than 63");
 }
 
@@ -219,6 +239,13 @@ test_cross_checks(void **state)
 	c.virtio.queue_size = 1000;
 	assert_int_equal(pnd_conf_check(&c, err, sizeof(err)), -EINVAL);
 	assert_non_null(strstr(err, "[port] queue_size"));
+	pnd_conf_default(&c);
+	strcpy(c.lcores, "0@0,1@0,2@0");
+	c.queues = 3;
+	assert_int_equal(pnd_conf_check(&c, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "[port] queues = 3: more than the 2 shard(s)"));
+	c.queues = 1; /* fewer queues than shards: fine */
+	assert_int_equal(pnd_conf_check(&c, err, sizeof(err)), 0);
 	pnd_conf_default(&c);
 	c.virtio.path[0] = '\0';
 	assert_int_equal(pnd_conf_check(&c, err, sizeof(err)), -EINVAL);

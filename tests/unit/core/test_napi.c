@@ -41,6 +41,8 @@ struct fake_world {
 	struct fake_q q[4];
 	/* fake device */
 	unsigned int tx_calls, tx_accept_max, tx_total;
+	rte_spinlock_t *tx_lock;    /* a shared queue's lock, or NULL */
+	unsigned int tx_locked;     /* bursts made holding tx_lock */
 	/* fake wait */
 	unsigned int waits;
 	uint64_t last_timeout;
@@ -114,6 +116,8 @@ fake_tx_burst(struct pn_lcore *lc, uint16_t port, uint16_t queue,
 	RTE_SET_USED(queue);
 	W->tx_calls++;
 	W->tx_total += k;
+	if (W->tx_lock != NULL && rte_spinlock_is_locked(W->tx_lock))
+		W->tx_locked++;
 	rte_pktmbuf_free_bulk(pkts, k);
 	return k;
 }
@@ -349,6 +353,30 @@ test_tx_full_drops_counted(void **state)
 	assert_int_equal(lc->stat.drop[PN_DROP_TX_FULL], 10);
 	assert_int_equal(lc->txq[0].dropped, 10);
 	assert_int_equal(lc->stat.drops, 10);
+}
+
+/* A device queue shared by shards: each burst holds its lock. */
+static void
+test_tx_shared_queue_locked(void **state)
+{
+	struct pn_lcore *lc = &W->lc[0];
+	rte_spinlock_t lock;
+
+	RTE_SET_USED(state);
+	world_init(32, 300, 1);
+	rte_spinlock_init(&lock);
+	assert_int_equal(pn_lcore_share_txq(lc, 0, 5, &lock), -ENOENT);
+	assert_int_equal(pn_lcore_share_txq(lc, 0, 0, NULL), -EINVAL);
+	assert_int_equal(pn_lcore_share_txq(lc, 0, 0, &lock), 0);
+	W->tx_lock = &lock;
+	W->forward = true;
+	W->q[0].mbufs = true;
+	W->q[0].avail = 20;
+	pn_lcore_round(lc);
+	assert_int_equal(W->tx_calls, 1);
+	assert_int_equal(W->tx_locked, 1);
+	assert_int_equal(W->tx_total, 20);
+	assert_false(rte_spinlock_is_locked(&lock));
 }
 
 static void
@@ -795,6 +823,7 @@ main(void)
 		T(test_tx_flushed_once_per_round),
 		T(test_tx_flushed_when_buffer_full),
 		T(test_tx_full_drops_counted),
+		T(test_tx_shared_queue_locked),
 		T(test_tx_without_queue_dropped),
 		T(test_no_handler_drops),
 		T(test_busy_poll_window_then_sleep),

@@ -413,6 +413,40 @@ test_cross_lcore_update(void **state)
 			 PN_ARP_REACHABLE);
 }
 
+/*
+ * Shard 1 probes a STALE entry while shard 0's is still REACHABLE: the
+ * reply (ARP is not steered) reaches shard 0, which has no news but must
+ * still pass it on, or shard 1's probes run out and it fails (issue #6).
+ */
+static void
+test_reply_for_another_shard_passed_on(void **state)
+{
+	(void)state;
+	tw_start(2);
+	rx_request_from(0, MAC_PEER, IP_PEER);
+	tw_round(1);
+	assert_int_equal(tw_arp_state(1, IP_PEER), PN_ARP_REACHABLE);
+	/* Shard 0 is confirmed again just before both would go STALE. */
+	tw_advance_ms(29000);
+	rx_request_from(0, MAC_PEER, IP_PEER);
+	assert_int_equal(tw_stat(0)->arp_msg_out, 1);	/* no news */
+	tw_advance_ms(1000);
+	tw_round(1);
+	assert_int_equal(tw_arp_state(0, IP_PEER), PN_ARP_REACHABLE);
+	assert_int_equal(tw_arp_state(1, IP_PEER), PN_ARP_STALE);
+	/* Shard 1 uses it and probes; the answer arrives on shard 0. */
+	tw_out(1, tw_l4(30, 7), IP_PEER, 253, false);
+	rx_peer_reply(0, MAC_PEER);
+	assert_int_equal(tw_stat(0)->arp_msg_out, 2);
+	tw_round(1);
+	assert_int_equal(tw_arp_state(1, IP_PEER), PN_ARP_REACHABLE);
+	/* Its probe timer is gone: nothing fails. */
+	tw_advance_ms(5000);
+	tw_round(1);
+	assert_int_equal(tw_stat(1)->arp_failed, 0);
+	assert_int_equal(tw_arp_state(1, IP_PEER), PN_ARP_REACHABLE);
+}
+
 static void
 test_gratuitous_at_start(void **state)
 {
@@ -476,6 +510,7 @@ main(void)
 		TW_TEST(test_eviction_oldest_non_static),
 		TW_TEST(test_evicting_incomplete_drops_its_queue),
 		TW_TEST(test_cross_lcore_update),
+		TW_TEST(test_reply_for_another_shard_passed_on),
 		TW_TEST(test_gratuitous_at_start),
 		TW_TEST(test_reply_for_secondary_address),
 	};

@@ -1,0 +1,64 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# Helpers for the pollnetd tests against the kernel peer (sourced, not a
+# test): kernel_lib.sh plus a kernel echo backend and the drop check.
+. "$(dirname "${BASH_SOURCE[0]}")/kernel_lib.sh"
+
+# pn_echo_backend PEER: a kernel TCP echo server on 198.18.0.1:9000 in
+# PEER's namespace (echo until EOF, then shut down its sending side; a
+# client's RST is written to $PN_TMP/backend-PEER.resets); returns once it
+# accepts. pn_echo_backend_stop PEER ends it (by its PID).
+pn_echo_backend() {
+	pn_peer_exec "$1" python3 -c '
+import os, socket, sys, threading
+open(sys.argv[1], "w").write(str(os.getpid()))
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("198.18.0.1", 9000))
+s.listen(16)
+s.settimeout(100)
+def serve(c):
+    try:
+        while True:
+            b = c.recv(65536)
+            if not b:
+                break
+            c.sendall(b)
+        c.shutdown(socket.SHUT_WR)
+    except ConnectionResetError:
+        open(sys.argv[2], "a").write("reset\n")
+    c.close()
+while True:
+    c, _ = s.accept()
+    threading.Thread(target=serve, args=(c,), daemon=True).start()
+' "$PN_TMP/backend-$1.pid" "$PN_TMP/backend-$1.resets" </dev/null >/dev/null 2>&1 &
+	PN_PIDS+=("$!")
+	pn_wait_for "the echo backend" 10 pn_echo_backend_up "$1"
+}
+pn_echo_backend_up() {
+	pn_peer_exec "$1" python3 -c 'import socket; socket.create_connection(("198.18.0.1", 9000), timeout=1).close()' 2>/dev/null
+}
+pn_echo_backend_stop() { kill "$(cat "$PN_TMP/backend-$1.pid")" 2>/dev/null; }
+
+# pn_pollnetd_check_drops NAME KERNEL_RETRANS [REASON...]: fail on any drop in
+# pollnetd NAME's final counters but the namespace's own multicast and
+# IPv6 chatter and segments wholly below rcv_nxt (TCP_OUT_OF_WINDOW,
+# ACKed and dropped as RFC 9293 3.10.7.4 says), at most one per kernel
+# retransmission: a tail loss probe can fire before our delayed ACK
+# (40 ms) and resend what we have; and the further REASONs given. The
+# drops are left in PN_DROPS (empty: none).
+pn_pollnetd_check_drops() {
+	local name=$1 kretrans=$2 drops oow d
+	shift 2
+	drops=$(pn_pollnetd_drops "$name")
+	PN_DROPS=$drops
+	oow=$(grep -o 'TCP_OUT_OF_WINDOW [0-9]*' <<<"$drops" | awk '{ print $2 }')
+	[ "${oow:-0}" -le "${kretrans:-0}" ] ||
+		pn_fail "$name: TCP_OUT_OF_WINDOW ${oow} exceeds the kernel's RetransSegs ${kretrans:-0}: $drops"
+	for d in $drops; do
+		case " $* " in *" $d "*) continue ;; esac
+		case $d in
+		[0-9]*|ETH_MULTICAST|ETH_UNKNOWN_TYPE|TCP_OUT_OF_WINDOW) ;;
+		*) pn_fail "$name: unexpected pollnetd drops: $drops" ;;
+		esac
+	done
+}
