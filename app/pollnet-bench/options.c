@@ -30,7 +30,8 @@ enum {
 	/* the TCP engines (tcp.h) */
 	OPT_STACK, OPT_ROLE, OPT_CONNECT, OPT_PORT, OPT_CONNS, OPT_REQ,
 	OPT_RESP, OPT_DEPTH, OPT_DIR, OPT_LINGER0, OPT_BUSYPOLL, OPT_WARMUP,
-	OPT_THREADS, OPT_PATH, OPT_ADDR, OPT_GW, OPT_RSS,
+	OPT_THREADS, OPT_PATH, OPT_ADDR, OPT_GW, OPT_RSS, OPT_NOGRO, OPT_CYCLES,
+	OPT_MAXCONNS, OPT_MBUFS, OPT_PORTS, OPT_RATE, OPT_TCP_LAST = OPT_RATE,
 };
 
 static const struct option bench_opts[] = {
@@ -79,6 +80,12 @@ static const struct option bench_opts[] = {
 	{ "addr", required_argument, NULL, OPT_ADDR },
 	{ "gw", required_argument, NULL, OPT_GW },
 	{ "rss", no_argument, NULL, OPT_RSS },
+	{ "no-gro", no_argument, NULL, OPT_NOGRO },
+	{ "cycles", no_argument, NULL, OPT_CYCLES },
+	{ "max-conns", required_argument, NULL, OPT_MAXCONNS },
+	{ "mbufs", required_argument, NULL, OPT_MBUFS },
+	{ "ports", required_argument, NULL, OPT_PORTS },
+	{ "rate", required_argument, NULL, OPT_RATE },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -172,8 +179,8 @@ bench_usage(FILE *f)
 "  --json=FILE           JSON summary on exit ('-' = stdout)\n"
 "  --quiet               no periodic or final text stats\n"
 "  --help                this text\n"
-"TCP engines (--engine=tcp-rr|tcp-crr|tcp-stream|http), same code on both\n"
-"stacks; pollnet: EAL options before '--' (its ports as for pn_init);\n"
+"TCP engines (--engine=tcp-rr|tcp-crr|tcp-stream|http|tcp-idle), same code\n"
+"on both stacks; pollnet: EAL options before '--' (its ports as for pn_init);\n"
 "linux: no EAL options, pin with taskset:\n"
 "  --stack=S             pollnet|linux (pollnet)\n"
 "  --role=R              client|server (client); http is client only; give\n"
@@ -193,7 +200,15 @@ bench_usage(FILE *f)
 "  --threads=N           linux: event-loop threads, 1..%u (1); pollnet: one\n"
 "                        per worker lcore\n"
 "  --path=P              http: the path to GET (/)\n"
-"  --addr=A/N --gw=A --rss  pollnet: pn_init's options (198.18.0.2/24)\n",
+"  --ports=P1-P2         tcp-idle: the server listens on every port of the\n"
+"                        range, the client spreads over it (one port:\n"
+"                        --port or --connect's)\n"
+"  --rate=N              tcp-idle client: connects per second per event\n"
+"                        loop, 1..10000000 (10000)\n"
+"  --addr=A/N --gw=A --rss  pollnet: pn_init's options (198.18.0.2/24)\n"
+"  --no-gro --cycles --max-conns=N --mbufs=N  pollnet: pn_init's options\n"
+"                        (GRO off, cycle accounting, TCP connections and\n"
+"                        mbufs per shard; pn_init checks the ranges)\n",
 	bench_engine_names(), bench_impair_usage(), TB_MAX_SIZE, TB_MAX_SIZE,
 	TB_MAX_DEPTH, TB_MAX_THREADS);
 }
@@ -290,6 +305,25 @@ copy_opt(char *dst, size_t size, const char *opt, const char *s)
 	strcpy(dst, s);
 }
 
+/* --ports=P1-P2 (or one port P1). */
+static void
+parse_ports(struct tb_conf *t, const char *s)
+{
+	unsigned long lo, hi;
+	char *end;
+
+	errno = 0;
+	lo = strtoul(s, &end, 10);
+	hi = lo;
+	if (*end == '-')
+		hi = strtoul(end + 1, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || lo < 1 || hi > 65535 ||
+	    lo > hi)
+		bad("--ports=%s: expected P1-P2 with 1 <= P1 <= P2 <= 65535", s);
+	t->ports_lo = (uint16_t)lo;
+	t->ports_hi = (uint16_t)hi;
+}
+
 static void
 tcp_default(struct tb_conf *t)
 {
@@ -301,6 +335,7 @@ tcp_default(struct tb_conf *t)
 	t->resp_size = 64;
 	t->depth = 1;
 	t->threads = 1;
+	t->rate = 10000;
 	strcpy(t->http_path, "/");
 }
 
@@ -318,7 +353,7 @@ tcp_check(const struct bench_conf *c, const bool *seen)
 			    "tcp-stream, http), not --forward-mode=%s", o->name,
 			    c->engine->name);
 		if (t->stack == TB_LINUX &&
-		    (o->val == OPT_ADDR || o->val == OPT_GW || o->val == OPT_RSS))
+		    o->val >= OPT_ADDR && o->val <= OPT_MBUFS)
 			bad("--%s: a pollnet option (pn_init's); --stack=linux "
 			    "uses the kernel's addresses", o->name);
 		if (t->stack == TB_POLLNET && o->val == OPT_THREADS)
@@ -332,6 +367,11 @@ tcp_check(const struct bench_conf *c, const bool *seen)
 	if (t->role == TB_SERVER && t->kind == TB_HTTP)
 		bad("--engine=http: client only; serve with app/examples/http, "
 		    "pollnetd or nginx");
+	if (seen[OPT_PORTS - OPT_STACK] || seen[OPT_RATE - OPT_STACK]) {
+		if (t->kind != TB_IDLE)
+			bad("--%s: tcp-idle only", seen[OPT_PORTS - OPT_STACK] ?
+			    "ports" : "rate");
+	}
 	if (t->kind == TB_CRR && t->depth != 1)
 		bad("--depth=%u: tcp-crr makes one request per connection", t->depth);
 }
@@ -356,7 +396,7 @@ conf_default(struct bench_conf *c)
 void
 bench_parse_args(struct bench_conf *c, int argc, char **argv)
 {
-	bool seen[OPT_RSS - OPT_STACK + 1] = { false };
+	bool seen[OPT_TCP_LAST - OPT_STACK + 1] = { false };
 	struct tb_conf *t = &c->tcp;
 	char err[256];
 	int opt, li = 0;
@@ -365,7 +405,7 @@ bench_parse_args(struct bench_conf *c, int argc, char **argv)
 	optind = 1;
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "", bench_opts, &li)) != -1) {
-		if (opt >= OPT_STACK && opt <= OPT_RSS)
+		if (opt >= OPT_STACK && opt <= OPT_TCP_LAST)
 			seen[opt - OPT_STACK] = true;
 		switch (opt) {
 		case OPT_FWD:
@@ -440,6 +480,25 @@ bench_parse_args(struct bench_conf *c, int argc, char **argv)
 			break;
 		case OPT_RSS:
 			t->rss = true;
+			break;
+		case OPT_NOGRO:
+			t->no_gro = true;
+			break;
+		case OPT_CYCLES:
+			t->cycles = true;
+			break;
+		case OPT_MAXCONNS:
+			copy_opt(t->max_conns, sizeof(t->max_conns), "max-conns",
+				 optarg);
+			break;
+		case OPT_MBUFS:
+			copy_opt(t->mbufs, sizeof(t->mbufs), "mbufs", optarg);
+			break;
+		case OPT_PORTS:
+			parse_ports(t, optarg);
+			break;
+		case OPT_RATE:
+			t->rate = parse_u64("rate", optarg, 1, 10000000);
 			break;
 		case OPT_TXPKTS:
 			c->txpkts = parse_u64("txpkts", optarg, 60, 9000);
@@ -549,6 +608,12 @@ bench_parse_args(struct bench_conf *c, int argc, char **argv)
 	if (optind < argc)
 		bad("unexpected argument '%s' (see --help)", argv[optind]);
 	tcp_check(c, seen);
+	if (t->ports_lo != 0) {
+		t->port = t->ports_lo; /* over --port and --connect's */
+		t->port_hi = t->ports_hi;
+	} else {
+		t->port_hi = t->port;
+	}
 	if (t->req_size == 0)
 		t->req_size = t->kind == TB_STREAM ? 65536 : 64;
 	if (bench_has_impair(c) && c->engine->gen != NULL)

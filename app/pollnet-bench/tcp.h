@@ -47,7 +47,7 @@ struct tb_sockops {
 extern const struct tb_sockops tb_sockops_linux;
 extern const struct tb_sockops tb_sockops_pollnet;
 
-enum tb_kind { TB_RR, TB_CRR, TB_STREAM, TB_HTTP, TB_NKINDS };
+enum tb_kind { TB_RR, TB_CRR, TB_STREAM, TB_HTTP, TB_IDLE, TB_NKINDS };
 enum tb_stack { TB_POLLNET, TB_LINUX };
 enum tb_role { TB_CLIENT, TB_SERVER };
 
@@ -58,6 +58,9 @@ struct tb_conf {
 	enum tb_role role;
 	uint32_t ip;              /**< client: server address (host order) */
 	uint16_t port;            /**< client: server port; server: listen port */
+	uint16_t port_hi;         /**< tcp-idle: ports port..port_hi (--ports) */
+	uint32_t rate;            /**< tcp-idle client: connects/s per loop */
+	uint16_t ports_lo, ports_hi; /**< --ports as given (0: none) */
 	bool port_set;
 	uint32_t conns;           /**< client connections (crr: concurrency) */
 	uint32_t req_size;        /**< rr/crr request bytes; stream write size */
@@ -72,6 +75,10 @@ struct tb_conf {
 	char addr[64];            /**< pollnet: --addr for pn_init */
 	char gw[32];              /**< pollnet: --gw for pn_init */
 	bool rss;                 /**< pollnet: --rss for pn_init */
+	bool no_gro;              /**< pollnet: --no-gro for pn_init */
+	bool cycles;              /**< pollnet: --cycles for pn_init */
+	char max_conns[16];       /**< pollnet: --max-conns for pn_init ("") */
+	char mbufs[16];           /**< pollnet: --mbufs for pn_init ("") */
 	char host[80];            /**< http Host: the --connect text */
 };
 
@@ -133,6 +140,13 @@ struct tb_thread {
 	struct tb_conn *srv;      /**< server: accepted connections (list) */
 	int lfd;                  /**< server: listener */
 	uint32_t nidle;           /**< client: connections to reopen */
+	int *held;                /**< tcp-idle: descriptors held */
+	uint32_t nheld, held_cap;
+	int *lfds;                /**< tcp-idle server: one listener per port */
+	uint32_t nlfds;
+	uint32_t started;         /**< tcp-idle client: connects started */
+	uint32_t nconnecting;     /**< tcp-idle client: connects in flight */
+	int accept_errno;         /**< tcp-idle server: the last accept error */
 	const char *pat;          /**< what is written: zeros or the request */
 	size_t pat_len;
 	size_t wchunk;            /**< the largest single send */
@@ -159,6 +173,8 @@ struct tb_ctx {
 	double measured_s;
 	uint64_t t_measure_ns;
 	uint16_t nports;          /**< pollnet: ethdev ports, stats at the end */
+	uint64_t mem_rss[2];      /**< tcp-idle: RSS bytes, listening / stopped */
+	uint64_t mem_heap[2];     /**< tcp-idle: DPDK heap bytes, same times */
 	struct tb_port_stats {
 		char name[64];
 		uint64_t ipackets, opackets, ibytes, obytes, imissed, ierrors,
@@ -178,6 +194,9 @@ int bench_tcp_main(const struct bench_conf *c, int argc, char **argv);
 
 /* tcp_loop.c: one event loop, every engine. */
 int tb_thread_run(struct tb_thread *t);
+
+/* tcp_idle.c: the tcp-idle loop (tb_thread_run calls it). */
+int tb_idle_run(struct tb_thread *t);
 
 /* tcp_json.c */
 /** Write the JSON summary to @p path ('-': stdout). @return 0 or -errno. */

@@ -71,6 +71,56 @@ us(uint64_t ns)
 static const double tb_pcts[] = { 50, 90, 99, 99.9 };
 static const char *const tb_pct_names[] = { "p50", "p90", "p99", "p99_9" };
 
+/* tcp-idle: connections held at the end (client: opened; server: accepted). */
+static uint64_t
+idle_open(const uint64_t v[TB_NCOUNTERS])
+{
+	return v[TB_C_conns_opened] + v[TB_C_conns_accepted] - v[TB_C_conns_closed];
+}
+
+/* tcp-idle: growth from listening to stopped, per connection held. */
+static double
+idle_per_conn(uint64_t before, uint64_t after, uint64_t n)
+{
+	return n && after > before ? (double)(after - before) / (double)n : 0.0;
+}
+
+static void
+idle_print(const struct tb_ctx *ctx, const uint64_t v[TB_NCOUNTERS])
+{
+	uint64_t n = idle_open(v);
+
+	printf("  idle connections held %" PRIu64 "\n", n);
+	if (ctx->tc->role != TB_SERVER)
+		return;
+	printf("  memory: RSS %" PRIu64 " -> %" PRIu64 " bytes (%.0f per connection),"
+	       " DPDK heap %" PRIu64 " -> %" PRIu64 " bytes (%.0f per connection)\n",
+	       ctx->mem_rss[0], ctx->mem_rss[1],
+	       idle_per_conn(ctx->mem_rss[0], ctx->mem_rss[1], n),
+	       ctx->mem_heap[0], ctx->mem_heap[1],
+	       idle_per_conn(ctx->mem_heap[0], ctx->mem_heap[1], n));
+}
+
+static void
+idle_json(struct jw *j, const struct tb_ctx *ctx, const uint64_t v[TB_NCOUNTERS])
+{
+	uint64_t n = idle_open(v);
+
+	jw_u64(j, "held", n);
+	jw_u64(j, "port_hi", ctx->tc->port_hi);
+	jw_u64(j, "rate", ctx->tc->rate);
+	if (ctx->tc->role != TB_SERVER)
+		return;
+	jw_open(j, "memory", '{');
+	jw_u64(j, "rss_before", ctx->mem_rss[0]);
+	jw_u64(j, "rss_after", ctx->mem_rss[1]);
+	jw_u64(j, "heap_before", ctx->mem_heap[0]);
+	jw_u64(j, "heap_after", ctx->mem_heap[1]);
+	jw_dbl(j, "rss_per_conn", idle_per_conn(ctx->mem_rss[0], ctx->mem_rss[1], n));
+	jw_dbl(j, "heap_per_conn", idle_per_conn(ctx->mem_heap[0], ctx->mem_heap[1], n));
+	jw_close(j, '}');
+}
+
 void
 tb_print_final(const struct tb_ctx *ctx)
 {
@@ -104,6 +154,8 @@ tb_print_final(const struct tb_ctx *ctx)
 	       PRIu64 " http %" PRIu64 ")\n", s->v[TB_C_conns_opened], s->v[TB_C_conns_accepted],
 	       s->v[TB_C_conns_closed], s->errors, s->v[TB_C_connect_errors], s->v[TB_C_io_errors],
 	       s->v[TB_C_eof_early], s->v[TB_C_http_bad]);
+	if (tc->kind == TB_IDLE)
+		idle_print(ctx, s->v);
 	if (tc->kind == TB_HTTP && tc->role == TB_CLIENT) {
 		printf("  http status:");
 		for (unsigned int k = 100; k < 600; k++)
@@ -193,6 +245,8 @@ tb_json_write(const struct tb_ctx *ctx, const char *path)
 	json_counters(&j, s->v, ctx->measured_s);
 	jw_u64(&j, "errors", s->errors);
 	json_latency(&j, &s->h);
+	if (ctx->tc->kind == TB_IDLE)
+		idle_json(&j, ctx, s->v);
 	if (ctx->tc->kind == TB_HTTP && ctx->tc->role == TB_CLIENT) {
 		jw_open(&j, "http_status", '{');
 		for (unsigned int k = 100; k < 600; k++) {

@@ -650,6 +650,8 @@ tb_thread_run(struct tb_thread *t)
 	int i, n, phase;
 
 	t->ep = -1;
+	if (t->ctx->tc->kind == TB_IDLE)
+		return tb_idle_run(t);
 	if (thread_setup(t) < 0) {
 		t->rc = 1;
 		atomic_store(&t->ctx->phase, TB_STOP);

@@ -33,7 +33,7 @@ tb_on_signal(int sig)
 
 static const char *const tb_kind_names[] = {
 	[TB_RR] = "tcp-rr", [TB_CRR] = "tcp-crr", [TB_STREAM] = "tcp-stream",
-	[TB_HTTP] = "http",
+	[TB_HTTP] = "http", [TB_IDLE] = "tcp-idle",
 };
 
 const char *
@@ -286,11 +286,24 @@ ports_snap(struct tb_ctx *ctx)
 	}
 }
 
+/* pn_init's option @p name (with @p val unless NULL) into av[n...] when
+ * @p on. @return the new count. */
+static int
+pn_opt(char **av, int n, const char *name, bool on, const char *val)
+{
+	if (!on)
+		return n;
+	av[n++] = (char *)(uintptr_t)name;
+	if (val != NULL)
+		av[n++] = (char *)(uintptr_t)val;
+	return n;
+}
+
 static int
 run_pollnet(struct tb_ctx *ctx, int argc, char **argv)
 {
 	const struct tb_conf *tc = ctx->tc;
-	char **av = calloc((size_t)argc + 8, sizeof(*av));
+	char **av = calloc((size_t)argc + 14, sizeof(*av));
 	pthread_t mon;
 	int n = 0, rc;
 
@@ -299,16 +312,13 @@ run_pollnet(struct tb_ctx *ctx, int argc, char **argv)
 	for (int i = 0; i < argc; i++)
 		av[n++] = argv[i];
 	av[n++] = (char *)"--";
-	if (tc->addr[0] != '\0') {
-		av[n++] = (char *)"--addr";
-		av[n++] = (char *)tc->addr;
-	}
-	if (tc->gw[0] != '\0') {
-		av[n++] = (char *)"--gw";
-		av[n++] = (char *)tc->gw;
-	}
-	if (tc->rss)
-		av[n++] = (char *)"--rss";
+	n = pn_opt(av, n, "--addr", tc->addr[0] != '\0', tc->addr);
+	n = pn_opt(av, n, "--gw", tc->gw[0] != '\0', tc->gw);
+	n = pn_opt(av, n, "--rss", tc->rss, NULL);
+	n = pn_opt(av, n, "--no-gro", tc->no_gro, NULL);
+	n = pn_opt(av, n, "--cycles", tc->cycles, NULL);
+	n = pn_opt(av, n, "--max-conns", tc->max_conns[0] != '\0', tc->max_conns);
+	n = pn_opt(av, n, "--mbufs", tc->mbufs[0] != '\0', tc->mbufs);
 	av[n] = NULL;
 	rc = pn_init(n, av);
 	if (rc < 0) {

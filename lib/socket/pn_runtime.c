@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
 #include <rte_eal.h>
 #include <rte_errno.h>
@@ -28,9 +30,12 @@
 #include "port.h"
 #include "sock.h"
 #include "tcp.h"
+#include "telemetry.h"
 
-#define RT_MBUFS   8191
-#define RT_MAX_FDS 65536
+#define RT_MBUFS     8191
+#define RT_MBUFS_MIN 1023u
+#define RT_MBUFS_MAX 16777215u
+#define RT_MAX_FDS   65536
 
 struct rt_shard {
 	struct pn_lcore lc;
@@ -49,6 +54,9 @@ struct rt_shard {
 static struct {
 	bool up;
 	bool rss;
+	bool cycles;
+	int done_fd;      /* eventfd: workers add 1 on return from pn_run's fn */
+	uint32_t mbufs;   /* per shard */
 	int nshards;
 	uint16_t nports;
 	struct pn_port port[PN_MAX_PORTS];
@@ -93,9 +101,31 @@ rt_parse_addr(const char *s, struct pn_net_addr *a)
 	return 0;
 }
 
+/* --NAME VALUE: a decimal integer in lo..hi, or one message naming it. */
+static int
+rt_parse_u32(const char *name, const char *s, uint32_t lo, uint32_t hi,
+	     uint32_t *out)
+{
+	unsigned long long v;
+	char *end;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || s[0] == '-' ||
+	    v < lo || v > hi)
+		return rt_fail(EINVAL, "--%s %s: expected an integer in %u..%u",
+			       name, s, lo, hi);
+	*out = (uint32_t)v;
+	return 0;
+}
+
+#define RT_USAGE "--addr A.B.C.D/N, --gw A.B.C.D, --rss, --no-gro, --cycles, " \
+		 "--max-conns 16..16777216, --mbufs 1023..16777215"
+
 /* pollnet's own options, after EAL's: --addr A.B.C.D/N (one per port, in
  * port order), --gw A.B.C.D, --rss (device RSS instead of software
- * steering). */
+ * steering), --no-gro, --cycles (per-phase cycle accounting),
+ * --max-conns N (TCP connections per shard), --mbufs N (per-shard pool). */
 static int
 rt_options(int argc, char **argv)
 {
@@ -103,6 +133,10 @@ rt_options(int argc, char **argv)
 		{ "addr", required_argument, NULL, 'a' },
 		{ "gw", required_argument, NULL, 'g' },
 		{ "rss", no_argument, NULL, 'r' },
+		{ "no-gro", no_argument, NULL, 'G' },
+		{ "cycles", no_argument, NULL, 'c' },
+		{ "max-conns", required_argument, NULL, 'n' },
+		{ "mbufs", required_argument, NULL, 'm' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct in_addr in;
@@ -128,8 +162,24 @@ rt_options(int argc, char **argv)
 		case 'r':
 			rt.rss = true;
 			break;
+		case 'G':
+			rt.net.gro.enabled = false;
+			break;
+		case 'c':
+			rt.cycles = true;
+			break;
+		case 'n':
+			if (rt_parse_u32("max-conns", optarg, 16, 16777216,
+					 &rt.tcp.max_conns) < 0)
+				return -1;
+			break;
+		case 'm':
+			if (rt_parse_u32("mbufs", optarg, RT_MBUFS_MIN,
+					 RT_MBUFS_MAX, &rt.mbufs) < 0)
+				return -1;
+			break;
 		default:
-			return rt_fail(EINVAL, "%s: unknown option (pollnet options: --addr A.B.C.D/N, --gw A.B.C.D, --rss)",
+			return rt_fail(EINVAL, "%s: unknown option or missing value (pollnet options: " RT_USAGE ")",
 				       argv[optind - 1]);
 		}
 	}
@@ -211,6 +261,7 @@ rt_shard_setup(struct rt_shard *s, uint16_t i)
 	rc = pn_tcp_create(&rt.tcp, &s->lc, s->net, &pn_sock_upcalls, &s->tcp);
 	if (rc < 0)
 		return rc;
+	pn_lcore_cycles_enable(&s->lc, rt.cycles);
 	return pn_sock_lcore_create(&s->lc, s->tcp, pn_sock_tcp_ops_default(),
 				    RT_MAX_FDS, &s->sl);
 }
@@ -230,6 +281,8 @@ pn_init(int argc, char **argv)
 	pn_napi_conf_default(&rt.napi);
 	pn_tcp_conf_default(&rt.tcp);
 	pn_net_conf_default(&rt.net);
+	rt.mbufs = RT_MBUFS;
+	rt.done_fd = -1;
 	if (rt_options(argc - n, argv + n) < 0)
 		goto err_eal;
 	/* one shard per worker lcore; with none, one on the main lcore */
@@ -254,11 +307,12 @@ pn_init(int argc, char **argv)
 		}
 		s->lcore = lc;
 		snprintf(name, sizeof(name), "pn_pool_%d", i);
-		s->pool = rte_pktmbuf_pool_create(name, RT_MBUFS, 256, 0,
+		s->pool = rte_pktmbuf_pool_create(name, rt.mbufs, 256, 0,
 						  RTE_MBUF_DEFAULT_BUF_SIZE,
 						  sock);
 		if (s->pool == NULL) {
-			rt_fail(ENOMEM, "mempool: %s", rte_strerror(rte_errno));
+			rt_fail(ENOMEM, "shard %d: mempool of --mbufs %u: %s (give EAL more memory, -m, or lower --mbufs)",
+				i, rt.mbufs, rte_strerror(rte_errno));
 			goto err_shards;
 		}
 	}
@@ -275,6 +329,16 @@ pn_init(int argc, char **argv)
 			rt_fail(-rc, "shard set-up: %s", strerror(-rc));
 			goto err_shards;
 		}
+	}
+	for (i = 0; i < rt.nports; i++)
+		if (pn_port_telemetry_add(&rt.port[i]) < 0)
+			fprintf(stderr, "pollnet: telemetry /pollnet/ports not registered\n");
+	if (pn_telemetry_register(&rt.shards) < 0)
+		fprintf(stderr, "pollnet: telemetry /pollnet/{lcores,softnet,napi,drops,cycles} not registered\n");
+	rt.done_fd = eventfd(0, EFD_CLOEXEC);
+	if (rt.done_fd < 0) {
+		rt_fail(errno, "eventfd: %s", strerror(errno));
+		goto err_shards;
 	}
 	rt.up = true;
 	return 0;
@@ -303,13 +367,44 @@ rt_shard_main(void *arg)
 	s->rc = s->fn(s->arg);
 	pn_tx_flush(&s->lc);
 	pn_sock_lcore_enter(NULL);
+	if (s->lcore != rte_get_main_lcore()) {
+		uint64_t one = 1;
+
+		/* wakes pn_run's main lcore, asleep in read() */
+		if (write(rt.done_fd, &one, sizeof(one)) != sizeof(one))
+			PN_CORE_LOG(WARNING, "shard %d: eventfd write failed",
+				    s->lc.shard);
+	}
 	return s->rc;
+}
+
+/*
+ * Wait for @p n workers to return without spinning: rte_eal_wait_lcore
+ * polls, which with the main lcore on a worker's CPU (--lcores
+ * '0@0,1@0') steals that CPU from the shard. Each worker adds 1 to the
+ * eventfd on its way out; the final rte_eal_mp_wait_lcore only sees
+ * lcores already returning.
+ */
+static void
+rt_wait_workers(int n)
+{
+	uint64_t v;
+
+	while (n > 0) {
+		ssize_t r = read(rt.done_fd, &v, sizeof(v));
+
+		if (r == (ssize_t)sizeof(v))
+			n -= (int)v;
+		else if (r < 0 && errno != EINTR)
+			break; /* fall back to EAL's wait */
+	}
+	rte_eal_mp_wait_lcore();
 }
 
 int
 pn_run(int (*fn)(void *), void *arg)
 {
-	int i, rc = 0;
+	int i, rc = 0, launched = 0;
 
 	if (!rt.up || fn == NULL) {
 		errno = rt.up ? EINVAL : ENXIO;
@@ -324,11 +419,13 @@ pn_run(int (*fn)(void *), void *arg)
 			errno = EBUSY;
 			return -1;
 		}
+		if (rt.sh[i]->lcore != rte_get_main_lcore())
+			launched++;
 	}
 	for (i = 0; i < rt.nshards; i++)
 		if (rt.sh[i]->lcore == rte_get_main_lcore())
 			rt_shard_main(rt.sh[i]);
-	rte_eal_mp_wait_lcore();
+	rt_wait_workers(launched);
 	for (i = 0; i < rt.nshards; i++)
 		if (rc == 0)
 			rc = rt.sh[i]->rc;
@@ -377,6 +474,8 @@ pn_cleanup(void)
 	}
 	for (p = 0; p < rt.nports; p++)
 		pn_port_close(&rt.port[p]);
+	if (rt.done_fd >= 0)
+		close(rt.done_fd);
 	for (i = 0; i < rt.nshards; i++) {
 		if (rt.sh[i] != NULL && rt.sh[i]->pool != NULL)
 			rte_mempool_free(rt.sh[i]->pool);

@@ -6,6 +6,8 @@
 # tcp-rr (4 connections, depth 2) and tcp-crr (4 in parallel, RST close),
 # ~2 s each: transactions happened, no errors, the JSON summaries parse and
 # agree (the server answered what the client counted). No timing asserted.
+# Also: a bad pn_init option is exit 2 with a message; tcp-idle holds 2000
+# connections over 4 server ports on pollnet.
 . "$(dirname "$0")/lib.sh"
 
 DUR=2
@@ -61,6 +63,42 @@ for engine in tcp-rr tcp-crr; do
 	pn_stop "p_${engine#tcp-}_srv"
 	check "$PN_TMP/p-$engine-cli.json" "$PN_TMP/p-$engine-srv.json" "$engine" pollnet
 done
+
+# --- pollnet: pn_init's options are checked ------------------------------
+# A bad value is exit 2 with one message naming the option and its range.
+rc=0
+"$PN_BENCH" "${PN_EAL_COMMON[@]}" --file-prefix "$PN_RUN_ID-badopt" \
+	--lcores '0@0' --vdev net_null0 -- --engine tcp-rr --role server \
+	--max-conns 5 >"$PN_TMP/badopt.log" 2>&1 || rc=$?
+[ "$rc" = 2 ] || pn_fail "--max-conns 5: exit $rc, expected 2"
+grep -q -- "--max-conns 5: expected an integer in 16..16777216" "$PN_TMP/badopt.log" ||
+	pn_fail "--max-conns 5: no message naming the option: $(cat "$PN_TMP/badopt.log")"
+echo "ok: pn_init --max-conns 5 refused (exit 2)"
+
+# --- pollnet tcp-idle: 2000 connections over 4 ports, opened and held ------
+sock=$(pn_vhost_sock idle)
+pn_bench_start p_idle_srv '0@0' "net_vhost0,iface=$sock,queues=1" -- \
+	--engine tcp-idle --role server --ports 6000-6003 --addr 198.18.0.1/24 \
+	--max-conns 4096 --stats-period 0 --json "$PN_TMP/p-idle-srv.json"
+pn_wait_for "the tcp-idle server" 30 running p_idle_srv
+pn_bench_start p_idle_cli '0@1' "virtio_user0,path=$sock,queues=1" -- \
+	--engine tcp-idle --connect 198.18.0.1:6000 --ports 6000-6003 \
+	--conns 2000 --rate 4000 --addr 198.18.0.2/24 --duration 60 \
+	--stats-period 1 --json "$PN_TMP/p-idle-cli.json"
+# held: the client's periodic line counts every connection open
+held() { grep -qs "conns 2000 " "$PN_TMP/p_idle_cli.log"; }
+pn_wait_for "2000 idle connections" 30 held
+pn_stop p_idle_srv  # first: it samples its memory with all of them held
+pn_stop p_idle_cli
+pn_json_check "$PN_TMP/p-idle-cli.json" "$PN_TMP/p-idle-srv.json" -- "
+c, s = j
+assert c['engine'] == 'tcp-idle' and s['role'] == 'server', 'engine/role'
+assert c['held'] == 2000 and c['connect_errors'] == 0, f'client {c}'
+assert s['held'] == 2000 and s['conns_accepted'] == 2000, f'server {s}'
+m = s['memory']
+assert m['rss_after'] > m['rss_before'] > 0, f'memory {m}'
+print(f'ok: tcp-idle pollnet: 2000 held, server RSS +{m[\"rss_per_conn\"]:.0f} B/conn')
+"
 
 # --- Linux <-> Linux over loopback ----------------------------------------
 # lx NAME CPU ARGS...: pollnet-bench --stack linux in the namespace, pinned.
