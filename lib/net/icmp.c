@@ -99,7 +99,8 @@ icmp_input(struct pn_lcore *lc, struct pn_net *net, struct rte_mbuf *m,
 		pn_drop(lc, m, PN_DROP_ICMP_BAD);
 		return;
 	}
-	if (h.type == PN_ICMP_DEST_UNREACH && net->err[h.quote.proto].fn) {
+	if ((h.type == PN_ICMP_DEST_UNREACH ||
+	     h.type == PN_ICMP_TIME_EXCEEDED) && net->err[h.quote.proto].fn) {
 		/* RFC 1122 3.2.2.1: to the transport the quote names. */
 		rc = net->err[h.quote.proto].fn(lc, net, &h,
 						net->err[h.quote.proto].arg);

@@ -377,6 +377,7 @@ pn_listen(int fd, int backlog)
 	if (rc < 0)
 		return sock_fail(rc == -ENOMEM ? ENOBUFS : -rc);
 	s->state = PN_SS_LISTEN;
+	sock_push_listen_opts(s);
 	sock_settle(s);
 	return 0;
 }
@@ -502,7 +503,8 @@ pn_connect(int fd, const struct sockaddr *addr, socklen_t len)
 		return sock_fail(rc == -ENOMEM ? ENOBUFS : -rc);
 	}
 	s->state = PN_SS_CONNECTING;
-	sock_push_opts(s);
+	sock_push_opts(s); /* before the SYN: TCP_MAXSEG, SO_RCVBUF shape it */
+	s->sl->ops->connect_start(s->conn);
 	sock_settle(s);
 	if (s->f.nonblock)
 		return sock_fail(EINPROGRESS);

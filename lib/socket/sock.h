@@ -30,9 +30,13 @@ struct pn_sock_tcp_ops {
 		      struct pn_tcp_conn **out);
 	uint32_t (*listen_poll)(const struct pn_tcp_listen *l);
 	void (*listen_close)(struct pn_tcp_listen *l);
+	/* pn_tcp_connect_create: options are set between the two */
 	int (*connect)(struct pn_tcp *tcp, uint32_t src, uint16_t sport,
 		       uint32_t dst, uint16_t dport, void *ctx,
 		       struct pn_tcp_conn **out);
+	void (*connect_start)(struct pn_tcp_conn *c);
+	int (*listen_setopt)(struct pn_tcp_listen *l, enum pn_tcp_opt opt,
+			     int64_t v);
 	ssize_t (*send)(struct pn_tcp_conn *c, const struct iovec *iov,
 			int iovcnt, int flags);
 	ssize_t (*send_mbuf)(struct pn_tcp_conn *c, struct rte_mbuf *m);

@@ -121,6 +121,8 @@ void sock_settle(struct pn_sock *s);
 
 /** Hand the options set on @p s to its TCP connection. */
 void sock_push_opts(struct pn_sock *s);
+/** Hand a new listener the options its SYN-ACKs depend on. */
+void sock_push_listen_opts(struct pn_sock *s);
 
 /* lib/event, called by sockets */
 

@@ -25,12 +25,31 @@
 #define SOCK_MAX_KEEPINTVL 32767
 #define SOCK_MAX_KEEPCNT  127
 
+/* The options a listener keeps for its SYN-ACKs (Linux: the child is a
+ * clone of the listener, so they apply before the SYN-ACK is built). */
+static bool
+sock_opt_for_listener(enum pn_tcp_opt opt)
+{
+	return opt == PN_TCP_OPT_MAXSEG || opt == PN_TCP_OPT_RCVBUF;
+}
+
 static void
 sock_opt_push(struct pn_sock *s, enum pn_tcp_opt opt, int64_t v)
 {
 	s->optset |= 1u << opt;
 	if (s->conn != NULL)
 		s->sl->ops->setopt(s->conn, opt, v);
+	if (s->lis != NULL && sock_opt_for_listener(opt))
+		s->sl->ops->listen_setopt(s->lis, opt, v);
+}
+
+void
+sock_push_listen_opts(struct pn_sock *s)
+{
+	if (s->optset & (1u << PN_TCP_OPT_MAXSEG))
+		s->sl->ops->listen_setopt(s->lis, PN_TCP_OPT_MAXSEG, s->maxseg);
+	if (s->optset & (1u << PN_TCP_OPT_RCVBUF))
+		s->sl->ops->listen_setopt(s->lis, PN_TCP_OPT_RCVBUF, s->rcvbuf);
 }
 
 void

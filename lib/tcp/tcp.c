@@ -689,8 +689,34 @@ port_is_ours(struct pn_tcp *tcp, const struct tcp_key *k)
 	return pn_steer_owner(&sh->steer, h) == tcp->lc->shard;
 }
 
+/*
+ * Is 4-tuple @p k free for an active open? Yes when unused, or held by a
+ * TIME-WAIT that may be reused (Linux tcp_twsk_unique with tcp_tw_reuse,
+ * RFC 6191): timestamps were on and the last one seen is more than 1 s
+ * old, so PAWS tells the old connection's segments from the new one's
+ * (our TSval only grows for a 4-tuple: clock + per-tuple offset).
+ * @p tw: the TIME-WAIT to retire, or NULL.
+ */
+static bool
+tuple_free(struct pn_tcp *tcp, const struct tcp_key *k,
+	   struct pn_tcp_conn **tw)
+{
+	void *d;
+	struct pn_tcp_conn *c;
+
+	*tw = NULL;
+	if (rte_hash_lookup_data(tcp->conns_h, k, &d) < 0)
+		return true;
+	c = d;
+	if (c->state != PN_TCP_TIME_WAIT || !(c->flags & TF_TS) ||
+	    tcp_now_ms(tcp) - c->ts_recent_age_ms <= 1000)
+		return false;
+	*tw = c;
+	return true;
+}
+
 static int
-pick_port(struct pn_tcp *tcp, struct tcp_key *k)
+pick_port(struct pn_tcp *tcp, struct tcp_key *k, struct pn_tcp_conn **tw)
 {
 	uint32_t i, n = EPH_HI - EPH_LO + 1;
 
@@ -699,7 +725,7 @@ pick_port(struct pn_tcp *tcp, struct tcp_key *k)
 
 		tcp->next_port = p >= EPH_HI ? EPH_LO : (uint16_t)(p + 1);
 		k->lport = p;
-		if (rte_hash_lookup(tcp->conns_h, k) >= 0)
+		if (!tuple_free(tcp, k, tw))
 			continue;
 		if (port_is_ours(tcp, k))
 			return 0;
@@ -708,13 +734,14 @@ pick_port(struct pn_tcp *tcp, struct tcp_key *k)
 }
 
 int
-pn_tcp_connect(struct pn_tcp *tcp, uint32_t src, uint16_t sport,
-	       uint32_t dst, uint16_t dport, void *ctx,
-	       struct pn_tcp_conn **out)
+pn_tcp_connect_create(struct pn_tcp *tcp, uint32_t src, uint16_t sport,
+		      uint32_t dst, uint16_t dport, void *ctx,
+		      struct pn_tcp_conn **out)
 {
 	struct pn_net_nexthop nh;
 	struct tcp_key k;
-	struct pn_tcp_conn *c;
+	struct pn_tcp_conn *c, *tw;
+	uint32_t tw_snd_nxt = 0;
 
 	/* RFC 9293 MUST-46: no OPEN to a broadcast or multicast address
 	 * (Linux tcp_v4_connect: ENETUNREACH). */
@@ -725,32 +752,76 @@ pn_tcp_connect(struct pn_tcp *tcp, uint32_t src, uint16_t sport,
 	k = (struct tcp_key){ .lip = src ? src : nh.src, .rip = dst,
 			      .lport = sport, .rport = dport };
 	if (sport == 0) {
-		if (pick_port(tcp, &k) < 0)
+		if (pick_port(tcp, &k, &tw) < 0)
 			return -EADDRNOTAVAIL;
-	} else if (rte_hash_lookup(tcp->conns_h, &k) >= 0) {
+	} else if (!tuple_free(tcp, &k, &tw)) {
 		return -EADDRINUSE;
+	}
+	if (tw != NULL) {
+		tw_snd_nxt = tw->snd_nxt;
+		tcp->stat.TWRecycled++;
+		tcp_conn_closed(tw);
+		tcp_reap(tcp);
 	}
 	c = tcp_conn_alloc(tcp, &k);
 	if (c == NULL)
 		return -ENOMEM;
 	c->ctx = ctx;
 	c->owned = true;
+	if (tw != NULL) {
+		/* Linux tcp_twsk_unique: start a window above the old one */
+		c->iss = tw_snd_nxt + 65535 + 2;
+		c->iss_set = true;
+	}
 	if (nh.mtu > 40 && (uint32_t)nh.mtu - 40 < c->rcv_mss)
 		c->rcv_mss = (uint16_t)(nh.mtu - 40);
-	c->iss = tcp_isn(tcp, &k);
+	*out = c;
+	return 0;
+}
+
+void
+tcp_choose_wscale(struct pn_tcp_conn *c)
+{
+	/* Linux tcp_select_initial_window: the scale covers the largest
+	 * buffer auto-sizing may reach, or the user's SO_RCVBUF when it is
+	 * locked (window_clamp = tcp_full_space). */
+	uint32_t b = c->rcvbuf_lock ? c->rcvbuf : c->tcp->conf.rcvbuf_max;
+
+	c->rcv_wscale = 0;
+	if (!c->tcp->conf.wscale)
+		return;
+	while (c->rcv_wscale < PN_TCP_WS_MAX && (b >> c->rcv_wscale) > 65535)
+		c->rcv_wscale++;
+}
+
+void
+pn_tcp_connect_start(struct pn_tcp_conn *c)
+{
+	struct pn_tcp *tcp = c->tcp;
+
+	/* Linux tcp_connect_init: advmss = min(route MSS, TCP_MAXSEG). */
+	if (c->user_mss != 0 && c->user_mss < c->rcv_mss)
+		c->rcv_mss = c->user_mss;
+	if (!c->iss_set)
+		c->iss = tcp_isn(tcp, &c->key);
 	c->snd_una = c->snd_nxt = c->snd_max = c->iss;
 	c->rtx_start_ns = tcp->lc->now;
-	if (tcp->conf.wscale) {
-		uint32_t b = tcp->conf.rcvbuf_max;
-
-		while (c->rcv_wscale < PN_TCP_WS_MAX && (b >> c->rcv_wscale) > 65535)
-			c->rcv_wscale++;
-	}
+	tcp_choose_wscale(c);
 	tcp_set_state(c, PN_TCP_SYN_SENT);
 	tcp->stat.ActiveOpens++;
 	tcp_output(c);
-	*out = c;
-	return 0;
+}
+
+int
+pn_tcp_connect(struct pn_tcp *tcp, uint32_t src, uint16_t sport,
+	       uint32_t dst, uint16_t dport, void *ctx,
+	       struct pn_tcp_conn **out)
+{
+	int rc = pn_tcp_connect_create(tcp, src, sport, dst, dport, ctx, out);
+
+	if (rc == 0)
+		pn_tcp_connect_start(*out);
+	return rc;
 }
 
 const struct pn_tcp_stat *

@@ -106,7 +106,7 @@ struct pn_tcp_upcalls {
 	X(TCPReqQFullDrop) X(TCPTimeWaitReopen) X(TCPPureAcks) \
 	X(TCPDupAcks) X(TCPRcvBufGrow) X(TCPLostRetransmit) X(TCPDSACKRecv) \
 	X(TCPSackDiscard) X(TCPDSACKUndo) X(TCPReoTimeout) \
-	X(TCPLossProbes) X(TCPPMTUUpdates)
+	X(TCPLossProbes) X(TCPPMTUUpdates) X(TCPRcvQDrop) X(TWRecycled)
 
 struct pn_tcp_stat {
 #define X(n) uint64_t n;
@@ -175,6 +175,18 @@ void pn_tcp_listen_close(struct pn_tcp_listen *l);
 int pn_tcp_connect(struct pn_tcp *tcp, uint32_t src, uint16_t sport,
 		   uint32_t dst, uint16_t dport, void *ctx,
 		   struct pn_tcp_conn **out);
+
+/**
+ * The two halves of pn_tcp_connect(), so that options set before connect()
+ * shape the SYN (TCP_MAXSEG: its MSS option; SO_RCVBUF: its window and
+ * window scale): pn_tcp_connect_create() reserves the 4-tuple and returns
+ * a connection that sends nothing; set options with pn_tcp_setopt(); then
+ * pn_tcp_connect_start() sends the SYN. Same errors as pn_tcp_connect().
+ */
+int pn_tcp_connect_create(struct pn_tcp *tcp, uint32_t src, uint16_t sport,
+			  uint32_t dst, uint16_t dport, void *ctx,
+			  struct pn_tcp_conn **out);
+void pn_tcp_connect_start(struct pn_tcp_conn *c);
 
 /**
  * Queue bytes for sending (copied into mbufs).
@@ -257,6 +269,17 @@ enum pn_tcp_opt {
 
 /** Set an option. @return 0, -EINVAL. */
 int pn_tcp_setopt(struct pn_tcp_conn *c, enum pn_tcp_opt opt, int64_t v);
+
+/**
+ * Options a listener hands to its connections before their SYN-ACK is
+ * built (Linux: the child socket is a clone of the listener):
+ * PN_TCP_OPT_MAXSEG (the SYN-ACK's MSS is min(route MSS, value)) and
+ * PN_TCP_OPT_RCVBUF (initial window and window scale from it, no receive
+ * buffer auto-sizing). Other options are set on the accepted connection.
+ * @return 0, -EINVAL (bad value or an option listeners do not keep).
+ */
+int pn_tcp_listen_setopt(struct pn_tcp_listen *l, enum pn_tcp_opt opt,
+			 int64_t v);
 
 /** Get an option. @return 0, -EINVAL. */
 int pn_tcp_getopt(const struct pn_tcp_conn *c, enum pn_tcp_opt opt, int64_t *v);

@@ -9,6 +9,7 @@
  *   any unreachable in SYN-SENT  abort, connect() fails with the error
  *   otherwise             a soft error: reported if the connection later
  *                         times out (instead of ETIMEDOUT)
+ *   time exceeded         a soft error (EHOSTUNREACH), SYN-SENT included
  */
 #include <errno.h>
 
@@ -92,6 +93,12 @@ tcp_icmp_err(struct pn_lcore *lc, struct pn_net *net,
 	/* RFC 5927 4.1: only a segment we sent and that is not ACKed. */
 	if (!pn_seq_in(seq, c->snd_una, c->snd_max))
 		return PN_DROP_TCP_ICMP_BAD_SEQ;
+	if (h->type == PN_ICMP_TIME_EXCEEDED) {
+		/* RFC 1122 4.2.3.9: passed on, never an abort; reported
+		 * (EHOSTUNREACH, as Linux) if the connection times out. */
+		c->err_soft = EHOSTUNREACH;
+		return 0;
+	}
 	if (h->code >= RTE_DIM(unreach_errno) || unreach_errno[h->code] == 0)
 		return 0; /* an unknown code: nothing to learn (RFC 1122 3.2.2.1) */
 	tcp->busy++;

@@ -403,11 +403,20 @@ enter_time_wait(struct pn_tcp_conn *c)
 	tcp_timewait_arm(c);
 }
 
-/* Quick ACK or delayed ACK for in-order data (RFC 9293 3.8.6.3). */
+/*
+ * Quick ACK or delayed ACK for in-order data (RFC 9293 3.8.6.3), as Linux
+ * __tcp_ack_snd_check: at once when asked, in quick-ACK mode, or when more
+ * than one full segment arrived since the last ACK (RFC 5681 4.2: at
+ * least every second full-sized segment; a GRO-merged segment counts as
+ * what it merged). Small segments wait for the delayed ACK, or for data
+ * to carry it.
+ */
 static void
 ack_data(struct pn_tcp_conn *c, bool now)
 {
-	if (now || c->quickack > 0 || (c->flags & TF_DELACK)) {
+	c->last_data_ns = c->tcp->lc->now;
+	if (now || c->quickack > 0 ||
+	    c->rcv_nxt - c->last_ack_sent > c->rcv_mss) {
 		if (c->quickack > 0)
 			c->quickack--;
 		c->flags |= TF_ACK_NOW;
@@ -438,6 +447,16 @@ data_and_fin(struct pn_tcp_conn *c, struct tcp_seg *s)
 			tcp_seg_drop(tcp, s, PN_DROP_TCP_AFTER_FIN);
 			tcp_conn_reset(c, ECONNRESET);
 			return false;
+		}
+		if (s->h.seq == c->rcv_nxt && c->rcvq.len > 0 &&
+		    c->rcvq.len + s->len > c->rcvbuf) {
+			/* Linux tcp_data_queue: no room in SO_RCVBUF (set
+			 * below the window already offered) while data waits
+			 * to be read: drop it, ACK at once. */
+			tcp->stat.TCPRcvQDrop++;
+			c->flags |= TF_ACK_NOW;
+			tcp_seg_drop(tcp, s, PN_DROP_TCP_RCVQ_FULL);
+			return true;
 		}
 		if (s->h.seq == c->rcv_nxt) {
 			bool fill = c->nooo > 0;
@@ -809,6 +828,22 @@ tcp_input(struct pn_tcp_conn *c, struct tcp_seg *s)
 
 /* --- LISTEN (RFC 9293 3.10.7.2) --- */
 
+/* Linux inet_csk_clone_lock: the listener's TCP_MAXSEG and SO_RCVBUF,
+ * taken before the SYN-ACK is built. */
+static void
+listen_inherit(const struct pn_tcp_listen *l, struct pn_tcp_conn *c)
+{
+	if (l->user_mss != 0) {
+		c->user_mss = l->user_mss;
+		if (c->rcv_mss > l->user_mss)
+			c->rcv_mss = l->user_mss;
+	}
+	if (l->rcvbuf != 0) {
+		c->rcvbuf = l->rcvbuf;
+		c->rcvbuf_lock = true;
+	}
+}
+
 static void
 listen_cookie_ack(struct pn_tcp_listen *l, struct tcp_seg *s)
 {
@@ -838,6 +873,7 @@ listen_cookie_ack(struct pn_tcp_listen *l, struct tcp_seg *s)
 	tcp->stat.TCPSynCookiesRecv++;
 	tcp->stat.PassiveOpens++;
 	c->flags |= TF_COOKIE;
+	listen_inherit(l, c);
 	c->iss = s->h.ack - 1;
 	c->snd_una = c->snd_nxt = c->snd_max = s->h.ack;
 	c->irs = s->h.seq - 1;
@@ -891,6 +927,9 @@ tcp_listen_input(struct pn_tcp_listen *l, struct tcp_seg *s)
 		if (cf->syncookies) {
 			uint16_t mss = (s->h.opts.has & PN_TCPO_MSS) ?
 				       s->h.opts.mss : 536, m_out;
+
+			if (l->user_mss != 0 && mss > l->user_mss)
+				mss = l->user_mss;
 			uint32_t iss = tcp_cookie_make(tcp, &k, s->h.seq, mss,
 						       &m_out);
 
@@ -914,10 +953,9 @@ tcp_listen_input(struct pn_tcp_listen *l, struct tcp_seg *s)
 	c->irs = s->h.seq;
 	c->rcv_nxt = s->h.seq + 1;
 	c->rcv_adv = c->rcv_nxt;
-	if (cf->wscale && (s->h.opts.has & PN_TCPO_WS))
-		while (c->rcv_wscale < PN_TCP_WS_MAX &&
-		       (cf->rcvbuf_max >> c->rcv_wscale) > 65535)
-			c->rcv_wscale++;
+	listen_inherit(l, c);
+	if (s->h.opts.has & PN_TCPO_WS)
+		tcp_choose_wscale(c);
 	tcp_syn_options(c, &s->h.opts);
 	c->snd_wnd = s->h.win;
 	c->max_snd_wnd = c->snd_wnd;

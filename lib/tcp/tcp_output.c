@@ -329,6 +329,18 @@ cwnd_room(const struct pn_tcp_conn *c, uint32_t pipe)
 	return cwnd > flight ? cwnd - flight : 0;
 }
 
+/* Linux tcp_event_data_sent: data sent within a delayed-ACK time of data
+ * received is a request/response exchange (pingpong): quick ACKs end, so
+ * the next request's ACK rides on its response. */
+static void
+data_sent(struct pn_tcp_conn *c)
+{
+	if (c->quickack > 0 && c->last_data_ns != 0 &&
+	    c->tcp->lc->now - c->last_data_ns <
+	    (uint64_t)c->tcp->conf.delack_ms * PN_NS_PER_MS)
+		c->quickack = 0;
+}
+
 /* Send data segments (and the FIN) the windows allow. @return sent any. */
 static bool
 output_data(struct pn_tcp_conn *c)
@@ -385,6 +397,8 @@ output_data(struct pn_tcp_conn *c)
 			c->rtt_seq = c->snd_nxt; /* Karn: only new data */
 			c->rtt_start_ns = tcp->lc->now;
 		}
+		if (len > 0)
+			data_sent(c);
 		if (tcp_xmit(c, c->snd_nxt, len, fl) < 0 && len > 0)
 			break;
 		sent = true;

@@ -112,6 +112,8 @@ struct pn_tcp_conn {
 	uint32_t nooo;
 	uint32_t ooo_last_seq;       /**< most recent OOO arrival (SACK order) */
 	uint32_t sndbuf, rcvbuf, rcvlowat, sndlowat;
+	bool rcvbuf_lock;           /**< SO_RCVBUF set: no auto-sizing */
+	bool iss_set;               /**< ISN fixed above a reused TIME-WAIT */
 	/* RTT (RFC 6298) */
 	uint32_t srtt_us, rttvar_us, rto_us, rtt_us;
 	uint32_t rtt_seq;           /**< timed segment (no timestamps) */
@@ -152,6 +154,7 @@ struct pn_tcp_conn {
 	struct pn_timer t_delack;
 	struct pn_timer t_keep;     /**< keepalive, FIN-WAIT-2, TIME-WAIT */
 	uint64_t last_rcv_ns;       /**< keepalive idle reference */
+	uint64_t last_data_ns;      /**< last in-order data (pingpong test) */
 	uint64_t rtx_start_ns;      /**< first unanswered retransmission */
 	/* options */
 	uint32_t keep_idle_s, keep_intvl_s, keep_cnt;
@@ -175,6 +178,8 @@ struct pn_tcp_listen {
 	void *ctx;
 	uint32_t backlog;
 	uint32_t nembryo, naccept;
+	uint16_t user_mss;          /**< TCP_MAXSEG for SYN-ACKs, 0 none */
+	uint32_t rcvbuf;            /**< SO_RCVBUF for embryos, 0 default */
 	TAILQ_HEAD(, pn_tcp_conn) embryos;
 	TAILQ_HEAD(, pn_tcp_conn) acceptq;
 };
@@ -249,6 +254,8 @@ struct pn_tcp_listen *tcp_listen_lookup(struct pn_tcp *tcp, uint32_t ip,
 uint32_t tcp_hash32(const struct pn_tcp *tcp, const struct tcp_key *k,
 		    uint32_t extra);
 void tcp_conn_init_params(struct pn_tcp_conn *c);
+/** Our window scale for the SYN / SYN-ACK, from the receive buffer. */
+void tcp_choose_wscale(struct pn_tcp_conn *c);
 
 /* tcp_input.c */
 /** Segment @p s for TCB @p c (consumes s->m). */

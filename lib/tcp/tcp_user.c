@@ -139,7 +139,8 @@ rcv_consumed(struct pn_tcp_conn *c)
 	    tcp->lc->now - c->rcv_space_ns >= (uint64_t)c->srtt_us * PN_NS_PER_US) {
 		uint32_t got = c->rcv_nxt - c->rcv_space_seq;
 
-		if (got > c->rcvbuf / 2 && c->rcvbuf < tcp->conf.rcvbuf_max &&
+		if (got > c->rcvbuf / 2 && !c->rcvbuf_lock &&
+		    c->rcvbuf < tcp->conf.rcvbuf_max &&
 		    c->rcv_wscale > 0) {
 			c->rcvbuf = c->rcvbuf * 2 > tcp->conf.rcvbuf_max ?
 				    tcp->conf.rcvbuf_max : c->rcvbuf * 2;
@@ -366,6 +367,39 @@ pn_tcp_abort(struct pn_tcp_conn *c)
 	tcp_reap(tcp);
 }
 
+/* TCP_MAXSEG: 0 (none) or 88..65535. */
+static bool
+opt_mss_ok(int64_t v)
+{
+	return v == 0 || (v >= 88 && v <= 65535);
+}
+
+/* SO_SNDBUF / SO_RCVBUF bytes, clamped to 4096..67108864. */
+static uint32_t
+opt_buf(int64_t v)
+{
+	return v < 4096 ? 4096 : v > 67108864 ? 67108864 : (uint32_t)v;
+}
+
+int
+pn_tcp_listen_setopt(struct pn_tcp_listen *l, enum pn_tcp_opt opt, int64_t v)
+{
+	switch (opt) {
+	case PN_TCP_OPT_MAXSEG:
+		if (!opt_mss_ok(v))
+			return -EINVAL;
+		l->user_mss = (uint16_t)v;
+		return 0;
+	case PN_TCP_OPT_RCVBUF:
+		if (v < 0)
+			return -EINVAL;
+		l->rcvbuf = opt_buf(v);
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
 int
 pn_tcp_setopt(struct pn_tcp_conn *c, enum pn_tcp_opt opt, int64_t v)
 {
@@ -379,7 +413,7 @@ pn_tcp_setopt(struct pn_tcp_conn *c, enum pn_tcp_opt opt, int64_t v)
 			tcp_output(c);
 		return 0;
 	case PN_TCP_OPT_MAXSEG:
-		if (v < 0 || (v != 0 && (v < 88 || v > 65535)))
+		if (!opt_mss_ok(v))
 			return -EINVAL;
 		c->user_mss = (uint16_t)v;
 		if (v && c->mss > v)
@@ -420,12 +454,13 @@ pn_tcp_setopt(struct pn_tcp_conn *c, enum pn_tcp_opt opt, int64_t v)
 	case PN_TCP_OPT_SNDBUF:
 		if (v < 0)
 			return -EINVAL;
-		c->sndbuf = v < 4096 ? 4096 : v > 67108864 ? 67108864 : (uint32_t)v;
+		c->sndbuf = opt_buf(v);
 		return 0;
 	case PN_TCP_OPT_RCVBUF:
 		if (v < 0)
 			return -EINVAL;
-		c->rcvbuf = v < 4096 ? 4096 : v > 67108864 ? 67108864 : (uint32_t)v;
+		c->rcvbuf = opt_buf(v);
+		c->rcvbuf_lock = true; /* Linux SOCK_RCVBUF_LOCK */
 		return 0;
 	case PN_TCP_OPT_RCVLOWAT:
 		if (v < 0 || v > INT32_MAX)

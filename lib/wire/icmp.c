@@ -55,6 +55,11 @@ pn_icmp_parse(const uint8_t *buf, uint32_t len, struct pn_icmp_hdr *out)
 		if (rc)
 			return rc;
 		break;
+	case PN_ICMP_TIME_EXCEEDED:
+		rc = icmp_parse_quote(h.data, h.data_len, &h);
+		if (rc)
+			return rc;
+		break;
 	default:
 		return -EPROTONOSUPPORT;
 	}

@@ -3,7 +3,8 @@
 #define PN_WIRE_ICMP_H
 
 /*
- * ICMPv4 (RFC 792): echo request/reply and destination unreachable.
+ * ICMPv4 (RFC 792): echo request/reply, destination unreachable and time
+ * exceeded.
  */
 
 #include <stdbool.h>
@@ -20,6 +21,11 @@ extern "C" {
 #define PN_ICMP_ECHO_REPLY	0
 #define PN_ICMP_DEST_UNREACH	3
 #define PN_ICMP_ECHO_REQUEST	8
+#define PN_ICMP_TIME_EXCEEDED	11
+
+/* Time exceeded codes (RFC 792). */
+#define PN_ICMP_EXC_TTL			0	/**< TTL exceeded in transit */
+#define PN_ICMP_EXC_FRAGTIME		1	/**< reassembly time exceeded */
 
 /* Destination unreachable codes (RFC 792, RFC 1122 3.2.2.1). */
 #define PN_ICMP_UNREACH_NET		0
@@ -45,7 +51,8 @@ struct pn_icmp_hdr {
 	/** Bytes after the 8-byte header: echo data, or the quoted datagram. */
 	const uint8_t *data;
 	uint32_t data_len;
-	/** Destination unreachable: the quoted IPv4 header's fields. */
+	/** Errors (destination unreachable, time exceeded): the quoted
+	 * IPv4 header's fields. */
 	struct {
 		uint32_t src;
 		uint32_t dst;
@@ -60,17 +67,18 @@ struct pn_icmp_hdr {
  * Parse and check an ICMP message (the whole IPv4 payload: the checksum
  * covers all @p len bytes, so pass total_len - hdr_len, not padding).
  *
- * For destination unreachable the quoted datagram must hold an IPv4
- * header and 8 bytes of its payload (RFC 792); its checksum is not
- * checked, as routers may have changed it (RFC 1812 4.3.2.3).
+ * For the errors (destination unreachable, time exceeded) the quoted
+ * datagram must hold an IPv4 header and 8 bytes of its payload (RFC 792);
+ * its checksum is not checked, as routers may have changed it (RFC 1812
+ * 4.3.2.3).
  *
  * @return 0 on success;
- *   -EMSGSIZE if @p len < 8, or a destination unreachable quotes less
- *   than the IPv4 header + 8 bytes;
+ *   -EMSGSIZE if @p len < 8, or an error quotes less than the IPv4
+ *   header + 8 bytes;
  *   -EBADMSG if the checksum is wrong, or the quoted header is not IPv4
  *   with IHL >= 5;
- *   -EPROTONOSUPPORT if the type is not echo request/reply or destination
- *   unreachable.
+ *   -EPROTONOSUPPORT if the type is not echo request/reply, destination
+ *   unreachable or time exceeded.
  */
 int pn_icmp_parse(const uint8_t *buf, uint32_t len, struct pn_icmp_hdr *out);
 

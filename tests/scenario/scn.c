@@ -215,6 +215,10 @@ scn_in(int line, const struct scn_seg *s)
 	m = pn_test_mbuf(f, (uint16_t)(34 + tl));
 	assert_non_null(m);
 	m->port = 0;
+	if (s->lro > 0) {
+		m->ol_flags |= RTE_MBUF_F_RX_LRO;
+		m->tso_segsz = (uint16_t)s->lro;
+	}
 	if (src == IP_PEER && h.sport == PORT_PEER) {
 		uint32_t end = h.seq + len + !!(h.flags & S) + !!(h.flags & F);
 
@@ -250,6 +254,12 @@ flstr(uint8_t f, char *b)
 void
 scn_icmp_unreach(uint8_t code, uint16_t mtu, uint32_t seq)
 {
+	scn_icmp_err(3, code, mtu, seq);
+}
+
+void
+scn_icmp_err(uint8_t type, uint8_t code, uint16_t mtu, uint32_t seq)
+{
 	uint8_t f[14 + 20 + 8 + 20 + 8];
 	struct rte_mbuf *m;
 	uint8_t *ic = f + 34, *q = f + 42;
@@ -277,7 +287,7 @@ scn_icmp_unreach(uint8_t code, uint16_t mtu, uint32_t seq)
 	put16(q + 20, PORT_US);
 	put16(q + 22, PORT_PEER);
 	put32(q + 24, seq);
-	ic[0] = 3;
+	ic[0] = type;
 	ic[1] = code;
 	put16(ic + 6, mtu);
 	put16(ic + 2, pn_cksum(ic, 8 + 28));

@@ -60,6 +60,7 @@ struct scn_seg {
 	int sport, dport;
 	int64_t src;          /* IN: source address */
 	int badck;            /* IN: corrupt the TCP checksum */
+	int lro;              /* IN: GRO-merged, this tso_segsz (RX_LRO) */
 };
 
 #define SEG_DEFAULTS .seq = -1, .ack = -1, .win = -1, .len = -1, .mss = -1, \
@@ -118,6 +119,8 @@ void scn_none(int line);
 /* An ICMP destination unreachable (@p code, next-hop @p mtu) from a router,
  * quoting our segment at @p seq: IP header and 8 bytes of TCP only. */
 void scn_icmp_unreach(uint8_t code, uint16_t mtu, uint32_t seq);
+/* An ICMP error of @p type (3, 11) from a router quoting our segment. */
+void scn_icmp_err(uint8_t type, uint8_t code, uint16_t mtu, uint32_t seq);
 void scn_advance_ns(uint64_t ns);
 /* Drop every captured segment not read yet; returns how many. */
 unsigned int scn_flush(void);

@@ -43,6 +43,76 @@ delayed_ack_after_quickacks(void **state)
 	assert_int_equal(scn_stat("TCPDelayedACKs"), 1);
 }
 
+/* Linux __tcp_ack_snd_check: more than one full segment received is ACKed
+ * at once, after the quick-ACK phase too; GRO hands such merged segments. */
+static void
+gro_merged_segment_acked_at_once(void **state)
+{
+	(void)state;
+	W->tconf.mss = 600;
+	est();
+	IN(PA, .len = 100);
+	OUT(A);
+	IN(PA, .len = 100);
+	OUT(A);
+	IN(PA, .len = 600); /* one full segment: delayed */
+	NONE();
+	ADVANCE_MS(40);
+	OUT(A, .ack = 1801);
+	IN(PA, .len = 1200, .lro = 600);
+	OUT(A, .ack = 3001);
+	NONE();
+	assert_int_equal(scn_stat("InSegs"), 7); /* SYN, ACK, 4 + 1 merged */
+}
+
+/* Linux: the first request is ACKed at once (quick-ACK mode); answering
+ * within the delayed-ACK time makes the exchange pingpong, and from then
+ * on each request's ACK rides on its response: one segment out. */
+static void
+response_carries_the_ack(void **state)
+{
+	int i;
+
+	(void)state;
+	scn_start();
+	scn_passive(1000, 1);
+	IN(PA, .len = 120, .tsval = 1002);
+	OUT(A, .ack = 1121);
+	assert_int_equal(scn_recv(1000), 120);
+	assert_int_equal(scn_send(600), 600);
+	OUT(PA, .len = 600, .ack = 1121);
+	for (i = 1; i < 6; i++) {
+		IN(PA, .len = 120, .tsval = 1002 + (int64_t)i);
+		NONE();
+		assert_int_equal(scn_recv(1000), 120);
+		NONE();
+		assert_int_equal(scn_send(600), 600);
+		OUT(PA, .len = 600, .ack = W->peer_nxt);
+		NONE();
+	}
+	assert_int_equal(scn_stat("TCPDelayedACKs"), 0);
+}
+
+/* Small segments do not force an ACK (Linux: only more than one full
+ * segment since the last ACK does); the delayed ACK covers them. */
+static void
+small_segments_share_a_delayed_ack(void **state)
+{
+	(void)state;
+	est();
+	IN(PA, .len = 100);
+	OUT(A);
+	IN(PA, .len = 100);
+	OUT(A);
+	IN(PA, .len = 100);
+	IN(PA, .len = 100);
+	IN(PA, .len = 100);
+	NONE();
+	ADVANCE_MS(40);
+	OUT(A, .ack = 1501);
+	NONE();
+}
+
 static void
 every_second_segment_acked(void **state)
 {
@@ -356,6 +426,9 @@ main(void)
 		SCN(first_segments_quick_acked),
 		SCN(delayed_ack_after_quickacks),
 		SCN(every_second_segment_acked),
+		SCN(gro_merged_segment_acked_at_once),
+		SCN(response_carries_the_ack),
+		SCN(small_segments_share_a_delayed_ack),
 		SCN(out_of_order_acked_at_once),
 		SCN(ooo_segments_merge_and_fill),
 		SCN(ooo_overlapping_segments_trimmed),

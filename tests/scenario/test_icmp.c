@@ -100,11 +100,21 @@ host_unreachable_in_syn_sent_fails_connect(void **state)
 	assert_int_equal(pn_tcp_error(W->c), EHOSTUNREACH);
 }
 
+/* Let the retransmissions run out (bounded). */
 static void
-soft_error_reported_on_timeout(void **state)
+retransmit_until_closed(void)
 {
 	int i;
 
+	for (i = 0; i < 20 && scn_state() != PN_TCP_CLOSED; i++) {
+		ADVANCE_MS(1000);
+		scn_flush();
+	}
+}
+
+static void
+soft_error_reported_on_timeout(void **state)
+{
 	(void)state;
 	W->tconf.retries2 = 2;
 	est_sack();
@@ -114,13 +124,46 @@ soft_error_reported_on_timeout(void **state)
 	scn_icmp_unreach(PN_ICMP_UNREACH_HOST, 0, ISN + 1);
 	assert_int_equal(scn_state(), PN_TCP_ESTABLISHED);
 	assert_int_equal(pn_tcp_error(W->c), 0);
-	for (i = 0; i < 20 && scn_state() != PN_TCP_CLOSED; i++) {
-		ADVANCE_MS(1000);
-		scn_flush();
-	}
+	retransmit_until_closed();
 	/* Linux tcp_write_err: the soft error, not ETIMEDOUT */
 	assert_int_equal(scn_state(), PN_TCP_CLOSED);
 	assert_int_equal(pn_tcp_error(W->c), EHOSTUNREACH);
+}
+
+/* RFC 1122 4.2.3.9: time exceeded is passed on, never fatal; Linux
+ * reports it (EHOSTUNREACH) when the connection times out. */
+static void
+time_exceeded_is_a_soft_error(void **state)
+{
+	(void)state;
+	W->tconf.retries2 = 2;
+	est_sack();
+	scn_send(100);
+	OUT(PA, .len = 100);
+	scn_icmp_err(PN_ICMP_TIME_EXCEEDED, PN_ICMP_EXC_TTL, 0, ISN + 1 + 100);
+	assert_int_equal(scn_drops(PN_DROP_TCP_ICMP_BAD_SEQ), 1); /* not sent */
+	scn_icmp_err(PN_ICMP_TIME_EXCEEDED, PN_ICMP_EXC_TTL, 0, ISN + 1);
+	assert_int_equal(scn_state(), PN_TCP_ESTABLISHED);
+	assert_int_equal(pn_tcp_error(W->c), 0);
+	retransmit_until_closed();
+	assert_int_equal(scn_state(), PN_TCP_CLOSED);
+	assert_int_equal(pn_tcp_error(W->c), EHOSTUNREACH);
+}
+
+static void
+time_exceeded_in_syn_sent_not_fatal(void **state)
+{
+	(void)state;
+	scn_start();
+	assert_int_equal(pn_tcp_connect(W->tcp, 0, PORT_US, IP_PEER, PORT_PEER,
+					 &W->cctx, &W->c), 0);
+	OUT(S);
+	scn_icmp_err(PN_ICMP_TIME_EXCEEDED, PN_ICMP_EXC_TTL, 0, ISN);
+	assert_int_equal(scn_state(), PN_TCP_SYN_SENT);
+	assert_int_equal(pn_tcp_error(W->c), 0);
+	IN(SA, .seq = 100, .ack = ISN + 1);
+	OUT(A);
+	assert_int_equal(scn_state(), PN_TCP_ESTABLISHED);
 }
 
 static void
@@ -142,6 +185,8 @@ main(void)
 		SCN(port_unreachable_refuses_connect),
 		SCN(host_unreachable_in_syn_sent_fails_connect),
 		SCN(soft_error_reported_on_timeout),
+		SCN(time_exceeded_is_a_soft_error),
+		SCN(time_exceeded_in_syn_sent_not_fatal),
 		SCN(error_for_no_connection_dropped),
 	};
 

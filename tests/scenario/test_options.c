@@ -168,6 +168,100 @@ active_open_negotiates_ts(void **state)
 	OUT(A, .ts = 1, .tsecr = 55);
 }
 
+/* Linux tcp_connect_init: TCP_MAXSEG before connect() caps the SYN's MSS
+ * option at min(route MSS, value); SO_RCVBUF sets its window and scale. */
+static void
+connect_options_shape_syn(void **state)
+{
+	struct pn_tcp_info i;
+
+	(void)state;
+	scn_start();
+	assert_int_equal(pn_tcp_connect_create(W->tcp, 0, PORT_US, IP_PEER,
+					       PORT_PEER, &W->cctx, &W->c), 0);
+	scn_flush();
+	NONE(); /* nothing before start */
+	assert_int_equal(pn_tcp_setopt(W->c, PN_TCP_OPT_MAXSEG, 1000), 0);
+	assert_int_equal(pn_tcp_setopt(W->c, PN_TCP_OPT_RCVBUF, 32768), 0);
+	pn_tcp_connect_start(W->c);
+	OUT(S, .mss = 1000, .ws = 0, .win = 32768);
+	IN(SA, .seq = 100, .ack = ISN + 1, .mss = 1460, .ws = 7);
+	OUT(A, .win = 32768);
+	pn_tcp_info(W->c, &i);
+	assert_int_equal(i.rcv_wscale, 0);
+	assert_int_equal(i.snd_mss, 1000);
+}
+
+static void
+connect_maxseg_above_route_mss(void **state)
+{
+	(void)state;
+	scn_start();
+	assert_int_equal(pn_tcp_connect_create(W->tcp, 0, PORT_US, IP_PEER,
+					       PORT_PEER, &W->cctx, &W->c), 0);
+	assert_int_equal(pn_tcp_setopt(W->c, PN_TCP_OPT_MAXSEG, 4000), 0);
+	assert_int_equal(pn_tcp_setopt(W->c, PN_TCP_OPT_RCVBUF, 200000), 0);
+	pn_tcp_connect_start(W->c);
+	/* 200000 needs scale 2 to be offered whole; the SYN is unscaled */
+	OUT(S, .mss = 1460, .ws = 2, .win = 65535);
+}
+
+static void
+connect_default_scale_from_rcvbuf_max(void **state)
+{
+	(void)state;
+	scn_start();
+	assert_int_equal(pn_tcp_connect(W->tcp, 0, PORT_US, IP_PEER, PORT_PEER,
+					 &W->cctx, &W->c), 0);
+	OUT(S, .mss = 1460, .ws = 7);
+}
+
+/* Linux: the child is a clone of the listener, so its TCP_MAXSEG and
+ * SO_RCVBUF shape the SYN-ACK, and the accepted connection keeps them. */
+static void
+listener_options_shape_synack(void **state)
+{
+	int64_t v;
+
+	(void)state;
+	scn_start();
+	scn_listen(80);
+	assert_int_equal(pn_tcp_listen_setopt(W->l, PN_TCP_OPT_MAXSEG, 1200), 0);
+	assert_int_equal(pn_tcp_listen_setopt(W->l, PN_TCP_OPT_RCVBUF, 32768), 0);
+	assert_int_equal(pn_tcp_listen_setopt(W->l, PN_TCP_OPT_MAXSEG, 10),
+			 -EINVAL);
+	assert_int_equal(pn_tcp_listen_setopt(W->l, PN_TCP_OPT_NODELAY, 1),
+			 -EINVAL);
+	IN(S, .seq = 1, .mss = 1460, .ws = 7);
+	OUT(SA, .mss = 1200, .ws = 0, .win = 32768);
+	IN(A);
+	assert_int_equal(pn_tcp_accept(W->l, &W->cctx, &W->c), 0);
+	assert_int_equal(pn_tcp_getopt(W->c, PN_TCP_OPT_RCVBUF, &v), 0);
+	assert_int_equal(v, 32768);
+	assert_int_equal(pn_tcp_getopt(W->c, PN_TCP_OPT_MAXSEG, &v), 0);
+	assert_int_equal(v, 1200);
+	assert_int_equal(scn_send(3000), 3000);
+	OUT(PA, .len = 1200);
+	OUT(PA, .len = 1200);
+	NONE(); /* Nagle holds the 600 left */
+	IN(A);
+	OUT(PA, .len = 600);
+}
+
+static void
+listener_maxseg_in_cookie_synack(void **state)
+{
+	(void)state;
+	W->tconf.syn_backlog = 1;
+	scn_start();
+	scn_listen(80);
+	assert_int_equal(pn_tcp_listen_setopt(W->l, PN_TCP_OPT_MAXSEG, 1200), 0);
+	IN(S, .seq = 1, .mss = 1460);
+	OUT(SA, .mss = 1200);
+	IN(S, .seq = 5000, .mss = 1460, .sport = 40001);
+	OUT(SA, .mss = 1200); /* cookie MSS from the table, <= 1200 */
+}
+
 int
 main(void)
 {
@@ -185,6 +279,11 @@ main(void)
 		SCN(timestamps_shrink_payload),
 		SCN(conf_mss_announced),
 		SCN(active_open_negotiates_ts),
+		SCN(connect_options_shape_syn),
+		SCN(connect_maxseg_above_route_mss),
+		SCN(connect_default_scale_from_rcvbuf_max),
+		SCN(listener_options_shape_synack),
+		SCN(listener_maxseg_in_cookie_synack),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -131,6 +131,75 @@ time_wait_via_closing(void **state)
 	assert_int_equal(scn_state(), PN_TCP_CLOSED);
 }
 
+/* We close first after 1000 bytes each way; @p ts: timestamps on. */
+static void
+active_to_time_wait(bool ts)
+{
+	scn_start();
+	assert_int_equal(pn_tcp_connect(W->tcp, 0, PORT_US, IP_PEER, PORT_PEER,
+					 &W->cctx, &W->c), 0);
+	OUT(S);
+	if (ts)
+		IN(SA, .seq = 5000, .ack = ISN + 1, .mss = 1460, .tsval = 100,
+		   .tsecr = W->last.opts.tsval);
+	else
+		IN(SA, .seq = 5000, .ack = ISN + 1, .mss = 1460);
+	OUT(A);
+	assert_int_equal(scn_send(1000), 1000);
+	OUT(PA, .len = 1000);
+	pn_tcp_close(W->c);
+	W->c = NULL;
+	OUT(FA, .seq = ISN + 1001);
+	if (ts)
+		IN(FA, .tsval = 101);
+	else
+		IN(FA);
+	OUT(A, .ack = 5002);
+	assert_int_equal(scn_nconns(), 1);
+}
+
+/* Linux tcp_twsk_unique (tcp_tw_reuse), RFC 6191: an active open may take
+ * a 4-tuple in TIME-WAIT when timestamps were on and the last one is more
+ * than 1 s old; the new ISN starts a window above the old SND.NXT and the
+ * new timestamps are above the old ones. */
+static void
+reuse_for_active_open(void **state)
+{
+	uint32_t old_isn, old_ts;
+
+	(void)state;
+	active_to_time_wait(true);
+	old_isn = ISN;
+	old_ts = W->last.opts.tsval;
+	ADVANCE_MS(1000); /* not more than 1 s yet */
+	assert_int_equal(pn_tcp_connect(W->tcp, 0, PORT_US, IP_PEER, PORT_PEER,
+					 &W->cctx, &W->c), -EADDRINUSE);
+	ADVANCE_MS(1);
+	assert_int_equal(pn_tcp_connect(W->tcp, 0, PORT_US, IP_PEER, PORT_PEER,
+					 &W->cctx, &W->c), 0);
+	OUT(S, .seq = old_isn + 1002 + 65537, .ts = 1);
+	assert_true(pn_seq_gt(W->last.opts.tsval, old_ts));
+	assert_int_equal(scn_stat("TWRecycled"), 1);
+	assert_int_equal(scn_nconns(), 1);
+	assert_int_equal(scn_state(), PN_TCP_SYN_SENT);
+	IN(SA, .seq = 90000, .ack = old_isn + 1002 + 65538, .tsval = 200,
+	   .tsecr = W->last.opts.tsval);
+	OUT(A, .ack = 90001);
+	assert_int_equal(scn_state(), PN_TCP_ESTABLISHED);
+}
+
+static void
+no_reuse_without_timestamps(void **state)
+{
+	(void)state;
+	active_to_time_wait(false);
+	ADVANCE_MS(5000);
+	assert_int_equal(pn_tcp_connect(W->tcp, 0, PORT_US, IP_PEER, PORT_PEER,
+					 &W->cctx, &W->c), -EADDRINUSE);
+	assert_int_equal(scn_stat("TWRecycled"), 0);
+	assert_int_equal(scn_nconns(), 1);
+}
+
 int
 main(void)
 {
@@ -145,6 +214,8 @@ main(void)
 		SCN(old_segment_in_time_wait_acked),
 		SCN(ack_in_time_wait_ignored),
 		SCN(time_wait_via_closing),
+		SCN(reuse_for_active_open),
+		SCN(no_reuse_without_timestamps),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

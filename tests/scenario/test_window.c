@@ -159,6 +159,30 @@ syn_window_never_scaled(void **state)
 	assert_int_equal(scn_nconns(), 1);
 }
 
+/* Linux tcp_data_queue: SO_RCVBUF set below the window already offered
+ * (never shrunk) bounds what is queued: the rest is dropped and ACKed. */
+static void
+rcvbuf_shrunk_drops_beyond_buffer(void **state)
+{
+	(void)state;
+	scn_start();
+	scn_passive(1000, 0);
+	assert_int_equal(pn_tcp_setopt(W->c, PN_TCP_OPT_RCVBUF, 4096), 0);
+	IN(PA, .len = 1400);
+	OUT(A, .ack = 2401);
+	IN(PA, .len = 1400);
+	OUT(A, .ack = 3801);
+	IN(PA, .len = 1400); /* 4200 > 4096 */
+	OUT(A, .ack = 3801);
+	assert_int_equal(scn_drops(PN_DROP_TCP_RCVQ_FULL), 1);
+	assert_int_equal(scn_stat("TCPRcvQDrop"), 1);
+	assert_int_equal(pn_tcp_readable(W->c), 2800);
+	assert_int_equal(scn_recv(2800), 2800);
+	scn_flush();
+	IN(PA, .seq = 3801, .len = 1400); /* the retransmission fits */
+	assert_int_equal(pn_tcp_readable(W->c), 1400);
+}
+
 int
 main(void)
 {
@@ -173,6 +197,7 @@ main(void)
 		SCN(window_scale_applied_to_peer_window),
 		SCN(our_window_scaled),
 		SCN(syn_window_never_scaled),
+		SCN(rcvbuf_shrunk_drops_beyond_buffer),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

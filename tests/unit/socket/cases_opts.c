@@ -265,6 +265,64 @@ s_maxseg_inherit(struct dctx *c)
 	L(c, "accepted MSS in 500..1000: %d", v >= 500 && v <= 1000);
 }
 
+#ifdef PN_DIFF_REAL
+/* What the handshake negotiated on @p fd, as facts both stacks share
+ * (loopback and the ring port differ in MTU, so MSS as a range). */
+static void
+h_log_shape(struct dctx *c, const char *who, int fd)
+{
+	struct tcp_info ti;
+	socklen_t len = sizeof(ti);
+	int mss;
+
+	memset(&ti, 0, sizeof(ti));
+	RI(c, who, A->getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len));
+	L(c, "%s: snd_wscale>0 %d rcv_wscale>0 %d", who,
+	  ti.tcpi_snd_wscale > 0, ti.tcpi_rcv_wscale > 0);
+	len = sizeof(mss);
+	RI(c, who, A->getsockopt(fd, IPPROTO_TCP, TCP_MAXSEG, &mss, &len));
+	L(c, "%s: MSS in 900..1000 %d", who, mss >= 900 && mss <= 1000);
+}
+
+/* Linux tcp_connect_init: TCP_MAXSEG and SO_RCVBUF set before connect()
+ * shape the SYN (MSS option, window scale 0 for a small locked buffer). */
+static void
+s_handshake_opts_connect(struct dctx *c)
+{
+	int l = h_listener(c, 0, 4), cli, srv;
+	struct sockaddr_in sin;
+
+	cli = RF(c, "socket", A->socket(AF_INET, SOCK_STREAM, 0));
+	h_setint(c, cli, IPPROTO_TCP, TCP_MAXSEG, 1000);
+	h_setint(c, cli, SOL_SOCKET, SO_RCVBUF, 16384);
+	saddr(&sin, A->srv_ip, c->port);
+	RI(c, "connect", A->connect(cli, (struct sockaddr *)&sin,
+				    sizeof(sin)));
+	A->pump();
+	srv = RF(c, "accept", A->accept4(l, NULL, NULL, 0));
+	h_log_shape(c, "client", cli);
+	h_log_shape(c, "server", srv);
+}
+
+/* Linux tcp_openreq_init_rwin: the listener's options shape its SYN-ACKs. */
+static void
+s_handshake_opts_listen(struct dctx *c)
+{
+	int l = RF(c, "socket", A->socket(AF_INET, SOCK_STREAM, 0)), cli, srv;
+
+	h_setint(c, l, IPPROTO_TCP, TCP_MAXSEG, 1000);
+	h_setint(c, l, SOL_SOCKET, SO_RCVBUF, 16384);
+	h_listen_on(c, l);
+	cli = h_client(c, SOCK_NONBLOCK);
+	A->pump();
+	srv = RF(c, "accept", A->accept4(l, NULL, NULL, 0));
+	A->pump();
+	h_log_shape(c, "client", cli);
+	h_log_shape(c, "server", srv);
+	h_getint(c, srv, SOL_SOCKET, SO_RCVBUF);
+}
+#endif
+
 static void
 s_sndtimeo_connect(struct dctx *c)
 {

@@ -390,6 +390,23 @@ fake_connect(struct pn_tcp *t, uint32_t src, uint16_t sport, uint32_t dst,
 	return 0;
 }
 
+/* The fake's SYN goes out at the next step, whatever the options. */
+static void
+fake_connect_start(struct pn_tcp_conn *c)
+{
+	RTE_SET_USED(c);
+}
+
+/* The fake has no SYN-ACK to shape: only the values are checked. */
+static int
+fake_listen_setopt(struct pn_tcp_listen *l, enum pn_tcp_opt opt, int64_t v)
+{
+	RTE_SET_USED(l);
+	if (opt != PN_TCP_OPT_MAXSEG && opt != PN_TCP_OPT_RCVBUF)
+		return -EINVAL;
+	return v < 0 ? -EINVAL : 0;
+}
+
 static ssize_t
 fake_send(struct pn_tcp_conn *c, const struct iovec *iov, int iovcnt,
 	  int flags)
@@ -638,6 +655,8 @@ const struct pn_sock_tcp_ops fake_tcp_ops = {
 	.listen_poll = fake_listen_poll,
 	.listen_close = fake_listen_close,
 	.connect = fake_connect,
+	.connect_start = fake_connect_start,
+	.listen_setopt = fake_listen_setopt,
 	.send = fake_send,
 	.send_mbuf = fake_send_mbuf,
 	.recv = fake_recv,

@@ -999,6 +999,11 @@ static const struct dcase cases[] = {
 	CASE(opts_before_connect),
 	CASE(maxseg_inherit),
 	CASE(sndtimeo_connect),
+#ifdef PN_DIFF_REAL
+	/* the fake TCP has no handshake to shape */
+	CASE(handshake_opts_connect),
+	CASE(handshake_opts_listen),
+#endif
 };
 
 int

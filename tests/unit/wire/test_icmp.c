@@ -166,7 +166,7 @@ test_unsupported_types(void **state)
 		b[0] = (uint8_t)t;
 		fix_cksum(b, n);
 		if (t != PN_ICMP_ECHO_REQUEST && t != PN_ICMP_ECHO_REPLY &&
-		    t != PN_ICMP_DEST_UNREACH)
+		    t != PN_ICMP_DEST_UNREACH && t != PN_ICMP_TIME_EXCEEDED)
 			assert_int_equal(pn_icmp_parse(b, n, &h),
 					 -EPROTONOSUPPORT);
 	}
@@ -207,6 +207,43 @@ test_frag_needed_mtu(void **state)
 	n = mk_unreach(b, PN_ICMP_UNREACH_HOST, 1400, 28);
 	assert_int_equal(pn_icmp_parse(b, n, &h), 0);
 	assert_int_equal(h.mtu, 0);
+	(void)state;
+}
+
+/* A time exceeded (TTL) quoting @p qlen bytes of a UDP datagram. */
+static uint32_t
+mk_exceeded(uint8_t *b, uint32_t qlen)
+{
+	uint32_t n = mk_unreach(b, PN_ICMP_EXC_TTL, 0, qlen);
+
+	b[0] = PN_ICMP_TIME_EXCEEDED;
+	fix_cksum(b, n);
+	return n;
+}
+
+static void
+test_time_exceeded_quote(void **state)
+{
+	uint8_t b[PKT_MAX];
+	struct pn_icmp_hdr h;
+	uint32_t n = mk_exceeded(b, 28);
+
+	assert_int_equal(pn_icmp_parse(b, n, &h), 0);
+	assert_int_equal(h.type, PN_ICMP_TIME_EXCEEDED);
+	assert_int_equal(h.code, PN_ICMP_EXC_TTL);
+	assert_int_equal(h.quote.proto, PN_IPV4_PROTO_UDP);
+	assert_int_equal(h.quote.src, IP1);
+	assert_int_equal(h.quote.dst, IP2);
+	assert_ptr_equal(h.quote.l4, b + 28);
+	assert_int_equal(h.quote.l4[0] << 8 | h.quote.l4[1], 4000);
+	assert_int_equal(h.mtu, 0);
+	/* the quote is checked as for destination unreachable */
+	n = mk_exceeded(b, 27);
+	assert_int_equal(pn_icmp_parse(b, n, &h), -EMSGSIZE);
+	n = mk_exceeded(b, 28);
+	b[8] = 0x65; /* not IPv4 */
+	fix_cksum(b, n);
+	assert_int_equal(pn_icmp_parse(b, n, &h), -EBADMSG);
 	(void)state;
 }
 
@@ -353,6 +390,7 @@ main(void)
 		cmocka_unit_test(test_unsupported_types),
 		cmocka_unit_test(test_port_unreach_vector),
 		cmocka_unit_test(test_frag_needed_mtu),
+		cmocka_unit_test(test_time_exceeded_quote),
 		cmocka_unit_test(test_bad_quote),
 		cmocka_unit_test(test_build_unreach),
 		cmocka_unit_test(test_build_unreach_options_and_padding),
