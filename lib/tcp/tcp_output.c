@@ -101,6 +101,14 @@ seg_send(struct pn_tcp *tcp, const struct tcp_key *k, struct pn_tcp_hdr *h,
 			     PN_IPV4_PROTO_TCP, 0, true);
 }
 
+/* SACK blocks that fit in 40 option bytes beside the others: 3 with
+ * timestamps (12 + 2 + 2 + 24), 4 without (RFC 2018 3). */
+static inline uint8_t
+tcp_sack_max(const struct pn_tcp_conn *c)
+{
+	return (c->flags & TF_TS) ? 3 : PN_TCP_MAX_SACK;
+}
+
 static void
 fill_opts(struct pn_tcp_conn *c, uint8_t flags, struct pn_tcp_opts *o)
 {
@@ -133,7 +141,7 @@ fill_opts(struct pn_tcp_conn *c, uint8_t flags, struct pn_tcp_opts *o)
 	if ((c->flags & TF_SACK) && c->nooo > 0 && (flags & PN_TCP_ACK) &&
 	    !(flags & PN_TCP_RST)) {
 		o->has |= PN_TCPO_SACK;
-		o->nsack = tcp_reass_sack(c, o->sack, PN_TCP_MAX_SACK);
+		o->nsack = tcp_reass_sack(c, o->sack, tcp_sack_max(c));
 	}
 }
 
@@ -252,6 +260,16 @@ tcp_eff_mss(const struct pn_tcp_conn *c)
 
 	if (c->flags & TF_TS)
 		mss -= 12;
+	/* Data sent while out-of-order data is held carries SACK blocks:
+	 * 2 NOPs + kind + length + 8 per block (Linux tcp_current_mss), or
+	 * the segment outgrows the MTU and DF drops it (IP_TOO_BIG). */
+	if ((c->flags & TF_SACK) && c->nooo > 0) {
+		struct pn_tcp_sack_blk b[PN_TCP_MAX_SACK];
+		uint8_t n = tcp_reass_sack(c, b, tcp_sack_max(c));
+
+		if (n > 0)
+			mss -= 4u + 8u * n;
+	}
 	return mss;
 }
 

@@ -115,16 +115,7 @@ run_mode() {
 	kretrans=$(pn_kernel_counter "$peer" 'Tcp: RetransSegs')
 	pn_peer_down "$peer"
 	ofo=$(grep '^tcp: ' "$PN_TMP/$d.log" | tail -n 1 | grep -o ' TCPOFOQueue [0-9]*' | awk '{ print $2 }')
-	# Known lib/tcp bug, not steering's: a full-sized data segment that
-	# also carries SACK blocks (sent while out-of-order data is held, after
-	# a loss on this shared CPU) exceeds the MTU and is dropped as
-	# IP_TOO_BIG (tcp_eff_mss leaves no room for SACK options). Tolerated
-	# only with TCPOFOQueue > 0, until lib/tcp is fixed; shown in the line.
-	if [ "${ofo:-0}" -gt 0 ]; then
-		pn_pollnetd_check_drops "$d" "$kretrans" IP_TOO_BIG
-	else
-		pn_pollnetd_check_drops "$d" "$kretrans"
-	fi
+	pn_pollnetd_check_drops "$d" "$kretrans"
 	drops=$PN_DROPS
 	printf -v "drops_$mode" '%s' "${drops:- none}"
 	printf -v "ofo_$mode" '%s' "${ofo:-0}"

@@ -65,6 +65,21 @@ partial_fill_keeps_upper_block(void **state)
 	OUT(A, .ack = 1101, .nsack = 1, .sack = { { 1201, 1301 } });
 }
 
+/* Data sent while out-of-order data is held carries the SACK option too:
+ * its payload shrinks by the option's 4 + 8n bytes (Linux
+ * tcp_current_mss), or the segment would outgrow the MTU. */
+static void
+data_with_sack_blocks_fits_the_mss(void **state)
+{
+	(void)state;
+	est_sack();
+	IN(PA, .seq = 1101, .len = 100, .tsval = 1002);
+	OUT(A, .ack = 1001, .nsack = 1, .sack = { { 1101, 1201 } });
+	assert_int_equal(scn_send(2 * 1436), 2 * 1436);
+	OUT(A, .len = 1460 - 12 - 12, .nsack = 1, .sack = { { 1101, 1201 } });
+	OUT(PA, .len = 1460 - 12 - 12, .nsack = 1, .sack = { { 1101, 1201 } });
+}
+
 static void
 no_sack_without_permission(void **state)
 {
@@ -203,6 +218,7 @@ main(void)
 		SCN(adjacent_blocks_merge),
 		SCN(hole_filled_no_sack),
 		SCN(partial_fill_keeps_upper_block),
+		SCN(data_with_sack_blocks_fits_the_mss),
 		SCN(no_sack_without_permission),
 		SCN(ooo_queue_bounded),
 		SCN(sack_triggers_early_recovery),
