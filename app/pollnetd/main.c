@@ -133,7 +133,24 @@ usage(FILE *f)
 
 /* --- EAL arguments from [eal] --- */
 
-/* Free 2 MB hugepages, 0 when none are reserved. */
+/* A hugetlbfs of 2 MB pages is mounted (EAL needs one to use them). */
+static bool
+hugetlbfs_2m_mounted(void)
+{
+	FILE *f = fopen("/proc/mounts", "r");
+	char line[512];
+	bool found = false;
+
+	if (f == NULL)
+		return false;
+	while (!found && fgets(line, sizeof(line), f) != NULL)
+		found = strstr(line, " hugetlbfs ") != NULL &&
+			strstr(line, "pagesize=1G") == NULL;
+	fclose(f);
+	return found;
+}
+
+/* Usable free 2 MB hugepages: 0 when none are reserved or none mounted. */
 static unsigned long
 hugepages_free(void)
 {
@@ -142,6 +159,10 @@ hugepages_free(void)
 
 	if (f == NULL)
 		return 0;
+	if (!hugetlbfs_2m_mounted()) {
+		fclose(f);
+		return 0;
+	}
 	if (fscanf(f, "%lu", &n) != 1)
 		n = 0;
 	fclose(f);
@@ -561,9 +582,10 @@ main(int argc, char **argv)
 
 	if (!strcmp(d.conf.hugepages, "yes") &&
 	    hugepages_free() * 2 < d.conf.memory_mb)
-		die(1, "[eal] hugepages = yes, but %lu MB of 2 MB hugepages are free "
-		    "for memory_mb = %u: reserve them (/sys/kernel/mm/hugepages/"
-		    "hugepages-2048kB/nr_hugepages) or set hugepages = auto",
+		die(1, "[eal] hugepages = yes, but %lu MB of mounted 2 MB hugepages "
+		    "are free for memory_mb = %u: reserve them (/sys/kernel/mm/"
+		    "hugepages/hugepages-2048kB/nr_hugepages), mount a hugetlbfs, "
+		    "or set hugepages = auto",
 		    hugepages_free() * 2, d.conf.memory_mb);
 	eargc = eal_args(&d.conf, eargv, (int)RTE_DIM(eargv), store, sizeof(store),
 			 &huge);

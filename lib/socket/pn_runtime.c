@@ -23,6 +23,7 @@
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
 
+#include "eal.h"
 #include "lcore.h"
 #include "log.h"
 #include "net.h"
@@ -278,6 +279,8 @@ pn_init(int argc, char **argv)
 	n = rte_eal_init(argc, argv);
 	if (n < 0)
 		return rt_fail(rte_errno, "EAL: %s", rte_strerror(rte_errno));
+	/* /var/run/dpdk/<prefix> goes with the process, as pollnetd's does */
+	pn_eal_remove_runtime_dir_at_exit();
 	pn_napi_conf_default(&rt.napi);
 	pn_tcp_conf_default(&rt.tcp);
 	pn_net_conf_default(&rt.net);

@@ -67,6 +67,7 @@ done
 # --- pollnet: pn_init's options are checked ------------------------------
 # A bad value is exit 2 with one message naming the option and its range.
 rc=0
+PN_PREFIXES+=("$PN_RUN_ID-badopt")
 "$PN_BENCH" "${PN_EAL_COMMON[@]}" --file-prefix "$PN_RUN_ID-badopt" \
 	--lcores '0@0' --vdev net_null0 -- --engine tcp-rr --role server \
 	--max-conns 5 >"$PN_TMP/badopt.log" 2>&1 || rc=$?
