@@ -6,7 +6,7 @@
  * sockets) per worker lcore, serves the built-in TCP services of [services]
  * on every shard through the socket API (app/examples/services.h, the
  * examples' server code), and stops cleanly on SIGINT/SIGTERM with its
- * final counters. Packets can be captured into pcapng (capture.h).
+ * final counters. Packets can be captured into pcapng (capture.c).
  */
 /* rte_pcapng is experimental in DPDK 22.11 */
 #define ALLOW_EXPERIMENTAL_API
@@ -461,7 +461,7 @@ setup_capture(void)
 			 d.conf.capture);
 	else
 		snprintf(path, sizeof(path), "%s", d.conf.capture);
-	if (cap_start(path, d.conf.capture_snaplen, err, sizeof(err)) < 0)
+	if (pnd_capture_start(path, d.conf.capture_snaplen, err, sizeof(err)) < 0)
 		die(1, "[pollnetd] capture = \"%s\": %s", d.conf.capture, err);
 	printf(PROG ": capture into %s (snaplen %u)\n", path, d.conf.capture_snaplen);
 }
