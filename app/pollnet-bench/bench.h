@@ -162,8 +162,6 @@ void bench_pkt_build(uint8_t *buf, uint16_t len, uint8_t proto,
 		     const struct rte_ether_addr *src,
 		     const struct rte_ether_addr *dst, uint32_t ip_src,
 		     uint32_t ip_dst, uint16_t sport, uint16_t dport);
-/** RFC 1624 incremental update of a checksum for a 16-bit field change. */
-uint16_t bench_csum_update16(uint16_t csum, uint16_t old_be, uint16_t new_be);
 /** Queue @p m for @p port: by --tx-rss hash, or the worker's first TX queue. */
 void bench_tx(struct bench_worker *w, uint16_t port, struct rte_mbuf *m);
 /** bench_tx() of @p n packets to @p port, the queue decided once when it can. */

@@ -14,6 +14,7 @@
 #include <rte_udp.h>
 
 #include "bench.h"
+#include "cksum.h"
 
 #define FLOW_SPORT_BASE 1024
 #define FLOW_PER_ADDR   32768
@@ -43,7 +44,7 @@ patch16(uint8_t *f, size_t off, uint16_t v, const size_t *ck, int nck)
 	int i;
 
 	for (i = 0; i < nck; i++) {
-		uint16_t c = bench_csum_update16(get16(f + ck[i]), old, v);
+		uint16_t c = pn_cksum_replace16(get16(f + ck[i]), old, v);
 
 		memcpy(f + ck[i], &c, sizeof(c));
 	}

@@ -54,17 +54,6 @@ bench_pkt_build(uint8_t *buf, uint16_t len, uint8_t proto,
 	}
 }
 
-uint16_t
-bench_csum_update16(uint16_t csum, uint16_t old_be, uint16_t new_be)
-{
-	/* RFC 1624 eqn. 3: HC' = ~(~HC + ~m + m') */
-	uint32_t s = (uint16_t)~csum + (uint32_t)(uint16_t)~old_be + new_be;
-
-	s = (s & 0xffff) + (s >> 16);
-	s = (s & 0xffff) + (s >> 16);
-	return (uint16_t)~s;
-}
-
 /* The TX queue, through the port's impairment when it has one. */
 static inline void
 tx_queue(struct bench_worker *w, uint16_t port, struct pn_txq *q,

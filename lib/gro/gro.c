@@ -83,15 +83,6 @@ pn_gro_init(struct pn_gro *g, const struct pn_gro_conf *c)
 	g->conf = *c;
 }
 
-/* RFC 1624 eqn. 3: HC' = ~(~HC + ~m + m'), host-order values. */
-static uint16_t
-cksum_replace16(uint16_t hc, uint16_t old, uint16_t new)
-{
-	uint32_t s = (uint32_t)(uint16_t)~hc + (uint16_t)~old + new;
-
-	return (uint16_t)~pn_cksum_fold(s);
-}
-
 /*
  * Check what inet_gro_receive and tcp4_gro_receive check before looking
  * for a flow: IPv4 without options, not a fragment, no padding, TCP
@@ -275,7 +266,7 @@ gro_complete(struct pn_gro *g, struct pn_gro_flow *f)
 	old = rte_be_to_cpu_16(ip->total_length);
 	ip->total_length = rte_cpu_to_be_16(f->ip_len);
 	ip->hdr_checksum = rte_cpu_to_be_16(
-		cksum_replace16(rte_be_to_cpu_16(ip->hdr_checksum), old,
+		pn_cksum_replace16(rte_be_to_cpu_16(ip->hdr_checksum), old,
 				f->ip_len));
 	th->tcp_flags |= f->fin_psh;
 	/* CHECKSUM_PARTIAL: the pseudo-header sum, flagged good. */

@@ -264,11 +264,10 @@ tcp_eff_mss(const struct pn_tcp_conn *c)
 	 * 2 NOPs + kind + length + 8 per block (Linux tcp_current_mss), or
 	 * the segment outgrows the MTU and DF drops it (IP_TOO_BIG). */
 	if ((c->flags & TF_SACK) && c->nooo > 0) {
-		struct pn_tcp_sack_blk b[PN_TCP_MAX_SACK];
-		uint8_t n = tcp_reass_sack(c, b, tcp_sack_max(c));
+		/* tcp_reass_sack() sends one block per held range, capped */
+		uint32_t n = RTE_MIN(c->nooo, (uint32_t)tcp_sack_max(c));
 
-		if (n > 0)
-			mss -= 4u + 8u * n;
+		mss -= 4u + 8u * n;
 	}
 	return mss;
 }

@@ -50,6 +50,13 @@ pn_cksum_add(uint32_t sum, const void *buf, uint32_t len)
 }
 
 uint16_t
+pn_cksum_replace16(uint16_t hc, uint16_t old, uint16_t new)
+{
+	return (uint16_t)~pn_cksum_fold((uint32_t)(uint16_t)~hc +
+					(uint16_t)~old + new);
+}
+
+uint16_t
 pn_cksum_fold(uint32_t sum)
 {
 	sum = (sum & 0xffff) + (sum >> 16);

@@ -52,6 +52,15 @@ uint16_t pn_cksum_finish(uint32_t sum);
  */
 uint16_t pn_cksum(const void *buf, uint32_t len);
 
+/**
+ * Update checksum @p hc for a 16-bit field changed from @p old to @p new
+ * (RFC 1624 eqn. 3: HC' = ~(~HC + ~m + m')). All three in the same byte
+ * order, either one: one's complement arithmetic does not mind.
+ *
+ * @return the checksum to store. Never fails.
+ */
+uint16_t pn_cksum_replace16(uint16_t hc, uint16_t old, uint16_t new);
+
 #ifdef __cplusplus
 }
 #endif

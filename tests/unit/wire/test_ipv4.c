@@ -365,6 +365,25 @@ test_build_errors(void **state)
 	(void)state;
 }
 
+/* RFC 1624: updating the checksum for a changed total length gives what
+ * recomputing gives, for every new length. */
+static void
+test_cksum_replace16(void **state)
+{
+	uint8_t b[PKT_MAX] = { 0 };
+	uint32_t len;
+
+	pkt_hex(b, "4500 0073 0000 4000 4011 b861 c0a8 0001 c0a8 00c7");
+	for (len = 20; len <= 0xffff; len += 7) {
+		uint16_t hc = pn_cksum_replace16(0xb861, 0x0073, (uint16_t)len);
+
+		pkt_put16(b + 2, (uint16_t)len);
+		pkt_put16(b + 10, 0);
+		assert_int_equal(hc, pn_cksum(b, 20));
+	}
+	(void)state;
+}
+
 /* RFC 1071 section 3 example: the sum of these words is 0xddf2. */
 static void
 test_cksum_rfc1071(void **state)
@@ -452,6 +471,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_valid),
 		cmocka_unit_test(test_vector_wikipedia),
+		cmocka_unit_test(test_cksum_replace16),
 		cmocka_unit_test(test_vector_ping),
 		cmocka_unit_test(test_truncated_every_length),
 		cmocka_unit_test(test_bad_checksum),
