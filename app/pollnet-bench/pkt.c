@@ -91,23 +91,9 @@ bench_tx_burst(struct bench_worker *w, uint16_t port, struct rte_mbuf **pkts,
 {
 	uint16_t i;
 
-	/* The common case decided once per burst, not per packet: the
-	 * pointers copied into the queue's buffer, flushed when it fills. */
+	/* The common case decided once per burst, not per packet. */
 	if (w->nb_txq[port] == 1 && !bench_impair_on(w->impair, port)) {
-		struct pn_txq *q = w->txq[port][0];
-
-		while (n > 0) {
-			uint16_t room = (uint16_t)(PN_TX_BUF_SIZE - q->len);
-			uint16_t k = n < room ? n : room;
-
-			for (i = 0; i < k; i++)
-				q->buf[q->len + i] = pkts[i];
-			q->len = (uint16_t)(q->len + k);
-			pkts += k;
-			n = (uint16_t)(n - k);
-			if (q->len == PN_TX_BUF_SIZE)
-				pn_txq_flush(&w->lc, q);
-		}
+		pn_txq_push_bulk(&w->lc, w->txq[port][0], pkts, n);
 		return;
 	}
 	for (i = 0; i < n; i++)

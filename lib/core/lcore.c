@@ -47,20 +47,21 @@ lcore_dev_tx_burst(struct pn_lcore *lc, uint16_t port, uint16_t queue,
 	return rte_eth_tx_burst(port, queue, pkts, n);
 }
 
-void
-pn_txq_flush(struct pn_lcore *lc, struct pn_txq *q)
+/* One burst of @p pkts to @p q's device queue: retries, then what the
+ * device refused is dropped as TX_FULL. */
+static void
+txq_send(struct pn_lcore *lc, struct pn_txq *q, struct rte_mbuf **pkts,
+	 uint16_t n)
 {
-	uint16_t n = q->len, sent = 0;
+	uint16_t sent = 0;
 	uint32_t tries = 0;
 
-	if (n == 0)
-		return;
 	/* A device queue shared by several lcores: one burst at a time
 	 * (rte_eth_tx_burst is not safe on one queue from two lcores). */
 	if (q->lock != NULL)
 		rte_spinlock_lock(q->lock);
 	for (;;) {
-		sent += lc->ops.tx_burst(lc, q->port, q->queue, q->buf + sent,
+		sent += lc->ops.tx_burst(lc, q->port, q->queue, pkts + sent,
 					 n - sent);
 		lc->stat.tx_bursts++;
 		if (sent == n || tries++ >= lc->conf.tx_retries)
@@ -70,13 +71,45 @@ pn_txq_flush(struct pn_lcore *lc, struct pn_txq *q)
 		rte_spinlock_unlock(q->lock);
 	q->packets += sent;
 	lc->stat.tx_packets += sent;
-	q->len = 0;
 	if (sent < n) {
 		q->dropped += n - sent;
-		pn_drop_bulk(lc, q->buf + sent, n - sent, PN_DROP_TX_FULL);
+		pn_drop_bulk(lc, pkts + sent, n - sent, PN_DROP_TX_FULL);
 	}
 }
 
+void
+pn_txq_flush(struct pn_lcore *lc, struct pn_txq *q)
+{
+	uint16_t n = q->len;
+
+	if (n == 0)
+		return;
+	q->len = 0;
+	txq_send(lc, q, q->buf, n);
+}
+
+void
+pn_txq_push_bulk(struct pn_lcore *lc, struct pn_txq *q,
+		 struct rte_mbuf **pkts, uint16_t n)
+{
+	/* A whole device burst and nothing buffered before it: what the
+	 * buffer would send when full, sent from the caller's array. */
+	if (q->len == 0 && n >= PN_TX_DIRECT_MIN) {
+		txq_send(lc, q, pkts, n);
+		return;
+	}
+	while (n > 0) {
+		uint16_t room = (uint16_t)(PN_TX_BUF_SIZE - q->len);
+		uint16_t k = n < room ? n : room;
+
+		memcpy(q->buf + q->len, pkts, k * sizeof(*pkts));
+		q->len = (uint16_t)(q->len + k);
+		pkts += k;
+		n = (uint16_t)(n - k);
+		if (q->len == PN_TX_BUF_SIZE)
+			pn_txq_flush(lc, q);
+	}
+}
 
 struct pn_txq *
 pn_lcore_txq(struct pn_lcore *lc, uint16_t port, uint16_t queue)
@@ -589,7 +622,8 @@ lcore_idle(struct pn_lcore *lc, unsigned int work, uint64_t deadline,
 	}
 	if (!lc->conf.sleep ||
 	    lc->now - lc->last_work_ns <
-		    (uint64_t)lc->conf.busy_poll_us * PN_NS_PER_US)
+		    (uint64_t)lc->conf.busy_poll_us * PN_NS_PER_US ||
+	    deadline <= lc->now)	/* polling (timeout 0): no sleep */
 		return 0;
 	next = pn_timer_wheel_next(&lc->timers);
 	if (next != UINT64_MAX) /* timers fire on tick boundaries */

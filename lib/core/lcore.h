@@ -47,6 +47,7 @@ struct rte_ring;
 #define PN_LCORE_MAX_NAPI 16
 #define PN_LCORE_MAX_TXQ  8
 #define PN_TX_BUF_SIZE    64
+#define PN_TX_DIRECT_MIN  32  /**< pn_txq_push_bulk: a device burst */
 #define PN_MAX_SHARDS     64
 #define PN_MAX_PORTS      8
 
@@ -260,6 +261,15 @@ struct pn_txq *pn_lcore_txq(struct pn_lcore *lc, uint16_t port, uint16_t queue);
 
 /** Send what @p q holds now (one burst, retries, TX_FULL drops). */
 void pn_txq_flush(struct pn_lcore *lc, struct pn_txq *q);
+
+/**
+ * Queue @p n packets on @p q, as pn_txq_push one by one; a burst of at
+ * least PN_TX_DIRECT_MIN onto an empty buffer goes to the device at once
+ * from @p pkts (the buffer would only copy it; same retries and TX_FULL
+ * drops as pn_txq_flush).
+ */
+void pn_txq_push_bulk(struct pn_lcore *lc, struct pn_txq *q,
+		      struct rte_mbuf **pkts, uint16_t n);
 
 /** Queue @p m on @p q; flushed at the end of the round, or now when full. */
 static inline void

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include <errno.h>
+#include <netinet/in.h>
 #include <string.h>
 
 #include <rte_byteorder.h>
 #include <rte_ether.h>
 #include <rte_mbuf.h>
-#include <rte_thash.h>
 
 #include "steer.h"
 
@@ -22,6 +22,43 @@ const uint8_t pn_rss_key_symmetric[PN_RSS_KEY_LEN] = {
 	0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a,
 };
 
+/* The 32 key bits starting at bit @p bit (most significant first). */
+static uint32_t
+key_window(const uint8_t *key, unsigned int bit)
+{
+	uint64_t w = 0;
+
+	for (unsigned int i = 0; i < 5; i++)
+		w = w << 8 | key[bit / 8 + i];
+	return (uint32_t)(w >> (8 - bit % 8));
+}
+
+/* Toeplitz is linear over XOR: the hash of an input is the XOR of the
+ * hashes of its bytes in place, each precomputed for all 256 values. */
+static void
+steer_tab_init(struct pn_steer *s)
+{
+	for (unsigned int b = 0; b < RTE_DIM(s->tab); b++)
+		for (unsigned int v = 0; v < 256; v++) {
+			uint32_t h = 0;
+
+			for (unsigned int j = 0; j < 8; j++)
+				if (v & (0x80u >> j))
+					h ^= key_window(s->key, b * 8 + j);
+			s->tab[b][v] = h;
+		}
+}
+
+static inline uint32_t
+steer_tab_hash(const struct pn_steer *s, const uint8_t *in, unsigned int n)
+{
+	uint32_t h = 0;
+
+	for (unsigned int b = 0; b < n; b++)
+		h ^= s->tab[b][in[b]];
+	return h;
+}
+
 int
 pn_steer_init(struct pn_steer *s, uint16_t nb_lcores, uint16_t reta_size)
 {
@@ -36,6 +73,7 @@ pn_steer_init(struct pn_steer *s, uint16_t nb_lcores, uint16_t reta_size)
 	s->nb_lcores = nb_lcores;
 	for (i = 0; i < reta_size; i++)
 		s->reta[i] = i % nb_lcores;
+	steer_tab_init(s);
 	return 0;
 }
 
@@ -45,18 +83,11 @@ rd16(const uint8_t *p)
 	return (uint16_t)(p[0] << 8 | p[1]);
 }
 
-static inline uint32_t
-rd32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	       (uint32_t)p[2] << 8 | p[3];
-}
-
 bool
 pn_steer_hash(const struct pn_steer *s, const uint8_t *frame, uint32_t len,
 	      uint32_t *hash)
 {
-	union rte_thash_tuple t;
+	uint8_t in[12];
 	uint32_t off = 12, ihl, frag;
 	uint16_t type;
 	uint8_t proto;
@@ -80,17 +111,14 @@ pn_steer_hash(const struct pn_steer *s, const uint8_t *frame, uint32_t len,
 		return false;
 	proto = frame[off + 9];
 	frag = rd16(frame + off + 6) & 0x3fff; /* MF or offset */
-	memset(&t, 0, sizeof(t));
-	t.v4.src_addr = rd32(frame + off + 12);
-	t.v4.dst_addr = rd32(frame + off + 16);
+	memcpy(in, frame + off + 12, 8); /* src, dst */
 	/* Fragments and other protocols hash by addresses, as device RSS does. */
 	if (frag == 0 && (proto == IPPROTO_TCP || proto == IPPROTO_UDP) &&
 	    len >= off + ihl + 4) {
-		t.v4.sport = rd16(frame + off + ihl);
-		t.v4.dport = rd16(frame + off + ihl + 2);
-		*hash = rte_softrss((uint32_t *)&t, RTE_THASH_V4_L4_LEN, s->key);
+		memcpy(in + 8, frame + off + ihl, 4); /* sport, dport */
+		*hash = steer_tab_hash(s, in, 12);
 	} else {
-		*hash = rte_softrss((uint32_t *)&t, RTE_THASH_V4_L3_LEN, s->key);
+		*hash = steer_tab_hash(s, in, 8);
 	}
 	return true;
 }

@@ -24,6 +24,10 @@ struct pn_steer {
 	uint16_t reta_size;           /**< power of two, <= PN_RETA_MAX */
 	uint16_t nb_lcores;           /**< shards the RETA spreads over */
 	uint16_t reta[PN_RETA_MAX];   /**< hash & (reta_size-1) -> shard */
+	/** Toeplitz by table: tab[i][v] is the hash of byte i of the input
+	 * (src, dst, sport, dport in network order) having the value v, so
+	 * a hash is 12 (or 8) loads and XORs, as rte_softrss gives. */
+	uint32_t tab[12][256];
 };
 
 /** The symmetric Toeplitz key used for device RSS and for steering. */

@@ -26,6 +26,18 @@ ns_to_tick_ceil(const struct pn_timer_wheel *w, uint64_t ns)
 	return ns / w->tick_ns + (ns % w->tick_ns != 0);
 }
 
+/*
+ * The earliest expiry is cached (an idle lcore asks for it every time it
+ * considers sleeping; the scan walks up to a whole rotation): arming
+ * lowers it, removing the timer that holds it forgets it.
+ */
+static inline void
+next_removed(struct pn_timer_wheel *w, const struct pn_timer *t)
+{
+	if (t->expire_ns == w->next_ns)
+		w->next_ok = false;
+}
+
 static inline void
 list_init(struct pn_timer *head)
 {
@@ -76,6 +88,8 @@ pn_timer_wheel_init(struct pn_timer_wheel *w, uint64_t tick_ns,
 	w->nslots = nslots;
 	w->count = 0;
 	w->fired = 0;
+	w->next_ns = UINT64_MAX;
+	w->next_ok = true;
 	return 0;
 }
 
@@ -103,6 +117,8 @@ pn_timer_wheel_fini(struct pn_timer_wheel *w)
 	free(w->slots);
 	w->slots = NULL;
 	w->count = 0;
+	w->next_ns = UINT64_MAX;
+	w->next_ok = true;
 }
 
 void
@@ -124,6 +140,10 @@ pn_timer_arm(struct pn_timer_wheel *w, struct pn_timer *t,
 	uint64_t tick = ns_to_tick_ceil(w, expire_ns);
 	uint64_t slot_tick = tick < w->cur_tick ? w->cur_tick : tick;
 
+	if (expire_ns <= w->next_ns)
+		w->next_ns = expire_ns;	/* the new earliest (cached or not) */
+	else if (t->pending)
+		next_removed(w, t);
 	if (t->pending)
 		list_del(t);
 	else
@@ -140,6 +160,7 @@ pn_timer_cancel(struct pn_timer_wheel *w, struct pn_timer *t)
 {
 	if (!t->pending)
 		return;
+	next_removed(w, t);
 	list_del(t);
 	t->pending = false;
 	w->count--;
@@ -163,6 +184,7 @@ wheel_fire_tick(struct pn_timer_wheel *w, uint64_t tick)
 	for (t = head->next; t != head; t = next) {
 		next = t->next;
 		if (t->expire_tick <= tick) {
+			next_removed(w, t);
 			list_del(t);
 			list_add_tail(&due, t);
 		}
@@ -220,12 +242,14 @@ pn_timer_wheel_run(struct pn_timer_wheel *w, uint64_t now_ns)
 }
 
 uint64_t
-pn_timer_wheel_next(const struct pn_timer_wheel *w)
+pn_timer_wheel_next(struct pn_timer_wheel *w)
 {
 	uint64_t best = UINT64_MAX;
 	uint32_t seen = 0;
 	uint32_t i;
 
+	if (w->next_ok)
+		return w->next_ns;
 	if (w->count == 0)
 		return UINT64_MAX;
 	/*
@@ -250,5 +274,7 @@ pn_timer_wheel_next(const struct pn_timer_wheel *w)
 		if (due)
 			break;
 	}
+	w->next_ns = best;
+	w->next_ok = true;
 	return best;
 }

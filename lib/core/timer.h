@@ -34,6 +34,8 @@ struct pn_timer_wheel {
 	uint32_t count;       /**< pending timers */
 	uint64_t fired;       /**< timers fired (counter) */
 	struct pn_timer *slots; /**< nslots list heads (sentinels) */
+	uint64_t next_ns;     /**< pn_timer_wheel_next's answer, if next_ok */
+	bool next_ok;         /**< next_ns is the earliest pending expiry */
 };
 
 /**
@@ -81,10 +83,11 @@ unsigned int pn_timer_wheel_run(struct pn_timer_wheel *w, uint64_t now_ns);
 
 /**
  * Earliest expiry among pending timers (exact, in ns), or UINT64_MAX when
- * none is pending. Used by the sleep decision; O(slots + timers scanned),
- * stopping at the first tick holding a due timer. The timer fires only
- * at the tick boundary at or after this value.
+ * none is pending. Used by the sleep decision. Cached until the timer
+ * holding it is cancelled, re-armed later or fired; then O(slots + timers
+ * scanned), stopping at the first tick holding a due timer. The timer
+ * fires only at the tick boundary at or after this value.
  */
-uint64_t pn_timer_wheel_next(const struct pn_timer_wheel *w);
+uint64_t pn_timer_wheel_next(struct pn_timer_wheel *w);
 
 #endif /* PN_CORE_TIMER_H */

@@ -355,6 +355,43 @@ test_tx_full_drops_counted(void **state)
 	assert_int_equal(lc->stat.drops, 10);
 }
 
+/* pn_txq_push_bulk: a whole device burst onto an empty buffer goes out
+ * at once (no copy); smaller ones are buffered as pn_txq_push would; the
+ * device's refusals are TX_FULL drops as in a flush. */
+static void
+test_tx_push_bulk(void **state)
+{
+	static const uint8_t zero[64];
+	struct pn_lcore *lc = &W->lc[0];
+	struct rte_mbuf *pkts[100];
+	struct pn_txq *q;
+	unsigned int i;
+
+	RTE_SET_USED(state);
+	world_init(32, 300, 1);
+	q = &lc->txq[0];
+	for (i = 0; i < RTE_DIM(pkts); i++)
+		pkts[i] = pn_test_mbuf(zero, sizeof(zero));
+	pn_txq_push_bulk(lc, q, pkts, PN_TX_DIRECT_MIN);	/* direct */
+	assert_int_equal(W->tx_calls, 1);
+	assert_int_equal(W->tx_total, PN_TX_DIRECT_MIN);
+	assert_int_equal(q->len, 0);
+	pn_txq_push_bulk(lc, q, pkts + 32, 10);		/* buffered */
+	assert_int_equal(W->tx_calls, 1);
+	assert_int_equal(q->len, 10);
+	pn_txq_push_bulk(lc, q, pkts + 42, 58);	/* fills at 64, 4 left */
+	assert_int_equal(W->tx_calls, 2);
+	assert_int_equal(W->tx_total, 96);
+	assert_int_equal(q->len, 4);
+	W->tx_accept_max = 0;	/* the device refuses: 4 dropped */
+	lc->conf.tx_retries = 0;
+	pn_txq_flush(lc, q);
+	assert_int_equal(lc->stat.drop[PN_DROP_TX_FULL], 4);
+	assert_int_equal(q->dropped, 4);
+	assert_int_equal(q->packets, 96);
+	assert_int_equal(lc->stat.tx_packets, 96);
+}
+
 /* A device queue shared by shards: each burst holds its lock. */
 static void
 test_tx_shared_queue_locked(void **state)
@@ -823,6 +860,7 @@ main(void)
 		T(test_tx_flushed_once_per_round),
 		T(test_tx_flushed_when_buffer_full),
 		T(test_tx_full_drops_counted),
+		T(test_tx_push_bulk),
 		T(test_tx_shared_queue_locked),
 		T(test_tx_without_queue_dropped),
 		T(test_no_handler_drops),

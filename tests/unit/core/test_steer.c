@@ -91,6 +91,37 @@ test_tcp_hash_is_softrss(void **state)
 	assert_int_equal(pn_steer_owner(&s, h), s.reta[h & 127]);
 }
 
+/* The table-driven hash equals rte_softrss on many tuples, L4 and L3
+ * (fragments hash by addresses). */
+static void
+test_table_hash_is_softrss(void **state)
+{
+	struct pn_steer s;
+	uint8_t f[64];
+	uint32_t h, x = 12345;
+
+	(void)state;
+	pn_steer_init(&s, 2, 128);
+	for (int i = 0; i < 20000; i++) {
+		uint32_t src, dst;
+		uint16_t sp, dp;
+
+		x = x * 1103515245u + 12345u;
+		src = x;
+		x = x * 1103515245u + 12345u;
+		dst = x;
+		x = x * 1103515245u + 12345u;
+		sp = (uint16_t)(x >> 16);
+		dp = (uint16_t)x;
+		frame(f, src, dst, 6, sp, dp, 0, false);
+		assert_true(pn_steer_hash(&s, f, 54, &h));
+		assert_int_equal(h, ref_l4(src, dst, sp, dp));
+		frame(f, src, dst, 17, sp, dp, 0x2000, false); /* MF */
+		assert_true(pn_steer_hash(&s, f, 54, &h));
+		assert_int_equal(h, ref_l3(src, dst));
+	}
+}
+
 static void
 test_hash_is_symmetric(void **state)
 {
@@ -192,6 +223,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_init_and_reta),
 		cmocka_unit_test(test_tcp_hash_is_softrss),
+		cmocka_unit_test(test_table_hash_is_softrss),
 		cmocka_unit_test(test_hash_is_symmetric),
 		cmocka_unit_test(test_udp_vlan_and_fragments),
 		cmocka_unit_test(test_not_steerable),
