@@ -87,7 +87,8 @@ pn_gro_init(struct pn_gro *g, const struct pn_gro_conf *c)
  * Check what inet_gro_receive and tcp4_gro_receive check before looking
  * for a flow: IPv4 without options, not a fragment, no padding, TCP
  * header in the first segment, checksums good.
- * @return 0, or -1 to hand the packet up untouched.
+ * @return 0, or -1 to hand the packet up untouched (but for an IPv4
+ * header checksum found good, flagged so).
  */
 static int
 gro_parse(struct pn_gro *g, struct rte_mbuf *m, struct gro_seg *s)
@@ -119,10 +120,16 @@ gro_parse(struct pn_gro *g, struct rte_mbuf *m, struct gro_seg *s)
 				s->th_len);
 
 	ipcs = m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK;
-	if (ipcs == RTE_MBUF_F_RX_IP_CKSUM_BAD ||
-	    (ipcs != RTE_MBUF_F_RX_IP_CKSUM_GOOD &&
-	     pn_cksum(s->ip, sizeof(*s->ip)) != 0))
+	if (ipcs == RTE_MBUF_F_RX_IP_CKSUM_BAD)
 		return -1; /* IPv4 input drops it */
+	if (ipcs != RTE_MBUF_F_RX_IP_CKSUM_GOOD) {
+		if (pn_cksum(s->ip, sizeof(*s->ip)) != 0)
+			return -1;
+		/* Verified: IPv4 input need not sum again, even when the
+		 * packet goes up unmerged (a partial TCP checksum below). */
+		m->ol_flags = (m->ol_flags & ~RTE_MBUF_F_RX_IP_CKSUM_MASK) |
+			      RTE_MBUF_F_RX_IP_CKSUM_GOOD;
+	}
 	memcpy(&s->addr, &s->ip->src_addr, sizeof(s->addr));
 	memcpy(&s->ports, &s->th->src_port, sizeof(s->ports));
 

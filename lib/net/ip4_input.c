@@ -39,12 +39,50 @@ ip4_martian_src(uint32_t src)
 }
 
 void
+net_batch_flush(struct pn_lcore *lc, struct pn_net *net)
+{
+	struct net_batch *b = &net->batch;
+
+	if (b->n == 0 || b->flushing)
+		return;
+	b->flushing = true;
+	net->proto[b->proto].burst(lc, net, b->m, b->ip, b->bcast, b->n,
+				   net->proto[b->proto].arg);
+	b->n = 0;
+	b->flushing = false;
+}
+
+/* Collect @p m for its protocol's burst handler (flushing first what
+ * another protocol's handler is waiting for, or a full batch). */
+static void
+net_batch_add(struct pn_lcore *lc, struct pn_net *net, struct rte_mbuf *m,
+	      const struct pn_ipv4_hdr *ip, bool bcast)
+{
+	struct net_batch *b = &net->batch;
+
+	if (b->n == NET_BATCH_MAX || (b->n > 0 && b->proto != ip->proto))
+		net_batch_flush(lc, net);
+	b->proto = ip->proto;
+	b->m[b->n] = m;
+	b->ip[b->n] = *ip;
+	b->bcast[b->n] = bcast;
+	b->n++;
+}
+
+void
 ip4_deliver(struct pn_lcore *lc, struct pn_net *net, struct rte_mbuf *m,
 	    const struct pn_ipv4_hdr *ip, bool bcast)
 {
 	uint8_t proto = ip->proto;
 
 	net->stat.ip_delivered++;
+	if (net->proto[proto].burst != NULL && !net->batch.flushing) {
+		rte_pktmbuf_adj(m, ip->hdr_len);
+		net_batch_add(lc, net, m, ip, bcast);
+		return;
+	}
+	/* Anything else is handled after what came before it. */
+	net_batch_flush(lc, net);
 	if (proto == PN_IPV4_PROTO_ICMP) {
 		icmp_input(lc, net, m, ip, bcast);
 	} else if (net->proto[proto].fn != NULL) {
@@ -58,6 +96,22 @@ ip4_deliver(struct pn_lcore *lc, struct pn_net *net, struct rte_mbuf *m,
 				  bcast);
 		pn_drop(lc, m, PN_DROP_IP_NO_PROTO);
 	}
+}
+
+/*
+ * The IPv4 header to parse: in place when the first segment holds it
+ * (lib/wire reads only the header; @p len only bounds total_len), else a
+ * linear copy. A GRO chain is thus never copied whole.
+ */
+static const uint8_t *
+ip4_hdr_view(struct pn_net *net, const struct rte_mbuf *m, uint32_t len)
+{
+	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
+
+	if (m->data_len >= PN_IPV4_HDR_MIN_LEN &&
+	    m->data_len >= (uint32_t)(p[0] & 0x0f) * 4)
+		return p;
+	return rte_pktmbuf_read(m, 0, len, net->scratch);
 }
 
 static void
@@ -76,10 +130,8 @@ ip4_input(struct pn_lcore *lc, struct pn_net *net, uint8_t pidx,
 		pn_drop(lc, m, PN_DROP_IP_CSUM);
 		return;
 	}
-	/* lib/wire parses a contiguous buffer: a chain (jumbo, LRO) is
-	 * parsed from a linear copy. */
 	len = RTE_MIN(m->pkt_len, (uint32_t)PN_IPV4_MAX_LEN);
-	buf = rte_pktmbuf_read(m, 0, len, net->scratch);
+	buf = ip4_hdr_view(net, m, len);
 	rc = pn_ipv4_parse(buf, len,
 			   cs == RTE_MBUF_F_RX_IP_CKSUM_GOOD ?
 				   PN_IPV4_PARSE_CSUM_VERIFIED : 0,
@@ -143,6 +195,7 @@ eth_input(struct pn_lcore *lc, struct pn_net *net, struct rte_mbuf *m)
 	}
 	switch (eh.ethertype) {
 	case PN_ETHER_TYPE_ARP:
+		net_batch_flush(lc, net);
 		arp_input(lc, net, (uint8_t)pidx, m, eh.hdr_len);
 		break;
 	case PN_ETHER_TYPE_IPV4:
@@ -166,4 +219,5 @@ pn_net_rx(struct pn_lcore *lc, struct rte_mbuf **pkts, uint16_t n, void *arg)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
 		eth_input(lc, net, pkts[i]);
 	}
+	net_batch_flush(lc, net);
 }

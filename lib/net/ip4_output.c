@@ -58,6 +58,15 @@ ip4_l4_offload_ok(const struct pn_net_port_conf *pc, uint64_t ol_flags)
 	}
 }
 
+/* A TSO segment may go out whole: the port segments TCP, and each cut
+ * segment (IPv4 header + TCP header + tso_segsz) fits the MTU. */
+static bool
+ip4_tso_ok(const struct pn_net_port_conf *pc, const struct rte_mbuf *m)
+{
+	return pn_net_port_tso(pc) && m->tso_segsz > 0 &&
+	       PN_IPV4_HDR_MIN_LEN + m->l4_len + m->tso_segsz <= pc->mtu;
+}
+
 int
 pn_ip4_output(struct pn_lcore *lc, struct pn_net *net, struct rte_mbuf *m,
 	      uint32_t src, uint32_t dst, uint8_t proto, uint8_t tos, bool df)
@@ -67,6 +76,7 @@ pn_ip4_output(struct pn_lcore *lc, struct pn_net *net, struct rte_mbuf *m,
 	struct pn_ipv4_hdr h = { 0 };
 	unsigned int flags = 0;
 	uint32_t total, nexthop;
+	bool tso;
 	uint8_t *p;
 
 	if (r == NULL) {
@@ -76,7 +86,9 @@ pn_ip4_output(struct pn_lcore *lc, struct pn_net *net, struct rte_mbuf *m,
 	pc = net_port(net, r->pidx);
 	nexthop = r->gw != 0 ? r->gw : dst;
 	total = PN_IPV4_HDR_MIN_LEN + m->pkt_len;
-	if (total > PN_IPV4_MAX_LEN || (df && total > pc->mtu)) {
+	tso = (m->ol_flags & RTE_MBUF_F_TX_TCP_SEG) != 0;
+	if (total > PN_IPV4_MAX_LEN || (tso && !ip4_tso_ok(pc, m)) ||
+	    (!tso && df && total > pc->mtu)) {
 		pn_drop(lc, m, PN_DROP_IP_TOO_BIG);
 		return -EMSGSIZE;
 	}
@@ -85,12 +97,16 @@ pn_ip4_output(struct pn_lcore *lc, struct pn_net *net, struct rte_mbuf *m,
 	h.ttl = net->conf->ttl;
 	h.proto = proto;
 	h.df = df;
-	h.id = net->ip_id++;
+	h.id = net->ip_id;
+	/* The device numbers the segments it cuts id, id + 1, ... (Linux
+	 * GSO does the same): keep those IDs for this datagram. */
+	net->ip_id = (uint16_t)(net->ip_id + (tso ?
+		(m->pkt_len - m->l4_len + m->tso_segsz - 1) / m->tso_segsz : 1));
 	h.src = src != 0 ? src : r->src;
 	h.dst = dst;
 	net->stat.ip_out++;
 
-	if (total > pc->mtu) {
+	if (total > pc->mtu && !tso) {
 		/* Offload cannot checksum across fragments. */
 		ip4_l4_cksum_sw(net, m, 0);
 		return frag_output(lc, net, r->pidx, nexthop, m, &h,

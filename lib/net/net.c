@@ -153,7 +153,7 @@ pn_net_conf_default(struct pn_net_conf *c)
 	c->arp.reachable_ms = 30000;	/* Linux base_reachable_time */
 	c->arp.retrans_ms = 1000;	/* Linux retrans_time */
 	c->arp.max_probes = 3;		/* Linux mcast_solicit */
-	c->arp.pending_max = 16;
+	c->arp.pending_max = 128;	/* Linux: unres_qlen_bytes, ~100 packets */
 	c->reasm.max_flows = 1024;
 	c->reasm.timeout_ms = 30000;	/* Linux ipfrag_time */
 	c->reasm.max_frags = 64;
@@ -482,6 +482,20 @@ pn_net_register_proto(struct pn_net *net, uint8_t proto, pn_net_proto_fn fn,
 		return -EEXIST;
 	net->proto[proto].fn = fn;
 	net->proto[proto].arg = fn != NULL ? arg : NULL;
+	if (fn == NULL)
+		net->proto[proto].burst = NULL;
+	return 0;
+}
+
+int
+pn_net_register_proto_burst(struct pn_net *net, uint8_t proto,
+			    pn_net_proto_burst_fn fn)
+{
+	if (net->proto[proto].fn == NULL)
+		return -ENOENT;
+	/* Nothing of the old handler's may stay collected. */
+	net_batch_flush(net->lc, net);
+	net->proto[proto].burst = fn;
 	return 0;
 }
 

@@ -53,7 +53,23 @@ struct pn_net_port_conf {
 	bool tx_ip_cksum;
 	bool tx_tcp_cksum;
 	bool tx_udp_cksum;
+	/* TCP segmentation offload: TCP may hand pn_ip4_output one segment
+	 * of up to 64 KB (RTE_MBUF_F_TX_TCP_SEG, tso_segsz = MSS) that the
+	 * device cuts at the MSS. Needs tx_tcp_cksum. */
+	bool tx_tso;
+	/* When set, tx_tso holds only while this returns true for port_id:
+	 * a peer that negotiates TSO at run time (net_vhost: the guest's
+	 * GUEST_TSO4). Called on the lcore, once per TCP output: cheap. */
+	bool (*tx_tso_live)(uint16_t port_id);
 };
+
+/** May TCP hand this port TSO segments now? */
+static inline bool
+pn_net_port_tso(const struct pn_net_port_conf *pc)
+{
+	return pc->tx_tso && pc->tx_tcp_cksum &&
+	       (pc->tx_tso_live == NULL || pc->tx_tso_live(pc->port_id));
+}
 
 /** A static route: prefix/prefix_len via gw (gw on a connected subnet). */
 struct pn_net_route_conf {
@@ -75,7 +91,7 @@ struct pn_net_arp_conf {
 	uint32_t reachable_ms;	/**< REACHABLE -> STALE, 1000..3600000 (30000) */
 	uint32_t retrans_ms;	/**< between probes, 100..60000 (1000) */
 	uint32_t max_probes;	/**< probes before giving up, 1..10 (3) */
-	uint32_t pending_max;	/**< packets queued per neighbour, 1..256 (16) */
+	uint32_t pending_max;	/**< packets queued per neighbour, 1..256 (128) */
 };
 
 /** Reassembly knobs (Linux ipfrag_*). */
@@ -168,6 +184,7 @@ struct pn_net_nexthop {
 	uint16_t mtu;
 	bool tx_tcp_cksum;	/**< the port may offload the TCP checksum */
 	bool tx_udp_cksum;
+	bool tx_tso;		/**< ... and segment TCP (tx_tso in the port conf) */
 };
 
 /**
@@ -243,9 +260,17 @@ int pn_net_register_proto(struct pn_net *net, uint8_t proto,
  * the field; when the port cannot, or the datagram is fragmented, the
  * checksum is finished in software here.
  *
+ * TSO: a TCP segment with RTE_MBUF_F_TX_TCP_SEG (tso_segsz, l4_len set,
+ * the pseudo-header sum over the whole TCP length in the field, as
+ * virtio and Linux want) may exceed the MTU up to 65535 bytes; it goes
+ * out whole, with the total length of the whole datagram in the header,
+ * on a port with tx_tso. Each segment the device cuts (IPv4 + TCP
+ * header + tso_segsz) must fit the MTU.
+ *
  * @p m is always consumed.
  * @return 0 (sent or queued for ARP); -ENETUNREACH no route; -EMSGSIZE
- * larger than the MTU with @p df, or than 65535; -ENOBUFS no headroom, no
+ * larger than the MTU with @p df, or than 65535, or TSO on a port
+ * without tx_tso or with cut segments over the MTU; -ENOBUFS no headroom, no
  * mbuf for a fragment, or the neighbour's queue was full.
  */
 int pn_ip4_output(struct pn_lcore *lc, struct pn_net *net, struct rte_mbuf *m,

@@ -119,6 +119,38 @@ struct pn_icmp_hdr;
 typedef int (*pn_net_err_fn)(struct pn_lcore *lc, struct pn_net *net,
 			     const struct pn_icmp_hdr *h, void *arg);
 
+/*
+ * Burst input of a protocol (issue 4): the datagrams of one pn_net_rx
+ * call for it, in arrival order, each as a pn_net_proto_fn would get it
+ * (data at the L4 header, trimmed, reassembled) with @p bcast[i] = its
+ * destination is a broadcast (else it is one of our addresses). Owns the
+ * mbufs. Must handle each exactly as the per-packet handler would.
+ */
+typedef void (*pn_net_proto_burst_fn)(struct pn_lcore *lc, struct pn_net *net,
+				      struct rte_mbuf **m,
+				      const struct pn_ipv4_hdr *ip,
+				      const bool *bcast, uint16_t n, void *arg);
+
+/* Also deliver @p proto (already registered) in bursts to @p fn, with the
+ * per-packet handler's arg; NULL goes back to one at a time. Removing the
+ * protocol removes its burst handler. @return 0, -ENOENT (no handler). */
+int pn_net_register_proto_burst(struct pn_net *net, uint8_t proto,
+				pn_net_proto_burst_fn fn);
+
+/* Datagrams collected for one burst handler: at most one burst (bounded),
+ * handed over when full, before anything else is delivered (order kept)
+ * and at the end of pn_net_rx. */
+#define NET_BATCH_MAX 32
+
+struct net_batch {
+	uint16_t n;
+	uint8_t proto;
+	bool flushing;			/* handing over: deliver one by one */
+	struct rte_mbuf *m[NET_BATCH_MAX];
+	bool bcast[NET_BATCH_MAX];
+	struct pn_ipv4_hdr ip[NET_BATCH_MAX];
+};
+
 /* Give ICMP errors quoting protocol @p proto to @p fn (NULL to remove).
  * @return 0, -EEXIST (another handler is registered). */
 int pn_net_register_err(struct pn_net *net, uint8_t proto, pn_net_err_fn fn,
@@ -134,6 +166,7 @@ struct pn_net {
 	struct net_route routes[NET_MAX_ROUTES]; /* longest prefix first */
 	struct {
 		pn_net_proto_fn fn;
+		pn_net_proto_burst_fn burst;
 		void *arg;
 	} proto[256];
 	struct {
@@ -145,6 +178,7 @@ struct pn_net {
 	struct arp_cache arp;
 	struct reasm_table reasm;
 	uint8_t *scratch;		/* 64 KB: linear copies of chains */
+	struct net_batch batch;
 	struct pn_net_stat stat __rte_cache_aligned;
 };
 
@@ -208,6 +242,8 @@ int net_eth_output(struct pn_lcore *lc, struct pn_net *net, uint8_t pidx,
 /* ip4_input.c */
 void ip4_deliver(struct pn_lcore *lc, struct pn_net *net,
 		 struct rte_mbuf *m, const struct pn_ipv4_hdr *ip, bool bcast);
+/* Hand what is collected for a burst handler over to it. */
+void net_batch_flush(struct pn_lcore *lc, struct pn_net *net);
 
 /* frag.c */
 int frag_init(struct pn_net *net);

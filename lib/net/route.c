@@ -99,6 +99,7 @@ pn_net_route(const struct pn_net *net, uint32_t dst,
 	out->mtu = pc->mtu;
 	out->tx_tcp_cksum = pc->tx_tcp_cksum;
 	out->tx_udp_cksum = pc->tx_udp_cksum;
+	out->tx_tso = pn_net_port_tso(pc);
 	return 0;
 }
 

@@ -359,4 +359,69 @@ tw_learn_peer(void)
 	tw_clear(0);
 }
 
+/* --- TCP frames (test_tcp_burst, bench_tcp_rx) --- */
+
+#define IP_BCAST PN_IPV4(198, 18, 0, 255)
+
+enum { F_FIN = 0x01, F_SYN = 0x02, F_RST = 0x04, F_ACK = 0x10 };
+
+/* Ethernet + IPv4 + TCP (no options) from the peer; @p bad_cksum
+ * corrupts the TCP checksum. */
+static inline struct rte_mbuf *
+tcp_frame(uint32_t dst, uint16_t sport, uint16_t dport, uint32_t seq,
+	  uint32_t ack, uint8_t flags, uint32_t data_len, bool bad_cksum)
+{
+	uint8_t l4[PKT_MAX], ph[12], b[PKT_MAX];
+	const uint8_t *dmac = dst == IP_BCAST ? MAC_BCAST : MAC_US;
+	uint32_t i, len = 20 + data_len, n;
+	uint16_t c;
+
+	memset(l4, 0, 20);
+	pkt_put16(l4, sport);
+	pkt_put16(l4 + 2, dport);
+	pkt_put32(l4 + 4, seq);
+	pkt_put32(l4 + 8, ack);
+	l4[12] = 5 << 4;
+	l4[13] = flags;
+	pkt_put16(l4 + 14, 65535);
+	for (i = 0; i < data_len; i++)
+		l4[20 + i] = (uint8_t)i;
+	pkt_put32(ph, IP_PEER);
+	pkt_put32(ph + 4, dst);
+	ph[8] = 0;
+	ph[9] = 6;
+	pkt_put16(ph + 10, (uint16_t)len);
+	c = (uint16_t)~pkt_ref_cksum_sum(pkt_ref_cksum_sum(0, ph, 12), l4,
+					 len);
+	pkt_put16(l4 + 16, (uint16_t)(bad_cksum ? c ^ 0x5a5a : c));
+	n = b_eth(b, dmac, MAC_PEER, 0x0800);
+	n += b_ip(b + n, (uint16_t)(20 + len), 0x1234, 0x4000, 6, IP_PEER,
+		  dst);
+	memcpy(b + n, l4, len);
+	return pn_test_mbuf(b, (uint16_t)(n + len));
+}
+
+static inline struct rte_mbuf *
+arp_request(void)
+{
+	uint8_t b[PKT_MAX];
+	uint32_t n = f_arp(b, MAC_BCAST, 1, MAC_PEER, IP_PEER, MAC_BCAST,
+			   IP_US);
+
+	return pn_test_mbuf(b, (uint16_t)n);
+}
+
+/* Ethernet input of a burst on shard 0, port 0 (no GRO), then TX flush. */
+static inline void
+tw_net_rx(struct rte_mbuf **m, uint16_t n)
+{
+	uint16_t i;
+
+	for (i = 0; i < n; i++)
+		m[i]->port = 0;
+	T->lc[0].now = pn_clock_now(&T->clock);
+	pn_net_rx(&T->lc[0], m, n, T->net[0]);
+	pn_tx_flush(&T->lc[0]);
+}
+
 #endif /* PN_TEST_NET_TEST_H */
