@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <rte_byteorder.h>
 #include <rte_cycles.h>
 #include <rte_hash.h>
 #include <rte_mbuf.h>
@@ -125,12 +126,10 @@ pn_tcp_conf_check(const struct pn_tcp_conf *c, char *err, size_t len)
 static uint64_t
 le64(const uint8_t *p)
 {
-	uint64_t v = 0;
-	int i;
+	uint64_t v;
 
-	for (i = 7; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
+	memcpy(&v, p, sizeof(v));
+	return rte_le_to_cpu_64(v);
 }
 
 static uint64_t
@@ -184,6 +183,10 @@ tcp_isn(struct pn_tcp *tcp, const struct tcp_key *k)
 }
 
 /* --- create / free --- */
+
+static void tcp_rx_burst(struct pn_lcore *lc, struct pn_net *net,
+			 struct rte_mbuf **m, const struct pn_ipv4_hdr *ip,
+			 const bool *bcast, uint16_t n, void *arg);
 
 int
 pn_tcp_create(const struct pn_tcp_conf *conf, struct pn_lcore *lc,
@@ -250,6 +253,7 @@ pn_tcp_create(const struct pn_tcp_conf *conf, struct pn_lcore *lc,
 	rc = pn_net_register_proto(net, PN_IPV4_PROTO_TCP, tcp_rx, tcp);
 	if (rc < 0)
 		goto err_listen;
+	pn_net_register_proto_burst(net, PN_IPV4_PROTO_TCP, tcp_rx_burst);
 	rc = tcp_icmp_register(tcp, true);
 	if (rc < 0) {
 		pn_net_register_proto(net, PN_IPV4_PROTO_TCP, NULL, NULL);
@@ -415,20 +419,27 @@ tcp_conn_closed(struct pn_tcp_conn *c)
 	TAILQ_INSERT_TAIL(&tcp->reap, c, link);
 }
 
-void
-tcp_reap(struct pn_tcp *tcp)
+static void __rte_noinline
+reap_all(struct pn_tcp *tcp)
 {
 	struct pn_tcp_conn *c;
 
-	/* A socket may close from inside a wakeup upcall: TCBs are freed
-	 * only when no TCP code is running on them any more. */
-	if (tcp->busy > 0)
-		return;
 	while ((c = TAILQ_FIRST(&tcp->reap)) != NULL) {
 		TAILQ_REMOVE(&tcp->reap, c, link);
 		tcp->nconns--;
 		conn_free(c);
 	}
+}
+
+void
+tcp_reap(struct pn_tcp *tcp)
+{
+	/* A socket may close from inside a wakeup upcall: TCBs are freed
+	 * only when no TCP code is running on them any more. Called after
+	 * every segment and user call: the common case is a cheap no. */
+	if (likely(TAILQ_EMPTY(&tcp->reap)) || tcp->busy > 0)
+		return;
+	reap_all(tcp);
 }
 
 void
@@ -523,6 +534,71 @@ tcp_listen_lookup(struct pn_tcp *tcp, uint32_t ip, uint16_t port)
 	return NULL;
 }
 
+/*
+ * The checks before demultiplexing (Linux tcp_v4_rcv up to the socket
+ * lookup). @p local: the destination is one of our addresses. Fills @p s
+ * and @p k; false when the segment was dropped.
+ */
+static __rte_always_inline bool
+rx_check(struct pn_tcp *tcp, struct tcp_seg *s, struct tcp_key *k,
+	 const struct pn_ipv4_hdr *ip, bool local)
+{
+	struct rte_mbuf *m = s->m;
+	uint32_t hl = RTE_MIN(m->pkt_len, (uint32_t)PN_TCP_HDR_MAX_LEN);
+	uint8_t hb[PN_TCP_HDR_MAX_LEN];
+	const uint8_t *p;
+
+	tcp->stat.InSegs++;
+	if (!local) {
+		tcp_seg_drop(tcp, s, PN_DROP_TCP_BCAST);
+		return false;
+	}
+	p = rte_pktmbuf_read(m, 0, hl, hb);
+	if (m->pkt_len < PN_TCP_HDR_MIN_LEN || p == NULL ||
+	    pn_tcp_parse(p, hl, &s->h) < 0 || s->h.hdr_len > m->pkt_len) {
+		tcp->stat.InErrs++;
+		tcp_seg_drop(tcp, s, PN_DROP_TCP_HDR);
+		return false;
+	}
+	if (!rx_cksum_ok(tcp, m, ip)) {
+		tcp->stat.InErrs++;
+		tcp->stat.InCsumErrors++;
+		tcp_seg_drop(tcp, s, PN_DROP_TCP_CSUM);
+		return false;
+	}
+	s->src = ip->src;
+	s->dst = ip->dst;
+	s->off = s->h.hdr_len;
+	s->len = m->pkt_len - s->h.hdr_len;
+	tcp->stat.InSegs += tcp_rx_more_segs(m, s->len);
+	s->seg_len = s->len + !!(s->h.flags & PN_TCP_SYN) +
+		     !!(s->h.flags & PN_TCP_FIN);
+	*k = (struct tcp_key){ .lip = ip->dst, .rip = ip->src,
+			       .lport = s->h.dport, .rport = s->h.sport };
+	return true;
+}
+
+/* The segment to its connection @p c (NULL: none), else a listener,
+ * else RFC 9293 3.10.7.1 CLOSED. Consumes it. */
+static __rte_always_inline void
+rx_demux(struct pn_tcp *tcp, struct tcp_seg *s, const struct tcp_key *k,
+	 struct pn_tcp_conn *c)
+{
+	struct pn_tcp_listen *l;
+
+	if (c != NULL) {
+		tcp_input(c, s);
+	} else if ((l = tcp_listen_lookup(tcp, k->lip, k->lport)) != NULL) {
+		tcp_listen_input(l, s);
+	} else {
+		if (!(s->h.flags & PN_TCP_RST))
+			tcp_send_rst_reply(tcp, s);
+		tcp_seg_drop(tcp, s, PN_DROP_TCP_NO_SOCKET);
+	}
+	if (s->m != NULL)
+		tcp_seg_done(tcp, s);
+}
+
 void
 tcp_rx(struct pn_lcore *lc, struct pn_net *net, struct rte_mbuf *m,
        const struct pn_ipv4_hdr *ip, void *arg)
@@ -530,55 +606,113 @@ tcp_rx(struct pn_lcore *lc, struct pn_net *net, struct rte_mbuf *m,
 	struct pn_tcp *tcp = arg;
 	struct tcp_seg s = { .m = m };
 	struct tcp_key k;
-	struct pn_tcp_listen *l;
-	uint8_t hb[PN_TCP_HDR_MAX_LEN];
-	const uint8_t *p;
 	void *d;
 
 	(void)lc;
-	tcp->stat.InSegs++;
 	tcp->busy++;
-	if (!pn_net_is_local(net, ip->dst)) {
-		tcp_seg_drop(tcp, &s, PN_DROP_TCP_BCAST);
-		goto out;
-	}
-	p = rte_pktmbuf_read(m, 0, RTE_MIN(m->pkt_len, (uint32_t)sizeof(hb)), hb);
-	if (m->pkt_len < PN_TCP_HDR_MIN_LEN || p == NULL ||
-	    pn_tcp_parse(p, RTE_MIN(m->pkt_len, (uint32_t)sizeof(hb)), &s.h) < 0 ||
-	    s.h.hdr_len > m->pkt_len) {
-		tcp->stat.InErrs++;
-		tcp_seg_drop(tcp, &s, PN_DROP_TCP_HDR);
-		goto out;
-	}
-	if (!rx_cksum_ok(tcp, m, ip)) {
-		tcp->stat.InErrs++;
-		tcp->stat.InCsumErrors++;
-		tcp_seg_drop(tcp, &s, PN_DROP_TCP_CSUM);
-		goto out;
-	}
-	s.src = ip->src;
-	s.dst = ip->dst;
-	s.off = s.h.hdr_len;
-	s.len = m->pkt_len - s.h.hdr_len;
-	tcp->stat.InSegs += tcp_rx_more_segs(m, s.len);
-	s.seg_len = s.len + !!(s.h.flags & PN_TCP_SYN) + !!(s.h.flags & PN_TCP_FIN);
-	k = (struct tcp_key){ .lip = ip->dst, .rip = ip->src,
-			      .lport = s.h.dport, .rport = s.h.sport };
-	if (rte_hash_lookup_data(tcp->conns_h, &k, &d) >= 0) {
-		tcp_input(d, &s);
-	} else if ((l = tcp_listen_lookup(tcp, ip->dst, s.h.dport)) != NULL) {
-		tcp_listen_input(l, &s);
-	} else {
-		/* RFC 9293 3.10.7.1: CLOSED. */
-		if (!(s.h.flags & PN_TCP_RST))
-			tcp_send_rst_reply(tcp, &s);
-		tcp_seg_drop(tcp, &s, PN_DROP_TCP_NO_SOCKET);
-	}
-out:
-	if (s.m != NULL)
-		tcp_seg_done(tcp, &s);
+	if (rx_check(tcp, &s, &k, ip, pn_net_is_local(net, ip->dst)))
+		rx_demux(tcp, &s, &k,
+			 rte_hash_lookup_data(tcp->conns_h, &k, &d) >= 0 ?
+				 d : NULL);
 	tcp->busy--;
 	tcp_reap(tcp);
+}
+
+/*
+ * Burst input (issue 4): look the connections of a burst up in one
+ * rte_hash bulk lookup (hashes computed once, buckets prefetched), keyed
+ * by the ports read from each raw header, then check and handle each
+ * segment in arrival order exactly as tcp_rx does one by one.
+ *
+ * A looked-up connection stays right while the segments before it are
+ * handled: TCP input only ever adds or removes the connection of the
+ * segment it handles (a SYN's embryo, a close or reset), and wake-ups
+ * run no application code. So only a segment whose key may repeat an
+ * earlier one of the burst (same hash) is looked up again at its turn,
+ * when the earlier one has been handled.
+ */
+#define TCP_RX_BURST NET_BATCH_MAX
+
+/* Does sig[n] repeat one of sig[0..n-1]? (Equal keys, equal hashes.) */
+static bool
+sig_repeats(const hash_sig_t *sig, uint16_t n)
+{
+	uint16_t i;
+
+	for (i = 0; i < n; i++)
+		if (sig[i] == sig[n])
+			return true;
+	return false;
+}
+
+static void
+tcp_rx_chunk(struct pn_tcp *tcp, struct pn_net *net, struct rte_mbuf **m,
+	     const struct pn_ipv4_hdr *ip, const bool *bcast, uint16_t n)
+{
+	struct tcp_key k[TCP_RX_BURST];
+	const void *kp[TCP_RX_BURST];
+	hash_sig_t sig[TCP_RX_BURST];
+	void *d[TCP_RX_BURST];
+	uint64_t hit = 0, seen = 0, again = 0, slow = 0;
+	uint16_t i;
+
+	for (i = 0; i < n; i++) {
+		const uint8_t *p = rte_pktmbuf_mtod(m[i], const uint8_t *);
+		uint64_t bit = UINT64_C(1) << i;
+
+		/* What rx_check will make of the header; a runt (dropped
+		 * there) is looked up for nothing. */
+		k[i] = (struct tcp_key){ .lip = ip[i].dst, .rip = ip[i].src };
+		if (m[i]->data_len >= 4) {
+			k[i].rport = (uint16_t)(p[0] << 8 | p[1]);
+			k[i].lport = (uint16_t)(p[2] << 8 | p[3]);
+		} else {
+			slow |= bit;	/* ports not in the first segment */
+		}
+		sig[i] = rte_hash_hash(tcp->conns_h, &k[i]);
+		if (seen & (UINT64_C(1) << (sig[i] & 63)) &&
+		    sig_repeats(sig, i))
+			again |= bit;
+		seen |= UINT64_C(1) << (sig[i] & 63);
+		kp[i] = &k[i];
+	}
+	rte_hash_lookup_with_hash_bulk_data(tcp->conns_h, kp, sig, n, &hit, d);
+	for (i = 0; i < n; i++) {
+		uint64_t bit = UINT64_C(1) << i;
+		struct tcp_seg s = { .m = m[i] };
+		struct tcp_key key;
+		void *c = (hit & bit) ? d[i] : NULL;
+
+		tcp->busy++;
+		/* A broadcast may also be ours: ask only then (tcp_rx asks
+		 * always; ip4_input let through only local or broadcast). */
+		if (rx_check(tcp, &s, &key, &ip[i],
+			     !bcast[i] || pn_net_is_local(net, ip[i].dst))) {
+			if (slow & bit)
+				c = rte_hash_lookup_data(tcp->conns_h, &key,
+							 &c) >= 0 ? c : NULL;
+			else if (again & bit)
+				c = rte_hash_lookup_with_hash_data(tcp->conns_h,
+						&key, sig[i], &c) >= 0 ? c : NULL;
+			rx_demux(tcp, &s, &key, c);
+		}
+		tcp->busy--;
+		tcp_reap(tcp);
+	}
+}
+
+static void
+tcp_rx_burst(struct pn_lcore *lc, struct pn_net *net, struct rte_mbuf **m,
+	     const struct pn_ipv4_hdr *ip, const bool *bcast, uint16_t n,
+	     void *arg)
+{
+	uint16_t i, k;
+
+	(void)lc;
+	for (i = 0; i < n; i += k) {
+		k = (uint16_t)RTE_MIN(n - i, TCP_RX_BURST);
+		tcp_rx_chunk(arg, net, m + i, ip + i, bcast + i, k);
+	}
 }
 
 /* --- listeners --- */

@@ -106,6 +106,7 @@ struct pn_tcp_upcalls {
 	X(TCPReqQFullDrop) X(TCPTimeWaitReopen) X(TCPPureAcks) \
 	X(TCPDupAcks) X(TCPRcvBufGrow) X(TCPLostRetransmit) X(TCPDSACKRecv) \
 	X(TCPSackDiscard) X(TCPDSACKUndo) X(TCPReoTimeout) \
+	X(TCPDSACKOldSent) X(TCPDSACKOfoSent) \
 	X(TCPLossProbes) X(TCPPMTUUpdates) X(TCPRcvQDrop) X(TWRecycled)
 
 struct pn_tcp_stat {
@@ -189,7 +190,9 @@ int pn_tcp_connect_create(struct pn_tcp *tcp, uint32_t src, uint16_t sport,
 void pn_tcp_connect_start(struct pn_tcp_conn *c);
 
 /**
- * Queue bytes for sending (copied into mbufs).
+ * Queue bytes for sending (copied into mbufs). With PN_TCP_OOB in
+ * @p flags the bytes are urgent: SND.UP points after the last of them
+ * (Linux tcp_mark_urg) and segments carry URG until it is ACKed.
  * @return bytes queued (> 0, possibly short), -EAGAIN (no send space),
  * -EPIPE (sending side shut down, or the connection was reset),
  * -ENOTCONN, -ECONNRESET / the pending error.
@@ -204,11 +207,17 @@ ssize_t pn_tcp_send(struct pn_tcp_conn *c, const struct iovec *iov, int iovcnt,
 ssize_t pn_tcp_send_mbuf(struct pn_tcp_conn *c, struct rte_mbuf *m);
 
 #define PN_TCP_PEEK 0x1 /**< leave the data in the queue (MSG_PEEK) */
+#define PN_TCP_OOB  0x2 /**< urgent data (MSG_OOB), RFC 9293 3.8.5 */
 
 /**
- * Copy received bytes out.
+ * Copy received bytes out. A read never crosses the urgent mark (it
+ * returns the bytes before it) and skips the out-of-band byte unless
+ * SO_OOBINLINE (Linux tcp_recvmsg). With PN_TCP_OOB: the out-of-band
+ * byte (Linux tcp_recv_urg), PN_TCP_PEEK leaving it.
  * @return bytes (> 0), 0 at EOF (FIN received and everything read),
- * -EAGAIN (nothing yet), -ECONNRESET / the pending error, -ENOTCONN.
+ * -EAGAIN (nothing yet; with PN_TCP_OOB: announced, not arrived),
+ * -EINVAL (PN_TCP_OOB: no urgent byte, already read, or SO_OOBINLINE),
+ * -ECONNRESET / the pending error, -ENOTCONN.
  */
 ssize_t pn_tcp_recv(struct pn_tcp_conn *c, const struct iovec *iov,
 		    int iovcnt, int flags);
@@ -221,7 +230,11 @@ ssize_t pn_tcp_recv(struct pn_tcp_conn *c, const struct iovec *iov,
 int pn_tcp_recv_zc(struct pn_tcp_conn *c, struct iovec *iov, int max);
 void pn_tcp_recv_zc_done(struct pn_tcp_conn *c, size_t bytes);
 
-/** Bytes readable now (FIONREAD). */
+/** SIOCATMARK: 1 when the next byte read is the urgent mark, else 0. */
+int pn_tcp_atmark(const struct pn_tcp_conn *c);
+
+/** Bytes readable now (FIONREAD); with an urgent mark in the queue, the
+ * bytes before it (Linux tcp_inq). */
 uint32_t pn_tcp_readable(const struct pn_tcp_conn *c);
 
 /** Free send space in bytes. */
@@ -231,7 +244,8 @@ uint32_t pn_tcp_send_space(const struct pn_tcp_conn *c);
  * Readiness like Linux tcp_poll(): EPOLLIN (data, EOF, or error),
  * EPOLLRDNORM, EPOLLOUT (connected and send space >= the low mark),
  * EPOLLWRNORM, EPOLLRDHUP (FIN received), EPOLLHUP (both directions shut or
- * reset), EPOLLERR (pending error).
+ * reset), EPOLLERR (pending error), EPOLLPRI (an urgent byte arrived and
+ * the mark was not passed; RFC 9293 MUST-32).
  */
 uint32_t pn_tcp_poll(const struct pn_tcp_conn *c);
 
@@ -265,6 +279,8 @@ enum pn_tcp_opt {
 	PN_TCP_OPT_RCVLOWAT,      /**< bytes */
 	PN_TCP_OPT_SNDLOWAT,      /**< bytes */
 	PN_TCP_OPT_USER_TIMEOUT,  /**< ms, 0 = default */
+	PN_TCP_OPT_OOBINLINE,     /**< bool (SO_OOBINLINE) */
+	PN_TCP_OPT_TOS,           /**< IP_TOS byte, 0..255 (sockets clear ECN) */
 };
 
 /** Set an option. @return 0, -EINVAL. */
@@ -275,7 +291,8 @@ int pn_tcp_setopt(struct pn_tcp_conn *c, enum pn_tcp_opt opt, int64_t v);
  * built (Linux: the child socket is a clone of the listener):
  * PN_TCP_OPT_MAXSEG (the SYN-ACK's MSS is min(route MSS, value)) and
  * PN_TCP_OPT_RCVBUF (initial window and window scale from it, no receive
- * buffer auto-sizing). Other options are set on the accepted connection.
+ * buffer auto-sizing) and PN_TCP_OPT_TOS (the SYN-ACK's and the
+ * connection's IP TOS). Other options are set on the accepted connection.
  * @return 0, -EINVAL (bad value or an option listeners do not keep).
  */
 int pn_tcp_listen_setopt(struct pn_tcp_listen *l, enum pn_tcp_opt opt,

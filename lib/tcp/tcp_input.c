@@ -78,6 +78,29 @@ became_established(struct pn_tcp_conn *c)
 	tcp_keep_arm(c);
 }
 
+/* RFC 2883 4: [seq of @p s, @p end) was received before, the next ACK
+ * reports it first. Not for a SYN (challenged) nor in TIME-WAIT, whose
+ * ACKs carry no SACK (Linux tcp_timewait_state_process). */
+static void
+dup_data(struct pn_tcp_conn *c, const struct tcp_seg *s, uint32_t end)
+{
+	if (c->state != PN_TCP_TIME_WAIT &&
+	    !(s->h.flags & (PN_TCP_SYN | PN_TCP_RST)))
+		tcp_dsack_set(c, s->h.seq, end);
+}
+
+/* An unacceptable segment: ACK at once, with a D-SACK for what of it lies
+ * below RCV.NXT (Linux tcp_send_dupack). */
+static void
+send_dupack(struct pn_tcp_conn *c, const struct tcp_seg *s)
+{
+	uint32_t end = s->h.seq + s->seg_len;
+
+	c->flags |= TF_ACK_NOW;
+	if (s->seg_len > 0 && pn_seq_lt(s->h.seq, c->rcv_nxt))
+		dup_data(c, s, pn_seq_gt(end, c->rcv_nxt) ? c->rcv_nxt : end);
+}
+
 /* Trim @p s to the receive window: RFC 9293 3.10.7.4 "trim". */
 static void
 trim_to_window(struct pn_tcp_conn *c, struct tcp_seg *s)
@@ -90,6 +113,9 @@ trim_to_window(struct pn_tcp_conn *c, struct tcp_seg *s)
 			s->h.flags &= (uint8_t)~PN_TCP_SYN;
 			cut--;
 			s->h.seq++;
+		} else if (s->len > 0) {
+			/* a partial duplicate (Linux tcp_data_queue) */
+			dup_data(c, s, s->h.seq + RTE_MIN(cut, s->len));
 		}
 		if (cut > s->len)
 			cut = s->len;
@@ -218,7 +244,10 @@ tcp_enter_recovery(struct pn_tcp_conn *c)
 	tcp->stat.TCPFastRetrans++;
 	c->rtt_start_ns = 0;
 	if (c->flags & TF_SACK) {
+		/* RFC 6937: the ACK that got here sets cwnd by PRR
+		 * (tcp_prr_ack), the fast retransmit goes regardless. */
 		tcp->stat.TCPSackRecovery++;
+		tcp_prr_start(c);
 		c->cwnd = c->ssthresh;
 		sack_retransmit_first(c);
 	} else {
@@ -280,6 +309,7 @@ ack_new(struct pn_tcp_conn *c, const struct tcp_seg *s, uint32_t acked)
 	tcp_sb_prune(c);
 	c->backoff = 0; /* RFC 6298 5.7: a new ACK ends the backoff */
 	c->tlp_out = false;
+	c->tlp_n = 0;
 	c->rtx_start_ns = 0;
 	c->dupacks = 0;
 	if (c->flags & TF_IN_RECOVERY) {
@@ -323,7 +353,8 @@ ack_process(struct pn_tcp_conn *c, struct tcp_seg *s)
 {
 	struct pn_tcp *tcp = c->tcp;
 	uint32_t ack = s->h.ack, wnd = (uint32_t)s->h.win << c->snd_wscale;
-	uint32_t newly;
+	uint32_t newly, una = c->snd_una, sacked = tcp_sb_bytes(c);
+	int64_t delivered;
 	bool win_update = false;
 
 	/* RFC 5961 5.2: ACK must be in [SND.UNA - MAX.SND.WND, SND.NXT]. */
@@ -373,10 +404,13 @@ ack_process(struct pn_tcp_conn *c, struct tcp_seg *s)
 		if (newly > 0 && !c->tlp_out)
 			tcp_rtx_arm(c);
 	} else if (c->snd_una != c->snd_max && tcp_may_enter_recovery(c, ack) &&
+		   !((c->flags & TF_SACK) && c->reord_seen) &&
 		   (c->dupacks >= c->dupthresh || ((c->flags & TF_SACK) &&
 		    tcp_sb_is_lost(c, c->snd_una)))) {
 		/* RFC 5681 3.2 / RFC 6675 5 (1)-(2): DupThresh duplicate
-		 * ACKs, or IsLost(SND.UNA). */
+		 * ACKs, or IsLost(SND.UNA). Once reordering was seen, the
+		 * reordering window decides instead (RFC 8985 6.2, Linux
+		 * tcp_rack_reo_wnd with tp->reord_seen). */
 		tcp_enter_recovery(c);
 	} else if (c->nsb > 0 && c->snd_una != c->snd_max &&
 		   !(c->flags & TF_PERSIST)) {
@@ -385,6 +419,11 @@ ack_process(struct pn_tcp_conn *c, struct tcp_seg *s)
 		 * window, not the RTO (tcp_timer.c). */
 		tcp_reo_arm(c);
 	}
+	/* RFC 6937: DeliveredData = change in SND.UNA + change in SACKed. */
+	delivered = (int64_t)(c->snd_una - una) + (int64_t)tcp_sb_bytes(c) - sacked;
+	if ((c->flags & (TF_IN_RECOVERY | TF_SACK)) == (TF_IN_RECOVERY | TF_SACK) &&
+	    delivered > 0)
+		tcp_prr_ack(c, (uint32_t)delivered, c->snd_una != una);
 	return true;
 }
 
@@ -433,6 +472,9 @@ data_and_fin(struct pn_tcp_conn *c, struct tcp_seg *s)
 	struct pn_tcp *tcp = c->tcp;
 	bool fin = (s->h.flags & PN_TCP_FIN) != 0, wake = false;
 
+	/* RFC 9293 3.10.7.4 sixth check, URG; MUST-32: tell the user */
+	if (tcp_urg_input(c, s))
+		tcp_wakeup(c);
 	if (s->len > 0) {
 		if (c->state != PN_TCP_ESTABLISHED &&
 		    c->state != PN_TCP_FIN_WAIT_1 && c->state != PN_TCP_FIN_WAIT_2) {
@@ -587,7 +629,7 @@ front_checks(struct pn_tcp_conn *c, struct tcp_seg *s)
 
 	if (!paws_ok(c, s)) {
 		tcp->stat.PAWSEstab++;
-		c->flags |= TF_ACK_NOW;
+		send_dupack(c, s);
 		tcp_seg_drop(tcp, s, PN_DROP_TCP_PAWS);
 		return false;
 	}
@@ -610,7 +652,7 @@ front_checks(struct pn_tcp_conn *c, struct tcp_seg *s)
 	}
 	if (!seq_acceptable(c, s)) {
 		if (!(fl & PN_TCP_RST))
-			c->flags |= TF_ACK_NOW;
+			send_dupack(c, s);
 		tcp_seg_drop(tcp, s, (fl & PN_TCP_RST) ? PN_DROP_TCP_RST_INVALID :
 			     PN_DROP_TCP_OUT_OF_WINDOW);
 		return false;
@@ -828,7 +870,7 @@ tcp_input(struct pn_tcp_conn *c, struct tcp_seg *s)
 
 /* --- LISTEN (RFC 9293 3.10.7.2) --- */
 
-/* Linux inet_csk_clone_lock: the listener's TCP_MAXSEG and SO_RCVBUF,
+/* Linux inet_csk_clone_lock: the listener's TCP_MAXSEG, SO_RCVBUF and IP_TOS,
  * taken before the SYN-ACK is built. */
 static void
 listen_inherit(const struct pn_tcp_listen *l, struct pn_tcp_conn *c)
@@ -842,6 +884,7 @@ listen_inherit(const struct pn_tcp_listen *l, struct pn_tcp_conn *c)
 		c->rcvbuf = l->rcvbuf;
 		c->rcvbuf_lock = true;
 	}
+	c->tos = l->tos;
 }
 
 static void

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Output: turn the TCB (send queue, windows, pending ACK/FIN) into
- * segments. Segmentation at the MSS in software (the virtio link offers
- * no TSO), Nagle and sender-side silly window avoidance (RFC 9293
+ * segments. Segmentation at the MSS in software, or, when the route's
+ * port offers TSO, one segment of whole MSS multiples (up to 64 KB) that
+ * the device cuts; Nagle and sender-side silly window avoidance (RFC 9293
  * 3.8.6.2.1), the window we advertise (receiver SWS, 3.8.6.2.2), RST and
  * challenge ACK generation.
  */
@@ -16,6 +17,9 @@
 #include "tcp_priv.h"
 
 #define TCP_CHALLENGE_MAX 10   /* challenge ACKs per socket per second */
+/* Largest TSO payload: the IPv4 total length (16 bits) holds the IPv4
+ * header and a TCP header with 40 bytes of options. */
+#define TCP_TSO_MAX (PN_IPV4_MAX_LEN - PN_IPV4_HDR_MIN_LEN - 60)
 
 uint32_t
 tcp_ts_now(const struct pn_tcp_conn *c)
@@ -62,13 +66,52 @@ tcp_rcv_wnd(const struct pn_tcp_conn *c)
 	return space >> c->rcv_wscale << c->rcv_wscale;
 }
 
-/* Build and send one segment; payload [off, off + len) of c's send queue. */
+/* Chain [off, off + len) of the send queue @p q to @p m by reference:
+ * indirect mbufs of @p pool attached to the queue's (no copy; the queue's
+ * mbufs stay until the device is done with them). The payload of a TSO
+ * segment (copying it into new mbufs measured slower, see the TSO section
+ * of docs/benchmarks.md). */
+static int
+attach_payload(struct rte_mempool *pool, struct rte_mbuf *m,
+	       const struct tcp_mq *q, uint32_t off, uint32_t len)
+{
+	struct rte_mbuf *s = q->head, *t = rte_pktmbuf_lastseg(m), *n;
+	uint32_t k;
+
+	while (s != NULL && off >= s->data_len) {
+		off -= s->data_len;
+		s = s->next;
+	}
+	for (; len > 0 && s != NULL; s = s->next, off = 0) {
+		n = rte_pktmbuf_alloc(pool);
+		if (n == NULL)
+			return -ENOBUFS;
+		rte_pktmbuf_attach(n, s);
+		k = RTE_MIN(len, s->data_len - off);
+		n->data_off = (uint16_t)(n->data_off + off);
+		n->data_len = (uint16_t)k;
+		n->pkt_len = k;
+		n->nb_segs = 1;
+		n->next = NULL;
+		t->next = n;
+		t = n;
+		m->nb_segs++;
+		m->pkt_len += k;
+		len -= k;
+	}
+	return len == 0 ? 0 : -EINVAL;
+}
+
+/* Build and send one segment; payload [off, off + len) of c's send queue.
+ * @p segsz > 0: a TSO segment the device cuts into segsz-byte pieces. */
 static int
 seg_send(struct pn_tcp *tcp, const struct tcp_key *k, struct pn_tcp_hdr *h,
-	 const struct pn_tcp_conn *c, uint32_t off, uint32_t len)
+	 const struct pn_tcp_conn *c, uint32_t off, uint32_t len,
+	 uint16_t segsz)
 {
 	struct rte_mbuf *m;
-	uint32_t hl;
+	/* bytes copied behind the header; a TSO payload is attached */
+	uint32_t hl, first = segsz > 0 ? 0 : len;
 	uint8_t *p;
 	uint16_t ck;
 
@@ -76,8 +119,10 @@ seg_send(struct pn_tcp *tcp, const struct tcp_key *k, struct pn_tcp_hdr *h,
 	if (m == NULL)
 		return -ENOBUFS;
 	hl = PN_TCP_HDR_MIN_LEN + pn_tcp_opts_len(&h->opts);
-	p = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)(hl + len));
-	if (p == NULL) {
+	p = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)(hl + first));
+	if (p == NULL ||
+	    (len > first && attach_payload(tcp->pool, m, &c->sndq, off,
+					   len) < 0)) {
 		rte_pktmbuf_free(m);
 		return -ENOBUFS;
 	}
@@ -85,20 +130,30 @@ seg_send(struct pn_tcp *tcp, const struct tcp_key *k, struct pn_tcp_hdr *h,
 	h->dport = k->rport;
 	h->cksum = 0;
 	pn_tcp_build(p, hl, h);
-	if (len > 0)
-		tcp_mq_copy(&c->sndq, off, p + hl, len);
-	/* TX offload contract (net.h): the pseudo-header sum in the field. */
+	if (first > 0)
+		tcp_mq_copy(&c->sndq, off, p + hl, first);
+	/* TX offload contract (net.h): the pseudo-header sum in the field,
+	 * over the whole TCP length, TSO or not (virtio_tso_fix_cksum and
+	 * Linux GSO want the length of the whole segment in it). */
 	ck = pn_ipv4_phdr_sum(k->lip, k->rip, PN_IPV4_PROTO_TCP,
 			      (uint16_t)(hl + len));
 	p[16] = (uint8_t)(ck >> 8);
 	p[17] = (uint8_t)ck;
 	m->ol_flags |= RTE_MBUF_F_TX_TCP_CKSUM | RTE_MBUF_F_TX_IPV4;
 	m->l4_len = (uint8_t)hl;
-	tcp->stat.OutSegs++;
+	if (segsz > 0) {
+		m->ol_flags |= RTE_MBUF_F_TX_TCP_SEG;
+		m->tso_segsz = segsz;
+		/* OutSegs counts wire segments, as Linux does */
+		tcp->stat.OutSegs += (len + segsz - 1) / segsz;
+	} else {
+		tcp->stat.OutSegs++;
+	}
 	if (h->flags & PN_TCP_RST)
 		tcp->stat.OutRsts++;
+	/* RFC 9293 MUST-48: the connection's DiffServ field (IP_TOS) */
 	return pn_ip4_output(tcp->lc, tcp->net, m, k->lip, k->rip,
-			     PN_IPV4_PROTO_TCP, 0, true);
+			     PN_IPV4_PROTO_TCP, c != NULL ? c->tos : 0, true);
 }
 
 /* SACK blocks that fit in 40 option bytes beside the others: 3 with
@@ -138,15 +193,20 @@ fill_opts(struct pn_tcp_conn *c, uint8_t flags, struct pn_tcp_opts *o)
 		o->tsval = tcp_ts_now(c);
 		o->tsecr = c->ts_recent;
 	}
-	if ((c->flags & TF_SACK) && c->nooo > 0 && (flags & PN_TCP_ACK) &&
-	    !(flags & PN_TCP_RST)) {
+	if ((c->flags & TF_SACK) && (c->nooo > 0 || c->dsack_on) &&
+	    (flags & PN_TCP_ACK) && !(flags & PN_TCP_RST)) {
 		o->has |= PN_TCPO_SACK;
 		o->nsack = tcp_reass_sack(c, o->sack, tcp_sack_max(c));
+		/* RFC 2883 4: a D-SACK is reported once (Linux clears it in
+		 * tcp_options_write) */
+		c->dsack_on = false;
 	}
 }
 
-int
-tcp_xmit(struct pn_tcp_conn *c, uint32_t seq, uint32_t len, uint8_t flags)
+/* tcp_xmit, with @p segsz > 0 for a TSO segment of len / segsz pieces. */
+static int
+xmit_seg(struct pn_tcp_conn *c, uint32_t seq, uint32_t len, uint8_t flags,
+	 uint16_t segsz)
 {
 	struct pn_tcp *tcp = c->tcp;
 	struct pn_tcp_hdr h = { 0 };
@@ -156,6 +216,7 @@ tcp_xmit(struct pn_tcp_conn *c, uint32_t seq, uint32_t len, uint8_t flags)
 	h.flags = flags;
 	if (h.flags & PN_TCP_ACK)
 		h.ack = c->rcv_nxt;
+	tcp_urg_output(c, seq, &h);
 	fill_opts(c, flags, &h.opts);
 	wnd = tcp_rcv_wnd(c);
 	if (flags & PN_TCP_SYN)
@@ -172,8 +233,16 @@ tcp_xmit(struct pn_tcp_conn *c, uint32_t seq, uint32_t len, uint8_t flags)
 		c->flags &= (uint16_t)~(TF_ACK_NOW | TF_DELACK);
 		pn_timer_cancel(&tcp->lc->timers, &c->t_delack);
 	}
-	c->segs_out++;
-	return seg_send(tcp, &c->key, &h, c, seq - c->snd_una, len);
+	c->segs_out += segsz > 0 ? (len + segsz - 1) / segsz : 1;
+	if (c->flags & TF_IN_RECOVERY)
+		c->prr_out += len; /* RFC 6937 prr_out (tcp_prr_ack) */
+	return seg_send(tcp, &c->key, &h, c, seq - c->snd_una, len, segsz);
+}
+
+int
+tcp_xmit(struct pn_tcp_conn *c, uint32_t seq, uint32_t len, uint8_t flags)
+{
+	return xmit_seg(c, seq, len, flags, 0);
 }
 
 void
@@ -191,7 +260,7 @@ tcp_send_rst(struct pn_tcp_conn *c)
 		/* Nothing synchronized: RST with our SYN's successor. */
 		struct pn_tcp_hdr h = { .seq = c->snd_nxt, .flags = PN_TCP_RST };
 
-		seg_send(c->tcp, &c->key, &h, c, 0, 0);
+		seg_send(c->tcp, &c->key, &h, c, 0, 0, 0);
 		return;
 	}
 	tcp_xmit(c, c->snd_max, 0, PN_TCP_RST | PN_TCP_ACK);
@@ -212,7 +281,7 @@ tcp_send_rst_reply(struct pn_tcp *tcp, const struct tcp_seg *s)
 		h.ack = s->h.seq + s->seg_len;
 		h.flags = PN_TCP_RST | PN_TCP_ACK;
 	}
-	seg_send(tcp, &k, &h, NULL, 0, 0);
+	seg_send(tcp, &k, &h, NULL, 0, 0, 0);
 }
 
 void
@@ -230,7 +299,7 @@ tcp_send_synack_raw(struct pn_tcp *tcp, const struct tcp_seg *s, uint32_t iss,
 	h.opts.has = PN_TCPO_MSS;
 	h.opts.mss = mss;
 	tcp->stat.TCPSynCookiesSent++;
-	seg_send(tcp, &k, &h, NULL, 0, 0);
+	seg_send(tcp, &k, &h, NULL, 0, 0, 0);
 }
 
 void
@@ -263,9 +332,11 @@ tcp_eff_mss(const struct pn_tcp_conn *c)
 	/* Data sent while out-of-order data is held carries SACK blocks:
 	 * 2 NOPs + kind + length + 8 per block (Linux tcp_current_mss), or
 	 * the segment outgrows the MTU and DF drops it (IP_TOO_BIG). */
-	if ((c->flags & TF_SACK) && c->nooo > 0) {
-		/* tcp_reass_sack() sends one block per held range, capped */
-		uint32_t n = RTE_MIN(c->nooo, (uint32_t)tcp_sack_max(c));
+	if ((c->flags & TF_SACK) && (c->nooo > 0 || c->dsack_on)) {
+		/* tcp_reass_sack() sends the D-SACK and one block per held
+		 * range, capped */
+		uint32_t n = RTE_MIN(c->nooo + c->dsack_on,
+				     (uint32_t)tcp_sack_max(c));
 
 		mss -= 4u + 8u * n;
 	}
@@ -358,6 +429,47 @@ data_sent(struct pn_tcp_conn *c)
 		c->quickack = 0;
 }
 
+/* The largest TSO payload for @p c (a multiple of @p mss), 0 when its
+ * route's port does not segment TCP. Routes are static: asked once per
+ * output call, only when there is more than one segment to send. */
+static uint32_t
+tso_max(const struct pn_tcp_conn *c, uint32_t mss)
+{
+	struct pn_net_nexthop nh;
+
+	if (pn_net_route(c->tcp->net, c->key.rip, &nh) < 0 || !nh.tx_tso ||
+	    mss == 0)
+		return 0;
+	return TCP_TSO_MAX / mss * mss;
+}
+
+/*
+ * With TSO, new data goes as one segment of the whole MSS multiples the
+ * windows let go (what per-MSS sending would send as full segments, in
+ * one call); what is left (a short tail, the FIN) takes the per-MSS path
+ * with its Nagle and SWS rules. Retransmissions stay MSS-sized.
+ * @return the TSO length, 0 for per-MSS.
+ */
+static uint32_t
+tso_len(const struct pn_tcp_conn *c, uint32_t mss, uint32_t avail,
+	uint32_t usable, int64_t *max)
+{
+	uint32_t len = RTE_MIN(avail, usable);
+
+	/* urgent data goes per MSS: each segment has its own pointer */
+	if (c->snd_nxt != c->snd_max || len < 2 * mss ||
+	    tcp_urg_mode(c))
+		return 0;
+	if (*max < 0)
+		*max = tso_max(c, mss);
+	len = RTE_MIN(len, (uint32_t)*max) / mss * mss;
+	/* the FIN rides on the last segment, sent per MSS */
+	if (len == avail && (c->flags & TF_FIN_QUEUED) &&
+	    !(c->flags & TF_FIN_SENT))
+		len -= mss;
+	return len >= 2 * mss ? len : 0;
+}
+
 /* Send data segments (and the FIN) the windows allow. @return sent any. */
 static bool
 output_data(struct pn_tcp_conn *c)
@@ -365,6 +477,7 @@ output_data(struct pn_tcp_conn *c)
 	struct pn_tcp *tcp = c->tcp;
 	uint32_t mss = tcp_eff_mss(c), pipe = 0;
 	bool sack = (c->flags & TF_SACK) != 0, sent = false;
+	int64_t tso = -1;	/* TSO payload limit, -1: not asked yet */
 
 	if (sack) {
 		pipe = tcp_sb_pipe(c);
@@ -372,7 +485,7 @@ output_data(struct pn_tcp_conn *c)
 			sent = sack_rxt(c, &pipe, true);
 	}
 	for (;;) {
-		uint32_t off, avail, usable, len, room;
+		uint32_t off, avail, usable, len, room, big;
 		uint8_t fl = PN_TCP_ACK;
 		bool fin_ok;
 
@@ -386,6 +499,9 @@ output_data(struct pn_tcp_conn *c)
 		room = cwnd_room(c, pipe);
 		if (usable > room)
 			usable = room;
+		big = tso != 0 ? tso_len(c, mss, avail, usable, &tso) : 0;
+		if (big > 0)
+			len = big;
 		if (len > avail)
 			len = avail;
 		if (len > usable)
@@ -395,8 +511,10 @@ output_data(struct pn_tcp_conn *c)
 		if (len == 0 && !fin_ok)
 			break;
 		if (len > 0 && len < mss && len == avail && !fin_ok &&
-		    !(c->flags & TF_NODELAY) && c->snd_nxt != c->snd_una)
-			break; /* Nagle, RFC 896 / RFC 9293 3.7.4 */
+		    !(c->flags & TF_NODELAY) && c->snd_nxt != c->snd_una &&
+		    !tcp_urg_mode(c))
+			break; /* Nagle, RFC 896 / RFC 9293 3.7.4; not for
+				* urgent data (Linux tcp_nagle_test) */
 		if (len > 0 && len < mss && len < avail &&
 		    len < c->max_snd_wnd / 2 && c->snd_nxt != c->snd_una &&
 		    len == usable)
@@ -416,7 +534,8 @@ output_data(struct pn_tcp_conn *c)
 		}
 		if (len > 0)
 			data_sent(c);
-		if (tcp_xmit(c, c->snd_nxt, len, fl) < 0 && len > 0)
+		if (xmit_seg(c, c->snd_nxt, len, fl, big > 0 ? (uint16_t)mss : 0)
+		    < 0 && len > 0)
 			break;
 		sent = true;
 		pipe += len;

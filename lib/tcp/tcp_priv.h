@@ -81,6 +81,7 @@ struct tcp_cc_ops;
 #define TCP_DUPTHRESH 3      /**< RFC 6675 DupThresh at the start */
 #define TCP_DUPTHRESH_MAX 8  /**< raised by proven reordering up to this */
 #define TCP_PTO_MIN_MS 2ull  /**< PTO floor (Linux: 2 jiffies at HZ 1000) */
+#define TCP_TLP_MAX 2        /**< loss probes before the RTO (tcp_timer.c) */
 
 /** The TCB (RFC 9293 3.3.1). */
 struct pn_tcp_conn {
@@ -111,6 +112,8 @@ struct pn_tcp_conn {
 	struct tcp_ooo *ooo;        /**< sorted by seq, nooo entries */
 	uint32_t nooo;
 	uint32_t ooo_last_seq;       /**< most recent OOO arrival (SACK order) */
+	struct pn_tcp_sack_blk dsack; /**< duplicate range to report once */
+	bool dsack_on;              /**< dsack is pending (RFC 2883) */
 	uint32_t sndbuf, rcvbuf, rcvlowat, sndlowat;
 	bool rcvbuf_lock;           /**< SO_RCVBUF set: no auto-sizing */
 	bool iss_set;               /**< ISN fixed above a reused TIME-WAIT */
@@ -144,8 +147,16 @@ struct pn_tcp_conn {
 	bool reo_armed;             /**< t_rtx holds the reordering timer */
 	bool tlp_armed;             /**< t_rtx holds the loss probe (PTO) */
 	bool tlp_out;               /**< a probe is out: none until an ACK */
+	uint8_t tlp_n;              /**< probes since the last new ACK */
 	bool rec_all_lost;          /**< recovery stalled a PTO: all unSACKed
 				     *   data counts as lost (RFC 8985 6.3) */
+	bool reord_seen;            /**< a hole filled without a retransmission
+				     *   (Linux tp->reord_seen): DupThresh waits
+				     *   for the reordering window */
+	/* RFC 6937 PRR during SACK recovery (tcp_sack.c); RecoverFS is
+	 * prior_cwnd, as Linux */
+	uint32_t prr_delivered;     /**< bytes delivered since recovery began */
+	uint32_t prr_out;           /**< bytes sent since recovery began */
 	/* RFC 5961 challenge ACK rate limit */
 	uint64_t chal_window_ns;
 	uint32_t chal_count;
@@ -160,6 +171,13 @@ struct pn_tcp_conn {
 	uint32_t keep_idle_s, keep_intvl_s, keep_cnt;
 	uint32_t user_timeout_ms;
 	int32_t linger_s;
+	/* urgent data (RFC 9293 3.8.5, as Linux tcp_urg / tcp_recv_urg) */
+	uint32_t snd_up;            /**< SND.UP: after the last urgent byte */
+	uint32_t urg_seq;           /**< the urgent byte announced (RCV.UP - 1) */
+	uint16_t urg_data;          /**< TCP_URG_* | the byte */
+	bool snd_urg;               /**< urgent mode until SND.UP is ACKed */
+	bool oobinline;             /**< SO_OOBINLINE */
+	uint8_t tos;                /**< IP_TOS of every segment (MUST-48) */
 	int err;                    /**< pending error (positive errno) */
 	int err_soft;               /**< ICMP soft error, reported on timeout */
 	bool owned;                 /**< the socket holds it (ctx valid) */
@@ -180,6 +198,7 @@ struct pn_tcp_listen {
 	uint32_t nembryo, naccept;
 	uint16_t user_mss;          /**< TCP_MAXSEG for SYN-ACKs, 0 none */
 	uint32_t rcvbuf;            /**< SO_RCVBUF for embryos, 0 default */
+	uint8_t tos;                /**< IP_TOS for embryos and SYN-ACKs */
 	TAILQ_HEAD(, pn_tcp_conn) embryos;
 	TAILQ_HEAD(, pn_tcp_conn) acceptq;
 };
@@ -329,6 +348,39 @@ void tcp_sb_lost_retransmit(struct pn_tcp_conn *c);
 void tcp_undo_start(struct pn_tcp_conn *c);
 /** @p seq was retransmitted in recovery. */
 void tcp_undo_note(struct pn_tcp_conn *c, uint32_t seq);
+/** RFC 6937: recovery starts, PRR counts from zero. */
+void tcp_prr_start(struct pn_tcp_conn *c);
+/** RFC 6937 on an ACK in SACK recovery that delivered @p delivered bytes
+ * (@p una_moved: SND.UNA advanced): cwnd = pipe + sndcnt. */
+void tcp_prr_ack(struct pn_tcp_conn *c, uint32_t delivered, bool una_moved);
+
+/* c->urg_data (Linux TCP_URG_*): the low byte holds the urgent byte */
+#define TCP_URG_VALID  0x0100  /**< the urgent byte arrived */
+#define TCP_URG_NOTYET 0x0200  /**< announced, not arrived yet */
+#define TCP_URG_READ   0x0400  /**< taken with MSG_OOB */
+
+/* tcp_urg.c: urgent data (RFC 9293 3.8.5, Linux semantics) */
+/** Urgent mode (Linux tcp_urg_mode): SND.UP not ACKed yet. */
+static inline bool
+tcp_urg_mode(const struct pn_tcp_conn *c)
+{
+	return c->snd_urg && pn_seq_lt(c->snd_una, c->snd_up);
+}
+/** Step six of RFC 9293 3.10.7.4: take the urgent pointer of @p s (before
+ * its text is queued). @return true when the urgent byte arrived. */
+bool tcp_urg_input(struct pn_tcp_conn *c, const struct tcp_seg *s);
+/** The URG flag and pointer of a segment starting at @p seq (RFC 9293
+ * 3.8.5: on every segment before SND.UP until it is ACKed). */
+void tcp_urg_output(struct pn_tcp_conn *c, uint32_t seq,
+		    struct pn_tcp_hdr *h);
+/** Bytes a read may take from the front of the receive queue before the
+ * mark, and (*skip) whether the front byte is the out-of-band byte that
+ * must be skipped first. */
+uint32_t tcp_urg_readable(const struct pn_tcp_conn *c, bool *skip);
+/** FIONREAD (Linux tcp_inq): the bytes before a mark in the queue. */
+uint32_t tcp_urg_inq(const struct pn_tcp_conn *c);
+/** After a read: the mark passed clears the urgent state (Linux). */
+void tcp_urg_consumed(struct pn_tcp_conn *c);
 
 /* tcp_reass.c */
 /** Queue out-of-order data; consumes @p m. @return true if queued. */
@@ -337,9 +389,16 @@ bool tcp_reass_add(struct pn_tcp_conn *c, uint32_t seq, uint32_t len,
 /** Move data that became in order to the receive queue. @return true on FIN. */
 bool tcp_reass_pull(struct pn_tcp_conn *c);
 void tcp_reass_free(struct pn_tcp_conn *c);
-/** Fill SACK blocks (most recent first, RFC 2018 4). */
+/** Fill SACK blocks: a pending D-SACK first (RFC 2883 4), then the held
+ * ranges, most recent first (RFC 2018 4). */
 uint8_t tcp_reass_sack(const struct pn_tcp_conn *c, struct pn_tcp_sack_blk *b,
 		       uint8_t max);
+/** Report [@p seq, @p end) as duplicate in the next ACK, replacing any
+ * pending D-SACK (Linux tcp_dsack_set); no-op without SACK. */
+void tcp_dsack_set(struct pn_tcp_conn *c, uint32_t seq, uint32_t end);
+/** Widen the pending D-SACK by an overlapping or touching range, or set
+ * it when none is pending (Linux tcp_dsack_extend). */
+void tcp_dsack_extend(struct pn_tcp_conn *c, uint32_t seq, uint32_t end);
 
 /* tcp_mq.c */
 void tcp_mq_append(struct tcp_mq *q, struct rte_mbuf *m);

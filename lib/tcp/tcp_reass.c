@@ -2,7 +2,8 @@
 /*
  * Out-of-order queue (RFC 9293 3.10.7.4 "segment text"): a sorted array
  * of disjoint ranges, at most conf.ooo_max_segs; adjacent ranges merge.
- * It also produces the SACK blocks we send (RFC 2018 4).
+ * It also produces the SACK blocks we send (RFC 2018 4) and notes the
+ * duplicates they report first as a D-SACK (RFC 2883 4).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,49 @@ ooo_del(struct pn_tcp_conn *c, uint32_t i, bool free_data)
 	c->nooo--;
 }
 
+void
+tcp_dsack_set(struct pn_tcp_conn *c, uint32_t seq, uint32_t end)
+{
+	if (!(c->flags & TF_SACK) || seq == end)
+		return;
+	c->dsack = (struct pn_tcp_sack_blk){ .left = seq, .right = end };
+	c->dsack_on = true;
+	if (pn_seq_lt(seq, c->rcv_nxt)) /* Linux: old (below RCV.NXT) or ofo */
+		c->tcp->stat.TCPDSACKOldSent++;
+	else
+		c->tcp->stat.TCPDSACKOfoSent++;
+}
+
+void
+tcp_dsack_extend(struct pn_tcp_conn *c, uint32_t seq, uint32_t end)
+{
+	struct pn_tcp_sack_blk *d = &c->dsack;
+
+	if (!c->dsack_on) {
+		tcp_dsack_set(c, seq, end);
+		return;
+	}
+	/* Linux tcp_sack_extend: only a range that touches the pending one */
+	if (pn_seq_gt(seq, d->right) || pn_seq_gt(d->left, end))
+		return;
+	if (pn_seq_lt(seq, d->left))
+		d->left = seq;
+	if (pn_seq_gt(end, d->right))
+		d->right = end;
+}
+
+/* The first duplicate of one arrival sets the D-SACK, later ones only
+ * widen it (Linux tcp_data_queue_ofo). */
+static void
+note_dup(struct pn_tcp_conn *c, bool *dup, uint32_t seq, uint32_t end)
+{
+	if (*dup)
+		tcp_dsack_extend(c, seq, end);
+	else
+		tcp_dsack_set(c, seq, end);
+	*dup = true;
+}
+
 bool
 tcp_reass_add(struct pn_tcp_conn *c, uint32_t seq, uint32_t len,
 	      struct rte_mbuf *m, bool fin)
@@ -36,6 +80,7 @@ tcp_reass_add(struct pn_tcp_conn *c, uint32_t seq, uint32_t len,
 	struct pn_tcp *tcp = c->tcp;
 	uint32_t end = seq + len, i;
 	struct tcp_ooo *e;
+	bool dup = false;
 
 	if (c->ooo == NULL) {
 		c->ooo = calloc(tcp->conf.ooo_max_segs, sizeof(*c->ooo));
@@ -48,22 +93,26 @@ tcp_reass_add(struct pn_tcp_conn *c, uint32_t seq, uint32_t len,
 		e = &c->ooo[i];
 		if (pn_seq_leq(seq, e->seq) && pn_seq_geq(end, e->seq + e->len) &&
 		    !(e->fin && !fin)) {
+			note_dup(c, &dup, e->seq, e->seq + e->len);
 			ooo_del(c, i, true);
 			continue;
 		}
 		if (pn_seq_leq(e->seq, seq) &&
 		    pn_seq_geq(e->seq + e->len, end)) {
+			note_dup(c, &dup, seq, end); /* all duplicate */
 			if (m != NULL)
-				rte_pktmbuf_free(m); /* all duplicate */
+				rte_pktmbuf_free(m);
 			return true;
 		}
 		if (pn_seq_lt(e->seq, seq) && pn_seq_gt(e->seq + e->len, seq)) {
 			uint32_t cut = e->seq + e->len - seq;
 
+			note_dup(c, &dup, seq, seq + cut);
 			m = tcp_mbuf_slice(m, cut, len - cut);
 			seq += cut;
 			len -= cut;
 		} else if (pn_seq_lt(seq, e->seq) && pn_seq_gt(end, e->seq)) {
+			note_dup(c, &dup, e->seq, end);
 			len = e->seq - seq;
 			m = tcp_mbuf_slice(m, 0, len);
 			end = seq + len;
@@ -118,10 +167,20 @@ bool
 tcp_reass_pull(struct pn_tcp_conn *c)
 {
 	struct tcp_ooo *e;
+	uint32_t high = c->rcv_nxt;
 	bool fin = false;
 
 	while (c->nooo > 0 && pn_seq_leq(c->ooo[0].seq, c->rcv_nxt)) {
 		e = &c->ooo[0];
+		/* Held data the in-order arrival also carried was received
+		 * twice (Linux tcp_ofo_queue). */
+		if (pn_seq_lt(e->seq, high)) {
+			uint32_t dend = pn_seq_lt(e->seq + e->len, high) ?
+					e->seq + e->len : high;
+
+			tcp_dsack_extend(c, e->seq, dend);
+			high = dend;
+		}
 		if (pn_seq_geq(c->rcv_nxt, e->seq + e->len) && !e->fin) {
 			ooo_del(c, 0, true);
 			continue;
@@ -165,6 +224,8 @@ tcp_reass_sack(const struct pn_tcp_conn *c, struct pn_tcp_sack_blk *b,
 	uint8_t n = 0;
 	uint32_t i, first = UINT32_MAX;
 
+	if (c->dsack_on && max > 0)
+		b[n++] = c->dsack;
 	for (i = 0; i < c->nooo; i++)
 		if (pn_seq_in(c->ooo_last_seq, c->ooo[i].seq,
 			      c->ooo[i].seq + c->ooo[i].len + 1))

@@ -2,9 +2,10 @@
 /*
  * The sender's SACK scoreboard and the RFC 6675 helpers built on it:
  * Update (SACKed ranges above SND.UNA, sorted and merged, at most
- * TCP_SB_MAX per connection), IsLost, SetPipe and NextSeg. tcp_input.c
- * decides when recovery starts and ends; tcp_output.c sends what NextSeg
- * and the pipe allow.
+ * TCP_SB_MAX per connection), IsLost, SetPipe and NextSeg; reordering
+ * seen (reord_seen); PRR (RFC 6937), the cwnd of each ACK in recovery.
+ * tcp_input.c decides when recovery starts and ends; tcp_output.c sends
+ * what NextSeg and the pipe allow.
  */
 #include <string.h>
 
@@ -133,6 +134,7 @@ undo_dsack(struct pn_tcp_conn *c, uint32_t left)
 	if (c->undo_n > 0)
 		return;
 	c->undo_ok = false;
+	c->reord_seen = true;
 	c->tcp->stat.TCPDSACKUndo++;
 	if (c->cwnd < c->prior_cwnd)
 		c->cwnd = c->prior_cwnd;
@@ -152,14 +154,40 @@ undo_dsack(struct pn_tcp_conn *c, uint32_t left)
 	}
 }
 
+/* Nothing below SND.UNA's hole has been sent twice: outside recovery,
+ * after it (RecoveryPoint) and with no RTO backoff. */
+static bool
+no_rexmit_below(const struct pn_tcp_conn *c)
+{
+	return !(c->flags & TF_IN_RECOVERY) && c->backoff == 0 &&
+	       tcp_may_enter_recovery(c, c->snd_una);
+}
+
+/* Linux tcp_check_sack_reordering: data that arrives below data already
+ * SACKed, never retransmitted, was reordered, not lost. Seen once, a
+ * hole waits for the reordering window before it counts as lost (RFC
+ * 8985 6.2: reo_wnd when reordering was observed). */
+static void
+note_reordering(struct pn_tcp_conn *c, uint32_t ack)
+{
+	if (c->reord_seen || c->nsb == 0 || !no_rexmit_below(c))
+		return;
+	if (pn_seq_gt(ack, c->snd_una) && pn_seq_lt(c->snd_una, c->sb[0].left))
+		c->reord_seen = true; /* the hole at SND.UNA filled itself */
+}
+
 uint32_t
 tcp_sb_update(struct pn_tcp_conn *c, const struct pn_tcp_opts *o, uint32_t ack)
 {
-	uint32_t before = tcp_sb_bytes(c), after;
+	uint32_t before = tcp_sb_bytes(c), after, high, l;
 	uint8_t i;
 
-	if (!(c->flags & TF_SACK) || !(o->has & PN_TCPO_SACK))
+	if (!(c->flags & TF_SACK))
 		return 0;
+	note_reordering(c, ack);
+	if (!(o->has & PN_TCPO_SACK))
+		return 0;
+	high = c->nsb > 0 ? c->sb[c->nsb - 1].right : c->snd_una;
 	for (i = 0; i < o->nsack; i++) {
 		const struct pn_tcp_sack_blk *b = &o->sack[i];
 
@@ -173,7 +201,15 @@ tcp_sb_update(struct pn_tcp_conn *c, const struct pn_tcp_opts *o, uint32_t ack)
 		if (!pn_seq_lt(b->left, b->right) || pn_seq_gt(b->right, c->snd_max) ||
 		    pn_seq_lt(b->left, c->snd_una) || pn_seq_leq(b->right, ack))
 			continue;
-		sb_insert(c, pn_seq_max(b->left, ack), b->right);
+		l = pn_seq_max(b->left, ack);
+		if (!c->reord_seen && pn_seq_lt(l, high) && no_rexmit_below(c)) {
+			uint32_t had = tcp_sb_bytes(c);
+
+			/* bytes newly SACKed below what was SACKed before */
+			sb_insert(c, l, pn_seq_min(b->right, high));
+			c->reord_seen = tcp_sb_bytes(c) != had;
+		}
+		sb_insert(c, l, b->right);
 	}
 	after = tcp_sb_bytes(c);
 	return after > before ? after - before : 0;
@@ -302,4 +338,54 @@ tcp_sb_lost_retransmit(struct pn_tcp_conn *c)
 	}
 	c->tcp->stat.TCPLostRetransmit++;
 	c->rxt_fence = c->snd_max;
+}
+
+void
+tcp_prr_start(struct pn_tcp_conn *c)
+{
+	c->prr_delivered = 0;
+	c->prr_out = 0;
+}
+
+/*
+ * RFC 6937 3, with RecoverFS = the cwnd before the reduction (Linux
+ * tcp_cwnd_reduction; tcp_undo_start keeps it in prior_cwnd), in bytes:
+ *   pipe > ssthresh:  sndcnt = CEIL(prr_delivered * ssthresh / RecoverFS)
+ *                              - prr_out      (proportional: CUBIC's 0.7
+ *                                              per byte delivered)
+ *   else (PRR-SSRB):  sndcnt = MIN(ssthresh - pipe,
+ *                              MAX(prr_delivered - prr_out, DeliveredData)
+ *                              + SMSS if SND.UNA advanced)
+ * and at least one SMSS before anything went out (the fast retransmit).
+ * cwnd = pipe + sndcnt: tcp_output sends what cwnd - pipe leaves, and
+ * counts prr_out. An ACK that delivered nothing changes nothing.
+ */
+void
+tcp_prr_ack(struct pn_tcp_conn *c, uint32_t delivered, bool una_moved)
+{
+	uint32_t pipe, mss = tcp_eff_mss(c), sndcnt, fs = c->prior_cwnd;
+
+	if (delivered == 0)
+		return;
+	c->prr_delivered += delivered;
+	pipe = tcp_sb_pipe(c);
+	if (pipe > c->ssthresh && fs > 0) {
+		uint64_t due = ((uint64_t)c->prr_delivered * c->ssthresh + fs - 1) / fs;
+
+		sndcnt = due > c->prr_out ? (uint32_t)(due - c->prr_out) : 0;
+	} else {
+		uint32_t limit = c->prr_delivered > c->prr_out ?
+				 c->prr_delivered - c->prr_out : 0;
+
+		if (limit < delivered)
+			limit = delivered;
+		if (una_moved)
+			limit += mss;
+		sndcnt = c->ssthresh > pipe ? c->ssthresh - pipe : 0;
+		if (sndcnt > limit)
+			sndcnt = limit;
+	}
+	if (c->prr_out == 0 && sndcnt < mss)
+		sndcnt = mss;
+	c->cwnd = pipe + sndcnt;
 }

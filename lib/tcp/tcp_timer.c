@@ -60,14 +60,21 @@ tcp_rtt_sample(struct pn_tcp_conn *c, uint32_t rtt_us)
 }
 
 /* RFC 8985 7.2: a tail loss probe is due after PTO when the flight is
- * open, SACK tells what the probe finds, and no probe is out yet. */
+ * open (its FIN too) and SACK tells what the probe finds. One probe in
+ * recovery; outside, a second one when the first got no answer in a PTO
+ * (see tlp_fire). */
 static bool
 tlp_eligible(const struct pn_tcp_conn *c)
 {
-	return (c->flags & TF_SACK) && !(c->flags & TF_FIN_SENT) &&
-	       (c->state == PN_TCP_ESTABLISHED || c->state == PN_TCP_CLOSE_WAIT) &&
-	       c->backoff == 0 && c->srtt_us != 0 && !c->tlp_out &&
-	       c->snd_una != c->snd_max;
+	bool open = c->state == PN_TCP_ESTABLISHED ||
+		    c->state == PN_TCP_CLOSE_WAIT ||
+		    c->state == PN_TCP_FIN_WAIT_1 || c->state == PN_TCP_CLOSING ||
+		    c->state == PN_TCP_LAST_ACK;
+
+	return (c->flags & TF_SACK) && open && c->backoff == 0 &&
+	       c->srtt_us != 0 && c->snd_una != c->snd_max &&
+	       c->tlp_n < ((c->flags & TF_IN_RECOVERY) ? 1 : TCP_TLP_MAX) &&
+	       !((c->flags & TF_IN_RECOVERY) && c->tlp_out);
 }
 
 void
@@ -98,17 +105,27 @@ tcp_rtx_arm(struct pn_tcp_conn *c)
 	pn_timer_arm(wheel(c), &c->t_rtx, c->tcp->lc->now + rto);
 }
 
-/* RFC 8985 7.3: send one new segment if the windows allow, else the last
- * one again, so that the ACK (and its SACK) starts recovery without the
- * RTO; then the RTO is armed as usual. */
+/*
+ * RFC 8985 7.3, one deliberate difference: the probe is the last
+ * segment sent (with the FIN if it carried one), never new data. Linux
+ * as a receiver ACKs a duplicate at once (and goes to quick-ACK mode),
+ * but holds the ACK of one new in-order segment for its delayed-ACK time
+ * (40 ms at least): when the probe's cause was a lost ACK for the whole
+ * flight (Linux ACKs a burst with one ACK), a new-data probe stalled the
+ * transfer 40 ms. When the tail was lost, the probe repairs it. A probe
+ * that got no answer within a PTO (the probe or its ACK lost) is sent
+ * once more before the RTO (TCP_TLP_MAX): at LAN RTTs the PTO is ~1 ms,
+ * the RTO 200 ms.
+ */
 static void
 tlp_fire(struct pn_tcp_conn *c)
 {
-	uint32_t mss = tcp_eff_mss(c), off = c->snd_nxt - c->snd_una, len;
-	uint32_t wnd_end = c->snd_una + c->snd_wnd;
+	uint32_t mss = tcp_eff_mss(c), end = c->snd_max, len;
+	uint8_t fl = PN_TCP_ACK;
 
 	c->tlp_armed = false;
 	c->tlp_out = true;
+	c->tlp_n++;
 	c->tcp->stat.TCPLossProbes++;
 	if (c->flags & TF_IN_RECOVERY) {
 		/* RFC 8985 6.3 in spirit: nothing came back for a PTO, so
@@ -119,21 +136,14 @@ tlp_fire(struct pn_tcp_conn *c)
 		tcp_rtx_arm(c);
 		return;
 	}
-	len = off < c->sndq.len ? c->sndq.len - off : 0;
-	if (len > mss)
-		len = mss;
-	if (c->snd_nxt != c->snd_max || !pn_seq_geq(wnd_end, c->snd_nxt + len))
-		len = 0;
-	if (len > 0) {
-		tcp_xmit(c, c->snd_nxt, len, PN_TCP_ACK);
-		c->snd_nxt += len;
-		c->snd_max = c->snd_nxt;
-	} else {
-		len = c->snd_max - c->snd_una < mss ? c->snd_max - c->snd_una : mss;
-		c->tcp->stat.RetransSegs++;
-		c->total_retrans++;
-		tcp_xmit(c, c->snd_max - len, len, PN_TCP_ACK);
+	if ((c->flags & TF_FIN_SENT) && end - c->snd_una == c->sndq.len + 1) {
+		fl |= PN_TCP_FIN;
+		end--;
 	}
+	len = end - c->snd_una < mss ? end - c->snd_una : mss;
+	c->tcp->stat.RetransSegs++;
+	c->total_retrans++;
+	tcp_xmit(c, end - len, len, fl);
 	tcp_rtx_arm(c);
 }
 
@@ -148,6 +158,9 @@ tcp_reo_arm(struct pn_tcp_conn *c)
 	if (c->reo_armed || us * PN_NS_PER_US >= rto_ns(c))
 		return;
 	c->reo_armed = true;
+	/* the timer is the reordering window's now, not a loss probe's:
+	 * new data sent meanwhile must not re-arm it as a PTO */
+	c->tlp_armed = false;
 	pn_timer_arm(wheel(c), &c->t_rtx, c->tcp->lc->now + us * PN_NS_PER_US);
 }
 
@@ -162,6 +175,9 @@ reo_fire(struct pn_tcp_conn *c)
 	    tcp_may_enter_recovery(c, c->snd_una)) {
 		c->tcp->stat.TCPReoTimeout++;
 		tcp_enter_recovery(c);
+		/* no ACK here: PRR as if one segment was delivered (Linux
+		 * tcp_rack_reo_timeout) */
+		tcp_prr_ack(c, tcp_eff_mss(c), false);
 		tcp_output(c);
 		return;
 	}

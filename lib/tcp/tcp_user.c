@@ -28,7 +28,7 @@ pn_tcp_send_space(const struct pn_tcp_conn *c)
 uint32_t
 pn_tcp_readable(const struct pn_tcp_conn *c)
 {
-	return c->rcvq.len;
+	return tcp_urg_inq(c);
 }
 
 static int
@@ -63,7 +63,6 @@ pn_tcp_send(struct pn_tcp_conn *c, const struct iovec *iov, int iovcnt,
 	uint32_t space, done = 0;
 	int rc, i;
 
-	(void)flags;
 	if ((rc = send_check(c)) < 0)
 		return rc;
 	space = pn_tcp_send_space(c);
@@ -104,6 +103,11 @@ pn_tcp_send(struct pn_tcp_conn *c, const struct iovec *iov, int iovcnt,
 out:
 	if (done == 0)
 		return -ENOBUFS;
+	if (flags & PN_TCP_OOB) {
+		/* Linux tcp_mark_urg: SND.UP after the last byte queued */
+		c->snd_up = c->snd_una + c->sndq.len;
+		c->snd_urg = true;
+	}
 	tcp_output(c);
 	tcp_reap(c->tcp);
 	return done;
@@ -185,25 +189,64 @@ recv_empty(struct pn_tcp_conn *c)
 	return -EAGAIN;
 }
 
+/* Linux tcp_recv_urg: the out-of-band byte; never waits. */
+static ssize_t
+recv_oob(struct pn_tcp_conn *c, const struct iovec *iov, int iovcnt,
+	 int flags)
+{
+	int i;
+
+	if (c->oobinline || c->urg_data == 0 || c->urg_data == TCP_URG_READ)
+		return -EINVAL;
+	if (c->state == PN_TCP_CLOSED && !(c->flags & TF_RCVD_FIN))
+		return -ENOTCONN;
+	if (c->urg_data & TCP_URG_VALID) {
+		uint8_t b = (uint8_t)c->urg_data;
+
+		if (!(flags & PN_TCP_PEEK))
+			c->urg_data = TCP_URG_READ;
+		for (i = 0; i < iovcnt; i++) {
+			if (iov[i].iov_len > 0) {
+				*(uint8_t *)iov[i].iov_base = b;
+				return 1;
+			}
+		}
+		return 0; /* Linux: MSG_TRUNC, nothing copied */
+	}
+	if (c->state == PN_TCP_CLOSED ||
+	    (c->flags & (TF_RCVD_FIN | TF_SHUT_RD)))
+		return 0;
+	return -EAGAIN;
+}
+
 ssize_t
 pn_tcp_recv(struct pn_tcp_conn *c, const struct iovec *iov, int iovcnt,
 	    int flags)
 {
-	uint32_t done = 0, n;
+	uint32_t done = 0, n, avail, skip;
+	bool oob;
 	int i;
 
+	if (flags & PN_TCP_OOB)
+		return recv_oob(c, iov, iovcnt, flags);
 	if (c->rcvq.len == 0)
 		return recv_empty(c);
-	for (i = 0; i < iovcnt && done < c->rcvq.len; i++) {
-		n = tcp_mq_copy(&c->rcvq, done, iov[i].iov_base,
-				(uint32_t)iov[i].iov_len);
+	/* stop at the urgent mark; skip the out-of-band byte */
+	avail = tcp_urg_readable(c, &oob);
+	skip = oob ? 1 : 0;
+	for (i = 0; i < iovcnt && done < avail; i++) {
+		n = tcp_mq_copy(&c->rcvq, skip + done, iov[i].iov_base,
+				RTE_MIN((uint32_t)iov[i].iov_len, avail - done));
 		done += n;
 	}
-	if (!(flags & PN_TCP_PEEK) && done > 0) {
-		tcp_mq_drop(&c->rcvq, done);
+	if (!(flags & PN_TCP_PEEK) && done + skip > 0) {
+		tcp_mq_drop(&c->rcvq, done + skip);
+		tcp_urg_consumed(c);
 		rcv_consumed(c);
 		tcp_reap(c->tcp);
 	}
+	if (done == 0 && avail == 0)
+		return c->rcvq.len == 0 ? recv_empty(c) : -EAGAIN;
 	return done;
 }
 
@@ -211,18 +254,29 @@ int
 pn_tcp_recv_zc(struct pn_tcp_conn *c, struct iovec *iov, int max)
 {
 	struct rte_mbuf *m;
+	uint32_t avail = 0;
+	bool oob;
 	int n = 0;
 
+	if (c->rcvq.len > 0) {
+		/* as pn_tcp_recv: skip the out-of-band byte, stop at the mark */
+		avail = tcp_urg_readable(c, &oob);
+		if (oob) {
+			tcp_mq_drop(&c->rcvq, 1);
+			tcp_urg_consumed(c);
+		}
+	}
 	if (c->rcvq.len == 0) {
 		ssize_t r = recv_empty(c);
 
 		return (int)r;
 	}
-	for (m = c->rcvq.head; m != NULL && n < max; m = m->next) {
+	for (m = c->rcvq.head; m != NULL && n < max && avail > 0; m = m->next) {
 		if (m->data_len == 0)
 			continue;
 		iov[n].iov_base = rte_pktmbuf_mtod(m, void *);
-		iov[n].iov_len = m->data_len;
+		iov[n].iov_len = RTE_MIN((uint32_t)m->data_len, avail);
+		avail -= (uint32_t)iov[n].iov_len;
 		n++;
 	}
 	return n;
@@ -252,8 +306,12 @@ pn_tcp_poll(const struct pn_tcp_conn *c)
 		mask |= EPOLLIN | EPOLLRDNORM | EPOLLRDHUP;
 	if (c->state == PN_TCP_SYN_SENT || c->state == PN_TCP_SYN_RECEIVED)
 		return mask;
-	if (c->rcvq.len >= (c->rcvlowat ? c->rcvlowat : 1))
+	/* Linux tcp_poll: the out-of-band byte at the mark is not data */
+	if (c->rcvq.len >= (c->rcvlowat ? c->rcvlowat : 1) +
+	    (pn_tcp_atmark(c) && !c->oobinline))
 		mask |= EPOLLIN | EPOLLRDNORM;
+	if (c->urg_data & TCP_URG_VALID)
+		mask |= EPOLLPRI; /* RFC 9293 MUST-32 */
 	if (wr_shut || pn_tcp_send_space(c) >= low_mark(c))
 		mask |= EPOLLOUT | EPOLLWRNORM;
 	return mask;
@@ -375,6 +433,13 @@ opt_mss_ok(int64_t v)
 }
 
 /* SO_SNDBUF / SO_RCVBUF bytes, clamped to 4096..67108864. */
+/* IP_TOS is one byte of the IPv4 header */
+static bool
+opt_tos_ok(int64_t v)
+{
+	return v >= 0 && v <= 255;
+}
+
 static uint32_t
 opt_buf(int64_t v)
 {
@@ -394,6 +459,11 @@ pn_tcp_listen_setopt(struct pn_tcp_listen *l, enum pn_tcp_opt opt, int64_t v)
 		if (v < 0)
 			return -EINVAL;
 		l->rcvbuf = opt_buf(v);
+		return 0;
+	case PN_TCP_OPT_TOS:
+		if (!opt_tos_ok(v))
+			return -EINVAL;
+		l->tos = (uint8_t)v;
 		return 0;
 	default:
 		return -EINVAL;
@@ -477,6 +547,14 @@ pn_tcp_setopt(struct pn_tcp_conn *c, enum pn_tcp_opt opt, int64_t v)
 			return -EINVAL;
 		c->user_timeout_ms = (uint32_t)v;
 		return 0;
+	case PN_TCP_OPT_OOBINLINE:
+		c->oobinline = v != 0;
+		return 0;
+	case PN_TCP_OPT_TOS:
+		if (!opt_tos_ok(v))
+			return -EINVAL;
+		c->tos = (uint8_t)v;
+		return 0;
 	}
 	return -EINVAL;
 }
@@ -497,6 +575,8 @@ pn_tcp_getopt(const struct pn_tcp_conn *c, enum pn_tcp_opt opt, int64_t *v)
 	case PN_TCP_OPT_RCVLOWAT: *v = c->rcvlowat; return 0;
 	case PN_TCP_OPT_SNDLOWAT: *v = c->sndlowat; return 0;
 	case PN_TCP_OPT_USER_TIMEOUT: *v = c->user_timeout_ms; return 0;
+	case PN_TCP_OPT_OOBINLINE: *v = c->oobinline; return 0;
+	case PN_TCP_OPT_TOS: *v = c->tos; return 0;
 	}
 	return -EINVAL;
 }

@@ -302,12 +302,13 @@ scn_icmp_err(uint8_t type, uint8_t code, uint16_t mtu, uint32_t seq)
 const struct pn_tcp_hdr *
 scn_out(int line, const struct scn_seg *e)
 {
-	uint8_t buf[2048];
+	static uint8_t buf[14 + PN_IPV4_MAX_LEN];
 	char b1[8], b2[8];
 	struct pn_tcp_hdr *h = &W->last;
 	struct rte_mbuf *m;
 	const uint8_t *p;
-	uint32_t len, tl, end;
+	uint32_t len, tl, end, tso;
+	uint16_t ck;
 	int i;
 
 	pn_tx_flush(&W->lc);
@@ -319,8 +320,19 @@ scn_out(int line, const struct scn_seg *e)
 	CHECK(len >= 54 && p[12] == 8 && p[13] == 0 && p[23] == 6,
 	      "not an IPv4/TCP frame");
 	tl = ((uint32_t)p[16] << 8 | p[17]) - 20;
-	CHECK(pn_ipv4_l4_cksum(IP_US, IP_PEER, 6, p + 34, (uint16_t)tl) == 0,
-	      "bad TCP checksum");
+	CHECK(len == 34 + tl, "frame of %u bytes, IPv4 total length %u", len,
+	      tl + 20);
+	tso = (m->ol_flags & RTE_MBUF_F_TX_TCP_SEG) ? m->tso_segsz : 0;
+	if (m->ol_flags & (RTE_MBUF_F_TX_TCP_CKSUM | RTE_MBUF_F_TX_TCP_SEG)) {
+		/* offloaded: the pseudo-header sum over the whole length */
+		ck = pn_ipv4_phdr_sum(IP_US, IP_PEER, 6, (uint16_t)tl);
+		CHECK(p[50] == (uint8_t)(ck >> 8) && p[51] == (uint8_t)ck &&
+		      m->l4_len >= 20, "bad offloaded TCP checksum field");
+	} else {
+		CHECK(pn_ipv4_l4_cksum(IP_US, IP_PEER, 6, p + 34,
+				       (uint16_t)tl) == 0, "bad TCP checksum");
+	}
+	CHECK(tso == (uint32_t)e->tso, "tso_segsz %u, expected %d", tso, e->tso);
 	CHECK(pn_tcp_parse(p + 34, tl, h) == 0, "bad TCP header");
 	rte_pktmbuf_free(m);
 	W->last_len = tl - h->hdr_len;

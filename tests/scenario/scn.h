@@ -16,7 +16,10 @@
  *
  * IN defaults: seq = the peer's next sequence number, ack = our last
  * sent sequence end, win = 65535, no options, no data. OUT checks flags
- * exactly (PSH ignored), len exactly (default 0), every other field given.
+ * exactly (PSH ignored), len exactly (default 0), TSO exactly (.tso =
+ * tso_segsz; default 0: not a TSO segment), every other field given.
+ * TSO needs W->nconf.port[0].tx_tso and tx_tcp_cksum set before
+ * scn_start(); an offloaded checksum is checked as the pseudo-header sum.
  * Options: .mss/.ws/.tsval/.tsecr values; .sackok/.ts 1 present, 0
  * absent; .opts = "" exactly no options.
  */
@@ -61,6 +64,7 @@ struct scn_seg {
 	int64_t src;          /* IN: source address */
 	int badck;            /* IN: corrupt the TCP checksum */
 	int lro;              /* IN: GRO-merged, this tso_segsz (RX_LRO) */
+	int tso;              /* OUT: a TSO segment of this tso_segsz (0: not) */
 };
 
 #define SEG_DEFAULTS .seq = -1, .ack = -1, .win = -1, .len = -1, .mss = -1, \

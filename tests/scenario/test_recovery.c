@@ -5,34 +5,7 @@
  * skips SACKed data, the reordering window, tail loss probes, re-entry
  * at RecoveryPoint.
  */
-#include "scn.h"
-
-#define M 1448u /* MSS 1460 less the timestamps */
-
-/* Segment k of our stream (k * M after the SYN). */
-static uint32_t
-sg(int k)
-{
-	return ISN + 1 + (uint32_t)k * M;
-}
-
-/* SACK, timestamps, window scaling; Nagle off. cwnd 10 x 1460, CUBIC. */
-static void
-est_sack(void)
-{
-	scn_start();
-	scn_passive(1000, 1);
-	pn_tcp_setopt(W->c, PN_TCP_OPT_NODELAY, 1);
-}
-
-static void
-send_segs(int from, int to)
-{
-	int k;
-
-	for (k = from; k < to; k++)
-		OUT(A, .seq = sg(k), .len = M);
-}
+#include "scn_sender.h"
 
 /* @p queued segments queued, the first 10 (the initial window) sent. */
 static void
@@ -101,12 +74,14 @@ lost_retransmission_retransmitted_again(void **state)
 	lose_0_and_5();
 	scn_flush(); /* 0, 5 again, 10..14 */
 	/* 10..12, sent after both retransmissions, are SACKed: those two
-	 * were lost again; no RTO needed to send them a third time */
+	 * were lost again; no RTO needed to send them a third time. PRR-SSRB
+	 * (pipe 2 M < ssthresh 10220): prr_delivered 11 M - prr_out 7 M =
+	 * 4 M may go, 2 of them new data */
 	IN(A, .ack = sg(0), .tsval = 1003, .nsack = 2,
 	   .sack = { { sg(6), sg(13) }, { sg(1), sg(5) } });
 	OUT(A, .seq = sg(0), .len = M);
 	OUT(A, .seq = sg(5), .len = M);
-	send_segs(15, 18);
+	send_segs(15, 17);
 	NONE();
 	assert_int_equal(scn_stat("TCPLostRetransmit"), 1);
 	assert_int_equal(scn_stat("TCPTimeouts"), 0);
@@ -203,9 +178,10 @@ reordering_window_starts_recovery(void **state)
 	NONE();
 	scn_advance_ns(100 * PN_NS_PER_US);
 	OUT(A, .seq = sg(0), .len = M);
-	/* NextSeg rule 3: the holes below the SACKed data */
+	/* NextSeg rule 3, a hole below the SACKed data: PRR counts the
+	 * timer as one segment delivered (Linux tcp_rack_reo_timeout), so
+	 * one segment beside the fast retransmit */
 	OUT(A, .seq = sg(1), .len = M);
-	OUT(A, .seq = sg(2), .len = M);
 	NONE();
 	assert_int_equal(scn_stat("TCPReoTimeout"), 1);
 	assert_int_equal(scn_stat("TCPSackRecovery"), 1);
@@ -218,7 +194,7 @@ rto_go_back_n_skips_sacked(void **state)
 	(void)state;
 	two_sacked_above_hole();
 	ADVANCE_MS(2);
-	scn_flush(); /* recovery: 0, 1, 2 again */
+	scn_flush(); /* recovery: 0, 1 again */
 	/* nothing back for a PTO: everything unSACKed is lost */
 	ADVANCE_MS(2);
 	OUT(A, .seq = sg(0), .len = M);
@@ -244,7 +220,7 @@ rto_go_back_n_skips_sacked(void **state)
 	IN(A, .ack = sg(6), .tsval = 1005);
 	NONE();
 	assert_int_equal(scn_stat("TCPTimeouts"), 1);
-	assert_int_equal(scn_stat("RetransSegs"), 11);
+	assert_int_equal(scn_stat("RetransSegs"), 10);
 }
 
 static void
@@ -286,7 +262,8 @@ dsack_undoes_spurious_recovery_and_raises_dupthresh(void **state)
 	pn_tcp_info(W->c, &i);
 	assert_int_equal(i.snd_cwnd, 10);
 	assert_int_equal(scn_stat("TCPDSACKUndo"), 1);
-	/* DupThresh is 4 now: three SACKed segments are reordering */
+	/* DupThresh is 4 now: three SACKed segments are reordering; and
+	 * reordering was seen: even four wait for the reordering window */
 	scn_send(10 * M);
 	send_segs(10, 20);
 	IN(A, .ack = sg(10), .tsval = 1005, .nsack = 1,
@@ -294,8 +271,11 @@ dsack_undoes_spurious_recovery_and_raises_dupthresh(void **state)
 	NONE();
 	IN(A, .ack = sg(10), .tsval = 1005, .nsack = 1,
 	   .sack = { { sg(11), sg(15) } });
+	NONE();
+	scn_advance_ns(300 * PN_NS_PER_US);
 	OUT(A, .seq = sg(10), .len = M);
 	assert_int_equal(scn_stat("TCPSackRecovery"), 2);
+	assert_int_equal(scn_stat("TCPReoTimeout"), 1);
 }
 
 static void
@@ -340,6 +320,126 @@ tail_loss_probe_before_rto(void **state)
 	assert_int_equal(scn_stat("TCPTimeouts"), 0);
 }
 
+static void
+loss_probe_is_the_last_segment_not_new_data(void **state)
+{
+	(void)state;
+	/* cwnd-limited: 5 more queued. The probe is the last segment sent:
+	 * a Linux receiver ACKs a duplicate at once, one new segment only
+	 * after its delayed-ACK time (40 ms) */
+	ten_in_flight(15);
+	ADVANCE_MS(2);
+	OUT(A, .seq = sg(9), .len = M);
+	NONE();
+	assert_int_equal(scn_stat("TCPLossProbes"), 1);
+	/* the ACK covers everything: new data, no recovery */
+	IN(A, .ack = sg(10), .tsval = 1002, .nsack = 1,
+	   .sack = { { sg(9), sg(10) } });
+	send_segs(10, 15);
+	NONE();
+	assert_int_equal(scn_stat("TCPSackRecovery"), 0);
+	assert_int_equal(scn_stat("TCPTimeouts"), 0);
+}
+
+static void
+unanswered_probe_is_sent_once_more_before_rto(void **state)
+{
+	(void)state;
+	ten_in_flight(10);
+	ADVANCE_MS(2);
+	OUT(A, .seq = sg(9), .len = M);
+	NONE();
+	/* the probe (or its ACK) was lost: a second probe a PTO later, not
+	 * 200 ms of silence */
+	ADVANCE_MS(2);
+	OUT(A, .seq = sg(9), .len = M);
+	NONE();
+	assert_int_equal(scn_stat("TCPLossProbes"), 2);
+	/* then only the RTO: 200 ms (rto_min) after the second probe */
+	ADVANCE_MS(199);
+	NONE();
+	ADVANCE_MS(1);
+	OUT(A, .seq = sg(0), .len = M);
+	assert_int_equal(scn_stat("TCPTimeouts"), 1);
+	assert_int_equal(scn_stat("TCPLossProbes"), 2);
+}
+
+static void
+loss_probe_covers_the_fin(void **state)
+{
+	(void)state;
+	est_sack();
+	scn_send(3 * M);
+	send_segs(0, 3);
+	assert_int_equal(pn_tcp_shutdown(W->c, SHUT_WR), 0);
+	OUT(FA, .seq = sg(3), .len = 0);
+	NONE();
+	/* the ACK of the tail is lost: probe with the last segment and the
+	 * FIN, not the RTO */
+	ADVANCE_MS(2);
+	OUT(FA, .seq = sg(2), .len = M);
+	NONE();
+	IN(A, .ack = sg(3) + 1, .tsval = 1002);
+	NONE();
+	assert_int_equal(scn_state(), PN_TCP_FIN_WAIT_2);
+	assert_int_equal(scn_stat("TCPLossProbes"), 1);
+	assert_int_equal(scn_stat("TCPTimeouts"), 0);
+}
+
+/* 20 queued, 10 sent; 0 arrives after 1: reordering seen (Linux
+ * tp->reord_seen); then 2 is missing with 3..6 SACKed above it. */
+static void
+reordering_seen_then_hole_at_2(void)
+{
+	ten_in_flight(20);
+	IN(A, .ack = sg(0), .tsval = 1002, .nsack = 1,
+	   .sack = { { sg(1), sg(2) } });
+	OUT(A, .seq = sg(10), .len = M); /* the SACK freed the pipe */
+	IN(A, .ack = sg(2), .tsval = 1002);
+	assert_int_equal(scn_flush(), 3); /* slow start: 11..13 */
+	/* four SACKed above 2: IsLost(2), and yet no fast retransmit: the
+	 * reordering window first (RFC 8985 6.2); new data still flows */
+	IN(A, .ack = sg(2), .tsval = 1003, .nsack = 1,
+	   .sack = { { sg(3), sg(7) } });
+	send_segs(14, 18);
+	NONE();
+	assert_int_equal(scn_stat("RetransSegs"), 0);
+}
+
+static void
+reordering_seen_late_segment_is_no_loss(void **state)
+{
+	struct pn_tcp_info before, after;
+
+	(void)state;
+	reordering_seen_then_hole_at_2();
+	pn_tcp_info(W->c, &before);
+	/* 2 only came late: no recovery, no reduction of cwnd */
+	IN(A, .ack = sg(7), .tsval = 1003);
+	scn_flush();
+	scn_advance_ns(500 * PN_NS_PER_US);
+	NONE();
+	pn_tcp_info(W->c, &after);
+	assert_true(after.snd_cwnd >= before.snd_cwnd);
+	assert_int_equal(scn_stat("TCPSackRecovery"), 0);
+	assert_int_equal(scn_stat("RetransSegs"), 0);
+}
+
+static void
+reordering_window_expires_into_recovery(void **state)
+{
+	(void)state;
+	reordering_seen_then_hole_at_2();
+	/* the window passes (RTT ~0 + 250 us, 100 us ticks): 2 is lost.
+	 * New data went out after the timer was armed: it stays the
+	 * reordering timer, not a 2 ms PTO */
+	scn_advance_ns(300 * PN_NS_PER_US);
+	OUT(A, .seq = sg(2), .len = M);
+	assert_int_equal(scn_stat("TCPReoTimeout"), 1);
+	assert_int_equal(scn_stat("TCPSackRecovery"), 1);
+	assert_int_equal(scn_stat("TCPLossProbes"), 0);
+}
+
 int
 main(void)
 {
@@ -356,6 +456,11 @@ main(void)
 		SCN(dsack_undoes_spurious_recovery_and_raises_dupthresh),
 		SCN(dsack_of_original_duplicate_does_not_undo),
 		SCN(tail_loss_probe_before_rto),
+		SCN(loss_probe_is_the_last_segment_not_new_data),
+		SCN(unanswered_probe_is_sent_once_more_before_rto),
+		SCN(loss_probe_covers_the_fin),
+		SCN(reordering_seen_late_segment_is_no_loss),
+		SCN(reordering_window_expires_into_recovery),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -29,7 +29,9 @@ most_recent_block_first(void **state)
 	OUT(A, .ack = 1001, .nsack = 2,
 	    .sack = { { 1301, 1401 }, { 1101, 1201 } });
 	IN(PA, .seq = 1101, .len = 10, .tsval = 1002); /* dup of block 2 */
-	OUT(A, .nsack = 2, .sack = { { 1101, 1201 }, { 1301, 1401 } });
+	/* RFC 2883 4: the D-SACK first, then the block holding it */
+	OUT(A, .nsack = 3,
+	    .sack = { { 1101, 1111 }, { 1101, 1201 }, { 1301, 1401 } });
 }
 
 static void
