@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The per-lcore fd table. An fd is PN_FD_BASE | shard << 16 | slot: it
+ * The per-lcore fd table. An fd is PN_FD_BASE | shard << 24 | slot: it
  * names its lcore, so an fd used on another lcore is EBADF, and it sits far
- * above the kernel's fds. Like Linux, the lowest free slot is handed out.
+ * above the kernel's fds. Like Linux, the lowest free slot is handed out,
+ * found as Linux's find_next_fd does: a bit per slot in use and a bit per
+ * full word of those, so a million open fds cost no scan.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <sys/epoll.h>
 
@@ -15,6 +18,14 @@
 #include "lcore.h"
 #include "pollnet/socket.h"
 #include "sock_priv.h"
+
+/* the shard and slot fields fit below PN_FD_BASE's bit: fds stay positive */
+_Static_assert((uint64_t)PN_MAX_SHARDS << PN_FD_SHARD_SHIFT <= PN_FD_BASE,
+	       "shard << PN_FD_SHARD_SHIFT | slot must stay below PN_FD_BASE");
+_Static_assert((uint64_t)PN_FD_BASE * 2 - 1 <= INT_MAX,
+	       "pollnet fds must be positive ints");
+
+#define FD_WORDS(n) (((n) + 63u) / 64u)
 
 static __thread struct pn_sock_lcore *sock_cur;
 
@@ -38,12 +49,35 @@ sock_current(void)
 	return sock_cur;
 }
 
+/* Set the bits @p from.. of a bitmap of @p nbits (the tail past the end). */
+static void
+fd_bits_fill_tail(uint64_t *map, uint32_t from, uint32_t nbits)
+{
+	uint32_t w = from / 64;
+
+	if (from % 64 != 0)
+		map[w++] |= ~0ull << (from % 64);
+	for (; w < FD_WORDS(nbits); w++)
+		map[w] = ~0ull;
+}
+
+uint32_t
+pn_sock_fds_for(uint32_t max_conns)
+{
+	uint64_t n = (uint64_t)max_conns + PN_SOCK_EXTRA_FDS;
+
+	if (n < PN_SOCK_MIN_FDS)
+		n = PN_SOCK_MIN_FDS;
+	return n > PN_FD_MAX_PER_LCORE ? PN_FD_MAX_PER_LCORE : (uint32_t)n;
+}
+
 int
 pn_sock_lcore_create(struct pn_lcore *lc, struct pn_tcp *tcp,
 		     const struct pn_sock_tcp_ops *ops, uint32_t max_fds,
 		     struct pn_sock_lcore **out)
 {
 	struct pn_sock_lcore *sl;
+	uint32_t nwords = FD_WORDS(max_fds);
 
 	if (lc == NULL || ops == NULL || max_fds == 0 ||
 	    max_fds > PN_FD_MAX_PER_LCORE || lc->shard >= PN_MAX_SHARDS)
@@ -51,11 +85,22 @@ pn_sock_lcore_create(struct pn_lcore *lc, struct pn_tcp *tcp,
 	sl = calloc(1, sizeof(*sl));
 	if (sl == NULL)
 		return -ENOMEM;
+	/* calloc of a large table maps zero pages: a slot costs RSS once used */
 	sl->files = calloc(max_fds, sizeof(*sl->files));
-	if (sl->files == NULL) {
+	sl->used = calloc(nwords, sizeof(*sl->used));
+	sl->full = calloc(FD_WORDS(nwords), sizeof(*sl->full));
+	sl->bport = calloc(UINT16_MAX + 1, sizeof(*sl->bport)); /* LIST_INIT */
+	if (sl->files == NULL || sl->used == NULL || sl->full == NULL ||
+	    sl->bport == NULL) {
+		free(sl->files);
+		free(sl->used);
+		free(sl->full);
+		free(sl->bport);
 		free(sl);
 		return -ENOMEM;
 	}
+	fd_bits_fill_tail(sl->used, max_fds, nwords * 64);
+	fd_bits_fill_tail(sl->full, nwords, FD_WORDS(nwords) * 64);
 	sl->lc = lc;
 	sl->tcp = tcp;
 	sl->ops = ops;
@@ -64,65 +109,124 @@ pn_sock_lcore_create(struct pn_lcore *lc, struct pn_tcp *tcp,
 	return 0;
 }
 
+static void
+fd_slot_clear(struct pn_sock_lcore *sl, uint32_t slot)
+{
+	uint32_t w = slot / 64;
+
+	sl->files[slot] = NULL;
+	sl->used[w] &= ~(1ull << (slot % 64));
+	sl->full[w / 64] &= ~(1ull << (w % 64));
+	sl->nb_open--;
+	if (slot < sl->hint)
+		sl->hint = slot;
+}
+
+/* The open file at the lowest slot >= *@p slot, *@p slot set past it;
+ * NULL at the end. Visits only the words with slots in use. */
+static struct pn_file *
+fd_next(const struct pn_sock_lcore *sl, uint32_t *slot)
+{
+	uint32_t i = *slot;
+
+	while (i < sl->max_fds) {
+		/* the slots of word i / 64 from i on that are in use */
+		uint64_t w = sl->used[i / 64] & (~0ull << (i % 64));
+
+		if (w == 0) {
+			i = (i / 64 + 1) * 64;
+			continue;
+		}
+		i = (i & ~63u) + (uint32_t)__builtin_ctzll(w);
+		if (i >= sl->max_fds)
+			break;
+		*slot = i + 1;
+		return sl->files[i];
+	}
+	*slot = sl->max_fds;
+	return NULL;
+}
+
+/* Close every open file of type @p type (0: any). */
+static void
+fd_close_all(struct pn_sock_lcore *sl, uint8_t type)
+{
+	struct pn_file *f;
+	uint32_t i = 0;
+
+	while ((f = fd_next(sl, &i)) != NULL) {
+		if (type == 0 || f->type == type) {
+			fd_slot_clear(sl, i - 1);
+			sock_file_close(sl, f);
+		}
+	}
+}
+
 void
 pn_sock_lcore_free(struct pn_sock_lcore *sl)
 {
-	uint32_t i;
-
 	if (sl == NULL)
 		return;
 	/* epoll instances first: sockets then have no watchers to visit */
-	for (i = 0; i < sl->max_fds; i++) {
-		struct pn_file *f = sl->files[i];
-
-		if (f != NULL && f->type == PN_FILE_EPOLL) {
-			sl->files[i] = NULL;
-			sock_file_close(sl, f);
-		}
-	}
-	for (i = 0; i < sl->max_fds; i++) {
-		struct pn_file *f = sl->files[i];
-
-		if (f != NULL) {
-			sl->files[i] = NULL;
-			sock_file_close(sl, f);
-		}
-	}
+	fd_close_all(sl, PN_FILE_EPOLL);
+	fd_close_all(sl, 0);
 	if (sock_cur == sl)
 		sock_cur = NULL;
 	free(sl->files);
+	free(sl->used);
+	free(sl->full);
+	free(sl->bport);
 	free(sl);
+}
+
+/* The lowest free slot >= sl->hint (every slot below it is used), or
+ * UINT32_MAX. */
+static uint32_t
+fd_find_free(const struct pn_sock_lcore *sl)
+{
+	uint32_t nwords = FD_WORDS(sl->max_fds);
+	uint32_t w = sl->hint / 64, fw;
+
+	if (sl->hint >= sl->max_fds)
+		return UINT32_MAX;
+	for (fw = w / 64; fw < FD_WORDS(nwords); fw++) {
+		uint64_t free_words = ~sl->full[fw];
+
+		if (fw == w / 64)
+			free_words &= ~0ull << (w % 64);
+		if (free_words != 0) {
+			w = fw * 64 + (uint32_t)__builtin_ctzll(free_words);
+			return w * 64 + (uint32_t)__builtin_ctzll(~sl->used[w]);
+		}
+	}
+	return UINT32_MAX;
 }
 
 int
 sock_fd_alloc(struct pn_sock_lcore *sl, struct pn_file *f)
 {
-	uint32_t i;
+	uint32_t i = fd_find_free(sl), w;
 
-	for (i = sl->hint; i < sl->max_fds; i++) {
-		if (sl->files[i] == NULL) {
-			sl->files[i] = f;
-			sl->hint = i + 1;
-			sl->nb_open++;
-			f->fd = (int)(PN_FD_BASE |
-				      (uint32_t)sl->lc->shard << PN_FD_SHARD_SHIFT |
-				      i);
-			return f->fd;
-		}
-	}
-	return -EMFILE;
+	if (i == UINT32_MAX)
+		return -EMFILE;
+	w = i / 64;
+	sl->files[i] = f;
+	sl->used[w] |= 1ull << (i % 64);
+	if (sl->used[w] == ~0ull)
+		sl->full[w / 64] |= 1ull << (w % 64);
+	sl->hint = i + 1;
+	sl->nb_open++;
+	f->fd = sock_fd_make(sl->lc->shard, i);
+	return f->fd;
 }
 
 struct pn_file *
 sock_fd_get(struct pn_sock_lcore *sl, int fd)
 {
-	uint32_t u = (uint32_t)fd, slot;
+	uint32_t shard, slot;
 
-	if (fd < PN_FD_BASE ||
-	    ((u & ~(uint32_t)PN_FD_BASE) >> PN_FD_SHARD_SHIFT) != sl->lc->shard)
-		return NULL;
-	slot = u & (PN_FD_MAX_PER_LCORE - 1);
-	if (slot >= sl->max_fds)
+	if (!sock_fd_split(fd, &shard, &slot) || shard != sl->lc->shard ||
+	    slot >= sl->max_fds)
 		return NULL;
 	return sl->files[slot];
 }
@@ -130,12 +234,10 @@ sock_fd_get(struct pn_sock_lcore *sl, int fd)
 void
 sock_fd_release(struct pn_sock_lcore *sl, int fd)
 {
-	uint32_t slot = (uint32_t)fd & (PN_FD_MAX_PER_LCORE - 1);
+	uint32_t shard, slot;
 
-	sl->files[slot] = NULL;
-	sl->nb_open--;
-	if (slot < sl->hint)
-		sl->hint = slot;
+	if (sock_fd_split(fd, &shard, &slot) && slot < sl->max_fds)
+		fd_slot_clear(sl, slot);
 }
 
 struct sock_waiter {

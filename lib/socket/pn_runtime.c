@@ -30,13 +30,13 @@
 #include "pollnet/pollnet.h"
 #include "port.h"
 #include "sock.h"
+#include "sock_priv.h"
 #include "tcp.h"
 #include "telemetry.h"
 
 #define RT_MBUFS     8191
 #define RT_MBUFS_MIN 1023u
 #define RT_MBUFS_MAX 16777215u
-#define RT_MAX_FDS   65536
 
 struct rt_shard {
 	struct pn_lcore lc;
@@ -56,6 +56,7 @@ static struct {
 	bool up;
 	bool rss;
 	bool cycles;
+	bool no_tso, no_lro, no_tx_cksum; /* offloads turned off by option */
 	int done_fd;      /* eventfd: workers add 1 on return from pn_run's fn */
 	uint32_t mbufs;   /* per shard */
 	int nshards;
@@ -120,12 +121,15 @@ rt_parse_u32(const char *name, const char *s, uint32_t lo, uint32_t hi,
 	return 0;
 }
 
-#define RT_USAGE "--addr A.B.C.D/N, --gw A.B.C.D, --rss, --no-gro, --cycles, " \
+#define RT_USAGE "--addr A.B.C.D/N, --gw A.B.C.D, --rss, --no-gro, --no-tso, " \
+		 "--no-lro, --no-tx-cksum, --cycles, " \
 		 "--max-conns 16..16777216, --mbufs 1023..16777215"
 
 /* pollnet's own options, after EAL's: --addr A.B.C.D/N (one per port, in
  * port order), --gw A.B.C.D, --rss (device RSS instead of software
- * steering), --no-gro, --cycles (per-phase cycle accounting),
+ * steering), --no-gro, --no-tso (TCP segments in software), --no-lro
+ * (no virtio GUEST_TSO4/6: a peer's TSO arrives cut), --no-tx-cksum
+ * (checksums in software, no TSO), --cycles (per-phase cycle accounting),
  * --max-conns N (TCP connections per shard), --mbufs N (per-shard pool). */
 static int
 rt_options(int argc, char **argv)
@@ -135,6 +139,9 @@ rt_options(int argc, char **argv)
 		{ "gw", required_argument, NULL, 'g' },
 		{ "rss", no_argument, NULL, 'r' },
 		{ "no-gro", no_argument, NULL, 'G' },
+		{ "no-tso", no_argument, NULL, 'T' },
+		{ "no-lro", no_argument, NULL, 'L' },
+		{ "no-tx-cksum", no_argument, NULL, 'C' },
 		{ "cycles", no_argument, NULL, 'c' },
 		{ "max-conns", required_argument, NULL, 'n' },
 		{ "mbufs", required_argument, NULL, 'm' },
@@ -166,6 +173,15 @@ rt_options(int argc, char **argv)
 		case 'G':
 			rt.net.gro.enabled = false;
 			break;
+		case 'T':
+			rt.no_tso = true;
+			break;
+		case 'L':
+			rt.no_lro = true;
+			break;
+		case 'C':
+			rt.no_tx_cksum = true;
+			break;
 		case 'c':
 			rt.cycles = true;
 			break;
@@ -187,6 +203,37 @@ rt_options(int argc, char **argv)
 	return 0;
 }
 
+#define RT_ENV_OPTS "POLLNET_OPTS"
+#define RT_ENV_WORDS 16
+
+/* More of pollnet's options from the environment, after the command
+ * line's (POLLNET_OPTS="--no-tso --no-lro"): the offload switches reach
+ * apps that build pn_init's arguments themselves (pollnet-bench). */
+static int
+rt_env_options(void)
+{
+	const char *env = getenv(RT_ENV_OPTS);
+	char buf[512], *av[RT_ENV_WORDS + 2], *save = NULL, *t;
+	int ac = 0;
+
+	if (env == NULL || *env == '\0')
+		return 0;
+	if (strlen(env) >= sizeof(buf))
+		return rt_fail(EINVAL, "%s: longer than %zu characters",
+			       RT_ENV_OPTS, sizeof(buf) - 1);
+	memcpy(buf, env, strlen(env) + 1);
+	av[ac++] = (char *)(uintptr_t)RT_ENV_OPTS;
+	for (t = strtok_r(buf, " \t", &save); t != NULL;
+	     t = strtok_r(NULL, " \t", &save)) {
+		if (ac > RT_ENV_WORDS)
+			return rt_fail(EINVAL, "%s: more than %d words",
+				       RT_ENV_OPTS, RT_ENV_WORDS);
+		av[ac++] = t;
+	}
+	av[ac] = NULL;
+	return rt_options(ac, av);
+}
+
 static int
 rt_ports(void)
 {
@@ -204,6 +251,10 @@ rt_ports(void)
 	/* device RSS only when asked (--rss): some PMDs that offer it refuse
 	 * our symmetric key (net_tap); software steering works everywhere */
 	pc.rss = rt.rss;
+	pc.tx_cksum = !rt.no_tx_cksum;
+	pc.tso = !rt.no_tso;
+	/* LRO (virtio GUEST_TSO4/6) so a TSO peer's segments arrive whole */
+	pc.lro = !rt.no_lro;
 	RTE_ETH_FOREACH_DEV(p) {
 		struct pn_net_port_conf *np = &rt.net.port[rt.nports];
 
@@ -212,6 +263,7 @@ rt_ports(void)
 		if (pn_port_start(p, &pc, pools, &rt.port[rt.nports], err,
 				  sizeof(err)) < 0)
 			return rt_fail(EIO, "%s", err);
+		pn_port_log(&rt.port[rt.nports]);
 		np->port_id = p;
 		memcpy(np->mac, rt.port[rt.nports].mac.addr_bytes,
 		       sizeof(np->mac));
@@ -228,6 +280,9 @@ rt_ports(void)
 				   RTE_ETH_TX_OFFLOAD_TCP_CKSUM;
 		np->tx_udp_cksum = rt.port[rt.nports].tx_offloads &
 				   RTE_ETH_TX_OFFLOAD_UDP_CKSUM;
+		np->tx_tso = pn_port_tso_ok(&rt.port[rt.nports]);
+		if (rt.port[rt.nports].tso_guest)
+			np->tx_tso_live = pn_port_tso_live;
 		rt.nports++;
 	}
 	if (rt.nports == 0)
@@ -263,8 +318,9 @@ rt_shard_setup(struct rt_shard *s, uint16_t i)
 	if (rc < 0)
 		return rc;
 	pn_lcore_cycles_enable(&s->lc, rt.cycles);
+	/* one table per shard, sized once from --max-conns: up to 2^24 */
 	return pn_sock_lcore_create(&s->lc, s->tcp, pn_sock_tcp_ops_default(),
-				    RT_MAX_FDS, &s->sl);
+				    pn_sock_fds_for(rt.tcp.max_conns), &s->sl);
 }
 
 int
@@ -286,7 +342,7 @@ pn_init(int argc, char **argv)
 	pn_net_conf_default(&rt.net);
 	rt.mbufs = RT_MBUFS;
 	rt.done_fd = -1;
-	if (rt_options(argc - n, argv + n) < 0)
+	if (rt_options(argc - n, argv + n) < 0 || rt_env_options() < 0)
 		goto err_eal;
 	/* one shard per worker lcore; with none, one on the main lcore */
 	RTE_LCORE_FOREACH_WORKER(lcore) {

@@ -64,8 +64,12 @@ sock_wakeup(void *ctx)
 			all = true;
 		if (s->state == PN_SS_CONNECTING && (changed & mask & EPOLLOUT))
 			all = true;
-		if (r > s->rcv_seen)
+		/* more bytes, or readable again (data behind an urgent
+		 * mark FIONREAD does not count yet) */
+		if (r > s->rcv_seen || (changed & mask & EPOLLIN))
 			key |= EPOLLIN | EPOLLRDNORM;
+		if (changed & mask & EPOLLPRI)
+			key |= EPOLLPRI; /* urgent data (sk_data_ready) */
 		if ((mask & EPOLLOUT) && (s->nospace || (changed & EPOLLOUT))) {
 			key |= EPOLLOUT | EPOLLWRNORM;
 			s->nospace = false;
@@ -177,19 +181,24 @@ pn_socket(int domain, int type, int protocol)
 
 /* --- names --- */
 
+/* @p s is bound to @p ip:@p port, on that port's bind list. */
+static void
+sock_bind_to(struct pn_sock *s, uint32_t ip, uint16_t port)
+{
+	s->lip = ip;
+	s->lport = port;
+	s->bound = true;
+	LIST_INSERT_HEAD(&s->sl->bport[port], s, bind_link);
+}
+
 /* Linux inet_csk_bind_conflict, simplified to one shard's sockets. */
 static bool
 sock_port_conflict(const struct pn_sock *s, uint32_t ip, uint16_t port)
 {
-	const struct pn_sock_lcore *sl = s->sl;
-	uint32_t i;
+	const struct pn_sock *o;
 
-	for (i = 0; i < sl->max_fds; i++) {
-		const struct pn_file *f = sl->files[i];
-		const struct pn_sock *o = (const struct pn_sock *)f;
-
-		if (f == NULL || f->type != PN_FILE_SOCK || o == s ||
-		    !o->bound || o->lport != port)
+	LIST_FOREACH(o, &s->sl->bport[port], bind_link) {
+		if (o == s)
 			continue;
 		if (ip != 0 && o->lip != 0 && ip != o->lip)
 			continue;
@@ -246,11 +255,10 @@ pn_bind(int fd, const struct sockaddr *addr, socklen_t len)
 	} else if (sock_port_conflict(s, ip, (uint16_t)port)) {
 		return sock_fail(EADDRINUSE);
 	}
-	s->lip = ip;
-	s->lport = (uint16_t)port;
-	s->bound = true;
+	sock_bind_to(s, ip, (uint16_t)port);
 	return 0;
 }
+
 
 static int
 sock_put_addr(struct sockaddr *addr, socklen_t *len, uint32_t ip,
@@ -332,6 +340,8 @@ sock_inherit(struct pn_sock *ns, const struct pn_sock *s)
 	ns->reuseport = s->reuseport;
 	ns->keepalive = s->keepalive;
 	ns->nodelay = s->nodelay;
+	ns->oobinline = s->oobinline;
+	ns->tos = s->tos;
 	ns->linger = s->linger;
 	ns->linger_t = s->linger_t;
 	ns->optset = s->optset;
@@ -367,9 +377,7 @@ pn_listen(int fd, int backlog)
 		port = sock_pick_port(s, 0);
 		if (port < 0)
 			return sock_fail(EAGAIN);
-		s->lip = 0;
-		s->lport = (uint16_t)port;
-		s->bound = true;
+		sock_bind_to(s, 0, (uint16_t)port);
 	} else if (sock_port_conflict(s, s->lip, s->lport) && !s->reuseport) {
 		return sock_fail(EADDRINUSE);
 	}
@@ -432,9 +440,7 @@ pn_accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags)
 	sock_inherit(ns, s);
 	sock_push_opts(ns);
 	s->sl->ops->addrs(c, &lip, &lport, &rip, &rport);
-	ns->bound = true;
-	ns->lip = lip;
-	ns->lport = lport;
+	sock_bind_to(ns, lip, lport);
 	sock_settle(ns);
 	if (addr != NULL)
 		sock_put_addr(addr, len, rip, rport);
@@ -566,6 +572,8 @@ sock_file_close(struct pn_sock_lcore *sl, struct pn_file *f)
 		return;
 	}
 	ep_forget(&s->f);
+	if (s->bound)
+		LIST_REMOVE(s, bind_link);
 	if (s->lis != NULL)
 		sl->ops->listen_close(s->lis);
 	if (s->conn != NULL) {
@@ -646,7 +654,7 @@ pn_ioctl(int fd, unsigned long req, ...)
 	va_start(ap, req);
 	p = va_arg(ap, int *);
 	va_end(ap);
-	if (req != FIONBIO && req != FIONREAD)
+	if (req != FIONBIO && req != FIONREAD && req != SIOCATMARK)
 		return sock_fail(ENOTTY);
 	if (p == NULL)
 		return sock_fail(EFAULT);
@@ -659,7 +667,11 @@ pn_ioctl(int fd, unsigned long req, ...)
 	s = (struct pn_sock *)f;
 	if (s->state == PN_SS_LISTEN)
 		return sock_fail(EINVAL);
-	*p = s->conn != NULL ? (int)RTE_MIN(sl->ops->readable(s->conn),
-					    (uint32_t)INT_MAX) : 0;
+	if (req == SIOCATMARK) /* Linux tcp_ioctl: at the urgent mark */
+		*p = s->conn != NULL ? sl->ops->atmark(s->conn) : 0;
+	else
+		*p = s->conn != NULL ?
+		     (int)RTE_MIN(sl->ops->readable(s->conn),
+				  (uint32_t)INT_MAX) : 0;
 	return 0;
 }

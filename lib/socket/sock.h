@@ -45,6 +45,7 @@ struct pn_sock_tcp_ops {
 	int (*recv_zc)(struct pn_tcp_conn *c, struct iovec *iov, int max);
 	void (*recv_zc_done)(struct pn_tcp_conn *c, size_t bytes);
 	uint32_t (*readable)(const struct pn_tcp_conn *c);
+	int (*atmark)(const struct pn_tcp_conn *c);
 	uint32_t (*send_space)(const struct pn_tcp_conn *c);
 	uint32_t (*poll)(const struct pn_tcp_conn *c);
 	int (*error)(struct pn_tcp_conn *c);
@@ -62,10 +63,17 @@ struct pn_sock_tcp_ops {
 /** The upcalls to give pn_tcp_create() (wakeup -> socket -> epoll). */
 extern const struct pn_tcp_upcalls pn_sock_upcalls;
 
+#define PN_SOCK_MIN_FDS   65536u /**< fd table floor per lcore */
+#define PN_SOCK_EXTRA_FDS 1024u  /**< listeners and epolls besides connections */
+
+/** The fd table size for @p max_conns TCP connections per lcore:
+ * max(PN_SOCK_MIN_FDS, max_conns + PN_SOCK_EXTRA_FDS), capped at 2^24. */
+uint32_t pn_sock_fds_for(uint32_t max_conns);
+
 /**
  * The socket layer of @p lc over @p tcp, called through @p ops
  * (pn_sock_tcp_ops_default() for lib/tcp). Up to @p max_fds descriptors
- * (1..65536).
+ * (1..16777216, the slot bits of an fd); pn_sock_fds_for() sizes it.
  * @return 0, -EINVAL, -ENOMEM.
  */
 int pn_sock_lcore_create(struct pn_lcore *lc, struct pn_tcp *tcp,

@@ -10,6 +10,24 @@
 #include "pollnet/socket.h"
 #include "sock_priv.h"
 
+/* Linux tcp_recv_urg: the out-of-band byte, never waiting; a listener
+ * says ENOTCONN, a socket with no urgent byte EINVAL. */
+static ssize_t
+sock_recv_oob(struct pn_sock *s, const struct iovec *iov, int iovcnt,
+	      int flags)
+{
+	ssize_t n;
+
+	if (s->state == PN_SS_LISTEN)
+		return sock_fail(ENOTCONN);
+	if (s->conn == NULL)
+		return sock_fail(EINVAL);
+	n = s->sl->ops->recv(s->conn, iov, iovcnt, PN_TCP_OOB |
+			     ((flags & MSG_PEEK) ? PN_TCP_PEEK : 0));
+	sock_settle(s);
+	return n < 0 ? sock_fail((int)-n) : n;
+}
+
 static ssize_t
 sock_recv_iov(struct pn_sock *s, const struct iovec *iov, int iovcnt,
 	      int flags)
@@ -20,10 +38,10 @@ sock_recv_iov(struct pn_sock *s, const struct iovec *iov, int iovcnt,
 	ssize_t n;
 	int rc;
 
-	if (flags & MSG_OOB)
-		return sock_fail(EINVAL);
 	if (iovcnt < 0 || iovcnt > IOV_MAX)
 		return sock_fail(EINVAL);
+	if (flags & MSG_OOB)
+		return sock_recv_oob(s, iov, iovcnt, flags);
 	if (s->conn == NULL)
 		return sock_fail(ENOTCONN);
 	deadline = block ? sock_deadline(s, s->rcvtimeo) : 0;
@@ -57,8 +75,6 @@ sock_send_iov(struct pn_sock *s, const struct iovec *iov, int iovcnt,
 
 	if (iovcnt < 0 || iovcnt > IOV_MAX)
 		return sock_fail(EINVAL);
-	if (flags & MSG_OOB)
-		return sock_fail(EOPNOTSUPP);
 	/* Linux sk_stream_wait_connect: no connection is EPIPE */
 	if (s->conn == NULL)
 		return sock_fail(s->err != 0 ? s->err : EPIPE);
@@ -79,7 +95,9 @@ sock_send_iov(struct pn_sock *s, const struct iovec *iov, int iovcnt,
 			offered += rest[k].iov_len;
 			skip = 0;
 		}
-		n = ops->send(s->conn, rest, k, 0);
+		/* MSG_OOB: urgent data, RFC 9293 3.8.5 */
+		n = ops->send(s->conn, rest, k,
+			      (flags & MSG_OOB) ? PN_TCP_OOB : 0);
 		if (n > 0) {
 			total += (size_t)n;
 			if (total == want)

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <sys/queue.h>
 
+#include "pollnet/socket.h"
 #include "sock.h"
 
 struct pn_epoll;
@@ -38,33 +39,40 @@ enum pn_sock_state {
 	PN_SS_CONNECTED,
 };
 
+/* Ordered by size, no holes: 152 bytes, a 160-byte malloc chunk (a
+ * million idle connections hold a million of these). */
 struct pn_sock {
 	struct pn_file f;               /* first: a file is a socket */
 	struct pn_sock_lcore *sl;
-	enum pn_sock_state state;
-	bool bound;
-	uint32_t lip;                   /**< host order */
-	uint16_t lport;
+	LIST_ENTRY(pn_sock) bind_link;  /**< on sl->bport[lport] while bound */
 	struct pn_tcp_conn *conn;
 	struct pn_tcp_listen *lis;
+	long rcvtimeo, sndtimeo;        /**< jiffies; SOCK_TIMEO_INF: none */
+	enum pn_sock_state state;
+	uint32_t lip;                   /**< host order */
 	int err;                        /**< pending error held by the socket */
-	bool nospace;                   /**< saw no send space: EPOLLOUT wakes */
 	uint32_t rcv_seen;              /**< readable bytes at the last wake */
 	uint32_t last_mask;             /**< poll mask at the last wake */
 	/* options kept by the socket, pushed to TCP when a conn exists */
-	bool reuseaddr, reuseport, keepalive, nodelay;
 	int linger;                     /**< -1 off, else seconds */
 	int linger_t;                   /**< seconds kept while off */
 	uint32_t optset;                /**< 1 << enum pn_tcp_opt set */
 	int sndbuf, rcvbuf, rcvlowat;
 	int keepidle, keepintvl, keepcnt, maxseg;
-	long rcvtimeo, sndtimeo;        /**< jiffies; SOCK_TIMEO_INF: none */
+	uint16_t lport;
+	bool bound;
+	bool nospace;                   /**< saw no send space: EPOLLOUT wakes */
+	bool reuseaddr, reuseport, keepalive, nodelay;
+	bool oobinline;                 /**< SO_OOBINLINE */
+	uint8_t tos;                    /**< IP_TOS (ECN bits clear) */
 };
 
 /* SO_RCVTIMEO / SO_SNDTIMEO are kept in jiffies, as Linux keeps them, at
  * Debian's CONFIG_HZ (250), so that getsockopt rounds as Linux there. */
 #define SOCK_HZ 250
 #define SOCK_TIMEO_INF LONG_MAX     /**< MAX_SCHEDULE_TIMEOUT */
+
+LIST_HEAD(pn_sock_bind_list, pn_sock);
 
 struct pn_sock_lcore {
 	struct pn_lcore *lc;
@@ -74,12 +82,44 @@ struct pn_sock_lcore {
 	uint32_t nb_open;
 	uint32_t hint;                  /**< lowest slot that may be free */
 	uint32_t ep_gen;                /**< epoll loop-check generation */
-	struct pn_file **files;
+	struct pn_file **files;         /**< max_fds slots */
+	/* Linux fdtable's open_fds / full_fds_bits: a bit per slot in use,
+	 * a bit per all-used word of it; bits past max_fds are set. */
+	uint64_t *used;
+	uint64_t *full;
+	/* the bound sockets of each local port (Linux's bind hash): bind and
+	 * listen look at one port's sockets, not at every open fd */
+	struct pn_sock_bind_list *bport; /**< 65536 heads */
 };
 
-/* fd numbers: PN_FD_BASE | shard << 16 | slot */
-#define PN_FD_SHARD_SHIFT 16
+/*
+ * fd numbers: PN_FD_BASE | shard << PN_FD_SHARD_SHIFT | slot. PN_FD_BASE
+ * is bit 30; the shard (PN_MAX_SHARDS = 64: 6 bits) takes bits 24..29 and
+ * the slot bits 0..23, so every fd is a positive int >= PN_FD_BASE and one
+ * lcore holds up to 16,777,216 (tcp max_conns' top) fds (fd.c checks it).
+ */
+#define PN_FD_SHARD_SHIFT 24
 #define PN_FD_MAX_PER_LCORE (1u << PN_FD_SHARD_SHIFT)
+
+/** The fd of @p slot on @p shard. */
+static inline int
+sock_fd_make(uint32_t shard, uint32_t slot)
+{
+	return (int)((uint32_t)PN_FD_BASE | shard << PN_FD_SHARD_SHIFT | slot);
+}
+
+/** Split @p fd into its shard and slot. @return false: not a pollnet fd. */
+static inline bool
+sock_fd_split(int fd, uint32_t *shard, uint32_t *slot)
+{
+	uint32_t u = (uint32_t)fd & ~(uint32_t)PN_FD_BASE;
+
+	if (fd < PN_FD_BASE)
+		return false;
+	*shard = u >> PN_FD_SHARD_SHIFT;
+	*slot = u & (PN_FD_MAX_PER_LCORE - 1);
+	return true;
+}
 
 /** The caller's socket layer or NULL with errno EPERM. */
 struct pn_sock_lcore *sock_current(void);

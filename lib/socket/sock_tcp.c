@@ -17,6 +17,7 @@ static const struct pn_sock_tcp_ops sock_tcp_ops = {
 	.recv_zc = pn_tcp_recv_zc,
 	.recv_zc_done = pn_tcp_recv_zc_done,
 	.readable = pn_tcp_readable,
+	.atmark = pn_tcp_atmark,
 	.send_space = pn_tcp_send_space,
 	.poll = pn_tcp_poll,
 	.error = pn_tcp_error,

@@ -24,13 +24,15 @@
 #define SOCK_MAX_KEEPIDLE 32767
 #define SOCK_MAX_KEEPINTVL 32767
 #define SOCK_MAX_KEEPCNT  127
+#define SOCK_ECN_MASK     3     /* INET_ECN_MASK: low bits of IP_TOS */
 
 /* The options a listener keeps for its SYN-ACKs (Linux: the child is a
  * clone of the listener, so they apply before the SYN-ACK is built). */
 static bool
 sock_opt_for_listener(enum pn_tcp_opt opt)
 {
-	return opt == PN_TCP_OPT_MAXSEG || opt == PN_TCP_OPT_RCVBUF;
+	return opt == PN_TCP_OPT_MAXSEG || opt == PN_TCP_OPT_RCVBUF ||
+	       opt == PN_TCP_OPT_TOS;
 }
 
 static void
@@ -50,6 +52,8 @@ sock_push_listen_opts(struct pn_sock *s)
 		s->sl->ops->listen_setopt(s->lis, PN_TCP_OPT_MAXSEG, s->maxseg);
 	if (s->optset & (1u << PN_TCP_OPT_RCVBUF))
 		s->sl->ops->listen_setopt(s->lis, PN_TCP_OPT_RCVBUF, s->rcvbuf);
+	if (s->optset & (1u << PN_TCP_OPT_TOS))
+		s->sl->ops->listen_setopt(s->lis, PN_TCP_OPT_TOS, s->tos);
 }
 
 void
@@ -70,6 +74,8 @@ sock_push_opts(struct pn_sock *s)
 		{ PN_TCP_OPT_SNDBUF, s->sndbuf },
 		{ PN_TCP_OPT_RCVBUF, s->rcvbuf },
 		{ PN_TCP_OPT_RCVLOWAT, s->rcvlowat },
+		{ PN_TCP_OPT_OOBINLINE, s->oobinline },
+		{ PN_TCP_OPT_TOS, s->tos },
 	};
 	size_t i;
 
@@ -172,6 +178,10 @@ sockopt_set_socket(struct pn_sock *s, int name, const void *val,
 		s->rcvlowat = v != 0 ? v : 1;
 		sock_opt_push(s, PN_TCP_OPT_RCVLOWAT, s->rcvlowat);
 		return 0;
+	case SO_OOBINLINE:
+		s->oobinline = v != 0;
+		sock_opt_push(s, PN_TCP_OPT_OOBINLINE, s->oobinline);
+		return 0;
 	default:
 		return sock_fail(ENOPROTOOPT);
 	}
@@ -219,6 +229,27 @@ sockopt_set_tcp(struct pn_sock *s, int name, const void *val, socklen_t len)
 	}
 }
 
+/* Linux do_ip_setsockopt: IP_TOS takes an int or a byte; for TCP the ECN
+ * bits stay TCP's (__ip_sock_set_tos). RFC 9293 MUST-48. */
+static int
+sockopt_set_ip(struct pn_sock *s, int name, const void *val, socklen_t len)
+{
+	unsigned char uc;
+	int v = 0;
+
+	if (name != IP_TOS)
+		return sock_fail(ENOPROTOOPT);
+	if (len >= (socklen_t)sizeof(int)) {
+		memcpy(&v, val, sizeof(v));
+	} else if (len >= 1) {
+		memcpy(&uc, val, 1);
+		v = uc;
+	}
+	s->tos = (uint8_t)(v & ~SOCK_ECN_MASK);
+	sock_opt_push(s, PN_TCP_OPT_TOS, s->tos);
+	return 0;
+}
+
 int
 pn_setsockopt(int fd, int level, int name, const void *val, socklen_t len)
 {
@@ -226,12 +257,14 @@ pn_setsockopt(int fd, int level, int name, const void *val, socklen_t len)
 
 	if (s == NULL)
 		return -1;
-	if (level != SOL_SOCKET && level != IPPROTO_TCP)
+	if (level != SOL_SOCKET && level != IPPROTO_TCP && level != IPPROTO_IP)
 		return sock_fail(ENOPROTOOPT);
 	if (val == NULL)
 		return sock_fail(EFAULT);
 	if (level == SOL_SOCKET)
 		return sockopt_set_socket(s, name, val, len);
+	if (level == IPPROTO_IP)
+		return sockopt_set_ip(s, name, val, len);
 	return sockopt_set_tcp(s, name, val, len);
 }
 
@@ -306,12 +339,18 @@ pn_getsockopt(int fd, int level, int name, void *val, socklen_t *len)
 
 	if (s == NULL)
 		return -1;
-	if (level != SOL_SOCKET && level != IPPROTO_TCP)
+	if (level != SOL_SOCKET && level != IPPROTO_TCP && level != IPPROTO_IP)
 		return sock_fail(ENOPROTOOPT);
 	if (val == NULL || len == NULL)
 		return sock_fail(EFAULT);
 	if ((int)*len < 0)
 		return sock_fail(EINVAL);
+	if (level == IPPROTO_IP) {
+		if (name != IP_TOS)
+			return sock_fail(ENOPROTOOPT);
+		v = s->tos;
+		return sockopt_out(val, len, &v, sizeof(v));
+	}
 	if (level == SOL_SOCKET) {
 		switch (name) {
 		case SO_LINGER:
@@ -326,6 +365,7 @@ pn_getsockopt(int fd, int level, int name, void *val, socklen_t *len)
 		case SO_REUSEADDR: v = s->reuseaddr; break;
 		case SO_REUSEPORT: v = s->reuseport; break;
 		case SO_KEEPALIVE: v = s->keepalive; break;
+		case SO_OOBINLINE: v = s->oobinline; break;
 		case SO_SNDBUF:
 			v = (int)sockopt_tcp_value(s, PN_TCP_OPT_SNDBUF,
 						   s->sndbuf, 16384);

@@ -129,18 +129,25 @@ ssize_t pn_readv(int fd, const struct iovec *iov, int iovcnt);
 ssize_t pn_writev(int fd, const struct iovec *iov, int iovcnt);
 
 /**
- * Receive. @p flags: MSG_DONTWAIT, MSG_PEEK (data stays queued); other
- * flags are ignored, as Linux ignores most.
- * @return as pn_read(); also ENOTSOCK on an epoll fd, EINVAL for MSG_OOB
- * (no urgent data, as Linux).
+ * Receive. @p flags: MSG_DONTWAIT, MSG_PEEK (data stays queued), MSG_OOB
+ * (the out-of-band byte: the last urgent byte, which Linux keeps out of
+ * the stream unless SO_OOBINLINE; never blocks); other flags are ignored,
+ * as Linux ignores most. A normal read never crosses the urgent mark: it
+ * returns the bytes before it (see SIOCATMARK), then skips the
+ * out-of-band byte; epoll reports EPOLLPRI while an urgent byte is
+ * pending (RFC 9293 3.8.5, MUST-30..33).
+ * @return as pn_read(); also ENOTSOCK on an epoll fd; with MSG_OOB:
+ * EINVAL (no urgent byte, already read, or SO_OOBINLINE), EAGAIN (the
+ * urgent pointer arrived, the byte not yet), ENOTCONN (a listener).
  */
 ssize_t pn_recv(int fd, void *buf, size_t n, int flags);
 
 /**
  * Send. @p flags: MSG_DONTWAIT, MSG_NOSIGNAL (accepted; pollnet never
- * signals), MSG_MORE (accepted, ignored).
- * @return as pn_write(); also ENOTSOCK on an epoll fd, EOPNOTSUPP for
- * MSG_OOB.
+ * signals), MSG_MORE (accepted, ignored), MSG_OOB (urgent data: the
+ * urgent pointer points after the last byte of this call, carried with
+ * URG by every segment until the peer ACKs it, as Linux).
+ * @return as pn_write(); also ENOTSOCK on an epoll fd.
  */
 ssize_t pn_send(int fd, const void *buf, size_t n, int flags);
 
@@ -180,12 +187,16 @@ int pn_getpeername(int fd, struct sockaddr *addr, socklen_t *len);
  * 4 MiB -- Linux's net.core.[rw]mem_max, tuned here to pollnet's
  * rcvbuf_max -- then doubled, at least 2304 / 4608; getsockopt reports the
  * doubled value), SO_RCVLOWAT (0 means 1, negative INT_MAX),
+ * SO_OOBINLINE (urgent byte left in the stream),
  * SO_RCVTIMEO and SO_SNDTIMEO (struct timeval; {0, 0}: no timeout; a
  * negative tv_sec: do not wait; EDOM when tv_usec is outside 0..999999;
  * kept in jiffies of a 250 Hz clock as Debian's Linux keeps them, so
  * getsockopt returns the value rounded up to 4 ms).
  * IPPROTO_TCP: TCP_NODELAY, TCP_KEEPIDLE (1..32767), TCP_KEEPINTVL
  * (1..32767), TCP_KEEPCNT (1..127), TCP_MAXSEG (0 or 88..32767).
+ * IPPROTO_IP: IP_TOS (an int, or one byte; the two ECN bits are cleared
+ * for TCP, as Linux; every segment of the connection carries it, an
+ * accepted connection takes its listener's from the SYN-ACK on).
  * Options set before connect()/accept() are handed to TCP when the
  * connection exists; an accepted socket inherits every option of its
  * listener (SO_* and TCP_* values and the timeouts), as Linux clones the
@@ -218,8 +229,9 @@ int pn_getsockopt(int fd, int level, int name, void *val, socklen_t *len);
 int pn_fcntl(int fd, int cmd, ...);
 
 /**
- * FIONREAD (int *: bytes readable; EINVAL on a listener), FIONBIO
- * (int *: non-blocking on/off).
+ * FIONREAD (int *: bytes readable; EINVAL on a listener), SIOCATMARK
+ * (int *: 1 when the next byte read is at the urgent mark; EINVAL on a
+ * listener), FIONBIO (int *: non-blocking on/off).
  * @return 0, or -1 with errno: ENOTTY (other requests, or FIONREAD on an
  * epoll fd), EINVAL, EFAULT, EBADF, EPERM.
  */

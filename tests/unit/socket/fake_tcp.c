@@ -471,6 +471,8 @@ fake_recv(struct pn_tcp_conn *c, const struct iovec *iov, int iovcnt,
 
 	if (c->state == PN_TCP_LISTEN)
 		return -ENOTCONN;
+	if (flags & PN_TCP_OOB)
+		return -EINVAL; /* tcp_recv_urg: no urgent data in the fake */
 	for (i = 0; i < iovcnt && done < c->rq_len; i++) {
 		n = RTE_MIN(iov[i].iov_len, c->rq_len - done);
 		memcpy(iov[i].iov_base, c->rq + done, n);
@@ -528,6 +530,14 @@ static uint32_t
 fake_readable(const struct pn_tcp_conn *c)
 {
 	return (uint32_t)c->rq_len;
+}
+
+/* The fake carries no urgent data: never at the mark. */
+static int
+fake_atmark(const struct pn_tcp_conn *c)
+{
+	RTE_SET_USED(c);
+	return 0;
 }
 
 static uint32_t
@@ -663,6 +673,7 @@ const struct pn_sock_tcp_ops fake_tcp_ops = {
 	.recv_zc = fake_recv_zc,
 	.recv_zc_done = fake_recv_zc_done,
 	.readable = fake_readable,
+	.atmark = fake_atmark,
 	.send_space = fake_send_space,
 	.poll = fake_poll,
 	.error = fake_error,

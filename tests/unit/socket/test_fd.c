@@ -12,6 +12,7 @@
 
 #include "fake_tcp.c"
 #include "diff_harness.c"
+#include "sock_priv.h"
 
 static struct dctx C;
 
@@ -101,6 +102,178 @@ test_other_lcore_fd(void **state)
 	assert_int_equal(pn_close(fd), 0);
 	pn_sock_lcore_free(sl1);
 	pn_lcore_fini(&lc1);
+}
+
+/* The fd encoding at its limits: positive ints, above the kernel's range,
+ * shard and slot recovered, corners distinct. */
+static void
+test_fd_encoding(void **state)
+{
+	const uint32_t last_shard = PN_MAX_SHARDS - 1;
+	const uint32_t last_slot = PN_FD_MAX_PER_LCORE - 1;
+	uint32_t shard, slot;
+
+	RTE_SET_USED(state);
+	assert_true(PN_FD_MAX_PER_LCORE >= 16777216u); /* tcp max_conns top */
+	assert_int_equal(sock_fd_make(0, 0), PN_FD_BASE);
+	assert_int_equal(sock_fd_make(last_shard, last_slot), INT_MAX);
+	assert_true(sock_fd_make(0, last_slot) < sock_fd_make(1, 0));
+	assert_true(sock_fd_split(sock_fd_make(last_shard, last_slot), &shard,
+				  &slot));
+	assert_int_equal(shard, last_shard);
+	assert_int_equal(slot, last_slot);
+	assert_true(sock_fd_split(sock_fd_make(1, 70000), &shard, &slot));
+	assert_int_equal(shard, 1);
+	assert_int_equal(slot, 70000);
+	assert_false(sock_fd_split(PN_FD_BASE - 1, &shard, &slot));
+	assert_false(sock_fd_split(-1, &shard, &slot));
+	assert_false(sock_fd_split(INT_MIN, &shard, &slot));
+}
+
+/* Numbers that are not an open fd of this lcore: EBADF, nothing touched. */
+static void
+test_fd_bad(void **state)
+{
+	static const int bad[] = {
+		-1, INT_MIN, 0, PN_FD_BASE - 1,
+		PN_FD_BASE + 1024,      /* slot == max_fds (1024) */
+		PN_FD_BASE + 65535,     /* the old 16-bit slot's last */
+		PN_FD_BASE + 65536,     /* shard 1 under the old encoding */
+		PN_FD_BASE | 1 << PN_FD_SHARD_SHIFT, /* shard 1, slot 0 */
+		INT_MAX,                /* last shard, last slot */
+	};
+	int fd;
+
+	RTE_SET_USED(state);
+	fd = pn_socket(AF_INET, SOCK_STREAM, 0);
+	assert_int_equal(fd, PN_FD_BASE);
+	for (size_t i = 0; i < RTE_DIM(bad); i++) {
+		assert_int_equal(pn_close(bad[i]), -1);
+		assert_int_equal(errno, EBADF);
+		assert_int_equal(pn_listen(bad[i], 1), -1);
+		assert_int_equal(errno, EBADF);
+	}
+	assert_int_equal(PW->sl->nb_open, 1);
+	assert_int_equal(pn_close(fd), 0);
+}
+
+/* The last shard's fds: positive, its shard, EBADF elsewhere. */
+static void
+test_fd_last_shard(void **state)
+{
+	struct pn_lcore lc63;
+	struct pn_napi_conf conf;
+	struct pn_sock_lcore *sl63;
+	int fd;
+
+	RTE_SET_USED(state);
+	pn_napi_conf_default(&conf);
+	assert_int_equal(pn_lcore_init(&lc63, &PW->shards, PN_MAX_SHARDS - 1,
+				       &conf, &PW->clock, SOCKET_ID_ANY), 0);
+	assert_int_equal(pn_sock_lcore_create(&lc63, PW->tcp, &fake_tcp_ops, 16,
+					      &sl63), 0);
+	pn_sock_lcore_enter(sl63);
+	fd = pn_socket(AF_INET, SOCK_STREAM, 0);
+	assert_int_equal(fd, sock_fd_make(PN_MAX_SHARDS - 1, 0));
+	assert_true(fd > 0 && pn_is_fd(fd));
+	pn_sock_lcore_enter(PW->sl);
+	assert_int_equal(pn_close(fd), -1);
+	assert_int_equal(errno, EBADF);
+	pn_sock_lcore_enter(sl63);
+	assert_int_equal(pn_close(fd), 0);
+	pn_sock_lcore_enter(PW->sl);
+	pn_sock_lcore_free(sl63);
+	pn_lcore_fini(&lc63);
+}
+
+/*
+ * A table wider than the old 16-bit slot: slots past 65535 work, the
+ * lowest free slot is still handed out across bitmap words (63, 4095:
+ * the last of a word and of a full-bits word), the last slot is
+ * max_fds - 1, then EMFILE. Sizes out of range are EINVAL.
+ */
+static void
+test_fd_wide_table(void **state)
+{
+	const uint32_t n = 70000;
+	struct pn_sock_lcore *wide;
+	int fd;
+
+	RTE_SET_USED(state);
+	assert_int_equal(pn_sock_lcore_create(&PW->lc, PW->tcp, &fake_tcp_ops,
+					      PN_FD_MAX_PER_LCORE + 1, &wide),
+			 -EINVAL);
+	assert_int_equal(pn_sock_lcore_create(&PW->lc, PW->tcp, &fake_tcp_ops,
+					      n, &wide), 0);
+	pn_sock_lcore_enter(wide);
+	for (uint32_t i = 0; i < n; i++)
+		assert_int_equal(pn_socket(AF_INET, SOCK_STREAM, 0),
+				 sock_fd_make(0, i));
+	assert_int_equal(pn_socket(AF_INET, SOCK_STREAM, 0), -1);
+	assert_int_equal(errno, EMFILE);
+	assert_int_equal(pn_close(sock_fd_make(0, 65536)), 0);
+	assert_int_equal(pn_close(sock_fd_make(0, 4095)), 0);
+	assert_int_equal(pn_close(sock_fd_make(0, 63)), 0);
+	assert_int_equal(pn_close(sock_fd_make(0, n - 1)), 0);
+	assert_int_equal(pn_close(sock_fd_make(0, n - 1)), -1);
+	assert_int_equal(errno, EBADF);
+	assert_int_equal(wide->nb_open, n - 4);
+	assert_int_equal(pn_socket(AF_INET, SOCK_STREAM, 0), sock_fd_make(0, 63));
+	assert_int_equal(pn_socket(AF_INET, SOCK_STREAM, 0),
+			 sock_fd_make(0, 4095));
+	assert_int_equal(pn_socket(AF_INET, SOCK_STREAM, 0),
+			 sock_fd_make(0, 65536));
+	fd = pn_socket(AF_INET, SOCK_STREAM, 0);
+	assert_int_equal(fd, sock_fd_make(0, n - 1));
+	assert_int_equal(pn_socket(AF_INET, SOCK_STREAM, 0), -1);
+	assert_int_equal(errno, EMFILE);
+	/* an epoll among the sockets: closed first, the sockets after it
+	 * still closed (ASan: no leak) */
+	assert_int_equal(pn_close(sock_fd_make(0, 64)), 0);
+	assert_int_equal(pn_epoll_create1(0), sock_fd_make(0, 64));
+	pn_sock_lcore_enter(PW->sl);
+	pn_sock_lcore_free(wide);
+	/* the largest table is allocated, not touched: no 16M-entry scan */
+	assert_int_equal(pn_sock_lcore_create(&PW->lc, PW->tcp, &fake_tcp_ops,
+					      PN_FD_MAX_PER_LCORE, &wide), 0);
+	pn_sock_lcore_enter(wide);
+	assert_int_equal(pn_socket(AF_INET, SOCK_STREAM, 0), sock_fd_make(0, 0));
+	pn_sock_lcore_enter(PW->sl);
+	pn_sock_lcore_free(wide);
+}
+
+/* The per-port bind lists: a closed socket frees its port, a bound one
+ * holds it whatever else is open, bind(port 0) skips it. */
+static void
+test_bind_lists(void **state)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET,
+				   .sin_port = htons(5000) };
+	socklen_t len = sizeof(sin);
+	int a, b, c;
+
+	RTE_SET_USED(state);
+	a = pn_socket(AF_INET, SOCK_STREAM, 0);
+	b = pn_socket(AF_INET, SOCK_STREAM, 0);
+	assert_int_equal(pn_bind(a, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	assert_int_equal(pn_bind(b, (struct sockaddr *)&sin, sizeof(sin)), -1);
+	assert_int_equal(errno, EADDRINUSE);
+	assert_int_equal(pn_close(a), 0);
+	assert_int_equal(pn_bind(b, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	/* port 0: an ephemeral port, never b's */
+	c = pn_socket(AF_INET, SOCK_STREAM, 0);
+	sin.sin_port = 0;
+	assert_int_equal(pn_bind(c, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	assert_int_equal(pn_getsockname(c, (struct sockaddr *)&sin, &len), 0);
+	assert_true(ntohs(sin.sin_port) >= 32768 && ntohs(sin.sin_port) != 5000);
+	assert_int_equal(pn_bind(b, (struct sockaddr *)&sin, sizeof(sin)), -1);
+	assert_int_equal(errno, EINVAL); /* already bound */
+	a = pn_socket(AF_INET, SOCK_STREAM, 0);
+	assert_int_equal(pn_bind(a, (struct sockaddr *)&sin, sizeof(sin)), -1);
+	assert_int_equal(errno, EADDRINUSE);
+	assert_int_equal(pn_close(a), 0);
+	assert_int_equal(pn_close(b), 0);
+	assert_int_equal(pn_close(c), 0);
 }
 
 struct thr {
@@ -345,6 +518,11 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_fd_numbers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_emfile, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fd_encoding, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fd_bad, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fd_last_shard, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fd_wide_table, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bind_lists, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_other_lcore_fd, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_not_an_lcore, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_epoll_kernel_fd, setup, teardown),

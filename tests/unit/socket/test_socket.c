@@ -931,6 +931,7 @@ s_blocking_write_drains(struct dctx *c)
 }
 
 #include "cases_opts.c"
+#include "cases_urg.c"
 
 #define CASE(n) { #n, s_##n }
 static const struct dcase cases[] = {
@@ -999,10 +1000,14 @@ static const struct dcase cases[] = {
 	CASE(opts_before_connect),
 	CASE(maxseg_inherit),
 	CASE(sndtimeo_connect),
+	CASE(tos_oobinline_opts),
+	CASE(tos_oobinline_inherit),
 #ifdef PN_DIFF_REAL
 	/* the fake TCP has no handshake to shape */
 	CASE(handshake_opts_connect),
 	CASE(handshake_opts_listen),
+	CASE(oob_byte),
+	CASE(oob_inline),
 #endif
 };
 
