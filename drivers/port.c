@@ -38,11 +38,10 @@ RTE_LOG_REGISTER(pn_logtype_port, pollnet.port, INFO);
 		      RTE_ETH_RX_OFFLOAD_TCP_CKSUM | \
 		      RTE_ETH_RX_OFFLOAD_UDP_CKSUM | \
 		      RTE_ETH_RX_OFFLOAD_SCATTER)
-#define PORT_TX_WANT (RTE_ETH_TX_OFFLOAD_IPV4_CKSUM | \
-		      RTE_ETH_TX_OFFLOAD_TCP_CKSUM | \
-		      RTE_ETH_TX_OFFLOAD_UDP_CKSUM | \
-		      RTE_ETH_TX_OFFLOAD_TCP_TSO | \
-		      RTE_ETH_TX_OFFLOAD_MULTI_SEGS)
+#define PORT_TX_CKSUM (RTE_ETH_TX_OFFLOAD_IPV4_CKSUM | \
+		       RTE_ETH_TX_OFFLOAD_TCP_CKSUM | \
+		       RTE_ETH_TX_OFFLOAD_UDP_CKSUM)
+#define PORT_TX_WANT RTE_ETH_TX_OFFLOAD_MULTI_SEGS
 #define PORT_RSS_WANT (RTE_ETH_RSS_IPV4 | RTE_ETH_RSS_NONFRAG_IPV4_TCP | \
 		       RTE_ETH_RSS_NONFRAG_IPV4_UDP | RTE_ETH_RSS_FRAG_IPV4)
 
@@ -56,6 +55,8 @@ pn_port_conf_default(struct pn_port_conf *c)
 	c->rx_intr = true;
 	c->rss = true;
 	c->offloads = true;
+	c->tx_cksum = true;
+	c->tso = true;
 }
 
 /* "port 0 (virtio_user0): " + the message. */
@@ -351,12 +352,20 @@ pn_port_start(uint16_t port_id, const struct pn_port_conf *conf,
 
 	memset(&dc, 0, sizeof(dc));
 	if (conf->offloads) {
-		uint64_t rx = PORT_RX_WANT;
+		uint64_t rx = PORT_RX_WANT, tx = PORT_TX_WANT;
 
+		/* virtio: LRO asks for GUEST_TSO4/6 (the PMD wants both) */
 		if (conf->lro)
 			rx |= RTE_ETH_RX_OFFLOAD_TCP_LRO;
+		/* virtio: checksum asks for CSUM, TSO for HOST_TSO4/6 */
+		if (conf->tx_cksum)
+			tx |= PORT_TX_CKSUM;
+		if (conf->tx_cksum && conf->tso)
+			tx |= RTE_ETH_TX_OFFLOAD_TCP_TSO;
 		dc.rxmode.offloads = rx & info.rx_offload_capa;
-		dc.txmode.offloads = PORT_TX_WANT & info.tx_offload_capa;
+		dc.txmode.offloads = tx & info.tx_offload_capa;
+		if (dc.rxmode.offloads & RTE_ETH_RX_OFFLOAD_TCP_LRO)
+			dc.rxmode.max_lro_pkt_size = info.max_lro_pkt_size;
 	}
 	port_rss_conf(conf, &info, &dc, key);
 	dc.intr_conf.rxq = conf->rx_intr;
@@ -407,6 +416,13 @@ pn_port_start(uint16_t port_id, const struct pn_port_conf *conf,
 		}
 	}
 	port_check_rx_intr(out);
+	/* net_vhost offers no TSO through ethdev, the vhost library does it
+	 * for a guest that negotiated it: follow the guest (vhost.c). */
+	if (conf->offloads && conf->tso && conf->tx_cksum &&
+	    (out->tx_offloads & RTE_ETH_TX_OFFLOAD_TCP_CKSUM) &&
+	    !(out->tx_offloads & RTE_ETH_TX_OFFLOAD_TCP_TSO) &&
+	    strcmp(out->driver, "net_vhost") == 0)
+		out->tso_guest = pn_vhost_tso_watch(port_id) == 0;
 	rte_eth_macaddr_get(port_id, &out->mac);
 	if (rte_eth_dev_get_mtu(port_id, &out->mtu) < 0)
 		out->mtu = 0;
@@ -416,6 +432,18 @@ err_stop:
 	rte_eth_dev_stop(port_id);
 	out->started = false;
 	return ret;
+}
+
+/* net_vhost (22.11) offers no TCP_TSO in tx_offload_capa: its side stays
+ * on software segmentation. (The vhost library would turn
+ * RTE_MBUF_F_TX_TCP_SEG into a GSO header, GUEST_TSO4 negotiated or not.) */
+bool
+pn_port_tso_ok(const struct pn_port *p)
+{
+	const uint64_t need = RTE_ETH_TX_OFFLOAD_TCP_TSO |
+			      RTE_ETH_TX_OFFLOAD_TCP_CKSUM;
+
+	return (p->tx_offloads & need) == need || p->tso_guest;
 }
 
 void
@@ -448,6 +476,11 @@ pn_port_log(const struct pn_port *p)
 				 p->port_id, p->name,
 				 p->nb_queues < 2 ? "one queue" : "disabled by config");
 	}
+	PORT_LOG(INFO, "port %u (%s): TCP segmentation %s, large receive %s",
+		 p->port_id, p->name,
+		 p->tso_guest ? "offloaded (TSO) while the guest negotiates GUEST_TSO4" :
+		 pn_port_tso_ok(p) ? "offloaded (TSO)" : "in software",
+		 (p->rx_offloads & RTE_ETH_RX_OFFLOAD_TCP_LRO) ? "on (LRO)" : "off");
 	PORT_LOG(INFO, "port %u (%s): rx interrupts %s, link %s",
 		 p->port_id, p->name, p->rx_intr ? "on" : "off",
 		 link > 0 ? "up" : link == 0 ? "down" : "unknown");
@@ -575,6 +608,10 @@ pn_port_close(struct pn_port *p)
 {
 	if (p->port_id < RTE_MAX_ETHPORTS && tel_ports[p->port_id] == p)
 		tel_ports[p->port_id] = NULL;
+	if (p->tso_guest) {
+		pn_vhost_tso_unwatch(p->port_id);
+		p->tso_guest = false;
+	}
 	if (p->started) {
 		int ret = rte_eth_dev_stop(p->port_id);
 

@@ -31,7 +31,10 @@ struct pn_port_conf {
 	bool rx_intr;         /**< ask for RX interrupts (sleeping lcores) */
 	bool rss;             /**< use device RSS when offered */
 	bool offloads;        /**< negotiate checksum/TSO/LRO/multi-seg */
-	bool lro;             /**< also LRO when offered (off by default) */
+	bool tx_cksum;        /**< TX IPv4/TCP/UDP checksum offload (and TSO) */
+	bool tso;             /**< TX TCP segmentation (needs tx_cksum) */
+	bool lro;             /**< RX LRO: on virtio, GUEST_TSO4/6, so a
+				*   peer's TSO segments arrive whole */
 	bool promisc;         /**< promiscuous mode (ignored if unsupported) */
 	uint16_t mtu;         /**< 0: leave the device default */
 	const struct pn_steer *steer; /**< key and RETA for device RSS */
@@ -52,17 +55,21 @@ struct pn_port {
 	bool open;                /**< configured by pn_port_start: pn_port_close closes it */
 	bool started;             /**< rte_eth_dev_start succeeded */
 	bool soft_steering;       /**< set by the caller: it steers in software */
+	bool tso_guest;           /**< net_vhost: TSO while the guest negotiates
+				    *   GUEST_TSO4 (pn_port_tso_live) */
 };
 
-/** Default port configuration: 1 queue, 1024 descriptors, interrupts, RSS, offloads. */
+/** Default port configuration: 1 queue, 1024 descriptors, interrupts, RSS,
+ * offloads (TX checksums and TSO; not LRO). */
 void pn_port_conf_default(struct pn_port_conf *c);
 
 /**
  * Configure, set up queues (RX from @p pools[q], one pool per queue) and
  * start port @p port_id. Offloads are the wanted set (RX IPv4/TCP/UDP
- * checksum, scatter, LRO if @c conf->lro; TX IPv4/TCP/UDP checksum, TSO,
- * multi-segment) masked by what the device offers; @p out records what was
- * enabled. Device RSS only when asked, offered and nb_queues > 1; else
+ * checksum, scatter, LRO if @c conf->lro; TX IPv4/TCP/UDP checksum if
+ * @c conf->tx_cksum, TSO if also @c conf->tso, multi-segment) masked by
+ * what the device offers; @p out records what was enabled. Device RSS
+ * only when asked, offered and nb_queues > 1; else
  * @c out->rss_hf is 0 and the caller steers in software. Falls back to no
  * RX interrupts (and logs a warning) when the PMD refuses them or gives a
  * queue no event fd.
@@ -79,6 +86,25 @@ void pn_port_conf_default(struct pn_port_conf *c);
 int pn_port_start(uint16_t port_id, const struct pn_port_conf *conf,
 		  struct rte_mempool *const *pools, struct pn_port *out,
 		  char *err, size_t errlen);
+
+/**
+ * May TCP hand @p p TSO segments? TSO and TCP checksum offload both
+ * enabled (on virtio: HOST_TSO4 and CSUM negotiated), or, on net_vhost,
+ * @c p->tso_guest: then only while pn_port_tso_live() says so.
+ */
+bool pn_port_tso_ok(const struct pn_port *p);
+
+/**
+ * net_vhost (drivers/vhost.c): follow the guest's negotiated features on
+ * every link change; TSO toward it while it has GUEST_TSO4 and GUEST_CSUM.
+ * @return 0; -ENOTSUP (the PMD's library is not loaded), or as
+ * rte_eth_dev_callback_register.
+ */
+int pn_vhost_tso_watch(uint16_t port_id);
+void pn_vhost_tso_unwatch(uint16_t port_id);
+
+/** Is TSO toward @p port_id's peer on now? (cheap: one relaxed load) */
+bool pn_port_tso_live(uint16_t port_id);
 
 /** Log what was negotiated (offloads, RSS or software steering, interrupts). */
 void pn_port_log(const struct pn_port *p);

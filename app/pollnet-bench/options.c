@@ -30,8 +30,8 @@ enum {
 	/* the TCP engines (tcp.h) */
 	OPT_STACK, OPT_ROLE, OPT_CONNECT, OPT_PORT, OPT_CONNS, OPT_REQ,
 	OPT_RESP, OPT_DEPTH, OPT_DIR, OPT_LINGER0, OPT_BUSYPOLL, OPT_WARMUP,
-	OPT_THREADS, OPT_PATH, OPT_ADDR, OPT_GW, OPT_RSS, OPT_NOGRO, OPT_CYCLES,
-	OPT_MAXCONNS, OPT_MBUFS, OPT_PORTS, OPT_RATE, OPT_TCP_LAST = OPT_RATE,
+	OPT_THREADS, OPT_PATH, OPT_ADDR, OPT_GW, OPT_RSS, OPT_NOGRO, OPT_NOTSO,
+	OPT_NOLRO, OPT_NOTXCK, OPT_CYCLES, OPT_MAXCONNS, OPT_MBUFS, OPT_PORTS, OPT_RATE, OPT_TCP_LAST = OPT_RATE,
 };
 
 static const struct option bench_opts[] = {
@@ -81,6 +81,9 @@ static const struct option bench_opts[] = {
 	{ "gw", required_argument, NULL, OPT_GW },
 	{ "rss", no_argument, NULL, OPT_RSS },
 	{ "no-gro", no_argument, NULL, OPT_NOGRO },
+	{ "no-tso", no_argument, NULL, OPT_NOTSO },
+	{ "no-lro", no_argument, NULL, OPT_NOLRO },
+	{ "no-tx-cksum", no_argument, NULL, OPT_NOTXCK },
 	{ "cycles", no_argument, NULL, OPT_CYCLES },
 	{ "max-conns", required_argument, NULL, OPT_MAXCONNS },
 	{ "mbufs", required_argument, NULL, OPT_MBUFS },
@@ -206,9 +209,10 @@ bench_usage(FILE *f)
 "  --rate=N              tcp-idle client: connects per second per event\n"
 "                        loop, 1..10000000 (10000)\n"
 "  --addr=A/N --gw=A --rss  pollnet: pn_init's options (198.18.0.2/24)\n"
-"  --no-gro --cycles --max-conns=N --mbufs=N  pollnet: pn_init's options\n"
-"                        (GRO off, cycle accounting, TCP connections and\n"
-"                        mbufs per shard; pn_init checks the ranges)\n",
+"  --no-gro --no-tso --no-lro --no-tx-cksum --cycles --max-conns=N --mbufs=N\n"
+"                        pollnet: pn_init's options (offloads off, cycle\n"
+"                        accounting, TCP connections and mbufs per shard;\n"
+"                        pn_init checks the ranges)\n",
 	bench_engine_names(), bench_impair_usage(), TB_MAX_SIZE, TB_MAX_SIZE,
 	TB_MAX_DEPTH, TB_MAX_THREADS);
 }
@@ -483,6 +487,15 @@ bench_parse_args(struct bench_conf *c, int argc, char **argv)
 			break;
 		case OPT_NOGRO:
 			t->no_gro = true;
+			break;
+		case OPT_NOTSO:
+			t->no_tso = true;
+			break;
+		case OPT_NOLRO:
+			t->no_lro = true;
+			break;
+		case OPT_NOTXCK:
+			t->no_tx_cksum = true;
 			break;
 		case OPT_CYCLES:
 			t->cycles = true;

@@ -76,6 +76,7 @@ struct tb_conf {
 	char gw[32];              /**< pollnet: --gw for pn_init */
 	bool rss;                 /**< pollnet: --rss for pn_init */
 	bool no_gro;              /**< pollnet: --no-gro for pn_init */
+	bool no_tso, no_lro, no_tx_cksum; /**< pollnet: offloads off (pn_init) */
 	bool cycles;              /**< pollnet: --cycles for pn_init */
 	char max_conns[16];       /**< pollnet: --max-conns for pn_init ("") */
 	char mbufs[16];           /**< pollnet: --mbufs for pn_init ("") */

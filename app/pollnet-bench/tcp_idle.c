@@ -25,6 +25,12 @@
 #define IDLE_LISTENER (1ull << 63) /* epoll data: a listener, port index */
 #define IDLE_INFLIGHT 4096        /* client: connects in flight at most */
 #define IDLE_BACKLOG  4096
+/* epoll_wait timeouts: 1 ms paces the client's connects; once nothing is
+ * left to start, 100 ms only bounds how late the stop is seen, and lets
+ * the lcore sleep (a wait shorter than its 1 ms minimum sleep busy-polls):
+ * a loop holding idle connections should cost no CPU. */
+#define IDLE_PACE_MS  1
+#define IDLE_HOLD_MS  100
 
 /* Resident set in bytes (/proc/self/statm), 0 when unreadable. */
 static uint64_t
@@ -252,7 +258,9 @@ tb_idle_run(struct tb_thread *t)
 	       atomic_load_explicit(&t->ctx->phase, memory_order_acquire) != TB_STOP) {
 		if (!server)
 			idle_pace(t, t0);
-		n = t->ops->epoll_wait(t->ep, evs, IDLE_EVENTS, 1);
+		n = t->ops->epoll_wait(t->ep, evs, IDLE_EVENTS,
+				       !server && t->started < t->nconns ?
+				       IDLE_PACE_MS : IDLE_HOLD_MS);
 		if (n < 0 && errno != EINTR) {
 			perror(BENCH_PROG ": epoll_wait");
 			t->rc = 1;

@@ -121,6 +121,22 @@ idle_json(struct jw *j, const struct tb_ctx *ctx, const uint64_t v[TB_NCOUNTERS]
 	jw_close(j, '}');
 }
 
+/* Several loops: each one's share (connections: from the start). */
+static void
+per_thread_print(const struct tb_ctx *ctx, double dt)
+{
+	uint64_t m[TB_NCOUNTERS], all[TB_NCOUNTERS];
+
+	for (unsigned int i = 0; i < ctx->nthreads; i++) {
+		thread_measured(ctx->th[i], m);
+		tb_counters_get(&ctx->th[i]->c, all);
+		printf("  loop %u: transactions %" PRIu64 " (%.1f/s)  conns "
+		       "opened %" PRIu64 " accepted %" PRIu64 " since start\n", i,
+		       m[TB_C_transactions], per_s(m[TB_C_transactions], dt),
+		       all[TB_C_conns_opened], all[TB_C_conns_accepted]);
+	}
+}
+
 void
 tb_print_final(const struct tb_ctx *ctx)
 {
@@ -154,6 +170,8 @@ tb_print_final(const struct tb_ctx *ctx)
 	       PRIu64 " http %" PRIu64 ")\n", s->v[TB_C_conns_opened], s->v[TB_C_conns_accepted],
 	       s->v[TB_C_conns_closed], s->errors, s->v[TB_C_connect_errors], s->v[TB_C_io_errors],
 	       s->v[TB_C_eof_early], s->v[TB_C_http_bad]);
+	if (ctx->nthreads > 1)
+		per_thread_print(ctx, dt);
 	if (tc->kind == TB_IDLE)
 		idle_print(ctx, s->v);
 	if (tc->kind == TB_HTTP && tc->role == TB_CLIENT) {
@@ -283,6 +301,13 @@ tb_json_write(const struct tb_ctx *ctx, const char *path)
 		jw_open(&j, NULL, '{');
 		jw_u64(&j, "thread", i);
 		json_counters(&j, one, ctx->measured_s);
+		/* connections are mostly opened during the warm-up: where
+		 * each loop's went shows in its counts from the start */
+		tb_counters_get(&ctx->th[i]->c, one);
+		jw_open(&j, "since_start", '{');
+		for (unsigned int k = 0; k < TB_NCOUNTERS; k++)
+			jw_u64(&j, tb_counter_names[k], one[k]);
+		jw_close(&j, '}');
 		jw_close(&j, '}');
 	}
 	jw_close(&j, ']');

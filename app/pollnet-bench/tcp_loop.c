@@ -424,6 +424,11 @@ conn_rx(struct tb_thread *t, struct tb_conn *c)
 		if (n < 0) {
 			if (errno == EAGAIN || errno == EWOULDBLOCK)
 				return 0;
+			/* A reset between two requests is how a client
+			 * with --linger0 closes (tcp-crr): not an error. */
+			if (errno == ECONNRESET && tc->role == TB_SERVER &&
+			    c->in_have == 0 && c->out_pending == 0)
+				return -1;
 			if (!tb_stopping(t))
 				TB_ADD(t, io_errors, 1);
 			return -1;

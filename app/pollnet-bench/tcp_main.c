@@ -303,7 +303,7 @@ static int
 run_pollnet(struct tb_ctx *ctx, int argc, char **argv)
 {
 	const struct tb_conf *tc = ctx->tc;
-	char **av = calloc((size_t)argc + 14, sizeof(*av));
+	char **av = calloc((size_t)argc + 17, sizeof(*av));
 	pthread_t mon;
 	int n = 0, rc;
 
@@ -316,6 +316,9 @@ run_pollnet(struct tb_ctx *ctx, int argc, char **argv)
 	n = pn_opt(av, n, "--gw", tc->gw[0] != '\0', tc->gw);
 	n = pn_opt(av, n, "--rss", tc->rss, NULL);
 	n = pn_opt(av, n, "--no-gro", tc->no_gro, NULL);
+	n = pn_opt(av, n, "--no-tso", tc->no_tso, NULL);
+	n = pn_opt(av, n, "--no-lro", tc->no_lro, NULL);
+	n = pn_opt(av, n, "--no-tx-cksum", tc->no_tx_cksum, NULL);
 	n = pn_opt(av, n, "--cycles", tc->cycles, NULL);
 	n = pn_opt(av, n, "--max-conns", tc->max_conns[0] != '\0', tc->max_conns);
 	n = pn_opt(av, n, "--mbufs", tc->mbufs[0] != '\0', tc->mbufs);

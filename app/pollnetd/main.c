@@ -42,7 +42,6 @@
 #include "../examples/services.h"
 
 #define PROG "pollnetd"
-#define PND_MAX_FDS 65536 /* descriptors per shard, as pn_init */
 
 struct shard {
 	struct pn_lcore lc;
@@ -383,6 +382,9 @@ setup_shards(void)
 	c->net.port[0].tx_ip_cksum = d.port.tx_offloads & RTE_ETH_TX_OFFLOAD_IPV4_CKSUM;
 	c->net.port[0].tx_tcp_cksum = d.port.tx_offloads & RTE_ETH_TX_OFFLOAD_TCP_CKSUM;
 	c->net.port[0].tx_udp_cksum = d.port.tx_offloads & RTE_ETH_TX_OFFLOAD_UDP_CKSUM;
+	c->net.port[0].tx_tso = pn_port_tso_ok(&d.port);
+	if (d.port.tso_guest)
+		c->net.port[0].tx_tso_live = pn_port_tso_live;
 	if (pn_net_conf_check(&c->net, err, sizeof(err)) < 0)
 		die(2, "%s", err);
 
@@ -406,7 +408,8 @@ setup_shards(void)
 		if (rc < 0)
 			die(1, "shard %d: TCP set-up: %s", i, strerror(-rc));
 		rc = pn_sock_lcore_create(&s->lc, s->tcp, pn_sock_tcp_ops_default(),
-					  PND_MAX_FDS, &s->sl);
+					  pn_sock_fds_for(c->tcp.max_conns),
+					  &s->sl);
 		if (rc < 0)
 			die(1, "shard %d: socket set-up: %s", i, strerror(-rc));
 	}
