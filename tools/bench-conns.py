@@ -12,13 +12,25 @@ ports, and holds them; the server accepts and holds).
            measured on the server: its RSS and DPDK heap when listening and
            again with N held, divided by N (tcp-idle's JSON 'memory').
   linux:   the same engine with --stack linux over loopback in a namespace
-           made for the run ('pn-conns-PID', removed at the end; root
+           (N split over several server/client process pairs when the
+           open-files hard limit is below N, each pair on its own ports)
+           made for the run ('PREFIX-PID', --prefix, removed at the end; root
            only), ulimit -n raised; kernel memory per socket is the
            /proc/meminfo Slab growth (plus sockstat's TCP 'mem' pages)
            with N held, divided by 2N (both ends are kernel sockets).
 
 Connections per server port stop at the client's ephemeral range (28232
-ports for one destination), so N needs ceil(N / 28000) server ports.
+ports for one destination, 32768-60999), so N needs ceil(N / 28000) server
+ports, taken odd (prime to 28232): the pollnet client's sequential
+ephemeral ports and tcp-idle's round-robin over server ports then never
+meet a used (port, server port) pair before 28232 * ports connections.
+
+1,000,000 on one pollnet lcore:
+  tools/bench-conns.py --build build --counts 1000000 --stacks pollnet --rate 20000
+(EAL -m 512 holds it: the connection hash, allocated up front in the
+DPDK heap, and the mbuf pool are 78 MB for --max-conns 1,001,024; see
+the heap column.) Once all are held the servers' CPU use is sampled for
+--idle seconds: idle connections must cost no CPU.
 A run that stops making progress for --stall seconds is a limit: the
 table shows what was held and the errors the stack gave.
 
@@ -47,6 +59,7 @@ _tcp.loader.exec_module(bench_tcp)
 wait_for, log_has, EAL = bench_tcp.wait_for, bench_tcp.log_has, bench_tcp.EAL
 EAL = [x for i, x in enumerate(EAL) if x != "-m" and EAL[i - 1] != "-m"]
 PER_PORT = 28000
+EPH_RANGE = 60999 - 32768 + 1
 PROGRESS = re.compile(r"conns (\d+)\s+errors (\d+)")
 
 
@@ -64,12 +77,28 @@ def progress(log):
     return (int(m[-1][0]), int(m[-1][1])) if m else (0, 0)
 
 
-def hold(n, log, stall, cap):
-    """Wait until the client holds n, or stops progressing. Seconds taken."""
+def cpu_ticks(pid):
+    """utime + stime of a process (clock ticks), 0 once it is gone."""
+    f = read(f"/proc/{pid}/stat").rsplit(")", 1)
+    return int(f[1].split()[11]) + int(f[1].split()[12]) if len(f) == 2 else 0
+
+
+def idle_cpu(pids, secs):
+    """CPU % the servers use while only holding (no traffic) for secs."""
+    if secs <= 0:
+        return None
+    t0, c0 = time.monotonic(), sum(cpu_ticks(p) for p in pids)
+    time.sleep(secs)  # a measurement window, not synchronisation
+    c1, t1 = sum(cpu_ticks(p) for p in pids), time.monotonic()
+    return round(100.0 * (c1 - c0) / os.sysconf("SC_CLK_TCK") / (t1 - t0), 1)
+
+
+def hold(n, logs, stall, cap):
+    """Wait until the clients hold n, or stop progressing. Seconds taken."""
     t0 = time.monotonic()
     last, t_last = -1, t0
     while True:
-        held, _ = progress(log)
+        held = sum(progress(log)[0] for log in logs)
         now = time.monotonic()
         if held >= n:
             return now - t0
@@ -114,7 +143,11 @@ def sockstat_tcp_mem(ns):
 
 
 def ports_for(n):
-    return max(1, math.ceil(n / PER_PORT))
+    """Server ports for n connections: prime to the ephemeral range."""
+    k = max(1, math.ceil(n / PER_PORT))
+    while math.gcd(k, EPH_RANGE) != 1:
+        k += 1
+    return k
 
 
 def run_pollnet(a, n, tmp):
@@ -128,7 +161,7 @@ def run_pollnet(a, n, tmp):
     scpu, ccpu = a.cpus
     common = ["--max-conns", maxc, "--mbufs", str(a.mbufs), "--ports", ports]
     srv = subprocess.Popen(
-        [a.bench] + eal + ["--file-prefix", f"pn-conns-s{os.getpid()}",
+        [a.bench] + eal + ["--file-prefix", f"{a.prefix}-s{os.getpid()}",
                            "--lcores", f"0@{scpu},1@{scpu}",
                            "--vdev", f"net_vhost0,iface={sock},queues=1", "--",
                            "--engine", "tcp-idle", "--role", "server",
@@ -139,7 +172,7 @@ def run_pollnet(a, n, tmp):
     try:
         wait_for("the pollnet server", lambda: log_has(srv_log, "running"))
         cli = subprocess.Popen(
-            [a.bench] + eal + ["--file-prefix", f"pn-conns-c{os.getpid()}",
+            [a.bench] + eal + ["--file-prefix", f"{a.prefix}-c{os.getpid()}",
                                "--lcores", f"0@{ccpu},1@{ccpu}",
                                "--vdev", f"virtio_user0,path={sock},queues=1", "--",
                                "--engine", "tcp-idle", "--connect", "198.18.0.1:6000",
@@ -147,28 +180,30 @@ def run_pollnet(a, n, tmp):
                                "--addr", "198.18.0.2/24", "--duration", str(int(a.cap) + 60),
                                "--stats-period", "1", "--json", cli_json] + common,
             stdout=open(cli_log, "w"), stderr=subprocess.STDOUT)
-        secs = hold(n, cli_log, a.stall, a.cap)
+        secs = hold(n, [cli_log], a.stall, a.cap)
+        cpu = idle_cpu([srv.pid], a.idle)
     finally:
         s, c = finish(srv, cli, srv_json, cli_json)
     m = s["memory"]
     return {"stack": "pollnet", "n": n, "ports": nports, "secs": round(secs, 1),
             "held_server": s["held"], "held_client": c["held"],
             "errors": c["connect_errors"] + c["io_errors"] + s["io_errors"],
+            "rss_before": m["rss_before"], "rss_after": m["rss_after"],
             "rss_delta": m["rss_after"] - m["rss_before"],
             "heap_delta": m["heap_after"] - m["heap_before"],
             "heap_before": m["heap_before"],
-            "rss_per_conn": round(m["rss_per_conn"]),
+            "rss_per_conn": round(m["rss_per_conn"]), "idle_cpu_pct": cpu,
             "heap_per_conn": round(m["heap_per_conn"])}
 
 
 def run_linux(a, n, tmp, ns):
-    nports = ports_for(n)
-    ports = f"26000-{26000 + nports - 1}"
-    srv_log, cli_log = (os.path.join(tmp, f"l{n}-{r}.log") for r in ("srv", "cli"))
-    srv_json, cli_json = (os.path.join(tmp, f"l{n}-{r}.json") for r in ("srv", "cli"))
-    # the hard limit may not be raisable (a container without
-    # CAP_SYS_RESOURCE): then it is the Linux side's limit
-    nofile = min(n + 4096, resource.getrlimit(resource.RLIMIT_NOFILE)[1])
+    # the hard open-files limit may not be raisable (a container without
+    # CAP_SYS_RESOURCE): then N is split over server/client process pairs,
+    # each under the limit, each pair on its own server ports
+    hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+    per = max(1, min(n, hard - 1024)) if hard != resource.RLIM_INFINITY else n
+    procs = math.ceil(n / per)
+    nofile = min(per + 1024, hard) if hard != resource.RLIM_INFINITY else per + 1024
     scpu, ccpu = a.cpus
 
     def lx(cpu, args, log):
@@ -177,43 +212,70 @@ def run_linux(a, n, tmp, ns):
         return subprocess.Popen(["ip", "netns", "exec", ns, "sh", "-c", cmd],
                                 stdout=open(log, "w"), stderr=subprocess.STDOUT)
 
-    srv = lx(scpu, ["--engine", "tcp-idle", "--role", "server", "--ports", ports,
-                    "--stats-period", "0", "--json", srv_json], srv_log)
-    cli = None
+    srvs, clis, logs, nports, base = [], [], [], 0, 26000
+    jsons = [(os.path.join(tmp, f"l{n}-{i}-srv.json"),
+              os.path.join(tmp, f"l{n}-{i}-cli.json")) for i in range(procs)]
     try:
-        wait_for("the linux server", lambda: log_has(srv_log, "running"))
+        ranges = []
+        for i in range(procs):
+            k = n // procs + (1 if i < n % procs else 0)
+            np_ = ports_for(k)
+            ranges.append((k, f"{base}-{base + np_ - 1}", base))
+            base, nports = base + np_, nports + np_
+            log = os.path.join(tmp, f"l{n}-{i}-srv.log")
+            srvs.append(lx(scpu, ["--engine", "tcp-idle", "--role", "server",
+                                  "--ports", ranges[-1][1], "--stats-period", "0",
+                                  "--json", jsons[i][0]], log))
+            wait_for("the linux server", lambda: log_has(log, "running"))
         slab0, (_, mem0) = meminfo_kb("Slab"), sockstat_tcp_mem(ns)
-        cli = lx(ccpu, ["--engine", "tcp-idle", "--connect", "127.0.0.1:26000",
-                        "--ports", ports, "--conns", str(n), "--rate", str(a.rate),
-                        "--duration", str(int(a.cap) + 60), "--stats-period", "1",
-                        "--json", cli_json], cli_log)
-        secs = hold(n, cli_log, a.stall, a.cap)
+        for i, (k, ports, first) in enumerate(ranges):
+            logs.append(os.path.join(tmp, f"l{n}-{i}-cli.log"))
+            clis.append(lx(ccpu, ["--engine", "tcp-idle", "--connect",
+                                  f"127.0.0.1:{first}", "--ports", ports,
+                                  "--conns", str(k), "--rate", str(max(1, a.rate // procs)),
+                                  "--duration", str(int(a.cap) + 60),
+                                  "--stats-period", "1", "--json", jsons[i][1]], logs[-1]))
+        secs = hold(n, logs, a.stall, a.cap)
         time.sleep(0.5)  # the last ACKs in; the Slab read is not a test
         slab1, (inuse, mem1) = meminfo_kb("Slab"), sockstat_tcp_mem(ns)
+        cpu = idle_cpu([p.pid for p in srvs], a.idle)
     finally:
-        s, c = finish(srv, cli, srv_json, cli_json)
-    m = s["memory"]
-    held = max(1, s["held"])
-    return {"stack": "linux", "n": n, "ports": nports, "secs": round(secs, 1),
-            "held_server": s["held"], "held_client": c["held"],
-            "errors": c["connect_errors"] + c["io_errors"] + s["io_errors"],
+        for p in srvs:
+            stop(p)
+        for p in clis:
+            stop(p)
+    ss = [json.load(open(sj)) for sj, _ in jsons]
+    cs = [json.load(open(cj)) for _, cj in jsons[:len(clis)]]
+    held_s, held_c = sum(x["held"] for x in ss), sum(x["held"] for x in cs)
+    return {"stack": "linux", "n": n, "ports": nports, "procs": procs,
+            "secs": round(secs, 1), "held_server": held_s, "held_client": held_c,
+            "errors": sum(x["connect_errors"] + x["io_errors"] for x in cs) +
+            sum(x["io_errors"] for x in ss),
             "sockets_inuse": inuse,
             "slab_delta": (slab1 - slab0) * 1024,
-            "slab_per_socket": round((slab1 - slab0) * 1024 / (2 * held)),
-            "tcp_mem_pages": mem1 - mem0,
-            "rss_delta": m["rss_after"] - m["rss_before"],
-            "rss_per_conn": round(m["rss_per_conn"])}
+            "slab_per_socket": round((slab1 - slab0) * 1024 / (2 * max(1, held_s))),
+            "tcp_mem_pages": mem1 - mem0, "idle_cpu_pct": cpu,
+            "rss_per_conn": round(sum(x["memory"]["rss_after"] - x["memory"]["rss_before"]
+                                      for x in ss) / max(1, held_s))}
 
 
 def table(rows):
-    out = ["| stack | N | ports | held (srv/cli) | errors | open s | "
-           "server RSS B/conn | DPDK heap B/conn | kernel Slab B/socket |",
-           "|---|---:|---:|---|---:|---:|---:|---:|---:|"]
+    out = ["| stack | N | ports | held (srv/cli) | errors | open s | conn/s | "
+           "server RSS MB (listening → held) | server RSS B/conn | "
+           "DPDK heap MB (listening) | DPDK heap B/conn | kernel Slab B/socket | "
+           "server idle CPU % |",
+           "|---|---:|---:|---|---:|---:|---:|---|---:|---:|---:|---:|---:|"]
+    mb = lambda b: f"{b / 2**20:.0f}"
     for r in rows:
+        rate = round(r["held_client"] / r["secs"]) if r["secs"] else "-"
+        rss = (f"{mb(r['rss_before'])} → {mb(r['rss_after'])}"
+               if "rss_before" in r else "-")
+        heap = mb(r["heap_before"]) if "heap_before" in r else "-"
         out.append(f"| {r['stack']} | {r['n']} | {r['ports']} | "
                    f"{r['held_server']}/{r['held_client']} | {r['errors']} | "
-                   f"{r['secs']} | {r['rss_per_conn']} | "
-                   f"{r.get('heap_per_conn', '-')} | {r.get('slab_per_socket', '-')} |")
+                   f"{r['secs']} | {rate} | {rss} | {r['rss_per_conn']} | {heap} | "
+                   f"{r.get('heap_per_conn', '-')} | {r.get('slab_per_socket', '-')} | "
+                   f"{r.get('idle_cpu_pct', '-')} |")
     return "\n".join(out)
 
 
@@ -231,6 +293,10 @@ def main():
                    help="seconds without progress that end a run")
     p.add_argument("--cap", type=float, default=600.0, help="seconds per run")
     p.add_argument("--out", default=None, help="directory for results.json")
+    p.add_argument("--idle", type=float, default=5.0,
+                   help="seconds the server CPU is sampled once all are held")
+    p.add_argument("--prefix", default="pn-conns",
+                   help="EAL --file-prefix and namespace name start")
     a = p.parse_args()
     a.bench = os.path.join(a.build, "app", "pollnet-bench")
     a.cpus = a.cpus.split(",")
@@ -241,7 +307,7 @@ def main():
     if "linux" in stacks and os.geteuid() != 0:
         sys.exit("bench-conns: --stacks linux needs root (a network namespace)")
     rows = []
-    ns = f"pn-conns-{os.getpid()}"
+    ns = f"{a.prefix}-{os.getpid()}"
     with tempfile.TemporaryDirectory(prefix="pn-conns-") as tmp:
         if a.out:  # keep the logs with the results
             os.makedirs(a.out, exist_ok=True)

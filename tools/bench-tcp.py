@@ -26,15 +26,33 @@ Cases (client metric):
 Repetitions are interleaved (pollnet, linux, pollnet, linux...); the
 medians and the pollnet/linux ratios go to a JSON file and a markdown table.
 
+Offload A/B: --variant NAME:VHOST_DEVARGS:POLLNET_OPTS (repeatable) runs
+pollnet once per variant, interleaved with linux in the same repetition;
+VHOST_DEVARGS is appended to the server's net_vhost devargs (tso=1 lets
+the virtio client negotiate HOST_TSO4), POLLNET_OPTS goes to both sides
+in the POLLNET_OPTS environment variable (pn_init reads it: --no-tso,
+--no-lro, --no-tx-cksum, --no-gro). --vhost-args / --pollnet-args do the
+same for the single 'pollnet' column. --cycles turns on cycle accounting
+on both pollnet sides and reports busy cycles per byte moved (every phase
+but idle, read from /pollnet/cycles over the measured window).
+
+  tools/bench-tcp.py --cases stream --variant tso:tso=1: \
+      --variant notso:tso=1:--no-tso --cycles
+
 usage: tools/bench-tcp.py [--build DIR] [--duration S] [--warmup S]
                           [--reps N] [--cases LIST] [--rr-conns LIST]
                           [--out DIR] [--cpus SERVER,CLIENT]
+                          [--vhost-args A] [--pollnet-args A]
+                          [--variant NAME:VHOST_ARGS:POLLNET_OPTS]...
+                          [--cycles] [--no-linux]
 """
 import argparse
 import json
 import os
 import shutil
 import signal
+import socket
+import threading
 import statistics
 import subprocess
 import sys
@@ -54,6 +72,24 @@ def wait_for(what, cond, timeout=30.0):
             return
         time.sleep(0.05)
     raise RuntimeError(f"timed out waiting for {what}")
+
+
+def telemetry(prefix, cmd):
+    """One DPDK telemetry command to the process with this file prefix."""
+    path = f"/var/run/dpdk/{prefix}/dpdk_telemetry.v2"
+    with socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET) as s:
+        s.settimeout(2)
+        s.connect(path)
+        hello = json.loads(s.recv(4096).decode())
+        s.send(cmd.encode())
+        data = json.loads(s.recv(hello.get("max_output_len", 16384) + 1024))
+        return data.get(cmd.split(",")[0])
+
+
+def busy_cycles(prefix):
+    """Cycles shard 0 spent in every phase but idle, and the TSC rate."""
+    d = telemetry(prefix, "/pollnet/cycles,0")
+    return d["total"] - d.get("idle", 0), d["tsc_hz"]
 
 
 def log_has(path, text):
@@ -133,10 +169,11 @@ class Run:
 
     # --- one measurement -------------------------------------------------
 
-    def client(self, name, cmd):
+    def client(self, name, cmd, env=None):
         """Run a client to completion; its JSON summary."""
         out = os.path.join(self.tmp, name + ".json")
-        p, log = self.start(name, cmd + ["--json", out, "--stats-period", "0"])
+        p, log = self.start(name, cmd + ["--json", out, "--stats-period", "0"],
+                            env)
         limit = self.args.duration + self.args.warmup + 60
         try:
             p.wait(limit)
@@ -150,8 +187,38 @@ class Run:
         with open(out) as f:
             return json.load(f)
 
-    def pollnet(self, name, srv_args, cli_args, server_cmd=None, env=None):
+    def sample_cycles(self, prefixes, out):
+        """Busy cycles of each prefix at the start and the end of the
+        measured window (a thread: the client runs meanwhile)."""
+        a = self.args
+
+        def run():
+            try:
+                time.sleep(a.warmup + 0.5)
+                t0 = time.monotonic()
+                c0 = [busy_cycles(p) for p in prefixes]
+                time.sleep(max(a.duration - 1.0, 0.5))
+                t1 = time.monotonic()
+                c1 = [busy_cycles(p) for p in prefixes]
+                out["secs"] = t1 - t0
+                out["busy"] = [y[0] - x[0] for x, y in zip(c0, c1)]
+                out["tsc_hz"] = c0[0][1]
+            except (OSError, ValueError, KeyError, TypeError) as e:
+                out["error"] = str(e)
+        th = threading.Thread(target=run, daemon=True)
+        th.start()
+        return th
+
+    def pollnet(self, name, srv_args, cli_args, server_cmd=None, env=None,
+                vhost_args="", pn_opts=""):
         sock = os.path.join(self.tmp, name + ".sock")
+        if pn_opts:
+            env = dict(env if env is not None else os.environ,
+                       POLLNET_OPTS=pn_opts)
+        vdev = f"net_vhost0,iface={sock},queues=1"
+        if vhost_args:
+            vdev += "," + vhost_args
+        cyc = ["--cycles"] if self.args.cycles and server_cmd is None else []
         srv_cpu, cli_cpu = self.cpu_srv, self.cpu_cli
         pre_s, pre_c = self.prefix("s"), self.prefix("c")
         if server_cmd is None:
@@ -161,8 +228,8 @@ class Run:
             ready = None
         scmd = server_cmd + EAL + [
             "--file-prefix", pre_s, "--lcores", f"0@{srv_cpu}",
-            "--vdev", f"net_vhost0,iface={sock},queues=1", "--",
-            "--addr", f"{SERVER_IP}/24"] + srv_args
+            "--vdev", vdev, "--",
+            "--addr", f"{SERVER_IP}/24"] + srv_args + cyc
         srv, slog = self.start(name + "-server", scmd, env)
         try:
             if ready:
@@ -176,8 +243,14 @@ class Run:
             ccmd = [self.bench] + EAL + [
                 "--file-prefix", pre_c, "--lcores", f"0@{cli_cpu}",
                 "--vdev", f"virtio_user0,path={sock},queues=1", "--",
-                "--addr", CLIENT_ADDR] + cli_args
-            return self.client(name + "-client", ccmd)
+                "--addr", CLIENT_ADDR] + cli_args + cyc
+            samples = {}
+            th = self.sample_cycles([pre_s, pre_c], samples) if cyc else None
+            j = self.client(name + "-client", ccmd, env)
+            if th is not None:
+                th.join(5)
+                j["cycles_sample"] = samples
+            return j
         finally:
             self.stop(srv)
 
@@ -231,6 +304,25 @@ http {{
         return conf, os.path.join(d, "nginx.pid")
 
 
+def cycles_per_byte(case, j):
+    """Busy cycles per byte moved, [server, client], or None."""
+    smp = j.get("cycles_sample")
+    if not smp or "busy" not in smp or not case.startswith("stream"):
+        return None
+    nbytes = metric(case, j) * 1e6 / 8 * smp["secs"]
+    if nbytes <= 0:
+        return None
+    return [b / nbytes for b in smp["busy"]]
+
+
+def cyc_note(case, j):
+    c = cycles_per_byte(case, j)
+    if c:
+        return f"  cycles/B {c[0]:.2f} / {c[1]:.2f}"
+    err = j.get("cycles_sample", {}).get("error")
+    return f"  cycles: {err}" if err else ""
+
+
 def metric(case, j):
     if case.startswith("stream-c2s"):
         return j["tx_mbps"]
@@ -267,14 +359,15 @@ def cases(args):
     return out
 
 
-def run_case(r, case, both, cli, port, stack):
+def run_case(r, case, both, cli, port, stack, var=("", "")):
     name = f"{case}-{stack}-{r.seq}"
     if case == "http":
         env = dict(os.environ, PN_HTTP_PORT=str(port))
-        if stack == "pollnet":
+        if stack != "linux":
             srv = [os.path.join(r.build, "app", "http")]
             return r.pollnet(name, [], both + ["--connect",
-                             f"{SERVER_IP}:{port}"] + cli, srv, env)
+                             f"{SERVER_IP}:{port}"] + cli, srv, env,
+                             vhost_args=var[0], pn_opts=var[1])
         srv = [os.path.join(r.build, "app", "http-linux")]
         # http-linux prints nothing when ready: the client retries its
         # connects during the warm-up
@@ -286,9 +379,10 @@ def run_case(r, case, both, cli, port, stack):
         return r.linux(name, [], both + ["--connect", f"127.0.0.1:{port}"] + cli,
                        srv, ready_file=pid)
     srv_args = both + ["--role", "server", "--port", str(port)]
-    if stack == "pollnet":
+    if stack != "linux":
         return r.pollnet(name, srv_args, both + ["--connect",
-                         f"{SERVER_IP}:{port}"] + cli)
+                         f"{SERVER_IP}:{port}"] + cli,
+                         vhost_args=var[0], pn_opts=var[1])
     return r.linux(name, srv_args, both + ["--connect", f"127.0.0.1:{port}"] + cli)
 
 
@@ -296,12 +390,15 @@ def summarize(results):
     rows = []
     for case, d in results.items():
         row = {"case": case, "unit": d["unit"]}
-        for stack in ("pollnet", "linux", "nginx"):
+        for stack in [k for k in d if k != "unit"]:
             runs = d.get(stack)
             if not runs:
                 continue
             vals = [metric(case, j) for j in runs]
+            cpb = [c for c in (cycles_per_byte(case, j) for j in runs) if c]
             row[stack] = {
+                "cycles_per_byte": [statistics.median(c[i] for c in cpb)
+                                    for i in range(2)] if cpb else None,
                 "values": vals,
                 "median": statistics.median(vals),
                 "p50_us": statistics.median(j["latency_us"]["p50"] for j in runs)
@@ -314,6 +411,34 @@ def summarize(results):
             row["ratio"] = row["pollnet"]["median"] / row["linux"]["median"]
         rows.append(row)
     return rows
+
+
+def markdown_variants(rows, meta, stacks):
+    """One column per pollnet variant (median, its ratio to linux, busy
+    cycles per byte server / client when sampled), then linux."""
+    head = "| case | unit | " + " | ".join(stacks) + " |"
+    out = [f"Medians of {meta['reps']} interleaved runs, {meta['duration_s']} s "
+           f"each after {meta['warmup_s']} s warm-up; server on CPU "
+           f"{meta['cpu_server']}, client on CPU {meta['cpu_client']}. "
+           "Variants (name: net_vhost devargs; POLLNET_OPTS): " +
+           "; ".join(f"{n}: {v[0] or '-'}; {v[1] or '-'}"
+                     for n, v in meta["variants"].items()) + ". "
+           "Cells: median (ratio to linux) [busy cycles/byte server / client].",
+           "", head, "| --- | --- |" + " ---: |" * len(stacks)]
+    for r in rows:
+        cells = []
+        for s in stacks:
+            if s not in r:
+                cells.append("-")
+                continue
+            c = f"{r[s]['median']:,.0f}"
+            if s != "linux" and "linux" in r and r["linux"]["median"] > 0:
+                c += f" ({r[s]['median'] / r['linux']['median']:.2f})"
+            if r[s].get("cycles_per_byte"):
+                c += " [{:.2f} / {:.2f}]".format(*r[s]["cycles_per_byte"])
+            cells.append(c)
+        out.append(f"| {r['case']} | {r['unit']} | " + " | ".join(cells) + " |")
+    return "\n".join(out) + "\n"
 
 
 def markdown(rows, meta):
@@ -356,7 +481,31 @@ def main():
     ap.add_argument("--out", default=".", help="directory for bench-tcp.json/.md")
     ap.add_argument("--no-netns", action="store_true")
     ap.add_argument("--keep", action="store_true", help="keep the logs")
+    ap.add_argument("--vhost-args", default="",
+                    help="more net_vhost devargs for the pollnet server "
+                    "(tso=1: the virtio client may negotiate TSO)")
+    ap.add_argument("--pollnet-args", default="",
+                    help="pollnet options for both pollnet sides, passed in "
+                    "POLLNET_OPTS (--no-tso --no-lro --no-tx-cksum --no-gro)")
+    ap.add_argument("--variant", action="append", default=[],
+                    metavar="NAME:VHOST_ARGS:POLLNET_OPTS",
+                    help="a pollnet column of its own (repeatable), "
+                    "interleaved with the others")
+    ap.add_argument("--cycles", action="store_true",
+                    help="cycle accounting on the pollnet sides: busy "
+                    "cycles per byte for the stream cases")
+    ap.add_argument("--no-linux", action="store_true",
+                    help="skip the linux runs")
     args = ap.parse_args()
+    variants = {}
+    for v in args.variant:
+        parts = v.split(":", 2)
+        if len(parts) != 3 or not parts[0] or parts[0] in ("linux", "nginx"):
+            ap.error(f"--variant {v}: expected NAME:VHOST_ARGS:POLLNET_OPTS")
+        variants[parts[0]] = (parts[1], parts[2])
+    if not variants:
+        variants["pollnet"] = (args.vhost_args, args.pollnet_args)
+    stacks = list(variants) + ([] if args.no_linux else ["linux"])
 
     r = Run(args)
     results = {}
@@ -365,16 +514,17 @@ def main():
         todo = cases(args)
         for rep in range(args.reps):
             for case, unit, both, cli in todo:
-                for stack in ("pollnet", "linux"):
+                for stack in stacks:
                     port += 1
-                    j = run_case(r, case, both, cli, port, stack)
+                    j = run_case(r, case, both, cli, port, stack,
+                                 variants.get(stack, ("", "")))
                     results.setdefault(case, {"unit": unit}).setdefault(
                         stack, []).append(j)
                     print(f"rep {rep + 1} {case:12s} {stack:8s} "
                           f"{metric(case, j):14,.1f} {unit}  p50 "
                           f"{j['latency_us']['p50']:.1f} us  p99 "
                           f"{j['latency_us']['p99']:.1f} us  errors "
-                          f"{j['errors']}", flush=True)
+                          f"{j['errors']}" + cyc_note(case, j), flush=True)
             if "nginx" in args.cases.split(",") and shutil.which("nginx"):
                 port += 1
                 both = ["--engine", "http"]
@@ -395,12 +545,15 @@ def main():
             "warmup_s": args.warmup, "cpu_server": r.cpu_srv,
             "cpu_client": r.cpu_cli, "netns": r.ns is not None,
             "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-            "kernel": os.uname().release}
+            "kernel": os.uname().release, "variants": variants,
+            "cycles": args.cycles}
     rows = summarize(results)
     os.makedirs(args.out, exist_ok=True)
     with open(os.path.join(args.out, "bench-tcp.json"), "w") as f:
         json.dump({"meta": meta, "rows": rows, "runs": results}, f, indent=1)
-    md = markdown(rows, meta)
+    md = markdown(rows, meta) if list(variants) == ["pollnet"] and \
+        not args.cycles and not args.no_linux else \
+        markdown_variants(rows, meta, stacks)
     with open(os.path.join(args.out, "bench-tcp.md"), "w") as f:
         f.write(md)
     print()
