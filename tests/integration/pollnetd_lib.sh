@@ -41,23 +41,34 @@ pn_echo_backend_stop() { kill "$(cat "$PN_TMP/backend-$1.pid")" 2>/dev/null; }
 
 # pn_pollnetd_check_drops NAME KERNEL_RETRANS [REASON...]: fail on any drop in
 # pollnetd NAME's final counters but the namespace's own multicast and
-# IPv6 chatter and segments wholly below rcv_nxt (TCP_OUT_OF_WINDOW,
-# ACKed and dropped as RFC 9293 3.10.7.4 says), at most one per kernel
-# retransmission: a tail loss probe can fire before our delayed ACK
-# (40 ms) and resend what we have; and the further REASONs given. The
-# drops are left in PN_DROPS (empty: none).
+# IPv6 chatter, and segments made stale by a retransmission: wholly below
+# rcv_nxt (TCP_OUT_OF_WINDOW, ACKed and dropped as RFC 9293 3.10.7.4 says)
+# or carrying an older timestamp than one already seen (TCP_PAWS: a kernel
+# retransmission overtaken by the next segment, the peer bridge having two
+# queues), at most one per kernel retransmission (a tail loss probe can
+# fire before our delayed ACK and resend what we have); ACKs to a
+# connection already gone, caught by its listener (TCP_COOKIE_BAD, and
+# answered with a RST): our FIN retransmitted or probed in LAST-ACK makes
+# the kernel ACK it twice, and the first ACK closes the connection; at
+# most one per segment we retransmitted; and the further REASONs given.
+# The drops are left in PN_DROPS (empty: none).
 pn_pollnetd_check_drops() {
-	local name=$1 kretrans=$2 drops oow d
+	local name=$1 kretrans=$2 drops oow paws cookie rtx d
 	shift 2
 	drops=$(pn_pollnetd_drops "$name")
 	PN_DROPS=$drops
 	oow=$(grep -o 'TCP_OUT_OF_WINDOW [0-9]*' <<<"$drops" | awk '{ print $2 }')
-	[ "${oow:-0}" -le "${kretrans:-0}" ] ||
-		pn_fail "$name: TCP_OUT_OF_WINDOW ${oow} exceeds the kernel's RetransSegs ${kretrans:-0}: $drops"
+	paws=$(grep -o 'TCP_PAWS [0-9]*' <<<"$drops" | awk '{ print $2 }')
+	[ $((${oow:-0} + ${paws:-0})) -le "${kretrans:-0}" ] ||
+		pn_fail "$name: TCP_OUT_OF_WINDOW ${oow:-0} + TCP_PAWS ${paws:-0} exceed the kernel's RetransSegs ${kretrans:-0}: $drops"
+	cookie=$(grep -o 'TCP_COOKIE_BAD [0-9]*' <<<"$drops" | awk '{ print $2 }')
+	rtx=$(grep '^tcp: ' "$PN_TMP/$name.log" | tail -n 1 | grep -o 'RetransSegs [0-9]*' | awk '{ print $2 }')
+	[ "${cookie:-0}" -le "${rtx:-0}" ] ||
+		pn_fail "$name: TCP_COOKIE_BAD ${cookie} exceeds our RetransSegs ${rtx:-0}: $drops"
 	for d in $drops; do
 		case " $* " in *" $d "*) continue ;; esac
 		case $d in
-		[0-9]*|ETH_MULTICAST|ETH_UNKNOWN_TYPE|TCP_OUT_OF_WINDOW) ;;
+		[0-9]*|ETH_MULTICAST|ETH_UNKNOWN_TYPE|TCP_OUT_OF_WINDOW|TCP_PAWS|TCP_COOKIE_BAD) ;;
 		*) pn_fail "$name: unexpected pollnetd drops: $drops" ;;
 		esac
 	done
