@@ -92,12 +92,9 @@ void
 pn_txq_push_bulk(struct pn_lcore *lc, struct pn_txq *q,
 		 struct rte_mbuf **pkts, uint16_t n)
 {
-	/* A whole device burst and nothing buffered before it: what the
-	 * buffer would send when full, sent from the caller's array. */
-	if (q->len == 0 && n >= PN_TX_DIRECT_MIN) {
-		txq_send(lc, q, pkts, n);
-		return;
-	}
+	/* Always through the buffer: sending a caller's 32-packet burst
+	 * straight to virtio_user halved the bursts and doubled the kicks
+	 * (txonly virtio -> vhost fell from 8.3 to 2.1 Mpps). */
 	while (n > 0) {
 		uint16_t room = (uint16_t)(PN_TX_BUF_SIZE - q->len);
 		uint16_t k = n < room ? n : room;

@@ -47,7 +47,6 @@ struct rte_ring;
 #define PN_LCORE_MAX_NAPI 16
 #define PN_LCORE_MAX_TXQ  8
 #define PN_TX_BUF_SIZE    64
-#define PN_TX_DIRECT_MIN  32  /**< pn_txq_push_bulk: a device burst */
 #define PN_MAX_SHARDS     64
 #define PN_MAX_PORTS      8
 
@@ -263,10 +262,8 @@ struct pn_txq *pn_lcore_txq(struct pn_lcore *lc, uint16_t port, uint16_t queue);
 void pn_txq_flush(struct pn_lcore *lc, struct pn_txq *q);
 
 /**
- * Queue @p n packets on @p q, as pn_txq_push one by one; a burst of at
- * least PN_TX_DIRECT_MIN onto an empty buffer goes to the device at once
- * from @p pkts (the buffer would only copy it; same retries and TX_FULL
- * drops as pn_txq_flush).
+ * Queue @p n packets on @p q, as pn_txq_push one by one (the pointers
+ * copied in runs, flushed each time the buffer fills).
  */
 void pn_txq_push_bulk(struct pn_lcore *lc, struct pn_txq *q,
 		      struct rte_mbuf **pkts, uint16_t n);

@@ -355,9 +355,8 @@ test_tx_full_drops_counted(void **state)
 	assert_int_equal(lc->stat.drops, 10);
 }
 
-/* pn_txq_push_bulk: a whole device burst onto an empty buffer goes out
- * at once (no copy); smaller ones are buffered as pn_txq_push would; the
- * device's refusals are TX_FULL drops as in a flush. */
+/* pn_txq_push_bulk: buffered as pn_txq_push would, flushed each time the
+ * buffer fills; the device's refusals are TX_FULL drops as in a flush. */
 static void
 test_tx_push_bulk(void **state)
 {
@@ -372,24 +371,22 @@ test_tx_push_bulk(void **state)
 	q = &lc->txq[0];
 	for (i = 0; i < RTE_DIM(pkts); i++)
 		pkts[i] = pn_test_mbuf(zero, sizeof(zero));
-	pn_txq_push_bulk(lc, q, pkts, PN_TX_DIRECT_MIN);	/* direct */
+	pn_txq_push_bulk(lc, q, pkts, 32);
+	pn_txq_push_bulk(lc, q, pkts + 32, 10);
+	assert_int_equal(W->tx_calls, 0);
+	assert_int_equal(q->len, 42);
+	pn_txq_push_bulk(lc, q, pkts + 42, 58);	/* fills at 64, 36 left */
 	assert_int_equal(W->tx_calls, 1);
-	assert_int_equal(W->tx_total, PN_TX_DIRECT_MIN);
-	assert_int_equal(q->len, 0);
-	pn_txq_push_bulk(lc, q, pkts + 32, 10);		/* buffered */
-	assert_int_equal(W->tx_calls, 1);
-	assert_int_equal(q->len, 10);
-	pn_txq_push_bulk(lc, q, pkts + 42, 58);	/* fills at 64, 4 left */
-	assert_int_equal(W->tx_calls, 2);
-	assert_int_equal(W->tx_total, 96);
-	assert_int_equal(q->len, 4);
-	W->tx_accept_max = 0;	/* the device refuses: 4 dropped */
+	assert_int_equal(W->tx_total, 64);
+	assert_int_equal(q->len, 36);
+	W->tx_accept_max = 30;	/* the device takes 30: 6 dropped */
 	lc->conf.tx_retries = 0;
 	pn_txq_flush(lc, q);
-	assert_int_equal(lc->stat.drop[PN_DROP_TX_FULL], 4);
-	assert_int_equal(q->dropped, 4);
-	assert_int_equal(q->packets, 96);
-	assert_int_equal(lc->stat.tx_packets, 96);
+	assert_int_equal(lc->stat.drop[PN_DROP_TX_FULL], 6);
+	assert_int_equal(q->dropped, 6);
+	assert_int_equal(q->packets, 94);
+	assert_int_equal(lc->stat.tx_packets, 94);
+	assert_int_equal(q->len, 0);
 }
 
 /* A device queue shared by shards: each burst holds its lock. */
