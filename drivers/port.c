@@ -447,6 +447,16 @@ pn_port_tso_ok(const struct pn_port *p)
 }
 
 void
+pn_port_net_offloads(const struct pn_port *p, struct pn_net_port_conf *np)
+{
+	np->tx_ip_cksum = p->tx_offloads & RTE_ETH_TX_OFFLOAD_IPV4_CKSUM;
+	np->tx_tcp_cksum = p->tx_offloads & RTE_ETH_TX_OFFLOAD_TCP_CKSUM;
+	np->tx_udp_cksum = p->tx_offloads & RTE_ETH_TX_OFFLOAD_UDP_CKSUM;
+	np->tx_tso = pn_port_tso_ok(p);
+	np->tx_tso_live = p->tso_guest ? pn_port_tso_live : NULL;
+}
+
+void
 pn_port_log(const struct pn_port *p)
 {
 	char mac[RTE_ETHER_ADDR_FMT_SIZE];

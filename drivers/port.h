@@ -20,6 +20,7 @@
 #include <rte_ethdev.h>
 #include <rte_ether.h>
 
+#include "net.h"
 #include "steer.h"
 
 struct rte_mempool;
@@ -105,6 +106,14 @@ void pn_vhost_tso_unwatch(uint16_t port_id);
 
 /** Is TSO toward @p port_id's peer on now? (cheap: one relaxed load) */
 bool pn_port_tso_live(uint16_t port_id);
+
+/**
+ * What lib/net may hand @p p, from what it negotiated: IPv4/TCP/UDP
+ * checksum offload and TSO (with pn_port_tso_live for a net_vhost port
+ * that follows its guest) into @p np.
+ */
+void pn_port_net_offloads(const struct pn_port *p,
+			  struct pn_net_port_conf *np);
 
 /** Log what was negotiated (offloads, RSS or software steering, interrupts). */
 void pn_port_log(const struct pn_port *p);

@@ -379,12 +379,7 @@ setup_shards(void)
 
 	c->net.port[0].port_id = d.port_id;
 	c->net.port[0].mtu = d.port.mtu ? d.port.mtu : c->port.mtu;
-	c->net.port[0].tx_ip_cksum = d.port.tx_offloads & RTE_ETH_TX_OFFLOAD_IPV4_CKSUM;
-	c->net.port[0].tx_tcp_cksum = d.port.tx_offloads & RTE_ETH_TX_OFFLOAD_TCP_CKSUM;
-	c->net.port[0].tx_udp_cksum = d.port.tx_offloads & RTE_ETH_TX_OFFLOAD_UDP_CKSUM;
-	c->net.port[0].tx_tso = pn_port_tso_ok(&d.port);
-	if (d.port.tso_guest)
-		c->net.port[0].tx_tso_live = pn_port_tso_live;
+	pn_port_net_offloads(&d.port, &c->net.port[0]);
 	if (pn_net_conf_check(&c->net, err, sizeof(err)) < 0)
 		die(2, "%s", err);
 

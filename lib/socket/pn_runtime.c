@@ -30,7 +30,6 @@
 #include "pollnet/pollnet.h"
 #include "port.h"
 #include "sock.h"
-#include "sock_priv.h"
 #include "tcp.h"
 #include "telemetry.h"
 
@@ -274,15 +273,7 @@ rt_ports(void)
 			np->addr[0].ip = (198u << 24 | 18u << 16) + 2 + rt.nports;
 			np->addr[0].prefix_len = 24;
 		}
-		np->tx_ip_cksum = rt.port[rt.nports].tx_offloads &
-				  RTE_ETH_TX_OFFLOAD_IPV4_CKSUM;
-		np->tx_tcp_cksum = rt.port[rt.nports].tx_offloads &
-				   RTE_ETH_TX_OFFLOAD_TCP_CKSUM;
-		np->tx_udp_cksum = rt.port[rt.nports].tx_offloads &
-				   RTE_ETH_TX_OFFLOAD_UDP_CKSUM;
-		np->tx_tso = pn_port_tso_ok(&rt.port[rt.nports]);
-		if (rt.port[rt.nports].tso_guest)
-			np->tx_tso_live = pn_port_tso_live;
+		pn_port_net_offloads(&rt.port[rt.nports], np);
 		rt.nports++;
 	}
 	if (rt.nports == 0)

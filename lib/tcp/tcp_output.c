@@ -430,8 +430,8 @@ data_sent(struct pn_tcp_conn *c)
 }
 
 /* The largest TSO payload for @p c (a multiple of @p mss), 0 when its
- * route's port does not segment TCP. Routes are static: asked once per
- * output call, only when there is more than one segment to send. */
+ * route's port does not segment TCP now. Asked once per output call,
+ * only when there is more than one segment to send. */
 static uint32_t
 tso_max(const struct pn_tcp_conn *c, uint32_t mss)
 {
