@@ -16,8 +16,19 @@ Scenarios (sender -> receiver):
 Both tools are measured the same way: the receiver's port counters read
 twice through its DPDK telemetry socket (/ethdev/stats), after a warm-up.
 
+With --alternate N, both pairs run at once, each on its own link (vhost
+sides on one CPU, virtio sides on the other), and take turns: testpmd
+'start', a window, 'stop'; pollnet-bench --stopped started with SIGUSR1,
+a window, stopped with SIGUSR2; N windows each in the order T P P T T P ...
+A stopped pair sleeps (testpmd's lcores wait, pollnet-bench's sleep on
+interrupts), so the other has the CPUs. Windows a second apart see the
+same host: the host's drift over minutes, larger than the difference
+between the tools, falls out of the per-window ratios.
+
 usage: tools/bench-l2.py [--build DIR] [--seconds S] [--runs N] [--json FILE]
+                         [--alternate N [--window S]]
 """
+import random
 import argparse
 import json
 import os
@@ -69,6 +80,7 @@ class Side:
 
     def __init__(self, tool, bench, role, sock, prefix, mode, tx_first=0, extra=()):
         self.tool, self.prefix, self.mode, self.tx_first = tool, prefix, mode, tx_first
+        self.extra = list(extra)
         cpu = VHOST_CPU if role == "vhost" else VIRTIO_CPU
         vdev = (f"net_vhost0,iface={sock},queues=1" if role == "vhost"
                 else f"virtio_user0,path={sock},queues=1")
@@ -95,6 +107,15 @@ class Side:
         if self.tool == "testpmd":
             self.cmd(f"set fwd {self.mode}")
             self.cmd(f"start tx_first {self.tx_first}" if self.tx_first else "start")
+        elif "--stopped" in self.extra:
+            self.p.send_signal(signal.SIGUSR1)
+
+    def pause(self):
+        """testpmd 'stop'; pollnet-bench --stopped: SIGUSR2."""
+        if self.tool == "testpmd":
+            self.cmd("stop")
+        else:
+            self.p.send_signal(signal.SIGUSR2)
 
     def ready(self):
         return telemetry(self.prefix, "/ethdev/list") == [0]
@@ -153,6 +174,78 @@ def run_pair(tool, bench, vhost_mode, virtio_mode, measure, seconds, tx_first=0,
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def run_alternating(bench, vhost_mode, virtio_mode, measure, windows, window_s,
+                    tx_first=0, warm_s=0.4):
+    """Both pairs up at once; they take turns. Returns per-window pps lists."""
+    tmp = tempfile.mkdtemp(prefix="pn-bench-l2a.")
+    tag = f"pna{os.getpid()}"
+    sides = {}
+    try:
+        for tool, extra in (("testpmd", ()), ("pollnet-bench", ("--stopped",))):
+            sock = os.path.join(tmp, f"{tool[:2]}.sock")
+            vh = Side(tool, bench, "vhost", sock, f"{tag}{tool[:2]}vh", vhost_mode, 0,
+                      extra)
+            wait_for("vhost socket", lambda: os.path.exists(sock))
+            vi = Side(tool, bench, "virtio", sock, f"{tag}{tool[:2]}vi", virtio_mode,
+                      tx_first, extra)
+            sides[tool] = (vh, vi)
+        for vh, vi in sides.values():
+            for s in (vh, vi):
+                wait_for(f"{s.prefix} telemetry", s.ready)
+            wait_for("link up", lambda: vh.link_up() and vi.link_up())
+        rates = {"testpmd": [], "pollnet-bench": []}
+        for k in range(2 * windows):
+            tool = ("testpmd", "pollnet-bench")[(k + 1) // 2 % 2]  # T P P T T P
+            vh, vi = sides[tool]
+            vh.start()
+            time.sleep(0.05)  # the reflector forwards before tx_first arrives
+            vi.start()
+            side = vh if measure == "vhost" else vi
+            time.sleep(warm_s)
+            c1, t1 = side.rx(), time.monotonic()
+            time.sleep(window_s)
+            c2, t2 = side.rx(), time.monotonic()
+            vi.pause()
+            vh.pause()
+            rates[tool].append((c2 - c1) / (t2 - t1))
+            time.sleep(0.2)  # the stopped pair goes quiet
+        return rates["testpmd"], rates["pollnet-bench"]
+    finally:
+        for vh, vi in sides.values():
+            for s in (vi, vh):
+                s.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def median_ci(xs, seed=1, n=2000):
+    """Median and a bootstrap 95 % interval of it."""
+    rng = random.Random(seed)
+    meds = sorted(statistics.median(rng.choices(xs, k=len(xs))) for _ in range(n))
+    return statistics.median(xs), meds[int(0.025 * n)], meds[int(0.975 * n) - 1]
+
+
+def alternate(a, bench):
+    results = []
+    print(f"{'scenario':36} {'testpmd Mpps':>13} {'pollnet Mpps':>13} "
+          f"{'ratio':>7} {'95% CI':>13} {'sum ratio':>9}")
+    for name, vh_mode, vi_mode, measure, txf in SCENARIOS:
+        if a.only and a.only not in name:
+            continue
+        t, p = run_alternating(bench, vh_mode, vi_mode, measure, a.alternate,
+                               a.window, txf)
+        ratios = [pi / ti for ti, pi in zip(t, p) if ti > 0]
+        med, lo, hi = median_ci(ratios)
+        results.append({"scenario": name, "testpmd_pps": t, "pollnet_pps": p,
+                        "ratios": ratios, "ratio_median": med, "ci95": [lo, hi],
+                        "ratio_of_sums": sum(p) / sum(t)})
+        print(f"{name:36} {statistics.median(t)/1e6:13.2f} {statistics.median(p)/1e6:13.2f} "
+              f"{med:7.3f} {lo:6.3f}-{hi:6.3f} {sum(p)/sum(t):9.3f}", flush=True)
+    if a.json:
+        with open(a.json, "w") as f:
+            json.dump({"alternate": a.alternate, "window": a.window, "l2": results},
+                      f, indent=2)
+
+
 def idle_cpu(tool, bench, seconds, extra=()):
     """CPU share of an idle rxonly receiver (virtio side) with a silent peer."""
     tmp = tempfile.mkdtemp(prefix="pn-bench-idle.")
@@ -193,10 +286,17 @@ def main():
     ap.add_argument("--json")
     ap.add_argument("--mixed", action="store_true",
                     help="also run each tool against the other, to see which side limits")
+    ap.add_argument("--alternate", type=int, default=0, metavar="N",
+                    help="both pairs up at once, N windows each, taking turns")
+    ap.add_argument("--only", help="--alternate: scenarios whose name has this")
+    ap.add_argument("--window", type=float, default=1.0,
+                    help="--alternate: seconds per window (1)")
     a = ap.parse_args()
     bench = os.path.abspath(os.path.join(a.build, "app", "pollnet-bench"))
     if not os.access(bench, os.X_OK):
         sys.exit(f"bench-l2: no {bench}: build first")
+    if a.alternate:
+        return alternate(a, bench)
     results = []
     print(f"{'scenario':36} {'testpmd Mpps':>13} {'pollnet Mpps':>13} {'ratio':>7}")
     for name, vh_mode, vi_mode, measure, txf in SCENARIOS:

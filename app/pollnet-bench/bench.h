@@ -80,6 +80,7 @@ struct bench_conf {
 	bool json;
 	char json_path[256];
 	bool quiet;
+	bool stopped;             /**< --stopped: wait for SIGUSR1 (start), SIGUSR2 stops */
 	bool is_tcp;              /**< a TCP engine (tcp.h), not an L2 one */
 	struct tb_conf tcp;
 };
@@ -120,6 +121,7 @@ struct bench_gen {
 	/** Fills frames: the engine's gen(), or txonly's for --tx-first. */
 	void (*fill)(struct bench_gen *g, struct rte_mbuf **pkts, uint16_t n);
 	atomic_bool done;                /**< reached the limit (read by main) */
+	uint64_t base;                   /**< accepted before the last start (main writes it while stopped) */
 	uint32_t next_flow;              /**< flowgen */
 	uint16_t len;
 	uint8_t tmpl[9000];              /**< frame template */
@@ -153,6 +155,7 @@ struct bench_ctx {
 	struct bench_worker *w[BENCH_MAX_WORKERS];
 	struct pn_shards shards;
 	atomic_bool tx_go;               /**< generators may run */
+	atomic_bool fwd_off;             /**< stopped: forwarding engines free what they receive */
 	double elapsed_s;                /**< run time for averages */
 };
 
@@ -182,6 +185,12 @@ void bench_rx_count_free(struct pn_lcore *lc, struct rte_mbuf **pkts,
  * limited to tx_first bursts each.
  */
 int bench_gen_setup(struct bench_worker *w);
+/**
+ * Before a start after --stopped/SIGUSR2, with the generators stopped
+ * (tx_go false): count their limits from what was accepted so far, so
+ * --tx-first and --tx-count apply again, like testpmd's 'start tx_first'.
+ */
+void bench_gen_rearm(struct bench_ctx *ctx);
 
 /* stats.c */
 struct bench_snap;

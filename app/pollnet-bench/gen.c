@@ -40,11 +40,12 @@ gen_poll(struct pn_lcore *lc, struct pn_napi *n, int weight)
 	unsigned int want = (unsigned int)weight;
 	unsigned int i;
 
-	if (!atomic_load_explicit(&w->ctx->tx_go, memory_order_relaxed) ||
+	/* acquire: g->base, written before a (re)start, is seen with it */
+	if (!atomic_load_explicit(&w->ctx->tx_go, memory_order_acquire) ||
 	    atomic_load_explicit(&g->done, memory_order_relaxed))
 		return 0;
 	if (g->limit != 0) {
-		uint64_t pending, acc = gen_accepted(g, &pending);
+		uint64_t pending, acc = gen_accepted(g, &pending) - g->base;
 
 		if (acc >= g->limit) {
 			atomic_store_explicit(&g->done, true, memory_order_relaxed);
@@ -142,6 +143,23 @@ gen_add(struct bench_worker *w, uint16_t port, uint8_t first, uint8_t nb)
 	}
 	w->gen[w->nb_gen++] = g;
 	return 0;
+}
+
+void
+bench_gen_rearm(struct bench_ctx *ctx)
+{
+	uint64_t pending;
+	uint16_t i, k;
+
+	for (i = 0; i < ctx->nb_workers; i++) {
+		for (k = 0; k < ctx->w[i]->nb_gen; k++) {
+			struct bench_gen *g = ctx->w[i]->gen[k];
+
+			g->base = gen_accepted(g, &pending);
+			atomic_store_explicit(&g->done, false,
+					      memory_order_relaxed);
+		}
+	}
 }
 
 int

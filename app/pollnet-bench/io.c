@@ -62,7 +62,11 @@ io_rx(struct pn_lcore *lc, struct rte_mbuf **pkts, uint16_t n, void *arg)
 	bool paired = w->ctx->nb_ports % 2 == 0;
 	uint16_t i;
 
-	RTE_SET_USED(lc);
+	if (unlikely(atomic_load_explicit(&w->ctx->fwd_off,
+					  memory_order_relaxed))) {
+		bench_rx_count_free(lc, pkts, n, arg);
+		return;
+	}
 	w->rx_packets += n;
 	for (i = 0; i < n; i++)
 		io_complete_l4_cksum(pkts[i]);

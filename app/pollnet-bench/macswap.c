@@ -12,6 +12,11 @@ macswap_rx(struct pn_lcore *lc, struct rte_mbuf **pkts, uint16_t n, void *arg)
 	struct bench_worker *w = arg;
 	uint16_t i, k;
 
+	if (unlikely(atomic_load_explicit(&w->ctx->fwd_off,
+					  memory_order_relaxed))) {
+		bench_rx_count_free(lc, pkts, n, arg);
+		return;
+	}
 	w->rx_packets += n;
 	/* Every frame holds the 16 bytes the SSSE3 swap touches: the burst
 	 * goes out as it came, nothing to compact. */

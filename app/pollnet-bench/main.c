@@ -31,12 +31,15 @@
 
 static volatile sig_atomic_t quit_signal;
 static volatile sig_atomic_t go_signal;
+static volatile sig_atomic_t stop_signal;
 
 static void
 on_signal(int sig)
 {
 	if (sig == SIGUSR1)
 		go_signal = 1;
+	else if (sig == SIGUSR2)
+		stop_signal = 1;
 	else
 		quit_signal = sig;
 }
@@ -297,7 +300,7 @@ main_loop(struct bench_ctx *ctx, uint64_t t0)
 {
 	const struct bench_conf *c = &ctx->conf;
 	struct bench_snap *prev = bench_snap_new(), *cur = bench_snap_new();
-	bool gens = bench_has_gens(c), done_said = false;
+	bool gens = bench_has_gens(c), done_said = false, stopped = c->stopped;
 	uint64_t period = (uint64_t)c->stats_period_s * PN_NS_PER_S;
 	uint64_t end = c->duration_s ? t0 + c->duration_s * PN_NS_PER_S : UINT64_MAX;
 	uint64_t next_stats = period ? t0 + period : UINT64_MAX;
@@ -307,11 +310,34 @@ main_loop(struct bench_ctx *ctx, uint64_t t0)
 		die(1, "out of memory for stats");
 	bench_snap_take(ctx, prev, 0);
 	while (quit_signal == 0 && (now = mono_ns()) < end) {
-		if (gens && !atomic_load(&ctx->tx_go)) {
+		if (stop_signal) { /* testpmd 'stop' */
+			stop_signal = 0;
+			go_signal = 0;
+			atomic_store(&ctx->fwd_off, true);
+			atomic_store(&ctx->tx_go, false);
+			stopped = true;
+			if (!c->quiet)
+				printf(BENCH_PROG ": stopped\n");
+		}
+		if (stopped && go_signal) { /* testpmd 'start [tx_first]' */
+			go_signal = 0;
+			stopped = false;
+			done_said = false;
+			bench_gen_rearm(ctx);
+			atomic_store(&ctx->fwd_off, false);
+			atomic_store(&ctx->tx_go, gens);
+			/* a worker whose generators were done sleeps on RX */
+			for (uint16_t i = 0; i < ctx->nb_workers; i++)
+				pn_lcore_kick(&ctx->w[i]->lc);
+			if (!c->quiet)
+				printf(BENCH_PROG ": started\n");
+		}
+		if (gens && !stopped && !atomic_load(&ctx->tx_go)) {
 			if (link_at == 0 && links_up(ctx))
 				link_at = now;
 			if (go_signal || (link_at != 0 &&
 			    now - link_at >= c->tx_delay_s * PN_NS_PER_S)) {
+				go_signal = 0;
 				atomic_store(&ctx->tx_go, true);
 				if (!c->quiet)
 					printf(BENCH_PROG ": generators started%s\n",
@@ -420,6 +446,7 @@ main(int argc, char **argv)
 	sigaddset(&sigs, SIGINT);
 	sigaddset(&sigs, SIGTERM);
 	sigaddset(&sigs, SIGUSR1);
+	sigaddset(&sigs, SIGUSR2);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	ret = rte_eal_init(eal_argc, argv);
 	if (ret < 0) {
@@ -431,6 +458,7 @@ main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGUSR1, &sa, NULL);
+	sigaction(SIGUSR2, &sa, NULL);
 	/* virtio_user writes to the vhost-user socket: a peer gone is EPIPE. */
 	signal(SIGPIPE, SIG_IGN);
 	pthread_sigmask(SIG_UNBLOCK, &sigs, NULL);
@@ -469,6 +497,7 @@ main(int argc, char **argv)
 		fprintf(stderr, BENCH_PROG ": telemetry not registered: %s\n",
 			strerror(-ret));
 
+	atomic_store(&ctx.fwd_off, ctx.conf.stopped);
 	t0 = mono_ns();
 	RTE_LCORE_FOREACH_WORKER(lcore) {
 		for (uint16_t i = 0; i < ctx.nb_workers; i++)
@@ -479,7 +508,8 @@ main(int argc, char **argv)
 		printf(BENCH_PROG ": running %s on %u worker(s), %u port(s), %u "
 		       "queue(s) per port%s\n", ctx.conf.engine->name,
 		       ctx.nb_workers, ctx.nb_ports, ctx.nb_queues,
-		       bench_has_gens(&ctx.conf) && ctx.conf.tx_delay_s ?
+		       ctx.conf.stopped ? " (stopped: SIGUSR1 starts, SIGUSR2 "
+		       "stops)" : bench_has_gens(&ctx.conf) && ctx.conf.tx_delay_s ?
 		       " (generators wait for --tx-delay or SIGUSR1)" : "");
 	main_loop(&ctx, t0);
 	if (!ctx.conf.quiet && quit_signal != 0)

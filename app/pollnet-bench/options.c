@@ -26,7 +26,7 @@ enum {
 	OPT_TXQ, OPT_FLOWS, OPT_PROTO, OPT_TXRSS, OPT_STEER, OPT_PEER, OPT_IP,
 	OPT_WEIGHT, OPT_BUDGET, OPT_TLIMIT, OPT_BUSY, OPT_NOSLEEP, OPT_JSON,
 	OPT_QUIET, OPT_TXCOUNT, OPT_TXDELAY, OPT_TXRETRY, OPT_TXFIRST, OPT_HELP,
-	OPT_IMPAIR, OPT_SEED,
+	OPT_IMPAIR, OPT_SEED, OPT_STOPPED,
 	/* the TCP engines (tcp.h) */
 	OPT_STACK, OPT_ROLE, OPT_CONNECT, OPT_PORT, OPT_CONNS, OPT_REQ,
 	OPT_RESP, OPT_DEPTH, OPT_DIR, OPT_LINGER0, OPT_BUSYPOLL, OPT_WARMUP,
@@ -62,6 +62,7 @@ static const struct option bench_opts[] = {
 	{ "seed", required_argument, NULL, OPT_SEED },
 	{ "json", required_argument, NULL, OPT_JSON },
 	{ "quiet", no_argument, NULL, OPT_QUIET },
+	{ "stopped", no_argument, NULL, OPT_STOPPED },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "stack", required_argument, NULL, OPT_STACK },
 	{ "role", required_argument, NULL, OPT_ROLE },
@@ -172,6 +173,9 @@ bench_usage(FILE *f)
 "                        SIGUSR1, 0..86400 (0)\n"
 "  --tx-first=N          io/macswap: send N bursts of txonly frames first,\n"
 "                        then forward (testpmd 'start tx_first N'), 0..1024 (0)\n"
+"  --stopped             start stopped, like testpmd -i: SIGUSR1 starts\n"
+"                        (generators, forwarding, --tx-first again), SIGUSR2\n"
+"                        stops (forwarding engines free what they receive)\n"
 "  --napi-weight=N       RX weight, 1..512 (--burst)\n"
 "  --budget=N            packets per loop round, 1..65536 (300)\n"
 "  --time-limit-us=N     loop round time limit, 1..1000000 (2000)\n"
@@ -606,6 +610,9 @@ bench_parse_args(struct bench_conf *c, int argc, char **argv)
 		case OPT_QUIET:
 			c->quiet = true;
 			break;
+		case OPT_STOPPED:
+			c->stopped = true;
+			break;
 		case OPT_HELP:
 			bench_usage(stdout);
 			exit(0);
@@ -629,6 +636,9 @@ bench_parse_args(struct bench_conf *c, int argc, char **argv)
 	}
 	if (t->req_size == 0)
 		t->req_size = t->kind == TB_STREAM ? 65536 : 64;
+	if (c->stopped && c->is_tcp)
+		bad("--stopped: L2 engines only (a TCP engine runs for "
+		    "--duration)");
 	if (bench_has_impair(c) && c->engine->gen != NULL)
 		bad("--impair: impairs forwarded frames (engines io, macswap); "
 		    "--forward-mode=%s generates its own", c->engine->name);
