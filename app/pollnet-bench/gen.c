@@ -74,14 +74,20 @@ gen_poll(struct pn_lcore *lc, struct pn_napi *n, int weight)
 	return (int)want;
 }
 
-/* A running generator has work every round: the lcore may only nap. */
+/*
+ * A running generator has work every round: the lcore may only nap. One
+ * done, or not started (main kicks the lcore when it sets tx_go), lets it
+ * sleep.
+ */
 static int
 gen_irq_enable(struct pn_lcore *lc, struct pn_napi *n)
 {
 	struct bench_gen *g = n->ctx;
 
 	RTE_SET_USED(lc);
-	return atomic_load_explicit(&g->done, memory_order_relaxed) ? 0 : -EBUSY;
+	return atomic_load_explicit(&g->done, memory_order_relaxed) ||
+	       !atomic_load_explicit(&g->w->ctx->tx_go, memory_order_relaxed) ?
+		       0 : -EBUSY;
 }
 
 static void

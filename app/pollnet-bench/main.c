@@ -294,6 +294,20 @@ gens_done(const struct bench_ctx *ctx, uint64_t *accepted)
 	return all;
 }
 
+/*
+ * Let the generators run. A worker with nothing else to do sleeps on RX
+ * interrupts while they wait (gen_irq_enable): wake it. Pairs with the
+ * fence in pn_lcore_idle: the worker sees tx_go in its last look, or we
+ * see it asleep.
+ */
+static void
+gens_go(struct bench_ctx *ctx)
+{
+	atomic_store(&ctx->tx_go, true);
+	for (uint16_t i = 0; i < ctx->nb_workers; i++)
+		pn_lcore_kick(&ctx->w[i]->lc);
+}
+
 /* The main lcore: stats, generator start, duration and signals. */
 static void
 main_loop(struct bench_ctx *ctx, uint64_t t0)
@@ -325,10 +339,8 @@ main_loop(struct bench_ctx *ctx, uint64_t t0)
 			done_said = false;
 			bench_gen_rearm(ctx);
 			atomic_store(&ctx->fwd_off, false);
-			atomic_store(&ctx->tx_go, gens);
-			/* a worker whose generators were done sleeps on RX */
-			for (uint16_t i = 0; i < ctx->nb_workers; i++)
-				pn_lcore_kick(&ctx->w[i]->lc);
+			if (gens)
+				gens_go(ctx);
 			if (!c->quiet)
 				printf(BENCH_PROG ": started\n");
 		}
@@ -338,7 +350,7 @@ main_loop(struct bench_ctx *ctx, uint64_t t0)
 			if (go_signal || (link_at != 0 &&
 			    now - link_at >= c->tx_delay_s * PN_NS_PER_S)) {
 				go_signal = 0;
-				atomic_store(&ctx->tx_go, true);
+				gens_go(ctx);
 				if (!c->quiet)
 					printf(BENCH_PROG ": generators started%s\n",
 					       link_at ? "" : " (link down)");

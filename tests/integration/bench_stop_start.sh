@@ -52,9 +52,13 @@ kill -USR2 "$PN_PID_tx" "$PN_PID_peer"
 pn_wait_for "both stopped" 10 said tx stopped 1
 pn_wait_for "peer stopped" 10 said peer stopped 1
 c1=$(quiet_at)
-sleep 0.5 # stopped: nothing moves
+t1=$(pn_cpu_ticks "$PN_PID_tx")
+sleep 1 # stopped: nothing moves, and the lcores sleep
 c2=$(rx_of tx)
+t2=$(pn_cpu_ticks "$PN_PID_tx")
 [ "$c1" = "$c2" ] || pn_fail "packets moved while stopped: $c1 -> $c2"
+[ $((t2 - t1)) -lt $(($(getconf CLK_TCK) / 10)) ] ||
+	pn_fail "stopped, the sender used $((t2 - t1)) ticks of CPU in 1 s"
 
 kill -USR1 "$PN_PID_peer"
 pn_wait_for "peer started again" 10 said peer started 2
