@@ -718,8 +718,15 @@ lcore_dev_wait(struct pn_lcore *lc, uint64_t timeout_ns)
 	uint64_t drain;
 	int tmo, n, i;
 
+	/*
+	 * Rounded up, as Linux rounds an epoll timeout up to its clock
+	 * granularity: rounded down, the wait ended up to 1 ms early and
+	 * the rest of the way to the deadline was busy-polled (an idle
+	 * server with a 10 ms epoll_wait timeout spun ~7 % of a CPU).
+	 */
 	tmo = timeout_ns == UINT64_MAX ? -1 :
-	      (int)RTE_MIN(timeout_ns / PN_NS_PER_MS, (uint64_t)INT_MAX);
+	      (int)RTE_MIN((timeout_ns + PN_NS_PER_MS - 1) / PN_NS_PER_MS,
+			   (uint64_t)INT_MAX);
 	n = rte_epoll_wait(RTE_EPOLL_PER_THREAD, ev, RTE_DIM(ev), tmo);
 	if (n < 0)
 		return -errno;
