@@ -474,6 +474,7 @@ static const char *const phase_names[PN_PHASE__MAX] = {
 	[PN_PHASE_INPUT] = "input",	[PN_PHASE_TIMERS] = "timers",
 	[PN_PHASE_TX] = "tx",		[PN_PHASE_EVENTS] = "events",
 	[PN_PHASE_APP] = "app",		[PN_PHASE_IDLE] = "idle",
+	[PN_PHASE_EMPTY] = "empty",
 };
 
 const char *
@@ -501,16 +502,36 @@ pn_lcore_cycles_enable(struct pn_lcore *lc, bool on)
 			pn_lcore_phase(lc, p); \
 	} while (0)
 
+/* The phases a round goes through, POLL .. EVENTS. */
+#define ROUND_PHASES (PN_PHASE_EVENTS + 1)
+
+/* A round that found nothing: its cycles move to PN_PHASE_EMPTY. */
+static void
+round_charge_empty(struct pn_lcore *lc, const uint64_t *before)
+{
+	unsigned int p;
+
+	for (p = 0; p < ROUND_PHASES; p++) {
+		lc->cyc.cycles[PN_PHASE_EMPTY] += lc->cyc.cycles[p] - before[p];
+		lc->cyc.cycles[p] = before[p];
+	}
+}
+
 /* One round; instantiated timed and untimed so that, with accounting
  * off, the round tests the flag once. */
 static __rte_always_inline unsigned int
 lcore_round(struct pn_lcore *lc, const bool timed)
 {
 	uint8_t list[PN_LCORE_MAX_NAPI], done[PN_LCORE_MAX_NAPI];
-	unsigned int nl = lc->nb_napi, nd = 0, work = 0;
+	unsigned int nl = lc->nb_napi, nd = 0, work = 0, fired;
 	int64_t budget = lc->conf.budget;
-	uint64_t t_end;
+	uint64_t t_end, before[ROUND_PHASES], tx0 = 0;
 
+	RTE_BUILD_BUG_ON(PN_PHASE_POLL != 0 || PN_PHASE_APP != ROUND_PHASES);
+	if (timed) {
+		memcpy(before, lc->cyc.cycles, sizeof(before));
+		tx0 = lc->stat.tx_packets;
+	}
 	ROUND_PHASE(lc, timed, PN_PHASE_POLL);
 	lc->now = pn_clock_now(lc->clock);
 	t_end = lc->now + (uint64_t)lc->conf.time_limit_us * PN_NS_PER_US;
@@ -566,7 +587,8 @@ lcore_round(struct pn_lcore *lc, const bool timed)
 	/* Phase 3: timers. */
 	ROUND_PHASE(lc, timed, PN_PHASE_TIMERS);
 	lc->now = pn_clock_now(lc->clock);
-	lc->stat.timers += pn_timer_wheel_run(&lc->timers, lc->now);
+	fired = pn_timer_wheel_run(&lc->timers, lc->now);
+	lc->stat.timers += fired;
 
 	/* Phase 4: TX flush, one burst per queue. */
 	ROUND_PHASE(lc, timed, PN_PHASE_TX);
@@ -578,6 +600,8 @@ lcore_round(struct pn_lcore *lc, const bool timed)
 		lc->events(lc, lc->events_arg);
 	}
 	ROUND_PHASE(lc, timed, PN_PHASE_APP);
+	if (timed && work == 0 && fired == 0 && lc->stat.tx_packets == tx0)
+		round_charge_empty(lc, before);
 	return work;
 }
 

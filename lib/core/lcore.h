@@ -106,6 +106,8 @@ enum pn_lcore_phase {
 	PN_PHASE_EVENTS,	/**< the events hook (sockets, epoll) */
 	PN_PHASE_APP,		/**< outside rounds: the application, loop overhead */
 	PN_PHASE_IDLE,		/**< arming interrupts and sleeping */
+	PN_PHASE_EMPTY,		/**< rounds that found nothing: no packet, no
+				     timer, nothing sent (the busy-poll spin) */
 	PN_PHASE__MAX
 };
 

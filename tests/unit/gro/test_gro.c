@@ -840,7 +840,7 @@ test_cycles_accounting(void **state)
 	struct pn_napi napi = { .ops = &np_ops };
 	struct seg s[2] = { sg(0, MSS), sg(1, MSS) };
 	const struct pn_lcore_cycles *c;
-	uint64_t sum = 0;
+	uint64_t sum = 0, before[PN_PHASE__MAX];
 	unsigned int p;
 
 	(void)state;
@@ -860,7 +860,16 @@ test_cycles_accounting(void **state)
 	np_burst[0] = mk(&s[1]);
 	np_n = 1;
 	tw_round(0);
+	/* a round with work charges nothing to "empty" */
+	assert_int_equal(c->cycles[PN_PHASE_EMPTY], 0);
+	memcpy(before, c->cycles, sizeof(before));
+	np_n = 0;
+	tw_round(0); /* found nothing: all of it is "empty" */
 	pn_lcore_cycles_enable(tw_lc(0), false);
+	assert_true(c->cycles[PN_PHASE_EMPTY] > 0);
+	for (p = PN_PHASE_POLL; p <= PN_PHASE_EVENTS; p++)
+		assert_int_equal(c->cycles[p], before[p]);
+	assert_string_equal(pn_lcore_phase_name(PN_PHASE_EMPTY), "empty");
 	assert_int_equal(c->rx_packets, 1);
 	assert_int_equal(c->rx_bytes, 14 + 20 + 32 + MSS);
 	assert_true(c->cycles[PN_PHASE_POLL] > 0);
