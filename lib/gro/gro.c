@@ -136,9 +136,15 @@ gro_parse(struct pn_gro *g, struct rte_mbuf *m, struct gro_seg *s)
 	l4cs = m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK;
 	if (l4cs == RTE_MBUF_F_RX_L4_CKSUM_BAD)
 		return -1;
-	if (l4cs != RTE_MBUF_F_RX_L4_CKSUM_GOOD) {
-		/* NONE (valid data, partial checksum) is TCP's to judge. */
-		if (l4cs == RTE_MBUF_F_RX_L4_CKSUM_NONE || m->nb_segs != 1)
+	/*
+	 * NONE: the data is valid, the checksum field partial (virtio
+	 * NEEDS_CSUM from a sender that offloaded it): Linux's
+	 * CHECKSUM_PARTIAL, which tcp4_gro_receive merges without
+	 * validating (__skb_gro_checksum_validate_needed). So do we.
+	 */
+	if (l4cs != RTE_MBUF_F_RX_L4_CKSUM_GOOD &&
+	    l4cs != RTE_MBUF_F_RX_L4_CKSUM_NONE) {
+		if (m->nb_segs != 1)
 			return -1;
 		g->stat.csum_sw++;
 		if (pn_ipv4_l4_cksum(rte_be_to_cpu_32(s->ip->src_addr),

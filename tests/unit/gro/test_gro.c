@@ -588,17 +588,35 @@ test_bad_tcp_checksum_flagged(void **state)
 	assert_int_equal(m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK,
 			 RTE_MBUF_F_RX_L4_CKSUM_BAD);
 	assert_int_equal(G.stat.csum_bad, 1);
-	/* The device's verdicts: BAD and NONE are not merged either. */
+	/* The device's verdict BAD is not merged either. */
 	s = sg(0, MSS);
-	m = mk(&s);
-	m->ol_flags |= RTE_MBUF_F_RX_L4_CKSUM_NONE;
-	assert_int_equal(pn_gro_receive(&G, &m, 1, up + nup), 1);
-	nup++;
 	m = mk(&s);
 	m->ol_flags |= RTE_MBUF_F_RX_L4_CKSUM_BAD;
 	assert_int_equal(pn_gro_receive(&G, &m, 1, up + nup), 1);
 	nup++;
 	assert_int_equal(pn_gro_nb_held(&G), 0);
+}
+
+/* NONE (valid data, partial checksum: virtio NEEDS_CSUM) merges, as Linux
+ * merges CHECKSUM_PARTIAL; the merged packet is flagged good. */
+static void
+test_partial_checksum_merged(void **state)
+{
+	struct seg s[3] = { sg(0, MSS), sg(1, MSS), sg(2, MSS) };
+	struct rte_mbuf *m;
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < 3; i++) {
+		m = mk(&s[i]);
+		m->ol_flags |= RTE_MBUF_F_RX_L4_CKSUM_NONE;
+		assert_int_equal(pn_gro_receive(&G, &m, 1, up + nup), 0);
+	}
+	assert_int_equal(flush(), 1);
+	assert_merged(up[0], s, 3);
+	assert_int_equal(up[0]->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK,
+			 RTE_MBUF_F_RX_L4_CKSUM_GOOD);
+	assert_int_equal(G.stat.csum_sw, 0);
 }
 
 /* --- limits and the table --- */
@@ -892,6 +910,7 @@ main(void)
 		GRO_TEST(test_single_is_untouched),
 		GRO_TEST(test_device_checksum_trusted),
 		GRO_TEST(test_psh_and_fin_end_the_packet),
+		GRO_TEST(test_partial_checksum_merged),
 		GRO_TEST(test_short_segment_ends_the_packet),
 		GRO_TEST(test_longer_than_first_not_merged),
 		GRO_TEST(test_flags_that_never_merge),
