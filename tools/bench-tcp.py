@@ -34,7 +34,8 @@ in the POLLNET_OPTS environment variable (pn_init reads it: --no-tso,
 --no-lro, --no-tx-cksum, --no-gro). --vhost-args / --pollnet-args do the
 same for the single 'pollnet' column. --cycles turns on cycle accounting
 on both pollnet sides and reports busy cycles per byte moved (every phase
-but idle, read from /pollnet/cycles over the measured window).
+but idle and empty rounds, read from /pollnet/cycles over the measured
+window) and the receiving side's receive cycles per byte (poll, gro, input).
 
   tools/bench-tcp.py --cases stream --variant tso:tso=1: \
       --variant notso:tso=1:--no-tso --cycles
@@ -87,9 +88,11 @@ def telemetry(prefix, cmd):
 
 
 def busy_cycles(prefix):
-    """Cycles shard 0 spent in every phase but idle, and the TSC rate."""
+    """Cycles shard 0 spent working (every phase but idle and empty rounds,
+    the busy-poll spin), its receive phases (poll, gro, input), the TSC rate."""
     d = telemetry(prefix, "/pollnet/cycles,0")
-    return d["total"] - d.get("idle", 0), d["tsc_hz"]
+    return (d["total"] - d.get("idle", 0) - d.get("empty", 0),
+            d["poll"] + d["gro"] + d["input"], d["tsc_hz"])
 
 
 def log_has(path, text):
@@ -202,7 +205,8 @@ class Run:
                 c1 = [busy_cycles(p) for p in prefixes]
                 out["secs"] = t1 - t0
                 out["busy"] = [y[0] - x[0] for x, y in zip(c0, c1)]
-                out["tsc_hz"] = c0[0][1]
+                out["recv"] = [y[1] - x[1] for x, y in zip(c0, c1)]
+                out["tsc_hz"] = c0[0][2]
             except (OSError, ValueError, KeyError, TypeError) as e:
                 out["error"] = str(e)
         th = threading.Thread(target=run, daemon=True)
@@ -305,20 +309,22 @@ http {{
 
 
 def cycles_per_byte(case, j):
-    """Busy cycles per byte moved, [server, client], or None."""
+    """Busy cycles per byte moved [server, client], then the receiving
+    side's receive cycles (poll + gro + input) per byte; or None."""
     smp = j.get("cycles_sample")
     if not smp or "busy" not in smp or not case.startswith("stream"):
         return None
     nbytes = metric(case, j) * 1e6 / 8 * smp["secs"]
     if nbytes <= 0:
         return None
-    return [b / nbytes for b in smp["busy"]]
+    rx = 0 if case == "stream-c2s" else 1  # the server receives in c2s
+    return [b / nbytes for b in smp["busy"]] + [smp["recv"][rx] / nbytes]
 
 
 def cyc_note(case, j):
     c = cycles_per_byte(case, j)
     if c:
-        return f"  cycles/B {c[0]:.2f} / {c[1]:.2f}"
+        return f"  cycles/B {c[0]:.2f} / {c[1]:.2f} receive {c[2]:.2f}"
     err = j.get("cycles_sample", {}).get("error")
     return f"  cycles: {err}" if err else ""
 
@@ -398,7 +404,7 @@ def summarize(results):
             cpb = [c for c in (cycles_per_byte(case, j) for j in runs) if c]
             row[stack] = {
                 "cycles_per_byte": [statistics.median(c[i] for c in cpb)
-                                    for i in range(2)] if cpb else None,
+                                    for i in range(3)] if cpb else None,
                 "values": vals,
                 "median": statistics.median(vals),
                 "p50_us": statistics.median(j["latency_us"]["p50"] for j in runs)
@@ -423,7 +429,8 @@ def markdown_variants(rows, meta, stacks):
            "Variants (name: net_vhost devargs; POLLNET_OPTS): " +
            "; ".join(f"{n}: {v[0] or '-'}; {v[1] or '-'}"
                      for n, v in meta["variants"].items()) + ". "
-           "Cells: median (ratio to linux) [busy cycles/byte server / client].",
+           "Cells: median (ratio to linux) [busy cycles/byte server / client; "
+           "the receiver's receive cycles/byte: poll + gro + input].",
            "", head, "| --- | --- |" + " ---: |" * len(stacks)]
     for r in rows:
         cells = []
@@ -435,7 +442,7 @@ def markdown_variants(rows, meta, stacks):
             if s != "linux" and "linux" in r and r["linux"]["median"] > 0:
                 c += f" ({r[s]['median'] / r['linux']['median']:.2f})"
             if r[s].get("cycles_per_byte"):
-                c += " [{:.2f} / {:.2f}]".format(*r[s]["cycles_per_byte"])
+                c += " [{:.2f} / {:.2f}; {:.2f}]".format(*r[s]["cycles_per_byte"])
             cells.append(c)
         out.append(f"| {r['case']} | {r['unit']} | " + " | ".join(cells) + " |")
     return "\n".join(out) + "\n"
