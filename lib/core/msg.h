@@ -18,6 +18,7 @@ enum pn_msg_type {
 	PN_MSG_ARP_UPDATE,   /**< lib/net: a neighbour was learnt or changed */
 	PN_MSG_CONTROL,      /**< app: a control request */
 	PN_MSG_TEST,         /**< unit tests */
+	PN_MSG_TCP_REDIRECT, /**< lib/tcp: a bound port's replies, see tcp_redir.c */
 	PN_MSG__MAX = 16
 };
 

@@ -259,6 +259,12 @@ pn_tcp_create(const struct pn_tcp_conf *conf, struct pn_lcore *lc,
 		pn_net_register_proto(net, PN_IPV4_PROTO_TCP, NULL, NULL);
 		goto err_listen;
 	}
+	rc = tcp_redir_register(tcp, true);
+	if (rc < 0) {
+		tcp_icmp_register(tcp, false);
+		pn_net_register_proto(net, PN_IPV4_PROTO_TCP, NULL, NULL);
+		goto err_listen;
+	}
 	tcp_shard_set(lc->shard, tcp);
 	tcp_telemetry_register();
 	*out = tcp;
@@ -306,6 +312,8 @@ pn_tcp_free(struct pn_tcp *tcp)
 		free(data);
 	pn_net_register_proto(tcp->net, PN_IPV4_PROTO_TCP, NULL, NULL);
 	tcp_icmp_register(tcp, false);
+	tcp_redir_register(tcp, false);
+	tcp_redir_free(tcp);
 	if (pn_tcp_of_shard(tcp->lc->shard) == tcp)
 		tcp_shard_set(tcp->lc->shard, NULL);
 	rte_hash_free(tcp->listen_h);
@@ -401,6 +409,8 @@ tcp_conn_closed(struct pn_tcp_conn *c)
 	tcp_set_state(c, PN_TCP_CLOSED);
 	tcp_timers_cancel(c);
 	rte_hash_del_key(tcp->conns_h, &c->key);
+	if (unlikely(c->redir))
+		tcp_redir_release(c);
 	if (l != NULL) {
 		if (c->accepted) {
 			TAILQ_REMOVE(&l->acceptq, c, qlink);
@@ -578,7 +588,21 @@ rx_check(struct pn_tcp *tcp, struct tcp_seg *s, struct tcp_key *k,
 	return true;
 }
 
-/* The segment to its connection @p c (NULL: none), else a listener,
+/* tcp_redir_pass, with InSegs given back: the receiving shard counts. */
+static bool
+tcp_redir_pass_counted(struct pn_tcp *tcp, struct tcp_seg *s,
+		       const struct tcp_key *k)
+{
+	uint64_t segs = 1 + tcp_rx_more_segs(s->m, s->len);
+
+	if (!tcp_redir_pass(tcp, s, k))
+		return false;
+	tcp->stat.InSegs -= segs;
+	return true;
+}
+
+/* The segment to its connection @p c (NULL: none), else a redirect to
+ * another shard (tcp_redir.c), else a listener,
  * else RFC 9293 3.10.7.1 CLOSED. Consumes it. */
 static __rte_always_inline void
 rx_demux(struct pn_tcp *tcp, struct tcp_seg *s, const struct tcp_key *k,
@@ -588,6 +612,9 @@ rx_demux(struct pn_tcp *tcp, struct tcp_seg *s, const struct tcp_key *k,
 
 	if (c != NULL) {
 		tcp_input(c, s);
+	} else if (unlikely(tcp->redir_h != NULL) &&
+		   tcp_redir_pass_counted(tcp, s, k)) {
+		/* the connection's shard counts and handles it */
 	} else if ((l = tcp_listen_lookup(tcp, k->lip, k->lport)) != NULL) {
 		tcp_listen_input(l, s);
 	} else {
@@ -796,16 +823,16 @@ pn_tcp_listen_close(struct pn_tcp_listen *l)
 
 /* --- active open --- */
 
-/* Does the reply to (lip,lport) <- (rip,rport) hash to our shard? */
-static bool
-port_is_ours(struct pn_tcp *tcp, const struct tcp_key *k)
+/* The shard the reply to (lip,lport) <- (rip,rport) hashes to. */
+static uint16_t
+reply_owner(struct pn_tcp *tcp, const struct tcp_key *k)
 {
 	const struct pn_shards *sh = tcp->lc->shards;
 	uint8_t f[54] = { 0 };
 	uint32_t h;
 
 	if (sh == NULL || sh->n <= 1)
-		return true;
+		return tcp->lc->shard;
 	f[12] = 0x08;
 	f[14] = 0x45;
 	f[16] = 0;
@@ -819,8 +846,14 @@ port_is_ours(struct pn_tcp *tcp, const struct tcp_key *k)
 	f[36] = (uint8_t)(k->lport >> 8); f[37] = (uint8_t)k->lport;
 	f[46] = 0x50;
 	if (!pn_steer_hash(&sh->steer, f, sizeof(f), &h))
-		return true;
-	return pn_steer_owner(&sh->steer, h) == tcp->lc->shard;
+		return tcp->lc->shard;
+	return pn_steer_owner(&sh->steer, h);
+}
+
+static bool
+port_is_ours(struct pn_tcp *tcp, const struct tcp_key *k)
+{
+	return reply_owner(tcp, k) == tcp->lc->shard;
 }
 
 /*
@@ -909,6 +942,20 @@ pn_tcp_connect_create(struct pn_tcp *tcp, uint32_t src, uint16_t sport,
 	}
 	if (nh.mtu > 40 && (uint32_t)nh.mtu - 40 < c->rcv_mss)
 		c->rcv_mss = (uint16_t)(nh.mtu - 40);
+	/* A bound port whose replies hash to another shard: that shard
+	 * passes them on (tcp_redir.c); no SYN-SENT waits forever. */
+	if (sport != 0) {
+		uint16_t owner = reply_owner(tcp, &k);
+		int rc;
+
+		if (owner != tcp->lc->shard &&
+		    (rc = tcp_redir_claim(c, owner)) < 0) {
+			c->owned = false;
+			tcp_conn_closed(c);
+			tcp_reap(tcp);
+			return rc;
+		}
+	}
 	*out = c;
 	return 0;
 }

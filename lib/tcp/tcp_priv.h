@@ -183,6 +183,8 @@ struct pn_tcp_conn {
 	bool owned;                 /**< the socket holds it (ctx valid) */
 	bool accepted;              /**< on the accept queue or taken */
 	bool was_writable_low;      /**< for the write-space wakeup edge */
+	bool redir;                 /**< redir_owner passes our segments on */
+	uint16_t redir_owner;       /**< the shard our replies hash to (tcp_redir.c) */
 	/* info */
 	uint64_t bytes_acked, bytes_received;
 	uint32_t segs_in, segs_out, total_retrans;
@@ -212,6 +214,7 @@ struct pn_tcp {
 	const struct tcp_cc_ops *cc;
 	struct rte_hash *conns_h;   /**< tcp_key -> conn */
 	struct rte_hash *listen_h;  /**< tcp_lkey -> listener */
+	struct rte_hash *redir_h;   /**< tcp_key -> shard, tcp_redir.c; NULL until used */
 	TAILQ_HEAD(, pn_tcp_conn) conns;
 	TAILQ_HEAD(, pn_tcp_conn) reap;  /**< closed, freed by tcp_reap() */
 	uint32_t nconns;
@@ -420,6 +423,19 @@ uint16_t tcp_cookie_check(struct pn_tcp *tcp, const struct tcp_key *k,
 /** Take (@p on) or stop taking ICMP errors from the net layer.
  * @return 0, -EEXIST (another handler has them). */
 int tcp_icmp_register(struct pn_tcp *tcp, bool on);
+
+/* tcp_redir.c: a bound port's connection whose replies hash elsewhere */
+/** Take (@p on) or give back this shard's redirect messages. @return 0 or -errno. */
+int tcp_redir_register(struct pn_tcp *tcp, bool on);
+/** Free the redirect table. */
+void tcp_redir_free(struct pn_tcp *tcp);
+/** Ask shard @p owner to pass @p c's segments on. @return 0, -EAGAIN (ring full). */
+int tcp_redir_claim(struct pn_tcp_conn *c, uint16_t owner);
+/** @p c is gone: its owner may forget it. */
+void tcp_redir_release(struct pn_tcp_conn *c);
+/** A segment of no connection here: pass it on if redirected (true, taken). */
+bool tcp_redir_pass(struct pn_tcp *tcp, struct tcp_seg *s,
+		    const struct tcp_key *k);
 /** The error a timeout reports: the last soft error, else ETIMEDOUT. */
 static inline int
 tcp_timeout_err(const struct pn_tcp_conn *c)

@@ -1,0 +1,171 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * An active open from a port the application bound, whose replies hash to
+ * the other shard (lib/tcp/tcp_redir.c): the owner of the hash passes the
+ * SYN-ACK and later segments on, the connection establishes on the shard
+ * that connected, nobody answers with a RST; once the connection is gone
+ * the owner forgets the 4-tuple and a stray segment meets RFC 9293's
+ * CLOSED rules there again. An ephemeral port never needs this.
+ */
+#include <errno.h>
+
+#include "net_test.h"
+#include "net_priv.h"
+#include "tcp.h"
+
+#define PEER_PORT 80
+
+static struct pn_tcp *tcp[2];
+
+/* Ethernet input of one frame on shard @p s, then its TX flush. */
+static void
+rx_on(unsigned int s, struct rte_mbuf *m)
+{
+	m->port = 0;
+	T->lc[s].now = pn_clock_now(&T->clock);
+	pn_net_rx(&T->lc[s], &m, 1, T->net[s]);
+	pn_tx_flush(&T->lc[s]);
+}
+
+/* The shard the peer's segments to (us, @p port) hash to. */
+static int
+owner_of(uint16_t port)
+{
+	struct rte_mbuf *m = tcp_frame(IP_US, PEER_PORT, port, 0, 0,
+				       F_SYN | F_ACK, 0, false);
+	int o = pn_steer_mbuf_owner(&T->shards.steer, m);
+
+	rte_pktmbuf_free(m);
+	return o;
+}
+
+static void
+start(void)
+{
+	struct pn_tcp_conf tc;
+	unsigned int s;
+
+	tw_start(2);
+	assert_int_equal(pn_steer_init(&T->shards.steer, 2, 128), 0);
+	pn_tcp_conf_default(&tc);
+	for (s = 0; s < 2; s++) {
+		assert_int_equal(pn_tcp_create(&tc, &T->lc[s], T->net[s], NULL,
+					       &tcp[s]), 0);
+		rx_on(s, arp_request()); /* the peer's MAC, on both */
+		tw_clear(s);
+	}
+}
+
+static void
+stop(void)
+{
+	unsigned int s;
+
+	for (s = 0; s < 2; s++) {
+		tw_round(s);
+		pn_tcp_free(tcp[s]);
+		pn_tx_flush(&T->lc[s]);
+		tw_clear(s);
+	}
+}
+
+static uint8_t
+state_of(const struct pn_tcp_conn *c)
+{
+	struct pn_tcp_info info;
+
+	pn_tcp_info(c, &info);
+	return info.state;
+}
+
+static void
+test_bound_port_replies_passed_on(void **state)
+{
+	const struct pn_tcp_stat *st1;
+	struct pn_tcp_conn *c;
+	uint8_t buf[PKT_MAX];
+	uint16_t port;
+	uint32_t iss;
+
+	(void)state;
+	start();
+	st1 = pn_tcp_stats(tcp[1]);
+	for (port = 20000; owner_of(port) != 1; port++)
+		assert_true(port < 21000);
+
+	assert_int_equal(pn_tcp_connect(tcp[0], 0, port, IP_PEER, PEER_PORT,
+					NULL, &c), 0);
+	pn_tx_flush(&T->lc[0]);
+	assert_int_equal(T->ntx[0], 1); /* the SYN, from shard 0 */
+	tw_frame(0, 0, buf);
+	iss = tw_get32(buf + 14 + 20 + 4);
+	tw_clear(0);
+	tw_round(1); /* the owner takes the redirect */
+	assert_int_equal(st1->TCPRedirects, 1);
+
+	/* The SYN-ACK lands on shard 1: no RST, passed on. */
+	rx_on(1, tcp_frame(IP_US, PEER_PORT, port, 7000, iss + 1,
+			   F_SYN | F_ACK, 0, false));
+	assert_int_equal(T->ntx[1], 0);
+	assert_int_equal(st1->TCPRedirectedSegs, 1);
+	assert_int_equal(st1->InSegs, 0);
+	assert_int_equal(st1->OutRsts, 0);
+	tw_round(0); /* shard 0 handles it: established, its ACK */
+	assert_int_equal(state_of(c), PN_TCP_ESTABLISHED);
+	assert_int_equal(T->ntx[0], 1);
+	assert_int_equal(pn_tcp_stats(tcp[0])->InSegs, 1);
+	tw_clear(0);
+
+	/* Data and the peer's FIN take the same way. */
+	rx_on(1, tcp_frame(IP_US, PEER_PORT, port, 7001, iss + 1,
+			   F_ACK | F_FIN, 10, false));
+	assert_int_equal(T->ntx[1], 0);
+	tw_round(0);
+	assert_int_equal(state_of(c), PN_TCP_CLOSE_WAIT);
+	assert_int_equal(pn_tcp_stats(tcp[0])->InSegs, 2);
+	tw_clear(0);
+
+	/* Gone (RST, no TIME-WAIT): the owner forgets the tuple, and a
+	 * stray segment gets its RST from there, as RFC 9293 says. */
+	pn_tcp_abort(c);
+	pn_tx_flush(&T->lc[0]);
+	tw_clear(0);
+	tw_round(1);
+	rx_on(1, tcp_frame(IP_US, PEER_PORT, port, 7012, iss + 1, F_ACK, 1,
+			   false));
+	assert_int_equal(T->ntx[1], 1);
+	assert_int_equal(st1->OutRsts, 1);
+	assert_int_equal(st1->TCPRedirectedSegs, 2);
+	tw_clear(1);
+	stop();
+}
+
+/* A bound port whose replies come back here: no redirect at all. */
+static void
+test_bound_port_of_our_own_needs_none(void **state)
+{
+	struct pn_tcp_conn *c;
+	uint16_t port;
+
+	(void)state;
+	start();
+	for (port = 20000; owner_of(port) != 0; port++)
+		assert_true(port < 21000);
+	assert_int_equal(pn_tcp_connect(tcp[0], 0, port, IP_PEER, PEER_PORT,
+					NULL, &c), 0);
+	tw_round(1);
+	assert_int_equal(pn_tcp_stats(tcp[1])->TCPRedirects, 0);
+	pn_tcp_abort(c);
+	stop();
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		TW_TEST(test_bound_port_replies_passed_on),
+		TW_TEST(test_bound_port_of_our_own_needs_none),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
