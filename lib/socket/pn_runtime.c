@@ -22,6 +22,7 @@
 #include <rte_lcore.h>
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
+#include <rte_spinlock.h>
 
 #include "eal.h"
 #include "lcore.h"
@@ -58,7 +59,10 @@ static struct {
 	bool no_tso, no_lro, no_tx_cksum; /* offloads turned off by option */
 	int done_fd;      /* eventfd: workers add 1 on return from pn_run's fn */
 	uint32_t mbufs;   /* per shard */
+	uint32_t queues;  /* --queues: device queue pairs, 0: one per shard */
 	int nshards;
+	int nqueues;      /* queue pairs in use, 1..nshards */
+	rte_spinlock_t txq_lock[PN_MAX_PORTS][PN_MAX_SHARDS]; /* shared TX queues */
 	uint16_t nports;
 	struct pn_port port[PN_MAX_PORTS];
 	struct pn_shards shards;
@@ -122,14 +126,18 @@ rt_parse_u32(const char *name, const char *s, uint32_t lo, uint32_t hi,
 
 #define RT_USAGE "--addr A.B.C.D/N, --gw A.B.C.D, --rss, --no-gro, --no-tso, " \
 		 "--no-lro, --no-tx-cksum, --cycles, " \
-		 "--max-conns 16..16777216, --mbufs 1023..16777215"
+		 "--max-conns 16..16777216, --mbufs 1023..16777215, " \
+		 "--queues 1..<shards>"
 
 /* pollnet's own options, after EAL's: --addr A.B.C.D/N (one per port, in
  * port order), --gw A.B.C.D, --rss (device RSS instead of software
  * steering), --no-gro, --no-tso (TCP segments in software), --no-lro
  * (no virtio GUEST_TSO4/6: a peer's TSO arrives cut), --no-tx-cksum
  * (checksums in software, no TSO), --cycles (per-phase cycle accounting),
- * --max-conns N (TCP connections per shard), --mbufs N (per-shard pool). */
+ * --max-conns N (TCP connections per shard), --mbufs N (per-shard pool),
+ * --queues N (device queue pairs, fewer than the shards: the shards
+ * without one get their packets by software steering and share a TX
+ * queue, as pollnetd's [port] queues). */
 static int
 rt_options(int argc, char **argv)
 {
@@ -144,6 +152,7 @@ rt_options(int argc, char **argv)
 		{ "cycles", no_argument, NULL, 'c' },
 		{ "max-conns", required_argument, NULL, 'n' },
 		{ "mbufs", required_argument, NULL, 'm' },
+		{ "queues", required_argument, NULL, 'q' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct in_addr in;
@@ -192,6 +201,11 @@ rt_options(int argc, char **argv)
 		case 'm':
 			if (rt_parse_u32("mbufs", optarg, RT_MBUFS_MIN,
 					 RT_MBUFS_MAX, &rt.mbufs) < 0)
+				return -1;
+			break;
+		case 'q': /* against the shard count once it is known */
+			if (rt_parse_u32("queues", optarg, 1, PN_MAX_SHARDS,
+					 &rt.queues) < 0)
 				return -1;
 			break;
 		default:
@@ -245,11 +259,12 @@ rt_ports(void)
 	for (i = 0; i < rt.nshards; i++)
 		pools[i] = rt.sh[i]->pool;
 	pn_port_conf_default(&pc);
-	pc.nb_queues = (uint16_t)rt.nshards;
+	pc.nb_queues = (uint16_t)rt.nqueues;
 	pc.steer = &rt.shards.steer;
 	/* device RSS only when asked (--rss): some PMDs that offer it refuse
-	 * our symmetric key (net_tap); software steering works everywhere */
-	pc.rss = rt.rss;
+	 * our symmetric key (net_tap); software steering works everywhere.
+	 * With fewer queues than shards RSS cannot name the owner. */
+	pc.rss = rt.rss && rt.nqueues == rt.nshards;
 	pc.tx_cksum = !rt.no_tx_cksum;
 	pc.tso = !rt.no_tso;
 	/* LRO (virtio GUEST_TSO4/6) so a TSO peer's segments arrive whole */
@@ -280,7 +295,8 @@ rt_ports(void)
 		return rt_fail(ENODEV, "%s: no ethdev port (give EAL a --vdev or a PCI device)",
 			       "pn_init");
 	rt.net.nb_ports = (uint8_t)rt.nports;
-	rt.shards.steering = rt.port[0].rss_hf == 0 && rt.nshards > 1;
+	rt.shards.steering = (rt.port[0].rss_hf == 0 ||
+			      rt.nqueues < rt.nshards) && rt.nshards > 1;
 	return 0;
 }
 
@@ -295,12 +311,27 @@ rt_shard_setup(struct rt_shard *s, uint16_t i)
 			   s->pool->socket_id);
 	if (rc < 0)
 		return rc;
+	/* RX queue i when the device has it (else packets come steered);
+	 * TX queue i % nqueues, under a lock when shards share it. */
 	for (p = 0; p < rt.nports; p++) {
-		pn_napi_rxq_init(&s->rxq[p], rt.port[p].port_id, i,
-				 (uint16_t)rt.napi.weight);
-		if (pn_lcore_add_napi(&s->lc, &s->rxq[p]) < 0 ||
-		    pn_lcore_add_txq(&s->lc, rt.port[p].port_id, i) < 0)
+		uint16_t q = (uint16_t)(i % rt.nqueues);
+
+		if (i < rt.nqueues) {
+			pn_napi_rxq_init(&s->rxq[p], rt.port[p].port_id, q,
+					 (uint16_t)rt.napi.weight);
+			if (pn_lcore_add_napi(&s->lc, &s->rxq[p]) < 0)
+				return -ENOSPC;
+		}
+		if (pn_lcore_add_txq(&s->lc, rt.port[p].port_id, q) < 0)
 			return -ENOSPC;
+		if (rt.nqueues < rt.nshards) {
+			if (i == q)	/* its first user */
+				rte_spinlock_init(&rt.txq_lock[p][q]);
+			rc = pn_lcore_share_txq(&s->lc, rt.port[p].port_id, q,
+						&rt.txq_lock[p][q]);
+			if (rc < 0)
+				return rc;
+		}
 	}
 	rc = pn_net_create(&rt.net, &s->lc, s->pool, &s->net);
 	if (rc < 0)
@@ -343,6 +374,12 @@ pn_init(int argc, char **argv)
 	if (i == 0)
 		rt.sh[i++] = (struct rt_shard *)(uintptr_t)(rte_get_main_lcore() + 1);
 	rt.nshards = i;
+	if (rt.queues > (uint32_t)rt.nshards) {
+		rt_fail(EINVAL, "--queues %u: at most one queue pair per shard (%d shard(s): one per worker lcore)",
+			rt.queues, rt.nshards);
+		goto err_eal;
+	}
+	rt.nqueues = rt.queues ? (int)rt.queues : rt.nshards;
 	for (i = 0; i < rt.nshards; i++) {
 		unsigned int lc = (unsigned int)(uintptr_t)rt.sh[i] - 1;
 		int sock = (int)rte_lcore_to_socket_id(lc);

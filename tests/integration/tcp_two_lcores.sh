@@ -16,6 +16,10 @@
 #         RX queue 0 (a peer that does not spread); the client is on one
 #         lcore. Shard 0 steers shard 1's flows to it (steered_out > 0,
 #         shard 1 steered_in > 0), both shards accept and answer.
+#  queues: the server on 2 lcores with one device queue pair
+#         (POLLNET_OPTS=--queues=1, pn_init): shard 0 polls it and steers,
+#         shard 1 has no RX queue and shares shard 0's TX queue; the client
+#         on one lcore, joined directly. Checked as steer.
 # No timing is asserted.
 . "$(dirname "$0")/lib.sh"
 
@@ -51,7 +55,7 @@ softnet() { tel "$1" /pollnet/softnet >"$PN_TMP/$1-softnet.json"; }
 # run MODE ENGINE: one server, one client, checks.
 run() {
 	local mode=$1 engine=$2 srv=$1_${2#tcp-}_srv cli=$1_${2#tcp-}_cli
-	local ssock csock sdev cdev clc extra=() ncli
+	local ssock csock sdev cdev clc extra=() ncli sopts=
 	ssock=$(pn_vhost_sock "$srv") csock=$(pn_vhost_sock "$cli")
 	case $mode in
 	rss) sdev="net_vhost0,iface=$ssock,queues=2"
@@ -62,12 +66,14 @@ run() {
 		pn_wait_for "the bridge" 30 running "$1_${2#tcp-}_br"
 		sdev="virtio_user0,path=$ssock,queues=2"
 		cdev="virtio_user0,path=$csock,queues=2" clc='0@1,1@1' ncli=1 ;;
+	queues) sdev="net_vhost0,iface=$ssock,queues=1" sopts=--queues=1
+		cdev="virtio_user0,path=$ssock,queues=1" clc='0@1,1@1' ncli=1 ;;
 	esac
 	case $engine in
 	tcp-rr) extra=(--conns $CONNS) ;;
 	tcp-crr) extra=(--conns 16 --linger0) ;;
 	esac
-	pn_bench_start "$srv" '0@0,1@0,2@1' "$sdev" -- --engine "$engine" \
+	POLLNET_OPTS=$sopts pn_bench_start "$srv" '0@0,1@0,2@1' "$sdev" -- --engine "$engine" \
 		--role server --port 5001 --addr 198.18.0.1/24 --req-size 64 \
 		--resp-size 64 --stats-period 0 --json "$PN_TMP/$mode-$engine-srv.json"
 	pn_wait_for "the $mode $engine server" 30 running "$srv"
@@ -121,3 +127,4 @@ print(f'ok: {what}: {c[\"transactions\"]} transactions; server lcores accepted',
 run rss tcp-rr
 run rss tcp-crr
 run steer tcp-rr
+run queues tcp-rr
