@@ -143,6 +143,18 @@ passive_syn_route_reversed(void **state)
 	    .ipopts = BACK_LSRR, .ipopts_len = sizeof(BACK_LSRR));
 	IN(A, .ipopts = RCVD_LSRR, .ipopts_len = sizeof(RCVD_LSRR));
 	assert_int_equal(pn_tcp_accept(W->l, &W->cctx, &W->c), 0);
+	/* getsockopt(IP_OPTIONS) of the accepted socket: the return route,
+	 * first hop first (Linux ip_options_undo of the saved echo) */
+	{
+		static const uint8_t want[] = { 131, 11, 4, B4(IP_ROUTER),
+						B4(HOP3), 0 };
+		struct pn_ipopt_tx o;
+		uint8_t b[40];
+
+		assert_int_equal(pn_tcp_get_ipopt(W->c, &o), 0);
+		assert_int_equal(pn_ipopt_undo(&o, b), sizeof(want));
+		assert_memory_equal(b, want, sizeof(want));
+	}
 	assert_int_equal(scn_send(2000), 2000);
 	OUT(A, .len = 1448, .ipdst = IP_ROUTER, .ipopts = BACK_LSRR,
 	    .ipopts_len = sizeof(BACK_LSRR));
