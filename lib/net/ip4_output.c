@@ -69,8 +69,8 @@ ip4_tso_ok(const struct pn_net_port_conf *pc, const struct rte_mbuf *m,
 }
 
 /* pn_ip4_output's body; @p o is NULL for the (common) datagram without
- * options, which the two callers below let the compiler fold away. */
-static inline int
+ * options: inlined into each caller so that one folds the options away. */
+static __rte_always_inline int
 ip4_output(struct pn_lcore *lc, struct pn_net *net, struct rte_mbuf *m,
 	   uint32_t src, uint32_t dst, uint8_t proto, uint8_t tos, bool df,
 	   const struct pn_ipopt_tx *o)

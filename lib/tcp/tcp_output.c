@@ -460,11 +460,18 @@ static uint32_t
 tso_max(const struct pn_tcp_conn *c, uint32_t mss)
 {
 	struct pn_net_nexthop nh;
+	uint32_t dst = c->key.rip, max = TCP_TSO_MAX;
 
-	if (pn_net_route(c->tcp->net, c->key.rip, &nh) < 0 || !nh.tx_tso ||
+	if (unlikely(c->ipopt != NULL)) {
+		/* the first hop's port cuts it; the options take room */
+		if (c->ipopt->tx.srr)
+			dst = c->ipopt->tx.faddr;
+		max -= c->ipopt->tx.len;
+	}
+	if (pn_net_route(c->tcp->net, dst, &nh) < 0 || !nh.tx_tso ||
 	    mss == 0)
 		return 0;
-	return TCP_TSO_MAX / mss * mss;
+	return max / mss * mss;
 }
 
 /*

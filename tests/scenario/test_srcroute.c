@@ -266,6 +266,25 @@ clear_options_after_connect(void **state)
 	    .ipopts = (const uint8_t *)"", .ipopts_len = 0);
 }
 
+/* TSO: the device cuts at the reduced MSS, each piece with the options
+ * (the pseudo-header sum over the final destination, scn_out). */
+static void
+tso_segments_carry_options(void **state)
+{
+	(void)state;
+	W->nconf.port[0].tx_tso = true;
+	W->nconf.port[0].tx_tcp_cksum = true;
+	start(false);
+	connect_lsrr(IP_PEER);
+	OUT(S, .ipopts = WIRE_LSRR, .ipopts_len = sizeof(WIRE_LSRR));
+	IN(SA, .seq = 1000, .ack = ISN + 1, .mss = 1460);
+	OUT(A, .ipopts = WIRE_LSRR, .ipopts_len = sizeof(WIRE_LSRR));
+	assert_int_equal(scn_send(10 * 1448), 10 * 1448);
+	OUT(PA, .len = 10 * 1448, .tso = 1448, .ipdst = IP_ROUTER,
+	    .ipopts = WIRE_LSRR, .ipopts_len = sizeof(WIRE_LSRR));
+	NONE();
+}
+
 int
 main(void)
 {
@@ -280,6 +299,7 @@ main(void)
 		SCN(rst_reply_reversed),
 		SCN(syncookie_synack_reversed),
 		SCN(clear_options_after_connect),
+		SCN(tso_segments_carry_options),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
