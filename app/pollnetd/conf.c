@@ -134,6 +134,8 @@ static const struct key keys[] = {
 	FN("net", "arp_static", parse_arp, format_arp, "",
 	   "static neighbours, comma separated IP MAC"),
 	UINT("net", "ttl", net.ttl, 1, 255, "64", "TTL of sent datagrams"),
+	BOOL("net", "accept_source_route", net.accept_source_route, "false",
+	     "deliver datagrams with a completed source route (LSRR/SSRR), which TCP answers along the reversed route; as Linux conf/all/accept_source_route"),
 	BOOL("net", "gro", net.gro.enabled, "true",
 	     "GRO: merge TCP segments of a flow received in one poll (Linux napi_gro_receive)"),
 	UINT("net", "gro_max_flows", net.gro.max_flows, 1, 64, "32",

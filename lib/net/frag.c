@@ -325,14 +325,15 @@ frag_output(struct pn_lcore *lc, struct pn_net *net, uint8_t pidx,
 	    unsigned int build_flags)
 {
 	uint32_t len = m->pkt_len, off, room, max;
+	uint32_t hlen = PN_IPV4_HDR_MIN_LEN + h->opts_len;
+	uint8_t opts[PN_IPV4_OPTS_MAX_LEN];
 	struct pn_ipv4_hdr fh = *h;
 	int rc = 0, r;
 
 	/* RFC 791: every fragment but the last carries a multiple of 8;
 	 * each must fit the MTU and one mbuf of our pool. */
 	room = rte_pktmbuf_data_room_size(net->pool) - RTE_PKTMBUF_HEADROOM;
-	max = RTE_MIN((uint32_t)net_port(net, pidx)->mtu, room) -
-	      PN_IPV4_HDR_MIN_LEN;
+	max = RTE_MIN((uint32_t)net_port(net, pidx)->mtu, room) - hlen;
 	max &= ~7u;
 	for (off = 0; off < len; off += max) {
 		uint32_t n = RTE_MIN(max, len - off);
@@ -343,14 +344,20 @@ frag_output(struct pn_lcore *lc, struct pn_net *net, uint8_t pidx,
 			pn_drop(lc, m, PN_DROP_NET_NOMEM);
 			return -ENOBUFS;
 		}
-		p = (uint8_t *)rte_pktmbuf_append(f, (uint16_t)
-						  (PN_IPV4_HDR_MIN_LEN + n));
-		fh.total_len = (uint16_t)(PN_IPV4_HDR_MIN_LEN + n);
+		if (off == max && h->opts_len) {
+			/* RFC 791 3.1: later fragments carry the options
+			 * with the copied bit (Linux ip_options_fragment) */
+			memcpy(opts, h->opts, h->opts_len);
+			pn_ipopt_fragment(opts, h->opts_len);
+			fh.opts = opts;
+		}
+		p = (uint8_t *)rte_pktmbuf_append(f, (uint16_t)(hlen + n));
+		fh.total_len = (uint16_t)(hlen + n);
 		fh.frag_off = (uint16_t)off;
 		fh.mf = off + n < len;
-		pn_ipv4_build(p, PN_IPV4_HDR_MIN_LEN, &fh, build_flags);
-		net_mbuf_copy(m, off, n, p + PN_IPV4_HDR_MIN_LEN);
-		f->l3_len = PN_IPV4_HDR_MIN_LEN;
+		pn_ipv4_build(p, hlen, &fh, build_flags);
+		net_mbuf_copy(m, off, n, p + hlen);
+		f->l3_len = (uint16_t)hlen;
 		if (build_flags & PN_IPV4_BUILD_CSUM_OFFLOAD)
 			f->ol_flags |= RTE_MBUF_F_TX_IPV4 |
 				       RTE_MBUF_F_TX_IP_CKSUM;

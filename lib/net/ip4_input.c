@@ -99,6 +99,35 @@ ip4_deliver(struct pn_lcore *lc, struct pn_net *net, struct rte_mbuf *m,
 }
 
 /*
+ * Options of a datagram for us (Linux ip_rcv_options): malformed ones
+ * drop it (Linux also sends a parameter problem; we do not); a source
+ * route with hops left asks us to forward, which a host does not; a
+ * completed one is delivered, for TCP to answer along its reverse (RFC
+ * 9293 MUST-53), only with accept_source_route (Linux drops both kinds
+ * unless conf accept_source_route). @return true when dropped.
+ */
+static bool
+ip4_opts_drop(struct pn_lcore *lc, struct pn_net *net, struct rte_mbuf *m,
+	      const struct pn_ipv4_hdr *ip)
+{
+	struct pn_ipopt_info oi;
+	enum pn_drop_reason why;
+
+	if (pn_ipopt_parse(ip->opts, ip->opts_len, &oi) < 0)
+		why = PN_DROP_IP_BAD_OPTS;
+	else if (oi.srr == 0)
+		return false;
+	else if (!oi.srr_done)
+		why = PN_DROP_IP_SRR_TRANSIT;
+	else if (!net->conf->accept_source_route)
+		why = PN_DROP_IP_SRR_REFUSED;
+	else
+		return false;
+	pn_drop(lc, m, why);
+	return true;
+}
+
+/*
  * The IPv4 header to parse: in place when the first segment holds it
  * (lib/wire reads only the header; @p len only bounds total_len), else a
  * linear copy. A GRO chain is thus never copied whole.
@@ -161,6 +190,8 @@ ip4_input(struct pn_lcore *lc, struct pn_net *net, uint8_t pidx,
 		pn_drop(lc, m, PN_DROP_IP_NOT_FOR_US);
 		return;
 	}
+	if (unlikely(ip.opts_len != 0) && ip4_opts_drop(lc, net, m, &ip))
+		return;
 	if (ip.mf || ip.frag_off) {
 		m = frag_reassemble(lc, net, m, &ip);
 		if (m == NULL)

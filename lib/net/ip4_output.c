@@ -61,18 +61,26 @@ ip4_l4_offload_ok(const struct pn_net_port_conf *pc, uint64_t ol_flags)
 /* A TSO segment may go out whole: the port segments TCP, and each cut
  * segment (IPv4 header + TCP header + tso_segsz) fits the MTU. */
 static bool
-ip4_tso_ok(const struct pn_net_port_conf *pc, const struct rte_mbuf *m)
+ip4_tso_ok(const struct pn_net_port_conf *pc, const struct rte_mbuf *m,
+	   uint32_t hlen)
 {
 	return pn_net_port_tso(pc) && m->tso_segsz > 0 &&
-	       PN_IPV4_HDR_MIN_LEN + m->l4_len + m->tso_segsz <= pc->mtu;
+	       hlen + m->l4_len + m->tso_segsz <= pc->mtu;
 }
 
-int
-pn_ip4_output(struct pn_lcore *lc, struct pn_net *net, struct rte_mbuf *m,
-	      uint32_t src, uint32_t dst, uint8_t proto, uint8_t tos, bool df)
+/* pn_ip4_output's body; @p o is NULL for the (common) datagram without
+ * options: inlined into each caller so that one folds the options away. */
+static __rte_always_inline int
+ip4_output(struct pn_lcore *lc, struct pn_net *net, struct rte_mbuf *m,
+	   uint32_t src, uint32_t dst, uint8_t proto, uint8_t tos, bool df,
+	   const struct pn_ipopt_tx *o)
 {
-	const struct net_route *r = route_lookup(net, dst);
+	/* Linux ip_queue_xmit: a source route goes to its first hop */
+	uint32_t hdst = o != NULL && o->srr ? o->faddr : dst;
+	uint32_t hlen = PN_IPV4_HDR_MIN_LEN + (o != NULL ? o->len : 0);
+	const struct net_route *r = route_lookup(net, hdst);
 	const struct pn_net_port_conf *pc;
+	uint8_t opts[PN_IPV4_OPTS_MAX_LEN];
 	struct pn_ipv4_hdr h = { 0 };
 	unsigned int flags = 0;
 	uint32_t total, nexthop;
@@ -84,10 +92,10 @@ pn_ip4_output(struct pn_lcore *lc, struct pn_net *net, struct rte_mbuf *m,
 		return -ENETUNREACH;
 	}
 	pc = net_port(net, r->pidx);
-	nexthop = r->gw != 0 ? r->gw : dst;
-	total = PN_IPV4_HDR_MIN_LEN + m->pkt_len;
+	nexthop = r->gw != 0 ? r->gw : hdst;
+	total = hlen + m->pkt_len;
 	tso = (m->ol_flags & RTE_MBUF_F_TX_TCP_SEG) != 0;
-	if (total > PN_IPV4_MAX_LEN || (tso && !ip4_tso_ok(pc, m)) ||
+	if (total > PN_IPV4_MAX_LEN || (tso && !ip4_tso_ok(pc, m, hlen)) ||
 	    (!tso && df && total > pc->mtu)) {
 		pn_drop(lc, m, PN_DROP_IP_TOO_BIG);
 		return -EMSGSIZE;
@@ -103,7 +111,12 @@ pn_ip4_output(struct pn_lcore *lc, struct pn_net *net, struct rte_mbuf *m,
 	net->ip_id = (uint16_t)(net->ip_id + (tso ?
 		(m->pkt_len - m->l4_len + m->tso_segsz - 1) / m->tso_segsz : 1));
 	h.src = src != 0 ? src : r->src;
-	h.dst = dst;
+	h.dst = hdst;
+	if (o != NULL && o->len) {
+		pn_ipopt_build(opts, o, dst);
+		h.opts = opts;
+		h.opts_len = o->len;
+	}
 	net->stat.ip_out++;
 
 	if (total > pc->mtu && !tso) {
@@ -115,7 +128,7 @@ pn_ip4_output(struct pn_lcore *lc, struct pn_net *net, struct rte_mbuf *m,
 	}
 	if (!ip4_l4_offload_ok(pc, m->ol_flags))
 		ip4_l4_cksum_sw(net, m, 0);
-	p = (uint8_t *)rte_pktmbuf_prepend(m, PN_IPV4_HDR_MIN_LEN);
+	p = (uint8_t *)rte_pktmbuf_prepend(m, (uint16_t)hlen);
 	if (p == NULL) {
 		pn_drop(lc, m, PN_DROP_NET_NO_HEADROOM);
 		return -ENOBUFS;
@@ -124,9 +137,25 @@ pn_ip4_output(struct pn_lcore *lc, struct pn_net *net, struct rte_mbuf *m,
 		flags = PN_IPV4_BUILD_CSUM_OFFLOAD;
 		m->ol_flags |= RTE_MBUF_F_TX_IP_CKSUM;
 	}
-	pn_ipv4_build(p, PN_IPV4_HDR_MIN_LEN, &h, flags);
-	m->l3_len = PN_IPV4_HDR_MIN_LEN;
+	pn_ipv4_build(p, hlen, &h, flags);
+	m->l3_len = (uint16_t)hlen;
 	if (m->ol_flags & (RTE_MBUF_F_TX_IP_CKSUM | RTE_MBUF_F_TX_L4_MASK))
 		m->ol_flags |= RTE_MBUF_F_TX_IPV4;
 	return arp_output(lc, net, r->pidx, nexthop, m);
+}
+
+int
+pn_ip4_output(struct pn_lcore *lc, struct pn_net *net, struct rte_mbuf *m,
+	      uint32_t src, uint32_t dst, uint8_t proto, uint8_t tos, bool df)
+{
+	return ip4_output(lc, net, m, src, dst, proto, tos, df, NULL);
+}
+
+int
+pn_ip4_output_opts(struct pn_lcore *lc, struct pn_net *net,
+		   struct rte_mbuf *m, uint32_t src, uint32_t dst,
+		   uint8_t proto, uint8_t tos, bool df,
+		   const struct pn_ipopt_tx *opts)
+{
+	return ip4_output(lc, net, m, src, dst, proto, tos, df, opts);
 }

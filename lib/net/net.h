@@ -19,6 +19,7 @@
 
 #include "ether.h"
 #include "gro.h"
+#include "ipopt.h"
 #include "ipv4.h"
 #include "lcore.h"
 
@@ -126,6 +127,11 @@ struct pn_net_conf {
 	struct pn_net_icmp_conf icmp;
 	/** GRO in front of Ethernet input (lib/gro): on by default. */
 	struct pn_gro_conf gro;
+	/** Deliver datagrams whose source route (LSRR/SSRR) is complete,
+	 * so TCP can answer along its reverse (RFC 9293 MUST-53). Off by
+	 * default, as Linux net.ipv4.conf.all.accept_source_route. A route
+	 * with hops left is always dropped: we do not forward. */
+	bool accept_source_route;
 };
 
 /** Per-shard counters (like /proc/net/snmp Ip:, Icmp: and ARP stats). */
@@ -276,6 +282,21 @@ int pn_net_register_proto(struct pn_net *net, uint8_t proto,
 int pn_ip4_output(struct pn_lcore *lc, struct pn_net *net, struct rte_mbuf *m,
 		  uint32_t src, uint32_t dst, uint8_t proto, uint8_t tos,
 		  bool df);
+
+/**
+ * pn_ip4_output with IPv4 options @p opts (NULL: none, as
+ * pn_ip4_output). The header grows by opts->len; with a source route
+ * (opts->srr) the datagram is addressed and routed to opts->faddr, the
+ * first hop, and @p dst, the final destination, goes into the route's
+ * last slot (Linux ip_options_build); the caller's TCP/UDP checksum
+ * stays over @p dst (RFC 9293 3.1). Fragments after the first carry the
+ * options with the copied bit only (the others become NOOPs).
+ * @return as pn_ip4_output.
+ */
+int pn_ip4_output_opts(struct pn_lcore *lc, struct pn_net *net,
+		       struct rte_mbuf *m, uint32_t src, uint32_t dst,
+		       uint8_t proto, uint8_t tos, bool df,
+		       const struct pn_ipopt_tx *opts);
 
 /**
  * Route lookup (longest prefix match) for @p dst.

@@ -176,6 +176,7 @@ pn_sock_lcore_free(struct pn_sock_lcore *sl)
 	free(sl->used);
 	free(sl->full);
 	free(sl->bport);
+	sock_ipopt_fini(sl);
 	free(sl);
 }
 

@@ -469,6 +469,25 @@ sock_connect_result(struct pn_sock *s)
 	return 0;
 }
 
+/* The connection of a connect(), with the socket's IP_OPTIONS if any
+ * (RFC 9293 MUST-51: they route the SYN). */
+static int
+sock_connect_create(struct pn_sock *s, uint32_t dst, uint16_t dport)
+{
+	const struct pn_sock_tcp_ops *ops = s->sl->ops;
+	const struct pn_ipopt_tx *o = sock_ipopt_get(s);
+	uint32_t src = s->bound ? s->lip : 0;
+	uint16_t sport = s->bound ? s->lport : 0;
+
+	if (o == NULL)
+		return ops->connect(s->sl->tcp, src, sport, dst, dport, s,
+				    &s->conn);
+	if (ops->connect_ipopt == NULL)
+		return -EOPNOTSUPP;
+	return ops->connect_ipopt(s->sl->tcp, src, sport, dst, dport, o, s,
+				  &s->conn);
+}
+
 int
 pn_connect(int fd, const struct sockaddr *addr, socklen_t len)
 {
@@ -500,10 +519,8 @@ pn_connect(int fd, const struct sockaddr *addr, socklen_t len)
 		return sock_fail(EINVAL);
 	if (sin->sin_family != AF_INET)
 		return sock_fail(EAFNOSUPPORT);
-	rc = s->sl->ops->connect(s->sl->tcp, s->bound ? s->lip : 0,
-				 s->bound ? s->lport : 0,
-				 ntohl(sin->sin_addr.s_addr),
-				 ntohs(sin->sin_port), s, &s->conn);
+	rc = sock_connect_create(s, ntohl(sin->sin_addr.s_addr),
+				 ntohs(sin->sin_port));
 	if (rc < 0) {
 		s->conn = NULL;
 		return sock_fail(rc == -ENOMEM ? ENOBUFS : -rc);
@@ -582,6 +599,7 @@ sock_file_close(struct pn_sock_lcore *sl, struct pn_file *f)
 		else
 			sl->ops->close(s->conn);
 	}
+	sock_ipopt_set(s, NULL);
 	free(s);
 }
 

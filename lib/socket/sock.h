@@ -35,6 +35,14 @@ struct pn_sock_tcp_ops {
 		       uint32_t dst, uint16_t dport, void *ctx,
 		       struct pn_tcp_conn **out);
 	void (*connect_start)(struct pn_tcp_conn *c);
+	/* pn_tcp_connect_create_ipopt, pn_tcp_set_ipopt, pn_tcp_get_ipopt:
+	 * IP_OPTIONS (NULL in a TCP without them: EOPNOTSUPP, none) */
+	int (*connect_ipopt)(struct pn_tcp *tcp, uint32_t src, uint16_t sport,
+			     uint32_t dst, uint16_t dport,
+			     const struct pn_ipopt_tx *ipopt, void *ctx,
+			     struct pn_tcp_conn **out);
+	int (*set_ipopt)(struct pn_tcp_conn *c, const struct pn_ipopt_tx *o);
+	int (*get_ipopt)(const struct pn_tcp_conn *c, struct pn_ipopt_tx *o);
 	int (*listen_setopt)(struct pn_tcp_listen *l, enum pn_tcp_opt opt,
 			     int64_t v);
 	ssize_t (*send)(struct pn_tcp_conn *c, const struct iovec *iov,

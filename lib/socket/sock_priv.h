@@ -40,7 +40,8 @@ enum pn_sock_state {
 };
 
 /* Ordered by size, no holes: 152 bytes, a 160-byte malloc chunk (a
- * million idle connections hold a million of these). */
+ * million idle connections hold a million of these). Hence IP_OPTIONS,
+ * which few sockets set, live in the lcore's table (sock_ipopt.c). */
 struct pn_sock {
 	struct pn_file f;               /* first: a file is a socket */
 	struct pn_sock_lcore *sl;
@@ -65,6 +66,7 @@ struct pn_sock {
 	bool reuseaddr, reuseport, keepalive, nodelay;
 	bool oobinline;                 /**< SO_OOBINLINE */
 	uint8_t tos;                    /**< IP_TOS (ECN bits clear) */
+	uint16_t ipopt;                 /**< IP_OPTIONS: slot in sl->ipopts, 0 none */
 };
 
 /* SO_RCVTIMEO / SO_SNDTIMEO are kept in jiffies, as Linux keeps them, at
@@ -90,6 +92,9 @@ struct pn_sock_lcore {
 	/* the bound sockets of each local port (Linux's bind hash): bind and
 	 * listen look at one port's sockets, not at every open fd */
 	struct pn_sock_bind_list *bport; /**< 65536 heads */
+	/* IP_OPTIONS of the sockets that set them: slot 0 unused */
+	struct pn_ipopt_tx **ipopts;
+	uint32_t nb_ipopts;             /**< slots allocated, up to 65536 */
 };
 
 /*
@@ -163,6 +168,15 @@ void sock_settle(struct pn_sock *s);
 void sock_push_opts(struct pn_sock *s);
 /** Hand a new listener the options its SYN-ACKs depend on. */
 void sock_push_listen_opts(struct pn_sock *s);
+
+/* sock_ipopt.c */
+/** Keep @p o (NULL or empty: drop) as @p s's IP_OPTIONS.
+ * @return 0, -ENOMEM (no memory, or 65535 sockets hold options). */
+int sock_ipopt_set(struct pn_sock *s, const struct pn_ipopt_tx *o);
+/** @p s's IP_OPTIONS, NULL: none. */
+const struct pn_ipopt_tx *sock_ipopt_get(const struct pn_sock *s);
+/** Free the table (every socket closed). */
+void sock_ipopt_fini(struct pn_sock_lcore *sl);
 
 /* lib/event, called by sockets */
 

@@ -12,6 +12,8 @@
 
 #include <rte_common.h>
 
+#include "ipopt.h"
+#include "ipv4.h"
 #include "pollnet/socket.h"
 #include "sock_priv.h"
 
@@ -229,6 +231,28 @@ sockopt_set_tcp(struct pn_sock *s, int name, const void *val, socklen_t len)
 	}
 }
 
+/* Linux do_ip_setsockopt IP_OPTIONS: at most 40 bytes that
+ * ip_options_get compiles (EINVAL when malformed); an empty buffer
+ * clears. connect() routes by them (RFC 9293 MUST-51); a connection
+ * sends them from its next segment on. A listener keeps them for
+ * getsockopt only: Linux answers each SYN along its own route. */
+static int
+sockopt_set_ipopts(struct pn_sock *s, const void *val, socklen_t len)
+{
+	const struct pn_sock_tcp_ops *ops = s->sl->ops;
+	struct pn_ipopt_tx o;
+	int rc;
+
+	if (len > PN_IPV4_OPTS_MAX_LEN || pn_ipopt_compile(val, len, &o) < 0)
+		return sock_fail(EINVAL);
+	if (s->conn != NULL && ops->set_ipopt == NULL)
+		return sock_fail(EOPNOTSUPP);
+	rc = sock_ipopt_set(s, &o);
+	if (rc == 0 && s->conn != NULL)
+		rc = ops->set_ipopt(s->conn, &o);
+	return rc < 0 ? sock_fail(-rc) : 0;
+}
+
 /* Linux do_ip_setsockopt: IP_TOS takes an int or a byte; for TCP the ECN
  * bits stay TCP's (__ip_sock_set_tos). RFC 9293 MUST-48. */
 static int
@@ -237,6 +261,8 @@ sockopt_set_ip(struct pn_sock *s, int name, const void *val, socklen_t len)
 	unsigned char uc;
 	int v = 0;
 
+	if (name == IP_OPTIONS)
+		return sockopt_set_ipopts(s, val, len);
 	if (name != IP_TOS)
 		return sock_fail(ENOPROTOOPT);
 	if (len >= (socklen_t)sizeof(int)) {
@@ -290,6 +316,26 @@ sockopt_out(void *val, socklen_t *len, const void *v, size_t vlen)
 	memcpy(val, v, n);
 	*len = (socklen_t)n;
 	return 0;
+}
+
+/* Linux do_ip_getsockopt IP_OPTIONS: the bytes as set (ip_options_undo),
+ * or, on an accepted socket, the reversed route of the peer's SYN;
+ * cut to the caller's length. */
+static int
+sockopt_get_ipopts(const struct pn_sock *s, void *val, socklen_t *len)
+{
+	const struct pn_sock_tcp_ops *ops = s->sl->ops;
+	const struct pn_ipopt_tx *o = sock_ipopt_get(s);
+	uint8_t buf[PN_IPV4_OPTS_MAX_LEN];
+	struct pn_ipopt_tx co;
+	uint32_t n = 0;
+
+	if (o == NULL && s->conn != NULL && ops->get_ipopt != NULL &&
+	    ops->get_ipopt(s->conn, &co) == 0)
+		o = &co;
+	if (o != NULL)
+		n = pn_ipopt_undo(o, buf);
+	return sockopt_out(val, len, buf, n);
 }
 
 static void
@@ -346,6 +392,8 @@ pn_getsockopt(int fd, int level, int name, void *val, socklen_t *len)
 	if ((int)*len < 0)
 		return sock_fail(EINVAL);
 	if (level == IPPROTO_IP) {
+		if (name == IP_OPTIONS)
+			return sockopt_get_ipopts(s, val, len);
 		if (name != IP_TOS)
 			return sock_fail(ENOPROTOOPT);
 		v = s->tos;

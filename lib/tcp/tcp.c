@@ -287,6 +287,7 @@ conn_free(struct pn_tcp_conn *c)
 	tcp_mq_free(&c->sndq);
 	tcp_mq_free(&c->rcvq);
 	tcp_reass_free(c);
+	free(c->ipopt);
 	free(c);
 }
 
@@ -576,6 +577,7 @@ rx_check(struct pn_tcp *tcp, struct tcp_seg *s, struct tcp_key *k,
 		tcp_seg_drop(tcp, s, PN_DROP_TCP_CSUM);
 		return false;
 	}
+	s->ip = ip;
 	s->src = ip->src;
 	s->dst = ip->dst;
 	s->off = s->h.hdr_len;
@@ -611,6 +613,8 @@ rx_demux(struct pn_tcp *tcp, struct tcp_seg *s, const struct tcp_key *k,
 	struct pn_tcp_listen *l;
 
 	if (c != NULL) {
+		if (unlikely(s->ip->opts_len != 0))
+			tcp_ipopt_rx(c, s);	/* SHLD-24 */
 		tcp_input(c, s);
 	} else if (unlikely(tcp->redir_h != NULL) &&
 		   tcp_redir_pass_counted(tcp, s, k)) {
@@ -905,6 +909,16 @@ pn_tcp_connect_create(struct pn_tcp *tcp, uint32_t src, uint16_t sport,
 		      uint32_t dst, uint16_t dport, void *ctx,
 		      struct pn_tcp_conn **out)
 {
+	return pn_tcp_connect_create_ipopt(tcp, src, sport, dst, dport, NULL,
+					   ctx, out);
+}
+
+int
+pn_tcp_connect_create_ipopt(struct pn_tcp *tcp, uint32_t src, uint16_t sport,
+			    uint32_t dst, uint16_t dport,
+			    const struct pn_ipopt_tx *ipopt, void *ctx,
+			    struct pn_tcp_conn **out)
+{
 	struct pn_net_nexthop nh;
 	struct tcp_key k;
 	struct pn_tcp_conn *c, *tw;
@@ -914,7 +928,10 @@ pn_tcp_connect_create(struct pn_tcp *tcp, uint32_t src, uint16_t sport,
 	 * (Linux tcp_v4_connect: ENETUNREACH). */
 	if (dst == 0 || dst == UINT32_MAX || (dst >> 28) == 0xe)
 		return -ENETUNREACH;
-	if (pn_net_route(tcp->net, dst, &nh) < 0)
+	/* MUST-51, Linux tcp_v4_connect: a source route goes via its first
+	 * hop (opt.faddr), which gives the source address and the MTU */
+	if (pn_net_route(tcp->net, ipopt != NULL && ipopt->srr ?
+			 ipopt->faddr : dst, &nh) < 0)
 		return -ENETUNREACH;
 	k = (struct tcp_key){ .lip = src ? src : nh.src, .rip = dst,
 			      .lport = sport, .rport = dport };
@@ -933,6 +950,11 @@ pn_tcp_connect_create(struct pn_tcp *tcp, uint32_t src, uint16_t sport,
 	c = tcp_conn_alloc(tcp, &k);
 	if (c == NULL)
 		return -ENOMEM;
+	if (ipopt != NULL && pn_tcp_set_ipopt(c, ipopt) < 0) {
+		tcp_conn_closed(c);
+		tcp_reap(tcp);
+		return -ENOMEM;
+	}
 	c->ctx = ctx;
 	c->owned = true;
 	if (tw != NULL) {

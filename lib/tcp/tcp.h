@@ -98,6 +98,7 @@ struct pn_tcp_upcalls {
 	X(InCsumErrors) X(OutRsts) X(TCPTimeouts) X(TCPSynRetrans) \
 	X(TCPFastRetrans) X(TCPSackRecovery) \
 	X(TCPRenoRecovery) X(TCPSynCookiesSent) \
+	X(TCPIpOptNoMem) \
 	X(TCPSynCookiesRecv) X(TCPSynCookiesFailed) X(TCPChallengeACK) \
 	X(TCPChallengeACKLimit) X(TCPOFOQueue) X(TCPOFODrop) \
 	X(TCPOFOMerge) X(PAWSEstab) X(TCPDelayedACKs) X(TCPKeepAlive) \
@@ -189,6 +190,35 @@ int pn_tcp_connect_create(struct pn_tcp *tcp, uint32_t src, uint16_t sport,
 			  uint32_t dst, uint16_t dport, void *ctx,
 			  struct pn_tcp_conn **out);
 void pn_tcp_connect_start(struct pn_tcp_conn *c);
+
+struct pn_ipopt_tx;
+
+/**
+ * pn_tcp_connect_create() with the IPv4 options of IP_OPTIONS (@p ipopt,
+ * compiled by pn_ipopt_compile; NULL or empty: none). With a source
+ * route, the route and the source address are those of its first hop
+ * (RFC 9293 MUST-51, Linux tcp_v4_connect), and the SYN and every later
+ * segment carry the options; received source routes never replace them
+ * (MUST-52). Same errors as pn_tcp_connect(), and -ENOMEM.
+ */
+int pn_tcp_connect_create_ipopt(struct pn_tcp *tcp, uint32_t src,
+				uint16_t sport, uint32_t dst, uint16_t dport,
+				const struct pn_ipopt_tx *ipopt, void *ctx,
+				struct pn_tcp_conn **out);
+
+/**
+ * Set (IP_OPTIONS on a connected socket) or clear (@p ipopt NULL or
+ * empty) the IPv4 options of @p c's later segments; they take the place
+ * of a route learned from the peer (MUST-52). The send MSS shrinks by
+ * their length (Linux icsk_ext_hdr_len). @return 0, -ENOMEM.
+ */
+int pn_tcp_set_ipopt(struct pn_tcp_conn *c, const struct pn_ipopt_tx *ipopt);
+
+/**
+ * The IPv4 options @p c sends: the user's, or the reverse of the source
+ * route its peer's SYN came along (MUST-53). @return 0, -ENOENT (none).
+ */
+int pn_tcp_get_ipopt(const struct pn_tcp_conn *c, struct pn_ipopt_tx *out);
 
 /**
  * Queue bytes for sending (copied into mbufs). With PN_TCP_OOB in

@@ -871,10 +871,14 @@ tcp_input(struct pn_tcp_conn *c, struct tcp_seg *s)
 /* --- LISTEN (RFC 9293 3.10.7.2) --- */
 
 /* Linux inet_csk_clone_lock: the listener's TCP_MAXSEG, SO_RCVBUF and IP_TOS,
- * taken before the SYN-ACK is built. */
+ * taken before the SYN-ACK is built; and the reverse of a source route
+ * @p s came along (MUST-53, tcp_v4_save_options). */
 static void
-listen_inherit(const struct pn_tcp_listen *l, struct pn_tcp_conn *c)
+listen_inherit(const struct pn_tcp_listen *l, struct pn_tcp_conn *c,
+	       const struct tcp_seg *s)
 {
+	if (unlikely(s->ip->opts_len != 0))
+		tcp_ipopt_rx(c, s);
 	if (l->user_mss != 0) {
 		c->user_mss = l->user_mss;
 		if (c->rcv_mss > l->user_mss)
@@ -916,7 +920,7 @@ listen_cookie_ack(struct pn_tcp_listen *l, struct tcp_seg *s)
 	tcp->stat.TCPSynCookiesRecv++;
 	tcp->stat.PassiveOpens++;
 	c->flags |= TF_COOKIE;
-	listen_inherit(l, c);
+	listen_inherit(l, c, s);
 	c->iss = s->h.ack - 1;
 	c->snd_una = c->snd_nxt = c->snd_max = s->h.ack;
 	c->irs = s->h.seq - 1;
@@ -996,7 +1000,7 @@ tcp_listen_input(struct pn_tcp_listen *l, struct tcp_seg *s)
 	c->irs = s->h.seq;
 	c->rcv_nxt = s->h.seq + 1;
 	c->rcv_adv = c->rcv_nxt;
-	listen_inherit(l, c);
+	listen_inherit(l, c, s);
 	if (s->h.opts.has & PN_TCPO_WS)
 		tcp_choose_wscale(c);
 	tcp_syn_options(c, &s->h.opts);

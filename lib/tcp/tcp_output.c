@@ -103,11 +103,12 @@ attach_payload(struct rte_mempool *pool, struct rte_mbuf *m,
 }
 
 /* Build and send one segment; payload [off, off + len) of c's send queue.
- * @p segsz > 0: a TSO segment the device cuts into segsz-byte pieces. */
+ * @p segsz > 0: a TSO segment the device cuts into segsz-byte pieces.
+ * @p ipo: IPv4 options (NULL: none). */
 static int
-seg_send(struct pn_tcp *tcp, const struct tcp_key *k, struct pn_tcp_hdr *h,
-	 const struct pn_tcp_conn *c, uint32_t off, uint32_t len,
-	 uint16_t segsz)
+seg_send_opts(struct pn_tcp *tcp, const struct tcp_key *k,
+	      struct pn_tcp_hdr *h, const struct pn_tcp_conn *c, uint32_t off,
+	      uint32_t len, uint16_t segsz, const struct pn_ipopt_tx *ipo)
 {
 	struct rte_mbuf *m;
 	/* bytes copied behind the header; a TSO payload is attached */
@@ -151,9 +152,26 @@ seg_send(struct pn_tcp *tcp, const struct tcp_key *k, struct pn_tcp_hdr *h,
 	}
 	if (h->flags & PN_TCP_RST)
 		tcp->stat.OutRsts++;
+	/* RFC 9293 3.9.2.1: IP options; the checksum above stays over the
+	 * final destination, whatever the first hop */
+	if (unlikely(ipo != NULL))
+		return pn_ip4_output_opts(tcp->lc, tcp->net, m, k->lip, k->rip,
+					  PN_IPV4_PROTO_TCP,
+					  c != NULL ? c->tos : 0, true, ipo);
 	/* RFC 9293 MUST-48: the connection's DiffServ field (IP_TOS) */
 	return pn_ip4_output(tcp->lc, tcp->net, m, k->lip, k->rip,
 			     PN_IPV4_PROTO_TCP, c != NULL ? c->tos : 0, true);
+}
+
+/* seg_send_opts with @p c's IP options (MUST-51..53), if any. */
+static int
+seg_send(struct pn_tcp *tcp, const struct tcp_key *k, struct pn_tcp_hdr *h,
+	 const struct pn_tcp_conn *c, uint32_t off, uint32_t len,
+	 uint16_t segsz)
+{
+	return seg_send_opts(tcp, k, h, c, off, len, segsz,
+			     c != NULL && unlikely(c->ipopt != NULL) ?
+				     &c->ipopt->tx : NULL);
 }
 
 /* SACK blocks that fit in 40 option bytes beside the others: 3 with
@@ -272,6 +290,7 @@ tcp_send_rst_reply(struct pn_tcp *tcp, const struct tcp_seg *s)
 	struct tcp_key k = { .lip = s->dst, .rip = s->src,
 			     .lport = s->h.dport, .rport = s->h.sport };
 	struct pn_tcp_hdr h = { 0 };
+	struct pn_ipopt_tx ipo;
 
 	if (s->h.flags & PN_TCP_ACK) {
 		h.seq = s->h.ack;
@@ -281,7 +300,8 @@ tcp_send_rst_reply(struct pn_tcp *tcp, const struct tcp_seg *s)
 		h.ack = s->h.seq + s->seg_len;
 		h.flags = PN_TCP_RST | PN_TCP_ACK;
 	}
-	seg_send(tcp, &k, &h, NULL, 0, 0, 0);
+	/* Linux tcp_v4_send_reset: back along the reversed source route */
+	seg_send_opts(tcp, &k, &h, NULL, 0, 0, 0, tcp_ipopt_reply(s, &ipo));
 }
 
 void
@@ -291,6 +311,7 @@ tcp_send_synack_raw(struct pn_tcp *tcp, const struct tcp_seg *s, uint32_t iss,
 	struct tcp_key k = { .lip = s->dst, .rip = s->src,
 			     .lport = s->h.dport, .rport = s->h.sport };
 	struct pn_tcp_hdr h = { 0 };
+	struct pn_ipopt_tx ipo;
 
 	h.seq = iss;
 	h.ack = s->h.seq + 1;
@@ -299,7 +320,8 @@ tcp_send_synack_raw(struct pn_tcp *tcp, const struct tcp_seg *s, uint32_t iss,
 	h.opts.has = PN_TCPO_MSS;
 	h.opts.mss = mss;
 	tcp->stat.TCPSynCookiesSent++;
-	seg_send(tcp, &k, &h, NULL, 0, 0, 0);
+	/* MUST-53 without a TCB: the ACK brings the route again */
+	seg_send_opts(tcp, &k, &h, NULL, 0, 0, 0, tcp_ipopt_reply(s, &ipo));
 }
 
 void
@@ -325,7 +347,9 @@ tcp_challenge_ack(struct pn_tcp_conn *c)
 uint32_t
 tcp_eff_mss(const struct pn_tcp_conn *c)
 {
-	uint32_t mss = c->mss;
+	/* IP options take their room from every segment (Linux
+	 * tcp_mtu_to_mss: icsk_ext_hdr_len) */
+	uint32_t mss = c->mss - tcp_ipopt_len(c);
 
 	if (c->flags & TF_TS)
 		mss -= 12;
@@ -436,11 +460,18 @@ static uint32_t
 tso_max(const struct pn_tcp_conn *c, uint32_t mss)
 {
 	struct pn_net_nexthop nh;
+	uint32_t dst = c->key.rip, max = TCP_TSO_MAX;
 
-	if (pn_net_route(c->tcp->net, c->key.rip, &nh) < 0 || !nh.tx_tso ||
+	if (unlikely(c->ipopt != NULL)) {
+		/* the first hop's port cuts it; the options take room */
+		if (c->ipopt->tx.srr)
+			dst = c->ipopt->tx.faddr;
+		max -= c->ipopt->tx.len;
+	}
+	if (pn_net_route(c->tcp->net, dst, &nh) < 0 || !nh.tx_tso ||
 	    mss == 0)
 		return 0;
-	return TCP_TSO_MAX / mss * mss;
+	return max / mss * mss;
 }
 
 /*

@@ -19,6 +19,8 @@
 #include <stdint.h>
 #include <sys/queue.h>
 
+#include "ipopt.h"
+#include "ipv4.h"
 #include "lcore.h"
 #include "tcp.h"
 #include "tcp_wire.h"
@@ -178,6 +180,8 @@ struct pn_tcp_conn {
 	bool snd_urg;               /**< urgent mode until SND.UP is ACKed */
 	bool oobinline;             /**< SO_OOBINLINE */
 	uint8_t tos;                /**< IP_TOS of every segment (MUST-48) */
+	struct tcp_ipopt *ipopt;    /**< IPv4 options of every segment, NULL:
+				     *   none (tcp_ipopt.c, MUST-51..53) */
 	int err;                    /**< pending error (positive errno) */
 	int err_soft;               /**< ICMP soft error, reported on timeout */
 	bool owned;                 /**< the socket holds it (ctx valid) */
@@ -228,6 +232,7 @@ struct pn_tcp {
 /* A parsed incoming segment. */
 struct tcp_seg {
 	struct pn_tcp_hdr h;
+	const struct pn_ipv4_hdr *ip; /**< its IPv4 header (options) */
 	uint32_t src, dst;          /**< IPv4 addresses */
 	uint32_t len;               /**< payload bytes */
 	uint32_t seg_len;           /**< len + SYN + FIN */
@@ -418,6 +423,29 @@ uint32_t tcp_cookie_make(struct pn_tcp *tcp, const struct tcp_key *k,
 /** @return the MSS encoded, or 0 when the cookie is not valid. */
 uint16_t tcp_cookie_check(struct pn_tcp *tcp, const struct tcp_key *k,
 			  uint32_t peer_isn, uint32_t cookie);
+
+/* tcp_ipopt.c: IPv4 options of a connection (RFC 9293 3.9.2.1) */
+/** The options a connection sends, and whose they are. */
+struct tcp_ipopt {
+	struct pn_ipopt_tx tx;
+	bool user;                  /**< IP_OPTIONS: wins over the peer's
+				     *   route (MUST-52) */
+};
+/** @p s carries IP options: take the reverse of a completed source
+ * route for @p c's segments (MUST-53; a different later one overrides,
+ * SHLD-24), unless the user set options. */
+void tcp_ipopt_rx(struct pn_tcp_conn *c, const struct tcp_seg *s);
+/** The options to answer @p s with when no TCB holds any (RST, SYN
+ * cookie SYN-ACK; Linux ip_options_echo): @p buf filled and returned,
+ * or NULL when @p s has no source route to reverse. */
+const struct pn_ipopt_tx *tcp_ipopt_reply(const struct tcp_seg *s,
+					  struct pn_ipopt_tx *buf);
+/** Bytes the options take from every segment (icsk_ext_hdr_len). */
+static inline uint32_t
+tcp_ipopt_len(const struct pn_tcp_conn *c)
+{
+	return unlikely(c->ipopt != NULL) ? c->ipopt->tx.len : 0;
+}
 
 /* tcp_icmp.c */
 /** Take (@p on) or stop taking ICMP errors from the net layer.

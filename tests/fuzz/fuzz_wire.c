@@ -15,6 +15,7 @@
 #include "cksum.h"
 #include "ether.h"
 #include "icmp.h"
+#include "ipopt.h"
 #include "ipv4.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -117,6 +118,38 @@ fuzz_icmp(const uint8_t *p, uint32_t len)
 	free(d);
 }
 
+/* IPv4 options: a parse names a byte inside them when it fails; a
+ * completed source route echoes to options that parse, have a pending
+ * route starting at its first slot, and fit. */
+static void
+fuzz_ipopt(const struct pn_ipv4_hdr *h)
+{
+	struct pn_ipopt_info oi, ri;
+	struct pn_ipopt_tx o;
+	uint8_t b[PN_IPV4_OPTS_MAX_LEN];
+
+	if (pn_ipopt_parse(h->opts, h->opts_len, &oi) < 0) {
+		CHECK(oi.bad >= PN_IPV4_HDR_MIN_LEN &&
+		      oi.bad < PN_IPV4_HDR_MIN_LEN + h->opts_len);
+		return;
+	}
+	CHECK(oi.srr == 0 || oi.srr < PN_IPV4_HDR_MIN_LEN + h->opts_len);
+	if (pn_ipopt_compile(h->opts, h->opts_len, &o) == 0 && o.len > 0) {
+		CHECK(o.len <= PN_IPV4_OPTS_MAX_LEN && o.len % 4 == 0);
+		CHECK(pn_ipopt_undo(&o, b) == o.len);
+	}
+	if (!oi.srr_done)
+		return;
+	CHECK(pn_ipopt_echo(h->opts, h->opts_len, &oi, h->src, &o) == 0);
+	if (o.len == 0)
+		return;
+	CHECK(o.len <= PN_IPV4_OPTS_MAX_LEN && o.len % 4 == 0);
+	pn_ipopt_build(b, &o, h->src);
+	CHECK(pn_ipopt_parse(b, o.len, &ri) == 0);
+	CHECK(ri.srr == PN_IPV4_HDR_MIN_LEN && !ri.srr_done);
+	pn_ipopt_fragment(b, o.len);
+}
+
 static void
 fuzz_ipv4_hdr(const uint8_t *p, uint32_t len, unsigned int flags)
 {
@@ -131,6 +164,7 @@ fuzz_ipv4_hdr(const uint8_t *p, uint32_t len, unsigned int flags)
 	CHECK(h.pad_len == len - h.total_len);
 	CHECK(h.opts_len == h.hdr_len - PN_IPV4_HDR_MIN_LEN);
 	CHECK(h.frag_off % 8 == 0);
+	fuzz_ipopt(&h);
 
 	/* Rebuild: the same fields come back. */
 	n = pn_ipv4_build(out, sizeof(scratch), &h, 0);

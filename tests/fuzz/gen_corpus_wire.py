@@ -68,6 +68,16 @@ def ipv4_with_options():
     return ETH_A + h('0800') + ip + icmp
 
 
+def tcp_syn_lsrr():
+    # The TCP SYN after a completed loose source route (RFC 791: pointer
+    # past the last address), as TCP answers along its reverse.
+    tcp = TCP_SYN[34:]
+    opts = h('830b0c c6130707 c61200fe 00')
+    ip = bytearray(h('4800 0000 0001 4000 4006 0000 c6120001 c6120002') + opts)
+    ip[2:4] = (len(ip) + len(tcp)).to_bytes(2, 'big')
+    return ETH_A + h('0800') + with_cksum(bytes(ip), 10) + tcp
+
+
 def frag_needed():
     quoted = TCP_SYN[14:14 + 28]
     icmp = with_cksum(h('0304 0000 0000 0578') + quoted, 2)
@@ -96,6 +106,7 @@ SEEDS = {
     'tcp-rst-padded': TCP_RST + bytes(60 - len(TCP_RST)),
     'ipv4-options-echo': ipv4_with_options(),
     'ipv4-fragment': fragment(),
+    'tcp-syn-lsrr': tcp_syn_lsrr(),
 }
 
 

@@ -157,7 +157,8 @@ scn_in(int line, const struct scn_seg *s)
 	struct pn_tcp_hdr h = { 0 };
 	struct rte_mbuf *m;
 	uint32_t len = s->len < 0 ? 0 : (uint32_t)s->len, tl, i;
-	uint32_t src = s->src < 0 ? IP_PEER : (uint32_t)s->src;
+	uint32_t src = s->src < 0 ? IP_PEER : (uint32_t)s->src, ihl;
+	uint8_t *t;
 	int hl;
 	uint16_t ck;
 
@@ -195,24 +196,30 @@ scn_in(int line, const struct scn_seg *s)
 	memcpy(f, MAC_US, 6);
 	memcpy(f + 6, MAC_PEER, 6);
 	put16(f + 12, 0x0800);
-	hl = pn_tcp_build(f + 34, 60, &h);
+	assert_true(s->ipopts_len >= 0 && s->ipopts_len <= 40 &&
+		    s->ipopts_len % 4 == 0);
+	ihl = 20 + (uint32_t)s->ipopts_len;
+	t = f + 14 + ihl;
+	hl = pn_tcp_build(t, 60, &h);
 	assert_true(hl > 0);
 	for (i = 0; i < len; i++)
-		f[34 + hl + i] = (uint8_t)(h.seq + i);
+		t[hl + i] = (uint8_t)(h.seq + i);
 	tl = (uint32_t)hl + len;
 	memset(f + 14, 0, 20);
-	f[14] = 0x45;
-	put16(f + 16, (uint16_t)(20 + tl));
+	f[14] = (uint8_t)(0x40 | ihl / 4);
+	put16(f + 16, (uint16_t)(ihl + tl));
 	put16(f + 20, 0x4000);
 	f[22] = 64;
 	f[23] = 6;
 	put32(f + 26, src);
 	put32(f + 30, IP_US);
-	ck = pn_cksum(f + 14, 20);
+	if (s->ipopts_len > 0)
+		memcpy(f + 34, s->ipopts, (size_t)s->ipopts_len);
+	ck = pn_cksum(f + 14, (uint16_t)ihl);
 	put16(f + 24, ck);
-	ck = pn_ipv4_l4_cksum(src, IP_US, 6, f + 34, (uint16_t)tl);
-	put16(f + 34 + 16, (uint16_t)(s->badck ? ck ^ 0x5a5a : ck));
-	m = pn_test_mbuf(f, (uint16_t)(34 + tl));
+	ck = pn_ipv4_l4_cksum(src, IP_US, 6, t, (uint16_t)tl);
+	put16(t + 16, (uint16_t)(s->badck ? ck ^ 0x5a5a : ck));
+	m = pn_test_mbuf(f, (uint16_t)(14 + ihl + tl));
 	assert_non_null(m);
 	m->port = 0;
 	if (s->lro > 0) {
@@ -306,8 +313,8 @@ scn_out(int line, const struct scn_seg *e)
 	char b1[8], b2[8];
 	struct pn_tcp_hdr *h = &W->last;
 	struct rte_mbuf *m;
-	const uint8_t *p;
-	uint32_t len, tl, end, tso;
+	const uint8_t *p, *t;
+	uint32_t len, tl, end, tso, ihl;
 	uint16_t ck;
 	int i;
 
@@ -317,23 +324,41 @@ scn_out(int line, const struct scn_seg *e)
 	W->tx[W->rtx++] = NULL;
 	p = rte_pktmbuf_read(m, 0, m->pkt_len, buf);
 	len = m->pkt_len;
-	CHECK(len >= 54 && p[12] == 8 && p[13] == 0 && p[23] == 6,
+	CHECK(len >= 54 && p[12] == 8 && p[13] == 0 && p[23] == 6 &&
+	      pn_ipv4_parse(p + 14, len - 14, 0, &W->last_ip) == 0,
 	      "not an IPv4/TCP frame");
-	tl = ((uint32_t)p[16] << 8 | p[17]) - 20;
-	CHECK(len == 34 + tl, "frame of %u bytes, IPv4 total length %u", len,
-	      tl + 20);
+	ihl = W->last_ip.hdr_len;
+	memcpy(W->last_ipopts, p + 34, ihl - 20);
+	W->last_ip.opts = W->last_ipopts;
+	tl = W->last_ip.total_len - ihl;
+	CHECK(len == 14 + ihl + tl, "frame of %u bytes, IPv4 total length %u",
+	      len, tl + ihl);
+	CHECK(m->l3_len == ihl, "l3_len %u, IPv4 header %u", m->l3_len, ihl);
+	t = p + 14 + ihl;
 	tso = (m->ol_flags & RTE_MBUF_F_TX_TCP_SEG) ? m->tso_segsz : 0;
+	/* RFC 9293 3.1: the pseudo header has the final destination, the
+	 * peer, even when a source route sends the datagram elsewhere */
 	if (m->ol_flags & (RTE_MBUF_F_TX_TCP_CKSUM | RTE_MBUF_F_TX_TCP_SEG)) {
 		/* offloaded: the pseudo-header sum over the whole length */
 		ck = pn_ipv4_phdr_sum(IP_US, IP_PEER, 6, (uint16_t)tl);
-		CHECK(p[50] == (uint8_t)(ck >> 8) && p[51] == (uint8_t)ck &&
+		CHECK(t[16] == (uint8_t)(ck >> 8) && t[17] == (uint8_t)ck &&
 		      m->l4_len >= 20, "bad offloaded TCP checksum field");
 	} else {
-		CHECK(pn_ipv4_l4_cksum(IP_US, IP_PEER, 6, p + 34,
+		CHECK(pn_ipv4_l4_cksum(IP_US, IP_PEER, 6, t,
 				       (uint16_t)tl) == 0, "bad TCP checksum");
 	}
+	if (e->ipdst >= 0)
+		CHECK(W->last_ip.dst == (uint32_t)e->ipdst,
+		      "IPv4 destination %08x, expected %08x", W->last_ip.dst,
+		      (uint32_t)e->ipdst);
+	if (e->ipopts != NULL)
+		CHECK(W->last_ip.opts_len == e->ipopts_len &&
+		      memcmp(W->last_ipopts, e->ipopts,
+			     (size_t)e->ipopts_len) == 0,
+		      "IPv4 options (%u bytes) not the %d expected",
+		      W->last_ip.opts_len, e->ipopts_len);
 	CHECK(tso == (uint32_t)e->tso, "tso_segsz %u, expected %d", tso, e->tso);
-	CHECK(pn_tcp_parse(p + 34, tl, h) == 0, "bad TCP header");
+	CHECK(pn_tcp_parse(t, tl, h) == 0, "bad TCP header");
 	rte_pktmbuf_free(m);
 	W->last_len = tl - h->hdr_len;
 	CHECK((h->flags & ~P) == (e->fl & ~P), "flags %s, expected %s",
@@ -397,9 +422,11 @@ scn_none(int line)
 	if (W->rtx < W->ntx) {
 		struct pn_tcp_hdr h;
 		uint8_t buf[128];
-		const uint8_t *p = rte_pktmbuf_read(W->tx[W->rtx], 0, 74, buf);
+		const uint8_t *p = rte_pktmbuf_read(W->tx[W->rtx], 0,
+			RTE_MIN(W->tx[W->rtx]->pkt_len, (uint32_t)sizeof(buf)),
+			buf);
 
-		pn_tcp_parse(p + 34, 40, &h);
+		pn_tcp_parse(p + 14 + (p[14] & 0xf) * 4, 40, &h);
 		CHECK(0, "expected nothing, got %s seq %u ack %u",
 		      flstr(h.flags, b), h.seq, h.ack);
 	}

@@ -22,6 +22,10 @@
  * scn_start(); an offloaded checksum is checked as the pseudo-header sum.
  * Options: .mss/.ws/.tsval/.tsecr values; .sackok/.ts 1 present, 0
  * absent; .opts = "" exactly no options.
+ * IPv4 options: IN(..., .ipopts = bytes, .ipopts_len = n) puts them in
+ * the header; OUT(..., .ipopts/.ipopts_len) checks them exactly (and
+ * .ipopts_len = 0 with .ipopts set checks there are none), .ipdst the
+ * IPv4 destination; W->last_ip holds the last OUT's IPv4 header.
  */
 
 #include <errno.h>
@@ -65,11 +69,14 @@ struct scn_seg {
 	int badck;            /* IN: corrupt the TCP checksum */
 	int lro;              /* IN: GRO-merged, this tso_segsz (RX_LRO) */
 	int tso;              /* OUT: a TSO segment of this tso_segsz (0: not) */
+	const uint8_t *ipopts; /* IN: IPv4 options; OUT: expected (with len) */
+	int ipopts_len;
+	int64_t ipdst;        /* OUT: the IPv4 destination */
 };
 
 #define SEG_DEFAULTS .seq = -1, .ack = -1, .win = -1, .len = -1, .mss = -1, \
 	.ws = -1, .sackok = -1, .ts = -1, .tsval = -1, .tsecr = -1, \
-	.nsack = -1, .sport = -1, .dport = -1, .src = -1
+	.nsack = -1, .sport = -1, .dport = -1, .src = -1, .ipdst = -1
 
 #define IN(f, ...) scn_in(__LINE__, &(struct scn_seg){ SEG_DEFAULTS, \
 	.fl = (f), __VA_ARGS__ })
@@ -103,6 +110,8 @@ struct scn_world {
 	unsigned int wake_l, wake_c;
 	void (*on_wake)(void);       /* run on a connection wakeup */
 	struct pn_tcp_hdr last;      /* last OUT parsed */
+	struct pn_ipv4_hdr last_ip;  /* its IPv4 header (opts into last_ipopts) */
+	uint8_t last_ipopts[40];
 	uint32_t last_len;
 	bool started;
 };

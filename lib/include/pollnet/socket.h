@@ -196,7 +196,12 @@ int pn_getpeername(int fd, struct sockaddr *addr, socklen_t *len);
  * (1..32767), TCP_KEEPCNT (1..127), TCP_MAXSEG (0 or 88..32767).
  * IPPROTO_IP: IP_TOS (an int, or one byte; the two ECN bits are cleared
  * for TCP, as Linux; every segment of the connection carries it, an
- * accepted connection takes its listener's from the SYN-ACK on).
+ * accepted connection takes its listener's from the SYN-ACK on);
+ * IP_OPTIONS (up to 40 bytes of IPv4 options, as Linux ip_options_get:
+ * EINVAL when malformed, an empty buffer clears; a source route's first
+ * address is the first hop connect() routes the SYN and every segment
+ * to, RFC 9293 MUST-51; getsockopt gives the bytes back, or on an
+ * accepted socket the reverse of the route its peer's SYN came by).
  * Options set before connect()/accept() are handed to TCP when the
  * connection exists; an accepted socket inherits every option of its
  * listener (SO_* and TCP_* values and the timeouts), as Linux clones the
@@ -205,7 +210,7 @@ int pn_getpeername(int fd, struct sockaddr *addr, socklen_t *len);
  * from the moment the connection exists.
  * @return 0, or -1 with errno: ENOPROTOOPT (unknown option or level),
  * EINVAL (short @p len, value out of range), EFAULT, EBADF, ENOTSOCK,
- * EPERM.
+ * EPERM, ENOMEM (IP_OPTIONS: no memory).
  */
 int pn_setsockopt(int fd, int level, int name, const void *val,
 		  socklen_t len);

@@ -118,6 +118,7 @@ test_defaults(void **state)
 	assert_int_equal(c.net.gro.max_segs, 64);
 	assert_false(c.cycles);
 	assert_int_equal(c.queues, 0);
+	assert_false(c.net.accept_source_route);	/* as Linux */
 }
 
 static void
@@ -133,6 +134,8 @@ test_overrides(void **state)
 	assert_int_equal(pnd_conf_set(&c, "net.gro_max_flows=1", err, sizeof(err)), 0);
 	assert_int_equal(pnd_conf_set(&c, "net.gro_max_segs=2", err, sizeof(err)), 0);
 	assert_false(c.net.gro.enabled);
+	assert_int_equal(pnd_conf_set(&c, "net.accept_source_route=true", err, sizeof(err)), 0);
+	assert_true(c.net.accept_source_route);
 	assert_int_equal(c.net.gro.max_flows, 1);
 	assert_int_equal(c.net.gro.max_segs, 2);
 	assert_int_equal(pnd_conf_set(&c, "napi.cycles=true", err, sizeof(err)), 0);
@@ -204,6 +207,8 @@ test_each_error_class(void **state)
 	expect_load_error("[pollnetd]\ncapture_snaplen = 10\n", "[pollnetd] capture_snaplen = 10 is out of range (64..65535)");
 	expect_set_error("napi.weight", "expected SECTION.KEY=VALUE");
 	expect_set_error("napi.nope=1", "unknown key [napi] nope");
+	expect_set_error("net.accept_source_route=2",
+			 "[net] accept_source_route = \"2\": expected true or false");
 	expect_set_error("net.gro_max_flows=0", "[net] gro_max_flows");
 	expect_set_error("net.gro_max_flows=65", "1..64");
 	expect_set_error("net.gro_max_segs=1", "[net] gro_max_segs");

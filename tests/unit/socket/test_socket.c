@@ -932,6 +932,7 @@ s_blocking_write_drains(struct dctx *c)
 
 #include "cases_opts.c"
 #include "cases_urg.c"
+#include "cases_ipopt.c"
 
 #define CASE(n) { #n, s_##n }
 static const struct dcase cases[] = {
@@ -1002,6 +1003,7 @@ static const struct dcase cases[] = {
 	CASE(sndtimeo_connect),
 	CASE(tos_oobinline_opts),
 	CASE(tos_oobinline_inherit),
+	CASE(ip_options),
 #ifdef PN_DIFF_REAL
 	/* the fake TCP has no handshake to shape */
 	CASE(handshake_opts_connect),

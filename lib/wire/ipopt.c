@@ -1,0 +1,281 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <errno.h>
+#include <string.h>
+
+#include "ipopt.h"
+#include "ipv4.h"
+#include "wire_priv.h"
+
+#define IPOPT_RA		148	/* router alert (RFC 2113) */
+#define IPOPT_TS_TSONLY		0
+#define IPOPT_TS_TSANDADDR	1
+#define IPOPT_TS_PRESPEC	3
+
+/* A source route's addresses: 4-byte slots from byte 3 of the option. */
+#define SRR_SLOT0		3
+
+/* Offset from the IPv4 header of byte @p i of the options area. */
+static uint8_t
+hoff(uint32_t i)
+{
+	return (uint8_t)(PN_IPV4_HDR_MIN_LEN + i);
+}
+
+/* RR and TS pointers: a pointer below @p min, or one that names a slot
+ * cut by the option's end, is malformed. @return the bad byte, or 0. */
+static uint32_t
+ptr_check(const uint8_t *o, uint32_t at, uint8_t optlen, uint8_t min,
+	  uint8_t need)
+{
+	if (o[2] < min)
+		return at + 2;
+	if (o[2] <= optlen && o[2] + need > optlen)
+		return at + 2;
+	return 0;
+}
+
+/* The TS option (RFC 791): pointer at or above 5, room for what its
+ * flag records; past the end, the overflow count must not be full. */
+static uint32_t
+ts_check(const uint8_t *o, uint32_t at, uint8_t optlen, bool user)
+{
+	uint8_t fl = o[3] & 0x0f;
+
+	if (optlen < 4)
+		return at + 1;
+	if (o[2] < 5)
+		return at + 2;
+	if (o[2] <= optlen) {
+		if (o[2] + 3 > optlen)
+			return at + 2;
+		if ((fl == IPOPT_TS_TSANDADDR || fl == IPOPT_TS_PRESPEC) &&
+		    o[2] + 7 > optlen)
+			return at + 2;
+		if (user && fl != IPOPT_TS_TSONLY &&
+		    fl != IPOPT_TS_TSANDADDR && fl != IPOPT_TS_PRESPEC)
+			return at + 3;
+	} else if (fl != IPOPT_TS_PRESPEC && o[3] >> 4 == 15) {
+		return at + 3;	/* the overflow count would wrap */
+	}
+	return 0;
+}
+
+/* Check one option at @p at (length @p optlen, at least 2). @return the
+ * bad byte + 1, or 0 when fine. */
+static uint32_t
+opt_check(const uint8_t *opts, uint32_t at, uint8_t optlen, bool user,
+	  struct pn_ipopt_info *out)
+{
+	const uint8_t *o = opts + at;
+	uint32_t bad;
+
+	switch (o[0]) {
+	case PN_IPOPT_LSRR:
+	case PN_IPOPT_SSRR:
+		if (optlen < 3)
+			return at + 1 + 1;
+		if (o[2] < 4)
+			return at + 2 + 1;
+		if (out->srr)	/* RFC 1812 5.2.4.1: one source route */
+			return at + 1;
+		/* a route we originate starts at its first address */
+		if (user && (o[2] != 4 || optlen < 7 || (optlen - 3) & 3))
+			return at + 1 + 1;
+		out->srr = hoff(at);
+		out->strict = o[0] == PN_IPOPT_SSRR;
+		out->srr_done = o[2] > optlen;
+		return 0;
+	case PN_IPOPT_RR:
+		if (out->rr)
+			return at + 1;
+		if (optlen < 3)
+			return at + 1 + 1;
+		bad = ptr_check(o, at, optlen, 4, 3);
+		if (bad)
+			return bad + 1;
+		out->rr = hoff(at);
+		return 0;
+	case PN_IPOPT_TS:
+		if (out->ts)
+			return at + 1;
+		bad = ts_check(o, at, optlen, user);
+		if (bad)
+			return bad + 1;
+		out->ts = hoff(at);
+		return 0;
+	case IPOPT_RA:
+		return optlen < 4 ? at + 1 + 1 : 0;
+	default:
+		/* security, stream ID, CIPSO, unknown: carried, not
+		 * interpreted; a user may not set them (CAP_NET_RAW) */
+		return user ? at + 1 : 0;
+	}
+}
+
+/* Walk the options as ip_options_compile does. @return the offset of
+ * the END option (where a user buffer is END-filled), or -EBADMSG. */
+static int
+ipopt_walk(const uint8_t *opts, uint32_t len, bool user,
+	   struct pn_ipopt_info *out)
+{
+	uint32_t at = 0, bad;
+	uint8_t optlen;
+
+	memset(out, 0, sizeof(*out));
+	while (at < len) {
+		if (opts[at] == PN_IPOPT_END)
+			return (int)at;
+		if (opts[at] == PN_IPOPT_NOOP) {
+			at++;
+			continue;
+		}
+		if (len - at < 2) {
+			bad = at + 1;
+			goto err;
+		}
+		optlen = opts[at + 1];
+		if (optlen < 2 || optlen > len - at) {
+			bad = at + 1;
+			goto err;
+		}
+		bad = opt_check(opts, at, optlen, user, out);
+		if (bad)
+			goto err;
+		at += optlen;
+	}
+	return (int)len;
+err:
+	out->bad = hoff(bad - 1);
+	return -EBADMSG;
+}
+
+int
+pn_ipopt_parse(const uint8_t *opts, uint32_t len, struct pn_ipopt_info *out)
+{
+	int rc;
+
+	if (len > PN_IPV4_OPTS_MAX_LEN)
+		return -EINVAL;
+	rc = ipopt_walk(opts, len, false, out);
+	return rc < 0 ? rc : 0;
+}
+
+int
+pn_ipopt_compile(const uint8_t *user, uint32_t len, struct pn_ipopt_tx *out)
+{
+	struct pn_ipopt_info info;
+	uint8_t *srr;
+	int end;
+
+	memset(out, 0, sizeof(*out));
+	if (len > PN_IPV4_OPTS_MAX_LEN)
+		return -EINVAL;
+	if (len == 0)
+		return 0;
+	memcpy(out->data, user, len);
+	out->len = (uint8_t)((len + 3) & ~3u);	/* padded with END (0) */
+	end = ipopt_walk(out->data, out->len, true, &info);
+	if (end < 0) {
+		memset(out, 0, sizeof(*out));
+		return -EINVAL;
+	}
+	/* Linux: whatever follows END becomes END */
+	memset(out->data + end, PN_IPOPT_END, out->len - (uint32_t)end);
+	if (info.srr) {
+		srr = out->data + (info.srr - PN_IPV4_HDR_MIN_LEN);
+		out->srr = info.srr;
+		out->faddr = wire_get32(srr + SRR_SLOT0);
+		memmove(srr + SRR_SLOT0, srr + SRR_SLOT0 + 4,
+			(size_t)srr[1] - SRR_SLOT0 - 4);
+	}
+	return 0;
+}
+
+uint32_t
+pn_ipopt_undo(const struct pn_ipopt_tx *o, uint8_t *buf)
+{
+	uint8_t *srr;
+
+	memcpy(buf, o->data, o->len);
+	if (o->srr) {
+		srr = buf + (o->srr - PN_IPV4_HDR_MIN_LEN);
+		memmove(srr + SRR_SLOT0 + 4, srr + SRR_SLOT0,
+			(size_t)srr[1] - SRR_SLOT0 - 4);
+		wire_put32(srr + SRR_SLOT0, o->faddr);
+	}
+	return o->len;
+}
+
+int
+pn_ipopt_echo(const uint8_t *opts, uint32_t len,
+	      const struct pn_ipopt_info *info, uint32_t saddr,
+	      struct pn_ipopt_tx *out)
+{
+	const uint8_t *start;
+	uint32_t soff, doff = 0, optlen;
+
+	memset(out, 0, sizeof(*out));
+	if (info->srr == 0 || info->srr - PN_IPV4_HDR_MIN_LEN + 3u > len)
+		return 0;
+	start = opts + (info->srr - PN_IPV4_HDR_MIN_LEN);
+	optlen = start[1];
+	soff = start[2] > optlen ? optlen + 1 : start[2];
+	/* the recorded addresses are the slots before the pointer: the
+	 * last one recorded is the hop nearest to us, our first hop */
+	soff -= 4;
+	if (soff > 3) {
+		out->faddr = wire_get32(start + soff - 1);
+		for (soff -= 4, doff = 4; soff > 3; soff -= 4, doff += 4)
+			memcpy(out->data + doff - 1, start + soff - 1, 4);
+		/* RFC 1812 5.2.4.1: the source itself is not a hop back */
+		if (wire_get32(start + soff + 3) == saddr)
+			doff -= 4;
+	}
+	if (doff <= 3) {
+		out->faddr = 0;
+		memset(out->data, 0, sizeof(out->data));
+		return 0;
+	}
+	out->data[0] = start[0];
+	out->data[1] = (uint8_t)(doff + 3);
+	out->data[2] = 4;
+	out->srr = PN_IPV4_HDR_MIN_LEN;
+	out->len = (uint8_t)((doff + 3 + 3) & ~3u);	/* END padding */
+	return 0;
+}
+
+void
+pn_ipopt_build(uint8_t *dst, const struct pn_ipopt_tx *o, uint32_t daddr)
+{
+	uint8_t *srr;
+
+	memcpy(dst, o->data, o->len);
+	if (o->srr) {
+		srr = dst + (o->srr - PN_IPV4_HDR_MIN_LEN);
+		wire_put32(srr + srr[1] - 4, daddr);
+	}
+}
+
+void
+pn_ipopt_fragment(uint8_t *opts, uint32_t len)
+{
+	uint32_t at = 0;
+	uint8_t optlen;
+
+	while (at < len) {
+		if (opts[at] == PN_IPOPT_END)
+			return;
+		if (opts[at] == PN_IPOPT_NOOP) {
+			at++;
+			continue;
+		}
+		if (len - at < 2)
+			return;
+		optlen = opts[at + 1];
+		if (optlen < 2 || optlen > len - at)
+			return;
+		if (!PN_IPOPT_COPIED(opts[at]))
+			memset(opts + at, PN_IPOPT_NOOP, optlen);
+		at += optlen;
+	}
+}

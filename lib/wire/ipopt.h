@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef PN_WIRE_IPOPT_H
+#define PN_WIRE_IPOPT_H
+
+/*
+ * IPv4 options (RFC 791 3.1) as Linux net/ipv4/ip_options.c handles them:
+ * check received options (ip_options_compile), compile a user's
+ * IP_OPTIONS buffer (ip_options_get), answer a source route with its
+ * reverse (ip_options_echo), give the user's bytes back
+ * (ip_options_undo), blank the options fragments do not copy
+ * (ip_options_fragment). Offsets are counted, as Linux counts them, from
+ * the start of the IPv4 header: an option at the start of the options
+ * area is at 20, and 0 means "none".
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define PN_IPOPT_END	0
+#define PN_IPOPT_NOOP	1
+#define PN_IPOPT_RR	7	/**< record route */
+#define PN_IPOPT_TS	68	/**< timestamp */
+#define PN_IPOPT_LSRR	131	/**< loose source and record route */
+#define PN_IPOPT_SSRR	137	/**< strict source and record route */
+/** Options with this bit go into every fragment (RFC 791). */
+#define PN_IPOPT_COPIED(type)	(((type) & 0x80) != 0)
+
+/** What received options hold (Linux struct ip_options, read only). */
+struct pn_ipopt_info {
+	uint8_t srr;	/**< LSRR/SSRR offset, 0: none */
+	uint8_t rr;	/**< record route offset, 0: none */
+	uint8_t ts;	/**< timestamp offset, 0: none */
+	bool strict;	/**< the source route is SSRR */
+	/** The route's pointer is past its last address: every hop was
+	 * visited, this host is the final destination (RFC 791). */
+	bool srr_done;
+	/** On -EBADMSG: offset of the culprit byte (the pointer of an ICMP
+	 * parameter problem, Linux pp_ptr). */
+	uint8_t bad;
+};
+
+/**
+ * Options to send (Linux struct ip_options as ip_options_get or
+ * ip_options_echo compile them): the bytes go into the header as they
+ * are, except the source route's last address, which the sender fills
+ * with the final destination (ip_options_build); the datagram is
+ * addressed to @p faddr.
+ */
+struct pn_ipopt_tx {
+	uint8_t len;		/**< bytes in data: 4..40, a multiple of 4 */
+	uint8_t srr;		/**< LSRR/SSRR offset, 0: none */
+	uint32_t faddr;		/**< srr: the first hop (host order) */
+	uint8_t data[40];
+};
+
+/**
+ * Check received options (Linux ip_options_compile with a packet, which
+ * changes nothing here: we do not record ourselves in RR/TS).
+ *
+ * @param opts  the options area (after the 20-byte header)
+ * @param len   its length, 0..40
+ * @return 0 and @p out filled; -EBADMSG when an option's length or
+ *   pointer is malformed, or an LSRR/SSRR, RR or TS option appears twice
+ *   (out->bad names the byte); -EINVAL when @p len is above 40.
+ */
+int pn_ipopt_parse(const uint8_t *opts, uint32_t len,
+		   struct pn_ipopt_info *out);
+
+/**
+ * Compile a user's IP_OPTIONS buffer (Linux ip_options_get): pad it to
+ * a multiple of 4 with END, check it, and take a source route's first
+ * address out as the first hop (the remaining hops move up; the freed
+ * last slot gets the final destination on output). A source route must
+ * have pointer 4 and at least one address. Unknown options, and TS
+ * flags other than 0, 1 and 3, are refused (Linux without CAP_NET_RAW).
+ *
+ * @param len  0..40; 0 gives out->len 0 (no options)
+ * @return 0; -EINVAL for anything malformed or over 40 bytes.
+ */
+int pn_ipopt_compile(const uint8_t *user, uint32_t len,
+		     struct pn_ipopt_tx *out);
+
+/**
+ * The user's bytes back from compiled options (Linux ip_options_undo,
+ * as getsockopt(IP_OPTIONS) returns them): the first hop goes back in
+ * front of the source route.
+ * @param buf  at least 40 bytes
+ * @return the length written (o->len).
+ */
+uint32_t pn_ipopt_undo(const struct pn_ipopt_tx *o, uint8_t *buf);
+
+/**
+ * The options to answer a datagram from @p saddr with (Linux
+ * ip_options_echo, source route only): its recorded route reversed,
+ * the hop nearest to us as the first hop; the first recorded address is
+ * dropped when it is @p saddr itself (RFC 1812 5.2.4.1 fix-up).
+ *
+ * @param opts, len, info  the received options, parsed (pn_ipopt_parse)
+ * @return 0 and @p out filled (out->len 0: nothing to echo, no
+ *   source route or an empty one).
+ */
+int pn_ipopt_echo(const uint8_t *opts, uint32_t len,
+		  const struct pn_ipopt_info *info, uint32_t saddr,
+		  struct pn_ipopt_tx *out);
+
+/**
+ * Write options into a header's options area: the bytes of @p o, the
+ * source route's last slot set to @p daddr (Linux ip_options_build).
+ * @param dst  o->len bytes
+ */
+void pn_ipopt_build(uint8_t *dst, const struct pn_ipopt_tx *o,
+		    uint32_t daddr);
+
+/**
+ * Options of a fragment after the first (Linux ip_options_fragment):
+ * those without the copied bit become NOOPs, the length stays.
+ */
+void pn_ipopt_fragment(uint8_t *opts, uint32_t len);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PN_WIRE_IPOPT_H */

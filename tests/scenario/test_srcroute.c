@@ -1,0 +1,306 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * IPv4 source routes and TCP (RFC 9293 3.9.2.1, MUST-51..53, SHLD-24),
+ * with Linux's semantics: tcp_v4_connect routes a SYN to the first hop of
+ * IP_OPTIONS; tcp_v4_save_options answers a passive open along the
+ * reverse of the SYN's completed source route (ip_options_echo); the
+ * TCP checksum always covers the final destination.
+ */
+#include <string.h>
+
+#include <rte_mbuf.h>
+
+#include "ipopt.h"
+#include "scn.h"
+
+#define HOP2	PN_IPV4(198, 19, 7, 7)	/* a hop past the router */
+#define HOP3	PN_IPV4(198, 19, 8, 8)
+#define FAR	PN_IPV4(198, 19, 0, 1)	/* no route to it */
+
+static const uint8_t MAC_ROUTER[6] = { 2, 0, 0, 0, 0, 0xfe };
+
+#define B4(a) (uint8_t)((a) >> 24), (uint8_t)((a) >> 16), \
+	(uint8_t)((a) >> 8), (uint8_t)(a)
+
+/* The router (first hop) on the link, known by static ARP. */
+static void
+start(bool accept_srr)
+{
+	W->nconf.static_arp[1].port_id = 0;
+	W->nconf.static_arp[1].ip = IP_ROUTER;
+	memcpy(W->nconf.static_arp[1].mac, MAC_ROUTER, 6);
+	W->nconf.nb_static_arp = 2;
+	W->nconf.accept_source_route = accept_srr;
+	scn_start();
+}
+
+/* IP_OPTIONS as a user gives them: LSRR via the router then HOP2. */
+static const uint8_t USER_LSRR[] = { 131, 11, 4, B4(IP_ROUTER), B4(HOP2), 1 };
+/* ... and as they go on the wire to the router: HOP2, then the peer. */
+static const uint8_t WIRE_LSRR[] = { 131, 11, 4, B4(HOP2), B4(IP_PEER), 1 };
+
+static void
+connect_lsrr(uint32_t dst)
+{
+	struct pn_ipopt_tx o;
+
+	assert_int_equal(pn_ipopt_compile(USER_LSRR, sizeof(USER_LSRR), &o), 0);
+	assert_int_equal(pn_tcp_connect_create_ipopt(W->tcp, 0, PORT_US, dst,
+						     PORT_PEER, &o, &W->cctx,
+						     &W->c), 0);
+	pn_tcp_connect_start(W->c);
+}
+
+/* MUST-51: the SYN goes to the first hop with the rest of the route; the
+ * checksum (scn_out) is over the peer; the MSS announced is the route's
+ * (Linux advmss ignores IP options, RFC 6691 2), the segments we send
+ * shrink by the 12 option bytes (Linux icsk_ext_hdr_len). */
+static void
+active_lsrr_syn_to_first_hop(void **state)
+{
+	(void)state;
+	start(false);
+	connect_lsrr(IP_PEER);
+	OUT(S, .ipdst = IP_ROUTER, .ipopts = WIRE_LSRR,
+	    .ipopts_len = sizeof(WIRE_LSRR), .mss = 1460);
+	IN(SA, .seq = 1000, .ack = ISN + 1, .mss = 1460);
+	OUT(A, .ipdst = IP_ROUTER, .ipopts = WIRE_LSRR,
+	    .ipopts_len = sizeof(WIRE_LSRR));
+	assert_int_equal(scn_state(), PN_TCP_ESTABLISHED);
+	assert_int_equal(scn_send(3000), 3000);
+	OUT(A, .len = 1448, .ipdst = IP_ROUTER, .ipopts = WIRE_LSRR,
+	    .ipopts_len = sizeof(WIRE_LSRR));
+	OUT(A, .len = 1448, .ipdst = IP_ROUTER);
+	NONE();	/* Nagle holds the 104-byte tail */
+}
+
+/* MUST-51: a destination with no route of its own is reached through
+ * the first hop (Linux routes to opt.faddr); without the route, connect
+ * fails. */
+static void
+active_lsrr_routes_by_first_hop(void **state)
+{
+	struct pn_tcp_conn *c;
+
+	(void)state;
+	start(false);
+	assert_int_equal(pn_tcp_connect_create(W->tcp, 0, PORT_US, FAR,
+					       PORT_PEER, &W->cctx, &c),
+			 -ENETUNREACH);
+	connect_lsrr(FAR);
+	pn_tx_flush(&W->lc);
+	assert_int_equal(scn_pending(), 1);
+	{
+		const uint8_t *p = rte_pktmbuf_mtod(W->tx[W->rtx], uint8_t *);
+		struct pn_ipv4_hdr ip;
+
+		assert_int_equal(pn_ipv4_parse(p + 14, W->tx[W->rtx]->pkt_len - 14,
+						0, &ip), 0);
+		assert_int_equal(ip.dst, IP_ROUTER);
+		assert_int_equal(ip.src, IP_US);
+		assert_int_equal(ip.opts_len, 12);
+		/* the route's last slot is the final destination */
+		assert_int_equal((uint32_t)p[34 + 7] << 24 | p[34 + 8] << 16 |
+				 p[34 + 9] << 8 | p[34 + 10], FAR);
+	}
+	scn_flush();
+}
+
+/* A completed LSRR from the peer, recorded by R (HOP3) then the router. */
+static const uint8_t RCVD_LSRR[] = { 131, 11, 12, B4(HOP3), B4(IP_ROUTER), 0 };
+/* Its reverse: to the router, then HOP3, then the peer. */
+static const uint8_t BACK_LSRR[] = { 131, 11, 4, B4(HOP3), B4(IP_PEER), 0 };
+
+/* MUST-52: with the user's route set, a received route changes nothing. */
+static void
+active_user_route_wins(void **state)
+{
+	(void)state;
+	start(true);
+	connect_lsrr(IP_PEER);
+	OUT(S, .ipdst = IP_ROUTER, .ipopts = WIRE_LSRR,
+	    .ipopts_len = sizeof(WIRE_LSRR));
+	IN(SA, .seq = 1000, .ack = ISN + 1, .mss = 1460,
+	   .ipopts = RCVD_LSRR, .ipopts_len = sizeof(RCVD_LSRR));
+	OUT(A, .ipdst = IP_ROUTER, .ipopts = WIRE_LSRR,
+	    .ipopts_len = sizeof(WIRE_LSRR));
+	IN(PA, .len = 10, .ipopts = RCVD_LSRR, .ipopts_len = sizeof(RCVD_LSRR));
+	OUT(A, .ack = 1011, .ipdst = IP_ROUTER, .ipopts = WIRE_LSRR,
+	    .ipopts_len = sizeof(WIRE_LSRR));
+}
+
+/* MUST-53: the SYN-ACK and every later segment go back along the
+ * reversed route; the checksum stays over the peer. */
+static void
+passive_syn_route_reversed(void **state)
+{
+	(void)state;
+	start(true);
+	scn_listen(PORT_US);
+	IN(S, .seq = 100, .mss = 1460, .ipopts = RCVD_LSRR,
+	   .ipopts_len = sizeof(RCVD_LSRR));
+	OUT(SA, .ack = 101, .mss = 1460, .ipdst = IP_ROUTER,
+	    .ipopts = BACK_LSRR, .ipopts_len = sizeof(BACK_LSRR));
+	IN(A, .ipopts = RCVD_LSRR, .ipopts_len = sizeof(RCVD_LSRR));
+	assert_int_equal(pn_tcp_accept(W->l, &W->cctx, &W->c), 0);
+	/* getsockopt(IP_OPTIONS) of the accepted socket: the return route,
+	 * first hop first (Linux ip_options_undo of the saved echo) */
+	{
+		static const uint8_t want[] = { 131, 11, 4, B4(IP_ROUTER),
+						B4(HOP3), 0 };
+		struct pn_ipopt_tx o;
+		uint8_t b[40];
+
+		assert_int_equal(pn_tcp_get_ipopt(W->c, &o), 0);
+		assert_int_equal(pn_ipopt_undo(&o, b), sizeof(want));
+		assert_memory_equal(b, want, sizeof(want));
+	}
+	assert_int_equal(scn_send(2000), 2000);
+	OUT(A, .len = 1448, .ipdst = IP_ROUTER, .ipopts = BACK_LSRR,
+	    .ipopts_len = sizeof(BACK_LSRR));
+	NONE();	/* Nagle holds the rest until the ACK */
+	/* later segments without options keep the route */
+	IN(A);
+	OUT(PA, .len = 552, .ipdst = IP_ROUTER, .ipopts = BACK_LSRR,
+	    .ipopts_len = sizeof(BACK_LSRR));
+	IN(FA);
+	OUT(A, .ipdst = IP_ROUTER, .ipopts = BACK_LSRR,
+	    .ipopts_len = sizeof(BACK_LSRR));
+}
+
+/* SHLD-24: a different route in a later segment replaces the first. */
+static void
+passive_later_route_overrides(void **state)
+{
+	static const uint8_t rcvd2[] = { 137, 7, 8, B4(IP_ROUTER), 0 };
+	static const uint8_t back2[] = { 137, 7, 4, B4(IP_PEER), 0 };
+
+	(void)state;
+	start(true);
+	scn_listen(PORT_US);
+	IN(S, .seq = 100, .mss = 1460, .ipopts = RCVD_LSRR,
+	   .ipopts_len = sizeof(RCVD_LSRR));
+	OUT(SA, .ack = 101, .ipopts = BACK_LSRR,
+	    .ipopts_len = sizeof(BACK_LSRR));
+	IN(A, .ipopts = RCVD_LSRR, .ipopts_len = sizeof(RCVD_LSRR));
+	assert_int_equal(pn_tcp_accept(W->l, &W->cctx, &W->c), 0);
+	IN(PA, .len = 10, .ipopts = rcvd2, .ipopts_len = sizeof(rcvd2));
+	OUT(A, .ack = PISN + 11, .ipdst = IP_ROUTER, .ipopts = back2,
+	    .ipopts_len = sizeof(back2));
+}
+
+/* Linux's default (accept_source_route 0): a source-routed SYN is
+ * dropped before TCP sees it. */
+static void
+passive_srr_refused_by_default(void **state)
+{
+	(void)state;
+	start(false);
+	scn_listen(PORT_US);
+	IN(S, .seq = 100, .ipopts = RCVD_LSRR, .ipopts_len = sizeof(RCVD_LSRR));
+	NONE();
+	assert_int_equal(scn_drops(PN_DROP_IP_SRR_REFUSED), 1);
+	assert_int_equal(scn_nconns(), 0);
+}
+
+/* A route with hops left makes us a router: dropped, even when
+ * completed routes are accepted. */
+static void
+srr_with_hops_left_dropped(void **state)
+{
+	static const uint8_t transit[] = { 131, 11, 8, B4(IP_ROUTER),
+					   B4(HOP2), 0 };
+
+	(void)state;
+	start(true);
+	scn_listen(PORT_US);
+	IN(S, .seq = 100, .ipopts = transit, .ipopts_len = sizeof(transit));
+	NONE();
+	assert_int_equal(scn_drops(PN_DROP_IP_SRR_TRANSIT), 1);
+}
+
+/* Linux tcp_v4_send_reset (ip_options_echo): the RST to a source-routed
+ * segment for no socket goes back along its route. */
+static void
+rst_reply_reversed(void **state)
+{
+	(void)state;
+	start(true);
+	IN(S, .seq = 100, .dport = 81, .ipopts = RCVD_LSRR,
+	   .ipopts_len = sizeof(RCVD_LSRR));
+	OUT(RA, .ack = 101, .ipdst = IP_ROUTER, .ipopts = BACK_LSRR,
+	    .ipopts_len = sizeof(BACK_LSRR));
+}
+
+/* SYN cookies answer along the reversed route too. */
+static void
+syncookie_synack_reversed(void **state)
+{
+	(void)state;
+	W->tconf.syn_backlog = 1;
+	start(true);
+	scn_listen(PORT_US);
+	IN(S, .seq = 100, .sport = 1001);
+	OUT(SA, .ack = 101, .ipopts = (const uint8_t *)"", .ipopts_len = 0);
+	IN(S, .seq = 500, .sport = 1002, .mss = 1460, .ipopts = RCVD_LSRR,
+	   .ipopts_len = sizeof(RCVD_LSRR));
+	OUT(SA, .ack = 501, .ipdst = IP_ROUTER, .ipopts = BACK_LSRR,
+	    .ipopts_len = sizeof(BACK_LSRR));
+	assert_int_equal(scn_stat("TCPSynCookiesSent"), 1);
+}
+
+/* Clearing the options (an empty IP_OPTIONS) sends plainly again, with
+ * the whole MSS. */
+static void
+clear_options_after_connect(void **state)
+{
+	(void)state;
+	start(false);
+	connect_lsrr(IP_PEER);
+	OUT(S, .ipopts = WIRE_LSRR, .ipopts_len = sizeof(WIRE_LSRR));
+	IN(SA, .seq = 1000, .ack = ISN + 1, .mss = 1460);
+	OUT(A, .ipopts = WIRE_LSRR, .ipopts_len = sizeof(WIRE_LSRR));
+	assert_int_equal(pn_tcp_set_ipopt(W->c, NULL), 0);
+	assert_int_equal(scn_send(1460), 1460);
+	OUT(PA, .len = 1460, .ipdst = IP_PEER,
+	    .ipopts = (const uint8_t *)"", .ipopts_len = 0);
+}
+
+/* TSO: the device cuts at the reduced MSS, each piece with the options
+ * (the pseudo-header sum over the final destination, scn_out). */
+static void
+tso_segments_carry_options(void **state)
+{
+	(void)state;
+	W->nconf.port[0].tx_tso = true;
+	W->nconf.port[0].tx_tcp_cksum = true;
+	start(false);
+	connect_lsrr(IP_PEER);
+	OUT(S, .ipopts = WIRE_LSRR, .ipopts_len = sizeof(WIRE_LSRR));
+	IN(SA, .seq = 1000, .ack = ISN + 1, .mss = 1460);
+	OUT(A, .ipopts = WIRE_LSRR, .ipopts_len = sizeof(WIRE_LSRR));
+	assert_int_equal(scn_send(10 * 1448), 10 * 1448);
+	OUT(PA, .len = 10 * 1448, .tso = 1448, .ipdst = IP_ROUTER,
+	    .ipopts = WIRE_LSRR, .ipopts_len = sizeof(WIRE_LSRR));
+	NONE();
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		SCN(active_lsrr_syn_to_first_hop),
+		SCN(active_lsrr_routes_by_first_hop),
+		SCN(active_user_route_wins),
+		SCN(passive_syn_route_reversed),
+		SCN(passive_later_route_overrides),
+		SCN(passive_srr_refused_by_default),
+		SCN(srr_with_hops_left_dropped),
+		SCN(rst_reply_reversed),
+		SCN(syncookie_synack_reversed),
+		SCN(clear_options_after_connect),
+		SCN(tso_segments_carry_options),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

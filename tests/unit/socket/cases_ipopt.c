@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Differential cases (diff.h): IP_OPTIONS on a TCP socket, as Linux
+ * do_ip_setsockopt/ip_options_get compile them and do_ip_getsockopt
+ * gives them back (ip_options_undo). Options Linux lets only
+ * CAP_NET_RAW set are left out: the oracle may run as root. Included
+ * by test_socket.c.
+ */
+
+/* getsockopt(IP_OPTIONS) with room for @p room bytes, logged in hex. */
+static void
+h_ipopts(struct dctx *c, int fd, socklen_t room)
+{
+	uint8_t b[64];
+	socklen_t len = room, i;
+	char hex[3 * 64 + 1] = "";
+
+	memset(b, 0xee, sizeof(b));
+	if (A->getsockopt(fd, IPPROTO_IP, IP_OPTIONS, b, &len) < 0) {
+		L(c, "getsockopt(IP_OPTIONS) = -1 %s", ename(errno));
+		return;
+	}
+	for (i = 0; i < len && i < 64; i++)
+		snprintf(hex + 3 * i, 4, "%02x ", b[i]);
+	L(c, "getsockopt(IP_OPTIONS, %u) len=%u %s", (unsigned)room,
+	  (unsigned)len, hex);
+}
+
+static void
+h_set_ipopts(struct dctx *c, int fd, const char *tag, const void *o,
+	     socklen_t len)
+{
+	RI(c, tag, A->setsockopt(fd, IPPROTO_IP, IP_OPTIONS, o, len));
+}
+
+static void
+s_ip_options(struct dctx *c)
+{
+	int fd = RF(c, "socket", A->socket(AF_INET, SOCK_STREAM, 0));
+	static const uint8_t lsrr[] = { 131, 11, 4, 198, 18, 0, 254,
+					198, 19, 7, 7 };
+	static const uint8_t nop_end[] = { 1, 137, 7, 4, 198, 18, 0, 254,
+					   0, 5, 6 };
+	static const uint8_t rr[] = { 7, 7, 4, 0, 0, 0, 0 };
+	static const uint8_t ts[] = { 68, 8, 5, 0, 0, 0, 0, 0 };
+	static const uint8_t ptr8[] = { 131, 11, 8, 198, 18, 0, 254,
+					198, 19, 7, 7 };
+	static const uint8_t noaddr[] = { 131, 3, 4 };
+	static const uint8_t partial[] = { 131, 9, 4, 1, 2, 3, 4, 5, 6 };
+	static const uint8_t longer[] = { 131, 50, 4, 1, 2, 3, 4 };
+	static const uint8_t two[] = { 131, 7, 4, 1, 2, 3, 4,
+				       137, 7, 4, 1, 2, 3, 4 };
+	static const uint8_t rr_short[] = { 7, 2 };
+	static const uint8_t ts_ptr[] = { 68, 8, 4, 0, 0, 0, 0, 0 };
+	uint8_t big[41];
+
+	memset(big, 1, sizeof(big));
+	h_ipopts(c, fd, 40);
+	h_set_ipopts(c, fd, "set lsrr", lsrr, sizeof(lsrr));
+	h_ipopts(c, fd, 40);
+	h_ipopts(c, fd, 4);
+	/* refused: the options set before stay */
+	h_set_ipopts(c, fd, "pointer 8", ptr8, sizeof(ptr8));
+	h_set_ipopts(c, fd, "no address", noaddr, sizeof(noaddr));
+	h_set_ipopts(c, fd, "partial address", partial, sizeof(partial));
+	h_set_ipopts(c, fd, "length past end", longer, sizeof(longer));
+	h_set_ipopts(c, fd, "two routes", two, sizeof(two));
+	h_set_ipopts(c, fd, "rr short", rr_short, sizeof(rr_short));
+	h_set_ipopts(c, fd, "ts pointer 4", ts_ptr, sizeof(ts_ptr));
+	h_set_ipopts(c, fd, "41 bytes", big, sizeof(big));
+	h_ipopts(c, fd, 40);
+	h_set_ipopts(c, fd, "nop ssrr end junk", nop_end, sizeof(nop_end));
+	h_ipopts(c, fd, 40);
+	h_set_ipopts(c, fd, "rr", rr, sizeof(rr));
+	h_ipopts(c, fd, 40);
+	h_set_ipopts(c, fd, "ts", ts, sizeof(ts));
+	h_ipopts(c, fd, 40);
+	h_set_ipopts(c, fd, "40 nops", big, 40);
+	h_ipopts(c, fd, 64);
+	h_set_ipopts(c, fd, "empty", lsrr, 0);
+	h_ipopts(c, fd, 40);
+	A->close(fd);
+}

@@ -1,0 +1,341 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * IPv4 options against Linux net/ipv4/ip_options.c: ip_options_compile
+ * (received and user options), ip_options_get, ip_options_undo,
+ * ip_options_echo (source route), ip_options_build, ip_options_fragment.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "ipopt.h"
+#include "ipv4.h"
+
+#define A1 PN_IPV4(198, 18, 1, 1)
+#define A2 PN_IPV4(198, 18, 2, 2)
+#define A3 PN_IPV4(198, 18, 3, 3)
+#define SRC PN_IPV4(198, 18, 0, 1)
+#define DST PN_IPV4(198, 18, 0, 2)
+
+#define B4(a) (uint8_t)((a) >> 24), (uint8_t)((a) >> 16), \
+	(uint8_t)((a) >> 8), (uint8_t)(a)
+
+static int
+parse(const uint8_t *o, uint32_t len, struct pn_ipopt_info *i)
+{
+	return pn_ipopt_parse(o, len, i);
+}
+
+/* --- received options (ip_options_compile with a packet) --- */
+
+static void
+parse_empty_nop_end(void **state)
+{
+	static const uint8_t o[] = { 1, 1, 0, 0x55 };	/* junk after END */
+	struct pn_ipopt_info i;
+
+	(void)state;
+	assert_int_equal(parse(o, 0, &i), 0);
+	assert_int_equal(i.srr, 0);
+	assert_int_equal(parse(o, sizeof(o), &i), 0);
+	assert_int_equal(i.srr + i.rr + i.ts, 0);
+}
+
+static void
+parse_lsrr_pending_and_done(void **state)
+{
+	uint8_t o[] = { 1, 131, 11, 4, B4(A1), B4(A2) };
+	struct pn_ipopt_info i;
+
+	(void)state;
+	assert_int_equal(parse(o, sizeof(o), &i), 0);
+	assert_int_equal(i.srr, 21);	/* Linux: offset from the IP header */
+	assert_false(i.strict);
+	assert_false(i.srr_done);
+	o[3] = 8;
+	assert_int_equal(parse(o, sizeof(o), &i), 0);
+	assert_false(i.srr_done);
+	o[3] = 12;	/* past the last address: completed */
+	assert_int_equal(parse(o, sizeof(o), &i), 0);
+	assert_true(i.srr_done);
+	o[1] = 137;
+	assert_int_equal(parse(o, sizeof(o), &i), 0);
+	assert_true(i.strict);
+}
+
+static void
+parse_rr_ts(void **state)
+{
+	static const uint8_t o[] = { 7, 7, 4, 0, 0, 0, 0, 1,
+				     68, 12, 5, 0x10, 0, 0, 0, 0, 0, 0, 0, 0 };
+	struct pn_ipopt_info i;
+
+	(void)state;
+	assert_int_equal(parse(o, sizeof(o), &i), 0);
+	assert_int_equal(i.rr, 20);
+	assert_int_equal(i.ts, 28);
+}
+
+/* Malformed: -EBADMSG and the culprit byte (ICMP parameter problem
+ * pointer, Linux pp_ptr), each as ip_options_compile finds it. */
+static void
+parse_malformed(void **state)
+{
+	static const struct {
+		uint8_t o[12];
+		uint8_t len;
+		uint8_t bad;
+	} c[] = {
+		{ { 131 }, 1, 20 },			/* no length byte */
+		{ { 131, 1 }, 2, 20 },			/* length < 2 */
+		{ { 131, 12, 4, 0 }, 4, 20 },		/* length past the end */
+		{ { 131, 2, 0, 0 }, 4, 21 },		/* SRR length < 3 */
+		{ { 131, 7, 3, 0, 0, 0, 0 }, 7, 22 },	/* SRR pointer < 4 */
+		{ { 131, 3, 4, 137, 3, 4 }, 6, 23 },	/* two source routes */
+		{ { 7, 7, 3, 0, 0, 0, 0 }, 7, 22 },	/* RR pointer < 4 */
+		{ { 7, 6, 4, 0, 0, 0 }, 6, 22 },	/* RR slot cut */
+		{ { 7, 3, 4, 7, 3, 4 }, 6, 23 },	/* two RR */
+		{ { 68, 3, 5 }, 3, 21 },		/* TS length < 4 */
+		{ { 68, 8, 4, 0, 0, 0, 0, 0 }, 8, 22 },	/* TS pointer < 5 */
+		{ { 68, 8, 9, 0xf0, 0, 0, 0, 0 }, 8, 23 }, /* overflow full */
+		{ { 68, 8, 5, 1, 0, 0, 0, 0 }, 8, 22 },	/* TS+addr cut */
+		{ { 148, 2 }, 2, 21 },			/* router alert < 4 */
+	};
+	struct pn_ipopt_info i;
+	size_t k;
+
+	(void)state;
+	for (k = 0; k < sizeof(c) / sizeof(c[0]); k++) {
+		assert_int_equal(parse(c[k].o, c[k].len, &i), -EBADMSG);
+		if (i.bad != c[k].bad)
+			fail_msg("case %zu: bad byte %u, expected %u", k, i.bad,
+				 c[k].bad);
+	}
+	assert_int_equal(parse(c[0].o, 44, &i), -EINVAL);
+}
+
+/* Received options Linux carries without interpreting them. */
+static void
+parse_unknown_accepted(void **state)
+{
+	static const uint8_t o[] = { 130, 4, 0, 0 };	/* security */
+	struct pn_ipopt_info i;
+
+	(void)state;
+	assert_int_equal(parse(o, sizeof(o), &i), 0);
+}
+
+/* --- IP_OPTIONS (ip_options_get) --- */
+
+static void
+compile_lsrr_takes_first_hop(void **state)
+{
+	static const uint8_t u[] = { 131, 11, 4, B4(A1), B4(A2) };
+	uint8_t back[40], wire[40];
+	struct pn_ipopt_tx o;
+
+	(void)state;
+	assert_int_equal(pn_ipopt_compile(u, sizeof(u), &o), 0);
+	assert_int_equal(o.len, 12);	/* padded with END */
+	assert_int_equal(o.srr, 20);
+	assert_int_equal(o.faddr, A1);
+	/* on the wire: A2, then the final destination, pointer 4 */
+	pn_ipopt_build(wire, &o, DST);
+	{
+		static const uint8_t w[] = { 131, 11, 4, B4(A2), B4(DST), 0 };
+
+		assert_memory_equal(wire, w, sizeof(w));
+	}
+	/* getsockopt gives the bytes back (ip_options_undo) */
+	assert_int_equal(pn_ipopt_undo(&o, back), 12);
+	assert_memory_equal(back, u, sizeof(u));
+	assert_int_equal(back[11], 0);
+}
+
+static void
+compile_one_hop_and_nops(void **state)
+{
+	static const uint8_t u[] = { 1, 137, 7, 4, B4(A1), 0, 9 };
+	static const uint8_t w[] = { 1, 137, 7, 4, B4(DST), 0, 0 };
+	uint8_t wire[40];
+	struct pn_ipopt_tx o;
+
+	(void)state;
+	assert_int_equal(pn_ipopt_compile(u, sizeof(u), &o), 0);
+	assert_int_equal(o.srr, 21);
+	assert_int_equal(o.faddr, A1);
+	pn_ipopt_build(wire, &o, DST);
+	/* Linux fills what follows END with END */
+	assert_memory_equal(wire, w, sizeof(w));
+}
+
+static void
+compile_empty_clears(void **state)
+{
+	struct pn_ipopt_tx o;
+
+	(void)state;
+	memset(&o, 0xff, sizeof(o));
+	assert_int_equal(pn_ipopt_compile(NULL, 0, &o), 0);
+	assert_int_equal(o.len, 0);
+	assert_int_equal(o.srr, 0);
+}
+
+/* EINVAL as Linux (without CAP_NET_RAW) refuses them. */
+static void
+compile_refused(void **state)
+{
+	static const struct {
+		uint8_t u[44];
+		uint8_t len;
+	} c[] = {
+		{ { 131, 11, 8, 0 }, 11 },	/* pointer not at the start */
+		{ { 131, 3, 4 }, 3 },		/* no address */
+		{ { 131, 9, 4 }, 9 },		/* not whole addresses */
+		{ { 130, 4, 0, 0 }, 4 },	/* security: CAP_NET_RAW */
+		{ { 68, 8, 5, 2, 0, 0, 0, 0 }, 8 }, /* TS flag 2 */
+		{ { 7, 2 }, 2 },		/* RR length < 3 */
+		{ { 1 }, 41 },			/* over 40 bytes */
+	};
+	struct pn_ipopt_tx o;
+	size_t k;
+
+	(void)state;
+	for (k = 0; k < sizeof(c) / sizeof(c[0]); k++)
+		if (pn_ipopt_compile(c[k].u, c[k].len, &o) != -EINVAL)
+			fail_msg("case %zu accepted", k);
+	assert_int_equal(o.len, 0);
+}
+
+/* RR and TS are sent as given (Linux would record itself in them). */
+static void
+compile_rr_kept(void **state)
+{
+	static const uint8_t u[] = { 7, 7, 4, 0, 0, 0, 0 };
+	uint8_t back[40];
+	struct pn_ipopt_tx o;
+
+	(void)state;
+	assert_int_equal(pn_ipopt_compile(u, sizeof(u), &o), 0);
+	assert_int_equal(o.len, 8);
+	assert_int_equal(o.srr, 0);
+	assert_int_equal(pn_ipopt_undo(&o, back), 8);
+	assert_memory_equal(back, u, sizeof(u));
+}
+
+/* --- the return route (ip_options_echo) --- */
+
+static void
+echo_reverses_route(void **state)
+{
+	/* S sent to A1 with [A2, DST]; A1 and A2 recorded themselves */
+	static const uint8_t r[] = { 131, 11, 12, B4(A1), B4(A2), 0 };
+	static const uint8_t w[] = { 131, 11, 4, B4(A1), B4(SRC), 0 };
+	struct pn_ipopt_info i;
+	struct pn_ipopt_tx o;
+	uint8_t wire[40];
+
+	(void)state;
+	assert_int_equal(parse(r, sizeof(r), &i), 0);
+	assert_int_equal(pn_ipopt_echo(r, sizeof(r), &i, SRC, &o), 0);
+	assert_int_equal(o.faddr, A2);	/* the hop nearest to us first */
+	assert_int_equal(o.len, 12);
+	pn_ipopt_build(wire, &o, SRC);
+	assert_memory_equal(wire, w, sizeof(w));
+}
+
+static void
+echo_three_hops_strict(void **state)
+{
+	static const uint8_t r[] = { 1, 137, 15, 16, B4(A1), B4(A2), B4(A3) };
+	static const uint8_t w[] = { 137, 15, 4, B4(A2), B4(A1) };
+	struct pn_ipopt_info i;
+	struct pn_ipopt_tx o;
+
+	(void)state;
+	assert_int_equal(parse(r, sizeof(r), &i), 0);
+	assert_int_equal(pn_ipopt_echo(r, sizeof(r), &i, SRC, &o), 0);
+	assert_int_equal(o.faddr, A3);
+	/* the final slot (after A1) is for the destination */
+	assert_memory_equal(o.data, w, sizeof(w));
+	assert_int_equal(o.len, 16);
+}
+
+/* RFC 1812 5.2.4.1: a route listing its own source first loses it. */
+static void
+echo_drops_source_hop(void **state)
+{
+	static const uint8_t r[] = { 131, 11, 12, B4(SRC), B4(A2), 0 };
+	static const uint8_t w[] = { 131, 7, 4, B4(SRC), 0 };
+	struct pn_ipopt_info i;
+	struct pn_ipopt_tx o;
+	uint8_t wire[40];
+
+	(void)state;
+	assert_int_equal(parse(r, sizeof(r), &i), 0);
+	assert_int_equal(pn_ipopt_echo(r, sizeof(r), &i, SRC, &o), 0);
+	assert_int_equal(o.faddr, A2);
+	assert_int_equal(o.len, 8);
+	pn_ipopt_build(wire, &o, SRC);
+	assert_memory_equal(wire, w, sizeof(w));
+}
+
+static void
+echo_nothing(void **state)
+{
+	static const uint8_t rr[] = { 7, 7, 4, 0, 0, 0, 0, 0 };
+	/* a route whose only address is the source itself: nothing left */
+	static const uint8_t self[] = { 131, 7, 8, B4(SRC), 0 };
+	struct pn_ipopt_info i;
+	struct pn_ipopt_tx o;
+
+	(void)state;
+	assert_int_equal(parse(rr, sizeof(rr), &i), 0);
+	assert_int_equal(pn_ipopt_echo(rr, sizeof(rr), &i, SRC, &o), 0);
+	assert_int_equal(o.len, 0);
+	assert_int_equal(parse(self, sizeof(self), &i), 0);
+	assert_int_equal(pn_ipopt_echo(self, sizeof(self), &i, SRC, &o), 0);
+	assert_int_equal(o.len, 0);
+}
+
+/* --- fragments (ip_options_fragment) --- */
+
+static void
+fragment_keeps_copied(void **state)
+{
+	uint8_t o[] = { 7, 7, 4, 0, 0, 0, 0, 131, 7, 4, B4(A1), 0, 0 };
+	static const uint8_t w[] = { 1, 1, 1, 1, 1, 1, 1, 131, 7, 4, B4(A1),
+				     0, 0 };
+
+	(void)state;
+	pn_ipopt_fragment(o, sizeof(o));
+	assert_memory_equal(o, w, sizeof(w));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(parse_empty_nop_end),
+		cmocka_unit_test(parse_lsrr_pending_and_done),
+		cmocka_unit_test(parse_rr_ts),
+		cmocka_unit_test(parse_malformed),
+		cmocka_unit_test(parse_unknown_accepted),
+		cmocka_unit_test(compile_lsrr_takes_first_hop),
+		cmocka_unit_test(compile_one_hop_and_nops),
+		cmocka_unit_test(compile_empty_clears),
+		cmocka_unit_test(compile_refused),
+		cmocka_unit_test(compile_rr_kept),
+		cmocka_unit_test(echo_reverses_route),
+		cmocka_unit_test(echo_three_hops_strict),
+		cmocka_unit_test(echo_drops_source_hop),
+		cmocka_unit_test(echo_nothing),
+		cmocka_unit_test(fragment_keeps_copied),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
