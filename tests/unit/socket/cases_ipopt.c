@@ -81,3 +81,37 @@ s_ip_options(struct dctx *c)
 	h_ipopts(c, fd, 40);
 	A->close(fd);
 }
+
+#ifdef PN_DIFF_REAL /* the fake TCP has no IP options */
+/* connect() with a loose source route via the server's own address:
+ * the SYN goes out (EINPROGRESS) along the route; the server drops it,
+ * a route with a hop left (Linux: and accept_source_route 0), so the
+ * listener sees nothing. The options stay readable. Addresses differ
+ * between the two sides: only the option's head is logged. */
+static void
+s_ip_options_connect(struct dctx *c)
+{
+	int l = RF(c, "socket", A->socket(AF_INET, SOCK_STREAM, 0)), fd;
+	uint8_t o[8] = { 1, 131, 7, 4 }, b[40];
+	socklen_t len = sizeof(b);
+	struct sockaddr_in sin;
+
+	memcpy(o + 4, &A->srv_ip, 4);
+	h_listen_on(c, l);
+	fd = RF(c, "socket", A->socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK,
+					0));
+	h_set_ipopts(c, fd, "set lsrr", o, sizeof(o));
+	saddr(&sin, A->srv_ip, c->port);
+	RI(c, "connect", A->connect(fd, (struct sockaddr *)&sin, sizeof(sin)));
+	A->pump();
+	A->fcntl(l, F_SETFL, O_NONBLOCK);
+	RF(c, "accept4", A->accept4(l, NULL, NULL, 0));
+	h_getint(c, fd, SOL_SOCKET, SO_ERROR);
+	RI(c, "getsockopt(IP_OPTIONS)",
+	   A->getsockopt(fd, IPPROTO_IP, IP_OPTIONS, b, &len));
+	L(c, "len=%u head %02x %02x %02x %02x", (unsigned)len, b[0], b[1],
+	  b[2], b[3]);
+	A->close(fd);
+	A->close(l);
+}
+#endif

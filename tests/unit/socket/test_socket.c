@@ -1007,6 +1007,7 @@ static const struct dcase cases[] = {
 #ifdef PN_DIFF_REAL
 	/* the fake TCP has no handshake to shape */
 	CASE(handshake_opts_connect),
+	CASE(ip_options_connect),
 	CASE(handshake_opts_listen),
 	CASE(oob_byte),
 	CASE(oob_inline),
