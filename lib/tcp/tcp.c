@@ -278,6 +278,7 @@ static void
 conn_free(struct pn_tcp_conn *c)
 {
 	tcp_timers_cancel(c);
+	tcp_ack_unhold(c);
 	tcp_mq_free(&c->sndq);
 	tcp_mq_free(&c->rcvq);
 	tcp_reass_free(c);
@@ -632,6 +633,7 @@ tcp_rx(struct pn_lcore *lc, struct pn_net *net, struct rte_mbuf *m,
  * when the earlier one has been handled.
  */
 #define TCP_RX_BURST NET_BATCH_MAX
+_Static_assert(TCP_ACKQ_MAX >= TCP_RX_BURST, "an ACK held per segment");
 
 /* Does sig[n] repeat one of sig[0..n-1]? (Equal keys, equal hashes.) */
 static bool
@@ -677,6 +679,7 @@ tcp_rx_chunk(struct pn_tcp *tcp, struct pn_net *net, struct rte_mbuf **m,
 		kp[i] = &k[i];
 	}
 	rte_hash_lookup_with_hash_bulk_data(tcp->conns_h, kp, sig, n, &hit, d);
+	tcp->in_burst = true;	/* MUST-59: ACKs after the last segment */
 	for (i = 0; i < n; i++) {
 		uint64_t bit = UINT64_C(1) << i;
 		struct tcp_seg s = { .m = m[i] };
@@ -699,6 +702,7 @@ tcp_rx_chunk(struct pn_tcp *tcp, struct pn_net *net, struct rte_mbuf **m,
 		tcp->busy--;
 		tcp_reap(tcp);
 	}
+	tcp_ack_flush(tcp);
 }
 
 static void

@@ -107,7 +107,8 @@ struct pn_tcp_upcalls {
 	X(TCPDupAcks) X(TCPRcvBufGrow) X(TCPLostRetransmit) X(TCPDSACKRecv) \
 	X(TCPSackDiscard) X(TCPDSACKUndo) X(TCPReoTimeout) \
 	X(TCPDSACKOldSent) X(TCPDSACKOfoSent) \
-	X(TCPLossProbes) X(TCPPMTUUpdates) X(TCPRcvQDrop) X(TWRecycled)
+	X(TCPLossProbes) X(TCPPMTUUpdates) X(TCPRcvQDrop) X(TWRecycled) \
+	X(TCPAckCoalesced)
 
 struct pn_tcp_stat {
 #define X(n) uint64_t n;

@@ -253,6 +253,88 @@ tcp_send_ack(struct pn_tcp_conn *c)
 	tcp_xmit(c, seq, 0, PN_TCP_ACK);
 }
 
+/*
+ * RFC 9293 MUST-59 (RFC 1122 4.2.2.21): process all queued segments
+ * before sending ACKs. Inside a burst (tcp_rx_burst) the pure ACK input
+ * asks for waits, TF_ACK_NOW kept, the connection once on tcp->ackq;
+ * tcp_ack_flush sends it after the burst's last segment, built then:
+ * the latest RCV.NXT, window and SACK blocks. Data, a FIN or a challenge
+ * ACK sent meanwhile clears TF_ACK_NOW and carries it instead. Outside a
+ * burst (tcp_rx, timers, user calls) it goes at once.
+ */
+void
+tcp_ack_or_hold(struct pn_tcp_conn *c)
+{
+	struct pn_tcp *tcp = c->tcp;
+
+	if (likely(!tcp->in_burst)) {
+		tcp_send_ack(c);
+		return;
+	}
+	if (!c->ack_held) {
+		if (unlikely(tcp->nackq == TCP_ACKQ_MAX)) {
+			tcp_send_ack(c); /* not reached: one per segment */
+			return;
+		}
+		c->ack_held = true;
+		tcp->ackq[tcp->nackq++] = c;
+	}
+	tcp->ack_holds++;
+}
+
+/* The held ACK of @p c now, before the D-SACK it carries is replaced by
+ * another one (tcp_dsack_set). */
+void
+tcp_ack_send_held(struct pn_tcp_conn *c)
+{
+	if (!c->ack_held || !(c->flags & TF_ACK_NOW))
+		return;
+	tcp_send_ack(c);
+	c->tcp->ack_holds--; /* sent, not saved */
+	c->flags |= TF_ACK_NOW; /* the burst's own ACK still goes */
+}
+
+void
+tcp_ack_flush(struct pn_tcp *tcp)
+{
+	uint32_t sent = 0;
+	uint16_t i;
+
+	tcp->in_burst = false;
+	for (i = 0; i < tcp->nackq; i++) {
+		struct pn_tcp_conn *c = tcp->ackq[i];
+
+		c->ack_held = false;
+		if ((c->flags & (TF_ACK_NOW | TF_ZOMBIE)) != TF_ACK_NOW ||
+		    c->state == PN_TCP_CLOSED)
+			continue;
+		tcp_send_ack(c);
+		sent++;
+	}
+	tcp->nackq = 0;
+	/* ACKs the burst asked for that no segment went out for */
+	tcp->stat.TCPAckCoalesced += tcp->ack_holds - sent;
+	tcp->ack_holds = 0;
+}
+
+void
+tcp_ack_unhold(struct pn_tcp_conn *c)
+{
+	struct pn_tcp *tcp = c->tcp;
+	uint16_t i;
+
+	if (!c->ack_held)
+		return;
+	c->ack_held = false;
+	for (i = 0; i < tcp->nackq; i++)
+		if (tcp->ackq[i] == c) {
+			memmove(&tcp->ackq[i], &tcp->ackq[i + 1],
+				(size_t)(tcp->nackq - i - 1) * sizeof(c));
+			tcp->nackq--;
+			break;
+		}
+}
+
 void
 tcp_send_rst(struct pn_tcp_conn *c)
 {
@@ -569,7 +651,7 @@ tcp_output(struct pn_tcp_conn *c)
 	case PN_TCP_LISTEN:
 	case PN_TCP_TIME_WAIT:
 		if (c->state == PN_TCP_TIME_WAIT && (c->flags & TF_ACK_NOW))
-			tcp_send_ack(c);
+			tcp_ack_or_hold(c);
 		return;
 	case PN_TCP_SYN_SENT:
 	case PN_TCP_SYN_RECEIVED:
@@ -579,7 +661,7 @@ tcp_output(struct pn_tcp_conn *c)
 			c->snd_nxt = c->snd_max = c->iss + 1;
 			tcp_rtx_arm(c);
 		} else if (c->flags & TF_ACK_NOW) {
-			tcp_send_ack(c);
+			tcp_ack_or_hold(c);
 		}
 		return;
 	default:
@@ -588,5 +670,5 @@ tcp_output(struct pn_tcp_conn *c)
 	if (output_data(c))
 		return;
 	if (c->flags & TF_ACK_NOW)
-		tcp_send_ack(c);
+		tcp_ack_or_hold(c);
 }

@@ -83,6 +83,10 @@ struct tcp_cc_ops;
 #define TCP_PTO_MIN_MS 2ull  /**< PTO floor (Linux: 2 jiffies at HZ 1000) */
 #define TCP_TLP_MAX 2        /**< loss probes before the RTO (tcp_timer.c) */
 
+/** Connections with an ACK held over one burst: one per segment of a
+ * tcp_rx_burst chunk at most (NET_BATCH_MAX). */
+#define TCP_ACKQ_MAX 32
+
 /** The TCB (RFC 9293 3.3.1). */
 struct pn_tcp_conn {
 	struct pn_tcp *tcp;
@@ -182,6 +186,8 @@ struct pn_tcp_conn {
 	int err_soft;               /**< ICMP soft error, reported on timeout */
 	bool owned;                 /**< the socket holds it (ctx valid) */
 	bool accepted;              /**< on the accept queue or taken */
+	bool ack_held;              /**< on tcp->ackq: a pure ACK waits for
+				     *   the end of the burst (MUST-59) */
 	bool was_writable_low;      /**< for the write-space wakeup edge */
 	/* info */
 	uint64_t bytes_acked, bytes_received;
@@ -219,6 +225,13 @@ struct pn_tcp {
 	uint16_t next_port;
 	uint8_t secret[16];
 	uint8_t *scratch;           /**< 64 KB, linear copies */
+	/* RFC 9293 MUST-59: while a burst is processed (tcp_rx_burst), the
+	 * pure ACKs input asks for wait in ackq, one entry per connection,
+	 * and go after its last segment (tcp_ack_flush) */
+	bool in_burst;
+	uint16_t nackq;
+	uint32_t ack_holds;         /**< ACKs asked for during the burst */
+	struct pn_tcp_conn *ackq[TCP_ACKQ_MAX];
 	struct pn_tcp_stat stat;
 };
 
@@ -294,6 +307,15 @@ void tcp_output(struct pn_tcp_conn *c);
 /** Send one segment [seq, seq+len) of the send queue with @p flags. */
 int tcp_xmit(struct pn_tcp_conn *c, uint32_t seq, uint32_t len, uint8_t flags);
 void tcp_send_ack(struct pn_tcp_conn *c);
+/** The pure ACK input asked for (TF_ACK_NOW): now, or, inside a burst,
+ * once after the burst's last segment (RFC 9293 MUST-59). */
+void tcp_ack_or_hold(struct pn_tcp_conn *c);
+/** Send @p c's held ACK now (its D-SACK is about to be replaced). */
+void tcp_ack_send_held(struct pn_tcp_conn *c);
+/** End of a burst: send the ACKs held, one per connection. */
+void tcp_ack_flush(struct pn_tcp *tcp);
+/** Forget @p c's held ACK (the TCB is freed). */
+void tcp_ack_unhold(struct pn_tcp_conn *c);
 /** RST in reply to @p s, not to a TCB (RFC 9293 3.10.7.1). */
 void tcp_send_rst_reply(struct pn_tcp *tcp, const struct tcp_seg *s);
 /** RST for @p c (abort). */

@@ -227,8 +227,30 @@ scn_in(int line, const struct scn_seg *s)
 		if (pn_seq_gt(end, W->peer_nxt) || (h.flags & S))
 			W->peer_nxt = end;
 	}
+	if (W->bursting) {
+		assert_true(W->nburst < RTE_DIM(W->burst));
+		W->burst[W->nburst++] = m;
+		return;
+	}
 	W->lc.now = pn_clock_now(&W->clock);
 	pn_lcore_rx(&W->lc, &m, 1);
+	pn_tx_flush(&W->lc);
+}
+
+void
+scn_burst_begin(void)
+{
+	W->bursting = true;
+	W->nburst = 0;
+}
+
+void
+scn_burst_end(void)
+{
+	W->bursting = false;
+	W->lc.now = pn_clock_now(&W->clock);
+	pn_lcore_rx(&W->lc, W->burst, (uint16_t)W->nburst);
+	W->nburst = 0;
 	pn_tx_flush(&W->lc);
 }
 
