@@ -191,7 +191,7 @@ static const struct key keys[] = {
 	     "retransmission timeout floor"),
 	UINT("tcp", "rto_max_ms", tcp.rto_max_ms, 1000, 600000, "120000",
 	     "retransmission timeout ceiling"),
-	UINT("tcp", "syn_retries", tcp.syn_retries, 1, 20, "6",
+	UINT("tcp", "syn_retries", tcp.syn_retries, 1, 20, "7",
 	     "SYN retransmissions before a connect fails"),
 	UINT("tcp", "retries2", tcp.retries2, 1, 50, "15",
 	     "data retransmissions before a connection is given up"),

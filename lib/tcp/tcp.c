@@ -61,7 +61,10 @@ pn_tcp_conf_default(struct pn_tcp_conf *c)
 	c->rto_init_ms = 1000;
 	c->rto_min_ms = 200;
 	c->rto_max_ms = 120000;
-	c->syn_retries = 6;
+	/* RFC 9293 MUST-23: SYNs retried for at least 3 minutes. 7 with
+	 * rto_init 1 s and rto_max 120 s gives up after 1+2+...+64 + 120 =
+	 * 247 s; Linux's default 6 gives up after 127 s. */
+	c->syn_retries = 7;
 	c->retries2 = 15;
 	c->msl_ms = 30000;
 	c->fin_timeout_ms = 60000;

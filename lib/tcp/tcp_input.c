@@ -870,7 +870,8 @@ tcp_input(struct pn_tcp_conn *c, struct tcp_seg *s)
 
 /* --- LISTEN (RFC 9293 3.10.7.2) --- */
 
-/* Linux inet_csk_clone_lock: the listener's TCP_MAXSEG, SO_RCVBUF and IP_TOS,
+/* Linux inet_csk_clone_lock: the listener's TCP_MAXSEG, SO_RCVBUF, IP_TOS
+ * and TCP_SYNCNT (its SYN-ACK retries, Linux reqsk_timer_handler),
  * taken before the SYN-ACK is built. */
 static void
 listen_inherit(const struct pn_tcp_listen *l, struct pn_tcp_conn *c)
@@ -885,6 +886,7 @@ listen_inherit(const struct pn_tcp_listen *l, struct pn_tcp_conn *c)
 		c->rcvbuf_lock = true;
 	}
 	c->tos = l->tos;
+	c->syn_retries = l->syn_retries;
 }
 
 static void

@@ -127,6 +127,7 @@ struct pn_tcp_conn {
 	uint64_t rtt_start_ns;      /**< 0: none timed */
 	uint8_t backoff;            /**< consecutive RTOs */
 	uint8_t probes;             /**< zero-window or keepalive probes */
+	uint8_t syn_retries;        /**< TCP_SYNCNT, 0: conf.syn_retries */
 	uint8_t quickack;           /**< segments still ACKed at once */
 	/* congestion control */
 	const struct tcp_cc_ops *cc;
@@ -205,6 +206,7 @@ struct pn_tcp_listen {
 	uint16_t user_mss;          /**< TCP_MAXSEG for SYN-ACKs, 0 none */
 	uint32_t rcvbuf;            /**< SO_RCVBUF for embryos, 0 default */
 	uint8_t tos;                /**< IP_TOS for embryos and SYN-ACKs */
+	uint8_t syn_retries;        /**< TCP_SYNCNT for embryos, 0 default */
 	TAILQ_HEAD(, pn_tcp_conn) embryos;
 	TAILQ_HEAD(, pn_tcp_conn) acceptq;
 };
@@ -330,6 +332,16 @@ uint32_t tcp_ts_now(const struct pn_tcp_conn *c);
 void tcp_retransmit_head(struct pn_tcp_conn *c);
 /** Segment payload size: the MSS less the options every segment has. */
 uint32_t tcp_eff_mss(const struct pn_tcp_conn *c);
+
+/** Linux MAX_TCP_SYNCNT */
+#define TCP_SYNCNT_MAX 127
+
+/** SYN / SYN-ACK retransmissions before giving up (RFC 9293 MUST-23). */
+static inline uint32_t
+tcp_syn_retries(const struct pn_tcp_conn *c)
+{
+	return c->syn_retries ? c->syn_retries : c->tcp->conf.syn_retries;
+}
 
 /* tcp_timer.c */
 void tcp_timers_init(struct pn_tcp_conn *c);

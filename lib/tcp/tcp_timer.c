@@ -23,7 +23,8 @@ static uint64_t
 rto_ns(const struct pn_tcp_conn *c)
 {
 	const struct pn_tcp_conf *cf = &c->tcp->conf;
-	uint64_t us = (uint64_t)c->rto_us << c->backoff;
+	/* TCP_SYNCNT lets backoff reach 127: no shift past 63 */
+	uint64_t us = (uint64_t)c->rto_us << RTE_MIN(c->backoff, 32);
 
 	if (us > (uint64_t)cf->rto_max_ms * 1000)
 		us = (uint64_t)cf->rto_max_ms * 1000;
@@ -254,7 +255,7 @@ give_up(struct pn_tcp_conn *c)
 	uint64_t now = c->tcp->lc->now;
 
 	if (c->state == PN_TCP_SYN_SENT || c->state == PN_TCP_SYN_RECEIVED)
-		return c->backoff >= cf->syn_retries;
+		return c->backoff >= tcp_syn_retries(c);
 	if (c->user_timeout_ms != 0)
 		return c->rtx_start_ns != 0 &&
 		       now - c->rtx_start_ns >=
