@@ -572,6 +572,7 @@ rx_check(struct pn_tcp *tcp, struct tcp_seg *s, struct tcp_key *k,
 	}
 	s->src = ip->src;
 	s->dst = ip->dst;
+	s->tos = ip->tos;
 	s->off = s->h.hdr_len;
 	s->len = m->pkt_len - s->h.hdr_len;
 	tcp->stat.InSegs += tcp_rx_more_segs(m, s->len);

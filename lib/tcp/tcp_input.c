@@ -978,7 +978,7 @@ tcp_listen_input(struct pn_tcp_listen *l, struct tcp_seg *s)
 			uint32_t iss = tcp_cookie_make(tcp, &k, s->h.seq, mss,
 						       &m_out);
 
-			tcp_send_synack_raw(tcp, s, iss, m_out);
+			tcp_send_synack_raw(tcp, s, iss, m_out, l->tos);
 			tcp_seg_done(tcp, s);
 			return;
 		}

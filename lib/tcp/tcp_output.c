@@ -103,11 +103,12 @@ attach_payload(struct rte_mempool *pool, struct rte_mbuf *m,
 }
 
 /* Build and send one segment; payload [off, off + len) of c's send queue.
- * @p segsz > 0: a TSO segment the device cuts into segsz-byte pieces. */
+ * @p segsz > 0: a TSO segment the device cuts into segsz-byte pieces.
+ * @p tos: the IP TOS byte (RFC 9293 MUST-48). */
 static int
 seg_send(struct pn_tcp *tcp, const struct tcp_key *k, struct pn_tcp_hdr *h,
 	 const struct pn_tcp_conn *c, uint32_t off, uint32_t len,
-	 uint16_t segsz)
+	 uint16_t segsz, uint8_t tos)
 {
 	struct rte_mbuf *m;
 	/* bytes copied behind the header; a TSO payload is attached */
@@ -151,9 +152,8 @@ seg_send(struct pn_tcp *tcp, const struct tcp_key *k, struct pn_tcp_hdr *h,
 	}
 	if (h->flags & PN_TCP_RST)
 		tcp->stat.OutRsts++;
-	/* RFC 9293 MUST-48: the connection's DiffServ field (IP_TOS) */
 	return pn_ip4_output(tcp->lc, tcp->net, m, k->lip, k->rip,
-			     PN_IPV4_PROTO_TCP, c != NULL ? c->tos : 0, true);
+			     PN_IPV4_PROTO_TCP, tos, true);
 }
 
 /* SACK blocks that fit in 40 option bytes beside the others: 3 with
@@ -236,7 +236,9 @@ xmit_seg(struct pn_tcp_conn *c, uint32_t seq, uint32_t len, uint8_t flags,
 	c->segs_out += segsz > 0 ? (len + segsz - 1) / segsz : 1;
 	if (c->flags & TF_IN_RECOVERY)
 		c->prr_out += len; /* RFC 6937 prr_out (tcp_prr_ack) */
-	return seg_send(tcp, &c->key, &h, c, seq - c->snd_una, len, segsz);
+	/* RFC 9293 MUST-48: the connection's DiffServ field (IP_TOS) */
+	return seg_send(tcp, &c->key, &h, c, seq - c->snd_una, len, segsz,
+			c->tos);
 }
 
 int
@@ -342,7 +344,7 @@ tcp_send_rst(struct pn_tcp_conn *c)
 		/* Nothing synchronized: RST with our SYN's successor. */
 		struct pn_tcp_hdr h = { .seq = c->snd_nxt, .flags = PN_TCP_RST };
 
-		seg_send(c->tcp, &c->key, &h, c, 0, 0, 0);
+		seg_send(c->tcp, &c->key, &h, c, 0, 0, 0, c->tos);
 		return;
 	}
 	tcp_xmit(c, c->snd_max, 0, PN_TCP_RST | PN_TCP_ACK);
@@ -363,12 +365,15 @@ tcp_send_rst_reply(struct pn_tcp *tcp, const struct tcp_seg *s)
 		h.ack = s->h.seq + s->seg_len;
 		h.flags = PN_TCP_RST | PN_TCP_ACK;
 	}
-	seg_send(tcp, &k, &h, NULL, 0, 0, 0);
+	/* No TCB to take a TOS from: the offending segment's, as Linux
+	 * tcp_v4_send_reset (ip_hdr(skb)->tos); its ECN bits cleared, as
+	 * Linux since 6.10 (6.1 still copies them): a RST is not ECT. */
+	seg_send(tcp, &k, &h, NULL, 0, 0, 0, s->tos & (uint8_t)~TCP_ECN_MASK);
 }
 
 void
 tcp_send_synack_raw(struct pn_tcp *tcp, const struct tcp_seg *s, uint32_t iss,
-		    uint16_t mss)
+		    uint16_t mss, uint8_t tos)
 {
 	struct tcp_key k = { .lip = s->dst, .rip = s->src,
 			     .lport = s->h.dport, .rport = s->h.sport };
@@ -381,7 +386,7 @@ tcp_send_synack_raw(struct pn_tcp *tcp, const struct tcp_seg *s, uint32_t iss,
 	h.opts.has = PN_TCPO_MSS;
 	h.opts.mss = mss;
 	tcp->stat.TCPSynCookiesSent++;
-	seg_send(tcp, &k, &h, NULL, 0, 0, 0);
+	seg_send(tcp, &k, &h, NULL, 0, 0, 0, tos);
 }
 
 void

@@ -245,7 +245,10 @@ struct tcp_seg {
 	uint32_t seg_len;           /**< len + SYN + FIN */
 	struct rte_mbuf *m;         /**< whole segment (header at 0), NULL once taken */
 	uint16_t off;               /**< payload offset in m */
+	uint8_t tos;                /**< the IP TOS byte it came with */
 };
+
+#define TCP_ECN_MASK 0x03           /**< ECN bits of the TOS byte */
 
 /** Free the segment: handled, nothing kept. */
 void tcp_seg_done(struct pn_tcp *tcp, struct tcp_seg *s);
@@ -322,9 +325,10 @@ void tcp_ack_unhold(struct pn_tcp_conn *c);
 void tcp_send_rst_reply(struct pn_tcp *tcp, const struct tcp_seg *s);
 /** RST for @p c (abort). */
 void tcp_send_rst(struct pn_tcp_conn *c);
-/** SYN-ACK from a SYN cookie (no TCB). */
+/** SYN-ACK from a SYN cookie (no TCB), with the listener's IP TOS
+ * @p tos (Linux tcp_v4_send_synack: the listener's inet->tos). */
 void tcp_send_synack_raw(struct pn_tcp *tcp, const struct tcp_seg *s,
-			 uint32_t iss, uint16_t mss);
+			 uint32_t iss, uint16_t mss, uint8_t tos);
 /** RFC 5961 challenge ACK, rate-limited. */
 void tcp_challenge_ack(struct pn_tcp_conn *c);
 uint32_t tcp_rcv_wnd(const struct pn_tcp_conn *c);

@@ -204,6 +204,7 @@ scn_in(int line, const struct scn_seg *s)
 	f[14] = 0x45;
 	put16(f + 16, (uint16_t)(20 + tl));
 	put16(f + 20, 0x4000);
+	f[15] = (uint8_t)s->iptos;
 	f[22] = 64;
 	f[23] = 6;
 	put32(f + 26, src);

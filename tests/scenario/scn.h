@@ -62,6 +62,7 @@ struct scn_seg {
 	const char *opts;     /* OUT: "" = none */
 	int sport, dport;
 	int64_t src;          /* IN: source address */
+	int iptos;            /* IN: the IP TOS byte (default 0) */
 	int badck;            /* IN: corrupt the TCP checksum */
 	int lro;              /* IN: GRO-merged, this tso_segsz (RX_LRO) */
 	int tso;              /* OUT: a TSO segment of this tso_segsz (0: not) */
