@@ -108,7 +108,7 @@ struct pn_tcp_upcalls {
 	X(TCPSackDiscard) X(TCPDSACKUndo) X(TCPReoTimeout) \
 	X(TCPDSACKOldSent) X(TCPDSACKOfoSent) \
 	X(TCPLossProbes) X(TCPPMTUUpdates) X(TCPRcvQDrop) X(TWRecycled) \
-	X(TCPAckCoalesced)
+	X(TCPAckCoalesced) X(TCPNegativeAdvice)
 
 struct pn_tcp_stat {
 #define X(n) uint64_t n;

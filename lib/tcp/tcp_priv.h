@@ -82,6 +82,10 @@ struct tcp_cc_ops;
 #define TCP_DUPTHRESH_MAX 8  /**< raised by proven reordering up to this */
 #define TCP_PTO_MIN_MS 2ull  /**< PTO floor (Linux: 2 jiffies at HZ 1000) */
 #define TCP_TLP_MAX 2        /**< loss probes before the RTO (tcp_timer.c) */
+/** RFC 9293 R1: unanswered retransmissions before negative advice to IP
+ * (Linux net.ipv4.tcp_retries1); in SYN-SENT/SYN-RECEIVED one (Linux
+ * tcp_write_timeout: any retransmission of the SYN). */
+#define TCP_RETRIES1 3
 
 /** Connections with an ACK held over one burst: one per segment of a
  * tcp_rx_burst chunk at most (NET_BATCH_MAX). */

@@ -6,10 +6,12 @@
  *   t_delack delayed ACK (RFC 1122 4.2.3.2, RFC 9293 3.8.6.3)
  *   t_keep   keepalive (RFC 1122 4.2.3.6), FIN-WAIT-2 timeout, TIME-WAIT
  *            2 x MSL
- * Giving up: syn_retries, retries2 or the user timeout (RFC 9293 3.8.3).
+ * Giving up: syn_retries, retries2 or the user timeout (RFC 9293 3.8.3);
+ * negative advice to IP at R1 (TCP_RETRIES1).
  */
 #include <errno.h>
 
+#include "net.h"
 #include "tcp_cc.h"
 #include "tcp_priv.h"
 
@@ -315,6 +317,13 @@ rtx_fire(struct pn_timer *t, void *arg)
 			tcp_send_rst(c);
 		tcp_conn_reset(c, tcp_timeout_err(c));
 		goto out;
+	}
+	/* RFC 9293 MUST-20: R1 unanswered retransmissions, negative advice
+	 * to IP (Linux tcp_write_timeout, __dst_negative_advice); once per
+	 * crossing: a new ACK sets backoff back to 0. */
+	if (c->backoff == (tcp_synchronized(c) ? TCP_RETRIES1 : 1)) {
+		tcp->stat.TCPNegativeAdvice++;
+		pn_net_negative_advice(tcp->net, c->key.rip);
 	}
 	tcp->stat.TCPTimeouts++;
 	c->backoff++;

@@ -111,6 +111,27 @@ syn_default_retries_last_three_minutes(void **state)
 	assert_int_equal(scn_stat("TCPSynRetrans"), 7);
 }
 
+/* MUST-20 for SYNs: Linux tcp_write_timeout advises IP at every SYN
+ * timeout after the first retransmission; we do once, at the first. */
+static void
+syn_negative_advice_after_first_retransmission(void **state)
+{
+	(void)state;
+	scn_start();
+	do_connect();
+	OUT(S);
+	ADVANCE_MS(1000);
+	OUT(S, .seq = ISN);
+	assert_int_equal(scn_stat("TCPNegativeAdvice"), 0);
+	ADVANCE_MS(2000);
+	OUT(S, .seq = ISN);
+	assert_int_equal(scn_stat("TCPNegativeAdvice"), 1);
+	ADVANCE_MS(4000);
+	OUT(S, .seq = ISN);
+	assert_int_equal(scn_stat("TCPNegativeAdvice"), 1);
+	assert_int_equal(pn_net_stats(W->net)->neg_advice, 1);
+}
+
 /* TCP_SYNCNT (Linux icsk_syn_retries): per connection, 1..127. */
 static void
 syncnt_per_connection(void **state)
@@ -314,6 +335,7 @@ main(void)
 		SCN(syn_gives_up_etimedout),
 		SCN(syn_default_retries_last_three_minutes),
 		SCN(syncnt_per_connection),
+		SCN(syn_negative_advice_after_first_retransmission),
 		SCN(rst_ack_refuses),
 		SCN(rst_without_ack_ignored),
 		SCN(rst_with_bad_ack_ignored),
