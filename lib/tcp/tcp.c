@@ -627,7 +627,9 @@ tcp_rx(struct pn_lcore *lc, struct pn_net *net, struct rte_mbuf *m,
  * Burst input (issue 4): look the connections of a burst up in one
  * rte_hash bulk lookup (hashes computed once, buckets prefetched), keyed
  * by the ports read from each raw header, then check and handle each
- * segment in arrival order exactly as tcp_rx does one by one.
+ * segment in arrival order as tcp_rx does one by one, except that the
+ * pure ACKs they ask for go after the last one, one per connection
+ * (RFC 9293 MUST-59, tcp_output.c tcp_ack_or_hold).
  *
  * A looked-up connection stays right while the segments before it are
  * handled: TCP input only ever adds or removes the connection of the
