@@ -66,6 +66,25 @@ in_order_and_ooo_one_ack(void **state)
 	assert_int_equal(scn_recv(1000), 100);
 }
 
+/* Four full-sized in-order segments (each would be ACKed at once in
+ * quick-ACK mode): one ACK for all, as for one GRO-merged segment. */
+static void
+in_order_bulk_one_ack(void **state)
+{
+	unsigned int i;
+
+	(void)state;
+	est_sack();
+	scn_burst_begin();
+	for (i = 0; i < 4; i++)
+		IN(PA, .seq = 1001 + 1448 * i, .len = 1448, .tsval = 1002);
+	scn_burst_end();
+	OUT(A, .ack = 1001 + 4 * 1448, .nsack = 0);
+	NONE();
+	assert_int_equal(scn_stat("TCPAckCoalesced"), 3);
+	assert_int_equal(scn_recv(8000), 4 * 1448);
+}
+
 /* A burst over two connections, interleaved: one ACK each, in the order
  * they were first asked for. */
 static void
@@ -193,6 +212,7 @@ main(void)
 		SCN(two_ooo_segments_one_ack),
 		SCN(per_packet_path_unchanged),
 		SCN(in_order_and_ooo_one_ack),
+		SCN(in_order_bulk_one_ack),
 		SCN(two_connections_one_ack_each),
 		SCN(fin_last_in_burst),
 		SCN(data_in_burst_carries_the_ack),
