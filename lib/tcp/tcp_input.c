@@ -512,7 +512,8 @@ data_and_fin(struct pn_tcp_conn *c, struct tcp_seg *s)
 			ack_data(c, fill || fin || tcp_rcv_wnd(c) == 0);
 			wake = true;
 		} else {
-			/* Out of order: keep it, ACK at once (RFC 5681 4.2). */
+			/* Out of order: keep it, ACK at once (RFC 5681 4.2; in
+			 * a burst, after its last segment: MUST-59). */
 			uint32_t seq = s->h.seq, len = s->len;
 
 			tcp_reass_add(c, seq, len, tcp_seg_take(s, 0, len), fin);
