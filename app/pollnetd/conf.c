@@ -193,8 +193,9 @@ static const struct key keys[] = {
 	     "retransmission timeout floor"),
 	UINT("tcp", "rto_max_ms", tcp.rto_max_ms, 1000, 600000, "120000",
 	     "retransmission timeout ceiling"),
-	UINT("tcp", "syn_retries", tcp.syn_retries, 1, 20, "6",
-	     "SYN retransmissions before a connect fails"),
+	UINT("tcp", "syn_retries", tcp.syn_retries, 1, 20, "7",
+	     "SYN retransmissions before a connect fails (7: 247 s, RFC 9293 "
+	     "MUST-23; Linux's 6: 127 s; per socket TCP_SYNCNT)"),
 	UINT("tcp", "retries2", tcp.retries2, 1, 50, "15",
 	     "data retransmissions before a connection is given up"),
 	UINT("tcp", "msl_ms", tcp.msl_ms, 100, 120000, "30000",

@@ -25,8 +25,10 @@
  * requests every retrans_ms, up to max_probes, packets queued up to
  * pending_max), REACHABLE (for reachable_ms after a confirmation), STALE
  * (still used; the first use sends unicast probes, and an entry that does
- * not answer them is removed), STATIC (from the configuration). When the
- * cache is full the least recently confirmed non-static entry goes.
+ * not answer them is removed; negative advice from TCP starts the same
+ * probes at once, as Linux NUD_PROBE), STATIC (from the configuration).
+ * When the cache is full the least recently confirmed non-static entry
+ * goes.
  */
 #include <errno.h>
 #include <string.h>
@@ -351,6 +353,35 @@ arp_output(struct pn_lcore *lc, struct pn_net *net, uint8_t pidx,
 		break;
 	}
 	return net_eth_output(lc, net, pidx, e->mac, PN_ETHER_TYPE_IPV4, m);
+}
+
+/* Linux neigh_event / NUD_PROBE on negative advice (dst_negative_advice
+ * asks for a new route; here the route is static, its neighbour is what
+ * can have gone). */
+int
+pn_net_negative_advice(struct pn_net *net, uint32_t dst)
+{
+	struct pn_lcore *lc = net->lc;
+	struct pn_net_nexthop nh;
+	struct arp_entry *e;
+	int pidx;
+
+	net->stat.neg_advice++;
+	if (pn_net_route(net, dst, &nh) < 0)
+		return -ENETUNREACH;
+	pidx = net_pidx(net, nh.port_id);
+	if (pidx < 0 ||
+	    (e = arp_find(&net->arp, (uint8_t)pidx, nh.nexthop)) == NULL)
+		return -ENOENT;
+	if (e->state == PN_ARP_STATIC)
+		return -EPERM;
+	if (e->state == PN_ARP_INCOMPLETE || pn_timer_pending(&e->timer))
+		return -EALREADY;
+	e->state = PN_ARP_STALE;
+	e->probes = 0;
+	net->stat.arp_reconfirm++;
+	arp_probe(lc, net, e);
+	return 0;
 }
 
 /* --- receiving --- */

@@ -161,6 +161,8 @@ struct pn_net_stat {
 	uint64_t arp_evicted;		/**< entries evicted (cache full) */
 	uint64_t arp_msg_out;		/**< ARP updates broadcast to shards */
 	uint64_t arp_msg_in;		/**< ARP updates applied from shards */
+	uint64_t neg_advice;		/**< negative advice from transports */
+	uint64_t arp_reconfirm;		/**< ... that put an entry to probing */
 	uint64_t nomem;			/**< mbuf allocation failures */
 };
 
@@ -314,6 +316,20 @@ bool pn_net_is_local(const struct pn_net *net, uint32_t ip);
  */
 int pn_net_arp_lookup(const struct pn_net *net, uint16_t port_id, uint32_t ip,
 		      struct pn_net_arp_info *out);
+
+/**
+ * Negative advice (RFC 1122 4.2.3.5, RFC 9293 MUST-20): a transport's
+ * retransmissions to @p dst went unanswered R1 times, the path may be
+ * broken. The ARP entry of the next hop towards @p dst is reconfirmed as
+ * Linux's NUD_PROBE: still used, unicast requests to its MAC every
+ * arp.retrans_ms; a reply makes it REACHABLE again, arp.max_probes
+ * unanswered ones remove it (the next packet resolves with broadcasts).
+ * Bounded: an entry already being probed or resolved is left alone.
+ * Call from the shard that owns @p net.
+ * @return 0 (probing started), -EALREADY (probing or resolving already),
+ * -EPERM (static entry), -ENOENT (no entry), -ENETUNREACH (no route).
+ */
+int pn_net_negative_advice(struct pn_net *net, uint32_t dst);
 
 /** The counters of @p net (written by its shard only). */
 const struct pn_net_stat *pn_net_stats(const struct pn_net *net);

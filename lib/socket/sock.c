@@ -351,6 +351,7 @@ sock_inherit(struct pn_sock *ns, const struct pn_sock *s)
 	ns->keepidle = s->keepidle;
 	ns->keepintvl = s->keepintvl;
 	ns->keepcnt = s->keepcnt;
+	ns->syncnt = s->syncnt;
 	ns->maxseg = s->maxseg;
 	ns->rcvtimeo = s->rcvtimeo;
 	ns->sndtimeo = s->sndtimeo;

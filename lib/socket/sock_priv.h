@@ -59,7 +59,7 @@ struct pn_sock {
 	int linger_t;                   /**< seconds kept while off */
 	uint32_t optset;                /**< 1 << enum pn_tcp_opt set */
 	int sndbuf, rcvbuf, rcvlowat;
-	int keepidle, keepintvl, keepcnt, maxseg;
+	int keepidle, keepintvl, keepcnt, maxseg, syncnt;
 	uint16_t lport;
 	bool bound;
 	bool nospace;                   /**< saw no send space: EPOLLOUT wakes */

@@ -26,6 +26,7 @@
 #define SOCK_MAX_KEEPIDLE 32767
 #define SOCK_MAX_KEEPINTVL 32767
 #define SOCK_MAX_KEEPCNT  127
+#define SOCK_MAX_SYNCNT   127   /* Linux MAX_TCP_SYNCNT */
 #define SOCK_ECN_MASK     3     /* INET_ECN_MASK: low bits of IP_TOS */
 
 /* The options a listener keeps for its SYN-ACKs (Linux: the child is a
@@ -34,7 +35,7 @@ static bool
 sock_opt_for_listener(enum pn_tcp_opt opt)
 {
 	return opt == PN_TCP_OPT_MAXSEG || opt == PN_TCP_OPT_RCVBUF ||
-	       opt == PN_TCP_OPT_TOS;
+	       opt == PN_TCP_OPT_TOS || opt == PN_TCP_OPT_SYNCNT;
 }
 
 static void
@@ -56,6 +57,8 @@ sock_push_listen_opts(struct pn_sock *s)
 		s->sl->ops->listen_setopt(s->lis, PN_TCP_OPT_RCVBUF, s->rcvbuf);
 	if (s->optset & (1u << PN_TCP_OPT_TOS))
 		s->sl->ops->listen_setopt(s->lis, PN_TCP_OPT_TOS, s->tos);
+	if (s->optset & (1u << PN_TCP_OPT_SYNCNT))
+		s->sl->ops->listen_setopt(s->lis, PN_TCP_OPT_SYNCNT, s->syncnt);
 }
 
 void
@@ -78,6 +81,7 @@ sock_push_opts(struct pn_sock *s)
 		{ PN_TCP_OPT_RCVLOWAT, s->rcvlowat },
 		{ PN_TCP_OPT_OOBINLINE, s->oobinline },
 		{ PN_TCP_OPT_TOS, s->tos },
+		{ PN_TCP_OPT_SYNCNT, s->syncnt },
 	};
 	size_t i;
 
@@ -225,6 +229,12 @@ sockopt_set_tcp(struct pn_sock *s, int name, const void *val, socklen_t len)
 			return sock_fail(EINVAL);
 		s->keepcnt = v;
 		sock_opt_push(s, PN_TCP_OPT_KEEPCNT, v);
+		return 0;
+	case TCP_SYNCNT:
+		if (v < 1 || v > SOCK_MAX_SYNCNT)
+			return sock_fail(EINVAL);
+		s->syncnt = v;
+		sock_opt_push(s, PN_TCP_OPT_SYNCNT, v);
 		return 0;
 	default:
 		return sock_fail(ENOPROTOOPT);
@@ -470,6 +480,11 @@ pn_getsockopt(int fd, int level, int name, void *val, socklen_t *len)
 		break;
 	case TCP_KEEPCNT:
 		v = (int)sockopt_tcp_value(s, PN_TCP_OPT_KEEPCNT, s->keepcnt, 9);
+		break;
+	case TCP_SYNCNT:
+		/* as Linux: the socket's value, else the default (ours is
+		 * 7, tcp.syn_retries; Linux's sysctl says 6) */
+		v = (int)sockopt_tcp_value(s, PN_TCP_OPT_SYNCNT, s->syncnt, 7);
 		break;
 	case TCP_INFO:
 		sockopt_tcp_info(s, &ti);

@@ -61,7 +61,10 @@ pn_tcp_conf_default(struct pn_tcp_conf *c)
 	c->rto_init_ms = 1000;
 	c->rto_min_ms = 200;
 	c->rto_max_ms = 120000;
-	c->syn_retries = 6;
+	/* RFC 9293 MUST-23: SYNs retried for at least 3 minutes. 7 with
+	 * rto_init 1 s and rto_max 120 s gives up after 1+2+...+64 + 120 =
+	 * 247 s; Linux's default 6 gives up after 127 s. */
+	c->syn_retries = 7;
 	c->retries2 = 15;
 	c->msl_ms = 30000;
 	c->fin_timeout_ms = 60000;
@@ -284,6 +287,7 @@ static void
 conn_free(struct pn_tcp_conn *c)
 {
 	tcp_timers_cancel(c);
+	tcp_ack_unhold(c);
 	tcp_mq_free(&c->sndq);
 	tcp_mq_free(&c->rcvq);
 	tcp_reass_free(c);
@@ -580,6 +584,7 @@ rx_check(struct pn_tcp *tcp, struct tcp_seg *s, struct tcp_key *k,
 	s->ip = ip;
 	s->src = ip->src;
 	s->dst = ip->dst;
+	s->tos = ip->tos;
 	s->off = s->h.hdr_len;
 	s->len = m->pkt_len - s->h.hdr_len;
 	tcp->stat.InSegs += tcp_rx_more_segs(m, s->len);
@@ -653,7 +658,9 @@ tcp_rx(struct pn_lcore *lc, struct pn_net *net, struct rte_mbuf *m,
  * Burst input (issue 4): look the connections of a burst up in one
  * rte_hash bulk lookup (hashes computed once, buckets prefetched), keyed
  * by the ports read from each raw header, then check and handle each
- * segment in arrival order exactly as tcp_rx does one by one.
+ * segment in arrival order as tcp_rx does one by one, except that the
+ * pure ACKs they ask for go after the last one, one per connection
+ * (RFC 9293 MUST-59, tcp_output.c tcp_ack_or_hold).
  *
  * A looked-up connection stays right while the segments before it are
  * handled: TCP input only ever adds or removes the connection of the
@@ -663,6 +670,7 @@ tcp_rx(struct pn_lcore *lc, struct pn_net *net, struct rte_mbuf *m,
  * when the earlier one has been handled.
  */
 #define TCP_RX_BURST NET_BATCH_MAX
+_Static_assert(TCP_ACKQ_MAX >= TCP_RX_BURST, "an ACK held per segment");
 
 /* Does sig[n] repeat one of sig[0..n-1]? (Equal keys, equal hashes.) */
 static bool
@@ -708,6 +716,7 @@ tcp_rx_chunk(struct pn_tcp *tcp, struct pn_net *net, struct rte_mbuf **m,
 		kp[i] = &k[i];
 	}
 	rte_hash_lookup_with_hash_bulk_data(tcp->conns_h, kp, sig, n, &hit, d);
+	tcp->in_burst = true;	/* MUST-59: ACKs after the last segment */
 	for (i = 0; i < n; i++) {
 		uint64_t bit = UINT64_C(1) << i;
 		struct tcp_seg s = { .m = m[i] };
@@ -730,6 +739,7 @@ tcp_rx_chunk(struct pn_tcp *tcp, struct pn_net *net, struct rte_mbuf **m,
 		tcp->busy--;
 		tcp_reap(tcp);
 	}
+	tcp_ack_flush(tcp);
 }
 
 static void

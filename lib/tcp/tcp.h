@@ -68,7 +68,7 @@ struct pn_tcp_conf {
 	uint32_t rto_init_ms;    /**< 200..60000 (1000, RFC 6298) */
 	uint32_t rto_min_ms;     /**< 1..1000 (200, as Linux) */
 	uint32_t rto_max_ms;     /**< 1000..600000 (120000) */
-	uint32_t syn_retries;    /**< 1..20 (6) */
+	uint32_t syn_retries;    /**< 1..20 (7: 247 s, RFC 9293 MUST-23) */
 	uint32_t retries2;       /**< data retransmissions before giving up, 1..50 (15) */
 	uint32_t msl_ms;         /**< TIME-WAIT lasts 2 x MSL, 100..120000 (30000) */
 	uint32_t fin_timeout_ms; /**< FIN-WAIT-2 timeout after close(), (60000) */
@@ -109,7 +109,8 @@ struct pn_tcp_upcalls {
 	X(TCPSackDiscard) X(TCPDSACKUndo) X(TCPReoTimeout) \
 	X(TCPDSACKOldSent) X(TCPDSACKOfoSent) \
 	X(TCPLossProbes) X(TCPPMTUUpdates) X(TCPRcvQDrop) X(TWRecycled) \
-	X(TCPRedirects) X(TCPRedirectedSegs) X(TCPRedirectFull)
+	X(TCPRedirects) X(TCPRedirectedSegs) X(TCPRedirectFull) \
+	X(TCPAckCoalesced) X(TCPNegativeAdvice)
 
 struct pn_tcp_stat {
 #define X(n) uint64_t n;
@@ -312,6 +313,9 @@ enum pn_tcp_opt {
 	PN_TCP_OPT_USER_TIMEOUT,  /**< ms, 0 = default */
 	PN_TCP_OPT_OOBINLINE,     /**< bool (SO_OOBINLINE) */
 	PN_TCP_OPT_TOS,           /**< IP_TOS byte, 0..255 (sockets clear ECN) */
+	PN_TCP_OPT_SYNCNT,        /**< SYN / SYN-ACK retransmissions before
+				   *   giving up, 1..127 (Linux TCP_SYNCNT);
+				   *   default conf.syn_retries */
 };
 
 /** Set an option. @return 0, -EINVAL. */

@@ -512,7 +512,8 @@ data_and_fin(struct pn_tcp_conn *c, struct tcp_seg *s)
 			ack_data(c, fill || fin || tcp_rcv_wnd(c) == 0);
 			wake = true;
 		} else {
-			/* Out of order: keep it, ACK at once (RFC 5681 4.2). */
+			/* Out of order: keep it, ACK at once (RFC 5681 4.2; in
+			 * a burst, after its last segment: MUST-59). */
 			uint32_t seq = s->h.seq, len = s->len;
 
 			tcp_reass_add(c, seq, len, tcp_seg_take(s, 0, len), fin);
@@ -870,7 +871,8 @@ tcp_input(struct pn_tcp_conn *c, struct tcp_seg *s)
 
 /* --- LISTEN (RFC 9293 3.10.7.2) --- */
 
-/* Linux inet_csk_clone_lock: the listener's TCP_MAXSEG, SO_RCVBUF and IP_TOS,
+/* Linux inet_csk_clone_lock: the listener's TCP_MAXSEG, SO_RCVBUF, IP_TOS
+ * and TCP_SYNCNT (its SYN-ACK retries, Linux reqsk_timer_handler),
  * taken before the SYN-ACK is built; and the reverse of a source route
  * @p s came along (MUST-53, tcp_v4_save_options). */
 static void
@@ -889,6 +891,7 @@ listen_inherit(const struct pn_tcp_listen *l, struct pn_tcp_conn *c,
 		c->rcvbuf_lock = true;
 	}
 	c->tos = l->tos;
+	c->syn_retries = l->syn_retries;
 }
 
 static void
@@ -980,7 +983,7 @@ tcp_listen_input(struct pn_tcp_listen *l, struct tcp_seg *s)
 			uint32_t iss = tcp_cookie_make(tcp, &k, s->h.seq, mss,
 						       &m_out);
 
-			tcp_send_synack_raw(tcp, s, iss, m_out);
+			tcp_send_synack_raw(tcp, s, iss, m_out, l->tos);
 			tcp_seg_done(tcp, s);
 			return;
 		}

@@ -104,11 +104,13 @@ attach_payload(struct rte_mempool *pool, struct rte_mbuf *m,
 
 /* Build and send one segment; payload [off, off + len) of c's send queue.
  * @p segsz > 0: a TSO segment the device cuts into segsz-byte pieces.
- * @p ipo: IPv4 options (NULL: none). */
+ * @p tos: the IP TOS byte (RFC 9293 MUST-48); @p ipo: IPv4 options (NULL:
+ * none). */
 static int
 seg_send_opts(struct pn_tcp *tcp, const struct tcp_key *k,
 	      struct pn_tcp_hdr *h, const struct pn_tcp_conn *c, uint32_t off,
-	      uint32_t len, uint16_t segsz, const struct pn_ipopt_tx *ipo)
+	      uint32_t len, uint16_t segsz, uint8_t tos,
+	      const struct pn_ipopt_tx *ipo)
 {
 	struct rte_mbuf *m;
 	/* bytes copied behind the header; a TSO payload is attached */
@@ -156,20 +158,18 @@ seg_send_opts(struct pn_tcp *tcp, const struct tcp_key *k,
 	 * final destination, whatever the first hop */
 	if (unlikely(ipo != NULL))
 		return pn_ip4_output_opts(tcp->lc, tcp->net, m, k->lip, k->rip,
-					  PN_IPV4_PROTO_TCP,
-					  c != NULL ? c->tos : 0, true, ipo);
-	/* RFC 9293 MUST-48: the connection's DiffServ field (IP_TOS) */
+					  PN_IPV4_PROTO_TCP, tos, true, ipo);
 	return pn_ip4_output(tcp->lc, tcp->net, m, k->lip, k->rip,
-			     PN_IPV4_PROTO_TCP, c != NULL ? c->tos : 0, true);
+			     PN_IPV4_PROTO_TCP, tos, true);
 }
 
 /* seg_send_opts with @p c's IP options (MUST-51..53), if any. */
 static int
 seg_send(struct pn_tcp *tcp, const struct tcp_key *k, struct pn_tcp_hdr *h,
 	 const struct pn_tcp_conn *c, uint32_t off, uint32_t len,
-	 uint16_t segsz)
+	 uint16_t segsz, uint8_t tos)
 {
-	return seg_send_opts(tcp, k, h, c, off, len, segsz,
+	return seg_send_opts(tcp, k, h, c, off, len, segsz, tos,
 			     c != NULL && unlikely(c->ipopt != NULL) ?
 				     &c->ipopt->tx : NULL);
 }
@@ -254,7 +254,9 @@ xmit_seg(struct pn_tcp_conn *c, uint32_t seq, uint32_t len, uint8_t flags,
 	c->segs_out += segsz > 0 ? (len + segsz - 1) / segsz : 1;
 	if (c->flags & TF_IN_RECOVERY)
 		c->prr_out += len; /* RFC 6937 prr_out (tcp_prr_ack) */
-	return seg_send(tcp, &c->key, &h, c, seq - c->snd_una, len, segsz);
+	/* RFC 9293 MUST-48: the connection's DiffServ field (IP_TOS) */
+	return seg_send(tcp, &c->key, &h, c, seq - c->snd_una, len, segsz,
+			c->tos);
 }
 
 int
@@ -271,6 +273,88 @@ tcp_send_ack(struct pn_tcp_conn *c)
 	tcp_xmit(c, seq, 0, PN_TCP_ACK);
 }
 
+/*
+ * RFC 9293 MUST-59 (RFC 1122 4.2.2.21): process all queued segments
+ * before sending ACKs. Inside a burst (tcp_rx_burst) the pure ACK input
+ * asks for waits, TF_ACK_NOW kept, the connection once on tcp->ackq;
+ * tcp_ack_flush sends it after the burst's last segment, built then:
+ * the latest RCV.NXT, window and SACK blocks. Data, a FIN or a challenge
+ * ACK sent meanwhile clears TF_ACK_NOW and carries it instead. Outside a
+ * burst (tcp_rx, timers, user calls) it goes at once.
+ */
+void
+tcp_ack_or_hold(struct pn_tcp_conn *c)
+{
+	struct pn_tcp *tcp = c->tcp;
+
+	if (likely(!tcp->in_burst)) {
+		tcp_send_ack(c);
+		return;
+	}
+	if (!c->ack_held) {
+		if (unlikely(tcp->nackq == TCP_ACKQ_MAX)) {
+			tcp_send_ack(c); /* not reached: one per segment */
+			return;
+		}
+		c->ack_held = true;
+		tcp->ackq[tcp->nackq++] = c;
+	}
+	tcp->ack_holds++;
+}
+
+/* The held ACK of @p c now, before the D-SACK it carries is replaced by
+ * another one (tcp_dsack_set). */
+void
+tcp_ack_send_held(struct pn_tcp_conn *c)
+{
+	if (!c->ack_held || !(c->flags & TF_ACK_NOW))
+		return;
+	tcp_send_ack(c);
+	c->tcp->ack_holds--; /* sent, not saved */
+	c->flags |= TF_ACK_NOW; /* the burst's own ACK still goes */
+}
+
+void
+tcp_ack_flush(struct pn_tcp *tcp)
+{
+	uint32_t sent = 0;
+	uint16_t i;
+
+	tcp->in_burst = false;
+	for (i = 0; i < tcp->nackq; i++) {
+		struct pn_tcp_conn *c = tcp->ackq[i];
+
+		c->ack_held = false;
+		if ((c->flags & (TF_ACK_NOW | TF_ZOMBIE)) != TF_ACK_NOW ||
+		    c->state == PN_TCP_CLOSED)
+			continue;
+		tcp_send_ack(c);
+		sent++;
+	}
+	tcp->nackq = 0;
+	/* ACKs the burst asked for that no segment went out for */
+	tcp->stat.TCPAckCoalesced += tcp->ack_holds - sent;
+	tcp->ack_holds = 0;
+}
+
+void
+tcp_ack_unhold(struct pn_tcp_conn *c)
+{
+	struct pn_tcp *tcp = c->tcp;
+	uint16_t i;
+
+	if (!c->ack_held)
+		return;
+	c->ack_held = false;
+	for (i = 0; i < tcp->nackq; i++)
+		if (tcp->ackq[i] == c) {
+			memmove(&tcp->ackq[i], &tcp->ackq[i + 1],
+				(size_t)(tcp->nackq - i - 1) * sizeof(c));
+			tcp->nackq--;
+			break;
+		}
+}
+
 void
 tcp_send_rst(struct pn_tcp_conn *c)
 {
@@ -278,7 +362,7 @@ tcp_send_rst(struct pn_tcp_conn *c)
 		/* Nothing synchronized: RST with our SYN's successor. */
 		struct pn_tcp_hdr h = { .seq = c->snd_nxt, .flags = PN_TCP_RST };
 
-		seg_send(c->tcp, &c->key, &h, c, 0, 0, 0);
+		seg_send(c->tcp, &c->key, &h, c, 0, 0, 0, c->tos);
 		return;
 	}
 	tcp_xmit(c, c->snd_max, 0, PN_TCP_RST | PN_TCP_ACK);
@@ -300,13 +384,17 @@ tcp_send_rst_reply(struct pn_tcp *tcp, const struct tcp_seg *s)
 		h.ack = s->h.seq + s->seg_len;
 		h.flags = PN_TCP_RST | PN_TCP_ACK;
 	}
-	/* Linux tcp_v4_send_reset: back along the reversed source route */
-	seg_send_opts(tcp, &k, &h, NULL, 0, 0, 0, tcp_ipopt_reply(s, &ipo));
+	/* No TCB to take a TOS from: the offending segment's, as Linux
+	 * tcp_v4_send_reset (ip_hdr(skb)->tos); its ECN bits cleared, as
+	 * Linux since 6.10 (6.1 still copies them): a RST is not ECT. And
+	 * back along the reversed source route, as Linux. */
+	seg_send_opts(tcp, &k, &h, NULL, 0, 0, 0,
+		      s->tos & (uint8_t)~TCP_ECN_MASK, tcp_ipopt_reply(s, &ipo));
 }
 
 void
 tcp_send_synack_raw(struct pn_tcp *tcp, const struct tcp_seg *s, uint32_t iss,
-		    uint16_t mss)
+		    uint16_t mss, uint8_t tos)
 {
 	struct tcp_key k = { .lip = s->dst, .rip = s->src,
 			     .lport = s->h.dport, .rport = s->h.sport };
@@ -321,7 +409,7 @@ tcp_send_synack_raw(struct pn_tcp *tcp, const struct tcp_seg *s, uint32_t iss,
 	h.opts.mss = mss;
 	tcp->stat.TCPSynCookiesSent++;
 	/* MUST-53 without a TCB: the ACK brings the route again */
-	seg_send_opts(tcp, &k, &h, NULL, 0, 0, 0, tcp_ipopt_reply(s, &ipo));
+	seg_send_opts(tcp, &k, &h, NULL, 0, 0, 0, tos, tcp_ipopt_reply(s, &ipo));
 }
 
 void
@@ -600,7 +688,7 @@ tcp_output(struct pn_tcp_conn *c)
 	case PN_TCP_LISTEN:
 	case PN_TCP_TIME_WAIT:
 		if (c->state == PN_TCP_TIME_WAIT && (c->flags & TF_ACK_NOW))
-			tcp_send_ack(c);
+			tcp_ack_or_hold(c);
 		return;
 	case PN_TCP_SYN_SENT:
 	case PN_TCP_SYN_RECEIVED:
@@ -610,7 +698,7 @@ tcp_output(struct pn_tcp_conn *c)
 			c->snd_nxt = c->snd_max = c->iss + 1;
 			tcp_rtx_arm(c);
 		} else if (c->flags & TF_ACK_NOW) {
-			tcp_send_ack(c);
+			tcp_ack_or_hold(c);
 		}
 		return;
 	default:
@@ -619,5 +707,5 @@ tcp_output(struct pn_tcp_conn *c)
 	if (output_data(c))
 		return;
 	if (c->flags & TF_ACK_NOW)
-		tcp_send_ack(c);
+		tcp_ack_or_hold(c);
 }

@@ -84,6 +84,14 @@ struct tcp_cc_ops;
 #define TCP_DUPTHRESH_MAX 8  /**< raised by proven reordering up to this */
 #define TCP_PTO_MIN_MS 2ull  /**< PTO floor (Linux: 2 jiffies at HZ 1000) */
 #define TCP_TLP_MAX 2        /**< loss probes before the RTO (tcp_timer.c) */
+/** RFC 9293 R1: unanswered retransmissions before negative advice to IP
+ * (Linux net.ipv4.tcp_retries1); in SYN-SENT/SYN-RECEIVED one (Linux
+ * tcp_write_timeout: any retransmission of the SYN). */
+#define TCP_RETRIES1 3
+
+/** Connections with an ACK held over one burst: one per segment of a
+ * tcp_rx_burst chunk at most (NET_BATCH_MAX). */
+#define TCP_ACKQ_MAX 32
 
 /** The TCB (RFC 9293 3.3.1). */
 struct pn_tcp_conn {
@@ -125,6 +133,7 @@ struct pn_tcp_conn {
 	uint64_t rtt_start_ns;      /**< 0: none timed */
 	uint8_t backoff;            /**< consecutive RTOs */
 	uint8_t probes;             /**< zero-window or keepalive probes */
+	uint8_t syn_retries;        /**< TCP_SYNCNT, 0: conf.syn_retries */
 	uint8_t quickack;           /**< segments still ACKed at once */
 	/* congestion control */
 	const struct tcp_cc_ops *cc;
@@ -186,6 +195,8 @@ struct pn_tcp_conn {
 	int err_soft;               /**< ICMP soft error, reported on timeout */
 	bool owned;                 /**< the socket holds it (ctx valid) */
 	bool accepted;              /**< on the accept queue or taken */
+	bool ack_held;              /**< on tcp->ackq: a pure ACK waits for
+				     *   the end of the burst (MUST-59) */
 	bool was_writable_low;      /**< for the write-space wakeup edge */
 	bool redir;                 /**< redir_owner passes our segments on */
 	uint16_t redir_owner;       /**< the shard our replies hash to (tcp_redir.c) */
@@ -205,6 +216,7 @@ struct pn_tcp_listen {
 	uint16_t user_mss;          /**< TCP_MAXSEG for SYN-ACKs, 0 none */
 	uint32_t rcvbuf;            /**< SO_RCVBUF for embryos, 0 default */
 	uint8_t tos;                /**< IP_TOS for embryos and SYN-ACKs */
+	uint8_t syn_retries;        /**< TCP_SYNCNT for embryos, 0 default */
 	TAILQ_HEAD(, pn_tcp_conn) embryos;
 	TAILQ_HEAD(, pn_tcp_conn) acceptq;
 };
@@ -226,6 +238,13 @@ struct pn_tcp {
 	uint16_t next_port;
 	uint8_t secret[16];
 	uint8_t *scratch;           /**< 64 KB, linear copies */
+	/* RFC 9293 MUST-59: while a burst is processed (tcp_rx_burst), the
+	 * pure ACKs input asks for wait in ackq, one entry per connection,
+	 * and go after its last segment (tcp_ack_flush) */
+	bool in_burst;
+	uint16_t nackq;
+	uint32_t ack_holds;         /**< ACKs asked for during the burst */
+	struct pn_tcp_conn *ackq[TCP_ACKQ_MAX];
 	struct pn_tcp_stat stat;
 };
 
@@ -238,7 +257,10 @@ struct tcp_seg {
 	uint32_t seg_len;           /**< len + SYN + FIN */
 	struct rte_mbuf *m;         /**< whole segment (header at 0), NULL once taken */
 	uint16_t off;               /**< payload offset in m */
+	uint8_t tos;                /**< the IP TOS byte it came with */
 };
+
+#define TCP_ECN_MASK 0x03           /**< ECN bits of the TOS byte */
 
 /** Free the segment: handled, nothing kept. */
 void tcp_seg_done(struct pn_tcp *tcp, struct tcp_seg *s);
@@ -302,13 +324,23 @@ void tcp_output(struct pn_tcp_conn *c);
 /** Send one segment [seq, seq+len) of the send queue with @p flags. */
 int tcp_xmit(struct pn_tcp_conn *c, uint32_t seq, uint32_t len, uint8_t flags);
 void tcp_send_ack(struct pn_tcp_conn *c);
+/** The pure ACK input asked for (TF_ACK_NOW): now, or, inside a burst,
+ * once after the burst's last segment (RFC 9293 MUST-59). */
+void tcp_ack_or_hold(struct pn_tcp_conn *c);
+/** Send @p c's held ACK now (its D-SACK is about to be replaced). */
+void tcp_ack_send_held(struct pn_tcp_conn *c);
+/** End of a burst: send the ACKs held, one per connection. */
+void tcp_ack_flush(struct pn_tcp *tcp);
+/** Forget @p c's held ACK (the TCB is freed). */
+void tcp_ack_unhold(struct pn_tcp_conn *c);
 /** RST in reply to @p s, not to a TCB (RFC 9293 3.10.7.1). */
 void tcp_send_rst_reply(struct pn_tcp *tcp, const struct tcp_seg *s);
 /** RST for @p c (abort). */
 void tcp_send_rst(struct pn_tcp_conn *c);
-/** SYN-ACK from a SYN cookie (no TCB). */
+/** SYN-ACK from a SYN cookie (no TCB), with the listener's IP TOS
+ * @p tos (Linux tcp_v4_send_synack: the listener's inet->tos). */
 void tcp_send_synack_raw(struct pn_tcp *tcp, const struct tcp_seg *s,
-			 uint32_t iss, uint16_t mss);
+			 uint32_t iss, uint16_t mss, uint8_t tos);
 /** RFC 5961 challenge ACK, rate-limited. */
 void tcp_challenge_ack(struct pn_tcp_conn *c);
 uint32_t tcp_rcv_wnd(const struct pn_tcp_conn *c);
@@ -316,6 +348,16 @@ uint32_t tcp_ts_now(const struct pn_tcp_conn *c);
 void tcp_retransmit_head(struct pn_tcp_conn *c);
 /** Segment payload size: the MSS less the options every segment has. */
 uint32_t tcp_eff_mss(const struct pn_tcp_conn *c);
+
+/** Linux MAX_TCP_SYNCNT */
+#define TCP_SYNCNT_MAX 127
+
+/** SYN / SYN-ACK retransmissions before giving up (RFC 9293 MUST-23). */
+static inline uint32_t
+tcp_syn_retries(const struct pn_tcp_conn *c)
+{
+	return c->syn_retries ? c->syn_retries : c->tcp->conf.syn_retries;
+}
 
 /* tcp_timer.c */
 void tcp_timers_init(struct pn_tcp_conn *c);

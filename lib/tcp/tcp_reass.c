@@ -30,11 +30,39 @@ ooo_del(struct pn_tcp_conn *c, uint32_t i, bool free_data)
 	c->nooo--;
 }
 
+/* Does [seq, end) overlap or touch the pending D-SACK? */
+static bool
+dsack_touches(const struct pn_tcp_sack_blk *d, uint32_t seq, uint32_t end)
+{
+	return !pn_seq_gt(seq, d->right) && !pn_seq_gt(d->left, end);
+}
+
+static void
+dsack_widen(struct pn_tcp_sack_blk *d, uint32_t seq, uint32_t end)
+{
+	if (pn_seq_lt(seq, d->left))
+		d->left = seq;
+	if (pn_seq_gt(end, d->right))
+		d->right = end;
+}
+
 void
 tcp_dsack_set(struct pn_tcp_conn *c, uint32_t seq, uint32_t end)
 {
 	if (!(c->flags & TF_SACK) || seq == end)
 		return;
+	/* MUST-59: an ACK held over a burst already carries a D-SACK. A
+	 * touching duplicate widens it (as one GRO-merged duplicate would);
+	 * another range sends the held ACK first rather than lose that
+	 * report (the sender's undo wants every D-SACKed retransmission,
+	 * RFC 3708): one ACK more, only then. */
+	if (c->dsack_on && c->ack_held) {
+		if (dsack_touches(&c->dsack, seq, end)) {
+			dsack_widen(&c->dsack, seq, end);
+			return;
+		}
+		tcp_ack_send_held(c);
+	}
 	c->dsack = (struct pn_tcp_sack_blk){ .left = seq, .right = end };
 	c->dsack_on = true;
 	if (pn_seq_lt(seq, c->rcv_nxt)) /* Linux: old (below RCV.NXT) or ofo */
@@ -53,12 +81,8 @@ tcp_dsack_extend(struct pn_tcp_conn *c, uint32_t seq, uint32_t end)
 		return;
 	}
 	/* Linux tcp_sack_extend: only a range that touches the pending one */
-	if (pn_seq_gt(seq, d->right) || pn_seq_gt(d->left, end))
-		return;
-	if (pn_seq_lt(seq, d->left))
-		d->left = seq;
-	if (pn_seq_gt(end, d->right))
-		d->right = end;
+	if (dsack_touches(d, seq, end))
+		dsack_widen(d, seq, end);
 }
 
 /* The first duplicate of one arrival sets the D-SACK, later ones only

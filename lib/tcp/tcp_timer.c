@@ -6,10 +6,12 @@
  *   t_delack delayed ACK (RFC 1122 4.2.3.2, RFC 9293 3.8.6.3)
  *   t_keep   keepalive (RFC 1122 4.2.3.6), FIN-WAIT-2 timeout, TIME-WAIT
  *            2 x MSL
- * Giving up: syn_retries, retries2 or the user timeout (RFC 9293 3.8.3).
+ * Giving up: syn_retries, retries2 or the user timeout (RFC 9293 3.8.3);
+ * negative advice to IP at R1 (TCP_RETRIES1).
  */
 #include <errno.h>
 
+#include "net.h"
 #include "tcp_cc.h"
 #include "tcp_priv.h"
 
@@ -23,7 +25,8 @@ static uint64_t
 rto_ns(const struct pn_tcp_conn *c)
 {
 	const struct pn_tcp_conf *cf = &c->tcp->conf;
-	uint64_t us = (uint64_t)c->rto_us << c->backoff;
+	/* TCP_SYNCNT lets backoff reach 127: no shift past 63 */
+	uint64_t us = (uint64_t)c->rto_us << RTE_MIN(c->backoff, 32);
 
 	if (us > (uint64_t)cf->rto_max_ms * 1000)
 		us = (uint64_t)cf->rto_max_ms * 1000;
@@ -254,7 +257,7 @@ give_up(struct pn_tcp_conn *c)
 	uint64_t now = c->tcp->lc->now;
 
 	if (c->state == PN_TCP_SYN_SENT || c->state == PN_TCP_SYN_RECEIVED)
-		return c->backoff >= cf->syn_retries;
+		return c->backoff >= tcp_syn_retries(c);
 	if (c->user_timeout_ms != 0)
 		return c->rtx_start_ns != 0 &&
 		       now - c->rtx_start_ns >=
@@ -314,6 +317,13 @@ rtx_fire(struct pn_timer *t, void *arg)
 			tcp_send_rst(c);
 		tcp_conn_reset(c, tcp_timeout_err(c));
 		goto out;
+	}
+	/* RFC 9293 MUST-20: R1 unanswered retransmissions, negative advice
+	 * to IP (Linux tcp_write_timeout, __dst_negative_advice); once per
+	 * crossing: a new ACK sets backoff back to 0. */
+	if (c->backoff == (tcp_synchronized(c) ? TCP_RETRIES1 : 1)) {
+		tcp->stat.TCPNegativeAdvice++;
+		pn_net_negative_advice(tcp->net, c->key.rip);
 	}
 	tcp->stat.TCPTimeouts++;
 	c->backoff++;

@@ -465,6 +465,11 @@ pn_tcp_listen_setopt(struct pn_tcp_listen *l, enum pn_tcp_opt opt, int64_t v)
 			return -EINVAL;
 		l->tos = (uint8_t)v;
 		return 0;
+	case PN_TCP_OPT_SYNCNT:
+		if (v < 1 || v > TCP_SYNCNT_MAX)
+			return -EINVAL;
+		l->syn_retries = (uint8_t)v;
+		return 0;
 	default:
 		return -EINVAL;
 	}
@@ -555,6 +560,11 @@ pn_tcp_setopt(struct pn_tcp_conn *c, enum pn_tcp_opt opt, int64_t v)
 			return -EINVAL;
 		c->tos = (uint8_t)v;
 		return 0;
+	case PN_TCP_OPT_SYNCNT:
+		if (v < 1 || v > TCP_SYNCNT_MAX)
+			return -EINVAL;
+		c->syn_retries = (uint8_t)v;
+		return 0;
 	}
 	return -EINVAL;
 }
@@ -577,6 +587,7 @@ pn_tcp_getopt(const struct pn_tcp_conn *c, enum pn_tcp_opt opt, int64_t *v)
 	case PN_TCP_OPT_USER_TIMEOUT: *v = c->user_timeout_ms; return 0;
 	case PN_TCP_OPT_OOBINLINE: *v = c->oobinline; return 0;
 	case PN_TCP_OPT_TOS: *v = c->tos; return 0;
+	case PN_TCP_OPT_SYNCNT: *v = tcp_syn_retries(c); return 0;
 	}
 	return -EINVAL;
 }

@@ -209,6 +209,7 @@ scn_in(int line, const struct scn_seg *s)
 	f[14] = (uint8_t)(0x40 | ihl / 4);
 	put16(f + 16, (uint16_t)(ihl + tl));
 	put16(f + 20, 0x4000);
+	f[15] = (uint8_t)s->iptos;
 	f[22] = 64;
 	f[23] = 6;
 	put32(f + 26, src);
@@ -234,8 +235,30 @@ scn_in(int line, const struct scn_seg *s)
 		if (pn_seq_gt(end, W->peer_nxt) || (h.flags & S))
 			W->peer_nxt = end;
 	}
+	if (W->bursting) {
+		assert_true(W->nburst < RTE_DIM(W->burst));
+		W->burst[W->nburst++] = m;
+		return;
+	}
 	W->lc.now = pn_clock_now(&W->clock);
 	pn_lcore_rx(&W->lc, &m, 1);
+	pn_tx_flush(&W->lc);
+}
+
+void
+scn_burst_begin(void)
+{
+	W->bursting = true;
+	W->nburst = 0;
+}
+
+void
+scn_burst_end(void)
+{
+	W->bursting = false;
+	W->lc.now = pn_clock_now(&W->clock);
+	pn_lcore_rx(&W->lc, W->burst, (uint16_t)W->nburst);
+	W->nburst = 0;
 	pn_tx_flush(&W->lc);
 }
 

@@ -66,6 +66,7 @@ struct scn_seg {
 	const char *opts;     /* OUT: "" = none */
 	int sport, dport;
 	int64_t src;          /* IN: source address */
+	int iptos;            /* IN: the IP TOS byte (default 0) */
 	int badck;            /* IN: corrupt the TCP checksum */
 	int lro;              /* IN: GRO-merged, this tso_segsz (RX_LRO) */
 	int tso;              /* OUT: a TSO segment of this tso_segsz (0: not) */
@@ -109,6 +110,9 @@ struct scn_world {
 	int lctx, cctx;              /* addresses are the ctx */
 	unsigned int wake_l, wake_c;
 	void (*on_wake)(void);       /* run on a connection wakeup */
+	struct rte_mbuf *burst[32];  /* IN between scn_burst_begin/end */
+	unsigned int nburst;
+	bool bursting;
 	struct pn_tcp_hdr last;      /* last OUT parsed */
 	struct pn_ipv4_hdr last_ip;  /* its IPv4 header (opts into last_ipopts) */
 	uint8_t last_ipopts[40];
@@ -129,6 +133,10 @@ void scn_in(int line, const struct scn_seg *s);
 /* Check the next segment we sent; returns its parsed header. */
 const struct pn_tcp_hdr *scn_out(int line, const struct scn_seg *e);
 void scn_none(int line);
+/* Segments IN'd between these two arrive as one receive burst (one
+ * pn_lcore_rx call, as a poll returns them), in order. */
+void scn_burst_begin(void);
+void scn_burst_end(void);
 /* An ICMP destination unreachable (@p code, next-hop @p mtu) from a router,
  * quoting our segment at @p seq: IP header and 8 bytes of TCP only. */
 void scn_icmp_unreach(uint8_t code, uint16_t mtu, uint32_t seq);

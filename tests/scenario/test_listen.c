@@ -149,6 +149,24 @@ synack_gives_up_after_retries(void **state)
 	assert_int_equal(scn_nconns(), 0);
 }
 
+/* A listener's TCP_SYNCNT is its SYN-ACK retries (Linux
+ * reqsk_timer_handler takes the listener's icsk_syn_retries). */
+static void
+synack_retries_from_listener_syncnt(void **state)
+{
+	(void)state;
+	scn_start();
+	scn_listen(80);
+	assert_int_equal(pn_tcp_listen_setopt(W->l, PN_TCP_OPT_SYNCNT, 1), 0);
+	IN(S, .seq = 100);
+	OUT(SA);
+	ADVANCE_MS(1000);
+	OUT(SA);
+	ADVANCE_MS(2000);
+	NONE();
+	assert_int_equal(scn_nconns(), 0);
+}
+
 static void
 dup_syn_in_syn_received_resends_synack(void **state)
 {
@@ -265,6 +283,7 @@ main(void)
 		SCN(rst_to_closed_port_no_reply),
 		SCN(synack_retransmitted_on_timeout),
 		SCN(synack_gives_up_after_retries),
+		SCN(synack_retries_from_listener_syncnt),
 		SCN(dup_syn_in_syn_received_resends_synack),
 		SCN(rst_in_syn_received_back_to_listen),
 		SCN(bad_ack_in_syn_received_gets_rst),

@@ -137,6 +137,46 @@ gives_up_after_retries2(void **state)
 	assert_int_equal(scn_stat("TCPAbortOnTimeout"), 1);
 }
 
+/* RFC 9293 MUST-20: after R1 (3) unanswered retransmissions TCP gives
+ * negative advice to IP, once per crossing (Linux tcp_write_timeout with
+ * tcp_retries1 = 3). The peer's ARP entry is static here, so lib/net
+ * leaves it be (test_arp.c covers the probing). */
+static void
+r1_negative_advice_once_per_crossing(void **state)
+{
+	const struct pn_net_stat *ns;
+	unsigned int i;
+
+	(void)state;
+	est();
+	ns = pn_net_stats(W->net);
+	scn_send(100);
+	OUT(PA, .len = 100);
+	for (i = 0; i < 3; i++) {
+		ADVANCE_MS(200u << i);
+		OUT(PA, .len = 100);
+	}
+	assert_int_equal(scn_stat("TCPNegativeAdvice"), 0);
+	ADVANCE_MS(1600);		/* the fourth timeout: R1 passed */
+	OUT(PA, .len = 100);
+	assert_int_equal(scn_stat("TCPNegativeAdvice"), 1);
+	assert_int_equal(ns->neg_advice, 1);
+	assert_int_equal(ns->arp_reconfirm, 0);
+	ADVANCE_MS(3200);
+	OUT(PA, .len = 100);
+	assert_int_equal(scn_stat("TCPNegativeAdvice"), 1);
+	/* an ACK ends the episode; the next one advises again */
+	IN(A, .ack = W->peer_ack);
+	scn_send(100);
+	OUT(PA, .len = 100);
+	for (i = 0; i < 4; i++) {
+		ADVANCE_MS(200u << i);
+		OUT(PA, .len = 100);
+	}
+	assert_int_equal(scn_stat("TCPNegativeAdvice"), 2);
+	assert_int_equal(ns->neg_advice, 2);
+}
+
 static void
 user_timeout_gives_up(void **state)
 {
@@ -315,6 +355,7 @@ main(void)
 		SCN(karn_no_rtt_from_retransmission),
 		SCN(rtt_measured_from_timed_segment),
 		SCN(gives_up_after_retries2),
+		SCN(r1_negative_advice_once_per_crossing),
 		SCN(user_timeout_gives_up),
 		SCN(rto_capped_at_rto_max),
 		SCN(fast_retransmit_on_third_dupack),

@@ -84,6 +84,77 @@ syn_gives_up_etimedout(void **state)
 	assert_int_equal(scn_stat("AttemptFails"), 1);
 }
 
+/* RFC 9293 MUST-23: by default SYNs are retried for at least 3 minutes:
+ * 7 retransmissions at 1, 3, 7, 15, 31, 63 and 127 s, then one RTO
+ * capped at rto_max (120 s): ETIMEDOUT at 247 s. (Linux's default
+ * tcp_syn_retries 6 gives up at 127 s.) */
+static void
+syn_default_retries_last_three_minutes(void **state)
+{
+	unsigned int i;
+
+	(void)state;
+	scn_start();
+	do_connect();
+	OUT(S);
+	for (i = 0; i < 7; i++) {
+		ADVANCE_MS(1000u << i);
+		OUT(S, .seq = ISN);
+	}
+	ADVANCE_MS(120000 - 1);
+	NONE();
+	assert_int_equal(scn_state(), PN_TCP_SYN_SENT);
+	ADVANCE_MS(1);
+	NONE();
+	assert_int_equal(scn_state(), PN_TCP_CLOSED);
+	assert_int_equal(pn_tcp_error(W->c), ETIMEDOUT);
+	assert_int_equal(scn_stat("TCPSynRetrans"), 7);
+}
+
+/* MUST-20 for SYNs: Linux tcp_write_timeout advises IP at every SYN
+ * timeout after the first retransmission; we do once, at the first. */
+static void
+syn_negative_advice_after_first_retransmission(void **state)
+{
+	(void)state;
+	scn_start();
+	do_connect();
+	OUT(S);
+	ADVANCE_MS(1000);
+	OUT(S, .seq = ISN);
+	assert_int_equal(scn_stat("TCPNegativeAdvice"), 0);
+	ADVANCE_MS(2000);
+	OUT(S, .seq = ISN);
+	assert_int_equal(scn_stat("TCPNegativeAdvice"), 1);
+	ADVANCE_MS(4000);
+	OUT(S, .seq = ISN);
+	assert_int_equal(scn_stat("TCPNegativeAdvice"), 1);
+	assert_int_equal(pn_net_stats(W->net)->neg_advice, 1);
+}
+
+/* TCP_SYNCNT (Linux icsk_syn_retries): per connection, 1..127. */
+static void
+syncnt_per_connection(void **state)
+{
+	int64_t v;
+
+	(void)state;
+	scn_start();
+	do_connect();
+	assert_int_equal(pn_tcp_getopt(W->c, PN_TCP_OPT_SYNCNT, &v), 0);
+	assert_int_equal(v, 7);
+	assert_int_equal(pn_tcp_setopt(W->c, PN_TCP_OPT_SYNCNT, 0), -EINVAL);
+	assert_int_equal(pn_tcp_setopt(W->c, PN_TCP_OPT_SYNCNT, 128), -EINVAL);
+	assert_int_equal(pn_tcp_setopt(W->c, PN_TCP_OPT_SYNCNT, 1), 0);
+	OUT(S);
+	ADVANCE_MS(1000);
+	OUT(S, .seq = ISN);
+	ADVANCE_MS(2000);
+	NONE();
+	assert_int_equal(scn_state(), PN_TCP_CLOSED);
+	assert_int_equal(pn_tcp_error(W->c), ETIMEDOUT);
+}
+
 static void
 rst_ack_refuses(void **state)
 {
@@ -262,6 +333,9 @@ main(void)
 		SCN(synack_establishes),
 		SCN(syn_retransmits_with_backoff),
 		SCN(syn_gives_up_etimedout),
+		SCN(syn_default_retries_last_three_minutes),
+		SCN(syncnt_per_connection),
+		SCN(syn_negative_advice_after_first_retransmission),
 		SCN(rst_ack_refuses),
 		SCN(rst_without_ack_ignored),
 		SCN(rst_with_bad_ack_ignored),

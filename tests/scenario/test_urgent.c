@@ -347,6 +347,63 @@ tos_listener_inherited(void **state)
 	OUT(PA, .len = 1);
 }
 
+/* Segments without a TCB (RFC 9293 MUST-48 beyond the connection). */
+
+/* A SYN-ACK from a SYN cookie carries the listener's TOS, as the
+ * embryo's does (Linux tcp_v4_send_synack: the listener's inet->tos). */
+static void
+tos_cookie_synack_from_listener(void **state)
+{
+	(void)state;
+	W->tconf.syn_backlog = 1;
+	scn_start();
+	scn_listen(PORT_US);
+	assert_int_equal(pn_tcp_listen_setopt(W->l, PN_TCP_OPT_TOS, 0x28), 0);
+	IN(S, .seq = 1000);
+	assert_int_equal(next_tos(), 0x28);
+	OUT(SA, .ack = 1001);
+	IN(S, .sport = PORT_PEER + 1, .seq = 5000);
+	assert_int_equal(next_tos(), 0x28);
+	OUT(SA, .ack = 5001, .mss = 536);
+	assert_int_equal(scn_stat("TCPSynCookiesSent"), 1);
+}
+
+/* A RST without a TCB takes the offending segment's TOS (Linux
+ * tcp_v4_send_reset: ip_hdr(skb)->tos), ECN bits cleared. */
+static void
+tos_rst_without_tcb_reflects_segment(void **state)
+{
+	(void)state;
+	scn_start();
+	IN(A, .seq = 1000, .ack = 77, .iptos = 0xb9);
+	assert_int_equal(next_tos(), 0xb8);
+	OUT(R, .seq = 77);
+	IN(S, .seq = 1000, .iptos = 0x48);
+	assert_int_equal(next_tos(), 0x48);
+	OUT(RA, .ack = 1001);
+}
+
+/* TIME-WAIT keeps the connection's TOS for its ACKs (Linux tw_tos). */
+static void
+tos_time_wait_ack(void **state)
+{
+	(void)state;
+	scn_start();
+	scn_passive(1000, 0);
+	assert_int_equal(pn_tcp_setopt(W->c, PN_TCP_OPT_TOS, 0x48), 0);
+	pn_tcp_close(W->c);
+	W->c = NULL;
+	OUT(FA, .seq = ISN + 1);
+	IN(A, .ack = ISN + 2);
+	IN(FA, .ack = ISN + 2);
+	assert_int_equal(next_tos(), 0x48);
+	OUT(A, .seq = ISN + 2, .ack = 1002);
+	ADVANCE_MS(1000);
+	IN(FA, .seq = 1001, .ack = ISN + 2);	/* retransmitted FIN */
+	assert_int_equal(next_tos(), 0x48);
+	OUT(A, .seq = ISN + 2, .ack = 1002);
+}
+
 int
 main(void)
 {
@@ -363,6 +420,9 @@ main(void)
 		SCN(tos_on_every_segment),
 		SCN(tos_on_syn),
 		SCN(tos_listener_inherited),
+		SCN(tos_cookie_synack_from_listener),
+		SCN(tos_rst_without_tcb_reflects_segment),
+		SCN(tos_time_wait_ack),
 	};
 
 	return cmocka_run_group_tests(t, NULL, NULL);

@@ -193,7 +193,9 @@ int pn_getpeername(int fd, struct sockaddr *addr, socklen_t *len);
  * kept in jiffies of a 250 Hz clock as Debian's Linux keeps them, so
  * getsockopt returns the value rounded up to 4 ms).
  * IPPROTO_TCP: TCP_NODELAY, TCP_KEEPIDLE (1..32767), TCP_KEEPINTVL
- * (1..32767), TCP_KEEPCNT (1..127), TCP_MAXSEG (0 or 88..32767).
+ * (1..32767), TCP_KEEPCNT (1..127), TCP_MAXSEG (0 or 88..32767),
+ * TCP_SYNCNT (1..127; SYN / SYN-ACK retries, default tcp.syn_retries = 7,
+ * 247 s; Linux's default is 6, 127 s; a listener's goes to its SYN-ACKs).
  * IPPROTO_IP: IP_TOS (an int, or one byte; the two ECN bits are cleared
  * for TCP, as Linux; every segment of the connection carries it, an
  * accepted connection takes its listener's from the SYN-ACK on);

@@ -290,6 +290,106 @@ test_stale_probes_unanswered_forget(void **state)
 	assert_int_equal(tw_stat(0)->arp_failed, 1);
 }
 
+/* Negative advice (RFC 9293 MUST-20, from TCP at R1): the next hop's
+ * entry keeps being used and is probed with unicast requests at once
+ * (Linux NUD_PROBE); a reply confirms it, and the probing stops. */
+static void
+test_negative_advice_probe_confirmed(void **state)
+{
+	uint8_t exp[64];
+
+	(void)state;
+	tw_start(1);
+	rx_request_from(0, MAC_PEER, IP_PEER);
+	tw_clear(0);
+	assert_int_equal(tw_arp_state(0, IP_PEER), PN_ARP_REACHABLE);
+	assert_int_equal(pn_net_negative_advice(T->net[0], IP_PEER), 0);
+	pn_tx_flush(tw_lc(0));
+	assert_int_equal(T->ntx[0], 1);
+	assert_frame(0, 0, exp, expect_request(exp, MAC_PEER, IP_PEER));
+	assert_int_equal(tw_arp_state(0, IP_PEER), PN_ARP_STALE);
+	/* still used, no broadcast, no queueing */
+	assert_int_equal(tw_out(0, tw_l4(30, 7), IP_PEER, 253, false), 0);
+	assert_int_equal(T->ntx[0], 2);
+	assert_int_equal(payload0(0, 1, MAC_PEER), 7);
+	/* bounded: advice while probing adds nothing */
+	assert_int_equal(pn_net_negative_advice(T->net[0], IP_PEER),
+			 -EALREADY);
+	assert_int_equal(T->ntx[0], 2);
+	tw_clear(0);
+	rx_peer_reply(0, MAC_PEER);
+	assert_int_equal(tw_arp_state(0, IP_PEER), PN_ARP_REACHABLE);
+	tw_advance_ms(5000);
+	tw_round(0);
+	assert_int_equal(T->ntx[0], 0);
+	assert_int_equal(tw_stat(0)->neg_advice, 2);
+	assert_int_equal(tw_stat(0)->arp_reconfirm, 1);
+	assert_int_equal(tw_stat(0)->arp_failed, 0);
+}
+
+/* Unanswered, the entry goes after max_probes; the next packet resolves
+ * afresh with broadcasts and waits in the queue, which fails as any
+ * unanswered resolution does (ARP_FAILED). */
+static void
+test_negative_advice_unanswered_forgets(void **state)
+{
+	uint8_t exp[64];
+	unsigned int i;
+
+	(void)state;
+	tw_start(1);
+	rx_request_from(0, MAC_PEER, IP_PEER);
+	tw_clear(0);
+	assert_int_equal(pn_net_negative_advice(T->net[0], IP_PEER), 0);
+	pn_tx_flush(tw_lc(0));
+	for (i = 0; i < 2; i++) {
+		tw_advance_ms(1000);
+		tw_round(0);
+	}
+	assert_int_equal(T->ntx[0], 3);
+	for (i = 0; i < 3; i++)
+		assert_frame(0, i, exp, expect_request(exp, MAC_PEER, IP_PEER));
+	tw_advance_ms(1000);
+	tw_round(0);
+	assert_int_equal(tw_arp_state(0, IP_PEER), PN_ARP_FREE);
+	assert_int_equal(tw_stat(0)->arp_failed, 1);
+	tw_clear(0);
+	assert_int_equal(tw_out(0, tw_l4(30, 1), IP_PEER, 253, false), 0);
+	assert_int_equal(T->ntx[0], 1);
+	assert_frame(0, 0, exp, expect_request(exp, MAC_BCAST, IP_PEER));
+	assert_int_equal(tw_arp_state(0, IP_PEER), PN_ARP_INCOMPLETE);
+	assert_int_equal(pn_net_negative_advice(T->net[0], IP_PEER),
+			 -EALREADY);
+	for (i = 0; i < 3; i++) {
+		tw_advance_ms(1000);
+		tw_round(0);
+	}
+	assert_int_equal(tw_drops(0, PN_DROP_ARP_FAILED), 1);
+	assert_int_equal(tw_stat(0)->arp_failed, 2);
+}
+
+/* Nothing to reconfirm: no entry, a static one, no route. */
+static void
+test_negative_advice_nothing_to_do(void **state)
+{
+	const uint32_t ip9 = PN_IPV4(198, 18, 0, 9);
+
+	(void)state;
+	T->conf.nb_static_arp = 1;
+	T->conf.static_arp[0].port_id = 0;
+	T->conf.static_arp[0].ip = ip9;
+	memcpy(T->conf.static_arp[0].mac, MAC_PEER, 6);
+	tw_start(1);
+	assert_int_equal(pn_net_negative_advice(T->net[0], IP_PEER), -ENOENT);
+	assert_int_equal(pn_net_negative_advice(T->net[0], ip9), -EPERM);
+	assert_int_equal(pn_net_negative_advice(T->net[0],
+						PN_IPV4(203, 0, 113, 1)),
+			 -ENETUNREACH);
+	assert_int_equal(T->ntx[0], 0);
+	assert_int_equal(tw_stat(0)->neg_advice, 3);
+	assert_int_equal(tw_stat(0)->arp_reconfirm, 0);
+}
+
 static void
 test_static_entry(void **state)
 {
@@ -506,6 +606,9 @@ main(void)
 		TW_TEST(test_retransmit_then_fail),
 		TW_TEST(test_stale_then_unicast_refresh),
 		TW_TEST(test_stale_probes_unanswered_forget),
+		TW_TEST(test_negative_advice_probe_confirmed),
+		TW_TEST(test_negative_advice_unanswered_forgets),
+		TW_TEST(test_negative_advice_nothing_to_do),
 		TW_TEST(test_static_entry),
 		TW_TEST(test_eviction_oldest_non_static),
 		TW_TEST(test_evicting_incomplete_drops_its_queue),

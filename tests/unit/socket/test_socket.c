@@ -766,6 +766,22 @@ s_keepalive_opts(struct dctx *c)
 	h_setint(c, fd, IPPROTO_TCP, TCP_KEEPCNT, 128);
 }
 
+/* TCP_SYNCNT: 1..127, EINVAL outside (Linux do_tcp_setsockopt). The
+ * default is not compared: ours is 7 (RFC 9293 MUST-23), Linux's sysctl
+ * tcp_syn_retries 6. */
+static void
+s_syncnt_opt(struct dctx *c)
+{
+	int fd = RF(c, "socket", A->socket(AF_INET, SOCK_STREAM, 0));
+
+	h_setint(c, fd, IPPROTO_TCP, TCP_SYNCNT, 3);
+	h_getint(c, fd, IPPROTO_TCP, TCP_SYNCNT);
+	h_setint(c, fd, IPPROTO_TCP, TCP_SYNCNT, 0);
+	h_setint(c, fd, IPPROTO_TCP, TCP_SYNCNT, 128);
+	h_setint(c, fd, IPPROTO_TCP, TCP_SYNCNT, 127);
+	h_getint(c, fd, IPPROTO_TCP, TCP_SYNCNT);
+}
+
 static void
 s_maxseg(struct dctx *c)
 {
@@ -983,6 +999,7 @@ static const struct dcase cases[] = {
 	CASE(ro_opts),
 	CASE(rcvlowat_opt),
 	CASE(keepalive_opts),
+	CASE(syncnt_opt),
 	CASE(maxseg),
 	CASE(opt_errors),
 	CASE(tcp_info),
