@@ -374,11 +374,13 @@ tcp_set_state(struct pn_tcp_conn *c, uint8_t state)
 		st->CurrEstab++;
 	}
 	c->state = state;
+	tcp_poll_stale(c);
 }
 
 void
 tcp_wakeup(struct pn_tcp_conn *c)
 {
+	tcp_poll_stale(c);
 	if (c->owned && c->ctx != NULL && c->tcp->up.wakeup != NULL)
 		c->tcp->up.wakeup(c->ctx);
 }
@@ -450,6 +452,7 @@ tcp_conn_reset(struct pn_tcp_conn *c, int err)
 	if (c->state == PN_TCP_SYN_SENT || c->state == PN_TCP_SYN_RECEIVED)
 		c->tcp->stat.AttemptFails++;
 	c->err = err;
+	tcp_poll_stale(c);
 	tcp_mq_free(&c->sndq);
 	tcp_conn_closed(c);
 	tcp_wakeup(c);
@@ -587,6 +590,7 @@ rx_demux(struct pn_tcp *tcp, struct tcp_seg *s, const struct tcp_key *k,
 	struct pn_tcp_listen *l;
 
 	if (c != NULL) {
+		tcp_poll_stale(c);
 		tcp_input(c, s);
 	} else if ((l = tcp_listen_lookup(tcp, k->lip, k->lport)) != NULL) {
 		tcp_listen_input(l, s);

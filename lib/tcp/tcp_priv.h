@@ -183,6 +183,8 @@ struct pn_tcp_conn {
 	bool owned;                 /**< the socket holds it (ctx valid) */
 	bool accepted;              /**< on the accept queue or taken */
 	bool was_writable_low;      /**< for the write-space wakeup edge */
+	bool poll_ok;               /**< poll_mask is current */
+	uint32_t poll_mask;         /**< pn_tcp_poll()'s last answer */
 	/* info */
 	uint64_t bytes_acked, bytes_received;
 	uint32_t segs_in, segs_out, total_retrans;
@@ -231,6 +233,20 @@ struct tcp_seg {
 	struct rte_mbuf *m;         /**< whole segment (header at 0), NULL once taken */
 	uint16_t off;               /**< payload offset in m */
 };
+
+/*
+ * Readiness is asked for ~6 times per request/response (the wake-up,
+ * epoll_wait twice, after each socket call) and changes far less often:
+ * pn_tcp_poll() keeps its answer until something that may change it
+ * runs. Called on every way into a connection: a segment (rx_demux), a
+ * timer, an ICMP error, a state change, a reset, a wake-up, and each
+ * user call that may change what pn_tcp_poll() reads.
+ */
+static inline void
+tcp_poll_stale(struct pn_tcp_conn *c)
+{
+	c->poll_ok = false;
+}
 
 /** Free the segment: handled, nothing kept. */
 void tcp_seg_done(struct pn_tcp *tcp, struct tcp_seg *s);
