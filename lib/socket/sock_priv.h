@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <sys/queue.h>
 
+#include "objcache.h"
 #include "pollnet/socket.h"
 #include "sock.h"
 
@@ -90,7 +91,13 @@ struct pn_sock_lcore {
 	/* the bound sockets of each local port (Linux's bind hash): bind and
 	 * listen look at one port's sockets, not at every open fd */
 	struct pn_sock_bind_list *bport; /**< 65536 heads */
+	struct pn_objcache socks;       /**< closed struct pn_sock to reuse */
+	struct pn_objcache epitems;     /**< removed epoll items to reuse */
 };
+
+/* Objects each lcore keeps for reuse (objcache.h): a connection per
+ * request allocates a socket and an epoll item. */
+#define SOCK_CACHE_MAX 1024
 
 /*
  * fd numbers: PN_FD_BASE | shard << PN_FD_SHARD_SHIFT | slot. PN_FD_BASE
@@ -174,6 +181,9 @@ void ep_forget(struct pn_file *f);
 
 /** Free an epoll instance (its fd is gone). */
 void ep_free(struct pn_epoll *ep);
+
+/** sizeof(struct pn_epitem), for the socket layer's item cache. */
+size_t ep_item_size(void);
 
 static inline int
 sock_fail(int err)

@@ -210,6 +210,8 @@ pn_tcp_create(const struct pn_tcp_conf *conf, struct pn_lcore *lc,
 	tcp->net = net;
 	tcp->pool = net->pool;
 	tcp->conf = *conf;
+	pn_objcache_init(&tcp->free_conns, sizeof(struct pn_tcp_conn),
+			 TCP_CONN_CACHE_MAX);
 	if (up != NULL)
 		tcp->up = *up;
 	tcp->cc = tcp_cc_find(conf->cc);
@@ -281,7 +283,7 @@ conn_free(struct pn_tcp_conn *c)
 	tcp_mq_free(&c->sndq);
 	tcp_mq_free(&c->rcvq);
 	tcp_reass_free(c);
-	free(c);
+	pn_objcache_put(&c->tcp->free_conns, c);
 }
 
 void
@@ -310,6 +312,7 @@ pn_tcp_free(struct pn_tcp *tcp)
 		tcp_shard_set(tcp->lc->shard, NULL);
 	rte_hash_free(tcp->listen_h);
 	rte_hash_free(tcp->conns_h);
+	pn_objcache_fini(&tcp->free_conns);
 	free(tcp->scratch);
 	free(tcp);
 }
@@ -343,14 +346,14 @@ tcp_conn_alloc(struct pn_tcp *tcp, const struct tcp_key *k)
 
 	if (tcp->nconns >= tcp->conf.max_conns)
 		return NULL;
-	c = calloc(1, sizeof(*c));
+	c = pn_objcache_get(&tcp->free_conns);
 	if (c == NULL)
 		return NULL;
 	c->tcp = tcp;
 	c->key = *k;
 	c->state = PN_TCP_CLOSED;
 	if (rte_hash_add_key_data(tcp->conns_h, &c->key, c) < 0) {
-		free(c);
+		pn_objcache_put(&tcp->free_conns, c);
 		return NULL;
 	}
 	tcp_conn_init_params(c);

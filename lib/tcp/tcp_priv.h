@@ -20,6 +20,7 @@
 #include <sys/queue.h>
 
 #include "lcore.h"
+#include "objcache.h"
 #include "tcp.h"
 #include "tcp_wire.h"
 #include "timer.h"
@@ -205,6 +206,10 @@ struct pn_tcp_listen {
 	TAILQ_HEAD(, pn_tcp_conn) acceptq;
 };
 
+/* Freed TCBs each lcore keeps for reuse (objcache.h): one per tcp-crr
+ * connection. */
+#define TCP_CONN_CACHE_MAX 1024
+
 struct pn_tcp {
 	struct pn_lcore *lc;
 	struct pn_net *net;
@@ -221,6 +226,7 @@ struct pn_tcp {
 	uint16_t next_port;
 	uint8_t secret[16];
 	uint8_t *scratch;           /**< 64 KB, linear copies */
+	struct pn_objcache free_conns; /**< freed TCBs to reuse */
 	struct pn_tcp_stat stat;
 };
 
