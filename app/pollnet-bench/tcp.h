@@ -139,6 +139,8 @@ struct tb_thread {
 	uint32_t nconns;          /**< client connections of this thread */
 	struct tb_conn *conns;    /**< client: nconns of them */
 	struct tb_conn *srv;      /**< server: accepted connections (list) */
+	struct tb_conn *conn_free; /**< server: closed ones to reuse */
+	uint32_t nconn_free;      /**< on conn_free, <= TB_CONN_CACHE */
 	int lfd;                  /**< server: listener */
 	uint32_t nidle;           /**< client: connections to reopen */
 	int *held;                /**< tcp-idle: descriptors held */

@@ -140,6 +140,11 @@ pn_timer_arm(struct pn_timer_wheel *w, struct pn_timer *t,
 	uint64_t tick = ns_to_tick_ceil(w, expire_ns);
 	uint64_t slot_tick = tick < w->cur_tick ? w->cur_tick : tick;
 
+	/* Linux __mod_timer: pending at that very expiry already, nothing
+	 * to do (TCP restarts its RTO/PTO at the same instant); not for a
+	 * timer due now, which a run may hold in its batch */
+	if (t->pending && t->expire_ns == expire_ns && tick > w->cur_tick)
+		return;
 	if (expire_ns <= w->next_ns)
 		w->next_ns = expire_ns;	/* the new earliest (cached or not) */
 	else if (t->pending)

@@ -54,7 +54,8 @@ void pn_timer_init(struct pn_timer *t, pn_timer_fn fn, void *arg);
 
 /**
  * Arm (or re-arm) @p t to fire at absolute @p expire_ns. A pending timer is
- * moved. An expiry in the past fires on the next run (or later in the
+ * moved; one pending at that same future expiry stays where it is (Linux
+ * mod_timer), keeping its place among the timers of its tick. An expiry in the past fires on the next run (or later in the
  * current run, when armed from a callback before the run reaches its end).
  */
 void pn_timer_arm(struct pn_timer_wheel *w, struct pn_timer *t,

@@ -183,6 +183,12 @@ ep_wake(struct pn_file *f, uint32_t key)
 	}
 }
 
+size_t
+ep_item_size(void)
+{
+	return sizeof(struct pn_epitem);
+}
+
 static void
 ep_item_free(struct pn_epitem *epi)
 {
@@ -192,7 +198,7 @@ ep_item_free(struct pn_epitem *epi)
 		TAILQ_REMOVE(&ep->rdllist, epi, rdl);
 	TAILQ_REMOVE(&ep->items, epi, ep_link);
 	TAILQ_REMOVE(&epi->file->watchers, epi, file_link);
-	free(epi);
+	pn_objcache_put(&ep->sl->epitems, epi);
 	ep_efd_sync(ep);
 }
 
@@ -350,7 +356,7 @@ ep_loop_ok(struct pn_epoll *ep, struct pn_epoll *to)
 static int
 ep_insert(struct pn_epoll *ep, struct pn_file *f, const struct epoll_event *ev)
 {
-	struct pn_epitem *epi = calloc(1, sizeof(*epi));
+	struct pn_epitem *epi = pn_objcache_get(&ep->sl->epitems);
 
 	if (epi == NULL)
 		return sock_fail(ENOMEM);

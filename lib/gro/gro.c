@@ -123,7 +123,8 @@ gro_parse(struct pn_gro *g, struct rte_mbuf *m, struct gro_seg *s)
 	if (ipcs == RTE_MBUF_F_RX_IP_CKSUM_BAD)
 		return -1; /* IPv4 input drops it */
 	if (ipcs != RTE_MBUF_F_RX_IP_CKSUM_GOOD) {
-		if (pn_cksum(s->ip, sizeof(*s->ip)) != 0)
+		if (pn_ipv4_hdr_cksum((const uint8_t *)s->ip,
+				      sizeof(*s->ip)) != 0)
 			return -1;
 		/* Verified: IPv4 input need not sum again, even when the
 		 * packet goes up unmerged (a partial TCP checksum below). */

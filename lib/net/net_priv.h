@@ -164,6 +164,10 @@ struct pn_net {
 	uint16_t ip_id;
 	uint8_t nb_routes;
 	struct net_route routes[NET_MAX_ROUTES]; /* longest prefix first */
+	/* each port's directed broadcasts (route_build): every packet in
+	 * and out is checked against them */
+	uint8_t nb_bcast[PN_MAX_PORTS];
+	uint32_t bcast[PN_MAX_PORTS][PN_NET_MAX_ADDRS];
 	struct {
 		pn_net_proto_fn fn;
 		pn_net_proto_burst_fn burst;
@@ -219,7 +223,20 @@ net_mask(uint8_t len)
 /* route.c */
 void route_build(struct pn_net *net);
 const struct net_route *route_lookup(const struct pn_net *net, uint32_t dst);
-bool net_is_bcast(const struct pn_net *net, uint8_t pidx, uint32_t ip);
+
+/* Limited broadcast, or the directed broadcast of a subnet of the port. */
+static inline bool
+net_is_bcast(const struct pn_net *net, uint8_t pidx, uint32_t ip)
+{
+	unsigned int a;
+
+	if (ip == UINT32_MAX)
+		return true;
+	for (a = 0; a < net->nb_bcast[pidx]; a++)
+		if (ip == net->bcast[pidx][a])
+			return true;
+	return false;
+}
 /* Our address on port @p pidx to speak to @p peer from (subnet match). */
 uint32_t net_port_src(const struct pn_net *net, uint8_t pidx, uint32_t peer);
 bool net_port_has_addr(const struct pn_net *net, uint8_t pidx, uint32_t ip);

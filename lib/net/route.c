@@ -41,11 +41,16 @@ route_build(struct pn_net *net)
 	unsigned int p, a, i;
 
 	net->nb_routes = 0;
-	for (p = 0; p < c->nb_ports; p++)
+	for (p = 0; p < c->nb_ports; p++) {
+		net->nb_bcast[p] = 0;
 		for (a = 0; a < c->port[p].nb_addrs; a++) {
 			const struct pn_net_addr *ad = &c->port[p].addr[a];
 			uint32_t m = net_mask(ad->prefix_len);
 			bool dup = false;
+
+			/* /31 and /32 have no broadcast address (RFC 3021) */
+			if (ad->prefix_len <= 30)
+				net->bcast[p][net->nb_bcast[p]++] = (ad->ip & m) | ~m;
 
 			/* A second address in the same subnet adds no route. */
 			for (i = 0; i < net->nb_routes; i++)
@@ -56,6 +61,7 @@ route_build(struct pn_net *net)
 					  (uint8_t)p, NET_ROUTE_CONNECTED, 0,
 					  ad->ip);
 		}
+	}
 	/* Gateways resolve through the connected routes only (checked). */
 	for (i = 0; i < c->nb_routes; i++) {
 		via = route_lookup(net, c->route[i].gw);
@@ -124,25 +130,6 @@ pn_net_is_local(const struct pn_net *net, uint32_t ip)
 	for (p = 0; p < net->conf->nb_ports; p++)
 		if (net_port_has_addr(net, (uint8_t)p, ip))
 			return true;
-	return false;
-}
-
-/* Limited broadcast, or the directed broadcast of a subnet of the port. */
-bool
-net_is_bcast(const struct pn_net *net, uint8_t pidx, uint32_t ip)
-{
-	const struct pn_net_port_conf *pc = net_port(net, pidx);
-	unsigned int a;
-
-	if (ip == UINT32_MAX)
-		return true;
-	for (a = 0; a < pc->nb_addrs; a++) {
-		uint32_t m = net_mask(pc->addr[a].prefix_len);
-
-		if (pc->addr[a].prefix_len <= 30 &&
-		    ip == ((pc->addr[a].ip & m) | ~m))
-			return true;
-	}
 	return false;
 }
 

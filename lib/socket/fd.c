@@ -104,6 +104,8 @@ pn_sock_lcore_create(struct pn_lcore *lc, struct pn_tcp *tcp,
 	sl->lc = lc;
 	sl->tcp = tcp;
 	sl->ops = ops;
+	pn_objcache_init(&sl->socks, sizeof(struct pn_sock), SOCK_CACHE_MAX);
+	pn_objcache_init(&sl->epitems, ep_item_size(), SOCK_CACHE_MAX);
 	sl->max_fds = max_fds;
 	*out = sl;
 	return 0;
@@ -172,6 +174,8 @@ pn_sock_lcore_free(struct pn_sock_lcore *sl)
 	fd_close_all(sl, 0);
 	if (sock_cur == sl)
 		sock_cur = NULL;
+	pn_objcache_fini(&sl->socks);
+	pn_objcache_fini(&sl->epitems);
 	free(sl->files);
 	free(sl->used);
 	free(sl->full);

@@ -132,7 +132,7 @@ sock_lookup(int fd, int notsock_errno)
 static struct pn_sock *
 sock_new(struct pn_sock_lcore *sl, int flags)
 {
-	struct pn_sock *s = calloc(1, sizeof(*s));
+	struct pn_sock *s = pn_objcache_get(&sl->socks);
 	int fd;
 
 	if (s == NULL) {
@@ -149,7 +149,7 @@ sock_new(struct pn_sock_lcore *sl, int flags)
 	TAILQ_INIT(&s->f.watchers);
 	fd = sock_fd_alloc(sl, &s->f);
 	if (fd < 0) {
-		free(s);
+		pn_objcache_put(&sl->socks, s);
 		errno = -fd;
 		return NULL;
 	}
@@ -433,7 +433,7 @@ pn_accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags)
 	sock_settle(s);
 	if (rc < 0) {
 		sock_fd_release(s->sl, ns->f.fd);
-		free(ns);
+		pn_objcache_put(&s->sl->socks, ns);
 		return sock_fail(-rc);
 	}
 	ns->conn = c;
@@ -601,7 +601,7 @@ sock_file_close(struct pn_sock_lcore *sl, struct pn_file *f)
 			sl->ops->close(s->conn);
 	}
 	sock_ipopt_set(s, NULL);
-	free(s);
+	pn_objcache_put(&sl->socks, s);
 }
 
 int

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <sys/queue.h>
 
+#include "objcache.h"
 #include "pollnet/socket.h"
 #include "sock.h"
 
@@ -95,7 +96,13 @@ struct pn_sock_lcore {
 	/* IP_OPTIONS of the sockets that set them: slot 0 unused */
 	struct pn_ipopt_tx **ipopts;
 	uint32_t nb_ipopts;             /**< slots allocated, up to 65536 */
+	struct pn_objcache socks;       /**< closed struct pn_sock to reuse */
+	struct pn_objcache epitems;     /**< removed epoll items to reuse */
 };
+
+/* Objects each lcore keeps for reuse (objcache.h): a connection per
+ * request allocates a socket and an epoll item. */
+#define SOCK_CACHE_MAX 1024
 
 /*
  * fd numbers: PN_FD_BASE | shard << PN_FD_SHARD_SHIFT | slot. PN_FD_BASE
@@ -188,6 +195,9 @@ void ep_forget(struct pn_file *f);
 
 /** Free an epoll instance (its fd is gone). */
 void ep_free(struct pn_epoll *ep);
+
+/** sizeof(struct pn_epitem), for the socket layer's item cache. */
+size_t ep_item_size(void);
 
 static inline int
 sock_fail(int err)

@@ -213,6 +213,8 @@ pn_tcp_create(const struct pn_tcp_conf *conf, struct pn_lcore *lc,
 	tcp->net = net;
 	tcp->pool = net->pool;
 	tcp->conf = *conf;
+	pn_objcache_init(&tcp->free_conns, sizeof(struct pn_tcp_conn),
+			 TCP_CONN_CACHE_MAX);
 	if (up != NULL)
 		tcp->up = *up;
 	tcp->cc = tcp_cc_find(conf->cc);
@@ -292,7 +294,7 @@ conn_free(struct pn_tcp_conn *c)
 	tcp_mq_free(&c->rcvq);
 	tcp_reass_free(c);
 	free(c->ipopt);
-	free(c);
+	pn_objcache_put(&c->tcp->free_conns, c);
 }
 
 void
@@ -323,6 +325,7 @@ pn_tcp_free(struct pn_tcp *tcp)
 		tcp_shard_set(tcp->lc->shard, NULL);
 	rte_hash_free(tcp->listen_h);
 	rte_hash_free(tcp->conns_h);
+	pn_objcache_fini(&tcp->free_conns);
 	free(tcp->scratch);
 	free(tcp);
 }
@@ -356,14 +359,14 @@ tcp_conn_alloc(struct pn_tcp *tcp, const struct tcp_key *k)
 
 	if (tcp->nconns >= tcp->conf.max_conns)
 		return NULL;
-	c = calloc(1, sizeof(*c));
+	c = pn_objcache_get(&tcp->free_conns);
 	if (c == NULL)
 		return NULL;
 	c->tcp = tcp;
 	c->key = *k;
 	c->state = PN_TCP_CLOSED;
 	if (rte_hash_add_key_data(tcp->conns_h, &c->key, c) < 0) {
-		free(c);
+		pn_objcache_put(&tcp->free_conns, c);
 		return NULL;
 	}
 	tcp_conn_init_params(c);
@@ -387,11 +390,13 @@ tcp_set_state(struct pn_tcp_conn *c, uint8_t state)
 		st->CurrEstab++;
 	}
 	c->state = state;
+	tcp_poll_stale(c);
 }
 
 void
 tcp_wakeup(struct pn_tcp_conn *c)
 {
+	tcp_poll_stale(c);
 	if (c->owned && c->ctx != NULL && c->tcp->up.wakeup != NULL)
 		c->tcp->up.wakeup(c->ctx);
 }
@@ -465,6 +470,7 @@ tcp_conn_reset(struct pn_tcp_conn *c, int err)
 	if (c->state == PN_TCP_SYN_SENT || c->state == PN_TCP_SYN_RECEIVED)
 		c->tcp->stat.AttemptFails++;
 	c->err = err;
+	tcp_poll_stale(c);
 	tcp_mq_free(&c->sndq);
 	tcp_conn_closed(c);
 	tcp_wakeup(c);
@@ -620,6 +626,7 @@ rx_demux(struct pn_tcp *tcp, struct tcp_seg *s, const struct tcp_key *k,
 	if (c != NULL) {
 		if (unlikely(s->ip->opts_len != 0))
 			tcp_ipopt_rx(c, s);	/* SHLD-24 */
+		tcp_poll_stale(c);
 		tcp_input(c, s);
 	} else if (unlikely(tcp->redir_h != NULL) &&
 		   tcp_redir_pass_counted(tcp, s, k)) {

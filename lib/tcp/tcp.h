@@ -277,9 +277,10 @@ uint32_t pn_tcp_send_space(const struct pn_tcp_conn *c);
  * EPOLLRDNORM, EPOLLOUT (connected and send space >= the low mark),
  * EPOLLWRNORM, EPOLLRDHUP (FIN received), EPOLLHUP (both directions shut or
  * reset), EPOLLERR (pending error), EPOLLPRI (an urgent byte arrived and
- * the mark was not passed; RFC 9293 MUST-32).
+ * the mark was not passed; RFC 9293 MUST-32). The answer is kept in
+ * the connection until a segment, a timer or a call may change it.
  */
-uint32_t pn_tcp_poll(const struct pn_tcp_conn *c);
+uint32_t pn_tcp_poll(struct pn_tcp_conn *c);
 
 /** Take the pending error (SO_ERROR): 0 or a positive errno, cleared. */
 int pn_tcp_error(struct pn_tcp_conn *c);

@@ -90,6 +90,7 @@ tcp_icmp_err(struct pn_lcore *lc, struct pn_net *net,
 	if (rte_hash_lookup_data(tcp->conns_h, &k, &d) < 0)
 		return PN_DROP_TCP_ICMP_NO_CONN;
 	c = d;
+	tcp_poll_stale(c);
 	/* RFC 5927 4.1: only a segment we sent and that is not ACKed. */
 	if (!pn_seq_in(seq, c->snd_una, c->snd_max))
 		return PN_DROP_TCP_ICMP_BAD_SEQ;

@@ -101,11 +101,12 @@ send_dupack(struct pn_tcp_conn *c, const struct tcp_seg *s)
 		dup_data(c, s, pn_seq_gt(end, c->rcv_nxt) ? c->rcv_nxt : end);
 }
 
-/* Trim @p s to the receive window: RFC 9293 3.10.7.4 "trim". */
+/* Trim @p s to the receive window @p wnd (tcp_rcv_wnd): RFC 9293
+ * 3.10.7.4 "trim". */
 static void
-trim_to_window(struct pn_tcp_conn *c, struct tcp_seg *s)
+trim_to_window(struct pn_tcp_conn *c, struct tcp_seg *s, uint32_t wnd)
 {
-	uint32_t wnd = tcp_rcv_wnd(c), cut;
+	uint32_t cut;
 
 	if (pn_seq_lt(s->h.seq, c->rcv_nxt)) {
 		cut = c->rcv_nxt - s->h.seq;
@@ -131,11 +132,12 @@ trim_to_window(struct pn_tcp_conn *c, struct tcp_seg *s)
 	s->seg_len = s->len + !!(s->h.flags & PN_TCP_FIN);
 }
 
-/* RFC 9293 3.10.7.4 first check, after PAWS. @return acceptable. */
+/* RFC 9293 3.10.7.4 first check, after PAWS, with @p wnd =
+ * tcp_rcv_wnd(). @return acceptable. */
 static bool
-seq_acceptable(const struct pn_tcp_conn *c, const struct tcp_seg *s)
+seq_acceptable(const struct pn_tcp_conn *c, const struct tcp_seg *s,
+	       uint32_t wnd)
 {
-	uint32_t wnd = tcp_rcv_wnd(c);
 	uint32_t adv = pn_seq_gt(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt : 0;
 
 	if (adv > wnd)
@@ -609,7 +611,7 @@ st_syn_sent(struct pn_tcp_conn *c, struct tcp_seg *s)
 		s->h.flags &= (uint8_t)~PN_TCP_SYN;
 		s->seg_len--;
 		if (s->seg_len > 0) {
-			trim_to_window(c, s);
+			trim_to_window(c, s, tcp_rcv_wnd(c));
 			data_and_fin(c, s);
 		}
 		return;
@@ -627,6 +629,7 @@ front_checks(struct pn_tcp_conn *c, struct tcp_seg *s)
 {
 	struct pn_tcp *tcp = c->tcp;
 	uint8_t fl = s->h.flags;
+	uint32_t wnd;
 
 	if (!paws_ok(c, s)) {
 		tcp->stat.PAWSEstab++;
@@ -651,7 +654,9 @@ front_checks(struct pn_tcp_conn *c, struct tcp_seg *s)
 		s->seg_len--;
 		fl = s->h.flags;
 	}
-	if (!seq_acceptable(c, s)) {
+	/* the window both checks below use: nothing between changes it */
+	wnd = tcp_rcv_wnd(c);
+	if (!seq_acceptable(c, s, wnd)) {
 		if (!(fl & PN_TCP_RST))
 			send_dupack(c, s);
 		tcp_seg_drop(tcp, s, (fl & PN_TCP_RST) ? PN_DROP_TCP_RST_INVALID :
@@ -680,7 +685,7 @@ front_checks(struct pn_tcp_conn *c, struct tcp_seg *s)
 		}
 		return false;
 	}
-	trim_to_window(c, s);
+	trim_to_window(c, s, wnd);
 	/* Fourth: SYN in a synchronized state (RFC 5961 4.2). */
 	if (s->h.flags & PN_TCP_SYN) {
 		tcp_challenge_ack(c);

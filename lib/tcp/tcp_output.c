@@ -594,8 +594,8 @@ static bool
 output_data(struct pn_tcp_conn *c)
 {
 	struct pn_tcp *tcp = c->tcp;
-	uint32_t mss = tcp_eff_mss(c), pipe = 0;
-	bool sack = (c->flags & TF_SACK) != 0, sent = false;
+	uint32_t mss = tcp_eff_mss(c), pipe = 0, armed_at = 0;
+	bool sack = (c->flags & TF_SACK) != 0, sent = false, armed = false;
 	int64_t tso = -1;	/* TSO payload limit, -1: not asked yet */
 
 	if (sack) {
@@ -663,15 +663,20 @@ output_data(struct pn_tcp_conn *c)
 			c->flags |= TF_FIN_SENT;
 		if (pn_seq_gt(c->snd_nxt, c->snd_max))
 			c->snd_max = c->snd_nxt;
-		if (!pn_timer_pending(&c->t_rtx) || (c->flags & TF_PERSIST))
+		if (!pn_timer_pending(&c->t_rtx) || (c->flags & TF_PERSIST)) {
 			tcp_rtx_arm(c);
+			armed = true;
+			armed_at = c->segs_out;
+		}
 		if (fl & PN_TCP_FIN)
 			break;
 	}
 	if (sack && (c->flags & TF_IN_RECOVERY))
 		sent |= sack_rxt(c, &pipe, false);
-	/* RFC 8985 7.2: the PTO restarts after new data goes out. */
-	if (sent && c->tlp_armed)
+	/* RFC 8985 7.2: the PTO restarts after new data goes out; not when
+	 * it was armed above and nothing went since: the same instant and
+	 * state give the same expiry (one re-arm per request/response). */
+	if (sent && c->tlp_armed && !(armed && c->segs_out == armed_at))
 		tcp_rtx_arm(c);
 	/* Zero window with data waiting and nothing in flight: persist. */
 	if (!sent && c->snd_wnd == 0 && c->snd_una == c->snd_max &&

@@ -22,6 +22,7 @@
 #include "ipopt.h"
 #include "ipv4.h"
 #include "lcore.h"
+#include "objcache.h"
 #include "tcp.h"
 #include "tcp_wire.h"
 #include "timer.h"
@@ -200,6 +201,8 @@ struct pn_tcp_conn {
 	bool was_writable_low;      /**< for the write-space wakeup edge */
 	bool redir;                 /**< redir_owner passes our segments on */
 	uint16_t redir_owner;       /**< the shard our replies hash to (tcp_redir.c) */
+	bool poll_ok;               /**< poll_mask is current */
+	uint32_t poll_mask;         /**< pn_tcp_poll()'s last answer */
 	/* info */
 	uint64_t bytes_acked, bytes_received;
 	uint32_t segs_in, segs_out, total_retrans;
@@ -220,6 +223,10 @@ struct pn_tcp_listen {
 	TAILQ_HEAD(, pn_tcp_conn) embryos;
 	TAILQ_HEAD(, pn_tcp_conn) acceptq;
 };
+
+/* Freed TCBs each lcore keeps for reuse (objcache.h): one per tcp-crr
+ * connection. */
+#define TCP_CONN_CACHE_MAX 1024
 
 struct pn_tcp {
 	struct pn_lcore *lc;
@@ -245,6 +252,7 @@ struct pn_tcp {
 	uint16_t nackq;
 	uint32_t ack_holds;         /**< ACKs asked for during the burst */
 	struct pn_tcp_conn *ackq[TCP_ACKQ_MAX];
+	struct pn_objcache free_conns; /**< freed TCBs to reuse */
 	struct pn_tcp_stat stat;
 };
 
@@ -261,6 +269,20 @@ struct tcp_seg {
 };
 
 #define TCP_ECN_MASK 0x03           /**< ECN bits of the TOS byte */
+
+/*
+ * Readiness is asked for ~6 times per request/response (the wake-up,
+ * epoll_wait twice, after each socket call) and changes far less often:
+ * pn_tcp_poll() keeps its answer until something that may change it
+ * runs. Called on every way into a connection: a segment (rx_demux), a
+ * timer, an ICMP error, a state change, a reset, a wake-up, and each
+ * user call that may change what pn_tcp_poll() reads.
+ */
+static inline void
+tcp_poll_stale(struct pn_tcp_conn *c)
+{
+	c->poll_ok = false;
+}
 
 /** Free the segment: handled, nothing kept. */
 void tcp_seg_done(struct pn_tcp *tcp, struct tcp_seg *s);

@@ -272,6 +272,7 @@ rtx_fire(struct pn_timer *t, void *arg)
 	struct pn_tcp *tcp = c->tcp;
 
 	(void)t;
+	tcp_poll_stale(c);
 	tcp->busy++;
 	if (c->flags & TF_PERSIST) {
 		/* RFC 9293 3.8.6.1: probe the zero window with one byte. */
@@ -366,6 +367,7 @@ delack_fire(struct pn_timer *t, void *arg)
 	struct pn_tcp_conn *c = arg;
 
 	(void)t;
+	tcp_poll_stale(c);
 	if (c->flags & TF_DELACK) {
 		c->tcp->stat.TCPDelayedACKs++;
 		tcp_send_ack(c);
@@ -380,6 +382,7 @@ keep_fire(struct pn_timer *t, void *arg)
 	uint64_t now = tcp->lc->now;
 
 	(void)t;
+	tcp_poll_stale(c);
 	tcp->busy++;
 	switch (c->state) {
 	case PN_TCP_TIME_WAIT:

@@ -33,12 +33,21 @@ put32(uint8_t *p, uint32_t v)
 	p[3] = (uint8_t)v;
 }
 
-int
-pn_tcp_opts_parse(const uint8_t *p, uint32_t len, struct pn_tcp_opts *o)
+/*
+ * The options of nearly every segment of a connection with timestamps:
+ * NOP, NOP, TS (RFC 7323 appendix A's layout, what Linux and we send).
+ */
+#define TCP_TS_ONLY_LEN 12
+static const uint8_t tcp_ts_only[4] = {
+	PN_TCPOPT_NOP, PN_TCPOPT_NOP, PN_TCPOPT_TS, 10
+};
+
+/* The generic parser, into a zeroed @p o. */
+static int
+opts_parse(const uint8_t *p, uint32_t len, struct pn_tcp_opts *o)
 {
 	uint32_t i = 0, olen, k;
 
-	memset(o, 0, sizeof(*o));
 	while (i < len) {
 		uint8_t kind = p[i];
 
@@ -99,6 +108,27 @@ pn_tcp_opts_parse(const uint8_t *p, uint32_t len, struct pn_tcp_opts *o)
 	return 0;
 }
 
+int
+pn_tcp_opts_parse(const uint8_t *p, uint32_t len, struct pn_tcp_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	if (len == TCP_TS_ONLY_LEN && memcmp(p, tcp_ts_only, 4) == 0) {
+		o->has = PN_TCPO_TS;
+		o->tsval = get32(p + 4);
+		o->tsecr = get32(p + 8);
+		return 0;
+	}
+	return len == 0 ? 0 : opts_parse(p, len, o);
+}
+
+int
+pn_tcp_opts_parse_generic(const uint8_t *p, uint32_t len,
+			  struct pn_tcp_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	return opts_parse(p, len, o);
+}
+
 uint32_t
 pn_tcp_opts_len(const struct pn_tcp_opts *o)
 {
@@ -119,8 +149,8 @@ pn_tcp_opts_len(const struct pn_tcp_opts *o)
 	return n;
 }
 
-int
-pn_tcp_opts_build(uint8_t *p, uint32_t len, const struct pn_tcp_opts *o)
+static int
+opts_build(uint8_t *p, uint32_t len, const struct pn_tcp_opts *o)
 {
 	uint32_t n = 0, k, nb, room;
 
@@ -171,6 +201,27 @@ pn_tcp_opts_build(uint8_t *p, uint32_t len, const struct pn_tcp_opts *o)
 		}
 	}
 	return (int)n;
+}
+
+int
+pn_tcp_opts_build(uint8_t *p, uint32_t len, const struct pn_tcp_opts *o)
+{
+	if (o->has == PN_TCPO_TS) {
+		if (len < TCP_TS_ONLY_LEN)
+			return -EMSGSIZE;
+		memcpy(p, tcp_ts_only, 4);
+		put32(p + 4, o->tsval);
+		put32(p + 8, o->tsecr);
+		return TCP_TS_ONLY_LEN;
+	}
+	return opts_build(p, len, o);
+}
+
+int
+pn_tcp_opts_build_generic(uint8_t *p, uint32_t len,
+			  const struct pn_tcp_opts *o)
+{
+	return opts_build(p, len, o);
 }
 
 int

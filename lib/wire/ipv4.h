@@ -94,6 +94,17 @@ int pn_ipv4_build(uint8_t *buf, uint32_t len, const struct pn_ipv4_hdr *h,
 		  unsigned int flags);
 
 /**
+ * The checksum of the IPv4 header at @p buf, @p hdr_len bytes (20 to 60,
+ * a multiple of 4): pn_cksum(buf, hdr_len), with a fixed path for the
+ * 20-byte header every packet without options has (summed on every RX
+ * and TX packet).
+ *
+ * @return the checksum to store with the field zeroed, or 0 over a
+ *   header whose checksum is correct. Never fails.
+ */
+uint16_t pn_ipv4_hdr_cksum(const uint8_t *buf, uint32_t hdr_len);
+
+/**
  * The TCP/UDP pseudo-header sum (RFC 9293 3.1, RFC 768), folded and not
  * complemented: the value TX checksum offload expects in the L4 checksum
  * field, and the starting sum for pn_cksum_add over the L4 bytes.

@@ -182,6 +182,29 @@ test_rearm_moves(void **state)
 	assert_int_equal(a.fired, 2);
 }
 
+/* Re-armed at the expiry it has (Linux mod_timer): it keeps its place
+ * before a timer armed after it for the same tick. a cancels b when it
+ * fires: b fires only if a was moved behind it. */
+static void
+test_rearm_same_expiry_stays(void **state)
+{
+	struct ctx *c = *state;
+	struct rec a, b;
+
+	rec_init(c, &a);
+	rec_init(c, &b);
+	a.victim = &b.t;
+	pn_timer_arm(&c->w, &a.t, 5 * TICK);
+	pn_timer_arm(&c->w, &b.t, 5 * TICK);
+	pn_timer_arm(&c->w, &a.t, 5 * TICK);
+	assert_int_equal(c->w.count, 2);
+	assert_int_equal(pn_timer_wheel_next(&c->w), 5 * TICK);
+	assert_int_equal(run_to(c, 5 * TICK), 1);
+	assert_int_equal(a.fired, 1);
+	assert_int_equal(b.fired, 0);
+	assert_int_equal(c->w.count, 0);
+}
+
 static void
 test_cancel(void **state)
 {
@@ -548,6 +571,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_fires_on_tick_not_before, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_past_expiry_fires_on_next_run, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rearm_moves, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rearm_same_expiry_stays, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cancel, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cancel_not_pending_is_safe, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_periodic_rearms_itself, setup, teardown),

@@ -549,7 +549,7 @@ fake_send_space(const struct pn_tcp_conn *c)
 
 /* Linux tcp_poll(). */
 static uint32_t
-fake_poll(const struct pn_tcp_conn *c)
+fake_poll(struct pn_tcp_conn *c)
 {
 	uint32_t m = 0;
 	size_t space = fake_send_space(c);

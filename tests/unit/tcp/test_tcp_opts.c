@@ -196,6 +196,85 @@ header_errors(void **state)
 	assert_int_equal(pn_tcp_parse(b, 24, &p), 0);
 }
 
+/* xorshift32: the same inputs on every run */
+static uint32_t
+rnd(uint32_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 17;
+	*x ^= *x << 5;
+	return *x;
+}
+
+/* The timestamp-only fast path parses exactly as the generic parser:
+ * random option bytes, half of them starting with NOP NOP TS 10, at
+ * random lengths (12 most often). */
+static void
+parse_fast_path_matches_generic(void **state)
+{
+	uint8_t b[40];
+	struct pn_tcp_opts a, g;
+	uint32_t x = 0x9e3779b9, i, k, len;
+	int ra, rg;
+
+	(void)state;
+	for (i = 0; i < 200000; i++) {
+		for (k = 0; k < sizeof(b); k++)
+			b[k] = (uint8_t)rnd(&x);
+		if (i % 2 == 0) {
+			b[0] = PN_TCPOPT_NOP;
+			b[1] = PN_TCPOPT_NOP;
+			b[2] = PN_TCPOPT_TS;
+			b[3] = 10;
+		}
+		if (i % 7 == 0)
+			b[rnd(&x) % 4] = (uint8_t)(rnd(&x) % 12);
+		len = i % 3 ? 12 : rnd(&x) % (sizeof(b) + 1);
+		memset(&a, 0x5a, sizeof(a));
+		memset(&g, 0xa5, sizeof(g));
+		ra = pn_tcp_opts_parse(b, len, &a);
+		rg = pn_tcp_opts_parse_generic(b, len, &g);
+		assert_int_equal(ra, rg);
+		if (ra == 0)
+			assert_memory_equal(&a, &g, sizeof(a));
+	}
+}
+
+/* ... and builds the same bytes as the generic builder, for random
+ * option sets (timestamps alone half the time) and buffer sizes. */
+static void
+build_fast_path_matches_generic(void **state)
+{
+	uint8_t ba[48], bg[48];
+	struct pn_tcp_opts o;
+	uint32_t x = 0x12345678, i, k, len;
+	int ra, rg;
+
+	(void)state;
+	for (i = 0; i < 200000; i++) {
+		memset(&o, 0, sizeof(o));
+		o.has = i % 2 ? PN_TCPO_TS : (uint8_t)(rnd(&x) & 0x1f);
+		o.wscale = (uint8_t)rnd(&x);
+		o.mss = (uint16_t)rnd(&x);
+		o.tsval = rnd(&x);
+		o.tsecr = rnd(&x);
+		o.nsack = (uint8_t)(rnd(&x) % (PN_TCP_MAX_SACK + 1));
+		for (k = 0; k < PN_TCP_MAX_SACK; k++) {
+			o.sack[k].left = rnd(&x);
+			o.sack[k].right = rnd(&x);
+		}
+		len = rnd(&x) % 41;
+		memset(ba, 0xee, sizeof(ba));
+		memset(bg, 0xee, sizeof(bg));
+		ra = pn_tcp_opts_build(ba, len, &o);
+		rg = pn_tcp_opts_build_generic(bg, len, &o);
+		assert_int_equal(ra, rg);
+		assert_memory_equal(ba, bg, sizeof(ba));
+		if (ra > 0)
+			assert_int_equal((uint32_t)ra, pn_tcp_opts_len(&o));
+	}
+}
+
 int
 main(void)
 {
@@ -210,6 +289,8 @@ main(void)
 		cmocka_unit_test(sack_blocks_fit_with_timestamps),
 		cmocka_unit_test(header_roundtrip),
 		cmocka_unit_test(header_errors),
+		cmocka_unit_test(parse_fast_path_matches_generic),
+		cmocka_unit_test(build_fast_path_matches_generic),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
