@@ -44,6 +44,7 @@ import time
 EAL = ["--no-huge", "-m", "1024", "--no-pci",
        "--log-level=lib.vhost.config:warning", "--log-level=pmd.net.virtio.*:error"]
 VHOST_CPU, VIRTIO_CPU = "1", "0"
+PN_OPTS = []  # --pn-opts: more pollnet-bench options (--alternate)
 
 
 def telemetry(prefix, cmd):
@@ -175,20 +176,24 @@ def run_pair(tool, bench, vhost_mode, virtio_mode, measure, seconds, tx_first=0,
 
 
 def run_alternating(bench, vhost_mode, virtio_mode, measure, windows, window_s,
-                    tx_first=0, warm_s=0.4):
-    """Both pairs up at once; they take turns. Returns per-window pps lists."""
+                    tx_first=0, warm_s=0.4, pairs=None):
+    """Both pairs up at once; they take turns. Returns per-window pps lists.
+    @pairs: {"testpmd": (virtio tool, vhost tool), "pollnet-bench": (...)},
+    by default each tool on both sides."""
     tmp = tempfile.mkdtemp(prefix="pn-bench-l2a.")
     tag = f"pna{os.getpid()}"
     sides = {}
+    pairs = pairs or {t: (t, t) for t in ("testpmd", "pollnet-bench")}
     try:
-        for tool, extra in (("testpmd", ()), ("pollnet-bench", ("--stopped",))):
-            sock = os.path.join(tmp, f"{tool[:2]}.sock")
-            vh = Side(tool, bench, "vhost", sock, f"{tag}{tool[:2]}vh", vhost_mode, 0,
-                      extra)
+        for name, (vi_tool, vh_tool) in pairs.items():
+            sock = os.path.join(tmp, f"{name[:2]}.sock")
+            stopped = lambda t: ("--stopped", *PN_OPTS) if t != "testpmd" else ()
+            vh = Side(vh_tool, bench, "vhost", sock, f"{tag}{name[:2]}vh", vhost_mode, 0,
+                      stopped(vh_tool))
             wait_for("vhost socket", lambda: os.path.exists(sock))
-            vi = Side(tool, bench, "virtio", sock, f"{tag}{tool[:2]}vi", virtio_mode,
-                      tx_first, extra)
-            sides[tool] = (vh, vi)
+            vi = Side(vi_tool, bench, "virtio", sock, f"{tag}{name[:2]}vi", virtio_mode,
+                      tx_first, stopped(vi_tool))
+            sides[name] = (vh, vi)
         for vh, vi in sides.values():
             for s in (vh, vi):
                 wait_for(f"{s.prefix} telemetry", s.ready)
@@ -240,6 +245,26 @@ def alternate(a, bench):
                         "ratio_of_sums": sum(p) / sum(t)})
         print(f"{name:36} {statistics.median(t)/1e6:13.2f} {statistics.median(p)/1e6:13.2f} "
               f"{med:7.3f} {lo:6.3f}-{hi:6.3f} {sum(p)/sum(t):9.3f}", flush=True)
+    if a.mixed:  # which side: pollnet-bench on one side only, against testpmd on both
+        print(f"\n{'mixed: virtio side / vhost side':36} {'T/T Mpps':>13} {'mixed Mpps':>13} "
+              f"{'ratio':>7} {'95% CI':>13}")
+        for name, vh_mode, vi_mode, measure, txf in SCENARIOS[:2]:
+            if a.only and a.only not in name:
+                continue
+            for mix in (("testpmd", "pollnet-bench"), ("pollnet-bench", "testpmd")):
+                t, p = run_alternating(bench, vh_mode, vi_mode, measure, a.alternate,
+                                       a.window, txf,
+                                       pairs={"testpmd": ("testpmd", "testpmd"),
+                                              "pollnet-bench": mix})
+                ratios = [pi / ti for ti, pi in zip(t, p) if ti > 0]
+                med, lo, hi = median_ci(ratios)
+                label = f"{name[:22]} {mix[0][:7]}/{mix[1][:7]}"
+                results.append({"scenario": name, "virtio": mix[0], "vhost": mix[1],
+                                "testpmd_pps": t, "mixed_pps": p, "ratios": ratios,
+                                "ratio_median": med, "ci95": [lo, hi]})
+                print(f"{label:36} {statistics.median(t)/1e6:13.2f} "
+                      f"{statistics.median(p)/1e6:13.2f} {med:7.3f} {lo:6.3f}-{hi:6.3f}",
+                      flush=True)
     if a.json:
         with open(a.json, "w") as f:
             json.dump({"alternate": a.alternate, "window": a.window, "l2": results},
@@ -289,6 +314,8 @@ def main():
     ap.add_argument("--alternate", type=int, default=0, metavar="N",
                     help="both pairs up at once, N windows each, taking turns")
     ap.add_argument("--only", help="--alternate: scenarios whose name has this")
+    ap.add_argument("--pn-opts", default="",
+                    help="--alternate: more pollnet-bench options, e.g. '--no-sleep'")
     ap.add_argument("--window", type=float, default=1.0,
                     help="--alternate: seconds per window (1)")
     a = ap.parse_args()
@@ -296,6 +323,7 @@ def main():
     if not os.access(bench, os.X_OK):
         sys.exit(f"bench-l2: no {bench}: build first")
     if a.alternate:
+        PN_OPTS.extend(a.pn_opts.split())
         return alternate(a, bench)
     results = []
     print(f"{'scenario':36} {'testpmd Mpps':>13} {'pollnet Mpps':>13} {'ratio':>7}")

@@ -81,6 +81,7 @@ struct bench_conf {
 	char json_path[256];
 	bool quiet;
 	bool stopped;             /**< --stopped: wait for SIGUSR1 (start), SIGUSR2 stops */
+	int offloads;             /**< --[no-]offloads: 1, 0; -1: io only */
 	bool is_tcp;              /**< a TCP engine (tcp.h), not an L2 one */
 	struct tb_conf tcp;
 };

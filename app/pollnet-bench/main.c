@@ -205,6 +205,10 @@ setup_ports(struct bench_ctx *ctx)
 	pn_port_conf_default(&pc);
 	pc.nb_queues = ctx->nb_queues;
 	pc.rx_intr = c->napi.sleep;
+	/* as testpmd: no offloads unless asked, but for io, which bridges
+	 * stacks that offload (partial checksums, TSO segments) */
+	pc.offloads = c->offloads >= 0 ? c->offloads != 0 :
+		      c->engine == &bench_engine_io;
 	pc.promisc = true;
 	pc.steer = &ctx->shards.steer;
 	if (c->txpkts > RTE_ETHER_MAX_LEN - RTE_ETHER_CRC_LEN)

@@ -26,7 +26,7 @@ enum {
 	OPT_TXQ, OPT_FLOWS, OPT_PROTO, OPT_TXRSS, OPT_STEER, OPT_PEER, OPT_IP,
 	OPT_WEIGHT, OPT_BUDGET, OPT_TLIMIT, OPT_BUSY, OPT_NOSLEEP, OPT_JSON,
 	OPT_QUIET, OPT_TXCOUNT, OPT_TXDELAY, OPT_TXRETRY, OPT_TXFIRST, OPT_HELP,
-	OPT_IMPAIR, OPT_SEED, OPT_STOPPED,
+	OPT_IMPAIR, OPT_SEED, OPT_STOPPED, OPT_OFFL, OPT_NOOFFL,
 	/* the TCP engines (tcp.h) */
 	OPT_STACK, OPT_ROLE, OPT_CONNECT, OPT_PORT, OPT_CONNS, OPT_REQ,
 	OPT_RESP, OPT_DEPTH, OPT_DIR, OPT_LINGER0, OPT_BUSYPOLL, OPT_WARMUP,
@@ -63,6 +63,8 @@ static const struct option bench_opts[] = {
 	{ "json", required_argument, NULL, OPT_JSON },
 	{ "quiet", no_argument, NULL, OPT_QUIET },
 	{ "stopped", no_argument, NULL, OPT_STOPPED },
+	{ "offloads", no_argument, NULL, OPT_OFFL },
+	{ "no-offloads", no_argument, NULL, OPT_NOOFFL },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "stack", required_argument, NULL, OPT_STACK },
 	{ "role", required_argument, NULL, OPT_ROLE },
@@ -173,6 +175,9 @@ bench_usage(FILE *f)
 "                        SIGUSR1, 0..86400 (0)\n"
 "  --tx-first=N          io/macswap: send N bursts of txonly frames first,\n"
 "                        then forward (testpmd 'start tx_first N'), 0..1024 (0)\n"
+"  --offloads, --no-offloads  ask the device for checksum/TSO/LRO/multi-seg\n"
+"                        offloads, or not; default: io only (it bridges\n"
+"                        stacks that offload), none for the others, as testpmd\n"
 "  --stopped             start stopped, like testpmd -i: SIGUSR1 starts\n"
 "                        (generators, forwarding, --tx-first again), SIGUSR2\n"
 "                        stops (forwarding engines free what they receive)\n"
@@ -389,6 +394,7 @@ conf_default(struct bench_conf *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->engine = &bench_engine_io;
+	c->offloads = -1;
 	c->txpkts = 64;
 	c->burst = 32;
 	c->stats_period_s = 1;
@@ -613,6 +619,12 @@ bench_parse_args(struct bench_conf *c, int argc, char **argv)
 		case OPT_STOPPED:
 			c->stopped = true;
 			break;
+		case OPT_OFFL:
+			c->offloads = 1;
+			break;
+		case OPT_NOOFFL:
+			c->offloads = 0;
+			break;
 		case OPT_HELP:
 			bench_usage(stdout);
 			exit(0);
@@ -636,6 +648,9 @@ bench_parse_args(struct bench_conf *c, int argc, char **argv)
 	}
 	if (t->req_size == 0)
 		t->req_size = t->kind == TB_STREAM ? 65536 : 64;
+	if (c->offloads >= 0 && c->is_tcp)
+		bad("--%soffloads: L2 engines only (pn_init takes --no-tso, "
+		    "--no-lro, --no-tx-cksum)", c->offloads ? "" : "no-");
 	if (c->stopped && c->is_tcp)
 		bad("--stopped: L2 engines only (a TCP engine runs for "
 		    "--duration)");
