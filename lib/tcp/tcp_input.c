@@ -493,10 +493,13 @@ data_and_fin(struct pn_tcp_conn *c, struct tcp_seg *s)
 			return false;
 		}
 		if (s->h.seq == c->rcv_nxt && c->rcvq.len > 0 &&
-		    c->rcvq.len + s->len > c->rcvbuf) {
+		    c->rcvq.len + s->len > c->rcvbuf +
+			    (((uint32_t)1 << c->rcv_wscale) - 1)) {
 			/* Linux tcp_data_queue: no room in SO_RCVBUF (set
 			 * below the window already offered) while data waits
-			 * to be read: drop it, ACK at once. */
+			 * to be read: drop it, ACK at once. The window may
+			 * pass the buffer by less than one scale unit: it is
+			 * never rounded below what was offered. */
 			tcp->stat.TCPRcvQDrop++;
 			c->flags |= TF_ACK_NOW;
 			tcp_seg_drop(tcp, s, PN_DROP_TCP_RCVQ_FULL);

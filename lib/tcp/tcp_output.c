@@ -62,8 +62,14 @@ tcp_rcv_wnd(const struct pn_tcp_conn *c)
 	max = (uint32_t)65535 << c->rcv_wscale;
 	if (space > max)
 		space = max;
-	/* Round down to the scale so the peer sees what we mean. */
-	return space >> c->rcv_wscale << c->rcv_wscale;
+	/* Round down to the scale so the peer sees what we mean; but never
+	 * below what we offered: rounded down, the offered edge would move
+	 * back by up to 2^wscale - 1 bytes, and data the peer sent right up
+	 * to it would be cut (Linux tcp_select_window rounds up then). */
+	space = space >> c->rcv_wscale << c->rcv_wscale;
+	if (space < adv)
+		space = RTE_ALIGN_CEIL(adv, (uint32_t)1 << c->rcv_wscale);
+	return space;
 }
 
 /* Chain [off, off + len) of the send queue @p q to @p m by reference:
