@@ -143,6 +143,13 @@ seq_acceptable(const struct pn_tcp_conn *c, const struct tcp_seg *s,
 	if (adv > wnd)
 		wnd = adv;
 	if (s->seg_len == 0) {
+		/* Also from the left edge of the window last offered (Linux
+		 * tcp_sequence: end_seq not before rcv_wup): a pure ACK the
+		 * network reordered behind data is processed for its ACK,
+		 * not answered with a duplicate ACK that the peer would
+		 * count towards a spurious fast retransmit. */
+		if (pn_seq_lt(s->h.seq, c->rcv_nxt))
+			return pn_seq_geq(s->h.seq, c->last_ack_sent);
 		if (wnd == 0)
 			return s->h.seq == c->rcv_nxt;
 		return pn_seq_in(s->h.seq, c->rcv_nxt, c->rcv_nxt + wnd);

@@ -113,6 +113,31 @@ small_segments_share_a_delayed_ack(void **state)
 	NONE();
 }
 
+/* Linux tcp_sequence: a pure ACK the network reordered behind data that
+ * came after it (its SEQ below RCV.NXT, but not below what our last ACK
+ * acknowledged) is processed for its ACK and draws no duplicate ACK,
+ * which the peer would count towards a spurious fast retransmit. */
+static void
+reordered_pure_ack_processed_silently(void **state)
+{
+	(void)state;
+	est();
+	IN(PA, .len = 100);
+	OUT(A);
+	IN(PA, .len = 100);
+	OUT(A, .ack = 1201);
+	IN(PA, .seq = 1201, .len = 100);	/* delayed-ACK time */
+	IN(A, .seq = 1201);			/* sent before it, late */
+	NONE();
+	assert_int_equal(scn_drops(PN_DROP_TCP_OUT_OF_WINDOW), 0);
+	ADVANCE_MS(40);
+	OUT(A, .ack = 1301);
+	/* Older than the last ACK we sent: out of window, ACKed (RFC 9293). */
+	IN(A, .seq = 1201);
+	OUT(A, .ack = 1301);
+	assert_int_equal(scn_drops(PN_DROP_TCP_OUT_OF_WINDOW), 1);
+}
+
 static void
 every_second_segment_acked(void **state)
 {
@@ -429,6 +454,7 @@ main(void)
 		SCN(gro_merged_segment_acked_at_once),
 		SCN(response_carries_the_ack),
 		SCN(small_segments_share_a_delayed_ack),
+		SCN(reordered_pure_ack_processed_silently),
 		SCN(out_of_order_acked_at_once),
 		SCN(ooo_segments_merge_and_fill),
 		SCN(ooo_overlapping_segments_trimmed),
