@@ -70,31 +70,13 @@ static struct {
 
 static volatile sig_atomic_t quit_signal;
 
-/*
- * Shard @p i polls RX queue i when the device has it (the others get their
- * packets by steering) and sends on TX queue i % nqueues, under a lock
- * when other shards send there too.
- */
+/* Shard @p s's RX queue (when the device has one for it) and TX queue. */
 static int
-shard_queues(struct shard *s, int i)
+shard_queues(struct shard *s)
 {
-	uint16_t q = (uint16_t)(i % d.nqueues);
-
-	if (i < d.nqueues) {
-		pn_napi_rxq_init(&s->rxq, d.port_id, q,
-				 (uint16_t)d.conf.napi.weight);
-		if (pn_lcore_add_napi(&s->lc, &s->rxq) < 0)
-			return -1;
-	}
-	if (pn_lcore_add_txq(&s->lc, d.port_id, q) < 0)
-		return -1;
-	if (d.nqueues < d.nshards) {
-		if (i == q)	/* its first user */
-			rte_spinlock_init(&d.txq_lock[q]);
-		return pn_lcore_share_txq(&s->lc, d.port_id, q,
-					  &d.txq_lock[q]);
-	}
-	return 0;
+	return pn_napi_attach_queues(&s->lc, &s->rxq, d.port_id,
+				     (uint16_t)d.nqueues, (uint16_t)d.nshards,
+				     (uint16_t)d.conf.napi.weight, d.txq_lock);
 }
 
 static void
@@ -391,7 +373,7 @@ setup_shards(void)
 				   &s->clock, s->pool->socket_id);
 		if (rc < 0)
 			die(1, "shard %d: lcore set-up: %s", i, strerror(-rc));
-		if (shard_queues(s, i) < 0)
+		if (shard_queues(s) < 0)
 			die(1, "shard %d: queues", i);
 		pn_lcore_cycles_enable(&s->lc, c->cycles);
 		rc = pn_net_create(&c->net, &s->lc, s->pool, &s->net);

@@ -12,6 +12,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <rte_spinlock.h>
+
 /** Largest burst any NAPI instance asks for (upper bound of weight). */
 #define PN_RX_BURST_MAX 512
 
@@ -61,5 +63,20 @@ struct pn_napi {
  */
 void pn_napi_rxq_init(struct pn_napi *n, uint16_t port, uint16_t queue,
 		      uint16_t weight);
+
+struct pn_lcore;
+
+/**
+ * Give lcore @p lc (shard i of @p nshards) its queues of @p port on a
+ * device with @p nqueues queue pairs (1..nshards): RX queue i, polled by
+ * @p rxq with @p weight, when the device has it (the other shards get
+ * their packets by steering); TX queue i % nqueues, sent on under
+ * @p locks[i % nqueues] when shards share it (its first user initialises
+ * the lock; @p locks has nqueues entries).
+ * @return 0, -ENOSPC (no room for the instance or the queue).
+ */
+int pn_napi_attach_queues(struct pn_lcore *lc, struct pn_napi *rxq,
+			  uint16_t port, uint16_t nqueues, uint16_t nshards,
+			  uint16_t weight, rte_spinlock_t *locks);
 
 #endif /* PN_CORE_NAPI_H */

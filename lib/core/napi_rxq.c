@@ -3,6 +3,7 @@
  * The NAPI instance of one ethdev RX queue: the driver poll() of Linux,
  * with the RX interrupt bound to the owning lcore's epoll.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -76,4 +77,25 @@ pn_napi_rxq_init(struct pn_napi *n, uint16_t port, uint16_t queue,
 	n->queue = queue;
 	n->weight = weight;
 	snprintf(n->name, sizeof(n->name), "rx-p%u-q%u", port, queue);
+}
+
+int
+pn_napi_attach_queues(struct pn_lcore *lc, struct pn_napi *rxq,
+		      uint16_t port, uint16_t nqueues, uint16_t nshards,
+		      uint16_t weight, rte_spinlock_t *locks)
+{
+	uint16_t i = lc->shard, q = (uint16_t)(i % nqueues);
+
+	if (i < nqueues) {
+		pn_napi_rxq_init(rxq, port, q, weight);
+		if (pn_lcore_add_napi(lc, rxq) < 0)
+			return -ENOSPC;
+	}
+	if (pn_lcore_add_txq(lc, port, q) < 0)
+		return -ENOSPC;
+	if (nqueues >= nshards)
+		return 0;
+	if (i == q)	/* its first user */
+		rte_spinlock_init(&locks[q]);
+	return pn_lcore_share_txq(lc, port, q, &locks[q]);
 }

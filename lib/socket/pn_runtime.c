@@ -311,27 +311,15 @@ rt_shard_setup(struct rt_shard *s, uint16_t i)
 			   s->pool->socket_id);
 	if (rc < 0)
 		return rc;
-	/* RX queue i when the device has it (else packets come steered);
-	 * TX queue i % nqueues, under a lock when shards share it. */
 	for (p = 0; p < rt.nports; p++) {
-		uint16_t q = (uint16_t)(i % rt.nqueues);
-
-		if (i < rt.nqueues) {
-			pn_napi_rxq_init(&s->rxq[p], rt.port[p].port_id, q,
-					 (uint16_t)rt.napi.weight);
-			if (pn_lcore_add_napi(&s->lc, &s->rxq[p]) < 0)
-				return -ENOSPC;
-		}
-		if (pn_lcore_add_txq(&s->lc, rt.port[p].port_id, q) < 0)
-			return -ENOSPC;
-		if (rt.nqueues < rt.nshards) {
-			if (i == q)	/* its first user */
-				rte_spinlock_init(&rt.txq_lock[p][q]);
-			rc = pn_lcore_share_txq(&s->lc, rt.port[p].port_id, q,
-						&rt.txq_lock[p][q]);
-			if (rc < 0)
-				return rc;
-		}
+		rc = pn_napi_attach_queues(&s->lc, &s->rxq[p],
+					   rt.port[p].port_id,
+					   (uint16_t)rt.nqueues,
+					   (uint16_t)rt.nshards,
+					   (uint16_t)rt.napi.weight,
+					   rt.txq_lock[p]);
+		if (rc < 0)
+			return rc;
 	}
 	rc = pn_net_create(&rt.net, &s->lc, s->pool, &s->net);
 	if (rc < 0)
