@@ -31,6 +31,7 @@
 
 #include <rte_malloc.h>
 
+#include "icmp.h"
 #include "net_priv.h"
 
 static uint32_t
@@ -106,10 +107,17 @@ reasm_timer(struct pn_timer *tm, void *arg)
 	struct reasm_flow *f;
 
 	RTE_SET_USED(tm);
-	/* RFC 792 time exceeded (code 1) is not sent: lib/wire builds no
-	 * such message yet. */
 	while ((f = TAILQ_FIRST(&t->age)) != NULL && f->expire_ns <= lc->now) {
 		net->stat.reasm_timeout++;
+		/* RFC 792 / 1122 3.3.2 time exceeded, code 1, quoting the
+		 * first fragment: only when it arrived (Linux ip_expire,
+		 * INET_FRAG_FIRST_IN). Its mbuf still starts at its header.
+		 * A datagram not for one of our addresses was broadcast. */
+		if (f->nfrags > 0 && f->frags[0].off == 0)
+			icmp_send_error(lc, net, f->frags[0].m, &f->hdr,
+					PN_ICMP_TIME_EXCEEDED,
+					PN_ICMP_EXC_FRAGTIME, 0,
+					!pn_net_is_local(net, f->dst));
 		reasm_release(lc, net, f, true, PN_DROP_REASM_TIMEOUT);
 	}
 }

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * ICMP: echo replies (any size up to 65535 through reassembly, fragmented
- * on output), destination unreachable errors under RFC 1122 3.2.2's rules
- * and a token bucket rate limit.
+ * on output); destination unreachable, reassembly time exceeded and
+ * parameter problem errors under RFC 1122 3.2.2's rules and a token
+ * bucket rate limit.
  *
  * The rate limit is per shard (Linux's icmp_msgs_per_sec is global): a
  * shared bucket would be the only lock on the data path. With N shards
@@ -37,9 +38,9 @@ icmp_rate_ok(struct pn_net *net, uint64_t now)
 }
 
 void
-icmp_send_unreach(struct pn_lcore *lc, struct pn_net *net,
-		  const struct rte_mbuf *m, const struct pn_ipv4_hdr *ip,
-		  uint8_t code, bool bcast)
+icmp_send_error(struct pn_lcore *lc, struct pn_net *net,
+		const struct rte_mbuf *m, const struct pn_ipv4_hdr *ip,
+		uint8_t type, uint8_t code, uint32_t rest, bool bcast)
 {
 	uint8_t orig[PN_IPV4_HDR_MAX_LEN + PN_ICMP_QUOTE_L4_LEN];
 	uint32_t qlen = RTE_MIN((uint32_t)ip->total_len,
@@ -65,8 +66,8 @@ icmp_send_unreach(struct pn_lcore *lc, struct pn_net *net,
 		return;
 	p = (uint8_t *)rte_pktmbuf_append(e, (uint16_t)(PN_ICMP_HDR_LEN +
 							qlen));
-	n = pn_icmp_build_unreach(p, PN_ICMP_HDR_LEN + qlen, code, 0, orig,
-				  qlen);
+	n = pn_icmp_build_error(p, PN_ICMP_HDR_LEN + qlen, type, code, rest,
+				orig, qlen);
 	if (n < 0) {
 		rte_pktmbuf_free(e);
 		return;
@@ -75,6 +76,14 @@ icmp_send_unreach(struct pn_lcore *lc, struct pn_net *net,
 	net->stat.icmp_err_out++;
 	pn_ip4_output(lc, net, e, ip->dst, ip->src, PN_IPV4_PROTO_ICMP,
 		      ICMP_ERR_TOS, false);
+}
+
+void
+icmp_send_unreach(struct pn_lcore *lc, struct pn_net *net,
+		  const struct rte_mbuf *m, const struct pn_ipv4_hdr *ip,
+		  uint8_t code, bool bcast)
+{
+	icmp_send_error(lc, net, m, ip, PN_ICMP_DEST_UNREACH, code, 0, bcast);
 }
 
 void
@@ -100,7 +109,8 @@ icmp_input(struct pn_lcore *lc, struct pn_net *net, struct rte_mbuf *m,
 		return;
 	}
 	if ((h.type == PN_ICMP_DEST_UNREACH ||
-	     h.type == PN_ICMP_TIME_EXCEEDED) && net->err[h.quote.proto].fn) {
+	     h.type == PN_ICMP_TIME_EXCEEDED ||
+	     h.type == PN_ICMP_PARAM_PROBLEM) && net->err[h.quote.proto].fn) {
 		/* RFC 1122 3.2.2.1: to the transport the quote names. */
 		rc = net->err[h.quote.proto].fn(lc, net, &h,
 						net->err[h.quote.proto].arg);

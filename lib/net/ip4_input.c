@@ -100,7 +100,8 @@ ip4_deliver(struct pn_lcore *lc, struct pn_net *net, struct rte_mbuf *m,
 
 /*
  * Options of a datagram for us (Linux ip_rcv_options): malformed ones
- * drop it (Linux also sends a parameter problem; we do not); a source
+ * drop it with a parameter problem pointing at the culprit byte (Linux
+ * ip_options_compile: icmp_send(ICMP_PARAMETERPROB, 0, pp_ptr << 24)); a source
  * route with hops left asks us to forward, which a host does not; a
  * completed one is delivered, for TCP to answer along its reverse (RFC
  * 9293 MUST-53), only with accept_source_route (Linux drops both kinds
@@ -108,14 +109,17 @@ ip4_deliver(struct pn_lcore *lc, struct pn_net *net, struct rte_mbuf *m,
  */
 static bool
 ip4_opts_drop(struct pn_lcore *lc, struct pn_net *net, struct rte_mbuf *m,
-	      const struct pn_ipv4_hdr *ip)
+	      const struct pn_ipv4_hdr *ip, bool bcast)
 {
 	struct pn_ipopt_info oi;
 	enum pn_drop_reason why;
 
-	if (pn_ipopt_parse(ip->opts, ip->opts_len, &oi) < 0)
+	if (pn_ipopt_parse(ip->opts, ip->opts_len, &oi) < 0) {
+		icmp_send_error(lc, net, m, ip, PN_ICMP_PARAM_PROBLEM, 0,
+				(uint32_t)oi.bad << 24,
+				bcast);
 		why = PN_DROP_IP_BAD_OPTS;
-	else if (oi.srr == 0)
+	} else if (oi.srr == 0)
 		return false;
 	else if (!oi.srr_done)
 		why = PN_DROP_IP_SRR_TRANSIT;
@@ -190,7 +194,7 @@ ip4_input(struct pn_lcore *lc, struct pn_net *net, uint8_t pidx,
 		pn_drop(lc, m, PN_DROP_IP_NOT_FOR_US);
 		return;
 	}
-	if (unlikely(ip.opts_len != 0) && ip4_opts_drop(lc, net, m, &ip))
+	if (unlikely(ip.opts_len != 0) && ip4_opts_drop(lc, net, m, &ip, bcast))
 		return;
 	if (ip.mf || ip.frag_off) {
 		m = frag_reassemble(lc, net, m, &ip);

@@ -280,7 +280,13 @@ int frag_output(struct pn_lcore *lc, struct pn_net *net, uint8_t pidx,
 /* icmp.c */
 void icmp_input(struct pn_lcore *lc, struct pn_net *net, struct rte_mbuf *m,
 		const struct pn_ipv4_hdr *ip, bool bcast);
-/* Send an unreachable about @p m (data at its IP header) if allowed. */
+/* Send an ICMP error about @p m (data at its IP header) if RFC 1122
+ * 3.2.2 and the rate limit allow (Linux icmp_send); @p rest as for
+ * pn_icmp_build_error. */
+void icmp_send_error(struct pn_lcore *lc, struct pn_net *net,
+		     const struct rte_mbuf *m, const struct pn_ipv4_hdr *ip,
+		     uint8_t type, uint8_t code, uint32_t rest, bool bcast);
+/* A destination unreachable (icmp_send_error). */
 void icmp_send_unreach(struct pn_lcore *lc, struct pn_net *net,
 		       const struct rte_mbuf *m, const struct pn_ipv4_hdr *ip,
 		       uint8_t code, bool bcast);

@@ -10,6 +10,9 @@
  *   otherwise             a soft error: reported if the connection later
  *                         times out (instead of ETIMEDOUT)
  *   time exceeded         a soft error (EHOSTUNREACH), SYN-SENT included
+ *   parameter problem     a soft error (EPROTO), SYN-SENT included
+ * (Linux aborts a SYN-SENT connection on the last two as well; RFC 1122
+ * 4.2.3.9 says they MUST NOT abort.)
  */
 #include <errno.h>
 
@@ -94,10 +97,13 @@ tcp_icmp_err(struct pn_lcore *lc, struct pn_net *net,
 	/* RFC 5927 4.1: only a segment we sent and that is not ACKed. */
 	if (!pn_seq_in(seq, c->snd_una, c->snd_max))
 		return PN_DROP_TCP_ICMP_BAD_SEQ;
-	if (h->type == PN_ICMP_TIME_EXCEEDED) {
+	if (h->type == PN_ICMP_TIME_EXCEEDED ||
+	    h->type == PN_ICMP_PARAM_PROBLEM) {
 		/* RFC 1122 4.2.3.9: passed on, never an abort; reported
-		 * (EHOSTUNREACH, as Linux) if the connection times out. */
-		c->err_soft = EHOSTUNREACH;
+		 * (EHOSTUNREACH or EPROTO, as Linux) if the connection
+		 * times out. */
+		c->err_soft = h->type == PN_ICMP_PARAM_PROBLEM ? EPROTO :
+							       EHOSTUNREACH;
 		return 0;
 	}
 	if (h->code >= RTE_DIM(unreach_errno) || unreach_errno[h->code] == 0)

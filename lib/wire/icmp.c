@@ -55,6 +55,9 @@ pn_icmp_parse(const uint8_t *buf, uint32_t len, struct pn_icmp_hdr *out)
 		if (rc)
 			return rc;
 		break;
+	case PN_ICMP_PARAM_PROBLEM:
+		h.pointer = buf[4];
+		/* fall through */
 	case PN_ICMP_TIME_EXCEEDED:
 		rc = icmp_parse_quote(h.data, h.data_len, &h);
 		if (rc)
@@ -99,11 +102,14 @@ pn_icmp_build_echo_reply(uint8_t *buf, uint32_t len,
 }
 
 int
-pn_icmp_build_unreach(uint8_t *buf, uint32_t len, uint8_t code,
-		      uint16_t mtu, const uint8_t *orig, uint32_t orig_len)
+pn_icmp_build_error(uint8_t *buf, uint32_t len, uint8_t type, uint8_t code,
+		    uint32_t rest, const uint8_t *orig, uint32_t orig_len)
 {
 	uint32_t hdr_len, total_len, quote_len;
 
+	if (type != PN_ICMP_DEST_UNREACH && type != PN_ICMP_TIME_EXCEEDED &&
+	    type != PN_ICMP_PARAM_PROBLEM)
+		return -EINVAL;
 	if (orig_len < PN_IPV4_HDR_MIN_LEN || orig[0] >> 4 != 4)
 		return -EINVAL;
 	hdr_len = (uint32_t)(orig[0] & 0x0f) * 4;
@@ -120,13 +126,22 @@ pn_icmp_build_unreach(uint8_t *buf, uint32_t len, uint8_t code,
 		return -EMSGSIZE;
 
 	memmove(buf + PN_ICMP_HDR_LEN, orig, quote_len);
-	buf[0] = PN_ICMP_DEST_UNREACH;
+	buf[0] = type;
 	buf[1] = code;
 	wire_put16(buf + 2, 0);
-	wire_put16(buf + 4, 0);
-	wire_put16(buf + 6, code == PN_ICMP_UNREACH_FRAG_NEEDED ? mtu : 0);
+	wire_put16(buf + 4, (uint16_t)(rest >> 16));
+	wire_put16(buf + 6, (uint16_t)rest);
 	wire_put16(buf + 2, pn_cksum(buf, PN_ICMP_HDR_LEN + quote_len));
 	return (int)(PN_ICMP_HDR_LEN + quote_len);
+}
+
+int
+pn_icmp_build_unreach(uint8_t *buf, uint32_t len, uint8_t code,
+		      uint16_t mtu, const uint8_t *orig, uint32_t orig_len)
+{
+	return pn_icmp_build_error(buf, len, PN_ICMP_DEST_UNREACH, code,
+				   code == PN_ICMP_UNREACH_FRAG_NEEDED ? mtu : 0,
+				   orig, orig_len);
 }
 
 static bool

@@ -22,6 +22,7 @@ extern "C" {
 #define PN_ICMP_DEST_UNREACH	3
 #define PN_ICMP_ECHO_REQUEST	8
 #define PN_ICMP_TIME_EXCEEDED	11
+#define PN_ICMP_PARAM_PROBLEM	12
 
 /* Time exceeded codes (RFC 792). */
 #define PN_ICMP_EXC_TTL			0	/**< TTL exceeded in transit */
@@ -48,6 +49,9 @@ struct pn_icmp_hdr {
 	uint16_t seq;
 	/** Destination unreachable, code FRAG_NEEDED: next-hop MTU (RFC 1191). */
 	uint16_t mtu;
+	/** Parameter problem, code 0: the offending byte's offset in the
+	 * quoted datagram (RFC 792). */
+	uint8_t pointer;
 	/** Bytes after the 8-byte header: echo data, or the quoted datagram. */
 	const uint8_t *data;
 	uint32_t data_len;
@@ -67,7 +71,8 @@ struct pn_icmp_hdr {
  * Parse and check an ICMP message (the whole IPv4 payload: the checksum
  * covers all @p len bytes, so pass total_len - hdr_len, not padding).
  *
- * For the errors (destination unreachable, time exceeded) the quoted
+ * For the errors (destination unreachable, time exceeded, parameter
+ * problem) the quoted
  * datagram must hold an IPv4 header and 8 bytes of its payload (RFC 792);
  * its checksum is not checked, as routers may have changed it (RFC 1812
  * 4.3.2.3).
@@ -78,7 +83,7 @@ struct pn_icmp_hdr {
  *   -EBADMSG if the checksum is wrong, or the quoted header is not IPv4
  *   with IHL >= 5;
  *   -EPROTONOSUPPORT if the type is not echo request/reply, destination
- *   unreachable or time exceeded.
+ *   unreachable, time exceeded or parameter problem.
  */
 int pn_icmp_parse(const uint8_t *buf, uint32_t len, struct pn_icmp_hdr *out);
 
@@ -106,9 +111,28 @@ int pn_icmp_build_echo_reply(uint8_t *buf, uint32_t len,
 			     const struct pn_icmp_hdr *req);
 
 /**
- * Write a destination unreachable quoting the offending datagram @p orig:
- * its IP header and the first 8 bytes of its payload (RFC 792, RFC 1122
- * 3.2.2), fewer if the datagram is shorter.
+ * Write an ICMP error quoting the offending datagram @p orig: its IP
+ * header and the first 8 bytes of its payload (RFC 792, RFC 1122 3.2.2),
+ * fewer if the datagram is shorter.
+ *
+ * @param type  PN_ICMP_DEST_UNREACH, PN_ICMP_TIME_EXCEEDED or
+ *   PN_ICMP_PARAM_PROBLEM
+ * @param code  the type's code
+ * @param rest  the header's second 32-bit word, host order: the next-hop
+ *   MTU in its low 16 bits (fragmentation needed), the pointer in its top
+ *   8 bits (parameter problem), else 0
+ * @param orig  the offending IPv4 datagram, from its header
+ * @return the message length (8 + quoted bytes);
+ *   -EMSGSIZE if @p len is too small;
+ *   -EINVAL if @p orig does not start with a complete IPv4 header, or
+ *   @p type is not an error.
+ */
+int pn_icmp_build_error(uint8_t *buf, uint32_t len, uint8_t type,
+			uint8_t code, uint32_t rest, const uint8_t *orig,
+			uint32_t orig_len);
+
+/**
+ * Write a destination unreachable (pn_icmp_build_error).
  *
  * @param code  PN_ICMP_UNREACH_*
  * @param mtu   next-hop MTU for PN_ICMP_UNREACH_FRAG_NEEDED, else 0

@@ -166,6 +166,24 @@ time_exceeded_in_syn_sent_not_fatal(void **state)
 	assert_int_equal(scn_state(), PN_TCP_ESTABLISHED);
 }
 
+/* RFC 1122 4.2.3.9: a parameter problem is a soft error too; Linux
+ * tcp_v4_err reports it as EPROTO when the connection times out. */
+static void
+parameter_problem_is_a_soft_error(void **state)
+{
+	(void)state;
+	W->tconf.retries2 = 2;
+	est_sack();
+	scn_send(100);
+	OUT(PA, .len = 100);
+	scn_icmp_err(PN_ICMP_PARAM_PROBLEM, 0, 0, ISN + 1);
+	assert_int_equal(scn_state(), PN_TCP_ESTABLISHED);
+	assert_int_equal(pn_tcp_error(W->c), 0);
+	retransmit_until_closed();
+	assert_int_equal(scn_state(), PN_TCP_CLOSED);
+	assert_int_equal(pn_tcp_error(W->c), EPROTO);
+}
+
 static void
 error_for_no_connection_dropped(void **state)
 {
@@ -187,6 +205,7 @@ main(void)
 		SCN(soft_error_reported_on_timeout),
 		SCN(time_exceeded_is_a_soft_error),
 		SCN(time_exceeded_in_syn_sent_not_fatal),
+		SCN(parameter_problem_is_a_soft_error),
 		SCN(error_for_no_connection_dropped),
 	};
 

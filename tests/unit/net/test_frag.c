@@ -203,9 +203,32 @@ test_overlap_discards_datagram(void **state)
 	assert_int_equal(tw_stat(0)->reasm_ok, 0);
 }
 
+/* Captured frame @p i is a reassembly time exceeded (RFC 792 type 11
+ * code 1) quoting D's first fragment: its header and 8 bytes. */
+static void
+assert_frag_time_exceeded(unsigned int i)
+{
+	uint8_t g[PKT_MAX];
+	struct pn_ipv4_hdr ip;
+
+	tw_ip_frame(0, i, g, &ip);
+	assert_int_equal(ip.proto, 1);
+	assert_int_equal(ip.dst, IP_PEER);
+	assert_int_equal(ip.total_len, 20 + 8 + 20 + 8);
+	assert_int_equal(g[34], 11);
+	assert_int_equal(g[35], 1);
+	assert_int_equal(pkt_ref_cksum(g + 34, 8 + 28), 0);
+	assert_int_equal(g[42], 0x45);
+	assert_int_equal((g[42 + 4] << 8) | g[42 + 5], D.id);
+	assert_int_equal((g[42 + 6] << 8) | g[42 + 7], 0x2000); /* MF, 0 */
+	assert_memory_equal(g + 62, D.l4, 8);
+}
+
 static void
 test_timeout(void **state)
 {
+	uint8_t g[PKT_MAX];
+
 	(void)state;
 	tw_start(1);
 	tw_learn_peer();
@@ -215,16 +238,43 @@ test_timeout(void **state)
 	tw_advance_ms(29999);
 	tw_round(0);
 	assert_int_equal(tw_stat(0)->reasm_timeout, 0);
+	assert_int_equal(T->ntx[0], 0);
 	tw_advance_ms(1);
 	tw_round(0);
 	assert_int_equal(tw_stat(0)->reasm_timeout, 1);
 	assert_int_equal(tw_drops(0, PN_DROP_REASM_TIMEOUT), 2);
-	assert_int_equal(T->ntx[0], 0);		/* no ICMP for it */
+	/* Linux ip_expire: the first fragment came, so time exceeded (after
+	 * an ARP probe: the peer's entry went stale in the 30 s). */
+	assert_int_equal(T->ntx[0], 2);
+	assert_int_equal(tw_frame(0, 0, g), 42);
+	assert_int_equal(g[12] << 8 | g[13], 0x0806);
+	assert_frag_time_exceeded(1);
+	assert_int_equal(tw_stat(0)->icmp_err_out, 1);
+	tw_clear(0);
 	/* The table is usable again: a whole datagram gets through. */
 	tw_learn_peer();
 	make_ping(8000, 8);
 	send_frags(1480, NULL, 0);
 	assert_echo_reply(collect(0, 1500));
+}
+
+/* Without the first fragment there is nothing to quote: no ICMP (Linux
+ * ip_expire tests INET_FRAG_FIRST_IN). */
+static void
+test_timeout_without_first(void **state)
+{
+	(void)state;
+	tw_start(1);
+	tw_learn_peer();
+	make_ping(8000, 9);
+	send_frag(1480, 1480);
+	send_frag(4440, 1480);
+	tw_advance_ms(30000);
+	tw_round(0);
+	assert_int_equal(tw_stat(0)->reasm_timeout, 1);
+	assert_int_equal(tw_drops(0, PN_DROP_REASM_TIMEOUT), 2);
+	assert_int_equal(T->ntx[0], 0);
+	assert_int_equal(tw_stat(0)->icmp_err_out, 0);
 }
 
 static void
@@ -329,6 +379,7 @@ main(void)
 		TW_TEST(test_duplicate_dropped_alone),
 		TW_TEST(test_overlap_discards_datagram),
 		TW_TEST(test_timeout),
+		TW_TEST(test_timeout_without_first),
 		TW_TEST(test_limits),
 		TW_TEST(test_bad_fragments),
 		TW_TEST(test_udp_fragmented_on_output),

@@ -188,12 +188,34 @@ test_input_drops(void **state)
 					   0 };
 	uint8_t f[PKT_MAX];
 
+	uint8_t g[PKT_MAX];
+	struct pn_ipv4_hdr ip;
+	uint32_t n;
+
 	(void)state;
 	tw_start(1);
+	tw_learn_peer();
 	assert_int_equal(pn_net_register_proto(T->net[0], 253, proto_catch, T),
 			 0);
-	tw_rx(0, f, f_ip_opts(f, bad, sizeof(bad)));
+	n = f_ip_opts(f, bad, sizeof(bad));
+	tw_rx(0, f, n);
 	assert_int_equal(tw_drops(0, PN_DROP_IP_BAD_OPTS), 1);
+	/* Linux ip_options_compile: a parameter problem, code 0, pointing
+	 * at the culprit byte (the LSRR's pointer, header offset 22),
+	 * quoting the header and 8 bytes. */
+	assert_int_equal(T->ntx[0], 1);
+	tw_ip_frame(0, 0, g, &ip);
+	assert_int_equal(ip.proto, 1);
+	assert_int_equal(ip.dst, IP_PEER);
+	assert_int_equal(ip.total_len, 20 + 8 + n - 14);
+	assert_int_equal(g[34], 12);
+	assert_int_equal(g[35], 0);
+	assert_int_equal(g[38], 22);
+	assert_int_equal(g[39] | g[40] | g[41], 0);
+	assert_int_equal(pkt_ref_cksum(g + 34, 8 + n - 14), 0);
+	assert_memory_equal(g + 42, f + 14, n - 14);
+	tw_clear(0);
+	/* Linux ip_rcv_options: source routes are dropped silently. */
 	tw_rx(0, f, f_ip_opts(f, transit, sizeof(transit)));
 	assert_int_equal(tw_drops(0, PN_DROP_IP_SRR_TRANSIT), 1);
 	tw_rx(0, f, f_ip_opts(f, DONE_LSRR, sizeof(DONE_LSRR)));

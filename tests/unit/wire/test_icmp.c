@@ -166,7 +166,8 @@ test_unsupported_types(void **state)
 		b[0] = (uint8_t)t;
 		fix_cksum(b, n);
 		if (t != PN_ICMP_ECHO_REQUEST && t != PN_ICMP_ECHO_REPLY &&
-		    t != PN_ICMP_DEST_UNREACH && t != PN_ICMP_TIME_EXCEEDED)
+		    t != PN_ICMP_DEST_UNREACH && t != PN_ICMP_TIME_EXCEEDED &&
+		    t != PN_ICMP_PARAM_PROBLEM)
 			assert_int_equal(pn_icmp_parse(b, n, &h),
 					 -EPROTONOSUPPORT);
 	}
@@ -244,6 +245,46 @@ test_time_exceeded_quote(void **state)
 	b[8] = 0x65; /* not IPv4 */
 	fix_cksum(b, n);
 	assert_int_equal(pn_icmp_parse(b, n, &h), -EBADMSG);
+	(void)state;
+}
+
+/* RFC 792 parameter problem: the pointer is the second word's top byte,
+ * the quote is checked as for the other errors. */
+static void
+test_param_problem(void **state)
+{
+	uint8_t b[PKT_MAX], dgram[PKT_MAX], c[PKT_MAX];
+	uint32_t hl = pkt_ipv4(dgram, 4, 100, PN_IPV4_PROTO_UDP, IP1, IP2);
+	struct pn_icmp_hdr h;
+	int n;
+
+	pkt_put16(dgram + hl, 4000);
+	pkt_put16(dgram + hl + 2, 5000);
+	n = pn_icmp_build_error(b, sizeof(b), PN_ICMP_PARAM_PROBLEM, 0,
+				22u << 24, dgram, 120);
+	assert_int_equal(n, 8 + hl + 8);	/* header with options + 8 */
+	assert_int_equal(b[0], 12);
+	assert_int_equal(b[1], 0);
+	assert_int_equal(b[4], 22);
+	assert_int_equal(b[5] | b[6] | b[7], 0);
+	assert_int_equal(pkt_ref_cksum(b, (uint32_t)n), 0);
+	assert_memory_equal(b + 8, dgram, hl + 8);
+	assert_int_equal(pn_icmp_parse(b, (uint32_t)n, &h), 0);
+	assert_int_equal(h.type, PN_ICMP_PARAM_PROBLEM);
+	assert_int_equal(h.pointer, 22);
+	assert_int_equal(h.quote.proto, PN_IPV4_PROTO_UDP);
+	assert_int_equal(h.quote.l4[0] << 8 | h.quote.l4[1], 4000);
+	/* Time exceeded, code 1: the second word is zero. */
+	n = pn_icmp_build_error(c, sizeof(c), PN_ICMP_TIME_EXCEEDED,
+				PN_ICMP_EXC_FRAGTIME, 0, dgram, 120);
+	assert_int_equal(n, 8 + hl + 8);
+	assert_int_equal(c[0], 11);
+	assert_int_equal(c[1], 1);
+	assert_int_equal(c[4] | c[5] | c[6] | c[7], 0);
+	assert_int_equal(pkt_ref_cksum(c, (uint32_t)n), 0);
+	/* Only errors are built this way. */
+	assert_int_equal(pn_icmp_build_error(c, sizeof(c), PN_ICMP_ECHO_REPLY,
+					     0, 0, dgram, 120), -EINVAL);
 	(void)state;
 }
 
@@ -391,6 +432,7 @@ main(void)
 		cmocka_unit_test(test_port_unreach_vector),
 		cmocka_unit_test(test_frag_needed_mtu),
 		cmocka_unit_test(test_time_exceeded_quote),
+		cmocka_unit_test(test_param_problem),
 		cmocka_unit_test(test_bad_quote),
 		cmocka_unit_test(test_build_unreach),
 		cmocka_unit_test(test_build_unreach_options_and_padding),
