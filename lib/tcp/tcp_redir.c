@@ -41,6 +41,10 @@ struct redir_msg {
 	struct tcp_key key;      /**< ADD, DEL */
 	struct rte_mbuf *m;      /**< SEG: at the TCP header */
 	uint32_t src, dst;       /**< SEG: IPv4 addresses */
+	uint8_t tos;             /**< SEG: its IP TOS byte */
+	/** SEG: bytes of IP options, still in m just before the TCP header
+	 * (ip4_deliver only moved the data offset past them) */
+	uint8_t opts_len;
 };
 
 static int
@@ -87,7 +91,12 @@ redir_msg(struct pn_lcore *lc, const struct pn_msg *msg, void *arg)
 	case REDIR_SEG: {
 		struct pn_ipv4_hdr ip = {
 			.src = r.src, .dst = r.dst, .proto = PN_IPV4_PROTO_TCP,
+			.tos = r.tos, .opts_len = r.opts_len,
+			.hdr_len = (uint16_t)(PN_IPV4_HDR_MIN_LEN + r.opts_len),
 		};
+
+		if (r.opts_len != 0)
+			ip.opts = rte_pktmbuf_mtod(r.m, uint8_t *) - r.opts_len;
 
 		tcp_rx(lc, tcp->net, r.m, &ip, tcp);
 		break;
@@ -146,7 +155,9 @@ tcp_redir_release(struct pn_tcp_conn *c)
 bool
 tcp_redir_pass(struct pn_tcp *tcp, struct tcp_seg *s, const struct tcp_key *k)
 {
-	struct redir_msg r = { .op = REDIR_SEG, .src = s->src, .dst = s->dst };
+	struct redir_msg r = { .op = REDIR_SEG, .src = s->src, .dst = s->dst,
+			       .tos = s->tos,
+			       .opts_len = (uint8_t)s->ip->opts_len };
 	void *d;
 
 	if (rte_hash_lookup_data(tcp->redir_h, k, &d) < 0)

@@ -140,6 +140,51 @@ test_bound_port_replies_passed_on(void **state)
 	stop();
 }
 
+/* A passed-on segment keeps its IP TOS: the connecting shard's RST to
+ * an unacceptable SYN-ACK reflects it, ECN bits cleared (as without a
+ * redirect, tcp_send_rst_reply; Linux ip_send_unicast_reply). */
+static void
+test_passed_on_segment_keeps_tos(void **state)
+{
+	struct pn_tcp_conn *c;
+	struct rte_mbuf *m;
+	uint8_t buf[PKT_MAX], *p;
+	uint16_t port;
+	uint32_t iss;
+
+	(void)state;
+	start();
+	for (port = 20000; owner_of(port) != 1; port++)
+		assert_true(port < 21000);
+	assert_int_equal(pn_tcp_connect(tcp[0], 0, port, IP_PEER, PEER_PORT,
+					NULL, &c), 0);
+	pn_tx_flush(&T->lc[0]);
+	tw_frame(0, 0, buf);
+	iss = tw_get32(buf + 14 + 20 + 4);
+	tw_clear(0);
+	tw_round(1);
+	/* SEG.ACK > SND.NXT: RFC 9293 3.10.7.3, <SEQ=SEG.ACK><CTL=RST> */
+	m = tcp_frame(IP_US, PEER_PORT, port, 7000, iss + 5, F_SYN | F_ACK, 0,
+		      false);
+	p = rte_pktmbuf_mtod(m, uint8_t *);
+	p[14 + 1] = 0x2b;
+	pkt_ipv4_fix_cksum(p + 14);
+	rx_on(1, m);
+	assert_int_equal(T->ntx[1], 0);
+	tw_round(0);
+	assert_int_equal(T->ntx[0], 1);
+	tw_frame(0, 0, buf);
+	assert_int_equal(buf[14 + 1], 0x28);
+	assert_int_equal(buf[14 + 20 + 13] & F_RST, F_RST);
+	assert_int_equal(tw_get32(buf + 14 + 20 + 4), iss + 5);
+	assert_int_equal(state_of(c), PN_TCP_SYN_SENT);
+	tw_clear(0);
+	pn_tcp_abort(c);
+	pn_tx_flush(&T->lc[0]);
+	tw_clear(0);
+	stop();
+}
+
 /* A bound port whose replies come back here: no redirect at all. */
 static void
 test_bound_port_of_our_own_needs_none(void **state)
@@ -164,6 +209,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		TW_TEST(test_bound_port_replies_passed_on),
+		TW_TEST(test_passed_on_segment_keeps_tos),
 		TW_TEST(test_bound_port_of_our_own_needs_none),
 	};
 
