@@ -20,6 +20,9 @@ struct pn_clock {
 	uint64_t manual_ns;   /**< manual clock: the current time */
 	uint64_t tsc_start;   /**< TSC clock: TSC at initialisation */
 	double ns_per_tsc;    /**< TSC clock: conversion factor */
+	/** Wall clock (CLOCK_REALTIME) minus now_ns, taken at
+	 * initialisation: 0 for a manual clock unless set. */
+	int64_t realtime_off_ns;
 };
 
 /** Initialise a clock reading the TSC (production). */
@@ -39,5 +42,17 @@ pn_clock_now(struct pn_clock *c)
 {
 	return c->now_ns(c);
 }
+
+/** Wall-clock time (ns since the epoch) at clock time @p now: for the
+ * few things that need the time of day, such as IP timestamps. */
+static inline uint64_t
+pn_clock_realtime(const struct pn_clock *c, uint64_t now)
+{
+	return (uint64_t)((int64_t)now + c->realtime_off_ns);
+}
+
+/** Make clock time @p now read as wall-clock time @p real_ns (tests). */
+void pn_clock_set_realtime(struct pn_clock *c, uint64_t now,
+			   uint64_t real_ns);
 
 #endif /* PN_CORE_CLOCK_H */

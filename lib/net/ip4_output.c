@@ -58,6 +58,16 @@ ip4_l4_offload_ok(const struct pn_net_port_conf *pc, uint64_t ol_flags)
 	}
 }
 
+/* RFC 791 timestamp: milliseconds since midnight UT (Linux
+ * inet_current_timestamp). */
+static uint32_t
+ip4_ts_ms(const struct pn_lcore *lc)
+{
+	uint64_t ms = pn_clock_realtime(lc->clock, lc->now) / PN_NS_PER_MS;
+
+	return (uint32_t)(ms % (86400 * 1000ull));
+}
+
 /* A TSO segment may go out whole: the port segments TCP, and each cut
  * segment (IPv4 header + TCP header + tso_segsz) fits the MTU. */
 static bool
@@ -113,7 +123,8 @@ ip4_output(struct pn_lcore *lc, struct pn_net *net, struct rte_mbuf *m,
 	h.src = src != 0 ? src : r->src;
 	h.dst = hdst;
 	if (o != NULL && o->len) {
-		pn_ipopt_build(opts, o, dst);
+		pn_ipopt_build(opts, o, dst, h.src,
+			       o->ts_needtime ? ip4_ts_ms(lc) : 0);
 		h.opts = opts;
 		h.opts_len = o->len;
 	}

@@ -43,6 +43,9 @@ struct pn_sock_tcp_ops {
 			     struct pn_tcp_conn **out);
 	int (*set_ipopt)(struct pn_tcp_conn *c, const struct pn_ipopt_tx *o);
 	int (*get_ipopt)(const struct pn_tcp_conn *c, struct pn_ipopt_tx *o);
+	/* pn_tcp_addr_is_local: an IP timestamp option prespecifying one
+	 * of our addresses (NULL: none is ours) */
+	bool (*addr_is_local)(const struct pn_tcp *tcp, uint32_t addr);
 	int (*listen_setopt)(struct pn_tcp_listen *l, enum pn_tcp_opt opt,
 			     int64_t v);
 	ssize_t (*send)(struct pn_tcp_conn *c, const struct iovec *iov,

@@ -246,6 +246,15 @@ sockopt_set_tcp(struct pn_sock *s, int name, const void *val, socklen_t len)
  * clears. connect() routes by them (RFC 9293 MUST-51); a connection
  * sends them from its next segment on. A listener keeps them for
  * getsockopt only: Linux answers each SYN along its own route. */
+static bool
+sockopt_addr_is_ours(uint32_t addr, void *arg)
+{
+	const struct pn_sock_lcore *sl = arg;
+
+	return sl->ops->addr_is_local != NULL &&
+	       sl->ops->addr_is_local(sl->tcp, addr);
+}
+
 static int
 sockopt_set_ipopts(struct pn_sock *s, const void *val, socklen_t len)
 {
@@ -253,7 +262,9 @@ sockopt_set_ipopts(struct pn_sock *s, const void *val, socklen_t len)
 	struct pn_ipopt_tx o;
 	int rc;
 
-	if (len > PN_IPV4_OPTS_MAX_LEN || pn_ipopt_compile(val, len, &o) < 0)
+	if (len > PN_IPV4_OPTS_MAX_LEN ||
+	    pn_ipopt_compile_local(val, len, sockopt_addr_is_ours, s->sl,
+				   &o) < 0)
 		return sock_fail(EINVAL);
 	if (s->conn != NULL && ops->set_ipopt == NULL)
 		return sock_fail(EOPNOTSUPP);

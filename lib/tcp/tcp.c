@@ -1049,3 +1049,9 @@ pn_tcp_stats(const struct pn_tcp *tcp)
 {
 	return &tcp->stat;
 }
+
+bool
+pn_tcp_addr_is_local(const struct pn_tcp *tcp, uint32_t addr)
+{
+	return pn_net_is_local(tcp->net, addr);
+}

@@ -121,6 +121,9 @@ struct pn_tcp_stat {
 /** The counters of @p tcp (owner lcore writes; others may read). */
 const struct pn_tcp_stat *pn_tcp_stats(const struct pn_tcp *tcp);
 
+/** Is @p addr (host order) one of the addresses of @p tcp's IPv4 layer? */
+bool pn_tcp_addr_is_local(const struct pn_tcp *tcp, uint32_t addr);
+
 /** Default configuration. */
 void pn_tcp_conf_default(struct pn_tcp_conf *c);
 

@@ -160,8 +160,52 @@ pn_ipopt_parse(const uint8_t *opts, uint32_t len, struct pn_ipopt_info *out)
 	return rc < 0 ? rc : 0;
 }
 
+/* Linux ip_options_compile without a packet: RR and TS pointers move
+ * past the slots ip_options_build fills. */
+static void
+compile_rr_ts(struct pn_ipopt_tx *out, const struct pn_ipopt_info *info,
+	      pn_ipopt_local_fn is_local, void *arg)
+{
+	uint8_t *o;
+
+	if (info->rr) {
+		o = out->data + (info->rr - PN_IPV4_HDR_MIN_LEN);
+		out->rr = info->rr;
+		if (o[2] <= o[1]) {
+			o[2] = (uint8_t)(o[2] + 4);
+			out->rr_needaddr = true;
+		}
+	}
+	if (info->ts == 0)
+		return;
+	o = out->data + (info->ts - PN_IPV4_HDR_MIN_LEN);
+	out->ts = info->ts;
+	if (o[2] > o[1])
+		return;		/* full: the overflow count is the routers' */
+	switch (o[3] & 0x0f) {
+	case IPOPT_TS_TSONLY:
+		out->ts_needtime = true;
+		o[2] = (uint8_t)(o[2] + 4);
+		break;
+	case IPOPT_TS_TSANDADDR:
+		out->ts_needaddr = true;
+		out->ts_needtime = true;
+		o[2] = (uint8_t)(o[2] + 8);
+		break;
+	default: /* IPOPT_TS_PRESPEC, the only other a user may set */
+		if (is_local == NULL ||
+		    !is_local(wire_get32(o + o[2] - 1), arg))
+			break;	/* someone else's: left for them */
+		out->ts_needtime = true;
+		o[2] = (uint8_t)(o[2] + 8);
+		break;
+	}
+}
+
 int
-pn_ipopt_compile(const uint8_t *user, uint32_t len, struct pn_ipopt_tx *out)
+pn_ipopt_compile_local(const uint8_t *user, uint32_t len,
+		       pn_ipopt_local_fn is_local, void *arg,
+		       struct pn_ipopt_tx *out)
 {
 	struct pn_ipopt_info info;
 	uint8_t *srr;
@@ -181,6 +225,7 @@ pn_ipopt_compile(const uint8_t *user, uint32_t len, struct pn_ipopt_tx *out)
 	}
 	/* Linux: whatever follows END becomes END */
 	memset(out->data + end, PN_IPOPT_END, out->len - (uint32_t)end);
+	compile_rr_ts(out, &info, is_local, arg);
 	if (info.srr) {
 		srr = out->data + (info.srr - PN_IPV4_HDR_MIN_LEN);
 		out->srr = info.srr;
@@ -191,10 +236,16 @@ pn_ipopt_compile(const uint8_t *user, uint32_t len, struct pn_ipopt_tx *out)
 	return 0;
 }
 
+int
+pn_ipopt_compile(const uint8_t *user, uint32_t len, struct pn_ipopt_tx *out)
+{
+	return pn_ipopt_compile_local(user, len, NULL, NULL, out);
+}
+
 uint32_t
 pn_ipopt_undo(const struct pn_ipopt_tx *o, uint8_t *buf)
 {
-	uint8_t *srr;
+	uint8_t *srr, *p;
 
 	memcpy(buf, o->data, o->len);
 	if (o->srr) {
@@ -202,6 +253,25 @@ pn_ipopt_undo(const struct pn_ipopt_tx *o, uint8_t *buf)
 		memmove(srr + SRR_SLOT0 + 4, srr + SRR_SLOT0,
 			(size_t)srr[1] - SRR_SLOT0 - 4);
 		wire_put32(srr + SRR_SLOT0, o->faddr);
+	}
+	/* Linux ip_options_undo */
+	if (o->rr_needaddr) {
+		p = buf + (o->rr - PN_IPV4_HDR_MIN_LEN);
+		p[2] = (uint8_t)(p[2] - 4);
+		memset(p + p[2] - 1, 0, 4);
+	}
+	if (o->ts) {
+		p = buf + (o->ts - PN_IPV4_HDR_MIN_LEN);
+		if (o->ts_needtime) {
+			p[2] = (uint8_t)(p[2] - 4);
+			memset(p + p[2] - 1, 0, 4);
+			if ((p[3] & 0x0f) == IPOPT_TS_PRESPEC)
+				p[2] = (uint8_t)(p[2] - 4);
+		}
+		if (o->ts_needaddr) {
+			p[2] = (uint8_t)(p[2] - 4);
+			memset(p + p[2] - 1, 0, 4);
+		}
 	}
 	return o->len;
 }
@@ -245,14 +315,27 @@ pn_ipopt_echo(const uint8_t *opts, uint32_t len,
 }
 
 void
-pn_ipopt_build(uint8_t *dst, const struct pn_ipopt_tx *o, uint32_t daddr)
+pn_ipopt_build(uint8_t *dst, const struct pn_ipopt_tx *o, uint32_t daddr,
+	       uint32_t saddr, uint32_t ts_ms)
 {
-	uint8_t *srr;
+	uint8_t *p;
 
 	memcpy(dst, o->data, o->len);
 	if (o->srr) {
-		srr = dst + (o->srr - PN_IPV4_HDR_MIN_LEN);
-		wire_put32(srr + srr[1] - 4, daddr);
+		p = dst + (o->srr - PN_IPV4_HDR_MIN_LEN);
+		wire_put32(p + p[1] - 4, daddr);
+	}
+	/* the slots just below the compiled pointers */
+	if (o->rr_needaddr) {
+		p = dst + (o->rr - PN_IPV4_HDR_MIN_LEN);
+		wire_put32(p + p[2] - 5, saddr);
+	}
+	if (o->ts_needaddr || o->ts_needtime) {
+		p = dst + (o->ts - PN_IPV4_HDR_MIN_LEN);
+		if (o->ts_needaddr)
+			wire_put32(p + p[2] - 9, saddr);
+		if (o->ts_needtime)
+			wire_put32(p + p[2] - 5, ts_ms);
 	}
 }
 

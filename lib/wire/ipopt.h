@@ -53,9 +53,19 @@ struct pn_ipopt_info {
 struct pn_ipopt_tx {
 	uint8_t len;		/**< bytes in data: 4..40, a multiple of 4 */
 	uint8_t srr;		/**< LSRR/SSRR offset, 0: none */
+	uint8_t rr;		/**< record route offset, 0: none */
+	uint8_t ts;		/**< timestamp offset, 0: none */
+	/** Slots the sender fills on output (Linux ip_options_build): the
+	 * compiled pointers already point past them. */
+	bool rr_needaddr;	/**< RR: our address */
+	bool ts_needaddr;	/**< TS flag 1: our address before the time */
+	bool ts_needtime;	/**< TS: the time */
 	uint32_t faddr;		/**< srr: the first hop (host order) */
 	uint8_t data[40];
 };
+
+/** Is @p addr (host order) one of ours? For TS flag 3 (prespecified). */
+typedef bool (*pn_ipopt_local_fn)(uint32_t addr, void *arg);
 
 /**
  * Check received options (Linux ip_options_compile with a packet, which
@@ -85,9 +95,21 @@ int pn_ipopt_compile(const uint8_t *user, uint32_t len,
 		     struct pn_ipopt_tx *out);
 
 /**
+ * pn_ipopt_compile, with what Linux ip_options_compile (no packet) does to
+ * record route and timestamp options: where a slot is left, the pointer
+ * moves past it and the slot is filled on output with our address or
+ * the time (ms since midnight UT). A prespecified timestamp (flag 3) is
+ * taken only when its address is ours (@p is_local; NULL: none is).
+ */
+int pn_ipopt_compile_local(const uint8_t *user, uint32_t len,
+			   pn_ipopt_local_fn is_local, void *arg,
+			   struct pn_ipopt_tx *out);
+
+/**
  * The user's bytes back from compiled options (Linux ip_options_undo,
  * as getsockopt(IP_OPTIONS) returns them): the first hop goes back in
- * front of the source route.
+ * front of the source route; RR/TS pointers move back over the slots
+ * output fills, which read as zeros.
  * @param buf  at least 40 bytes
  * @return the length written (o->len).
  */
@@ -109,11 +131,14 @@ int pn_ipopt_echo(const uint8_t *opts, uint32_t len,
 
 /**
  * Write options into a header's options area: the bytes of @p o, the
- * source route's last slot set to @p daddr (Linux ip_options_build).
- * @param dst  o->len bytes
+ * source route's last slot set to @p daddr, the RR/TS slots compiled to
+ * be filled set to @p saddr and @p ts_ms (Linux ip_options_build).
+ * @param dst    o->len bytes
+ * @param ts_ms  milliseconds since midnight UT (RFC 791), when
+ *   o->ts_needtime
  */
 void pn_ipopt_build(uint8_t *dst, const struct pn_ipopt_tx *o,
-		    uint32_t daddr);
+		    uint32_t daddr, uint32_t saddr, uint32_t ts_ms);
 
 /**
  * Options of a fragment after the first (Linux ip_options_fragment):

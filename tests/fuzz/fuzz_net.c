@@ -237,7 +237,8 @@ ip_is_host(uint32_t ip)
 
 /*
  * An ICMP message we send (unfragmented): a right checksum, an echo reply
- * that parses, or an error quoting (RFC 792) a datagram from the host we
+ * that parses, or an error (unreachable, reassembly time exceeded,
+ * parameter problem) quoting (RFC 792) a datagram from the host we
  * send it to, to us. Not pn_icmp_parse for errors: it wants 8 bytes of
  * L4 in the quote, and a datagram with less is quoted whole.
  */
@@ -251,8 +252,14 @@ fz_check_tx_icmp(const struct pn_ipv4_hdr *ip, const uint8_t *p, uint32_t len)
 		CHECK(pn_icmp_parse(p, len, &ic) == 0);
 		return;
 	}
-	CHECK(p[0] == PN_ICMP_DEST_UNREACH);
+	CHECK(p[0] == PN_ICMP_DEST_UNREACH ||
+	      (p[0] == PN_ICMP_TIME_EXCEEDED && p[1] == PN_ICMP_EXC_FRAGTIME) ||
+	      (p[0] == PN_ICMP_PARAM_PROBLEM && p[1] == 0));
 	CHECK(len >= PN_ICMP_HDR_LEN + PN_IPV4_HDR_MIN_LEN);
+	/* a parameter problem points into the quoted header's options */
+	CHECK(p[0] != PN_ICMP_PARAM_PROBLEM ||
+	      (p[4] >= PN_IPV4_HDR_MIN_LEN &&
+	       p[4] < (uint32_t)(p[PN_ICMP_HDR_LEN] & 0x0f) * 4));
 	p += PN_ICMP_HDR_LEN;
 	CHECK(p[0] >> 4 == 4);
 	CHECK(((uint32_t)p[12] << 24 | (uint32_t)p[13] << 16 |

@@ -137,6 +137,9 @@ fuzz_ipopt(const struct pn_ipv4_hdr *h)
 	if (pn_ipopt_compile(h->opts, h->opts_len, &o) == 0 && o.len > 0) {
 		CHECK(o.len <= PN_IPV4_OPTS_MAX_LEN && o.len % 4 == 0);
 		CHECK(pn_ipopt_undo(&o, b) == o.len);
+		/* what we send parses as well-formed options */
+		pn_ipopt_build(b, &o, h->dst, h->src, 12345);
+		CHECK(pn_ipopt_parse(b, o.len, &ri) == 0);
 	}
 	if (!oi.srr_done)
 		return;
@@ -144,7 +147,7 @@ fuzz_ipopt(const struct pn_ipv4_hdr *h)
 	if (o.len == 0)
 		return;
 	CHECK(o.len <= PN_IPV4_OPTS_MAX_LEN && o.len % 4 == 0);
-	pn_ipopt_build(b, &o, h->src);
+	pn_ipopt_build(b, &o, h->src, h->dst, 0);
 	CHECK(pn_ipopt_parse(b, o.len, &ri) == 0);
 	CHECK(ri.srr == PN_IPV4_HDR_MIN_LEN && !ri.srr_done);
 	pn_ipopt_fragment(b, o.len);

@@ -105,6 +105,36 @@ test_output_routes_first_hop(void **state)
 	assert_int_equal(T->ntx[0], 1);
 }
 
+/* RFC 791 timestamps: milliseconds since midnight UT of the wall clock
+ * (Linux inet_current_timestamp), our address before it with flag 1. */
+static void
+test_output_timestamp(void **state)
+{
+	static const uint8_t u[] = { 68, 12, 5, 1, 0, 0, 0, 0, 0, 0, 0, 0 };
+	/* 2026-11-22 12:34:56.789 UTC */
+	const uint64_t real = 1795350896789ull * PN_NS_PER_MS;
+	struct pn_ipopt_tx o;
+	struct pn_ipv4_hdr ip;
+	uint8_t g[PKT_MAX];
+
+	(void)state;
+	tw_start(1);
+	tw_learn_peer();
+	assert_int_equal(pn_ipopt_compile(u, sizeof(u), &o), 0);
+	T->lc[0].now = pn_clock_now(&T->clock);
+	pn_clock_set_realtime(&T->clock, T->lc[0].now, real);
+	assert_int_equal(pn_ip4_output_opts(tw_lc(0), T->net[0], tw_l4(8, 0),
+					    0, IP_PEER, 253, 0, true, &o), 0);
+	pn_tx_flush(tw_lc(0));
+	assert_int_equal(T->ntx[0], 1);
+	frame_ip(0, g, &ip);
+	assert_int_equal(ip.hdr_len, 32);
+	assert_int_equal(g[36], 13);
+	assert_int_equal(tw_get32(g + 38), ip.src);
+	assert_int_equal(tw_get32(g + 42), (12 * 3600 + 34 * 60 + 56) * 1000 +
+						   789);
+}
+
 /* RFC 791 3.1: the source route (copied bit) goes into every fragment;
  * record route only into the first (NOOPs after, Linux). The header
  * length stays, so every fragment fits the MTU. */
@@ -138,9 +168,13 @@ test_fragments_copy_options(void **state)
 		assert_true(ip.total_len <= 1500);
 		assert_int_equal(ip.frag_off, off);
 		assert_int_equal(T->tx[0][i]->l3_len, 36);
-		if (i == 0)
-			assert_memory_equal(g + 34, u, 8);
-		else
+		if (i == 0) {
+			/* RR: our address recorded (ip_options_build) */
+			assert_memory_equal(g + 34, u, 2);
+			assert_int_equal(g[36], 8);
+			assert_int_equal(tw_get32(g + 37), ip.src);
+			assert_int_equal(g[41], 1);
+		} else
 			assert_memory_equal(g + 34, later, sizeof(later));
 		/* the payload bytes at their offsets */
 		assert_int_equal(g[50], (uint8_t)off);
@@ -293,6 +327,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		TW_TEST(test_output_source_route),
 		TW_TEST(test_output_routes_first_hop),
+		TW_TEST(test_output_timestamp),
 		TW_TEST(test_fragments_copy_options),
 		TW_TEST(test_input_drops),
 		TW_TEST(test_input_accept_source_route),

@@ -52,6 +52,13 @@ s_ip_options(struct dctx *c)
 				       137, 7, 4, 1, 2, 3, 4 };
 	static const uint8_t rr_short[] = { 7, 2 };
 	static const uint8_t ts_ptr[] = { 68, 8, 4, 0, 0, 0, 0, 0 };
+	/* slots output fills come back zeroed (ip_options_undo) */
+	static const uint8_t rr_data[] = { 7, 11, 4, 9, 9, 9, 9, 8, 8, 8, 8 };
+	static const uint8_t rr_full[] = { 7, 7, 8, 9, 9, 9, 9 };
+	static const uint8_t ts_addr[] = { 68, 20, 5, 1, 9, 9, 9, 9, 8, 8, 8,
+					   8, 7, 7, 7, 7, 6, 6, 6, 6 };
+	static const uint8_t ts_prespec[] = { 68, 12, 5, 3, 198, 19, 200, 200,
+					      5, 5, 5, 5 };
 	uint8_t big[41];
 
 	memset(big, 1, sizeof(big));
@@ -74,6 +81,15 @@ s_ip_options(struct dctx *c)
 	h_set_ipopts(c, fd, "rr", rr, sizeof(rr));
 	h_ipopts(c, fd, 40);
 	h_set_ipopts(c, fd, "ts", ts, sizeof(ts));
+	h_ipopts(c, fd, 40);
+	h_set_ipopts(c, fd, "rr with data", rr_data, sizeof(rr_data));
+	h_ipopts(c, fd, 40);
+	h_set_ipopts(c, fd, "rr full", rr_full, sizeof(rr_full));
+	h_ipopts(c, fd, 40);
+	h_set_ipopts(c, fd, "ts and address", ts_addr, sizeof(ts_addr));
+	h_ipopts(c, fd, 40);
+	h_set_ipopts(c, fd, "ts prespecified, not ours", ts_prespec,
+		     sizeof(ts_prespec));
 	h_ipopts(c, fd, 40);
 	h_set_ipopts(c, fd, "40 nops", big, 40);
 	h_ipopts(c, fd, 64);

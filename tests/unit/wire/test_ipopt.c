@@ -144,7 +144,7 @@ compile_lsrr_takes_first_hop(void **state)
 	assert_int_equal(o.srr, 20);
 	assert_int_equal(o.faddr, A1);
 	/* on the wire: A2, then the final destination, pointer 4 */
-	pn_ipopt_build(wire, &o, DST);
+	pn_ipopt_build(wire, &o, DST, 0, 0);
 	{
 		static const uint8_t w[] = { 131, 11, 4, B4(A2), B4(DST), 0 };
 
@@ -168,7 +168,7 @@ compile_one_hop_and_nops(void **state)
 	assert_int_equal(pn_ipopt_compile(u, sizeof(u), &o), 0);
 	assert_int_equal(o.srr, 21);
 	assert_int_equal(o.faddr, A1);
-	pn_ipopt_build(wire, &o, DST);
+	pn_ipopt_build(wire, &o, DST, 0, 0);
 	/* Linux fills what follows END with END */
 	assert_memory_equal(wire, w, sizeof(w));
 }
@@ -211,20 +211,92 @@ compile_refused(void **state)
 	assert_int_equal(o.len, 0);
 }
 
-/* RR and TS are sent as given (Linux would record itself in them). */
+/* RR: Linux ip_options_compile moves the pointer past the next slot,
+ * ip_options_build writes our address there, ip_options_undo gives
+ * the user's bytes back with that slot zeroed. */
 static void
-compile_rr_kept(void **state)
+compile_rr_records_us(void **state)
 {
-	static const uint8_t u[] = { 7, 7, 4, 0, 0, 0, 0 };
-	uint8_t back[40];
+	static const uint8_t u[] = { 7, 11, 4, 9, 9, 9, 9, 0, 0, 0, 0 };
+	static const uint8_t w[] = { 7, 11, 8, B4(SRC), 0, 0, 0, 0, 0 };
+	static const uint8_t b[] = { 7, 11, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+	static const uint8_t full[] = { 7, 7, 8, B4(A1) };
+	uint8_t wire[40], back[40];
 	struct pn_ipopt_tx o;
 
 	(void)state;
 	assert_int_equal(pn_ipopt_compile(u, sizeof(u), &o), 0);
-	assert_int_equal(o.len, 8);
-	assert_int_equal(o.srr, 0);
+	assert_int_equal(o.len, 12);
+	assert_int_equal(o.rr, 20);
+	assert_true(o.rr_needaddr);
+	pn_ipopt_build(wire, &o, DST, SRC, 0);
+	assert_memory_equal(wire, w, sizeof(w));
+	assert_int_equal(pn_ipopt_undo(&o, back), 12);
+	assert_memory_equal(back, b, sizeof(b));
+	/* no slot left: sent as given */
+	assert_int_equal(pn_ipopt_compile(full, sizeof(full), &o), 0);
+	assert_false(o.rr_needaddr);
+	pn_ipopt_build(wire, &o, DST, SRC, 0);
+	assert_memory_equal(wire, full, sizeof(full));
 	assert_int_equal(pn_ipopt_undo(&o, back), 8);
-	assert_memory_equal(back, u, sizeof(u));
+	assert_memory_equal(back, full, sizeof(full));
+}
+
+static bool
+is_a1(uint32_t addr, void *arg)
+{
+	(void)arg;
+	return addr == A1;
+}
+
+/* TS, each flag a user may set (Linux ip_options_compile/build/undo):
+ * 0 the time, 1 our address and the time, 3 the time only when the
+ * prespecified address is ours. */
+static void
+compile_ts_flags(void **state)
+{
+	static const uint8_t t0[] = { 68, 12, 5, 0, 9, 9, 9, 9, 0, 0, 0, 0 };
+	static const uint8_t w0[] = { 68, 12, 9, 0, B4(0x01020304), 0, 0, 0,
+				      0 };
+	static const uint8_t b0[] = { 68, 12, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+	static const uint8_t t1[] = { 68, 12, 5, 1, 0, 0, 0, 0, 0, 0, 0, 0 };
+	static const uint8_t w1[] = { 68, 12, 13, 1, B4(SRC),
+				      B4(0x01020304) };
+	static const uint8_t t3[] = { 68, 12, 5, 3, B4(A1), 0, 0, 0, 0 };
+	static const uint8_t w3[] = { 68, 12, 13, 3, B4(A1),
+				      B4(0x01020304) };
+	static const uint8_t b3[] = { 68, 12, 5, 3, B4(A1), 0, 0, 0, 0 };
+	uint8_t wire[40], back[40];
+	struct pn_ipopt_tx o;
+
+	(void)state;
+	assert_int_equal(pn_ipopt_compile(t0, sizeof(t0), &o), 0);
+	assert_true(o.ts_needtime && !o.ts_needaddr);
+	pn_ipopt_build(wire, &o, DST, SRC, 0x01020304);
+	assert_memory_equal(wire, w0, sizeof(w0));
+	pn_ipopt_undo(&o, back);
+	assert_memory_equal(back, b0, sizeof(b0));
+
+	assert_int_equal(pn_ipopt_compile(t1, sizeof(t1), &o), 0);
+	assert_true(o.ts_needtime && o.ts_needaddr);
+	pn_ipopt_build(wire, &o, DST, SRC, 0x01020304);
+	assert_memory_equal(wire, w1, sizeof(w1));
+	pn_ipopt_undo(&o, back);
+	assert_memory_equal(back, t1, sizeof(t1));
+
+	/* someone else's address: left alone */
+	assert_int_equal(pn_ipopt_compile(t3, sizeof(t3), &o), 0);
+	assert_false(o.ts_needtime || o.ts_needaddr);
+	pn_ipopt_build(wire, &o, DST, SRC, 0x01020304);
+	assert_memory_equal(wire, t3, sizeof(t3));
+	/* ours: the time after it */
+	assert_int_equal(pn_ipopt_compile_local(t3, sizeof(t3), is_a1, NULL,
+						&o), 0);
+	assert_true(o.ts_needtime && !o.ts_needaddr);
+	pn_ipopt_build(wire, &o, DST, SRC, 0x01020304);
+	assert_memory_equal(wire, w3, sizeof(w3));
+	pn_ipopt_undo(&o, back);
+	assert_memory_equal(back, b3, sizeof(b3));
 }
 
 /* --- the return route (ip_options_echo) --- */
@@ -244,7 +316,7 @@ echo_reverses_route(void **state)
 	assert_int_equal(pn_ipopt_echo(r, sizeof(r), &i, SRC, &o), 0);
 	assert_int_equal(o.faddr, A2);	/* the hop nearest to us first */
 	assert_int_equal(o.len, 12);
-	pn_ipopt_build(wire, &o, SRC);
+	pn_ipopt_build(wire, &o, SRC, 0, 0);
 	assert_memory_equal(wire, w, sizeof(w));
 }
 
@@ -280,7 +352,7 @@ echo_drops_source_hop(void **state)
 	assert_int_equal(pn_ipopt_echo(r, sizeof(r), &i, SRC, &o), 0);
 	assert_int_equal(o.faddr, A2);
 	assert_int_equal(o.len, 8);
-	pn_ipopt_build(wire, &o, SRC);
+	pn_ipopt_build(wire, &o, SRC, 0, 0);
 	assert_memory_equal(wire, w, sizeof(w));
 }
 
@@ -329,7 +401,8 @@ main(void)
 		cmocka_unit_test(compile_one_hop_and_nops),
 		cmocka_unit_test(compile_empty_clears),
 		cmocka_unit_test(compile_refused),
-		cmocka_unit_test(compile_rr_kept),
+		cmocka_unit_test(compile_rr_records_us),
+		cmocka_unit_test(compile_ts_flags),
 		cmocka_unit_test(echo_reverses_route),
 		cmocka_unit_test(echo_three_hops_strict),
 		cmocka_unit_test(echo_drops_source_hop),
