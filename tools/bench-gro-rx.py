@@ -12,9 +12,13 @@ source-hold), the sink's /pollnet/cycles,0 and /pollnet/gro,0 are read
 (the totals of the whole transfer; nothing more arrives), then the
 connection closes and the sink's byte count and SHA-256 are checked.
 
-Per run: MB/s (the kernel's connect to last ACK), cycles per payload byte
-of the poll, gro and input phases and their sum (receive), segments per
-packet GRO handed up, TCP checksums GRO verified in software. The tap in
+Per run: MB/s (the kernel's connect to last ACK), TSC cycles per payload
+byte of the poll, gro and input phases and their sum (receive), the share
+of the loop's awake time (every phase but idle) that the lcore's thread
+was really on a CPU (the scheduler's sum_exec_runtime) and the receive
+cycles scaled by it (on CPU: preemption by other work taken out, taken to
+hit every phase alike), segments per packet GRO handed up, TCP checksums
+GRO verified in software. The tap in
 the namespace has no checksum offload, so the kernel sends full checksums
 and virtio reports them unverified: pollnet checks every one in software
 (in GRO with GRO on, in TCP input with it off).
@@ -56,6 +60,21 @@ def tel(prefix, cmd):
     return json.loads(out.stdout)
 
 
+def on_cpu_ns(pid):
+    """Time the thread PID has run on a CPU (the lcore: --lcores 0@0 makes
+    the main thread the only one), from the scheduler's sum_exec_runtime."""
+    with open(f"/proc/{pid}/task/{pid}/sched") as f:
+        for line in f:
+            if line.startswith("se.sum_exec_runtime"):
+                return float(line.split(":")[1]) * 1e6
+    fail(f"no se.sum_exec_runtime in /proc/{pid}/task/{pid}/sched")
+
+
+def busy(cyc):
+    """TSC cycles of the loop outside sleeping (every phase but idle)."""
+    return cyc["total"] - cyc["idle"]
+
+
 def wait_log(path, text, proc, secs=30):
     end = time.monotonic() + secs
     while time.monotonic() < end:
@@ -87,6 +106,7 @@ def one(a, peer, sock, tmp, gro, k, want):
     src = None
     try:
         wait_log(log, "tcpblast: listening", sink)
+        cyc0, cpu0 = tel(prefix, "/pollnet/cycles,0"), on_cpu_ns(sink.pid)
         src = subprocess.Popen(
             [PEER, "exec", "--name", peer, "--", "python3", PYBLAST, "source-hold",
              "198.18.0.2", str(port), str(a.bytes), "1", str(TIMEOUT)],
@@ -94,7 +114,7 @@ def one(a, peer, sock, tmp, gro, k, want):
         line = src.stdout.readline().split()
         if line[:1] != ["acked"]:
             fail(f"{name}: the kernel's source said {line} (log {log})")
-        cyc = tel(prefix, "/pollnet/cycles,0")
+        cyc, cpu1 = tel(prefix, "/pollnet/cycles,0"), on_cpu_ns(sink.pid)
         g = tel(prefix, "/pollnet/gro,0") or {}
         src.stdin.write("\n")
         src.stdin.flush()
@@ -115,10 +135,16 @@ def one(a, peer, sock, tmp, gro, k, want):
         fail(f"{name}: cycle accounting is off")
     n = a.bytes
     segs = (g.get("held", 0) + g.get("merged", 0)) / g["flushed"] if g.get("flushed") else 1
+    d = {k: cyc[k] - cyc0[k] for k in ("poll", "gro", "input", "total", "idle")}
+    # The phases count TSC cycles, preempted ones included; the share of
+    # the loop's awake cycles it really ran scales them to on-CPU cycles
+    # (preemption taken to hit every awake phase alike).
+    share = min(1.0, (cpu1 - cpu0) * cyc["tsc_hz"] / 1e9 / busy(d))
     row = dict(gro="on" if gro else "off", mbps=n / 1e6 / float(line[3]),
-               poll=cyc["poll"] / n, gro_c=cyc["gro"] / n, input=cyc["input"] / n,
-               segs=segs, csum_sw=g.get("csum_sw", 0), rx_packets=cyc["rx_packets"])
+               poll=d["poll"] / n, gro_c=d["gro"] / n, input=d["input"] / n,
+               segs=segs, csum_sw=g.get("csum_sw", 0), share=share)
     row["receive"] = row["poll"] + row["gro_c"] + row["input"]
+    row["receive_cpu"] = row["receive"] * share
     return row
 
 
@@ -161,17 +187,19 @@ def main():
         subprocess.run([PEER, "down", "--name", a.name], capture_output=True)
     print(f"{a.bytes} bytes kernel -> pollnet per run; cycles per payload byte "
           f"(logs in {tmp})\n")
-    print("| pair | GRO | MB/s | poll | gro | input | receive c/B "
-          "| segments per packet | sw checksums in GRO |")
-    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("| pair | GRO | MB/s | poll | gro | input | receive c/B | on CPU "
+          "| receive c/B on CPU | segments per packet | sw checksums in GRO |")
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for r in rows:
         print(f"| {r['pair']} | {r['gro']} | {r['mbps']:.1f} | {r['poll']:.2f} | "
               f"{r['gro_c']:.2f} | {r['input']:.2f} | **{r['receive']:.2f}** | "
+              f"{100 * r['share']:.0f}% | **{r['receive_cpu']:.2f}** | "
               f"{r['segs']:.1f} | {r['csum_sw']} |")
     print()
     for i in range(a.pairs):
         on, off = sorted(rows[2 * i:2 * i + 2], key=lambda r: r["gro"] != "on")
-        print(f"pair {i + 1}: receive c/B off / on = {off['receive'] / on['receive']:.2f}x")
+        print(f"pair {i + 1}: receive c/B off / on = {off['receive'] / on['receive']:.2f}x, "
+              f"on CPU {off['receive_cpu'] / on['receive_cpu']:.2f}x")
     if a.json:
         with open(a.json, "w") as f:
             json.dump(rows, f, indent=1)
