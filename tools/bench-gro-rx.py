@@ -61,8 +61,8 @@ def tel(prefix, cmd):
 
 
 def on_cpu_ns(pid):
-    """Time the thread PID has run on a CPU (the lcore: --lcores 0@0 makes
-    the main thread the only one), from the scheduler's sum_exec_runtime."""
+    """Time the thread PID has run on a CPU (the lcore: with --lcores 0@0
+    the main thread is the only lcore), from the scheduler's sum_exec_runtime."""
     with open(f"/proc/{pid}/task/{pid}/sched") as f:
         for line in f:
             if line.startswith("se.sum_exec_runtime"):
@@ -135,7 +135,7 @@ def one(a, peer, sock, tmp, gro, k, want):
         fail(f"{name}: cycle accounting is off")
     n = a.bytes
     segs = (g.get("held", 0) + g.get("merged", 0)) / g["flushed"] if g.get("flushed") else 1
-    d = {k: cyc[k] - cyc0[k] for k in ("poll", "gro", "input", "total", "idle")}
+    d = {p: cyc[p] - cyc0[p] for p in ("poll", "gro", "input", "total", "idle")}
     # The phases count TSC cycles, preempted ones included; the share of
     # the loop's awake cycles it really ran scales them to on-CPU cycles
     # (preemption taken to hit every awake phase alike).
@@ -159,6 +159,8 @@ def main():
     ap.add_argument("--json", help="write the rows here too")
     a = ap.parse_args()
     a.build = os.path.abspath(a.build)
+    if a.pairs < 1 or a.bytes < 1:
+        fail(f"--pairs {a.pairs} --bytes {a.bytes}: both must be at least 1")
     if os.geteuid() != 0:
         fail("needs root (tools/peer.sh makes a network namespace)")
     gen = subprocess.Popen([os.path.join(a.build, "app", "tcpblast"), "gen",
