@@ -24,7 +24,7 @@ and virtio reports them unverified: pollnet checks every one in software
 (in GRO with GRO on, in TCP input with it off).
 
   tools/bench-gro-rx.py [--build DIR] [--pairs N] [--bytes N]
-                        [--name NAME] [--json FILE]
+                        [--name NAME] [--json FILE] [--keep-logs]
 
 Needs root (a network namespace). Cycles are TSC cycles: wall-clock, so
 noisy on a shared machine; pairs are interleaved for that reason.
@@ -157,6 +157,8 @@ def main():
     ap.add_argument("--name", default=f"grorx{os.getpid()}",
                     help="bridge name (namespace pn-NAME, EAL prefixes pn-NAME-*)")
     ap.add_argument("--json", help="write the rows here too")
+    ap.add_argument("--keep-logs", action="store_true",
+                    help="keep the runs' logs (kept anyway when a run fails)")
     a = ap.parse_args()
     a.build = os.path.abspath(a.build)
     if a.pairs < 1 or a.bytes < 1:
@@ -168,13 +170,13 @@ def main():
     want = subprocess.run(["sha256sum"], stdin=gen.stdout, capture_output=True,
                           text=True, check=True).stdout.split()[0]
     gen.wait()
-    tmp = tempfile.mkdtemp(prefix="bench-gro-rx-")
     up = subprocess.run([PEER, "up", "--name", a.name, "--cpu", "1", "--bench",
                          os.path.join(a.build, "app", "pollnet-bench")],
                         capture_output=True, text=True)
     if up.returncode:
         fail(f"peer.sh up: {up.stderr.strip()}")
     sock = dict(l.split("=", 1) for l in up.stdout.split() if "=" in l)["socket"]
+    tmp = tempfile.mkdtemp(prefix="bench-gro-rx-")
     rows = []
     try:
         for i in range(a.pairs):
@@ -187,8 +189,11 @@ def main():
                       f"receive {r['receive']:.2f} c/B", file=sys.stderr, flush=True)
     finally:
         subprocess.run([PEER, "down", "--name", a.name], capture_output=True)
-    print(f"{a.bytes} bytes kernel -> pollnet per run; cycles per payload byte "
-          f"(logs in {tmp})\n")
+    if a.keep_logs:
+        print(f"logs in {tmp}", file=sys.stderr)
+    else:
+        shutil.rmtree(tmp)
+    print(f"{a.bytes} bytes kernel -> pollnet per run; cycles per payload byte\n")
     print("| pair | GRO | MB/s | poll | gro | input | receive c/B | on CPU "
           "| receive c/B on CPU | segments per packet | sw checksums in GRO |")
     print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
