@@ -63,16 +63,8 @@ main(int argc, char **argv)
 	m[0] = arp_request();
 	tw_net_rx(m, 1);
 	tw_clear(0);
-	m[0] = tcp_frame(IP_US, 1024, PORT, 1000, 0, F_SYN, 0, false);
-	tw_net_rx(m, 1);
-	if (T->ntx[0] != 1)
-		return 1;
-	tw_frame(0, 0, buf);
-	iss = tw_get32(buf + 14 + 20 + 4);
-	tw_clear(0);
-	m[0] = tcp_frame(IP_US, 1024, PORT, seq, iss + 1, F_ACK, 0, false);
-	tw_net_rx(m, 1);
-	if (pn_tcp_accept(l, NULL, &c) < 0)
+	if (tw_tcp_handshake(1024, PORT, seq - 1, &iss) < 0 ||
+	    pn_tcp_accept(l, NULL, &c) < 0)
 		return 1;
 	for (r = 0; r < rounds; r++) {
 		struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) };
