@@ -8,6 +8,10 @@
   tcpblast.py source HOST PORT BYTES SEED TIMEOUT_S
       connect, send BYTES of stream SEED, shut down the write side, wait
       for the peer's EOF (everything delivered), print as sink.
+  tcpblast.py source-hold HOST PORT BYTES SEED TIMEOUT_S
+      as source, but once the peer has acknowledged every byte print
+      "acked N secs T MBps R" and wait for a line on stdin before shutting
+      down (tools/bench-gro-rx.py reads the receiver's counters then).
   tcpblast.py gen BYTES SEED     the stream on stdout
 
 The stream is tcpblast.c's: splitmix64 seeded with SEED; its first 8192
@@ -15,9 +19,12 @@ outputs (little-endian) make a 64 KiB base block B; block j of the stream
 is B XOR (output 8192+j repeated), little-endian. Every failure (timeout
 included) is one line on stderr and exit 1.
 """
+import fcntl
 import hashlib
 import socket
+import struct
 import sys
+import termios
 import time
 
 M = (1 << 64) - 1
@@ -96,7 +103,23 @@ def sink(addr, port, timeout, ready):
     ls.close()
 
 
-def source(host, port, nbytes, seed, timeout):
+def unacked(s):
+    """Bytes sent or queued that the peer has not acknowledged (SIOCOUTQ,
+    which is TIOCOUTQ: tcp_ioctl() answers write_seq - snd_una)."""
+    return struct.unpack("i", fcntl.ioctl(s.fileno(), termios.TIOCOUTQ, b"\0" * 4))[0]
+
+
+def wait_acked(s, sent, t0, deadline):
+    while unacked(s) > 0:
+        if time.monotonic() > deadline:
+            fail("source", "timeout waiting for the peer's ACKs", sent)
+        time.sleep(0.001)
+    secs = time.monotonic() - t0
+    print(f"acked {sent} secs {secs:.3f} MBps {sent / 1e6 / secs:.1f}", flush=True)
+    sys.stdin.readline()
+
+
+def source(host, port, nbytes, seed, timeout, hold=False):
     deadline = time.monotonic() + timeout
     s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     s.settimeout(timeout)
@@ -120,6 +143,8 @@ def source(host, port, nbytes, seed, timeout):
         except OSError as e:
             fail("source", f"send: {e}", sent)
         sent += len(blk)
+    if hold:
+        wait_acked(s, sent, t0, deadline)
     s.shutdown(socket.SHUT_WR)
     # the peer closes once it has read everything
     while True:
@@ -141,8 +166,9 @@ def source(host, port, nbytes, seed, timeout):
 def main(a):
     if len(a) == 5 and a[0] == "sink":
         sink(a[1], int(a[2]), float(a[3]), a[4])
-    elif len(a) == 6 and a[0] == "source":
-        source(a[1], int(a[2]), int(a[3]), int(a[4], 0), float(a[5]))
+    elif len(a) == 6 and a[0] in ("source", "source-hold"):
+        source(a[1], int(a[2]), int(a[3]), int(a[4], 0), float(a[5]),
+               a[0] == "source-hold")
     elif len(a) == 3 and a[0] == "gen":
         out = sys.stdout.buffer
         for blk in stream(int(a[1]), int(a[2], 0)):

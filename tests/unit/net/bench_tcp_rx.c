@@ -64,18 +64,9 @@ main(int argc, char **argv)
 	tw_net_rx(m, 1);
 	tw_clear(0);
 	for (i = 0; i < conns; i++) {
-		m[0] = tcp_frame(IP_US, (uint16_t)(1024 + i), PORT, 1000, 0,
-				 F_SYN, 0, false);
-		tw_net_rx(m, 1);
-		if (T->ntx[0] != 1)
-			return 1;
-		tw_frame(0, 0, buf);
-		iss[i] = tw_get32(buf + 14 + 20 + 4);
-		tw_clear(0);
-		m[0] = tcp_frame(IP_US, (uint16_t)(1024 + i), PORT, 1001,
-				 iss[i] + 1, F_ACK, 0, false);
-		tw_net_rx(m, 1);
-		if (pn_tcp_accept(l, NULL, &c[i]) < 0)
+		if (tw_tcp_handshake((uint16_t)(1024 + i), PORT, 1000,
+				     &iss[i]) < 0 ||
+		    pn_tcp_accept(l, NULL, &c[i]) < 0)
 			return 1;
 		seq[i] = 1001;
 	}

@@ -424,4 +424,26 @@ tw_net_rx(struct rte_mbuf **m, uint16_t n)
 	pn_tx_flush(&T->lc[0]);
 }
 
+/* A SYN from the peer's @p sport (sequence @p seq) to our @p dport, then
+ * our ACK of its SYN-ACK: the connection is established on shard 0. Puts
+ * the SYN-ACK's ISS in @p iss; -1 when not exactly one frame answered the
+ * SYN. */
+static inline int
+tw_tcp_handshake(uint16_t sport, uint16_t dport, uint32_t seq, uint32_t *iss)
+{
+	uint8_t buf[PKT_MAX];
+	struct rte_mbuf *m = tcp_frame(IP_US, sport, dport, seq, 0, F_SYN, 0,
+				       false);
+
+	tw_net_rx(&m, 1);
+	if (T->ntx[0] != 1)
+		return -1;
+	tw_frame(0, 0, buf);
+	*iss = tw_get32(buf + 14 + 20 + 4);
+	tw_clear(0);
+	m = tcp_frame(IP_US, sport, dport, seq + 1, *iss + 1, F_ACK, 0, false);
+	tw_net_rx(&m, 1);
+	return 0;
+}
+
 #endif /* PN_TEST_NET_TEST_H */
