@@ -691,6 +691,19 @@ output_data(struct pn_tcp_conn *c)
 	return sent;
 }
 
+/* Everything queued is sent, no FIN waits, nothing to retransmit: what
+ * output_data would find at once (no segment, no timer to arm), without
+ * asking the MSS, the pipe and the windows. The input path's call after
+ * an ACK of everything, in request/response traffic, takes this. */
+static inline bool
+output_idle(const struct pn_tcp_conn *c)
+{
+	return c->snd_nxt == c->snd_max &&
+	       c->sndq.len <= c->snd_nxt - c->snd_una &&
+	       !(c->flags & TF_IN_RECOVERY) &&
+	       (c->flags & (TF_FIN_QUEUED | TF_FIN_SENT)) != TF_FIN_QUEUED;
+}
+
 void
 tcp_output(struct pn_tcp_conn *c)
 {
@@ -715,8 +728,11 @@ tcp_output(struct pn_tcp_conn *c)
 	default:
 		break;
 	}
+	if (output_idle(c))
+		goto ack;
 	if (output_data(c))
 		return;
+ack:
 	if (c->flags & TF_ACK_NOW)
 		tcp_ack_or_hold(c);
 }
