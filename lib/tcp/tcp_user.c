@@ -161,9 +161,11 @@ rcv_consumed(struct pn_tcp_conn *c)
 	/* RFC 9293 3.8.6.2.2: update when the window grows by
 	 * min(RCV.BUFF / 2, Eff.snd.MSS). */
 	cur = pn_seq_gt(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt : 0;
+	if (cur >= c->rcvbuf / 2 && cur != 0)
+		return; /* half the buffer still offered: no update */
 	wnd = tcp_rcv_wnd(c);
 	thresh = c->rcvbuf / 2 < c->rcv_mss ? c->rcvbuf / 2 : c->rcv_mss;
-	if (wnd > cur && wnd - cur >= thresh && (cur < c->rcvbuf / 2 || cur == 0)) {
+	if (wnd > cur && wnd - cur >= thresh) {
 		c->flags |= TF_ACK_NOW;
 		tcp_output(c);
 	}
