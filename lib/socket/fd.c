@@ -41,12 +41,31 @@ pn_sock_lcore_current(void)
 	return sock_cur;
 }
 
-struct pn_sock_lcore *
-sock_current(void)
+/* sock_current and sock_fd_get, inlined by the lookups below: an
+ * exported function is not (the library is position-independent). */
+static inline struct pn_sock_lcore *
+fd_current(void)
 {
 	if (sock_cur == NULL)
 		errno = EPERM;
 	return sock_cur;
+}
+
+static inline struct pn_file *
+fd_get(struct pn_sock_lcore *sl, int fd)
+{
+	uint32_t shard, slot;
+
+	if (!sock_fd_split(fd, &shard, &slot) || shard != sl->lc->shard ||
+	    slot >= sl->max_fds)
+		return NULL;
+	return sl->files[slot];
+}
+
+struct pn_sock_lcore *
+sock_current(void)
+{
+	return fd_current();
 }
 
 /* Set the bits @p from.. of a bitmap of @p nbits (the tail past the end). */
@@ -228,12 +247,41 @@ sock_fd_alloc(struct pn_sock_lcore *sl, struct pn_file *f)
 struct pn_file *
 sock_fd_get(struct pn_sock_lcore *sl, int fd)
 {
-	uint32_t shard, slot;
+	return fd_get(sl, fd);
+}
 
-	if (!sock_fd_split(fd, &shard, &slot) || shard != sl->lc->shard ||
-	    slot >= sl->max_fds)
+/* The socket behind @p fd, a non-socket failing with @p notsock_errno
+ * (three lookups per request/response: two reads and a send). */
+static inline struct pn_sock *
+fd_sock(int fd, int notsock_errno)
+{
+	struct pn_sock_lcore *sl = fd_current();
+	struct pn_file *f;
+
+	if (sl == NULL)
 		return NULL;
-	return sl->files[slot];
+	f = fd_get(sl, fd);
+	if (f == NULL) {
+		errno = EBADF;
+		return NULL;
+	}
+	if (f->type != PN_FILE_SOCK) {
+		errno = notsock_errno;
+		return NULL;
+	}
+	return (struct pn_sock *)f;
+}
+
+struct pn_sock *
+sock_get(int fd)
+{
+	return fd_sock(fd, ENOTSOCK);
+}
+
+struct pn_sock *
+sock_lookup(int fd, int notsock_errno)
+{
+	return fd_sock(fd, notsock_errno);
 }
 
 void

@@ -94,39 +94,6 @@ sock_settle(struct pn_sock *s)
 	s->rcv_seen = s->conn != NULL ? s->sl->ops->readable(s->conn) : 0;
 }
 
-/* --- lookup --- */
-
-struct pn_sock *
-sock_get(int fd)
-{
-	struct pn_sock_lcore *sl = sock_current();
-	struct pn_file *f;
-
-	if (sl == NULL)
-		return NULL;
-	f = sock_fd_get(sl, fd);
-	if (f == NULL) {
-		errno = EBADF;
-		return NULL;
-	}
-	if (f->type != PN_FILE_SOCK) {
-		errno = ENOTSOCK;
-		return NULL;
-	}
-	return (struct pn_sock *)f;
-}
-
-/** As sock_get, with the errno for a non-socket chosen by the caller. */
-struct pn_sock *
-sock_lookup(int fd, int notsock_errno)
-{
-	struct pn_sock *s = sock_get(fd);
-
-	if (s == NULL && errno == ENOTSOCK)
-		errno = notsock_errno;
-	return s;
-}
-
 /* --- create --- */
 
 static struct pn_sock *

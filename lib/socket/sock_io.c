@@ -84,19 +84,29 @@ sock_send_iov(struct pn_sock *s, const struct iovec *iov, int iovcnt,
 		return 0;
 	deadline = block ? sock_deadline(s, s->sndtimeo) : 0;
 	for (;;) {
-		/* what is left of iov after 'total' bytes */
-		skip = total;
-		offered = 0;
-		for (i = 0; i < iovcnt && skip >= iov[i].iov_len; i++)
-			skip -= iov[i].iov_len;
-		for (k = 0; i < iovcnt && k < (int)RTE_DIM(rest); i++, k++) {
-			rest[k].iov_base = (char *)iov[i].iov_base + skip;
-			rest[k].iov_len = iov[i].iov_len - skip;
-			offered += rest[k].iov_len;
-			skip = 0;
+		const struct iovec *v = rest;
+
+		if (total == 0 && iovcnt <= (int)RTE_DIM(rest)) {
+			/* all of iov: as it is (a write, a send) */
+			v = iov;
+			k = iovcnt;
+			offered = want;
+		} else {
+			/* what is left of iov after 'total' bytes */
+			skip = total;
+			offered = 0;
+			for (i = 0; i < iovcnt && skip >= iov[i].iov_len; i++)
+				skip -= iov[i].iov_len;
+			for (k = 0; i < iovcnt && k < (int)RTE_DIM(rest);
+			     i++, k++) {
+				rest[k].iov_base = (char *)iov[i].iov_base + skip;
+				rest[k].iov_len = iov[i].iov_len - skip;
+				offered += rest[k].iov_len;
+				skip = 0;
+			}
 		}
 		/* MSG_OOB: urgent data, RFC 9293 3.8.5 */
-		n = ops->send(s->conn, rest, k,
+		n = ops->send(s->conn, v, k,
 			      (flags & MSG_OOB) ? PN_TCP_OOB : 0);
 		if (n > 0) {
 			total += (size_t)n;

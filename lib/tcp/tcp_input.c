@@ -521,7 +521,7 @@ data_and_fin(struct pn_tcp_conn *c, struct tcp_seg *s)
 			if (fill && tcp_reass_pull(c))
 				fin = true, s->h.seq = c->rcv_nxt, s->len = 0;
 			/* A closed window is announced at once. */
-			ack_data(c, fill || fin || tcp_rcv_wnd(c) == 0);
+			ack_data(c, fill || fin || tcp_rcv_wnd_closed(c));
 			wake = true;
 		} else {
 			/* Out of order: keep it, ACK at once (RFC 5681 4.2; in

@@ -83,7 +83,13 @@ tcp_mq_copy(const struct tcp_mq *q, uint32_t off, void *dst, uint32_t len)
 	uint8_t *d = dst;
 	uint32_t done = 0, n;
 
-	for (m = q->head; m != NULL && done < len; m = m->next) {
+	/* all of it in the first mbuf (a request, a response) */
+	m = q->head;
+	if (m != NULL && off < m->data_len && len <= m->data_len - off) {
+		memcpy(d, rte_pktmbuf_mtod_offset(m, const uint8_t *, off), len);
+		return len;
+	}
+	for (; m != NULL && done < len; m = m->next) {
 		if (off >= m->data_len) {
 			off -= m->data_len;
 			continue;

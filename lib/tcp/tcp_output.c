@@ -188,12 +188,12 @@ tcp_sack_max(const struct pn_tcp_conn *c)
 	return (c->flags & TF_TS) ? 3 : PN_TCP_MAX_SACK;
 }
 
+/* @p o comes zeroed (xmit_seg's header). */
 static void
 fill_opts(struct pn_tcp_conn *c, uint8_t flags, struct pn_tcp_opts *o)
 {
 	const struct pn_tcp_conf *cf = &c->tcp->conf;
 
-	memset(o, 0, sizeof(*o));
 	if (flags & PN_TCP_SYN) {
 		bool active = c->state == PN_TCP_SYN_SENT;
 
@@ -595,8 +595,20 @@ tso_len(const struct pn_tcp_conn *c, uint32_t mss, uint32_t avail,
 	return len >= 2 * mss ? len : 0;
 }
 
-/* Send data segments (and the FIN) the windows allow. @return sent any. */
-static bool
+/* Everything queued and the FIN, if queued, went out, and nothing is to
+ * be sent again (SND.NXT = SND.MAX): output_data's loop would find no
+ * segment (and, with SND.NXT at SND.MAX, skip no SACKed range). */
+static inline bool
+all_sent(const struct pn_tcp_conn *c)
+{
+	return c->snd_nxt == c->snd_max &&
+	       c->sndq.len <= c->snd_nxt - c->snd_una &&
+	       (c->flags & (TF_FIN_QUEUED | TF_FIN_SENT)) != TF_FIN_QUEUED;
+}
+
+/* Send data segments (and the FIN) the windows allow. @return sent any.
+ * Out of line: tcp_output's idle return then saves no registers. */
+static bool __rte_noinline
 output_data(struct pn_tcp_conn *c)
 {
 	struct pn_tcp *tcp = c->tcp;
@@ -674,8 +686,8 @@ output_data(struct pn_tcp_conn *c)
 			armed = true;
 			armed_at = c->segs_out;
 		}
-		if (fl & PN_TCP_FIN)
-			break;
+		if ((fl & PN_TCP_FIN) || all_sent(c))
+			break;	/* a further round would find nothing */
 	}
 	if (sack && (c->flags & TF_IN_RECOVERY))
 		sent |= sack_rxt(c, &pipe, false);
@@ -689,6 +701,16 @@ output_data(struct pn_tcp_conn *c)
 	    c->sndq.len > c->snd_nxt - c->snd_una && !pn_timer_pending(&c->t_rtx))
 		tcp_persist_arm(c);
 	return sent;
+}
+
+/* Everything queued is sent, no FIN waits, nothing to retransmit: what
+ * output_data would find at once (no segment, no timer to arm), without
+ * asking the MSS, the pipe and the windows. The input path's call after
+ * an ACK of everything, in request/response traffic, takes this. */
+static inline bool
+output_idle(const struct pn_tcp_conn *c)
+{
+	return all_sent(c) && !(c->flags & TF_IN_RECOVERY);
 }
 
 void
@@ -715,8 +737,11 @@ tcp_output(struct pn_tcp_conn *c)
 	default:
 		break;
 	}
+	if (output_idle(c))
+		goto ack;
 	if (output_data(c))
 		return;
+ack:
 	if (c->flags & TF_ACK_NOW)
 		tcp_ack_or_hold(c);
 }

@@ -366,6 +366,14 @@ void tcp_send_synack_raw(struct pn_tcp *tcp, const struct tcp_seg *s,
 /** RFC 5961 challenge ACK, rate-limited. */
 void tcp_challenge_ack(struct pn_tcp_conn *c);
 uint32_t tcp_rcv_wnd(const struct pn_tcp_conn *c);
+
+/* tcp_rcv_wnd(c) == 0. Never while part of the window offered is still
+ * open (tcp_rcv_wnd never goes below it): computed only when none is. */
+static inline bool
+tcp_rcv_wnd_closed(const struct pn_tcp_conn *c)
+{
+	return !pn_seq_gt(c->rcv_adv, c->rcv_nxt) && tcp_rcv_wnd(c) == 0;
+}
 uint32_t tcp_ts_now(const struct pn_tcp_conn *c);
 void tcp_retransmit_head(struct pn_tcp_conn *c);
 /** Segment payload size: the MSS less the options every segment has. */

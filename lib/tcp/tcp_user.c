@@ -29,6 +29,9 @@ pn_tcp_send_space(const struct pn_tcp_conn *c)
 uint32_t
 pn_tcp_readable(const struct pn_tcp_conn *c)
 {
+	/* no urgent mark: all of it (what tcp_urg_inq says then) */
+	if (likely(c->urg_data == 0))
+		return c->rcvq.len;
 	return tcp_urg_inq(c);
 }
 
@@ -161,9 +164,11 @@ rcv_consumed(struct pn_tcp_conn *c)
 	/* RFC 9293 3.8.6.2.2: update when the window grows by
 	 * min(RCV.BUFF / 2, Eff.snd.MSS). */
 	cur = pn_seq_gt(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt : 0;
+	if (cur >= c->rcvbuf / 2 && cur != 0)
+		return; /* half the buffer still offered: no update */
 	wnd = tcp_rcv_wnd(c);
 	thresh = c->rcvbuf / 2 < c->rcv_mss ? c->rcvbuf / 2 : c->rcv_mss;
-	if (wnd > cur && wnd - cur >= thresh && (cur < c->rcvbuf / 2 || cur == 0)) {
+	if (wnd > cur && wnd - cur >= thresh) {
 		c->flags |= TF_ACK_NOW;
 		tcp_output(c);
 	}
@@ -300,6 +305,16 @@ pn_tcp_recv_zc_done(struct pn_tcp_conn *c, size_t bytes)
 	tcp_reap(c->tcp);
 }
 
+/* poll_now in ESTABLISHED with no error, SHUT_RD, urgent data or
+ * SO_RCVLOWAT above 1 (no FIN either way in this state): what the
+ * general rules below give then, in a few instructions. */
+static inline bool
+poll_plain(const struct pn_tcp_conn *c)
+{
+	return c->state == PN_TCP_ESTABLISHED && c->rcvlowat <= 1 &&
+	       (c->err | c->urg_data | (c->flags & TF_SHUT_RD)) == 0;
+}
+
 static uint32_t
 poll_now(const struct pn_tcp_conn *c)
 {
@@ -327,6 +342,16 @@ poll_now(const struct pn_tcp_conn *c)
 	return mask;
 }
 
+/* The mask computed again, in general: out of line, so that the kept
+ * answer and the plain case are returned without saving registers. */
+static uint32_t __rte_noinline
+poll_update(struct pn_tcp_conn *c)
+{
+	c->poll_mask = poll_now(c);
+	c->poll_ok = true;
+	return c->poll_mask;
+}
+
 uint32_t
 pn_tcp_poll(struct pn_tcp_conn *c)
 {
@@ -337,11 +362,25 @@ pn_tcp_poll(struct pn_tcp_conn *c)
 		rte_panic("pn_tcp_poll: cached %#x, now %#x (state %u)\n",
 			  c->poll_mask, poll_now(c), c->state);
 #endif
-	if (!c->poll_ok) {
-		c->poll_mask = poll_now(c);
+	if (likely(c->poll_ok))
+		return c->poll_mask;
+	if (likely(poll_plain(c))) {
+		uint32_t mask = c->rcvq.len > 0 ? EPOLLIN | EPOLLRDNORM : 0;
+
+		/* pn_tcp_send_space(c), inline */
+		if ((c->sndq.len >= c->sndbuf ? 0 : c->sndbuf - c->sndq.len) >=
+		    low_mark(c))
+			mask |= EPOLLOUT | EPOLLWRNORM;
+#ifdef PN_TCP_POLL_CHECK
+		if (mask != poll_now(c))
+			rte_panic("pn_tcp_poll: plain %#x, general %#x\n",
+				  mask, poll_now(c));
+#endif
+		c->poll_mask = mask;
 		c->poll_ok = true;
+		return mask;
 	}
-	return c->poll_mask;
+	return poll_update(c);
 }
 
 int
