@@ -90,6 +90,19 @@ struct tcp_cc_ops;
  * tcp_write_timeout: any retransmission of the SYN). */
 #define TCP_RETRIES1 3
 
+/*
+ * The SACK scoreboard and the undo ring, allocated the first time SACK
+ * blocks arrive or a SACK recovery starts (tcp_scb_get), freed with the
+ * TCB: an idle or loss-free connection never holds them. Without it
+ * (no memory: TCPSackNoMem), the sender acts as if no SACK block had
+ * come and no undo were possible.
+ */
+struct tcp_scoreboard {
+	/** SACKed ranges above snd_una, sorted, merged, c->nsb of them */
+	struct pn_tcp_sack_blk sb[TCP_SB_MAX];
+	uint32_t undo_seq[TCP_UNDO_MAX]; /**< retransmitted, not D-SACKed */
+};
+
 /** Connections with an ACK held over one burst: one per segment of a
  * tcp_rx_burst chunk at most (NET_BATCH_MAX). */
 #define TCP_ACKQ_MAX 32
@@ -142,17 +155,15 @@ struct pn_tcp_conn {
 	uint32_t dupacks, recover;
 	uint32_t bytes_acked_ca;
 	uint64_t cc_priv[8];        /**< algorithm state */
-	/* SACK scoreboard (RFC 6675, tcp_sack.c): SACKed ranges above
-	 * snd_una, sorted, merged, at most TCP_SB_MAX */
-	struct pn_tcp_sack_blk sb[TCP_SB_MAX];
-	uint8_t nsb;
+	/* SACK scoreboard (RFC 6675, tcp_sack.c), NULL until needed */
+	struct tcp_scoreboard *scb;
+	uint8_t nsb;                /**< ranges in scb->sb (0 without scb) */
 	uint32_t high_rxt;          /**< RFC 6675 HighRxt */
 	uint32_t rxt_fence;         /**< snd_max at the latest retransmission */
 	/* undo of a spurious recovery (D-SACK, RFC 3708 style) and the
 	 * DupThresh it raises (reordering, as Linux tp->reordering) */
 	uint32_t prior_cwnd, prior_ssthresh;
-	uint32_t undo_seq[TCP_UNDO_MAX]; /**< retransmitted, not D-SACKed */
-	uint8_t undo_n;
+	uint8_t undo_n;             /**< entries in scb->undo_seq */
 	uint8_t undo_reord;         /**< segments SACKed above at entry */
 	uint8_t dupthresh;          /**< RFC 6675 DupThresh, 3 or more */
 	bool undo_ok;
@@ -416,6 +427,8 @@ uint32_t tcp_sb_next_seg(const struct pn_tcp_conn *c, uint32_t *seq,
 uint32_t tcp_sb_skip(struct pn_tcp_conn *c, uint32_t len);
 /** Restart NextSeg at SND.UNA when retransmissions were lost. */
 void tcp_sb_lost_retransmit(struct pn_tcp_conn *c);
+/** Free @p c's scoreboard (the TCB goes). */
+void tcp_scb_free(struct pn_tcp_conn *c);
 /** Recovery starts: remember what an undo restores. */
 void tcp_undo_start(struct pn_tcp_conn *c);
 /** @p seq was retransmitted in recovery. */
