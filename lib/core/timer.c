@@ -191,9 +191,12 @@ wheel_fire_tick(struct pn_timer_wheel *w, uint64_t tick)
 	struct pn_timer *head = &w->slots[tick & wheel_mask(w)];
 	struct pn_timer due;
 	struct pn_timer *t, *next;
-	uint64_t end = tick_end_ns(w, tick);
+	uint64_t end;
 	unsigned int n = 0;
 
+	if (head->next == head)
+		return 0;	/* most ticks of a walk: an empty slot */
+	end = tick_end_ns(w, tick);
 	list_init(&due);
 	for (t = head->next; t != head; t = next) {
 		next = t->next;
