@@ -211,7 +211,8 @@ struct pn_tcp_conn {
 				     *   for the reordering window */
 	uint8_t probes;             /**< zero-window or keepalive probes */
 	bool oobinline;             /**< SO_OOBINLINE */
-	uint64_t cc_priv[6];        /**< algorithm state */
+	void *cc_state;             /**< the algorithm's own, allocated by it
+				     *   when first needed, freed with the TCB */
 
 	/* --- cold: setup, teardown, options, rare events --- */
 	struct pn_tcp_listen *listener; /**< embryo or on its accept queue */

@@ -1,25 +1,31 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The SACK scoreboard is allocated on demand (tcp_priv.h struct
- * tcp_scoreboard): never for a connection that sees no SACK block, and
- * when the allocation fails the sender goes on as if no block had come
- * (RFC 2018 8: SACK information is advisory). Allocation failure is
- * injected by wrapping calloc (-Wl,--wrap=calloc, meson.build).
+ * What a TCB allocates on demand, and what it does without memory. The
+ * SACK scoreboard (tcp_priv.h struct tcp_scoreboard): never for a
+ * connection that sees no SACK block; without memory the sender goes on
+ * as if no block had come (RFC 2018 8: SACK information is advisory).
+ * CUBIC's state (cc_cubic.c): from the first loss; without memory the
+ * window falls by beta and grows as Reno. Allocation failure is injected
+ * by wrapping calloc (-Wl,--wrap=calloc, meson.build).
  */
 #include <stdlib.h>
 
 #include "scn.h"
+#include "tcp_cc.h"
 #include "tcp_priv.h"
 
 void *__real_calloc(size_t n, size_t size);
 void *__wrap_calloc(size_t n, size_t size);
 
 static bool fail_scb;         /* fail the scoreboard's allocation */
+static bool fail_all;         /* fail every calloc(1, n) */
 
 void *
 __wrap_calloc(size_t n, size_t size)
 {
 	if (fail_scb && n == 1 && size == sizeof(struct tcp_scoreboard))
+		return NULL;
+	if (fail_all && n == 1)
 		return NULL;
 	return __real_calloc(n, size);
 }
@@ -99,12 +105,48 @@ no_memory_acts_as_no_sack(void **state)
 	assert_int_equal(W->c->nsb, 0);
 }
 
+/* A loss without memory for CUBIC's state: ssthresh is beta * cwnd (no
+ * W_max kept), congestion avoidance is Reno's one MSS per cwnd ACKed. */
+static void
+cubic_without_memory_falls_back_to_reno(void **state)
+{
+	struct pn_tcp_conn *c;
+	uint32_t cwnd;
+
+	(void)state;
+	scn_start();
+	scn_passive(1000, 1);
+	c = W->c;
+	assert_string_equal(c->cc->name, "cubic");
+	assert_null(c->cc_state); /* no loss yet */
+	cwnd = c->cwnd;
+	fail_all = true;
+	c->ssthresh = c->cc->ssthresh(c);
+	fail_all = false;
+	assert_null(c->cc_state);
+	assert_int_equal(scn_stat("TCPCcNoMem"), 1);
+	assert_int_equal(c->ssthresh, (uint32_t)(cwnd * 0.7) > 2u * c->mss ?
+			 (uint32_t)(cwnd * 0.7) : 2u * c->mss);
+	c->cwnd = c->ssthresh;
+	c->bytes_acked_ca = 0;
+	cwnd = c->cwnd;
+	fail_all = true;
+	c->cc->cong_avoid(c, cwnd);   /* one cwnd ACKed: + 1 MSS */
+	fail_all = false;
+	assert_int_equal(c->cwnd, cwnd + c->mss);
+	assert_null(c->cc_state);
+	/* memory back: the next loss allocates it */
+	c->cc->ssthresh(c);
+	assert_non_null(c->cc_state);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		SCN(no_scoreboard_without_sack_blocks),
 		SCN(no_memory_acts_as_no_sack),
+		SCN(cubic_without_memory_falls_back_to_reno),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
