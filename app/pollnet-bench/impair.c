@@ -293,11 +293,10 @@ fifo_push(struct impair_fifo *f, const struct impair_held *h)
 /* --- the middleware --- */
 
 static void
-timer_fired(struct pn_timer *t, void *arg)
+timer_fired(struct pn_timer *t)
 {
-	struct bench_impair *im = arg;
+	struct bench_impair *im = pn_timer_owner(t, struct bench_impair, timer);
 
-	RTE_SET_USED(t);
 	im->timer_at = 0; /* the next poll releases and re-arms */
 }
 
@@ -556,7 +555,7 @@ bench_impair_create(const struct bench_impair_conf *confs, uint64_t seed,
 	im->napi.ops = &impair_ops;
 	im->napi.ctx = im;
 	snprintf(im->napi.name, sizeof(im->napi.name), "impair-s%u", shard);
-	pn_timer_init(&im->timer, timer_fired, im);
+	pn_timer_init(&im->timer, timer_fired);
 	*out = im;
 	return 0;
 }

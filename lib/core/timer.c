@@ -7,10 +7,16 @@
 #define TIMER_WHEEL_MIN_SLOTS 16u
 #define TIMER_WHEEL_MAX_SLOTS (1u << 20)
 
+/* Three per TCB: keep them at half a cache line (docs/benchmarks.md). */
+_Static_assert(sizeof(void *) != 8 || sizeof(struct pn_timer) == 32,
+	       "struct pn_timer is 32 bytes on 64-bit");
+
 /*
  * Invariant between runs: a pending timer sits in slot (expire_tick & mask),
  * except one armed with expire_tick < cur_tick, which sits in slot cur_tick
  * so that the next run (which always reprocesses cur_tick) fires it.
+ * expire_tick is ns_to_tick_ceil(expire_ns), not stored: a timer is due
+ * by tick k exactly when expire_ns <= k * tick_ns (tick_end_ns).
  */
 
 static inline uint32_t
@@ -24,6 +30,14 @@ static inline uint64_t
 ns_to_tick_ceil(const struct pn_timer_wheel *w, uint64_t ns)
 {
 	return ns / w->tick_ns + (ns % w->tick_ns != 0);
+}
+
+/* The last nanosecond of tick @p tick, saturated: timers up to it are due
+ * by that tick (ceil(e / T) <= k <=> e <= k * T). */
+static inline uint64_t
+tick_end_ns(const struct pn_timer_wheel *w, uint64_t tick)
+{
+	return tick > w->max_tick ? UINT64_MAX : tick * w->tick_ns;
 }
 
 /*
@@ -84,6 +98,7 @@ pn_timer_wheel_init(struct pn_timer_wheel *w, uint64_t tick_ns,
 	for (i = 0; i < nslots; i++)
 		list_init(&w->slots[i]);
 	w->tick_ns = tick_ns;
+	w->max_tick = UINT64_MAX / tick_ns;
 	w->cur_tick = now_ns / tick_ns;
 	w->nslots = nslots;
 	w->count = 0;
@@ -111,7 +126,6 @@ pn_timer_wheel_fini(struct pn_timer_wheel *w)
 			struct pn_timer *t = head->next;
 
 			list_del(t);
-			t->pending = false;
 		}
 	}
 	free(w->slots);
@@ -122,15 +136,12 @@ pn_timer_wheel_fini(struct pn_timer_wheel *w)
 }
 
 void
-pn_timer_init(struct pn_timer *t, pn_timer_fn fn, void *arg)
+pn_timer_init(struct pn_timer *t, pn_timer_fn fn)
 {
 	t->next = NULL;
 	t->prev = NULL;
 	t->expire_ns = 0;
-	t->expire_tick = 0;
 	t->fn = fn;
-	t->arg = arg;
-	t->pending = false;
 }
 
 void
@@ -143,19 +154,17 @@ pn_timer_arm(struct pn_timer_wheel *w, struct pn_timer *t,
 	/* Linux __mod_timer: pending at that very expiry already, nothing
 	 * to do (TCP restarts its RTO/PTO at the same instant); not for a
 	 * timer due now, which a run may hold in its batch */
-	if (t->pending && t->expire_ns == expire_ns && tick > w->cur_tick)
+	if (pn_timer_pending(t) && t->expire_ns == expire_ns && tick > w->cur_tick)
 		return;
 	if (expire_ns <= w->next_ns)
 		w->next_ns = expire_ns;	/* the new earliest (cached or not) */
-	else if (t->pending)
+	else if (pn_timer_pending(t))
 		next_removed(w, t);
-	if (t->pending)
+	if (pn_timer_pending(t))
 		list_del(t);
 	else
 		w->count++;
 	t->expire_ns = expire_ns;
-	t->expire_tick = tick;
-	t->pending = true;
 	/* Tail insert: timers of one tick fire in the order they were armed. */
 	list_add_tail(&w->slots[slot_tick & wheel_mask(w)], t);
 }
@@ -163,11 +172,10 @@ pn_timer_arm(struct pn_timer_wheel *w, struct pn_timer *t,
 void
 pn_timer_cancel(struct pn_timer_wheel *w, struct pn_timer *t)
 {
-	if (!t->pending)
+	if (!pn_timer_pending(t))
 		return;
 	next_removed(w, t);
 	list_del(t);
-	t->pending = false;
 	w->count--;
 }
 
@@ -183,12 +191,16 @@ wheel_fire_tick(struct pn_timer_wheel *w, uint64_t tick)
 	struct pn_timer *head = &w->slots[tick & wheel_mask(w)];
 	struct pn_timer due;
 	struct pn_timer *t, *next;
+	uint64_t end;
 	unsigned int n = 0;
 
+	if (head->next == head)
+		return 0;	/* most ticks of a walk: an empty slot */
+	end = tick_end_ns(w, tick);
 	list_init(&due);
 	for (t = head->next; t != head; t = next) {
 		next = t->next;
-		if (t->expire_tick <= tick) {
+		if (t->expire_ns <= end) {
 			next_removed(w, t);
 			list_del(t);
 			list_add_tail(&due, t);
@@ -196,12 +208,11 @@ wheel_fire_tick(struct pn_timer_wheel *w, uint64_t tick)
 	}
 	while (due.next != &due) {
 		t = due.next;
-		list_del(t);
-		t->pending = false;
+		list_del(t);	/* not pending from here */
 		w->count--;
 		w->fired++;
 		n++;
-		t->fn(t, t->arg);
+		t->fn(t);
 	}
 	return n;
 }
@@ -267,13 +278,14 @@ pn_timer_wheel_next(struct pn_timer_wheel *w)
 		uint64_t tick = w->cur_tick + i;
 		const struct pn_timer *head = &w->slots[tick & wheel_mask(w)];
 		const struct pn_timer *t;
+		uint64_t end = tick_end_ns(w, tick);
 		bool due = false;
 
 		for (t = head->next; t != head; t = t->next) {
 			seen++;
 			if (t->expire_ns < best)
 				best = t->expire_ns;
-			if (t->expire_tick <= tick)
+			if (t->expire_ns <= end)
 				due = true;
 		}
 		if (due)

@@ -12,23 +12,32 @@
  */
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct pn_timer;
-typedef void (*pn_timer_fn)(struct pn_timer *t, void *arg);
+/** Called with the timer that fired; its owner is pn_timer_owner(). */
+typedef void (*pn_timer_fn)(struct pn_timer *t);
 
+/*
+ * 32 bytes, embedded in every TCB three times: no argument pointer (the
+ * owner is found from the timer's address), no tick (derived from
+ * expire_ns), no pending flag (linked into a list <=> pending).
+ */
 struct pn_timer {
-	struct pn_timer *next;
+	struct pn_timer *next;  /**< NULL: not pending */
 	struct pn_timer *prev;
-	uint64_t expire_ns;   /**< absolute expiry, valid while pending */
-	uint64_t expire_tick; /**< expiry in ticks (rounded up) */
+	uint64_t expire_ns;     /**< absolute expiry, valid while pending */
 	pn_timer_fn fn;
-	void *arg;
-	bool pending;
 };
+
+/** The object of type @p type holding timer @p t as its member @p member. */
+#define pn_timer_owner(t, type, member) \
+	((type *)(void *)((char *)(t) - offsetof(type, member)))
 
 struct pn_timer_wheel {
 	uint64_t tick_ns;     /**< resolution */
+	uint64_t max_tick;    /**< UINT64_MAX / tick_ns (tick_end_ns) */
 	uint64_t cur_tick;    /**< every tick < cur_tick has been processed */
 	uint32_t nslots;      /**< power of two */
 	uint32_t count;       /**< pending timers */
@@ -49,8 +58,8 @@ int pn_timer_wheel_init(struct pn_timer_wheel *w, uint64_t tick_ns,
 /** Free the slots. Pending timers are dropped without firing. */
 void pn_timer_wheel_fini(struct pn_timer_wheel *w);
 
-/** Initialise a timer (not pending). */
-void pn_timer_init(struct pn_timer *t, pn_timer_fn fn, void *arg);
+/** Initialise a timer (not pending) calling @p fn when it fires. */
+void pn_timer_init(struct pn_timer *t, pn_timer_fn fn);
 
 /**
  * Arm (or re-arm) @p t to fire at absolute @p expire_ns. A pending timer is
@@ -67,7 +76,7 @@ void pn_timer_cancel(struct pn_timer_wheel *w, struct pn_timer *t);
 static inline bool
 pn_timer_pending(const struct pn_timer *t)
 {
-	return t->pending;
+	return t->next != NULL;
 }
 
 /**

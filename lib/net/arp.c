@@ -219,13 +219,12 @@ arp_probe(struct pn_lcore *lc, struct pn_net *net, struct arp_entry *e)
 }
 
 static void
-arp_timer(struct pn_timer *t, void *arg)
+arp_timer(struct pn_timer *t)
 {
-	struct arp_entry *e = arg;
+	struct arp_entry *e = pn_timer_owner(t, struct arp_entry, timer);
 	struct pn_net *net = e->net;
 	struct pn_lcore *lc = net->lc;
 
-	RTE_SET_USED(t);
 	if (e->probes < net->conf->arp.max_probes) {
 		arp_probe(lc, net, e);
 		return;
@@ -553,7 +552,7 @@ arp_init(struct pn_net *net)
 		e->net = net;
 		e->pend = c->pend + (size_t)i * conf->arp.pending_max;
 		e->hnext = i + 1 < c->size ? i + 1 : NET_NIL;
-		pn_timer_init(&e->timer, arp_timer, e);
+		pn_timer_init(&e->timer, arp_timer);
 	}
 	c->free_head = 0;
 	for (i = 0; i < conf->nb_static_arp; i++) {

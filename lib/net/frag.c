@@ -99,14 +99,13 @@ reasm_release(struct pn_lcore *lc, struct pn_net *net, struct reasm_flow *f,
 }
 
 static void
-reasm_timer(struct pn_timer *tm, void *arg)
+reasm_timer(struct pn_timer *tm)
 {
-	struct pn_net *net = arg;
+	struct pn_net *net = pn_timer_owner(tm, struct pn_net, reasm.timer);
 	struct reasm_table *t = &net->reasm;
 	struct pn_lcore *lc = net->lc;
 	struct reasm_flow *f;
 
-	RTE_SET_USED(tm);
 	while ((f = TAILQ_FIRST(&t->age)) != NULL && f->expire_ns <= lc->now) {
 		net->stat.reasm_timeout++;
 		/* RFC 792 / 1122 3.3.2 time exceeded, code 1, quoting the
@@ -304,7 +303,7 @@ frag_init(struct pn_net *net)
 		t->flows[i].hnext = i + 1 < t->size ? i + 1 : NET_NIL;
 	}
 	t->free_head = 0;
-	pn_timer_init(&t->timer, reasm_timer, net);
+	pn_timer_init(&t->timer, reasm_timer);
 	return 0;
 }
 

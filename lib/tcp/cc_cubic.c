@@ -5,6 +5,7 @@
  * in segments (doubles) inside, in bytes in the TCB.
  */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "tcp_cc.h"
@@ -22,30 +23,44 @@ struct cubic {
 	double cwnd_inc;     /* fractional growth carried over */
 };
 
-_Static_assert(sizeof(struct cubic) <= sizeof(((struct pn_tcp_conn *)0)->cc_priv),
-	       "cubic state fits the TCB");
-
+/*
+ * The state is all zeros until the first loss (ssthresh) or congestion
+ * avoidance, so it is allocated then (c->cc_state): a connection that
+ * never lost a segment holds none. Without memory (TCPCcNoMem) the
+ * window falls by beta with no W_max remembered and grows as Reno.
+ */
 static struct cubic *
 cubic_of(struct pn_tcp_conn *c)
 {
-	return (struct cubic *)c->cc_priv;
+	if (c->cc_state == NULL) {
+		c->cc_state = calloc(1, sizeof(struct cubic));
+		if (c->cc_state == NULL)
+			c->tcp->stat.TCPCcNoMem++;
+	}
+	return c->cc_state;
 }
 
 static void
 cubic_init(struct pn_tcp_conn *c)
 {
-	memset(cubic_of(c), 0, sizeof(struct cubic));
+	if (c->cc_state != NULL)
+		memset(c->cc_state, 0, sizeof(struct cubic));
 }
 
 static void
 cubic_cong_avoid(struct pn_tcp_conn *c, uint32_t acked)
 {
-	struct cubic *cb = cubic_of(c);
+	struct cubic *cb;
 	double cwnd = (double)c->cwnd / c->mss, t, target, rtt;
 	uint64_t now = c->tcp->lc->now;
 
 	if (c->cwnd < c->ssthresh) {
 		tcp_cc_reno_grow(c, acked); /* RFC 9438 4.10: slow start */
+		return;
+	}
+	cb = cubic_of(c);
+	if (cb == NULL) {
+		tcp_cc_reno_grow(c, acked);
 		return;
 	}
 	if (cb->epoch_ns == 0) {
@@ -85,13 +100,15 @@ cubic_ssthresh(struct pn_tcp_conn *c)
 	double cwnd = (double)c->cwnd / c->mss;
 	uint32_t ss;
 
-	cb->epoch_ns = 0;
-	/* RFC 9438 4.7: fast convergence. */
-	if (cwnd < cb->w_last_max)
-		cb->w_last_max = cwnd * (1 + CUBIC_BETA) / 2;
-	else
-		cb->w_last_max = cwnd;
-	cb->w_max = cb->w_last_max;
+	if (cb != NULL) {
+		cb->epoch_ns = 0;
+		/* RFC 9438 4.7: fast convergence. */
+		if (cwnd < cb->w_last_max)
+			cb->w_last_max = cwnd * (1 + CUBIC_BETA) / 2;
+		else
+			cb->w_last_max = cwnd;
+		cb->w_max = cb->w_last_max;
+	}
 	ss = (uint32_t)(c->cwnd * CUBIC_BETA);
 	return ss > 2u * c->mss ? ss : 2u * c->mss;
 }
@@ -99,15 +116,18 @@ cubic_ssthresh(struct pn_tcp_conn *c)
 static void
 cubic_recovered(struct pn_tcp_conn *c)
 {
-	cubic_of(c)->epoch_ns = 0;
-	cubic_of(c)->cwnd_inc = 0;
+	struct cubic *cb = c->cc_state; /* none: nothing to reset */
+
+	if (cb != NULL) {
+		cb->epoch_ns = 0;
+		cb->cwnd_inc = 0;
+	}
 }
 
 static void
 cubic_on_rto(struct pn_tcp_conn *c)
 {
-	cubic_of(c)->epoch_ns = 0;
-	cubic_of(c)->cwnd_inc = 0;
+	cubic_recovered(c);
 }
 
 const struct tcp_cc_ops tcp_cc_cubic = {

@@ -293,6 +293,8 @@ conn_free(struct pn_tcp_conn *c)
 	tcp_mq_free(&c->sndq);
 	tcp_mq_free(&c->rcvq);
 	tcp_reass_free(c);
+	tcp_scb_free(c);
+	free(c->cc_state);
 	free(c->ipopt);
 	pn_objcache_put(&c->tcp->free_conns, c);
 }

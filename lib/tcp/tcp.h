@@ -98,7 +98,7 @@ struct pn_tcp_upcalls {
 	X(InCsumErrors) X(OutRsts) X(TCPTimeouts) X(TCPSynRetrans) \
 	X(TCPFastRetrans) X(TCPSackRecovery) \
 	X(TCPRenoRecovery) X(TCPSynCookiesSent) \
-	X(TCPIpOptNoMem) \
+	X(TCPIpOptNoMem) X(TCPSackNoMem) X(TCPCcNoMem) \
 	X(TCPSynCookiesRecv) X(TCPSynCookiesFailed) X(TCPChallengeACK) \
 	X(TCPChallengeACKLimit) X(TCPOFOQueue) X(TCPOFODrop) \
 	X(TCPOFOMerge) X(PAWSEstab) X(TCPDelayedACKs) X(TCPKeepAlive) \

@@ -224,8 +224,8 @@ sack_retransmit_first(struct pn_tcp_conn *c)
 	if (len > c->sndq.len)
 		len = c->sndq.len;
 	for (i = 0; i < c->nsb; i++)
-		if (c->sb[i].left - c->snd_una < len)
-			len = c->sb[i].left - c->snd_una;
+		if (c->scb->sb[i].left - c->snd_una < len)
+			len = c->scb->sb[i].left - c->snd_una;
 	if (len == 0) {
 		tcp_retransmit_head(c); /* only the FIN is left */
 		return;

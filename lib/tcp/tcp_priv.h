@@ -90,124 +90,151 @@ struct tcp_cc_ops;
  * tcp_write_timeout: any retransmission of the SYN). */
 #define TCP_RETRIES1 3
 
+/*
+ * The SACK scoreboard and the undo ring, allocated the first time SACK
+ * blocks arrive or a SACK recovery starts (tcp_scb_get), freed with the
+ * TCB: an idle or loss-free connection never holds them. Without it
+ * (no memory: TCPSackNoMem), the sender acts as if no SACK block had
+ * come and no undo were possible.
+ */
+struct tcp_scoreboard {
+	/** SACKed ranges above snd_una, sorted, merged, c->nsb of them */
+	struct pn_tcp_sack_blk sb[TCP_SB_MAX];
+	uint32_t undo_seq[TCP_UNDO_MAX]; /**< retransmitted, not D-SACKed */
+};
+
 /** Connections with an ACK held over one burst: one per segment of a
  * tcp_rx_burst chunk at most (NET_BATCH_MAX). */
 #define TCP_ACKQ_MAX 32
 
-/** The TCB (RFC 9293 3.3.1). */
+/**
+ * The TCB (RFC 9293 3.3.1), one per connection, a million on one lcore
+ * (docs/benchmarks.md "Idle connections"): laid out hot/cold. The first
+ * six cache lines hold what an established request/response touches
+ * (input, tcp_output, readiness, read/send: docs/benchmarks.md "Where
+ * the cycles go"); then loss recovery; then what only setup, teardown,
+ * options and rare events read. Narrow fields hold their documented
+ * ranges. Check holes with gdb `ptype /o struct pn_tcp_conn`.
+ */
 struct pn_tcp_conn {
+	/* --- hot: every segment, output and socket call --- */
 	struct pn_tcp *tcp;
+	void *ctx;
 	struct tcp_key key;
 	uint8_t state;              /**< enum pn_tcp_state */
+	bool poll_ok;               /**< poll_mask is current */
 	uint16_t flags;             /**< TF_* */
-	void *ctx;
-	struct pn_tcp_listen *listener; /**< embryo or on its accept queue */
-	TAILQ_ENTRY(pn_tcp_conn) qlink; /**< listener's embryo/accept list */
-	TAILQ_ENTRY(pn_tcp_conn) link;  /**< tcp->conns */
-
+	uint32_t poll_mask;         /**< pn_tcp_poll()'s last answer */
 	/* send sequence space */
-	uint32_t iss, snd_una, snd_nxt, snd_max;
-	uint32_t snd_wnd, snd_wl1, snd_wl2, max_snd_wnd;
-	uint8_t snd_wscale, rcv_wscale;
-	uint16_t mss;               /**< send MSS (peer's, clamped) */
-	uint16_t rcv_mss;           /**< the MSS we announced */
-	uint16_t user_mss;          /**< TCP_MAXSEG, 0 none */
+	uint32_t snd_una, snd_nxt, snd_max;
+	uint32_t snd_wnd, snd_wl1, snd_wl2;
 	/* receive sequence space */
-	uint32_t irs, rcv_nxt, rcv_adv; /**< rcv_adv: right edge advertised */
+	uint32_t rcv_nxt, rcv_adv;  /**< rcv_adv: right edge advertised */
+	uint32_t last_ack_sent;
 	/* timestamps */
 	uint32_t ts_recent, ts_recent_age_ms, ts_off;
-	uint32_t last_ack_sent;
+	uint16_t mss;               /**< send MSS (peer's, clamped) */
+	uint16_t rcv_mss;           /**< the MSS we announced */
 	/* queues */
 	struct tcp_mq sndq;         /**< from snd_una */
 	struct tcp_mq rcvq;         /**< in order, not read yet */
-	struct tcp_ooo *ooo;        /**< sorted by seq, nooo entries */
-	uint32_t nooo;
-	uint32_t ooo_last_seq;       /**< most recent OOO arrival (SACK order) */
-	struct pn_tcp_sack_blk dsack; /**< duplicate range to report once */
+	uint8_t snd_wscale, rcv_wscale;
+	uint8_t backoff;            /**< consecutive RTOs */
+	uint8_t quickack;           /**< segments still ACKed at once */
+	bool owned;                 /**< the socket holds it (ctx valid) */
+	bool ack_held;              /**< on tcp->ackq: a pure ACK waits for
+				     *   the end of the burst (MUST-59) */
+	bool was_writable_low;      /**< for the write-space wakeup edge */
 	bool dsack_on;              /**< dsack is pending (RFC 2883) */
-	uint32_t sndbuf, rcvbuf, rcvlowat, sndlowat;
-	bool rcvbuf_lock;           /**< SO_RCVBUF set: no auto-sizing */
-	bool iss_set;               /**< ISN fixed above a reused TIME-WAIT */
+	bool reo_armed;             /**< t_rtx holds the reordering timer */
+	bool tlp_armed;             /**< t_rtx holds the loss probe (PTO) */
+	bool tlp_out;               /**< a probe is out: none until an ACK */
+	uint8_t tlp_n;              /**< probes since the last new ACK */
+	uint32_t nooo;
+	struct tcp_ooo *ooo;        /**< sorted by seq, nooo entries */
 	/* RTT (RFC 6298) */
 	uint32_t srtt_us, rttvar_us, rto_us, rtt_us;
 	uint32_t rtt_seq;           /**< timed segment (no timestamps) */
+	uint32_t max_snd_wnd;
 	uint64_t rtt_start_ns;      /**< 0: none timed */
-	uint8_t backoff;            /**< consecutive RTOs */
-	uint8_t probes;             /**< zero-window or keepalive probes */
-	uint8_t syn_retries;        /**< TCP_SYNCNT, 0: conf.syn_retries */
-	uint8_t quickack;           /**< segments still ACKed at once */
 	/* congestion control */
 	const struct tcp_cc_ops *cc;
 	uint32_t cwnd, ssthresh;
 	uint32_t dupacks, recover;
 	uint32_t bytes_acked_ca;
-	uint64_t cc_priv[8];        /**< algorithm state */
-	/* SACK scoreboard (RFC 6675, tcp_sack.c): SACKed ranges above
-	 * snd_una, sorted, merged, at most TCP_SB_MAX */
-	struct pn_tcp_sack_blk sb[TCP_SB_MAX];
-	uint8_t nsb;
 	uint32_t high_rxt;          /**< RFC 6675 HighRxt */
+	uint8_t nsb;                /**< ranges in scb->sb (0 without scb) */
+	uint8_t tos;                /**< IP_TOS of every segment (MUST-48) */
+	bool snd_urg;               /**< urgent mode until SND.UP is ACKed */
+	bool redir;                 /**< redir_owner passes our segments on */
+	uint32_t sndbuf, rcvbuf, rcvlowat, sndlowat;
+	uint32_t rcv_space_seq;     /**< auto-sizing: start of the measure */
+	uint64_t rcv_space_ns;
+	/* timers */
+	struct pn_timer t_rtx;      /**< retransmit / persist / SYN */
+	struct pn_timer t_delack;
+	uint64_t last_rcv_ns;       /**< keepalive idle reference */
+	uint64_t last_data_ns;      /**< last in-order data (pingpong test) */
+	uint64_t rtx_start_ns;      /**< first unanswered retransmission */
+	/* info */
+	uint64_t bytes_acked, bytes_received;
+	uint32_t segs_in, segs_out;
+	struct tcp_ipopt *ipopt;    /**< IPv4 options of every segment, NULL:
+				     *   none (tcp_ipopt.c, MUST-51..53) */
+	uint32_t snd_up;            /**< SND.UP: after the last urgent byte */
+	int16_t err;                /**< pending error (positive errno) */
+	uint16_t urg_data;          /**< TCP_URG_* | the byte */
+
+	/* --- loss recovery --- */
+	uint32_t urg_seq;           /**< the urgent byte announced (RCV.UP - 1) */
+	struct pn_tcp_sack_blk dsack; /**< duplicate range to report once */
+	uint32_t ooo_last_seq;       /**< most recent OOO arrival (SACK order) */
 	uint32_t rxt_fence;         /**< snd_max at the latest retransmission */
+	uint32_t total_retrans;
+	/* SACK scoreboard (RFC 6675, tcp_sack.c), NULL until needed */
+	struct tcp_scoreboard *scb;
 	/* undo of a spurious recovery (D-SACK, RFC 3708 style) and the
 	 * DupThresh it raises (reordering, as Linux tp->reordering) */
 	uint32_t prior_cwnd, prior_ssthresh;
-	uint32_t undo_seq[TCP_UNDO_MAX]; /**< retransmitted, not D-SACKed */
-	uint8_t undo_n;
+	/* RFC 6937 PRR during SACK recovery (tcp_sack.c); RecoverFS is
+	 * prior_cwnd, as Linux */
+	uint32_t prr_delivered;     /**< bytes delivered since recovery began */
+	uint32_t prr_out;           /**< bytes sent since recovery began */
+	uint8_t undo_n;             /**< entries in scb->undo_seq */
 	uint8_t undo_reord;         /**< segments SACKed above at entry */
 	uint8_t dupthresh;          /**< RFC 6675 DupThresh, 3 or more */
 	bool undo_ok;
-	bool reo_armed;             /**< t_rtx holds the reordering timer */
-	bool tlp_armed;             /**< t_rtx holds the loss probe (PTO) */
-	bool tlp_out;               /**< a probe is out: none until an ACK */
-	uint8_t tlp_n;              /**< probes since the last new ACK */
 	bool rec_all_lost;          /**< recovery stalled a PTO: all unSACKed
 				     *   data counts as lost (RFC 8985 6.3) */
 	bool reord_seen;            /**< a hole filled without a retransmission
 				     *   (Linux tp->reord_seen): DupThresh waits
 				     *   for the reordering window */
-	/* RFC 6937 PRR during SACK recovery (tcp_sack.c); RecoverFS is
-	 * prior_cwnd, as Linux */
-	uint32_t prr_delivered;     /**< bytes delivered since recovery began */
-	uint32_t prr_out;           /**< bytes sent since recovery began */
-	/* RFC 5961 challenge ACK rate limit */
-	uint64_t chal_window_ns;
-	uint32_t chal_count;
-	/* timers */
-	struct pn_timer t_rtx;      /**< retransmit / persist / SYN */
-	struct pn_timer t_delack;
-	struct pn_timer t_keep;     /**< keepalive, FIN-WAIT-2, TIME-WAIT */
-	uint64_t last_rcv_ns;       /**< keepalive idle reference */
-	uint64_t last_data_ns;      /**< last in-order data (pingpong test) */
-	uint64_t rtx_start_ns;      /**< first unanswered retransmission */
-	/* options */
-	uint32_t keep_idle_s, keep_intvl_s, keep_cnt;
+	uint8_t probes;             /**< zero-window or keepalive probes */
+	bool oobinline;             /**< SO_OOBINLINE */
+	void *cc_state;             /**< the algorithm's own, allocated by it
+				     *   when first needed, freed with the TCB */
+
+	/* --- cold: setup, teardown, options, rare events --- */
+	struct pn_tcp_listen *listener; /**< embryo or on its accept queue */
+	TAILQ_ENTRY(pn_tcp_conn) qlink; /**< listener's embryo/accept list */
+	TAILQ_ENTRY(pn_tcp_conn) link;  /**< tcp->conns */
+	uint32_t iss, irs;
+	uint16_t user_mss;          /**< TCP_MAXSEG, 0 none */
+	uint8_t syn_retries;        /**< TCP_SYNCNT, 0: conf.syn_retries */
+	uint8_t keep_cnt;           /**< 1..127 */
+	uint16_t keep_idle_s;       /**< 1..32767 */
+	uint16_t keep_intvl_s;      /**< 1..32767 */
 	uint32_t user_timeout_ms;
 	int32_t linger_s;
-	/* urgent data (RFC 9293 3.8.5, as Linux tcp_urg / tcp_recv_urg) */
-	uint32_t snd_up;            /**< SND.UP: after the last urgent byte */
-	uint32_t urg_seq;           /**< the urgent byte announced (RCV.UP - 1) */
-	uint16_t urg_data;          /**< TCP_URG_* | the byte */
-	bool snd_urg;               /**< urgent mode until SND.UP is ACKed */
-	bool oobinline;             /**< SO_OOBINLINE */
-	uint8_t tos;                /**< IP_TOS of every segment (MUST-48) */
-	struct tcp_ipopt *ipopt;    /**< IPv4 options of every segment, NULL:
-				     *   none (tcp_ipopt.c, MUST-51..53) */
-	int err;                    /**< pending error (positive errno) */
-	int err_soft;               /**< ICMP soft error, reported on timeout */
-	bool owned;                 /**< the socket holds it (ctx valid) */
+	struct pn_timer t_keep;     /**< keepalive, FIN-WAIT-2, TIME-WAIT */
+	/* RFC 5961 challenge ACK rate limit */
+	uint64_t chal_window_ns;
+	uint8_t chal_count;         /**< up to TCP_CHALLENGE_MAX (10) */
+	bool rcvbuf_lock;           /**< SO_RCVBUF set: no auto-sizing */
+	bool iss_set;               /**< ISN fixed above a reused TIME-WAIT */
 	bool accepted;              /**< on the accept queue or taken */
-	bool ack_held;              /**< on tcp->ackq: a pure ACK waits for
-				     *   the end of the burst (MUST-59) */
-	bool was_writable_low;      /**< for the write-space wakeup edge */
-	bool redir;                 /**< redir_owner passes our segments on */
 	uint16_t redir_owner;       /**< the shard our replies hash to (tcp_redir.c) */
-	bool poll_ok;               /**< poll_mask is current */
-	uint32_t poll_mask;         /**< pn_tcp_poll()'s last answer */
-	/* info */
-	uint64_t bytes_acked, bytes_received;
-	uint32_t segs_in, segs_out, total_retrans;
-	uint32_t rcv_space_seq;     /**< auto-sizing: start of the measure */
-	uint64_t rcv_space_ns;
+	int16_t err_soft;           /**< ICMP soft error, reported on timeout */
 };
 
 struct pn_tcp_listen {
@@ -424,6 +451,8 @@ uint32_t tcp_sb_next_seg(const struct pn_tcp_conn *c, uint32_t *seq,
 uint32_t tcp_sb_skip(struct pn_tcp_conn *c, uint32_t len);
 /** Restart NextSeg at SND.UNA when retransmissions were lost. */
 void tcp_sb_lost_retransmit(struct pn_tcp_conn *c);
+/** Free @p c's scoreboard (the TCB goes). */
+void tcp_scb_free(struct pn_tcp_conn *c);
 /** Recovery starts: remember what an undo restores. */
 void tcp_undo_start(struct pn_tcp_conn *c);
 /** @p seq was retransmitted in recovery. */

@@ -7,6 +7,7 @@
  * tcp_input.c decides when recovery starts and ends; tcp_output.c sends
  * what NextSeg and the pipe allow.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "tcp_cc.h"
@@ -14,19 +15,43 @@
 
 _Static_assert(TCP_SB_MAX < 255, "nsb is a uint8_t");
 
+/* The scoreboard, allocated on first use. @return false without memory:
+ * the caller goes on as if it had no SACK information. */
+static bool
+scb_get(struct pn_tcp_conn *c)
+{
+	if (c->scb != NULL)
+		return true;
+	c->scb = calloc(1, sizeof(*c->scb));
+	if (c->scb == NULL) {
+		c->tcp->stat.TCPSackNoMem++;
+		return false;
+	}
+	return true;
+}
+
+void
+tcp_scb_free(struct pn_tcp_conn *c)
+{
+	free(c->scb);
+	c->scb = NULL;
+	c->nsb = 0;
+	c->undo_n = 0;
+}
+
 void
 tcp_sb_prune(struct pn_tcp_conn *c)
 {
 	uint8_t i, n = 0;
 
 	for (i = 0; i < c->nsb; i++) {
-		struct pn_tcp_sack_blk b = c->sb[i];
+		struct pn_tcp_sack_blk b = c->scb->sb[i];
 
 		if (pn_seq_leq(b.right, c->snd_una))
 			continue;
 		if (pn_seq_lt(b.left, c->snd_una))
 			b.left = c->snd_una;
-		c->sb[n++] = b;
+		c->scb->sb[n++] = b;
 	}
 	c->nsb = n;
 }
@@ -38,7 +63,7 @@ tcp_sb_bytes(const struct pn_tcp_conn *c)
 	uint8_t i;
 
 	for (i = 0; i < c->nsb; i++)
-		n += c->sb[i].right - c->sb[i].left;
+		n += c->scb->sb[i].right - c->scb->sb[i].left;
 	return n;
 }
 
@@ -52,8 +77,10 @@ sb_insert(struct pn_tcp_conn *c, uint32_t l, uint32_t r)
 	bool placed = false;
 	uint8_t i, n = 0;
 
+	if (!scb_get(c))
+		return; /* as if the block had not come (RFC 2018 8) */
 	for (i = 0; i < c->nsb; i++) {
-		struct pn_tcp_sack_blk b = c->sb[i];
+		struct pn_tcp_sack_blk b = c->scb->sb[i];
 
 		if (pn_seq_lt(b.right, l)) {
 			out[n++] = b;
@@ -73,7 +100,7 @@ sb_insert(struct pn_tcp_conn *c, uint32_t l, uint32_t r)
 		n = TCP_SB_MAX;
 		c->tcp->stat.TCPSackDiscard++;
 	}
-	memcpy(c->sb, out, n * sizeof(out[0]));
+	memcpy(c->scb->sb, out, n * sizeof(out[0]));
 	c->nsb = n;
 }
 
@@ -98,7 +125,7 @@ tcp_undo_start(struct pn_tcp_conn *c)
 	c->prior_cwnd = c->cwnd;
 	c->prior_ssthresh = c->ssthresh;
 	c->undo_n = 0;
-	c->undo_ok = (c->flags & TF_SACK) != 0;
+	c->undo_ok = (c->flags & TF_SACK) != 0 && scb_get(c);
 	c->undo_reord = (uint8_t)(segs < TCP_DUPTHRESH_MAX ? segs :
 				  TCP_DUPTHRESH_MAX);
 }
@@ -112,7 +139,7 @@ tcp_undo_note(struct pn_tcp_conn *c, uint32_t seq)
 		c->undo_ok = false; /* too many to prove them all spurious */
 		return;
 	}
-	c->undo_seq[c->undo_n++] = seq;
+	c->scb->undo_seq[c->undo_n++] = seq;
 }
 
 /* RFC 3708 / Linux tcp_try_undo_dsack: once every retransmission of the
@@ -126,11 +153,11 @@ undo_dsack(struct pn_tcp_conn *c, uint32_t left)
 
 	if (!c->undo_ok || c->undo_n == 0)
 		return;
-	for (i = 0; i < c->undo_n && c->undo_seq[i] != left; i++)
+	for (i = 0; i < c->undo_n && c->scb->undo_seq[i] != left; i++)
 		;
 	if (i == c->undo_n)
 		return; /* a duplicate of data we did not retransmit */
-	c->undo_seq[i] = c->undo_seq[--c->undo_n];
+	c->scb->undo_seq[i] = c->scb->undo_seq[--c->undo_n];
 	if (c->undo_n > 0)
 		return;
 	c->undo_ok = false;
@@ -172,7 +199,7 @@ note_reordering(struct pn_tcp_conn *c, uint32_t ack)
 {
 	if (c->reord_seen || c->nsb == 0 || !no_rexmit_below(c))
 		return;
-	if (pn_seq_gt(ack, c->snd_una) && pn_seq_lt(c->snd_una, c->sb[0].left))
+	if (pn_seq_gt(ack, c->snd_una) && pn_seq_lt(c->snd_una, c->scb->sb[0].left))
 		c->reord_seen = true; /* the hole at SND.UNA filled itself */
 }
 
@@ -187,7 +214,7 @@ tcp_sb_update(struct pn_tcp_conn *c, const struct pn_tcp_opts *o, uint32_t ack)
 	note_reordering(c, ack);
 	if (!(o->has & PN_TCPO_SACK))
 		return 0;
-	high = c->nsb > 0 ? c->sb[c->nsb - 1].right : c->snd_una;
+	high = c->nsb > 0 ? c->scb->sb[c->nsb - 1].right : c->snd_una;
 	for (i = 0; i < o->nsack; i++) {
 		const struct pn_tcp_sack_blk *b = &o->sack[i];
 
@@ -224,9 +251,9 @@ tcp_sb_is_lost(const struct pn_tcp_conn *c, uint32_t seq)
 	/* RFC 6675 4 IsLost: DupThresh discontiguous SACKed ranges above
 	 * seq, or more than (DupThresh - 1) * SMSS SACKed bytes above it. */
 	for (i = 0; i < c->nsb; i++) {
-		if (!pn_seq_gt(c->sb[i].right, seq))
+		if (!pn_seq_gt(c->scb->sb[i].right, seq))
 			continue;
-		bytes += c->sb[i].right - pn_seq_max(c->sb[i].left, seq);
+		bytes += c->scb->sb[i].right - pn_seq_max(c->scb->sb[i].left, seq);
 		n++;
 	}
 	return n >= c->dupthresh ||
@@ -244,7 +271,7 @@ tcp_sb_pipe(const struct pn_tcp_conn *c)
 	 * unless it is lost, and once more if it was retransmitted. Bytes
 	 * above SND.NXT (go-back-N after an RTO) were declared lost. */
 	for (i = 0; i <= c->nsb && pn_seq_lt(pos, end); i++) {
-		uint32_t hr = i < c->nsb ? pn_seq_min(c->sb[i].left, end) : end;
+		uint32_t hr = i < c->nsb ? pn_seq_min(c->scb->sb[i].left, end) : end;
 		uint32_t rx = 0;
 
 		if (pn_seq_lt(pos, hr)) {
@@ -257,7 +284,7 @@ tcp_sb_pipe(const struct pn_tcp_conn *c)
 				pipe += hr - pos + rx;
 		}
 		if (i < c->nsb)
-			pos = pn_seq_max(pos, c->sb[i].right);
+			pos = pn_seq_max(pos, c->scb->sb[i].right);
 	}
 	return pipe;
 }
@@ -272,13 +299,13 @@ tcp_sb_next_seg(const struct pn_tcp_conn *c, uint32_t *seq, bool *lost)
 	/* RFC 6675 4 NextSeg rules 1 and 3: the first unSACKed byte above
 	 * HighRxt below a SACKed range (rule 2, new data, is the caller's). */
 	for (i = 0; i < c->nsb; i++) {
-		if (!pn_seq_gt(c->sb[i].right, s))
+		if (!pn_seq_gt(c->scb->sb[i].right, s))
 			continue;
-		if (pn_seq_geq(s, c->sb[i].left)) {
-			s = c->sb[i].right;
+		if (pn_seq_geq(s, c->scb->sb[i].left)) {
+			s = c->scb->sb[i].right;
 			continue;
 		}
-		end = c->sb[i].left;
+		end = c->scb->sb[i].left;
 		if (end - s > tcp_eff_mss(c))
 			end = s + tcp_eff_mss(c);
 		if (pn_seq_gt(end, data_end)) /* never past the data (FIN) */
@@ -309,11 +336,11 @@ tcp_sb_skip(struct pn_tcp_conn *c, uint32_t len)
 	/* Go-back-N after an RTO skips what the peer SACKed (RFC 6675 5.1):
 	 * SND.NXT jumps over a SACKed range, the segment stops at the next. */
 	for (i = 0; i < c->nsb; i++) {
-		if (pn_seq_in(c->snd_nxt, c->sb[i].left, c->sb[i].right))
-			c->snd_nxt = pn_seq_min(c->sb[i].right, data_end);
-		if (pn_seq_gt(c->sb[i].left, c->snd_nxt) &&
-		    c->sb[i].left - c->snd_nxt < len)
-			len = c->sb[i].left - c->snd_nxt;
+		if (pn_seq_in(c->snd_nxt, c->scb->sb[i].left, c->scb->sb[i].right))
+			c->snd_nxt = pn_seq_min(c->scb->sb[i].right, data_end);
+		if (pn_seq_gt(c->scb->sb[i].left, c->snd_nxt) &&
+		    c->scb->sb[i].left - c->snd_nxt < len)
+			len = c->scb->sb[i].left - c->snd_nxt;
 	}
 	return len;
 }

@@ -266,12 +266,11 @@ give_up(struct pn_tcp_conn *c)
 }
 
 static void
-rtx_fire(struct pn_timer *t, void *arg)
+rtx_fire(struct pn_timer *t)
 {
-	struct pn_tcp_conn *c = arg;
+	struct pn_tcp_conn *c = pn_timer_owner(t, struct pn_tcp_conn, t_rtx);
 	struct pn_tcp *tcp = c->tcp;
 
-	(void)t;
 	tcp_poll_stale(c);
 	tcp->busy++;
 	if (c->flags & TF_PERSIST) {
@@ -362,11 +361,10 @@ out:
 }
 
 static void
-delack_fire(struct pn_timer *t, void *arg)
+delack_fire(struct pn_timer *t)
 {
-	struct pn_tcp_conn *c = arg;
+	struct pn_tcp_conn *c = pn_timer_owner(t, struct pn_tcp_conn, t_delack);
 
-	(void)t;
 	tcp_poll_stale(c);
 	if (c->flags & TF_DELACK) {
 		c->tcp->stat.TCPDelayedACKs++;
@@ -375,13 +373,12 @@ delack_fire(struct pn_timer *t, void *arg)
 }
 
 static void
-keep_fire(struct pn_timer *t, void *arg)
+keep_fire(struct pn_timer *t)
 {
-	struct pn_tcp_conn *c = arg;
+	struct pn_tcp_conn *c = pn_timer_owner(t, struct pn_tcp_conn, t_keep);
 	struct pn_tcp *tcp = c->tcp;
 	uint64_t now = tcp->lc->now;
 
-	(void)t;
 	tcp_poll_stale(c);
 	tcp->busy++;
 	switch (c->state) {
@@ -431,9 +428,9 @@ keep_fire(struct pn_timer *t, void *arg)
 void
 tcp_timers_init(struct pn_tcp_conn *c)
 {
-	pn_timer_init(&c->t_rtx, rtx_fire, c);
-	pn_timer_init(&c->t_delack, delack_fire, c);
-	pn_timer_init(&c->t_keep, keep_fire, c);
+	pn_timer_init(&c->t_rtx, rtx_fire);
+	pn_timer_init(&c->t_delack, delack_fire);
+	pn_timer_init(&c->t_keep, keep_fire);
 }
 
 void

@@ -494,10 +494,9 @@ test_wake_then_packet_processed(void **state)
 static int fired;
 
 static void
-on_timer(struct pn_timer *t, void *arg)
+on_timer(struct pn_timer *t)
 {
 	RTE_SET_USED(t);
-	RTE_SET_USED(arg);
 	fired++;
 }
 
@@ -511,7 +510,7 @@ test_sleep_until_next_timer(void **state)
 	world_init(64, 300, 1);
 	lc->conf.busy_poll_us = 0;
 	fired = 0;
-	pn_timer_init(&t, on_timer, NULL);
+	pn_timer_init(&t, on_timer);
 	pn_timer_arm(&lc->timers, &t, pn_clock_now(&W->clock) + 5 * PN_NS_PER_MS);
 	W->wait_rc = 0; /* times out */
 	assert_int_equal(pn_lcore_idle(lc, pn_lcore_round(lc)), 1);
@@ -533,7 +532,7 @@ test_near_timer_keeps_polling(void **state)
 	RTE_SET_USED(state);
 	world_init(64, 300, 1);
 	lc->conf.busy_poll_us = 0;
-	pn_timer_init(&t, on_timer, NULL);
+	pn_timer_init(&t, on_timer);
 	pn_timer_arm(&lc->timers, &t, pn_clock_now(&W->clock) + 300 * PN_NS_PER_US);
 	assert_int_equal(pn_lcore_idle(lc, pn_lcore_round(lc)), 0);
 	assert_int_equal(W->waits, 0);

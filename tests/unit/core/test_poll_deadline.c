@@ -57,10 +57,9 @@ is_ready(void *arg)
 }
 
 static void
-on_timer(struct pn_timer *t, void *arg)
+on_timer(struct pn_timer *t)
 {
 	RTE_SET_USED(t);
-	RTE_SET_USED(arg);
 	W.fired++;
 }
 
@@ -80,7 +79,7 @@ setup(void **state)
 		return -1;
 	W.lc.ops.wait = fake_wait;
 	W.lc.events = events_hook;
-	pn_timer_init(&W.t, on_timer, NULL);
+	pn_timer_init(&W.t, on_timer);
 	return 0;
 }
 

@@ -21,10 +21,9 @@
 static unsigned int fired;
 
 static void
-on_fire(struct pn_timer *t, void *arg)
+on_fire(struct pn_timer *t)
 {
 	(void)t;
-	(void)arg;
 	fired++;
 }
 
@@ -35,7 +34,7 @@ brute_next(const struct pn_timer *t)
 	unsigned int i;
 
 	for (i = 0; i < NT; i++)
-		if (t[i].pending && t[i].expire_ns < best)
+		if (pn_timer_pending(&t[i]) && t[i].expire_ns < best)
 			best = t[i].expire_ns;
 	return best;
 }
@@ -60,7 +59,7 @@ test_next_matches_brute_force(void **state)
 	(void)state;
 	assert_int_equal(pn_timer_wheel_init(&w, TICK, SLOTS, 0), 0);
 	for (i = 0; i < NT; i++)
-		pn_timer_init(&t[i], on_fire, NULL);
+		pn_timer_init(&t[i], on_fire);
 	for (step = 0; step < 200000; step++) {
 		uint64_t r = rnd(&seed);
 		struct pn_timer *x = &t[r % NT];

@@ -500,11 +500,10 @@ pw_pump(void)
 }
 
 static void
-pw_later_fire(struct pn_timer *t, void *arg)
+pw_later_fire(struct pn_timer *t)
 {
-	struct later *l = arg;
+	struct later *l = &PW->lat[t - PW->later];
 
-	RTE_SET_USED(t);
 	l->fn(l->arg);
 }
 
@@ -515,7 +514,7 @@ pw_later_fn(int ms, void (*fn)(void *), void *arg)
 
 	PW->lat[i].fn = fn;
 	PW->lat[i].arg = arg;
-	pn_timer_init(&PW->later[i], pw_later_fire, &PW->lat[i]);
+	pn_timer_init(&PW->later[i], pw_later_fire);
 	pn_timer_arm(&PW->lc.timers, &PW->later[i],
 		     pn_clock_now(&PW->clock) + (uint64_t)ms * PN_NS_PER_MS);
 }

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -17,6 +18,7 @@ static struct pn_tcp_conn c;
 static void
 conn(const struct tcp_cc_ops *ops)
 {
+	free(c.cc_state); /* the previous test's (cubic allocates it) */
 	memset(&lc, 0, sizeof(lc));
 	memset(&tcp, 0, sizeof(tcp));
 	memset(&c, 0, sizeof(c));
@@ -29,6 +31,15 @@ conn(const struct tcp_cc_ops *ops)
 	c.ssthresh = UINT32_MAX / 2;
 	c.srtt_us = 100000;
 	ops->init(&c);
+}
+
+static int
+free_state(void **state)
+{
+	(void)state;
+	free(c.cc_state);
+	c.cc_state = NULL;
+	return 0;
 }
 
 static void
@@ -121,6 +132,19 @@ cubic_concave_then_flat_near_wmax(void **state)
 	assert_true(at_k > 90000 && at_k <= 102000);
 }
 
+/* Slow start needs no CUBIC state: a connection that never lost a
+ * segment holds none (cc_state is allocated at the first loss). */
+static void
+cubic_no_state_before_loss(void **state)
+{
+	(void)state;
+	conn(&tcp_cc_cubic);
+	c.cc->cong_avoid(&c, 1000);
+	assert_null(c.cc_state);
+	c.cc->ssthresh(&c);
+	assert_non_null(c.cc_state);
+}
+
 static void
 cubic_slow_start_below_ssthresh(void **state)
 {
@@ -142,7 +166,8 @@ main(void)
 		cmocka_unit_test(cubic_grows_back_to_wmax),
 		cmocka_unit_test(cubic_concave_then_flat_near_wmax),
 		cmocka_unit_test(cubic_slow_start_below_ssthresh),
+		cmocka_unit_test(cubic_no_state_before_loss),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, NULL, free_state);
 }
