@@ -196,6 +196,10 @@ static const struct key keys[] = {
 	UINT("tcp", "syn_retries", tcp.syn_retries, 1, 20, "7",
 	     "SYN retransmissions before a connect fails (7: 247 s, RFC 9293 "
 	     "MUST-23; Linux's 6: 127 s; per socket TCP_SYNCNT)"),
+	UINT("tcp", "synack_retries", tcp.synack_retries, 1, 20, "5",
+	     "SYN-ACK retransmissions before a half-open connection is dropped "
+	     "(5: 63 s, as Linux tcp_synack_retries; a listener's TCP_SYNCNT "
+	     "overrides it)"),
 	UINT("tcp", "retries2", tcp.retries2, 1, 50, "15",
 	     "data retransmissions before a connection is given up"),
 	UINT("tcp", "msl_ms", tcp.msl_ms, 100, 120000, "30000",

@@ -134,7 +134,8 @@ struct pn_tcp_conn {
 	uint64_t rtt_start_ns;      /**< 0: none timed */
 	uint8_t backoff;            /**< consecutive RTOs */
 	uint8_t probes;             /**< zero-window or keepalive probes */
-	uint8_t syn_retries;        /**< TCP_SYNCNT, 0: conf.syn_retries */
+	uint8_t syn_retries;        /**< TCP_SYNCNT, 0: conf.syn_retries
+				     *   (a passive open: conf.synack_retries) */
 	uint8_t quickack;           /**< segments still ACKed at once */
 	/* congestion control */
 	const struct tcp_cc_ops *cc;
@@ -379,6 +380,15 @@ static inline uint32_t
 tcp_syn_retries(const struct pn_tcp_conn *c)
 {
 	return c->syn_retries ? c->syn_retries : c->tcp->conf.syn_retries;
+}
+
+/** SYN-ACK retransmissions of a passive open before the embryo is
+ * dropped: Linux reqsk_timer_handler, icsk_syn_retries of the listener
+ * ?: sysctl tcp_synack_retries. */
+static inline uint32_t
+tcp_synack_retries(const struct pn_tcp_conn *c)
+{
+	return c->syn_retries ? c->syn_retries : c->tcp->conf.synack_retries;
 }
 
 /* tcp_timer.c */
