@@ -119,7 +119,11 @@ static const struct key keys[] = {
 	POW2("napi", "backlog_size", napi.backlog_size, 64, 65536, "4096",
 	     "backlog ring of packets steered from other lcores"),
 	UINT("napi", "tx_retries", napi.tx_retries, 0, 1000, "0",
-	     "TX burst retries before a full queue drops"),
+	     "TX burst retries before a full queue's packets are held"),
+	UINT("napi", "tx_queue_len", napi.tx_queue_len, 0, 65536, "4096",
+	     "packets held per TX queue while the device queue is full, sent "
+	     "first next round (Linux txqueuelen); beyond it, dropped as "
+	     "TX_FULL"),
 	ENUM("napi", "steering", steering, "auto|on|off", "auto",
 	     "software steering (RPS): auto = on when the device has no RSS and there are several shards"),
 	BOOL("napi", "cycles", cycles, "false",
