@@ -86,6 +86,13 @@ txq_drain_held(struct pn_lcore *lc, struct pn_txq *q)
 
 		q->hold_head = (q->hold_head + sent) % cap;
 		q->hold_len -= sent;
+		/* the device moves: poll on (the busy-poll window), as no
+		 * interrupt says it has room again; when it does not, the
+		 * lcore may sleep: what comes in (the peer's ACKs, answers)
+		 * or a TCP timer wakes it, and the flush tries again (a
+		 * peer gone or a link down costs no CPU) */
+		if (sent > 0)
+			lc->last_work_ns = lc->now;
 		if (sent < k)
 			return false;
 	}
@@ -142,18 +149,6 @@ pn_txq_flush(struct pn_lcore *lc, struct pn_txq *q)
 		return;
 	q->len = 0;
 	txq_send(lc, q, q->buf, n);
-}
-
-/* Packets held for a full device queue: the lcore keeps polling. */
-static bool
-lcore_tx_held(const struct pn_lcore *lc)
-{
-	uint8_t i;
-
-	for (i = 0; i < lc->nb_txq; i++)
-		if (lc->txq[i].hold_len > 0)
-			return true;
-	return false;
 }
 
 void
@@ -720,7 +715,7 @@ lcore_idle(struct pn_lcore *lc, unsigned int work, uint64_t deadline,
 		lc->last_work_ns = lc->now;
 		return 0;
 	}
-	if (!lc->conf.sleep || lcore_tx_held(lc) ||
+	if (!lc->conf.sleep ||
 	    lc->now - lc->last_work_ns <
 		    (uint64_t)lc->conf.busy_poll_us * PN_NS_PER_US ||
 	    deadline <= lc->now)	/* polling (timeout 0): no sleep */
