@@ -251,6 +251,11 @@ class Run:
                 if n0:
                     out["counters"] = {side: counter_delta(x, y) for side, x, y
                                        in zip(("server", "client"), n0, n1)}
+                    # since the start: what the warm-up dropped too
+                    out["drops_total"] = {
+                        side: {k: v for k, v in y.items()
+                               if k.startswith("drop.") and v}
+                        for side, y in zip(("server", "client"), n1)}
             except (OSError, ValueError, KeyError, TypeError) as e:
                 out["error"] = str(e)
         th = threading.Thread(target=run, daemon=True)
@@ -604,9 +609,13 @@ def main():
                           f"{lat['p99']:.1f} p99.9 {lat['p99_9']:.1f} max "
                           f"{lat['max']:.1f} us  errors "
                           f"{j['errors']}" + cyc_note(case, j), flush=True)
-                    for side, d in j.get("cycles_sample", {}).get(
-                            "counters", {}).items():
+                    smp = j.get("cycles_sample", {})
+                    for side, d in smp.get("counters", {}).items():
                         print(f"    {side}: " + " ".join(
+                            f"{k}={v}" for k, v in sorted(d.items())),
+                            flush=True)
+                    for side, d in smp.get("drops_total", {}).items():
+                        print(f"    {side} drops since start: " + " ".join(
                             f"{k}={v}" for k, v in sorted(d.items())),
                             flush=True)
             if "nginx" in args.cases.split(",") and shutil.which("nginx"):
