@@ -408,6 +408,17 @@ tx_pkts(struct rte_mbuf **pkts, unsigned int n, uint8_t first)
 	}
 }
 
+/* The device took exactly @p n packets, first bytes 0, 1, ... n - 1. */
+static void
+assert_tx_in_order(unsigned int n)
+{
+	unsigned int i;
+
+	assert_int_equal(W->tx_nlog, n);
+	for (i = 0; i < n; i++)
+		assert_int_equal(W->tx_log[i], i);
+}
+
 /* A full device queue: what it refuses is held, not dropped (Linux: the
  * qdisc keeps packets while the driver has stopped its queue,
  * dev_requeue_skb), and goes out before anything newer, in order. */
@@ -417,7 +428,6 @@ test_tx_full_held_then_sent_first(void **state)
 	struct pn_lcore *lc = &W->lc[0];
 	struct pn_txq *q;
 	struct rte_mbuf *pkts[13];
-	unsigned int i;
 
 	RTE_SET_USED(state);
 	world_init(32, 300, 1);
@@ -440,9 +450,7 @@ test_tx_full_held_then_sent_first(void **state)
 	W->tx_accept_max = UINT32_MAX;
 	pn_lcore_round(lc);
 	assert_int_equal(q->hold_len, 0);
-	assert_int_equal(W->tx_nlog, 13);
-	for (i = 0; i < 13; i++)
-		assert_int_equal(W->tx_log[i], i);
+	assert_tx_in_order(13);
 	assert_int_equal(q->packets, 13);
 	assert_int_equal(lc->stat.drops, 0);
 }
@@ -477,9 +485,7 @@ test_tx_queue_len_bounds_held(void **state)
 	W->tx_accept_max = UINT32_MAX;
 	pn_tx_flush(lc);
 	assert_int_equal(q->hold_len, 0);
-	assert_int_equal(W->tx_nlog, 7);
-	for (unsigned int i = 0; i < 7; i++)
-		assert_int_equal(W->tx_log[i], i);
+	assert_tx_in_order(7);
 }
 
 /* While packets are held the lcore polls on as long as the device takes

@@ -271,25 +271,28 @@ s_maxseg_inherit(struct dctx *c)
  * connection (the real world configures tcp.syn_retries as the host's
  * sysctl). A listener's TCP_SYNCNT is inherited by what it accepts. */
 static void
+h_syncnt_both_ends(struct dctx *c, int l)
+{
+	int cli = h_client(c, SOCK_NONBLOCK), srv;
+
+	A->pump();
+	srv = RF(c, "accept", A->accept4(l, NULL, NULL, 0));
+	h_getint(c, cli, IPPROTO_TCP, TCP_SYNCNT);
+	h_getint(c, srv, IPPROTO_TCP, TCP_SYNCNT);
+}
+
+static void
 s_syncnt_default(struct dctx *c)
 {
 	int fd = RF(c, "socket", A->socket(AF_INET, SOCK_STREAM, 0));
-	int l = h_listener(c, 0, 4), cli, srv;
+	int l = h_listener(c, 0, 4);
 
 	h_getint(c, fd, IPPROTO_TCP, TCP_SYNCNT);
 	h_getint(c, l, IPPROTO_TCP, TCP_SYNCNT);
-	cli = h_client(c, SOCK_NONBLOCK);
-	A->pump();
-	srv = RF(c, "accept", A->accept4(l, NULL, NULL, 0));
-	h_getint(c, cli, IPPROTO_TCP, TCP_SYNCNT);
-	h_getint(c, srv, IPPROTO_TCP, TCP_SYNCNT);
+	h_syncnt_both_ends(c, l);
 	h_setint(c, l, IPPROTO_TCP, TCP_SYNCNT, 3);
 	h_getint(c, l, IPPROTO_TCP, TCP_SYNCNT);
-	cli = h_client(c, SOCK_NONBLOCK);
-	A->pump();
-	srv = RF(c, "accept", A->accept4(l, NULL, NULL, 0));
-	h_getint(c, srv, IPPROTO_TCP, TCP_SYNCNT);
-	h_getint(c, cli, IPPROTO_TCP, TCP_SYNCNT);
+	h_syncnt_both_ends(c, l);
 }
 
 /* What the handshake negotiated on @p fd, as facts both stacks share
