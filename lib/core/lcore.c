@@ -77,7 +77,7 @@ txq_burst(struct pn_lcore *lc, struct pn_txq *q, struct rte_mbuf **pkts,
 static bool
 txq_drain_held(struct pn_lcore *lc, struct pn_txq *q)
 {
-	uint32_t cap = lc->conf.tx_queue_len;
+	uint32_t cap = q->hold_cap;
 
 	while (q->hold_len > 0) {
 		uint32_t run = RTE_MIN(q->hold_len, cap - q->hold_head);
@@ -106,11 +106,14 @@ static void
 txq_hold(struct pn_lcore *lc, struct pn_txq *q, struct rte_mbuf **pkts,
 	 uint16_t n)
 {
-	uint32_t cap = lc->conf.tx_queue_len, k, i;
+	uint32_t cap, k, i;
 
-	if (q->hold == NULL && cap > 0)
-		q->hold = calloc(cap, sizeof(*q->hold));
-	k = q->hold == NULL ? 0 : RTE_MIN(cap - q->hold_len, (uint32_t)n);
+	if (q->hold == NULL && lc->conf.tx_queue_len > 0) {
+		q->hold = calloc(lc->conf.tx_queue_len, sizeof(*q->hold));
+		q->hold_cap = q->hold != NULL ? lc->conf.tx_queue_len : 0;
+	}
+	cap = q->hold_cap;
+	k = RTE_MIN(cap - q->hold_len, (uint32_t)n);
 	for (i = 0; i < k; i++)
 		q->hold[(q->hold_head + q->hold_len + i) % cap] = pkts[i];
 	q->hold_len += k;
@@ -456,10 +459,11 @@ pn_lcore_fini(struct pn_lcore *lc)
 
 		for (; q->hold_len > 0; q->hold_len--) {
 			pn_drop(lc, q->hold[q->hold_head], PN_DROP_SHUTDOWN);
-			q->hold_head = (q->hold_head + 1) % lc->conf.tx_queue_len;
+			q->hold_head = (q->hold_head + 1) % q->hold_cap;
 		}
 		free(q->hold);
 		q->hold = NULL;
+		q->hold_cap = 0;
 	}
 	if (lc->backlog_ring != NULL) {
 		while ((n = rte_ring_dequeue_burst(lc->backlog_ring,

@@ -158,7 +158,7 @@ struct pn_txq {
 	 * dev_requeue_skb); conf.tx_queue_len slots, made at the first
 	 * refusal. */
 	struct rte_mbuf **hold;
-	uint32_t hold_head, hold_len;
+	uint32_t hold_cap, hold_head, hold_len;
 	struct rte_mbuf *buf[PN_TX_BUF_SIZE];
 };
 
