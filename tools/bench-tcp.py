@@ -36,6 +36,11 @@ same for the single 'pollnet' column. --cycles turns on cycle accounting
 on both pollnet sides and reports busy cycles per byte moved (every phase
 but idle and empty rounds, read from /pollnet/cycles over the measured
 window) and the receiving side's receive cycles per byte (poll, gro, input).
+--variant-build NAME:DIR runs variant NAME with DIR's pollnet-bench (a
+baseline build side by side, interleaved). --counters reads both pollnet
+sides' counters over the measured window (telemetry: /pollnet/tcp,
+/pollnet/drops, /pollnet/softnet, /ethdev/stats) and prints the non-zero
+deltas per run. --tag T puts T in the DPDK file prefixes and the netns name.
 
   tools/bench-tcp.py --cases stream --variant tso:tso=1: \
       --variant notso:tso=1:--no-tso --cycles
@@ -45,7 +50,8 @@ usage: tools/bench-tcp.py [--build DIR] [--duration S] [--warmup S]
                           [--out DIR] [--cpus SERVER,CLIENT]
                           [--vhost-args A] [--pollnet-args A]
                           [--variant NAME:VHOST_ARGS:POLLNET_OPTS]...
-                          [--cycles] [--no-linux]
+                          [--variant-build NAME:DIR]... [--counters]
+                          [--tag T] [--cycles] [--no-linux]
 """
 import argparse
 import json
@@ -95,6 +101,34 @@ def busy_cycles(prefix):
             d["poll"] + d["gro"] + d["input"], d["tsc_hz"])
 
 
+# counters read over the measured window (--counters): telemetry command,
+# and for dictionaries of dictionaries the inner key to keep
+COUNTER_CMDS = [("/pollnet/tcp", "tcp"), ("/pollnet/drops", "drop"),
+                ("/pollnet/softnet,0", "softnet"), ("/ethdev/stats,0", "eth")]
+
+
+def counters(prefix):
+    """Flat {name: value} of one pollnet process's integer counters."""
+    out = {}
+    for cmd, tag in COUNTER_CMDS:
+        d = telemetry(prefix, cmd)
+        if isinstance(d, dict) and len(d) == 1 and \
+                isinstance(next(iter(d.values())), dict):
+            d = next(iter(d.values()))  # per-shard dictionaries
+        for k, v in (d or {}).items():
+            if isinstance(v, int):
+                out[f"{tag}.{k}"] = v
+    return out
+
+
+def counter_delta(c0, c1):
+    """Non-zero growths; gauges (CurrEstab) as their end value."""
+    d = {k: v - c0.get(k, 0) for k, v in c1.items() if v != c0.get(k, 0)}
+    if c1.get("tcp.CurrEstab"):
+        d["tcp.CurrEstab"] = c1["tcp.CurrEstab"]
+    return d
+
+
 def log_has(path, text):
     try:
         with open(path, encoding="utf-8", errors="replace") as f:
@@ -110,7 +144,8 @@ class Run:
         self.args = args
         self.build = os.path.abspath(args.build)
         self.bench = os.path.join(self.build, "app", "pollnet-bench")
-        self.tmp = tempfile.mkdtemp(prefix="tbench-")
+        self.tag = f"tbench-{args.tag}-" if args.tag else "tbench-"
+        self.tmp = tempfile.mkdtemp(prefix=self.tag)
         self.procs = []
         self.prefixes = []
         self.ns = None
@@ -118,7 +153,7 @@ class Run:
         cpus = args.cpus.split(",")
         self.cpu_srv, self.cpu_cli = cpus[0], cpus[1]
         if os.geteuid() == 0 and shutil.which("ip") and not args.no_netns:
-            self.ns = f"tbench-{os.getpid()}"
+            self.ns = f"{self.tag}{os.getpid()}"
             subprocess.run(["ip", "netns", "add", self.ns], check=True)
             self.nsexec(["ip", "link", "set", "lo", "up"], check=True)
             # short connections from one client: TIME-WAIT reuse (the
@@ -166,7 +201,7 @@ class Run:
 
     def prefix(self, side):
         self.seq += 1
-        pre = f"tbench-{os.getpid()}-{self.seq}-{side}"
+        pre = f"{self.tag}{os.getpid()}-{self.seq}-{side}"
         self.prefixes.append(pre)
         return pre
 
@@ -190,23 +225,37 @@ class Run:
         with open(out) as f:
             return json.load(f)
 
-    def sample_cycles(self, prefixes, out):
-        """Busy cycles of each prefix at the start and the end of the
-        measured window (a thread: the client runs meanwhile)."""
+    def sample(self, prefixes, out):
+        """Busy cycles (--cycles) and counters (--counters) of each prefix
+        at the start and the end of the measured window (a thread: the
+        client runs meanwhile)."""
         a = self.args
+
+        def read():
+            return ([busy_cycles(p) for p in prefixes] if a.cycles else None,
+                    [counters(p) for p in prefixes] if a.counters else None)
 
         def run():
             try:
                 time.sleep(a.warmup + 0.5)
                 t0 = time.monotonic()
-                c0 = [busy_cycles(p) for p in prefixes]
+                c0, n0 = read()
                 time.sleep(max(a.duration - 1.0, 0.5))
                 t1 = time.monotonic()
-                c1 = [busy_cycles(p) for p in prefixes]
+                c1, n1 = read()
                 out["secs"] = t1 - t0
-                out["busy"] = [y[0] - x[0] for x, y in zip(c0, c1)]
-                out["recv"] = [y[1] - x[1] for x, y in zip(c0, c1)]
-                out["tsc_hz"] = c0[0][2]
+                if c0:
+                    out["busy"] = [y[0] - x[0] for x, y in zip(c0, c1)]
+                    out["recv"] = [y[1] - x[1] for x, y in zip(c0, c1)]
+                    out["tsc_hz"] = c0[0][2]
+                if n0:
+                    out["counters"] = {side: counter_delta(x, y) for side, x, y
+                                       in zip(("server", "client"), n0, n1)}
+                    # since the start: what the warm-up dropped too
+                    out["drops_total"] = {
+                        side: {k: v for k, v in y.items()
+                               if k.startswith("drop.") and v}
+                        for side, y in zip(("server", "client"), n1)}
             except (OSError, ValueError, KeyError, TypeError) as e:
                 out["error"] = str(e)
         th = threading.Thread(target=run, daemon=True)
@@ -214,7 +263,7 @@ class Run:
         return th
 
     def pollnet(self, name, srv_args, cli_args, server_cmd=None, env=None,
-                vhost_args="", pn_opts=""):
+                vhost_args="", pn_opts="", build=None):
         sock = os.path.join(self.tmp, name + ".sock")
         if pn_opts:
             env = dict(env if env is not None else os.environ,
@@ -225,8 +274,10 @@ class Run:
         cyc = ["--cycles"] if self.args.cycles and server_cmd is None else []
         srv_cpu, cli_cpu = self.cpu_srv, self.cpu_cli
         pre_s, pre_c = self.prefix("s"), self.prefix("c")
+        bench = os.path.join(os.path.abspath(build), "app", "pollnet-bench") \
+            if build else self.bench
         if server_cmd is None:
-            server_cmd = [self.bench]
+            server_cmd = [bench]
             ready = "pollnet-bench: running"
         else:
             ready = None
@@ -244,12 +295,13 @@ class Run:
                          or srv.poll() is not None)
             if srv.poll() is not None:
                 raise RuntimeError(f"{name} server exited; see {slog}")
-            ccmd = [self.bench] + EAL + [
+            ccmd = [bench] + EAL + [
                 "--file-prefix", pre_c, "--lcores", f"0@{cli_cpu}",
                 "--vdev", f"virtio_user0,path={sock},queues=1", "--",
                 "--addr", CLIENT_ADDR] + cli_args + cyc
             samples = {}
-            th = self.sample_cycles([pre_s, pre_c], samples) if cyc else None
+            th = self.sample([pre_s, pre_c], samples) \
+                if cyc or self.args.counters else None
             j = self.client(name + "-client", ccmd, env)
             if th is not None:
                 th.join(5)
@@ -365,7 +417,7 @@ def cases(args):
     return out
 
 
-def run_case(r, case, both, cli, port, stack, var=("", "")):
+def run_case(r, case, both, cli, port, stack, var=("", "", None)):
     name = f"{case}-{stack}-{r.seq}"
     if case == "http":
         env = dict(os.environ, PN_HTTP_PORT=str(port))
@@ -373,7 +425,7 @@ def run_case(r, case, both, cli, port, stack, var=("", "")):
             srv = [os.path.join(r.build, "app", "http")]
             return r.pollnet(name, [], both + ["--connect",
                              f"{SERVER_IP}:{port}"] + cli, srv, env,
-                             vhost_args=var[0], pn_opts=var[1])
+                             vhost_args=var[0], pn_opts=var[1], build=var[2])
         srv = [os.path.join(r.build, "app", "http-linux")]
         # http-linux prints nothing when ready: the client retries its
         # connects during the warm-up
@@ -388,7 +440,7 @@ def run_case(r, case, both, cli, port, stack, var=("", "")):
     if stack != "linux":
         return r.pollnet(name, srv_args, both + ["--connect",
                          f"{SERVER_IP}:{port}"] + cli,
-                         vhost_args=var[0], pn_opts=var[1])
+                         vhost_args=var[0], pn_opts=var[1], build=var[2])
     return r.linux(name, srv_args, both + ["--connect", f"127.0.0.1:{port}"] + cli)
 
 
@@ -411,6 +463,11 @@ def summarize(results):
                 if runs[0]["latency_us"]["count"] else None,
                 "p99_us": statistics.median(j["latency_us"]["p99"] for j in runs)
                 if runs[0]["latency_us"]["count"] else None,
+                "p90_us": statistics.median(j["latency_us"]["p90"] for j in runs)
+                if runs[0]["latency_us"]["count"] else None,
+                "p99_9_us": statistics.median(j["latency_us"]["p99_9"]
+                                              for j in runs)
+                if runs[0]["latency_us"]["count"] else None,
                 "errors": sum(j["errors"] for j in runs),
             }
         if "pollnet" in row and "linux" in row and row["linux"]["median"] > 0:
@@ -427,7 +484,8 @@ def markdown_variants(rows, meta, stacks):
            f"each after {meta['warmup_s']} s warm-up; server on CPU "
            f"{meta['cpu_server']}, client on CPU {meta['cpu_client']}. "
            "Variants (name: net_vhost devargs; POLLNET_OPTS): " +
-           "; ".join(f"{n}: {v[0] or '-'}; {v[1] or '-'}"
+           "; ".join(f"{n}: {v[0] or '-'}; {v[1] or '-'}" +
+                     (f"; build {v[2]}" if v[2] else "")
                      for n, v in meta["variants"].items()) + ". "
            "Cells: median (ratio to linux) [busy cycles/byte server / client; "
            "the receiver's receive cycles/byte: poll + gro + input].",
@@ -503,15 +561,32 @@ def main():
                     "cycles per byte for the stream cases")
     ap.add_argument("--no-linux", action="store_true",
                     help="skip the linux runs")
+    ap.add_argument("--variant-build", action="append", default=[],
+                    metavar="NAME:DIR",
+                    help="run variant NAME with DIR's pollnet-bench (a "
+                    "baseline build, interleaved with the others)")
+    ap.add_argument("--counters", action="store_true",
+                    help="both pollnet sides' counters over the measured "
+                    "window (TCP MIB, drops, softnet, ethdev): non-zero "
+                    "deltas per run")
+    ap.add_argument("--tag", default="",
+                    help="a word for the DPDK file prefixes and the netns name")
     args = ap.parse_args()
     variants = {}
     for v in args.variant:
         parts = v.split(":", 2)
         if len(parts) != 3 or not parts[0] or parts[0] in ("linux", "nginx"):
             ap.error(f"--variant {v}: expected NAME:VHOST_ARGS:POLLNET_OPTS")
-        variants[parts[0]] = (parts[1], parts[2])
+        variants[parts[0]] = (parts[1], parts[2], None)
     if not variants:
-        variants["pollnet"] = (args.vhost_args, args.pollnet_args)
+        variants["pollnet"] = (args.vhost_args, args.pollnet_args, None)
+    for v in args.variant_build:
+        name, _, d = v.partition(":")
+        if name not in variants or not os.path.exists(
+                os.path.join(d, "app", "pollnet-bench")):
+            ap.error(f"--variant-build {v}: expected NAME:DIR, NAME one of "
+                     f"{', '.join(variants)}, DIR a build with app/pollnet-bench")
+        variants[name] = variants[name][:2] + (d,)
     stacks = list(variants) + ([] if args.no_linux else ["linux"])
 
     r = Run(args)
@@ -524,14 +599,25 @@ def main():
                 for stack in stacks:
                     port += 1
                     j = run_case(r, case, both, cli, port, stack,
-                                 variants.get(stack, ("", "")))
+                                 variants.get(stack, ("", "", None)))
                     results.setdefault(case, {"unit": unit}).setdefault(
                         stack, []).append(j)
+                    lat = j["latency_us"]
                     print(f"rep {rep + 1} {case:12s} {stack:8s} "
                           f"{metric(case, j):14,.1f} {unit}  p50 "
-                          f"{j['latency_us']['p50']:.1f} us  p99 "
-                          f"{j['latency_us']['p99']:.1f} us  errors "
+                          f"{lat['p50']:.1f} p90 {lat['p90']:.1f} p99 "
+                          f"{lat['p99']:.1f} p99.9 {lat['p99_9']:.1f} max "
+                          f"{lat['max']:.1f} us  errors "
                           f"{j['errors']}" + cyc_note(case, j), flush=True)
+                    smp = j.get("cycles_sample", {})
+                    for side, d in smp.get("counters", {}).items():
+                        print(f"    {side}: " + " ".join(
+                            f"{k}={v}" for k, v in sorted(d.items())),
+                            flush=True)
+                    for side, d in smp.get("drops_total", {}).items():
+                        print(f"    {side} drops since start: " + " ".join(
+                            f"{k}={v}" for k, v in sorted(d.items())),
+                            flush=True)
             if "nginx" in args.cases.split(",") and shutil.which("nginx"):
                 port += 1
                 both = ["--engine", "http"]

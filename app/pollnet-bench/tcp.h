@@ -148,7 +148,8 @@ struct tb_thread {
 	int *lfds;                /**< tcp-idle server: one listener per port */
 	uint32_t nlfds;
 	uint32_t started;         /**< tcp-idle client: connects started */
-	uint32_t nconnecting;     /**< tcp-idle client: connects in flight */
+	uint32_t nconnecting;     /**< client: connects in flight */
+	uint32_t open_next;       /**< client: where reopen_idle looks first */
 	int accept_errno;         /**< tcp-idle server: the last accept error */
 	const char *pat;          /**< what is written: zeros or the request */
 	size_t pat_len;

@@ -29,6 +29,11 @@
 #define TB_READ_BUF  65536
 #define TB_TICK_NS   10000000ull /* retry failed connects this often */
 #define TB_BACKLOG   4096
+/* Client: connects in flight at most (the rest wait their turn): 4096
+ * SYNs at once overflow a neighbour's ARP queue (ours 128, Linux
+ * unres_qlen 101) and a virtio ring, and the retransmissions come back
+ * as one wave a second later; the handshakes then pace the opening. */
+#define TB_CONNECTING_MAX 128
 
 enum tb_cstate { C_IDLE, C_CONNECTING, C_OPEN };
 
@@ -280,6 +285,7 @@ conn_open(struct tb_thread *t, struct tb_conn *c)
 		t->ops->close(c->fd);
 		goto err;
 	}
+	t->nconnecting++;
 	return;
 err:
 	if (!t->ctx->quiet && atomic_load_explicit(&t->c.connect_errors,
@@ -479,6 +485,25 @@ conn_rx(struct tb_thread *t, struct tb_conn *c)
 	}
 }
 
+/* Client: open idle connections (not yet opened, or closed on an error),
+ * TB_CONNECTING_MAX connects in flight at most; one pass from where the
+ * last one stopped. */
+static void
+reopen_idle(struct tb_thread *t)
+{
+	uint32_t k, i = t->open_next;
+
+	for (k = 0; k < t->nconns && t->nidle > 0 &&
+		    t->nconnecting < TB_CONNECTING_MAX; k++) {
+		i = (t->open_next + k) % t->nconns;
+		if (t->conns[i].state == C_IDLE) {
+			t->nidle--;
+			conn_open(t, &t->conns[i]);
+		}
+	}
+	t->open_next = (i + 1) % t->nconns;
+}
+
 static void
 conn_event(struct tb_thread *t, struct tb_conn *c, uint32_t ev)
 {
@@ -494,12 +519,15 @@ conn_event(struct tb_thread *t, struct tb_conn *c, uint32_t ev)
 			err = ECONNABORTED; /* failed without saying why */
 		if (err == 0 && !(ev & (EPOLLOUT | EPOLLIN)))
 			return;
+		t->nconnecting--;
 		if (err != 0) {
 			TB_ADD(t, connect_errors, 1);
 			conn_close(t, c);
 			return;
 		}
 		rc = conn_start(t, c);
+		if (t->nidle > 0 && !tb_stopping(t))
+			reopen_idle(t); /* the next one's turn */
 	} else {
 		if (ev & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))
 			rc = conn_rx(t, c);
@@ -629,8 +657,11 @@ thread_setup(struct tb_thread *t)
 		    (t->conns[i].head = malloc(TB_HTTP_HEAD)) == NULL)
 			return -1;
 	}
-	for (i = 0; i < t->nconns; i++)
-		conn_open(t, &t->conns[i]);
+	/* every connection idle: reopen_idle opens them, paced */
+	t->nidle = t->nconns;
+	t->nconnecting = 0;
+	t->open_next = 0;
+	reopen_idle(t);
 	return 0;
 }
 
@@ -676,16 +707,6 @@ begin_measure(struct tb_thread *t)
 	t->measuring = true;
 }
 
-static void
-reopen_idle(struct tb_thread *t)
-{
-	for (uint32_t i = 0; i < t->nconns && t->nidle > 0; i++) {
-		if (t->conns[i].state == C_IDLE) {
-			t->nidle--;
-			conn_open(t, &t->conns[i]);
-		}
-	}
-}
 
 int
 tb_thread_run(struct tb_thread *t)

@@ -119,7 +119,11 @@ static const struct key keys[] = {
 	POW2("napi", "backlog_size", napi.backlog_size, 64, 65536, "4096",
 	     "backlog ring of packets steered from other lcores"),
 	UINT("napi", "tx_retries", napi.tx_retries, 0, 1000, "0",
-	     "TX burst retries before a full queue drops"),
+	     "TX burst retries before a full queue's packets are held"),
+	UINT("napi", "tx_queue_len", napi.tx_queue_len, 0, 65536, "4096",
+	     "packets held per TX queue while the device queue is full, sent "
+	     "first next round (Linux txqueuelen); beyond it, dropped as "
+	     "TX_FULL"),
 	ENUM("napi", "steering", steering, "auto|on|off", "auto",
 	     "software steering (RPS): auto = on when the device has no RSS and there are several shards"),
 	BOOL("napi", "cycles", cycles, "false",
@@ -196,6 +200,10 @@ static const struct key keys[] = {
 	UINT("tcp", "syn_retries", tcp.syn_retries, 1, 20, "7",
 	     "SYN retransmissions before a connect fails (7: 247 s, RFC 9293 "
 	     "MUST-23; Linux's 6: 127 s; per socket TCP_SYNCNT)"),
+	UINT("tcp", "synack_retries", tcp.synack_retries, 1, 20, "5",
+	     "SYN-ACK retransmissions before a half-open connection is dropped "
+	     "(5: 63 s, as Linux tcp_synack_retries; a listener's TCP_SYNCNT "
+	     "overrides it)"),
 	UINT("tcp", "retries2", tcp.retries2, 1, 50, "15",
 	     "data retransmissions before a connection is given up"),
 	UINT("tcp", "msl_ms", tcp.msl_ms, 100, 120000, "30000",

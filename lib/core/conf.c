@@ -14,6 +14,7 @@ pn_napi_conf_default(struct pn_napi_conf *c)
 	c->busy_poll_us = 50;    /* Linux busy_poll / busy_read */
 	c->backlog_size = 4096;
 	c->tx_retries = 0;
+	c->tx_queue_len = 4096;
 	c->sleep = true;
 }
 
@@ -58,7 +59,9 @@ pn_napi_conf_check(const struct pn_napi_conf *c, char *err, size_t errlen)
 	    (rc = pn_conf_check_pow2("napi.backlog_size", c->backlog_size, 64,
 				     65536, err, errlen)) ||
 	    (rc = pn_conf_check_range("napi.tx_retries", c->tx_retries, 0,
-				      1000, err, errlen)))
+				      1000, err, errlen)) ||
+	    (rc = pn_conf_check_range("napi.tx_queue_len", c->tx_queue_len,
+				      0, 65536, err, errlen)))
 		return rc;
 	return 0;
 }

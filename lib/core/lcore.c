@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -47,19 +48,18 @@ lcore_dev_tx_burst(struct pn_lcore *lc, uint16_t port, uint16_t queue,
 	return rte_eth_tx_burst(port, queue, pkts, n);
 }
 
-/* One burst of @p pkts to @p q's device queue: retries, then what the
- * device refused is dropped as TX_FULL. */
-static void
-txq_send(struct pn_lcore *lc, struct pn_txq *q, struct rte_mbuf **pkts,
-	 uint16_t n)
+/* Held packets go to the device in runs of at most this many. */
+#define TXQ_HOLD_BURST 256
+
+/* One burst of @p pkts to @p q's device queue, with the retries.
+ * @return how many the device took. */
+static uint16_t
+txq_burst(struct pn_lcore *lc, struct pn_txq *q, struct rte_mbuf **pkts,
+	  uint16_t n)
 {
 	uint16_t sent = 0;
 	uint32_t tries = 0;
 
-	/* A device queue shared by several lcores: one burst at a time
-	 * (rte_eth_tx_burst is not safe on one queue from two lcores). */
-	if (q->lock != NULL)
-		rte_spinlock_lock(q->lock);
 	for (;;) {
 		sent += lc->ops.tx_burst(lc, q->port, q->queue, pkts + sent,
 					 n - sent);
@@ -67,14 +67,80 @@ txq_send(struct pn_lcore *lc, struct pn_txq *q, struct rte_mbuf **pkts,
 		if (sent == n || tries++ >= lc->conf.tx_retries)
 			break;
 	}
-	if (q->lock != NULL)
-		rte_spinlock_unlock(q->lock);
 	q->packets += sent;
 	lc->stat.tx_packets += sent;
-	if (sent < n) {
-		q->dropped += n - sent;
-		pn_drop_bulk(lc, pkts + sent, n - sent, PN_DROP_TX_FULL);
+	return sent;
+}
+
+/* The held packets to the device, oldest first. @return true when none
+ * is left. */
+static bool
+txq_drain_held(struct pn_lcore *lc, struct pn_txq *q)
+{
+	uint32_t cap = q->hold_cap;
+
+	while (q->hold_len > 0) {
+		uint32_t run = RTE_MIN(q->hold_len, cap - q->hold_head);
+		uint16_t k = (uint16_t)RTE_MIN(run, (uint32_t)TXQ_HOLD_BURST);
+		uint16_t sent = txq_burst(lc, q, q->hold + q->hold_head, k);
+
+		q->hold_head = (q->hold_head + sent) % cap;
+		q->hold_len -= sent;
+		/* the device moves: poll on (the busy-poll window), as no
+		 * interrupt says it has room again; when it does not, the
+		 * lcore may sleep: what comes in (the peer's ACKs, answers)
+		 * or a TCP timer wakes it, and the flush tries again (a
+		 * peer gone or a link down costs no CPU) */
+		if (sent > 0)
+			lc->last_work_ns = lc->now;
+		if (sent < k)
+			return false;
 	}
+	q->hold_head = 0;
+	return true;
+}
+
+/* What the device refused: held behind what is held already, as many as
+ * tx_queue_len allows; the rest dropped as TX_FULL. */
+static void
+txq_hold(struct pn_lcore *lc, struct pn_txq *q, struct rte_mbuf **pkts,
+	 uint16_t n)
+{
+	uint32_t cap, k, i;
+
+	if (q->hold == NULL && lc->conf.tx_queue_len > 0) {
+		q->hold = calloc(lc->conf.tx_queue_len, sizeof(*q->hold));
+		q->hold_cap = q->hold != NULL ? lc->conf.tx_queue_len : 0;
+	}
+	cap = q->hold_cap;
+	k = RTE_MIN(cap - q->hold_len, (uint32_t)n);
+	for (i = 0; i < k; i++)
+		q->hold[(q->hold_head + q->hold_len + i) % cap] = pkts[i];
+	q->hold_len += k;
+	lc->stat.tx_held += k;
+	if (k < n) {
+		q->dropped += n - k;
+		pn_drop_bulk(lc, pkts + k, (uint16_t)(n - k), PN_DROP_TX_FULL);
+	}
+}
+
+/* @p q's held packets, then @p pkts; what the device refuses is held. */
+static void
+txq_send(struct pn_lcore *lc, struct pn_txq *q, struct rte_mbuf **pkts,
+	 uint16_t n)
+{
+	uint16_t sent = 0;
+
+	/* A device queue shared by several lcores: one burst at a time
+	 * (rte_eth_tx_burst is not safe on one queue from two lcores). */
+	if (q->lock != NULL)
+		rte_spinlock_lock(q->lock);
+	if ((q->hold_len == 0 || txq_drain_held(lc, q)) && n > 0)
+		sent = txq_burst(lc, q, pkts, n);
+	if (q->lock != NULL)
+		rte_spinlock_unlock(q->lock);
+	if (sent < n)
+		txq_hold(lc, q, pkts + sent, (uint16_t)(n - sent));
 }
 
 void
@@ -82,7 +148,7 @@ pn_txq_flush(struct pn_lcore *lc, struct pn_txq *q)
 {
 	uint16_t n = q->len;
 
-	if (n == 0)
+	if (n == 0 && q->hold_len == 0)
 		return;
 	q->len = 0;
 	txq_send(lc, q, q->buf, n);
@@ -385,8 +451,20 @@ pn_lcore_fini(struct pn_lcore *lc)
 {
 	struct rte_mbuf *pkts[64];
 	unsigned int n;
+	uint8_t i;
 
 	pn_tx_flush(lc);
+	for (i = 0; i < lc->nb_txq; i++) {
+		struct pn_txq *q = &lc->txq[i];
+
+		for (; q->hold_len > 0; q->hold_len--) {
+			pn_drop(lc, q->hold[q->hold_head], PN_DROP_SHUTDOWN);
+			q->hold_head = (q->hold_head + 1) % q->hold_cap;
+		}
+		free(q->hold);
+		q->hold = NULL;
+		q->hold_cap = 0;
+	}
 	if (lc->backlog_ring != NULL) {
 		while ((n = rte_ring_dequeue_burst(lc->backlog_ring,
 						   (void **)pkts, 64,

@@ -57,7 +57,10 @@ struct pn_napi_conf {
 	uint32_t time_limit_us; /**< round time limit, 1..1000000 (2000) */
 	uint32_t busy_poll_us;  /**< idle spell before sleeping, 0..10000000 (50) */
 	uint32_t backlog_size;  /**< backlog ring, power of two 64..65536 (4096) */
-	uint32_t tx_retries;    /**< TX burst retries before dropping, 0..1000 (0) */
+	uint32_t tx_retries;    /**< TX burst retries before holding, 0..1000 (0) */
+	uint32_t tx_queue_len;  /**< packets held per TX queue while the device
+				 *   queue is full, 0..65536 (4096; Linux
+				 *   txqueuelen / fq_codel limit); 0: dropped */
 	bool sleep;             /**< sleep on interrupts when idle (true) */
 };
 
@@ -88,6 +91,7 @@ struct pn_softnet_stat {
 	uint64_t steered_in;    /**< packets taken from this lcore's backlog */
 	uint64_t tx_packets;    /**< packets accepted by the device */
 	uint64_t tx_bursts;     /**< tx_burst calls */
+	uint64_t tx_held;       /**< packets the device refused, held to retry */
 	uint64_t timers;        /**< timers fired */
 	uint64_t msg_in;        /**< messages handled */
 	uint64_t msg_out;       /**< messages sent */
@@ -149,6 +153,12 @@ struct pn_txq {
 	uint64_t packets;   /**< accepted by the device */
 	uint64_t dropped;   /**< dropped as TX_FULL */
 	rte_spinlock_t *lock; /**< queue shared with other lcores: held per burst */
+	/* What the device refused, oldest first, sent before anything newer
+	 * (Linux: the qdisc holds packets while the driver stops its queue,
+	 * dev_requeue_skb); conf.tx_queue_len slots, made at the first
+	 * refusal. */
+	struct rte_mbuf **hold;
+	uint32_t hold_cap, hold_head, hold_len;
 	struct rte_mbuf *buf[PN_TX_BUF_SIZE];
 };
 
@@ -260,7 +270,9 @@ void pn_lcore_rx(struct pn_lcore *lc, struct rte_mbuf **pkts, uint16_t n);
 /** The lcore's TX buffer for @p port / @p queue, or NULL if it has none. */
 struct pn_txq *pn_lcore_txq(struct pn_lcore *lc, uint16_t port, uint16_t queue);
 
-/** Send what @p q holds now (one burst, retries, TX_FULL drops). */
+/** Send what @p q holds now: its held packets first, then the buffer (one
+ * burst, retries); what the device refuses is held up to tx_queue_len,
+ * the rest dropped as TX_FULL. */
 void pn_txq_flush(struct pn_lcore *lc, struct pn_txq *q);
 
 /**

@@ -127,14 +127,16 @@ rt_parse_u32(const char *name, const char *s, uint32_t lo, uint32_t hi,
 #define RT_USAGE "--addr A.B.C.D/N, --gw A.B.C.D, --rss, --no-gro, --no-tso, " \
 		 "--no-lro, --no-tx-cksum, --cycles, " \
 		 "--max-conns 16..16777216, --mbufs 1023..16777215, " \
-		 "--queues 1..<shards>"
+		 "--tx-queue-len 0..65536, --queues 1..<shards>"
 
 /* pollnet's own options, after EAL's: --addr A.B.C.D/N (one per port, in
  * port order), --gw A.B.C.D, --rss (device RSS instead of software
  * steering), --no-gro, --no-tso (TCP segments in software), --no-lro
  * (no virtio GUEST_TSO4/6: a peer's TSO arrives cut), --no-tx-cksum
  * (checksums in software, no TSO), --cycles (per-phase cycle accounting),
- * --max-conns N (TCP connections per shard), --mbufs N (per-shard pool),
+ * --max-conns N (TCP connections per shard), --mbufs N (per-shard pool;
+ * default 8191 plus what --tx-queue-len may hold), --tx-queue-len N
+ * (packets held while the device TX queue is full, napi.tx_queue_len),
  * --queues N (device queue pairs, fewer than the shards: the shards
  * without one get their packets by software steering and share a TX
  * queue, as pollnetd's [port] queues). */
@@ -152,6 +154,7 @@ rt_options(int argc, char **argv)
 		{ "cycles", no_argument, NULL, 'c' },
 		{ "max-conns", required_argument, NULL, 'n' },
 		{ "mbufs", required_argument, NULL, 'm' },
+		{ "tx-queue-len", required_argument, NULL, 'x' },
 		{ "queues", required_argument, NULL, 'q' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -201,6 +204,11 @@ rt_options(int argc, char **argv)
 		case 'm':
 			if (rt_parse_u32("mbufs", optarg, RT_MBUFS_MIN,
 					 RT_MBUFS_MAX, &rt.mbufs) < 0)
+				return -1;
+			break;
+		case 'x':
+			if (rt_parse_u32("tx-queue-len", optarg, 0, 65536,
+					 &rt.napi.tx_queue_len) < 0)
 				return -1;
 			break;
 		case 'q': /* against the shard count once it is known */
@@ -350,10 +358,14 @@ pn_init(int argc, char **argv)
 	pn_napi_conf_default(&rt.napi);
 	pn_tcp_conf_default(&rt.tcp);
 	pn_net_conf_default(&rt.net);
-	rt.mbufs = RT_MBUFS;
+	rt.mbufs = 0;
 	rt.done_fd = -1;
 	if (rt_options(argc - n, argv + n) < 0 || rt_env_options() < 0)
 		goto err_eal;
+	/* the pool also covers what the TX queue may hold (one TX queue
+	 * per shard), so that holding does not starve RX of buffers */
+	if (rt.mbufs == 0)
+		rt.mbufs = RT_MBUFS + rt.napi.tx_queue_len;
 	/* one shard per worker lcore; with none, one on the main lcore */
 	RTE_LCORE_FOREACH_WORKER(lcore) {
 		if (i < PN_MAX_SHARDS)

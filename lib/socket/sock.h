@@ -67,6 +67,10 @@ struct pn_sock_tcp_ops {
 	int (*getopt)(const struct pn_tcp_conn *c, enum pn_tcp_opt opt,
 		      int64_t *v);
 	void (*info)(const struct pn_tcp_conn *c, struct pn_tcp_info *info);
+	/* pn_tcp_default_opt: an option's configured default (NULL: the
+	 * socket layer's built-in one) */
+	int (*default_opt)(const struct pn_tcp *tcp, enum pn_tcp_opt opt,
+			   int64_t *v);
 	void (*addrs)(const struct pn_tcp_conn *c, uint32_t *lip,
 		      uint16_t *lport, uint32_t *rip, uint16_t *rport);
 };

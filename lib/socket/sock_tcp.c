@@ -31,6 +31,7 @@ static const struct pn_sock_tcp_ops sock_tcp_ops = {
 	.setopt = pn_tcp_setopt,
 	.getopt = pn_tcp_getopt,
 	.info = pn_tcp_info,
+	.default_opt = pn_tcp_default_opt,
 	.addrs = pn_tcp_addrs,
 };
 

@@ -315,7 +315,8 @@ pn_setsockopt(int fd, int level, int name, const void *val, socklen_t len)
 	return sockopt_set_tcp(s, name, val, len);
 }
 
-/* TCP's value when a connection exists, else the socket's or @p dflt. */
+/* The socket's value when it set one, else TCP's when a connection
+ * exists, else the configured default, else @p dflt. */
 static int64_t
 sockopt_tcp_value(const struct pn_sock *s, enum pn_tcp_opt opt, int64_t mine,
 		  int64_t dflt)
@@ -325,6 +326,11 @@ sockopt_tcp_value(const struct pn_sock *s, enum pn_tcp_opt opt, int64_t mine,
 	if (s->optset & (1u << opt))
 		return mine;
 	if (s->conn != NULL && s->sl->ops->getopt(s->conn, opt, &v) == 0)
+		return v;
+	/* not connected (or a listener): the configured default, as
+	 * Linux's sysctl fallback in do_tcp_getsockopt */
+	if (s->sl->ops->default_opt != NULL && s->sl->tcp != NULL &&
+	    s->sl->ops->default_opt(s->sl->tcp, opt, &v) == 0)
 		return v;
 	return dflt;
 }
@@ -493,8 +499,8 @@ pn_getsockopt(int fd, int level, int name, void *val, socklen_t *len)
 		v = (int)sockopt_tcp_value(s, PN_TCP_OPT_KEEPCNT, s->keepcnt, 9);
 		break;
 	case TCP_SYNCNT:
-		/* as Linux: the socket's value, else the default (ours is
-		 * 7, tcp.syn_retries; Linux's sysctl says 6) */
+		/* as Linux: the socket's value, else the configured
+		 * tcp.syn_retries (7 by default; Linux's sysctl says 6) */
 		v = (int)sockopt_tcp_value(s, PN_TCP_OPT_SYNCNT, s->syncnt, 7);
 		break;
 	case TCP_INFO:

@@ -65,6 +65,7 @@ pn_tcp_conf_default(struct pn_tcp_conf *c)
 	 * rto_init 1 s and rto_max 120 s gives up after 1+2+...+64 + 120 =
 	 * 247 s; Linux's default 6 gives up after 127 s. */
 	c->syn_retries = 7;
+	c->synack_retries = 5; /* Linux tcp_synack_retries */
 	c->retries2 = 15;
 	c->msl_ms = 30000;
 	c->fin_timeout_ms = 60000;
@@ -99,6 +100,7 @@ pn_tcp_conf_check(const struct pn_tcp_conf *c, char *err, size_t len)
 	RANGE(rto_min_ms, 1, 1000);
 	RANGE(rto_max_ms, 1000, 600000);
 	RANGE(syn_retries, 1, 20);
+	RANGE(synack_retries, 1, 20);
 	RANGE(retries2, 1, 50);
 	RANGE(msl_ms, 100, 120000);
 	RANGE(fin_timeout_ms, 1000, 600000);

@@ -69,6 +69,8 @@ struct pn_tcp_conf {
 	uint32_t rto_min_ms;     /**< 1..1000 (200, as Linux) */
 	uint32_t rto_max_ms;     /**< 1000..600000 (120000) */
 	uint32_t syn_retries;    /**< 1..20 (7: 247 s, RFC 9293 MUST-23) */
+	uint32_t synack_retries; /**< SYN-ACKs of a passive open, 1..20 (5, Linux
+				  *   tcp_synack_retries: given up after 63 s) */
 	uint32_t retries2;       /**< data retransmissions before giving up, 1..50 (15) */
 	uint32_t msl_ms;         /**< TIME-WAIT lasts 2 x MSL, 100..120000 (30000) */
 	uint32_t fin_timeout_ms; /**< FIN-WAIT-2 timeout after close(), (60000) */
@@ -319,8 +321,19 @@ enum pn_tcp_opt {
 	PN_TCP_OPT_TOS,           /**< IP_TOS byte, 0..255 (sockets clear ECN) */
 	PN_TCP_OPT_SYNCNT,        /**< SYN / SYN-ACK retransmissions before
 				   *   giving up, 1..127 (Linux TCP_SYNCNT);
-				   *   default conf.syn_retries */
+				   *   default conf.syn_retries (a passive
+				   *   open's SYN-ACKs: conf.synack_retries) */
 };
+
+/**
+ * The value an option has on a connection of @p tcp that did not set it,
+ * from the configuration (Linux do_tcp_getsockopt: TCP_SYNCNT is
+ * icsk_syn_retries ?: sysctl tcp_syn_retries, TCP_KEEPIDLE/KEEPINTVL/
+ * KEEPCNT the keepalive sysctls).
+ * @return 0, -EINVAL (an option with no configured default).
+ */
+int pn_tcp_default_opt(const struct pn_tcp *tcp, enum pn_tcp_opt opt,
+		       int64_t *v);
 
 /** Set an option. @return 0, -EINVAL. */
 int pn_tcp_setopt(struct pn_tcp_conn *c, enum pn_tcp_opt opt, int64_t v);

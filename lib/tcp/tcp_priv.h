@@ -220,7 +220,8 @@ struct pn_tcp_conn {
 	TAILQ_ENTRY(pn_tcp_conn) link;  /**< tcp->conns */
 	uint32_t iss, irs;
 	uint16_t user_mss;          /**< TCP_MAXSEG, 0 none */
-	uint8_t syn_retries;        /**< TCP_SYNCNT, 0: conf.syn_retries */
+	uint8_t syn_retries;        /**< TCP_SYNCNT, 0: conf.syn_retries
+				     *   (a passive open: conf.synack_retries) */
 	uint8_t keep_cnt;           /**< 1..127 */
 	uint16_t keep_idle_s;       /**< 1..32767 */
 	uint16_t keep_intvl_s;      /**< 1..32767 */
@@ -414,6 +415,15 @@ static inline uint32_t
 tcp_syn_retries(const struct pn_tcp_conn *c)
 {
 	return c->syn_retries ? c->syn_retries : c->tcp->conf.syn_retries;
+}
+
+/** SYN-ACK retransmissions of a passive open before the embryo is
+ * dropped: Linux reqsk_timer_handler, icsk_syn_retries of the listener
+ * ?: sysctl tcp_synack_retries. */
+static inline uint32_t
+tcp_synack_retries(const struct pn_tcp_conn *c)
+{
+	return c->syn_retries ? c->syn_retries : c->tcp->conf.synack_retries;
 }
 
 /* tcp_timer.c */

@@ -6,7 +6,8 @@
  *   t_delack delayed ACK (RFC 1122 4.2.3.2, RFC 9293 3.8.6.3)
  *   t_keep   keepalive (RFC 1122 4.2.3.6), FIN-WAIT-2 timeout, TIME-WAIT
  *            2 x MSL
- * Giving up: syn_retries, retries2 or the user timeout (RFC 9293 3.8.3);
+ * Giving up: syn_retries (SYN-ACKs of a listener's embryo: synack_retries),
+ * retries2 or the user timeout (RFC 9293 3.8.3);
  * negative advice to IP at R1 (TCP_RETRIES1).
  */
 #include <errno.h>
@@ -256,6 +257,11 @@ give_up(struct pn_tcp_conn *c)
 	const struct pn_tcp_conf *cf = &c->tcp->conf;
 	uint64_t now = c->tcp->lc->now;
 
+	/* a listener's embryo (Linux request sock) counts its SYN-ACKs
+	 * against synack_retries; SYN-RECEIVED of a simultaneous open is
+	 * a full socket: syn_retries (Linux tcp_write_timeout) */
+	if (c->state == PN_TCP_SYN_RECEIVED && c->listener != NULL)
+		return c->backoff >= tcp_synack_retries(c);
 	if (c->state == PN_TCP_SYN_SENT || c->state == PN_TCP_SYN_RECEIVED)
 		return c->backoff >= tcp_syn_retries(c);
 	if (c->user_timeout_ms != 0)

@@ -641,6 +641,18 @@ pn_tcp_setopt(struct pn_tcp_conn *c, enum pn_tcp_opt opt, int64_t v)
 }
 
 int
+pn_tcp_default_opt(const struct pn_tcp *tcp, enum pn_tcp_opt opt, int64_t *v)
+{
+	switch (opt) {
+	case PN_TCP_OPT_SYNCNT: *v = tcp->conf.syn_retries; return 0;
+	case PN_TCP_OPT_KEEPIDLE: *v = tcp->conf.keepalive_idle_s; return 0;
+	case PN_TCP_OPT_KEEPINTVL: *v = tcp->conf.keepalive_intvl_s; return 0;
+	case PN_TCP_OPT_KEEPCNT: *v = tcp->conf.keepalive_cnt; return 0;
+	default: return -EINVAL;
+	}
+}
+
+int
 pn_tcp_getopt(const struct pn_tcp_conn *c, enum pn_tcp_opt opt, int64_t *v)
 {
 	switch (opt) {

@@ -131,11 +131,13 @@ synack_retransmitted_on_timeout(void **state)
 	assert_int_equal(scn_stat("TCPSynRetrans"), 2);
 }
 
+/* tcp.synack_retries, not syn_retries, counts a passive open's SYN-ACKs
+ * (Linux reqsk_timer_handler: sysctl tcp_synack_retries). */
 static void
 synack_gives_up_after_retries(void **state)
 {
 	(void)state;
-	W->tconf.syn_retries = 2;
+	W->tconf.synack_retries = 2;
 	scn_start();
 	scn_listen(80);
 	IN(S, .seq = 100);
@@ -144,13 +146,46 @@ synack_gives_up_after_retries(void **state)
 	OUT(SA);
 	ADVANCE_MS(2000);
 	OUT(SA);
-	ADVANCE_MS(4000);
+	ADVANCE_MS(3999);
+	NONE();
+	assert_int_equal(scn_nconns(), 1);
+	ADVANCE_MS(1);
 	NONE();
 	assert_int_equal(scn_nconns(), 0);
+	assert_int_equal(scn_stat("TCPSynRetrans"), 2);
 }
 
-/* A listener's TCP_SYNCNT is its SYN-ACK retries (Linux
- * reqsk_timer_handler takes the listener's icsk_syn_retries). */
+/* Default: 5 SYN-ACK retransmissions, 1, 2, 4, 8, 16 s apart (at 1, 3,
+ * 7, 15, 31 s), the embryo dropped 32 s after the last (63 s), as Linux
+ * with tcp_synack_retries = 5; syn_retries (7) plays no part. */
+static void
+synack_default_retries_five(void **state)
+{
+	static const uint32_t gap_ms[] = { 1000, 2000, 4000, 8000, 16000 };
+	size_t i;
+
+	(void)state;
+	scn_start();
+	assert_int_equal(W->tconf.synack_retries, 5);
+	assert_int_equal(W->tconf.syn_retries, 7);
+	scn_listen(80);
+	IN(S, .seq = 100);
+	OUT(SA, .ack = 101);
+	for (i = 0; i < RTE_DIM(gap_ms); i++) {
+		ADVANCE_MS(gap_ms[i] - 1);
+		NONE();
+		ADVANCE_MS(1);
+		OUT(SA, .seq = ISN, .ack = 101);
+	}
+	ADVANCE_MS(31999);
+	NONE();
+	assert_int_equal(scn_nconns(), 1);
+	ADVANCE_MS(1);
+	NONE();
+	assert_int_equal(scn_nconns(), 0);
+	assert_int_equal(scn_stat("TCPSynRetrans"), 5);
+}
+
 static void
 synack_retries_from_listener_syncnt(void **state)
 {
@@ -283,6 +318,7 @@ main(void)
 		SCN(rst_to_closed_port_no_reply),
 		SCN(synack_retransmitted_on_timeout),
 		SCN(synack_gives_up_after_retries),
+		SCN(synack_default_retries_five),
 		SCN(synack_retries_from_listener_syncnt),
 		SCN(dup_syn_in_syn_received_resends_synack),
 		SCN(rst_in_syn_received_back_to_listen),

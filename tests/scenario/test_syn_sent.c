@@ -234,6 +234,33 @@ simultaneous_open(void **state)
 	assert_true(W->wake_c >= 1);
 }
 
+/* A simultaneous open's SYN-RECEIVED is a full socket: Linux
+ * tcp_write_timeout gives it tcp_syn_retries, not tcp_synack_retries
+ * (that one is for a listener's request socks). */
+static void
+simultaneous_open_syn_received_uses_syn_retries(void **state)
+{
+	unsigned int i;
+
+	(void)state;
+	W->tconf.syn_retries = 3;
+	W->tconf.synack_retries = 1;
+	scn_start();
+	do_connect();
+	OUT(S);
+	IN(S, .seq = 7000);
+	OUT(SA, .seq = ISN, .ack = 7001);
+	for (i = 0; i < 3; i++) {
+		ADVANCE_MS(1000u << i);
+		OUT(SA, .seq = ISN, .ack = 7001);
+		assert_int_equal(scn_state(), PN_TCP_SYN_RECEIVED);
+	}
+	ADVANCE_MS(8000);
+	NONE();
+	assert_int_equal(scn_state(), PN_TCP_CLOSED);
+	assert_int_equal(pn_tcp_error(W->c), ETIMEDOUT);
+}
+
 static void
 simultaneous_open_plain_ack(void **state)
 {
@@ -343,6 +370,7 @@ main(void)
 		SCN(ack_without_syn_dropped),
 		SCN(simultaneous_open),
 		SCN(simultaneous_open_plain_ack),
+		SCN(simultaneous_open_syn_received_uses_syn_retries),
 		SCN(synack_with_data),
 		SCN(ephemeral_port_in_range),
 		SCN(connect_same_tuple_eaddrinuse),

@@ -195,7 +195,9 @@ int pn_getpeername(int fd, struct sockaddr *addr, socklen_t *len);
  * IPPROTO_TCP: TCP_NODELAY, TCP_KEEPIDLE (1..32767), TCP_KEEPINTVL
  * (1..32767), TCP_KEEPCNT (1..127), TCP_MAXSEG (0 or 88..32767),
  * TCP_SYNCNT (1..127; SYN / SYN-ACK retries, default tcp.syn_retries = 7,
- * 247 s; Linux's default is 6, 127 s; a listener's goes to its SYN-ACKs).
+ * 247 s; Linux's default is 6, 127 s; a listener's goes to its SYN-ACKs,
+ * else tcp.synack_retries = 5, as Linux; getsockopt of a socket that did
+ * not set it returns tcp.syn_retries, as Linux returns its sysctl).
  * IPPROTO_IP: IP_TOS (an int, or one byte; the two ECN bits are cleared
  * for TCP, as Linux; every segment of the connection carries it, an
  * accepted connection takes its listener's from the SYN-ACK on);

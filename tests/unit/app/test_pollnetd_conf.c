@@ -113,6 +113,8 @@ test_defaults(void **state)
 	assert_string_equal(c.tcp.cc, "cubic");
 	assert_true(c.tcp.syncookies);
 	assert_int_equal(c.tcp.msl_ms, 30000);
+	assert_int_equal(c.tcp.synack_retries, 5);
+	assert_int_equal(c.tcp.syn_retries, 7);
 	assert_true(c.net.gro.enabled);
 	assert_int_equal(c.net.gro.max_flows, 32);
 	assert_int_equal(c.net.gro.max_segs, 64);
@@ -190,6 +192,7 @@ test_each_error_class(void **state)
 	expect_load_error("[tcp]\ndelack_ms = 500\n", "[tcp] delack_ms = 500 is out of range (1..499)");
 	expect_load_error("[tcp]\nmsl_ms = 99\n", "[tcp] msl_ms = 99 is out of range (100..120000)");
 	expect_load_error("[tcp]\nkeepalive_cnt = 128\n", "[tcp] keepalive_cnt = 128 is out of range (1..127)");
+	expect_load_error("[tcp]\nsynack_retries = 0\n", "[tcp] synack_retries = 0 is out of range (1..20)");
 	expect_load_error("[tcp]\nnagle = off\n", "[tcp] nagle: unknown key");
 	expect_load_error("[services]\necho = sometimes\n", "[services] echo = \"sometimes\": expected true or false");
 	expect_load_error("[services]\necho_port = 0\n", "[services] echo_port = 0 is out of range (1..65535)");

@@ -41,6 +41,8 @@ struct fake_world {
 	struct fake_q q[4];
 	/* fake device */
 	unsigned int tx_calls, tx_accept_max, tx_total;
+	uint8_t tx_log[256];        /* first byte of each packet taken */
+	unsigned int tx_nlog;
 	rte_spinlock_t *tx_lock;    /* a shared queue's lock, or NULL */
 	unsigned int tx_locked;     /* bursts made holding tx_lock */
 	/* fake wait */
@@ -116,6 +118,8 @@ fake_tx_burst(struct pn_lcore *lc, uint16_t port, uint16_t queue,
 	RTE_SET_USED(queue);
 	W->tx_calls++;
 	W->tx_total += k;
+	for (uint16_t i = 0; i < k && W->tx_nlog < RTE_DIM(W->tx_log); i++)
+		W->tx_log[W->tx_nlog++] = rte_pktmbuf_mtod(pkts[i], uint8_t *)[0];
 	if (W->tx_lock != NULL && rte_spinlock_is_locked(W->tx_lock))
 		W->tx_locked++;
 	rte_pktmbuf_free_bulk(pkts, k);
@@ -345,6 +349,7 @@ test_tx_full_drops_counted(void **state)
 	W->forward = true;
 	W->tx_accept_max = 5;
 	lc->conf.tx_retries = 1;
+	lc->conf.tx_queue_len = 0; /* nothing held: refused is dropped */
 	W->q[0].mbufs = true;
 	W->q[0].avail = 20;
 	pn_lcore_round(lc);
@@ -381,12 +386,158 @@ test_tx_push_bulk(void **state)
 	assert_int_equal(q->len, 36);
 	W->tx_accept_max = 30;	/* the device takes 30: 6 dropped */
 	lc->conf.tx_retries = 0;
+	lc->conf.tx_queue_len = 0;
 	pn_txq_flush(lc, q);
 	assert_int_equal(lc->stat.drop[PN_DROP_TX_FULL], 6);
 	assert_int_equal(q->dropped, 6);
 	assert_int_equal(q->packets, 94);
 	assert_int_equal(lc->stat.tx_packets, 94);
 	assert_int_equal(q->len, 0);
+}
+
+/* @p n packets whose first byte is @p first, first + 1, ... */
+static void
+tx_pkts(struct rte_mbuf **pkts, unsigned int n, uint8_t first)
+{
+	uint8_t b[64] = { 0 };
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		b[0] = (uint8_t)(first + i);
+		pkts[i] = pn_test_mbuf(b, sizeof(b));
+	}
+}
+
+/* The device took exactly @p n packets, first bytes 0, 1, ... n - 1. */
+static void
+assert_tx_in_order(unsigned int n)
+{
+	unsigned int i;
+
+	assert_int_equal(W->tx_nlog, n);
+	for (i = 0; i < n; i++)
+		assert_int_equal(W->tx_log[i], i);
+}
+
+/* A full device queue: what it refuses is held, not dropped (Linux: the
+ * qdisc keeps packets while the driver has stopped its queue,
+ * dev_requeue_skb), and goes out before anything newer, in order. */
+static void
+test_tx_full_held_then_sent_first(void **state)
+{
+	struct pn_lcore *lc = &W->lc[0];
+	struct pn_txq *q;
+	struct rte_mbuf *pkts[13];
+
+	RTE_SET_USED(state);
+	world_init(32, 300, 1);
+	q = &lc->txq[0];
+	assert_int_equal(lc->conf.tx_queue_len, 4096);
+	tx_pkts(pkts, 13, 0);
+	W->tx_accept_max = 4;
+	pn_txq_push_bulk(lc, q, pkts, 10);
+	pn_tx_flush(lc);
+	assert_int_equal(W->tx_total, 4);
+	assert_int_equal(q->hold_len, 6);
+	assert_int_equal(lc->stat.tx_held, 6);
+	assert_int_equal(lc->stat.drops, 0);
+	/* still full: the held stay, the new ones queue behind them */
+	W->tx_accept_max = 0;
+	pn_txq_push_bulk(lc, q, pkts + 10, 3);
+	pn_tx_flush(lc);
+	assert_int_equal(q->hold_len, 9);
+	/* room again: the next flush sends the held first, in order */
+	W->tx_accept_max = UINT32_MAX;
+	pn_lcore_round(lc);
+	assert_int_equal(q->hold_len, 0);
+	assert_tx_in_order(13);
+	assert_int_equal(q->packets, 13);
+	assert_int_equal(lc->stat.drops, 0);
+}
+
+/* Held packets are bounded by tx_queue_len; past it, TX_FULL drops. */
+static void
+test_tx_queue_len_bounds_held(void **state)
+{
+	struct pn_lcore *lc = &W->lc[0];
+	struct pn_txq *q;
+	struct rte_mbuf *pkts[8];
+
+	RTE_SET_USED(state);
+	world_init(32, 300, 1);
+	q = &lc->txq[0];
+	lc->conf.tx_queue_len = 5;
+	tx_pkts(pkts, 8, 0);
+	W->tx_accept_max = 0;
+	pn_txq_push_bulk(lc, q, pkts, 8);
+	pn_tx_flush(lc);
+	assert_int_equal(q->hold_len, 5);
+	assert_int_equal(lc->stat.drop[PN_DROP_TX_FULL], 3);
+	assert_int_equal(q->dropped, 3);
+	/* the wrap-around: 2 out, 2 more in, all 5 out in order */
+	W->tx_accept_max = 2;
+	pn_tx_flush(lc);
+	tx_pkts(pkts, 2, 5);
+	W->tx_accept_max = 0;
+	pn_txq_push_bulk(lc, q, pkts, 2);
+	pn_tx_flush(lc);
+	assert_int_equal(q->hold_len, 5);
+	W->tx_accept_max = UINT32_MAX;
+	pn_tx_flush(lc);
+	assert_int_equal(q->hold_len, 0);
+	assert_tx_in_order(7);
+}
+
+/* While packets are held the lcore polls on as long as the device takes
+ * some (no interrupt says it has room again); when it takes none, it
+ * sleeps as it would (what arrives or a timer wakes it; a peer gone costs
+ * no CPU) and the next flush tries again. At the end the held are dropped
+ * as SHUTDOWN (no leak). */
+static void
+test_no_sleep_while_tx_held(void **state)
+{
+	struct pn_lcore *lc = &W->lc[0];
+	struct rte_mbuf *pkts[3];
+
+	RTE_SET_USED(state);
+	world_init(32, 300, 1);
+	lc->conf.busy_poll_us = 50;
+	W->wait_rc = 0;
+	tx_pkts(pkts, 3, 0);
+	W->tx_accept_max = 0;
+	pn_txq_push_bulk(lc, &lc->txq[0], pkts, 3);
+	pn_tx_flush(lc);
+	/* the device takes one per round: it moves, no sleep */
+	W->tx_accept_max = 1;
+	pn_clock_advance(&W->clock, 60 * PN_NS_PER_US);
+	assert_int_equal(pn_lcore_idle(lc, pn_lcore_round(lc)), 0);
+	pn_clock_advance(&W->clock, 60 * PN_NS_PER_US);
+	assert_int_equal(pn_lcore_idle(lc, pn_lcore_round(lc)), 0);
+	assert_int_equal(W->waits, 0);
+	assert_int_equal(lc->txq[0].hold_len, 1);
+	/* it takes none past the busy-poll window: the lcore sleeps */
+	W->tx_accept_max = 0;
+	W->wait_rc = 1;
+	pn_clock_advance(&W->clock, 60 * PN_NS_PER_US);
+	assert_int_equal(pn_lcore_idle(lc, pn_lcore_round(lc)), 1);
+	assert_int_equal(W->waits, 1);
+	assert_true(W->last_timeout == UINT64_MAX);
+	/* woken (a packet came): room again, the held one goes first */
+	W->tx_accept_max = UINT32_MAX;
+	pn_lcore_round(lc);
+	assert_int_equal(W->tx_total, 3);
+	assert_int_equal(lc->txq[0].hold_len, 0);
+	/* held at the end: dropped as SHUTDOWN by pn_lcore_fini */
+	tx_pkts(pkts, 3, 3);
+	W->tx_accept_max = 0;
+	pn_txq_push_bulk(lc, &lc->txq[0], pkts, 3);
+	pn_tx_flush(lc);
+	pn_lcore_fini(lc);
+	assert_int_equal(lc->stat.drop[PN_DROP_SHUTDOWN], 3);
+	assert_null(lc->txq[0].hold);
+	/* teardown finishes both again: make them fresh */
+	pn_lcore_fini(&W->lc[1]);
+	world_init(32, 300, 1);
 }
 
 /* A device queue shared by shards: each burst holds its lock. */
@@ -856,6 +1007,9 @@ main(void)
 		T(test_tx_flushed_once_per_round),
 		T(test_tx_flushed_when_buffer_full),
 		T(test_tx_full_drops_counted),
+		T(test_tx_full_held_then_sent_first),
+		T(test_tx_queue_len_bounds_held),
+		T(test_no_sleep_while_tx_held),
 		T(test_tx_push_bulk),
 		T(test_tx_shared_queue_locked),
 		T(test_tx_without_queue_dropped),

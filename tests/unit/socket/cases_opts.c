@@ -266,6 +266,35 @@ s_maxseg_inherit(struct dctx *c)
 }
 
 #ifdef PN_DIFF_REAL
+/* TCP_SYNCNT not set: Linux do_tcp_getsockopt returns icsk_syn_retries
+ * ?: sysctl tcp_syn_retries, on a new socket, a listener, both ends of a
+ * connection (the real world configures tcp.syn_retries as the host's
+ * sysctl). A listener's TCP_SYNCNT is inherited by what it accepts. */
+static void
+h_syncnt_both_ends(struct dctx *c, int l)
+{
+	int cli = h_client(c, SOCK_NONBLOCK), srv;
+
+	A->pump();
+	srv = RF(c, "accept", A->accept4(l, NULL, NULL, 0));
+	h_getint(c, cli, IPPROTO_TCP, TCP_SYNCNT);
+	h_getint(c, srv, IPPROTO_TCP, TCP_SYNCNT);
+}
+
+static void
+s_syncnt_default(struct dctx *c)
+{
+	int fd = RF(c, "socket", A->socket(AF_INET, SOCK_STREAM, 0));
+	int l = h_listener(c, 0, 4);
+
+	h_getint(c, fd, IPPROTO_TCP, TCP_SYNCNT);
+	h_getint(c, l, IPPROTO_TCP, TCP_SYNCNT);
+	h_syncnt_both_ends(c, l);
+	h_setint(c, l, IPPROTO_TCP, TCP_SYNCNT, 3);
+	h_getint(c, l, IPPROTO_TCP, TCP_SYNCNT);
+	h_syncnt_both_ends(c, l);
+}
+
 /* What the handshake negotiated on @p fd, as facts both stacks share
  * (loopback and the ring port differ in MTU, so MSS as a range). */
 static void

@@ -565,6 +565,21 @@ static struct {
 	struct pn_tcp_conf tcp;
 } RW;
 
+/* An int sysctl of the host (Linux side), or -1. */
+static int
+rw_sysctl_int(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	int v = -1;
+
+	if (f == NULL)
+		return -1;
+	if (fscanf(f, "%d", &v) != 1)
+		v = -1;
+	fclose(f);
+	return v;
+}
+
 static void
 rw_once(void)
 {
@@ -573,7 +588,7 @@ rw_once(void)
 	struct pn_port pp[2];
 	struct rte_ether_addr mac[2];
 	char err[256];
-	int i, k = 0;
+	int i, k = 0, v;
 
 	typeof(rte_eth_from_rings) *from_rings;
 	void *so;
@@ -641,6 +656,11 @@ rw_once(void)
 		fail_msg("net conf: %s", err);
 	pn_tcp_conf_default(&RW.tcp);
 	RW.tcp.msl_ms = 100; /* TIME-WAIT must not outlive a case */
+	/* the Linux side's defaults, so that defaults compare
+	 * (syncnt_default: do_tcp_getsockopt falls back to the sysctl) */
+	v = rw_sysctl_int("/proc/sys/net/ipv4/tcp_syn_retries");
+	if (v >= 1 && v <= 20)
+		RW.tcp.syn_retries = (uint32_t)v;
 	if (pn_tcp_conf_check(&RW.tcp, err, sizeof(err)) < 0)
 		fail_msg("tcp conf: %s", err);
 	RW.up = true;

@@ -767,8 +767,9 @@ s_keepalive_opts(struct dctx *c)
 }
 
 /* TCP_SYNCNT: 1..127, EINVAL outside (Linux do_tcp_setsockopt). The
- * default is not compared: ours is 7 (RFC 9293 MUST-23), Linux's sysctl
- * tcp_syn_retries 6. */
+ * default is not compared here: ours is 7 (RFC 9293 MUST-23), Linux's
+ * sysctl tcp_syn_retries 6; syncnt_default (real TCP) compares it with
+ * tcp.syn_retries set as the sysctl. */
 static void
 s_syncnt_opt(struct dctx *c)
 {
@@ -1026,6 +1027,7 @@ static const struct dcase cases[] = {
 	CASE(handshake_opts_connect),
 	CASE(ip_options_connect),
 	CASE(handshake_opts_listen),
+	CASE(syncnt_default),
 	CASE(oob_byte),
 	CASE(oob_inline),
 #endif

@@ -49,6 +49,8 @@ ranges_named(void **state)
 	BAD(rto_min_ms, 0, "tcp.rto_min_ms");
 	BAD(rto_init_ms, 100, "tcp.rto_init_ms");
 	BAD(syn_retries, 0, "tcp.syn_retries");
+	BAD(synack_retries, 0, "tcp.synack_retries");
+	BAD(synack_retries, 21, "tcp.synack_retries");
 	BAD(msl_ms, 10, "tcp.msl_ms");
 	BAD(sndbuf, 100, "tcp.sndbuf");
 	BAD(init_cwnd, 0, "tcp.init_cwnd");
