@@ -220,6 +220,8 @@ struct pn_tcp_listen {
 	uint32_t rcvbuf;            /**< SO_RCVBUF for embryos, 0 default */
 	uint8_t tos;                /**< IP_TOS for embryos and SYN-ACKs */
 	uint8_t syn_retries;        /**< TCP_SYNCNT for embryos, 0 default */
+	bool cookie_sent;           /**< a SYN cookie went out, at cookie_t */
+	uint32_t cookie_t;          /**< its 64-second period (tcp_syncookie.c) */
 	TAILQ_HEAD(, pn_tcp_conn) embryos;
 	TAILQ_HEAD(, pn_tcp_conn) acceptq;
 };
@@ -484,6 +486,12 @@ struct rte_mbuf *tcp_mbuf_slice(struct rte_mbuf *m, uint32_t off, uint32_t len);
 /* tcp_syncookie.c */
 uint32_t tcp_cookie_make(struct pn_tcp *tcp, const struct tcp_key *k,
 			 uint32_t peer_isn, uint16_t mss, uint16_t *mss_out);
+/** Listener @p l sent a SYN cookie now (Linux tcp_synq_overflow). */
+void tcp_cookie_sent(struct pn_tcp_listen *l);
+/** Could an ACK to @p l carry a cookie still valid, that is, did @p l
+ * send one within their lifetime? (Linux tcp_synq_no_recent_overflow,
+ * negated.) */
+bool tcp_cookie_recent(const struct pn_tcp_listen *l);
 /** @return the MSS encoded, or 0 when the cookie is not valid. */
 uint16_t tcp_cookie_check(struct pn_tcp *tcp, const struct tcp_key *k,
 			  uint32_t peer_isn, uint32_t cookie);
