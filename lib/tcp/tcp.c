@@ -165,8 +165,8 @@ siphash24(const uint8_t key[16], const uint8_t *in, size_t len)
 	return v0 ^ v1 ^ v2 ^ v3;
 }
 
-uint32_t
-tcp_hash32(const struct pn_tcp *tcp, const struct tcp_key *k, uint32_t extra)
+static uint64_t
+tcp_hash64(const struct pn_tcp *tcp, const struct tcp_key *k, uint32_t extra)
 {
 	uint8_t in[16];
 
@@ -175,14 +175,26 @@ tcp_hash32(const struct pn_tcp *tcp, const struct tcp_key *k, uint32_t extra)
 	memcpy(in + 8, &k->lport, 2);
 	memcpy(in + 10, &k->rport, 2);
 	memcpy(in + 12, &extra, 4);
-	return (uint32_t)siphash24(tcp->secret, in, sizeof(in));
+	return siphash24(tcp->secret, in, sizeof(in));
+}
+
+uint32_t
+tcp_hash32(const struct pn_tcp *tcp, const struct tcp_key *k, uint32_t extra)
+{
+	return (uint32_t)tcp_hash64(tcp, k, extra);
+}
+
+/* RFC 6528: ISN = M + F(tuple, secret), M a 4 us clock. */
+static uint32_t
+tcp_isn_clock(const struct pn_tcp *tcp)
+{
+	return (uint32_t)(tcp->lc->now / 4000);
 }
 
 uint32_t
 tcp_isn(struct pn_tcp *tcp, const struct tcp_key *k)
 {
-	/* RFC 6528: ISN = M + F(tuple, secret), M a 4 us clock. */
-	return (uint32_t)(tcp->lc->now / 4000) + tcp_hash32(tcp, k, 0);
+	return tcp_isn_clock(tcp) + tcp_hash32(tcp, k, 0);
 }
 
 /* --- create / free --- */
@@ -356,6 +368,7 @@ struct pn_tcp_conn *
 tcp_conn_alloc(struct pn_tcp *tcp, const struct tcp_key *k)
 {
 	struct pn_tcp_conn *c;
+	uint64_t h;
 
 	if (tcp->nconns >= tcp->conf.max_conns)
 		return NULL;
@@ -371,7 +384,12 @@ tcp_conn_alloc(struct pn_tcp *tcp, const struct tcp_key *k)
 	}
 	tcp_conn_init_params(c);
 	tcp_timers_init(c);
-	c->ts_off = tcp_hash32(tcp, k, 0x5453);
+	/* One SipHash for both secrets of a connection (Linux keeps two
+	 * keys, secure_tcp_seq and secure_tcp_ts_off): F of the ISN in the
+	 * low half, the timestamp offset in the high half. */
+	h = tcp_hash64(tcp, k, 0);
+	c->iss = tcp_isn_clock(tcp) + (uint32_t)h;
+	c->ts_off = (uint32_t)(h >> 32);
 	c->last_rcv_ns = tcp->lc->now;
 	TAILQ_INSERT_TAIL(&tcp->conns, c, link);
 	tcp->nconns++;
@@ -1022,8 +1040,8 @@ pn_tcp_connect_start(struct pn_tcp_conn *c)
 	/* Linux tcp_connect_init: advmss = min(route MSS, TCP_MAXSEG). */
 	if (c->user_mss != 0 && c->user_mss < c->rcv_mss)
 		c->rcv_mss = c->user_mss;
-	if (!c->iss_set)
-		c->iss = tcp_isn(tcp, &c->key);
+	/* c->iss: tcp_conn_alloc (the same instant), or above a reused
+	 * TIME-WAIT */
 	c->snd_una = c->snd_nxt = c->snd_max = c->iss;
 	c->rtx_start_ns = tcp->lc->now;
 	tcp_choose_wscale(c);

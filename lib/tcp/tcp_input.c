@@ -1032,7 +1032,7 @@ tcp_listen_input(struct pn_tcp_listen *l, struct tcp_seg *s)
 	c->snd_wnd = s->h.win;
 	c->max_snd_wnd = c->snd_wnd;
 	c->snd_wl1 = s->h.seq;
-	c->iss = tcp_isn(tcp, &k);
+	/* c->iss: tcp_conn_alloc */
 	c->snd_una = c->snd_nxt = c->snd_max = c->iss;
 	c->snd_wl2 = c->iss;
 	c->rtx_start_ns = tcp->lc->now;
