@@ -382,6 +382,7 @@ tcp_conn_alloc(struct pn_tcp *tcp, const struct tcp_key *k)
 		pn_objcache_put(&tcp->free_conns, c);
 		return NULL;
 	}
+	c->hashed = true;
 	tcp_conn_init_params(c);
 	tcp_timers_init(c);
 	/* One SipHash for both secrets of a connection (Linux keeps two
@@ -436,7 +437,12 @@ tcp_conn_closed(struct pn_tcp_conn *c)
 		return;
 	tcp_set_state(c, PN_TCP_CLOSED);
 	tcp_timers_cancel(c);
-	rte_hash_del_key(tcp->conns_h, &c->key);
+	/* A reset connection comes here again when its socket closes: its
+	 * key went already (a missed delete costs a hash and a search). */
+	if (c->hashed) {
+		rte_hash_del_key(tcp->conns_h, &c->key);
+		c->hashed = false;
+	}
 	if (unlikely(c->redir))
 		tcp_redir_release(c);
 	if (l != NULL) {

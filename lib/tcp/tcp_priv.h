@@ -99,6 +99,7 @@ struct pn_tcp_conn {
 	struct pn_tcp *tcp;
 	struct tcp_key key;
 	uint8_t state;              /**< enum pn_tcp_state */
+	bool hashed;                /**< key in tcp->conns_h (in the hole before flags) */
 	uint16_t flags;             /**< TF_* */
 	void *ctx;
 	struct pn_tcp_listen *listener; /**< embryo or on its accept queue */
