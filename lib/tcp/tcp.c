@@ -365,7 +365,8 @@ tcp_conn_init_params(struct pn_tcp_conn *c)
 }
 
 struct pn_tcp_conn *
-tcp_conn_alloc(struct pn_tcp *tcp, const struct tcp_key *k)
+tcp_conn_alloc(struct pn_tcp *tcp, const struct tcp_key *k,
+	       const uint32_t *sig)
 {
 	struct pn_tcp_conn *c;
 	uint64_t h;
@@ -378,7 +379,9 @@ tcp_conn_alloc(struct pn_tcp *tcp, const struct tcp_key *k)
 	c->tcp = tcp;
 	c->key = *k;
 	c->state = PN_TCP_CLOSED;
-	if (rte_hash_add_key_data(tcp->conns_h, &c->key, c) < 0) {
+	if ((sig != NULL ?
+	     rte_hash_add_key_with_hash_data(tcp->conns_h, &c->key, *sig, c) :
+	     rte_hash_add_key_data(tcp->conns_h, &c->key, c)) < 0) {
 		pn_objcache_put(&tcp->free_conns, c);
 		return NULL;
 	}
@@ -750,7 +753,7 @@ tcp_rx_chunk(struct pn_tcp *tcp, struct pn_net *net, struct rte_mbuf **m,
 	tcp->in_burst = true;	/* MUST-59: ACKs after the last segment */
 	for (i = 0; i < n; i++) {
 		uint64_t bit = UINT64_C(1) << i;
-		struct tcp_seg s = { .m = m[i] };
+		struct tcp_seg s = { .m = m[i], .sig = sig[i] };
 		struct tcp_key key;
 		void *c = (hit & bit) ? d[i] : NULL;
 
@@ -759,6 +762,7 @@ tcp_rx_chunk(struct pn_tcp *tcp, struct pn_net *net, struct rte_mbuf **m,
 		 * always; ip4_input let through only local or broadcast). */
 		if (rx_check(tcp, &s, &key, &ip[i],
 			     !bcast[i] || pn_net_is_local(net, ip[i].dst))) {
+			s.sig_ok = !(slow & bit); /* k[i] == key */
 			if (slow & bit)
 				c = rte_hash_lookup_data(tcp->conns_h, &key,
 							 &c) >= 0 ? c : NULL;
@@ -907,17 +911,19 @@ port_is_ours(struct pn_tcp *tcp, const struct tcp_key *k)
  * RFC 6191): timestamps were on and the last one seen is more than 1 s
  * old, so PAWS tells the old connection's segments from the new one's
  * (our TSval only grows for a 4-tuple: clock + per-tuple offset).
- * @p tw: the TIME-WAIT to retire, or NULL.
+ * @p tw: the TIME-WAIT to retire, or NULL. @p sig: the key's hash, for
+ * tcp_conn_alloc.
  */
 static bool
 tuple_free(struct pn_tcp *tcp, const struct tcp_key *k,
-	   struct pn_tcp_conn **tw)
+	   struct pn_tcp_conn **tw, uint32_t *sig)
 {
 	void *d;
 	struct pn_tcp_conn *c;
 
 	*tw = NULL;
-	if (rte_hash_lookup_data(tcp->conns_h, k, &d) < 0)
+	*sig = rte_hash_hash(tcp->conns_h, k);
+	if (rte_hash_lookup_with_hash_data(tcp->conns_h, k, *sig, &d) < 0)
 		return true;
 	c = d;
 	if (c->state != PN_TCP_TIME_WAIT || !(c->flags & TF_TS) ||
@@ -928,7 +934,8 @@ tuple_free(struct pn_tcp *tcp, const struct tcp_key *k,
 }
 
 static int
-pick_port(struct pn_tcp *tcp, struct tcp_key *k, struct pn_tcp_conn **tw)
+pick_port(struct pn_tcp *tcp, struct tcp_key *k, struct pn_tcp_conn **tw,
+	  uint32_t *sig)
 {
 	uint32_t i, n = EPH_HI - EPH_LO + 1;
 
@@ -937,7 +944,7 @@ pick_port(struct pn_tcp *tcp, struct tcp_key *k, struct pn_tcp_conn **tw)
 
 		tcp->next_port = p >= EPH_HI ? EPH_LO : (uint16_t)(p + 1);
 		k->lport = p;
-		if (!tuple_free(tcp, k, tw))
+		if (!tuple_free(tcp, k, tw, sig))
 			continue;
 		if (port_is_ours(tcp, k))
 			return 0;
@@ -963,7 +970,7 @@ pn_tcp_connect_create_ipopt(struct pn_tcp *tcp, uint32_t src, uint16_t sport,
 	struct pn_net_nexthop nh;
 	struct tcp_key k;
 	struct pn_tcp_conn *c, *tw;
-	uint32_t tw_snd_nxt = 0;
+	uint32_t tw_snd_nxt = 0, sig;
 
 	/* RFC 9293 MUST-46: no OPEN to a broadcast or multicast address
 	 * (Linux tcp_v4_connect: ENETUNREACH). */
@@ -977,9 +984,9 @@ pn_tcp_connect_create_ipopt(struct pn_tcp *tcp, uint32_t src, uint16_t sport,
 	k = (struct tcp_key){ .lip = src ? src : nh.src, .rip = dst,
 			      .lport = sport, .rport = dport };
 	if (sport == 0) {
-		if (pick_port(tcp, &k, &tw) < 0)
+		if (pick_port(tcp, &k, &tw, &sig) < 0)
 			return -EADDRNOTAVAIL;
-	} else if (!tuple_free(tcp, &k, &tw)) {
+	} else if (!tuple_free(tcp, &k, &tw, &sig)) {
 		return -EADDRINUSE;
 	}
 	if (tw != NULL) {
@@ -988,7 +995,7 @@ pn_tcp_connect_create_ipopt(struct pn_tcp *tcp, uint32_t src, uint16_t sport,
 		tcp_conn_closed(tw);
 		tcp_reap(tcp);
 	}
-	c = tcp_conn_alloc(tcp, &k);
+	c = tcp_conn_alloc(tcp, &k, &sig);
 	if (c == NULL)
 		return -ENOMEM;
 	if (ipopt != NULL && pn_tcp_set_ipopt(c, ipopt) < 0) {

@@ -269,6 +269,8 @@ struct tcp_seg {
 	struct rte_mbuf *m;         /**< whole segment (header at 0), NULL once taken */
 	uint16_t off;               /**< payload offset in m */
 	uint8_t tos;                /**< the IP TOS byte it came with */
+	bool sig_ok;                /**< sig holds its key's hash */
+	uint32_t sig;               /**< rte_hash_hash of its key in conns_h */
 };
 
 #define TCP_ECN_MASK 0x03           /**< ECN bits of the TOS byte */
@@ -309,7 +311,10 @@ tcp_synchronized(const struct pn_tcp_conn *c)
 }
 
 /* tcp.c */
-struct pn_tcp_conn *tcp_conn_alloc(struct pn_tcp *tcp, const struct tcp_key *k);
+/** A new TCB for @p k, in the table; @p sig: the key's hash when known
+ * (the burst lookup computed it), else NULL. */
+struct pn_tcp_conn *tcp_conn_alloc(struct pn_tcp *tcp, const struct tcp_key *k,
+				   const uint32_t *sig);
 /** Enter CLOSED: cancel timers, unhash, free unless the socket holds it. */
 void tcp_conn_closed(struct pn_tcp_conn *c);
 /** Free connections tcp_conn_closed() retired. */
