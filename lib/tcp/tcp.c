@@ -877,26 +877,12 @@ static uint16_t
 reply_owner(struct pn_tcp *tcp, const struct tcp_key *k)
 {
 	const struct pn_shards *sh = tcp->lc->shards;
-	uint8_t f[54] = { 0 };
-	uint32_t h;
 
 	if (sh == NULL || sh->n <= 1)
 		return tcp->lc->shard;
-	f[12] = 0x08;
-	f[14] = 0x45;
-	f[16] = 0;
-	f[17] = 40;
-	f[23] = PN_IPV4_PROTO_TCP;
-	f[26] = (uint8_t)(k->rip >> 24); f[27] = (uint8_t)(k->rip >> 16);
-	f[28] = (uint8_t)(k->rip >> 8); f[29] = (uint8_t)k->rip;
-	f[30] = (uint8_t)(k->lip >> 24); f[31] = (uint8_t)(k->lip >> 16);
-	f[32] = (uint8_t)(k->lip >> 8); f[33] = (uint8_t)k->lip;
-	f[34] = (uint8_t)(k->rport >> 8); f[35] = (uint8_t)k->rport;
-	f[36] = (uint8_t)(k->lport >> 8); f[37] = (uint8_t)k->lport;
-	f[46] = 0x50;
-	if (!pn_steer_hash(&sh->steer, f, sizeof(f), &h))
-		return tcp->lc->shard;
-	return pn_steer_owner(&sh->steer, h);
+	return pn_steer_owner(&sh->steer,
+			      pn_steer_hash_l4(&sh->steer, k->rip, k->lip,
+					       k->rport, k->lport));
 }
 
 static bool
@@ -1037,12 +1023,14 @@ tcp_choose_wscale(struct pn_tcp_conn *c)
 	 * buffer auto-sizing may reach, or the user's SO_RCVBUF when it is
 	 * locked (window_clamp = tcp_full_space). */
 	uint32_t b = c->rcvbuf_lock ? c->rcvbuf : c->tcp->conf.rcvbuf_max;
+	unsigned int bits;
 
 	c->rcv_wscale = 0;
-	if (!c->tcp->conf.wscale)
+	if (!c->tcp->conf.wscale || b <= 65535)
 		return;
-	while (c->rcv_wscale < PN_TCP_WS_MAX && (b >> c->rcv_wscale) > 65535)
-		c->rcv_wscale++;
+	/* the least scale with b >> scale <= 65535 (b's bit length - 16) */
+	bits = 32 - (unsigned int)__builtin_clz(b);
+	c->rcv_wscale = (uint8_t)RTE_MIN(bits - 16, (unsigned int)PN_TCP_WS_MAX);
 }
 
 void
