@@ -574,7 +574,10 @@ tcp_listen_lookup(struct pn_tcp *tcp, uint32_t ip, uint16_t port)
 	struct tcp_lkey k = { .ip = ip, .port = port };
 	void *d;
 
-	if (rte_hash_lookup_data(tcp->listen_h, &k, &d) >= 0)
+	/* Linux __inet_lookup_listener: the address's listener, then the
+	 * wildcard's; the first lookup only when some listener has one. */
+	if (tcp->nlisten_addr > 0 &&
+	    rte_hash_lookup_data(tcp->listen_h, &k, &d) >= 0)
 		return d;
 	k.ip = 0;
 	if (rte_hash_lookup_data(tcp->listen_h, &k, &d) >= 0)
@@ -818,6 +821,8 @@ pn_tcp_listen(struct pn_tcp *tcp, uint32_t ip, uint16_t port,
 		free(l);
 		return -ENOMEM;
 	}
+	if (ip != 0)
+		tcp->nlisten_addr++;
 	*out = l;
 	return 0;
 }
@@ -866,6 +871,8 @@ pn_tcp_listen_close(struct pn_tcp_listen *l)
 		tcp_conn_closed(c);
 	}
 	rte_hash_del_key(tcp->listen_h, &l->key);
+	if (l->key.ip != 0)
+		tcp->nlisten_addr--;
 	free(l);
 	tcp_reap(tcp);
 }

@@ -244,6 +244,7 @@ struct pn_tcp {
 	TAILQ_HEAD(, pn_tcp_conn) conns;
 	TAILQ_HEAD(, pn_tcp_conn) reap;  /**< closed, freed by tcp_reap() */
 	uint32_t nconns;
+	uint32_t nlisten_addr;      /**< listeners bound to one address */
 	uint32_t busy;              /**< nesting depth: reap only at 0 */
 	uint16_t next_port;
 	uint8_t secret[16];

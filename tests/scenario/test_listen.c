@@ -251,6 +251,13 @@ listen_twice_is_eaddrinuse(void **state)
 	OUT(SA, .ack = 101); /* the specific listener wins */
 	pn_tcp_listen_close(l2);
 	OUT(RA);
+	/* the wildcard listener again (Linux __inet_lookup_listener) */
+	IN(S, .seq = 500, .sport = 1002);
+	OUT(SA, .ack = 501);
+	IN(A, .seq = 501, .ack = ISN + 1, .sport = 1002);
+	NONE();
+	assert_int_equal(pn_tcp_accept(W->l, &W->cctx, &W->c), 0);
+	assert_int_equal(scn_state(), PN_TCP_ESTABLISHED);
 }
 
 static void
