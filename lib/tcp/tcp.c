@@ -184,17 +184,25 @@ tcp_hash32(const struct pn_tcp *tcp, const struct tcp_key *k, uint32_t extra)
 	return (uint32_t)tcp_hash64(tcp, k, extra);
 }
 
-/* RFC 6528: ISN = M + F(tuple, secret), M a 4 us clock. */
-static uint32_t
-tcp_isn_clock(const struct pn_tcp *tcp)
+/* One SipHash for both secrets of a connection (Linux keeps two keys,
+ * secure_tcp_seq and secure_tcp_ts_off): F in its low half, the
+ * timestamp offset (fixed per tuple) in its high half. */
+uint32_t
+tcp_isn_ts(const struct pn_tcp *tcp, const struct tcp_key *k,
+	   uint32_t *ts_off)
 {
-	return (uint32_t)(tcp->lc->now / 4000);
+	uint64_t h = tcp_hash64(tcp, k, 0);
+
+	if (ts_off != NULL)
+		*ts_off = (uint32_t)(h >> 32);
+	/* RFC 6528: ISN = M + F(tuple, secret), M a 4 us clock. */
+	return (uint32_t)(tcp->lc->now / 4000) + (uint32_t)h;
 }
 
 uint32_t
 tcp_isn(struct pn_tcp *tcp, const struct tcp_key *k)
 {
-	return tcp_isn_clock(tcp) + tcp_hash32(tcp, k, 0);
+	return tcp_isn_ts(tcp, k, NULL);
 }
 
 /* --- create / free --- */
@@ -369,7 +377,6 @@ tcp_conn_alloc(struct pn_tcp *tcp, const struct tcp_key *k,
 	       const uint32_t *sig)
 {
 	struct pn_tcp_conn *c;
-	uint64_t h;
 
 	if (tcp->nconns >= tcp->conf.max_conns)
 		return NULL;
@@ -388,12 +395,7 @@ tcp_conn_alloc(struct pn_tcp *tcp, const struct tcp_key *k,
 	c->hashed = true;
 	tcp_conn_init_params(c);
 	tcp_timers_init(c);
-	/* One SipHash for both secrets of a connection (Linux keeps two
-	 * keys, secure_tcp_seq and secure_tcp_ts_off): F of the ISN in the
-	 * low half, the timestamp offset in the high half. */
-	h = tcp_hash64(tcp, k, 0);
-	c->iss = tcp_isn_clock(tcp) + (uint32_t)h;
-	c->ts_off = (uint32_t)(h >> 32);
+	c->iss = tcp_isn_ts(tcp, k, &c->ts_off);
 	c->last_rcv_ns = tcp->lc->now;
 	TAILQ_INSERT_TAIL(&tcp->conns, c, link);
 	tcp->nconns++;

@@ -328,6 +328,10 @@ void tcp_conn_reset(struct pn_tcp_conn *c, int err);
 void tcp_rx(struct pn_lcore *lc, struct pn_net *net, struct rte_mbuf *m,
 	    const struct pn_ipv4_hdr *ip, void *arg);
 uint32_t tcp_isn(struct pn_tcp *tcp, const struct tcp_key *k);
+/** tcp_isn, and the tuple's timestamp offset in *@p ts_off (unless NULL),
+ * from one SipHash. */
+uint32_t tcp_isn_ts(const struct pn_tcp *tcp, const struct tcp_key *k,
+		    uint32_t *ts_off);
 /** Listener for @p ip : @p port (exact address first, then any). */
 struct pn_tcp_listen *tcp_listen_lookup(struct pn_tcp *tcp, uint32_t ip,
 					uint16_t port);
