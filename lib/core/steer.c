@@ -123,6 +123,22 @@ pn_steer_hash(const struct pn_steer *s, const uint8_t *frame, uint32_t len,
 	return true;
 }
 
+uint32_t
+pn_steer_hash_l4(const struct pn_steer *s, uint32_t src, uint32_t dst,
+		 uint16_t sport, uint16_t dport)
+{
+	const uint8_t in[12] = {
+		(uint8_t)(src >> 24), (uint8_t)(src >> 16), (uint8_t)(src >> 8),
+		(uint8_t)src,
+		(uint8_t)(dst >> 24), (uint8_t)(dst >> 16), (uint8_t)(dst >> 8),
+		(uint8_t)dst,
+		(uint8_t)(sport >> 8), (uint8_t)sport,
+		(uint8_t)(dport >> 8), (uint8_t)dport,
+	};
+
+	return steer_tab_hash(s, in, sizeof(in));
+}
+
 int
 pn_steer_mbuf_owner(const struct pn_steer *s, const struct rte_mbuf *m)
 {

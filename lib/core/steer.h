@@ -50,6 +50,14 @@ int pn_steer_init(struct pn_steer *s, uint16_t nb_lcores, uint16_t reta_size);
 bool pn_steer_hash(const struct pn_steer *s, const uint8_t *frame,
 		   uint32_t len, uint32_t *hash);
 
+/**
+ * Toeplitz hash of an IPv4 TCP/UDP 4-tuple (host byte order), the same as
+ * pn_steer_hash() of a frame carrying it; without building one (the
+ * ephemeral port search asks it for each candidate port).
+ */
+uint32_t pn_steer_hash_l4(const struct pn_steer *s, uint32_t src, uint32_t dst,
+			  uint16_t sport, uint16_t dport);
+
 /** Shard that owns @p hash. */
 static inline uint16_t
 pn_steer_owner(const struct pn_steer *s, uint32_t hash)

@@ -29,13 +29,23 @@
 #define SOCK_MAX_SYNCNT   127   /* Linux MAX_TCP_SYNCNT */
 #define SOCK_ECN_MASK     3     /* INET_ECN_MASK: low bits of IP_TOS */
 
+#define OPT_BIT(o) (1u << PN_TCP_OPT_##o)
+/* What a new connection takes from its socket (an accepted one from its
+ * listener's socket). */
+#define SOCK_CONN_OPTS (OPT_BIT(NODELAY) | OPT_BIT(MAXSEG) | \
+	OPT_BIT(KEEPALIVE) | OPT_BIT(KEEPIDLE) | OPT_BIT(KEEPINTVL) | \
+	OPT_BIT(KEEPCNT) | OPT_BIT(LINGER) | OPT_BIT(SNDBUF) | \
+	OPT_BIT(RCVBUF) | OPT_BIT(RCVLOWAT) | OPT_BIT(OOBINLINE) | \
+	OPT_BIT(TOS) | OPT_BIT(SYNCNT))
 /* The options a listener keeps for its SYN-ACKs (Linux: the child is a
  * clone of the listener, so they apply before the SYN-ACK is built). */
+#define SOCK_LISTEN_OPTS (OPT_BIT(MAXSEG) | OPT_BIT(RCVBUF) | OPT_BIT(TOS) | \
+	OPT_BIT(SYNCNT))
+
 static bool
 sock_opt_for_listener(enum pn_tcp_opt opt)
 {
-	return opt == PN_TCP_OPT_MAXSEG || opt == PN_TCP_OPT_RCVBUF ||
-	       opt == PN_TCP_OPT_TOS || opt == PN_TCP_OPT_SYNCNT;
+	return (SOCK_LISTEN_OPTS >> opt) & 1u;
 }
 
 static void
@@ -48,48 +58,64 @@ sock_opt_push(struct pn_sock *s, enum pn_tcp_opt opt, int64_t v)
 		s->sl->ops->listen_setopt(s->lis, opt, v);
 }
 
-void
-sock_push_listen_opts(struct pn_sock *s)
+/* The socket's value of option @p opt, as sock_opt_push gave it. */
+static int64_t
+sock_opt_value(const struct pn_sock *s, enum pn_tcp_opt opt)
 {
-	if (s->optset & (1u << PN_TCP_OPT_MAXSEG))
-		s->sl->ops->listen_setopt(s->lis, PN_TCP_OPT_MAXSEG, s->maxseg);
-	if (s->optset & (1u << PN_TCP_OPT_RCVBUF))
-		s->sl->ops->listen_setopt(s->lis, PN_TCP_OPT_RCVBUF, s->rcvbuf);
-	if (s->optset & (1u << PN_TCP_OPT_TOS))
-		s->sl->ops->listen_setopt(s->lis, PN_TCP_OPT_TOS, s->tos);
-	if (s->optset & (1u << PN_TCP_OPT_SYNCNT))
-		s->sl->ops->listen_setopt(s->lis, PN_TCP_OPT_SYNCNT, s->syncnt);
+	switch (opt) {
+	case PN_TCP_OPT_NODELAY: return s->nodelay;
+	case PN_TCP_OPT_MAXSEG: return s->maxseg;
+	case PN_TCP_OPT_KEEPALIVE: return s->keepalive;
+	case PN_TCP_OPT_KEEPIDLE: return s->keepidle;
+	case PN_TCP_OPT_KEEPINTVL: return s->keepintvl;
+	case PN_TCP_OPT_KEEPCNT: return s->keepcnt;
+	case PN_TCP_OPT_LINGER: return s->linger;
+	case PN_TCP_OPT_SNDBUF: return s->sndbuf;
+	case PN_TCP_OPT_RCVBUF: return s->rcvbuf;
+	case PN_TCP_OPT_RCVLOWAT: return s->rcvlowat;
+	case PN_TCP_OPT_OOBINLINE: return s->oobinline;
+	case PN_TCP_OPT_TOS: return s->tos;
+	case PN_TCP_OPT_SYNCNT: return s->syncnt;
+	default: return 0;
+	}
+}
+
+/* The lowest option of *@p set, taken out of it (enum pn_tcp_opt order). */
+static enum pn_tcp_opt
+opt_next(uint32_t *set)
+{
+	enum pn_tcp_opt opt = (enum pn_tcp_opt)__builtin_ctz(*set);
+
+	*set &= *set - 1;
+	return opt;
 }
 
 void
+sock_push_listen_opts(struct pn_sock *s)
+{
+	uint32_t set = s->optset & SOCK_LISTEN_OPTS;
+	enum pn_tcp_opt opt;
+
+	while (set != 0) {
+		opt = opt_next(&set);
+		s->sl->ops->listen_setopt(s->lis, opt, sock_opt_value(s, opt));
+	}
+}
+
+/* Only the options set: a connection per tcp-crr request went through
+ * all 13 (~150 Ir). */
+void
 sock_push_opts(struct pn_sock *s)
 {
-	const struct pn_sock_tcp_ops *ops = s->sl->ops;
-	const struct {
-		enum pn_tcp_opt opt;
-		int64_t v;
-	} o[] = {
-		{ PN_TCP_OPT_NODELAY, s->nodelay },
-		{ PN_TCP_OPT_MAXSEG, s->maxseg },
-		{ PN_TCP_OPT_KEEPALIVE, s->keepalive },
-		{ PN_TCP_OPT_KEEPIDLE, s->keepidle },
-		{ PN_TCP_OPT_KEEPINTVL, s->keepintvl },
-		{ PN_TCP_OPT_KEEPCNT, s->keepcnt },
-		{ PN_TCP_OPT_LINGER, s->linger },
-		{ PN_TCP_OPT_SNDBUF, s->sndbuf },
-		{ PN_TCP_OPT_RCVBUF, s->rcvbuf },
-		{ PN_TCP_OPT_RCVLOWAT, s->rcvlowat },
-		{ PN_TCP_OPT_OOBINLINE, s->oobinline },
-		{ PN_TCP_OPT_TOS, s->tos },
-		{ PN_TCP_OPT_SYNCNT, s->syncnt },
-	};
-	size_t i;
+	uint32_t set = s->optset & SOCK_CONN_OPTS;
+	enum pn_tcp_opt opt;
 
 	if (s->conn == NULL)
 		return;
-	for (i = 0; i < RTE_DIM(o); i++)
-		if (s->optset & (1u << o[i].opt))
-			ops->setopt(s->conn, o[i].opt, o[i].v);
+	while (set != 0) {
+		opt = opt_next(&set);
+		s->sl->ops->setopt(s->conn, opt, sock_opt_value(s, opt));
+	}
 }
 
 /* Linux sock_set_timeout(): struct timeval to jiffies, rounded up. */

@@ -167,8 +167,8 @@ siphash24(const uint8_t key[16], const uint8_t *in, size_t len)
 	return v0 ^ v1 ^ v2 ^ v3;
 }
 
-uint32_t
-tcp_hash32(const struct pn_tcp *tcp, const struct tcp_key *k, uint32_t extra)
+static uint64_t
+tcp_hash64(const struct pn_tcp *tcp, const struct tcp_key *k, uint32_t extra)
 {
 	uint8_t in[16];
 
@@ -177,14 +177,34 @@ tcp_hash32(const struct pn_tcp *tcp, const struct tcp_key *k, uint32_t extra)
 	memcpy(in + 8, &k->lport, 2);
 	memcpy(in + 10, &k->rport, 2);
 	memcpy(in + 12, &extra, 4);
-	return (uint32_t)siphash24(tcp->secret, in, sizeof(in));
+	return siphash24(tcp->secret, in, sizeof(in));
+}
+
+uint32_t
+tcp_hash32(const struct pn_tcp *tcp, const struct tcp_key *k, uint32_t extra)
+{
+	return (uint32_t)tcp_hash64(tcp, k, extra);
+}
+
+/* One SipHash for both secrets of a connection (Linux keeps two keys,
+ * secure_tcp_seq and secure_tcp_ts_off): F in its low half, the
+ * timestamp offset (fixed per tuple) in its high half. */
+uint32_t
+tcp_isn_ts(const struct pn_tcp *tcp, const struct tcp_key *k,
+	   uint32_t *ts_off)
+{
+	uint64_t h = tcp_hash64(tcp, k, 0);
+
+	if (ts_off != NULL)
+		*ts_off = (uint32_t)(h >> 32);
+	/* RFC 6528: ISN = M + F(tuple, secret), M a 4 us clock. */
+	return (uint32_t)(tcp->lc->now / 4000) + (uint32_t)h;
 }
 
 uint32_t
 tcp_isn(struct pn_tcp *tcp, const struct tcp_key *k)
 {
-	/* RFC 6528: ISN = M + F(tuple, secret), M a 4 us clock. */
-	return (uint32_t)(tcp->lc->now / 4000) + tcp_hash32(tcp, k, 0);
+	return tcp_isn_ts(tcp, k, NULL);
 }
 
 /* --- create / free --- */
@@ -357,7 +377,8 @@ tcp_conn_init_params(struct pn_tcp_conn *c)
 }
 
 struct pn_tcp_conn *
-tcp_conn_alloc(struct pn_tcp *tcp, const struct tcp_key *k)
+tcp_conn_alloc(struct pn_tcp *tcp, const struct tcp_key *k,
+	       const uint32_t *sig)
 {
 	struct pn_tcp_conn *c;
 
@@ -369,13 +390,16 @@ tcp_conn_alloc(struct pn_tcp *tcp, const struct tcp_key *k)
 	c->tcp = tcp;
 	c->key = *k;
 	c->state = PN_TCP_CLOSED;
-	if (rte_hash_add_key_data(tcp->conns_h, &c->key, c) < 0) {
+	if ((sig != NULL ?
+	     rte_hash_add_key_with_hash_data(tcp->conns_h, &c->key, *sig, c) :
+	     rte_hash_add_key_data(tcp->conns_h, &c->key, c)) < 0) {
 		pn_objcache_put(&tcp->free_conns, c);
 		return NULL;
 	}
+	c->hashed = true;
 	tcp_conn_init_params(c);
 	tcp_timers_init(c);
-	c->ts_off = tcp_hash32(tcp, k, 0x5453);
+	c->iss = tcp_isn_ts(tcp, k, &c->ts_off);
 	c->last_rcv_ns = tcp->lc->now;
 	TAILQ_INSERT_TAIL(&tcp->conns, c, link);
 	tcp->nconns++;
@@ -422,7 +446,12 @@ tcp_conn_closed(struct pn_tcp_conn *c)
 		return;
 	tcp_set_state(c, PN_TCP_CLOSED);
 	tcp_timers_cancel(c);
-	rte_hash_del_key(tcp->conns_h, &c->key);
+	/* A reset connection comes here again when its socket closes: its
+	 * key went already (a missed delete costs a hash and a search). */
+	if (c->hashed) {
+		rte_hash_del_key(tcp->conns_h, &c->key);
+		c->hashed = false;
+	}
 	if (unlikely(c->redir))
 		tcp_redir_release(c);
 	if (l != NULL) {
@@ -551,7 +580,10 @@ tcp_listen_lookup(struct pn_tcp *tcp, uint32_t ip, uint16_t port)
 	struct tcp_lkey k = { .ip = ip, .port = port };
 	void *d;
 
-	if (rte_hash_lookup_data(tcp->listen_h, &k, &d) >= 0)
+	/* Linux __inet_lookup_listener: the address's listener, then the
+	 * wildcard's; the first lookup only when some listener has one. */
+	if (tcp->nlisten_addr > 0 &&
+	    rte_hash_lookup_data(tcp->listen_h, &k, &d) >= 0)
 		return d;
 	k.ip = 0;
 	if (rte_hash_lookup_data(tcp->listen_h, &k, &d) >= 0)
@@ -730,7 +762,7 @@ tcp_rx_chunk(struct pn_tcp *tcp, struct pn_net *net, struct rte_mbuf **m,
 	tcp->in_burst = true;	/* MUST-59: ACKs after the last segment */
 	for (i = 0; i < n; i++) {
 		uint64_t bit = UINT64_C(1) << i;
-		struct tcp_seg s = { .m = m[i] };
+		struct tcp_seg s = { .m = m[i], .sig = sig[i] };
 		struct tcp_key key;
 		void *c = (hit & bit) ? d[i] : NULL;
 
@@ -739,6 +771,7 @@ tcp_rx_chunk(struct pn_tcp *tcp, struct pn_net *net, struct rte_mbuf **m,
 		 * always; ip4_input let through only local or broadcast). */
 		if (rx_check(tcp, &s, &key, &ip[i],
 			     !bcast[i] || pn_net_is_local(net, ip[i].dst))) {
+			s.sig_ok = !(slow & bit); /* k[i] == key */
 			if (slow & bit)
 				c = rte_hash_lookup_data(tcp->conns_h, &key,
 							 &c) >= 0 ? c : NULL;
@@ -794,6 +827,8 @@ pn_tcp_listen(struct pn_tcp *tcp, uint32_t ip, uint16_t port,
 		free(l);
 		return -ENOMEM;
 	}
+	if (ip != 0)
+		tcp->nlisten_addr++;
 	*out = l;
 	return 0;
 }
@@ -842,6 +877,8 @@ pn_tcp_listen_close(struct pn_tcp_listen *l)
 		tcp_conn_closed(c);
 	}
 	rte_hash_del_key(tcp->listen_h, &l->key);
+	if (l->key.ip != 0)
+		tcp->nlisten_addr--;
 	free(l);
 	tcp_reap(tcp);
 }
@@ -853,26 +890,12 @@ static uint16_t
 reply_owner(struct pn_tcp *tcp, const struct tcp_key *k)
 {
 	const struct pn_shards *sh = tcp->lc->shards;
-	uint8_t f[54] = { 0 };
-	uint32_t h;
 
 	if (sh == NULL || sh->n <= 1)
 		return tcp->lc->shard;
-	f[12] = 0x08;
-	f[14] = 0x45;
-	f[16] = 0;
-	f[17] = 40;
-	f[23] = PN_IPV4_PROTO_TCP;
-	f[26] = (uint8_t)(k->rip >> 24); f[27] = (uint8_t)(k->rip >> 16);
-	f[28] = (uint8_t)(k->rip >> 8); f[29] = (uint8_t)k->rip;
-	f[30] = (uint8_t)(k->lip >> 24); f[31] = (uint8_t)(k->lip >> 16);
-	f[32] = (uint8_t)(k->lip >> 8); f[33] = (uint8_t)k->lip;
-	f[34] = (uint8_t)(k->rport >> 8); f[35] = (uint8_t)k->rport;
-	f[36] = (uint8_t)(k->lport >> 8); f[37] = (uint8_t)k->lport;
-	f[46] = 0x50;
-	if (!pn_steer_hash(&sh->steer, f, sizeof(f), &h))
-		return tcp->lc->shard;
-	return pn_steer_owner(&sh->steer, h);
+	return pn_steer_owner(&sh->steer,
+			      pn_steer_hash_l4(&sh->steer, k->rip, k->lip,
+					       k->rport, k->lport));
 }
 
 static bool
@@ -887,17 +910,19 @@ port_is_ours(struct pn_tcp *tcp, const struct tcp_key *k)
  * RFC 6191): timestamps were on and the last one seen is more than 1 s
  * old, so PAWS tells the old connection's segments from the new one's
  * (our TSval only grows for a 4-tuple: clock + per-tuple offset).
- * @p tw: the TIME-WAIT to retire, or NULL.
+ * @p tw: the TIME-WAIT to retire, or NULL. @p sig: the key's hash, for
+ * tcp_conn_alloc.
  */
 static bool
 tuple_free(struct pn_tcp *tcp, const struct tcp_key *k,
-	   struct pn_tcp_conn **tw)
+	   struct pn_tcp_conn **tw, uint32_t *sig)
 {
 	void *d;
 	struct pn_tcp_conn *c;
 
 	*tw = NULL;
-	if (rte_hash_lookup_data(tcp->conns_h, k, &d) < 0)
+	*sig = rte_hash_hash(tcp->conns_h, k);
+	if (rte_hash_lookup_with_hash_data(tcp->conns_h, k, *sig, &d) < 0)
 		return true;
 	c = d;
 	if (c->state != PN_TCP_TIME_WAIT || !(c->flags & TF_TS) ||
@@ -908,7 +933,8 @@ tuple_free(struct pn_tcp *tcp, const struct tcp_key *k,
 }
 
 static int
-pick_port(struct pn_tcp *tcp, struct tcp_key *k, struct pn_tcp_conn **tw)
+pick_port(struct pn_tcp *tcp, struct tcp_key *k, struct pn_tcp_conn **tw,
+	  uint32_t *sig)
 {
 	uint32_t i, n = EPH_HI - EPH_LO + 1;
 
@@ -917,7 +943,7 @@ pick_port(struct pn_tcp *tcp, struct tcp_key *k, struct pn_tcp_conn **tw)
 
 		tcp->next_port = p >= EPH_HI ? EPH_LO : (uint16_t)(p + 1);
 		k->lport = p;
-		if (!tuple_free(tcp, k, tw))
+		if (!tuple_free(tcp, k, tw, sig))
 			continue;
 		if (port_is_ours(tcp, k))
 			return 0;
@@ -943,7 +969,7 @@ pn_tcp_connect_create_ipopt(struct pn_tcp *tcp, uint32_t src, uint16_t sport,
 	struct pn_net_nexthop nh;
 	struct tcp_key k;
 	struct pn_tcp_conn *c, *tw;
-	uint32_t tw_snd_nxt = 0;
+	uint32_t tw_snd_nxt = 0, sig;
 
 	/* RFC 9293 MUST-46: no OPEN to a broadcast or multicast address
 	 * (Linux tcp_v4_connect: ENETUNREACH). */
@@ -957,9 +983,9 @@ pn_tcp_connect_create_ipopt(struct pn_tcp *tcp, uint32_t src, uint16_t sport,
 	k = (struct tcp_key){ .lip = src ? src : nh.src, .rip = dst,
 			      .lport = sport, .rport = dport };
 	if (sport == 0) {
-		if (pick_port(tcp, &k, &tw) < 0)
+		if (pick_port(tcp, &k, &tw, &sig) < 0)
 			return -EADDRNOTAVAIL;
-	} else if (!tuple_free(tcp, &k, &tw)) {
+	} else if (!tuple_free(tcp, &k, &tw, &sig)) {
 		return -EADDRINUSE;
 	}
 	if (tw != NULL) {
@@ -968,7 +994,7 @@ pn_tcp_connect_create_ipopt(struct pn_tcp *tcp, uint32_t src, uint16_t sport,
 		tcp_conn_closed(tw);
 		tcp_reap(tcp);
 	}
-	c = tcp_conn_alloc(tcp, &k);
+	c = tcp_conn_alloc(tcp, &k, &sig);
 	if (c == NULL)
 		return -ENOMEM;
 	if (ipopt != NULL && pn_tcp_set_ipopt(c, ipopt) < 0) {
@@ -1010,12 +1036,14 @@ tcp_choose_wscale(struct pn_tcp_conn *c)
 	 * buffer auto-sizing may reach, or the user's SO_RCVBUF when it is
 	 * locked (window_clamp = tcp_full_space). */
 	uint32_t b = c->rcvbuf_lock ? c->rcvbuf : c->tcp->conf.rcvbuf_max;
+	unsigned int bits;
 
 	c->rcv_wscale = 0;
-	if (!c->tcp->conf.wscale)
+	if (!c->tcp->conf.wscale || b <= 65535)
 		return;
-	while (c->rcv_wscale < PN_TCP_WS_MAX && (b >> c->rcv_wscale) > 65535)
-		c->rcv_wscale++;
+	/* the least scale with b >> scale <= 65535 (b's bit length - 16) */
+	bits = 32 - (unsigned int)__builtin_clz(b);
+	c->rcv_wscale = (uint8_t)RTE_MIN(bits - 16, (unsigned int)PN_TCP_WS_MAX);
 }
 
 void
@@ -1026,8 +1054,8 @@ pn_tcp_connect_start(struct pn_tcp_conn *c)
 	/* Linux tcp_connect_init: advmss = min(route MSS, TCP_MAXSEG). */
 	if (c->user_mss != 0 && c->user_mss < c->rcv_mss)
 		c->rcv_mss = c->user_mss;
-	if (!c->iss_set)
-		c->iss = tcp_isn(tcp, &c->key);
+	/* c->iss: tcp_conn_alloc (the same instant), or above a reused
+	 * TIME-WAIT */
 	c->snd_una = c->snd_nxt = c->snd_max = c->iss;
 	c->rtx_start_ns = tcp->lc->now;
 	tcp_choose_wscale(c);

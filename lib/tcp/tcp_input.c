@@ -916,21 +916,27 @@ listen_cookie_ack(struct pn_tcp_listen *l, struct tcp_seg *s)
 	struct tcp_key k = { .lip = s->dst, .rip = s->src,
 			     .lport = s->h.dport, .rport = s->h.sport };
 	struct pn_tcp_conn *c;
-	uint16_t mss;
+	bool checked = false;
+	uint16_t mss = 0;
 
-	mss = tcp->conf.syncookies ?
-	      tcp_cookie_check(tcp, &k, s->h.seq - 1, s->h.ack - 1) : 0;
+	/* Linux cookie_v4_check: a listener that sent no cookie lately
+	 * (tcp_synq_no_recent_overflow) takes every ACK for a stray one,
+	 * neither hashed nor counted as a failed cookie. */
+	if (tcp->conf.syncookies && tcp_cookie_recent(l)) {
+		checked = true;
+		mss = tcp_cookie_check(tcp, &k, s->h.seq - 1, s->h.ack - 1);
+	}
 	if (mss == 0 || l->naccept >= l->backlog) {
 		if (mss != 0)
 			tcp->stat.TCPListenOverflows++;
-		else if (tcp->conf.syncookies)
+		else if (checked)
 			tcp->stat.TCPSynCookiesFailed++;
 		tcp_send_rst_reply(tcp, s);
 		tcp_seg_drop(tcp, s, mss ? PN_DROP_TCP_ACCEPT_FULL :
 			     PN_DROP_TCP_COOKIE_BAD);
 		return;
 	}
-	c = tcp_conn_alloc(tcp, &k);
+	c = tcp_conn_alloc(tcp, &k, s->sig_ok ? &s->sig : NULL);
 	if (c == NULL) {
 		tcp_seg_drop(tcp, s, PN_DROP_TCP_NOMEM);
 		return;
@@ -998,6 +1004,7 @@ tcp_listen_input(struct pn_tcp_listen *l, struct tcp_seg *s)
 			uint32_t iss = tcp_cookie_make(tcp, &k, s->h.seq, mss,
 						       &m_out);
 
+			tcp_cookie_sent(l);
 			tcp_send_synack_raw(tcp, s, iss, m_out, l->tos);
 			tcp_seg_done(tcp, s);
 			return;
@@ -1006,7 +1013,7 @@ tcp_listen_input(struct pn_tcp_listen *l, struct tcp_seg *s)
 		tcp_seg_drop(tcp, s, PN_DROP_TCP_SYN_BACKLOG);
 		return;
 	}
-	c = tcp_conn_alloc(tcp, &k);
+	c = tcp_conn_alloc(tcp, &k, s->sig_ok ? &s->sig : NULL);
 	if (c == NULL) {
 		tcp_seg_drop(tcp, s, PN_DROP_TCP_NOMEM);
 		return;
@@ -1025,7 +1032,7 @@ tcp_listen_input(struct pn_tcp_listen *l, struct tcp_seg *s)
 	c->snd_wnd = s->h.win;
 	c->max_snd_wnd = c->snd_wnd;
 	c->snd_wl1 = s->h.seq;
-	c->iss = tcp_isn(tcp, &k);
+	/* c->iss: tcp_conn_alloc */
 	c->snd_una = c->snd_nxt = c->snd_max = c->iss;
 	c->snd_wl2 = c->iss;
 	c->rtx_start_ns = tcp->lc->now;

@@ -234,6 +234,7 @@ struct pn_tcp_conn {
 	bool rcvbuf_lock;           /**< SO_RCVBUF set: no auto-sizing */
 	bool iss_set;               /**< ISN fixed above a reused TIME-WAIT */
 	bool accepted;              /**< on the accept queue or taken */
+	bool hashed;                /**< key in tcp->conns_h */
 	uint16_t redir_owner;       /**< the shard our replies hash to (tcp_redir.c) */
 	int16_t err_soft;           /**< ICMP soft error, reported on timeout */
 };
@@ -248,6 +249,8 @@ struct pn_tcp_listen {
 	uint32_t rcvbuf;            /**< SO_RCVBUF for embryos, 0 default */
 	uint8_t tos;                /**< IP_TOS for embryos and SYN-ACKs */
 	uint8_t syn_retries;        /**< TCP_SYNCNT for embryos, 0 default */
+	bool cookie_sent;           /**< a SYN cookie went out, at cookie_t */
+	uint32_t cookie_t;          /**< its 64-second period (tcp_syncookie.c) */
 	TAILQ_HEAD(, pn_tcp_conn) embryos;
 	TAILQ_HEAD(, pn_tcp_conn) acceptq;
 };
@@ -269,6 +272,7 @@ struct pn_tcp {
 	TAILQ_HEAD(, pn_tcp_conn) conns;
 	TAILQ_HEAD(, pn_tcp_conn) reap;  /**< closed, freed by tcp_reap() */
 	uint32_t nconns;
+	uint32_t nlisten_addr;      /**< listeners bound to one address */
 	uint32_t busy;              /**< nesting depth: reap only at 0 */
 	uint16_t next_port;
 	uint8_t secret[16];
@@ -294,6 +298,8 @@ struct tcp_seg {
 	struct rte_mbuf *m;         /**< whole segment (header at 0), NULL once taken */
 	uint16_t off;               /**< payload offset in m */
 	uint8_t tos;                /**< the IP TOS byte it came with */
+	bool sig_ok;                /**< sig holds its key's hash */
+	uint32_t sig;               /**< rte_hash_hash of its key in conns_h */
 };
 
 #define TCP_ECN_MASK 0x03           /**< ECN bits of the TOS byte */
@@ -334,7 +340,10 @@ tcp_synchronized(const struct pn_tcp_conn *c)
 }
 
 /* tcp.c */
-struct pn_tcp_conn *tcp_conn_alloc(struct pn_tcp *tcp, const struct tcp_key *k);
+/** A new TCB for @p k, in the table; @p sig: the key's hash when known
+ * (the burst lookup computed it), else NULL. */
+struct pn_tcp_conn *tcp_conn_alloc(struct pn_tcp *tcp, const struct tcp_key *k,
+				   const uint32_t *sig);
 /** Enter CLOSED: cancel timers, unhash, free unless the socket holds it. */
 void tcp_conn_closed(struct pn_tcp_conn *c);
 /** Free connections tcp_conn_closed() retired. */
@@ -347,6 +356,10 @@ void tcp_conn_reset(struct pn_tcp_conn *c, int err);
 void tcp_rx(struct pn_lcore *lc, struct pn_net *net, struct rte_mbuf *m,
 	    const struct pn_ipv4_hdr *ip, void *arg);
 uint32_t tcp_isn(struct pn_tcp *tcp, const struct tcp_key *k);
+/** tcp_isn, and the tuple's timestamp offset in *@p ts_off (unless NULL),
+ * from one SipHash. */
+uint32_t tcp_isn_ts(const struct pn_tcp *tcp, const struct tcp_key *k,
+		    uint32_t *ts_off);
 /** Listener for @p ip : @p port (exact address first, then any). */
 struct pn_tcp_listen *tcp_listen_lookup(struct pn_tcp *tcp, uint32_t ip,
 					uint16_t port);
@@ -531,6 +544,12 @@ struct rte_mbuf *tcp_mbuf_slice(struct rte_mbuf *m, uint32_t off, uint32_t len);
 /* tcp_syncookie.c */
 uint32_t tcp_cookie_make(struct pn_tcp *tcp, const struct tcp_key *k,
 			 uint32_t peer_isn, uint16_t mss, uint16_t *mss_out);
+/** Listener @p l sent a SYN cookie now (Linux tcp_synq_overflow). */
+void tcp_cookie_sent(struct pn_tcp_listen *l);
+/** Could an ACK to @p l carry a cookie still valid, that is, did @p l
+ * send one within their lifetime? (Linux tcp_synq_no_recent_overflow,
+ * negated.) */
+bool tcp_cookie_recent(const struct pn_tcp_listen *l);
 /** @return the MSS encoded, or 0 when the cookie is not valid. */
 uint16_t tcp_cookie_check(struct pn_tcp *tcp, const struct tcp_key *k,
 			  uint32_t peer_isn, uint32_t cookie);

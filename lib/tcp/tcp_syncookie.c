@@ -44,6 +44,23 @@ tcp_cookie_make(struct pn_tcp *tcp, const struct tcp_key *k, uint32_t peer_isn,
 	return (t & 31) << 27 | i << 24 | cookie_hash(tcp, k, peer_isn, t);
 }
 
+/* tcp_cookie_check accepts a cookie of the current period or one of the
+ * two before it. */
+#define COOKIE_MAX_AGE 2
+
+void
+tcp_cookie_sent(struct pn_tcp_listen *l)
+{
+	l->cookie_t = cookie_t(l->tcp);
+	l->cookie_sent = true;
+}
+
+bool
+tcp_cookie_recent(const struct pn_tcp_listen *l)
+{
+	return l->cookie_sent && cookie_t(l->tcp) - l->cookie_t <= COOKIE_MAX_AGE;
+}
+
 uint16_t
 tcp_cookie_check(struct pn_tcp *tcp, const struct tcp_key *k,
 		 uint32_t peer_isn, uint32_t cookie)
@@ -52,7 +69,7 @@ tcp_cookie_check(struct pn_tcp *tcp, const struct tcp_key *k,
 
 	/* Accept cookies up to 2 periods (64..128 s) old. */
 	age = (now - (cookie >> 27)) & 31;
-	if (age > 2)
+	if (age > COOKIE_MAX_AGE)
 		return 0;
 	t = now - age;
 	if ((cookie & 0xffffff) != cookie_hash(tcp, k, peer_isn, t))

@@ -555,7 +555,13 @@ pn_tcp_setopt(struct pn_tcp_conn *c, enum pn_tcp_opt opt, int64_t v)
 			c->flags |= TF_NODELAY;
 		else
 			c->flags &= (uint16_t)~TF_NODELAY;
-		if (v && tcp_synchronized(c))
+		/* Linux __tcp_sock_set_nodelay: tcp_push_pending_frames,
+		 * which sends only what is queued and not sent yet (a
+		 * server setting it on each accepted socket paid a whole
+		 * tcp_output for nothing, ~180 Ir) */
+		if (v && tcp_synchronized(c) &&
+		    (c->sndq.len > c->snd_nxt - c->snd_una ||
+		     (c->flags & (TF_FIN_QUEUED | TF_FIN_SENT)) == TF_FIN_QUEUED))
 			tcp_output(c);
 		return 0;
 	case PN_TCP_OPT_MAXSEG:

@@ -271,6 +271,24 @@ nodelay_sends_small_segments(void **state)
 	OUT(PA, .seq = ISN + 11, .len = 10);
 }
 
+/* Linux __tcp_sock_set_nodelay -> tcp_push_pending_frames: what Nagle
+ * holds goes out when TCP_NODELAY is set; with nothing held, nothing. */
+static void
+nodelay_set_pushes_what_nagle_holds(void **state)
+{
+	(void)state;
+	est();
+	pn_tcp_setopt(W->c, PN_TCP_OPT_NODELAY, 1);
+	NONE();
+	pn_tcp_setopt(W->c, PN_TCP_OPT_NODELAY, 0);
+	scn_send(10);
+	OUT(PA, .len = 10);
+	scn_send(10);
+	NONE();
+	pn_tcp_setopt(W->c, PN_TCP_OPT_NODELAY, 1);
+	OUT(PA, .seq = ISN + 11, .len = 10);
+}
+
 static void
 initial_window_ten_segments(void **state)
 {
@@ -464,6 +482,7 @@ main(void)
 		SCN(send_segmented_at_mss),
 		SCN(nagle_holds_small_segment),
 		SCN(nodelay_sends_small_segments),
+		SCN(nodelay_set_pushes_what_nagle_holds),
 		SCN(initial_window_ten_segments),
 		SCN(send_window_limits),
 		SCN(fin_from_peer_close_wait),

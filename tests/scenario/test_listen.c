@@ -286,6 +286,13 @@ listen_twice_is_eaddrinuse(void **state)
 	OUT(SA, .ack = 101); /* the specific listener wins */
 	pn_tcp_listen_close(l2);
 	OUT(RA);
+	/* the wildcard listener again (Linux __inet_lookup_listener) */
+	IN(S, .seq = 500, .sport = 1002);
+	OUT(SA, .ack = 501);
+	IN(A, .seq = 501, .ack = ISN + 1, .sport = 1002);
+	NONE();
+	assert_int_equal(pn_tcp_accept(W->l, &W->cctx, &W->c), 0);
+	assert_int_equal(scn_state(), PN_TCP_ESTABLISHED);
 }
 
 static void
@@ -300,6 +307,32 @@ listen_close_resets_embryos(void **state)
 	W->l = NULL;
 	OUT(RA, .seq = ISN + 1);
 	assert_int_equal(scn_nconns(), 0);
+}
+
+/* A connection reset while its socket still holds it leaves the table
+ * (Linux tcp_done -> inet_unhash); a new SYN from the same 4-tuple makes
+ * a new connection, and closing the old socket leaves that one alone. */
+static void
+close_after_reset_keeps_new_connection_of_same_tuple(void **state)
+{
+	struct pn_tcp_conn *old;
+
+	(void)state;
+	scn_start();
+	scn_passive(100, 0);
+	old = W->c;
+	IN(R);
+	NONE();
+	assert_int_equal(scn_state(), PN_TCP_CLOSED);
+	IN(S, .seq = 5000);
+	OUT(SA, .ack = 5001);
+	pn_tcp_close(old);
+	NONE();
+	IN(A, .seq = 5001, .ack = ISN + 1);
+	NONE();
+	assert_int_equal(pn_tcp_accept(W->l, &W->cctx, &W->c), 0);
+	assert_int_equal(scn_state(), PN_TCP_ESTABLISHED);
+	assert_int_equal(scn_drops(PN_DROP_TCP_COOKIE_BAD), 0);
 }
 
 int
@@ -327,6 +360,7 @@ main(void)
 		SCN(accept_queue_full_drops_syn),
 		SCN(listen_twice_is_eaddrinuse),
 		SCN(listen_close_resets_embryos),
+		SCN(close_after_reset_keeps_new_connection_of_same_tuple),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -95,6 +95,46 @@ old_cookie_expires(void **state)
 	scn_flush();
 	IN(A, .seq = 501, .ack = ISN + 1, .sport = 1002);
 	OUT(R);
+	/* Linux tcp_synq_no_recent_overflow: no cookie lately, no check */
+	assert_int_equal(scn_stat("TCPSynCookiesFailed"), 0);
+	assert_int_equal(scn_drops(PN_DROP_TCP_COOKIE_BAD), 1);
+}
+
+/* Linux cookie_v4_check: a listener that sent no cookie takes an ACK for
+ * a stray one (a RST), without checking it for a cookie. */
+static void
+stray_ack_without_cookies_not_checked(void **state)
+{
+	(void)state;
+	scn_start();
+	scn_listen(80);
+	IN(A, .seq = 500, .ack = 12345, .sport = 1002);
+	OUT(R, .seq = 12345);
+	assert_int_equal(scn_stat("TCPSynCookiesFailed"), 0);
+	assert_int_equal(scn_drops(PN_DROP_TCP_COOKIE_BAD), 1);
+	assert_int_equal(scn_nconns(), 0);
+}
+
+/* The last cookie sent keeps checks on for as long as it may be valid
+ * (three 64-second periods), then they stop. */
+static void
+cookie_checks_stop_after_last_cookie_expires(void **state)
+{
+	(void)state;
+	fill_backlog();
+	IN(S, .seq = 500, .sport = 1002);
+	OUT(SA);
+	ADVANCE_MS(120000);
+	scn_flush();
+	IN(A, .seq = 501, .ack = ISN + 2, .sport = 1002);
+	OUT(R);
+	assert_int_equal(scn_stat("TCPSynCookiesFailed"), 1);
+	ADVANCE_MS(140000);
+	scn_flush();
+	IN(A, .seq = 501, .ack = ISN + 2, .sport = 1002);
+	OUT(R);
+	assert_int_equal(scn_stat("TCPSynCookiesFailed"), 1);
+	assert_int_equal(scn_drops(PN_DROP_TCP_COOKIE_BAD), 2);
 }
 
 static void
@@ -143,6 +183,8 @@ main(void)
 		SCN(bad_cookie_gets_rst),
 		SCN(cookie_for_other_tuple_fails),
 		SCN(old_cookie_expires),
+		SCN(stray_ack_without_cookies_not_checked),
+		SCN(cookie_checks_stop_after_last_cookie_expires),
 		SCN(cookie_within_two_minutes_ok),
 		SCN(no_cookies_drops_syn),
 		SCN(embryo_slot_freed_after_handshake),

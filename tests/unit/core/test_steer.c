@@ -116,6 +116,7 @@ test_table_hash_is_softrss(void **state)
 		frame(f, src, dst, 6, sp, dp, 0, false);
 		assert_true(pn_steer_hash(&s, f, 54, &h));
 		assert_int_equal(h, ref_l4(src, dst, sp, dp));
+		assert_int_equal(pn_steer_hash_l4(&s, src, dst, sp, dp), h);
 		frame(f, src, dst, 17, sp, dp, 0x2000, false); /* MF */
 		assert_true(pn_steer_hash(&s, f, 54, &h));
 		assert_int_equal(h, ref_l3(src, dst));

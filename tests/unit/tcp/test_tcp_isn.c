@@ -65,6 +65,25 @@ differs_by_secret(void **state)
 	assert_int_not_equal(tcp_isn(&tcp, &K), a);
 }
 
+/* The timestamp offset comes with the ISN: fixed per tuple (TSval only
+ * grows for a tuple), apart from the ISN, different for another tuple. */
+static void
+ts_offset_per_tuple(void **state)
+{
+	struct tcp_key k2 = K;
+	uint32_t a, b, c;
+
+	(void)state;
+	k2.rport++;
+	assert_int_equal(tcp_isn_ts(&tcp, &K, &a), tcp_isn(&tcp, &K));
+	lc.now += 4000000;
+	tcp_isn_ts(&tcp, &K, &b);
+	tcp_isn_ts(&tcp, &k2, &c);
+	assert_int_equal(a, b);
+	assert_int_not_equal(a, c);
+	assert_int_not_equal(a, tcp_isn(&tcp, &K) - (uint32_t)(lc.now / 4000));
+}
+
 static void
 cookie_roundtrip(void **state)
 {
@@ -114,6 +133,7 @@ main(void)
 		cmocka_unit_test_setup(differs_by_tuple, setup),
 		cmocka_unit_test_setup(advances_with_4us_clock, setup),
 		cmocka_unit_test_setup(differs_by_secret, setup),
+		cmocka_unit_test_setup(ts_offset_per_tuple, setup),
 		cmocka_unit_test_setup(cookie_roundtrip, setup),
 		cmocka_unit_test_setup(cookie_mss_rounded_down, setup),
 		cmocka_unit_test_setup(cookie_ages_out, setup),
