@@ -126,7 +126,8 @@ fuzz_ipopt(const struct pn_ipv4_hdr *h)
 {
 	struct pn_ipopt_info oi, ri;
 	struct pn_ipopt_tx o;
-	uint8_t b[PN_IPV4_OPTS_MAX_LEN];
+	uint8_t b[PN_IPV4_OPTS_MAX_LEN], fill[PN_IPV4_OPTS_MAX_LEN + 8];
+	uint32_t i;
 
 	if (pn_ipopt_parse(h->opts, h->opts_len, &oi) < 0) {
 		CHECK(oi.bad >= PN_IPV4_HDR_MIN_LEN &&
@@ -137,9 +138,13 @@ fuzz_ipopt(const struct pn_ipv4_hdr *h)
 	if (pn_ipopt_compile(h->opts, h->opts_len, &o) == 0 && o.len > 0) {
 		CHECK(o.len <= PN_IPV4_OPTS_MAX_LEN && o.len % 4 == 0);
 		CHECK(pn_ipopt_undo(&o, b) == o.len);
-		/* what we send parses as well-formed options */
-		pn_ipopt_build(b, &o, h->dst, h->src, 12345);
-		CHECK(pn_ipopt_parse(b, o.len, &ri) == 0);
+		/* the slots filled on output lie inside the options (a
+		 * user's odd pointer may leave them malformed on the wire:
+		 * Linux sends those too, so no parse check here) */
+		memset(fill, 0xa5, sizeof(fill));
+		pn_ipopt_build(fill, &o, h->dst, h->src, 12345);
+		for (i = o.len; i < sizeof(fill); i++)
+			CHECK(fill[i] == 0xa5);
 	}
 	if (!oi.srr_done)
 		return;
