@@ -156,6 +156,10 @@ cksum_avx2(const uint8_t *p, uint32_t len)
 				  (int64_t)n * 16384);
 		len -= n;
 	}
+	/* Clean upper halves before any SSE code runs: GCC leaves them
+	 * dirty on its tail call here, and SSE code after that runs with
+	 * a false dependency on them (a whole receive path 3x slower). */
+	_mm256_zeroupper();
 	return cksum_tail(sum, 0, p, len);
 }
 
