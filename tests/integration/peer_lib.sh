@@ -31,6 +31,9 @@ pn_peer_up() {
 	eval "$(sed -n 's/^\([a-z_]*\)=\(.*\)$/PEER_\1="\2"/p' <<<"$out")"
 }
 
+# pn_peer_sock NAME: the vhost-user socket of bridge NAME (PN_TAG in it).
+pn_peer_sock() { sed -n 's/^socket=//p' "$PN_TMP/$1.peer"; }
+
 # pn_peer_down NAME: stop the bridge; its JSON summary is $PN_TMP/NAME/bridge.json.
 pn_peer_down() {
 	"$PN_PEER" down --name "$1" --save "$PN_TMP/$1" >/dev/null ||
