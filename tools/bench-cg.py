@@ -45,6 +45,8 @@ import sys
 import tempfile
 import time
 
+import pntag
+
 # rxonly/macswap read packets from net_null; txonly must not (testpmd's
 # txonly never polls RX, pollnet-bench drains it): no-rx=1 there.
 NULL_ARGS = {"txonly": ",no-rx=1"}
@@ -85,7 +87,7 @@ def run_pollnet(build, mode, seconds, tmp):
     cmd = ["valgrind", "--tool=callgrind", "--separate-threads=yes",
            "--callgrind-out-file=%s.%%p" % prefix,
            os.path.join(build, "app", "pollnet-bench"),
-           "--no-pci", "--no-huge", "-m", "256", "--file-prefix", "pn-cg-pollnet",
+           "--no-pci", "--no-huge", "-m", "256", "--file-prefix", pntag.tagged("pn-cg-pollnet"),
            "--lcores", "0@0,1@1",
            "--vdev", "net_null0" + NULL_ARGS.get(mode, ""), "--",
            "--forward-mode=" + mode, "--duration=%d" % seconds,
@@ -102,7 +104,7 @@ def run_testpmd(mode, seconds, tmp):
     prefix = os.path.join(tmp, "tp-%s.cg" % mode)
     cmd = ["valgrind", "--tool=callgrind", "--separate-threads=yes",
            "--callgrind-out-file=%s.%%p" % prefix, "dpdk-testpmd",
-           "--no-pci", "--no-huge", "-m", "512", "--file-prefix", "pn-cg-testpmd",
+           "--no-pci", "--no-huge", "-m", "512", "--file-prefix", pntag.tagged("pn-cg-testpmd"),
            "--lcores", "0@0,1@1",
            "--vdev", "net_null0" + NULL_ARGS.get(mode, ""), "--",
            "--forward-mode=" + mode, "--stats-period=5",
@@ -174,12 +176,12 @@ def run_tcp(build, case, seconds, conns, tmp, side="server"):
     pid = os.getpid()
     cg = VALGRIND_CG + ["--callgrind-out-file=%s.%%p" % prefix]
     scmd = [bench] + TCP_EAL + [
-            "--file-prefix", "pn-cg-rrperf-s%d" % pid, "--lcores", "0@0",
+            "--file-prefix", pntag.tagged("pn-cg-rrperf-s%d" % pid), "--lcores", "0@0",
             "--vdev", "net_vhost0,iface=%s,queues=1" % sock, "--",
             "--addr", "198.18.0.1/24", "--role", "server", "--port", "5001",
             "--stats-period", "0", "--json", sjs] + eng
     ccmd = [bench] + TCP_EAL + [
-            "--file-prefix", "pn-cg-rrperf-c%d" % pid, "--lcores", "0@1",
+            "--file-prefix", pntag.tagged("pn-cg-rrperf-c%d" % pid), "--lcores", "0@1",
             "--vdev", "virtio_user0,path=%s,queues=1" % sock, "--",
             "--addr", "198.18.0.2/24", "--connect", "198.18.0.1:5001",
             "--conns", str(conns), "--duration", str(seconds),
@@ -234,7 +236,7 @@ def run_tcp(build, case, seconds, conns, tmp, side="server"):
 
 def main_tcp(a):
     results = []
-    tmp = a.keep or tempfile.mkdtemp(prefix="pn-cg-tcp-")
+    tmp = a.keep or tempfile.mkdtemp(prefix=pntag.tagged("pn-cg-tcp") + "-")
     os.makedirs(tmp, exist_ok=True)
     try:
         print("| case | conns | transactions | %s Ir/transaction |" % a.side)
@@ -265,7 +267,7 @@ def main_tcp(a):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__,
+    ap = argparse.ArgumentParser(description=__doc__, epilog=pntag.HELP,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--build", default="build")
     ap.add_argument("--modes", default="rxonly,txonly,macswap")
@@ -278,6 +280,7 @@ def main():
     ap.add_argument("--side", choices=("server", "client"), default="server",
                     help="tcp: which one runs under callgrind (the other natively)")
     a = ap.parse_args()
+    pntag.tag()
     if a.tcp:
         for tool in ("valgrind", "callgrind_annotate", "callgrind_control"):
             if not shutil.which(tool):
@@ -287,7 +290,7 @@ def main():
         if not shutil.which(tool):
             sys.exit("bench-cg: %s not found (apt-get install valgrind dpdk)" % tool)
     results = []
-    with tempfile.TemporaryDirectory(prefix="pn-cg-") as tmp:
+    with tempfile.TemporaryDirectory(prefix=pntag.tagged("pn-cg") + "-") as tmp:
         print("| engine | testpmd Ir/pkt | pollnet-bench Ir/pkt | pollnet/testpmd |")
         print("| --- | ---: | ---: | ---: |")
         for mode in a.modes.split(","):

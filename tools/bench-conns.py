@@ -51,6 +51,8 @@ import sys
 import tempfile
 import time
 
+import pntag
+
 # wait_for, log_has and the EAL options come from tools/bench-tcp.py
 _tcp = importlib.util.spec_from_file_location(
     "bench_tcp", os.path.join(os.path.dirname(os.path.abspath(__file__)), "bench-tcp.py"))
@@ -281,7 +283,7 @@ def table(rows):
 
 def main():
     top = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0], epilog=pntag.HELP)
     p.add_argument("--build", default=os.path.join(top, "build"))
     p.add_argument("--counts", default="1000,10000,60000")
     p.add_argument("--rate", type=int, default=5000, help="connects/s")
@@ -295,9 +297,10 @@ def main():
     p.add_argument("--out", default=None, help="directory for results.json")
     p.add_argument("--idle", type=float, default=5.0,
                    help="seconds the server CPU is sampled once all are held")
-    p.add_argument("--prefix", default="pn-conns",
+    p.add_argument("--prefix", default=pntag.tagged("pn-conns"),
                    help="EAL --file-prefix and namespace name start")
     a = p.parse_args()
+    pntag.tag()
     a.bench = os.path.join(a.build, "app", "pollnet-bench")
     a.cpus = a.cpus.split(",")
     if not os.access(a.bench, os.X_OK):
@@ -308,7 +311,7 @@ def main():
         sys.exit("bench-conns: --stacks linux needs root (a network namespace)")
     rows = []
     ns = f"{a.prefix}-{os.getpid()}"
-    with tempfile.TemporaryDirectory(prefix="pn-conns-") as tmp:
+    with tempfile.TemporaryDirectory(prefix=pntag.tagged("pn-conns") + "-") as tmp:
         if a.out:  # keep the logs with the results
             os.makedirs(a.out, exist_ok=True)
             tmp = a.out

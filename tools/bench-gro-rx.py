@@ -38,6 +38,8 @@ import sys
 import tempfile
 import time
 
+import pntag
+
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PEER = os.path.join(REPO, "tools", "peer.sh")
 CTL = os.path.join(REPO, "tools", "pollnetctl")
@@ -96,7 +98,7 @@ def stop(proc):
 def one(a, peer, sock, tmp, gro, k, want):
     """One transfer: returns the row of the table."""
     name = f"{a.name}-{k}-{'on' if gro else 'off'}"
-    prefix, port, log = f"pn-{name}", 5200 + k, os.path.join(tmp, name + ".log")
+    prefix, port, log = pntag.tagged(f"pn-{name}"), 5200 + k, os.path.join(tmp, name + ".log")
     with open(log, "w") as out:
         sink = subprocess.Popen(
             [os.path.join(a.build, "app", "tcpblast"), "sink", str(port), str(TIMEOUT)] +
@@ -149,17 +151,18 @@ def one(a, peer, sock, tmp, gro, k, want):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__,
+    ap = argparse.ArgumentParser(description=__doc__, epilog=pntag.HELP,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--build", default=os.path.join(REPO, "build"))
     ap.add_argument("--pairs", type=int, default=3)
     ap.add_argument("--bytes", type=int, default=100000000)
     ap.add_argument("--name", default=f"grorx{os.getpid()}",
-                    help="bridge name (namespace pn-NAME, EAL prefixes pn-NAME-*)")
+                    help="bridge name (namespace pn-NAME[-PN_TAG], EAL prefixes pn-NAME-*[-PN_TAG])")
     ap.add_argument("--json", help="write the rows here too")
     ap.add_argument("--keep-logs", action="store_true",
                     help="keep the runs' logs (kept anyway when a run fails)")
     a = ap.parse_args()
+    pntag.tag()
     a.build = os.path.abspath(a.build)
     if a.pairs < 1 or a.bytes < 1:
         fail(f"--pairs {a.pairs} --bytes {a.bytes}: both must be at least 1")
@@ -176,7 +179,7 @@ def main():
     if up.returncode:
         fail(f"peer.sh up: {up.stderr.strip()}")
     sock = dict(l.split("=", 1) for l in up.stdout.split() if "=" in l)["socket"]
-    tmp = tempfile.mkdtemp(prefix="bench-gro-rx-")
+    tmp = tempfile.mkdtemp(prefix=pntag.tagged("bench-gro-rx") + "-")
     rows = []
     try:
         for i in range(a.pairs):

@@ -41,6 +41,8 @@ import sys
 import tempfile
 import time
 
+import pntag
+
 EAL = ["--no-huge", "-m", "1024", "--no-pci",
        "--log-level=lib.vhost.config:warning", "--log-level=pmd.net.virtio.*:error"]
 VHOST_CPU, VIRTIO_CPU = "1", "0"
@@ -149,9 +151,9 @@ class Side:
 def run_pair(tool, bench, vhost_mode, virtio_mode, measure, seconds, tx_first=0,
              vhost_tool=None):
     """tool runs the virtio side, vhost_tool (default: the same) the vhost side."""
-    tmp = tempfile.mkdtemp(prefix="pn-bench-l2.")
+    tmp = tempfile.mkdtemp(prefix=pntag.tagged("pn-bench-l2") + ".")
     sock = os.path.join(tmp, "vh.sock")
-    tag = f"pnb{os.getpid()}{tool[:2]}"
+    tag = pntag.tagged(f"pnb{os.getpid()}{tool[:2]}")
     vh = vi = None
     try:
         vh = Side(vhost_tool or tool, bench, "vhost", sock, tag + "vh", vhost_mode, 0)
@@ -180,8 +182,8 @@ def run_alternating(bench, vhost_mode, virtio_mode, measure, windows, window_s,
     """Both pairs up at once; they take turns. Returns per-window pps lists.
     @pairs: {"testpmd": (virtio tool, vhost tool), "pollnet-bench": (...)},
     by default each tool on both sides."""
-    tmp = tempfile.mkdtemp(prefix="pn-bench-l2a.")
-    tag = f"pna{os.getpid()}"
+    tmp = tempfile.mkdtemp(prefix=pntag.tagged("pn-bench-l2a") + ".")
+    tag = pntag.tagged(f"pna{os.getpid()}")
     sides = {}
     pairs = pairs or {t: (t, t) for t in ("testpmd", "pollnet-bench")}
     try:
@@ -273,9 +275,9 @@ def alternate(a, bench):
 
 def idle_cpu(tool, bench, seconds, extra=()):
     """CPU share of an idle rxonly receiver (virtio side) with a silent peer."""
-    tmp = tempfile.mkdtemp(prefix="pn-bench-idle.")
+    tmp = tempfile.mkdtemp(prefix=pntag.tagged("pn-bench-idle") + ".")
     sock = os.path.join(tmp, "vh.sock")
-    tag = f"pni{os.getpid()}{tool[:2]}{len(extra)}"
+    tag = pntag.tagged(f"pni{os.getpid()}{tool[:2]}{len(extra)}")
     vh = vi = None
     try:
         vh = Side("pollnet-bench", bench, "vhost", sock, tag + "vh", "rxonly")
@@ -304,7 +306,7 @@ SCENARIOS = [
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0], epilog=pntag.HELP)
     ap.add_argument("--build", default="build")
     ap.add_argument("--seconds", type=float, default=5.0)
     ap.add_argument("--runs", type=int, default=3)
@@ -319,6 +321,7 @@ def main():
     ap.add_argument("--window", type=float, default=1.0,
                     help="--alternate: seconds per window (1)")
     a = ap.parse_args()
+    pntag.tag()
     bench = os.path.abspath(os.path.join(a.build, "app", "pollnet-bench"))
     if not os.access(bench, os.X_OK):
         sys.exit(f"bench-l2: no {bench}: build first")

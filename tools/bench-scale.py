@@ -74,6 +74,8 @@ import sys
 import time
 from importlib.machinery import SourceFileLoader
 
+import pntag
+
 TOOLS = os.path.dirname(os.path.abspath(__file__))
 
 
@@ -446,7 +448,8 @@ def markdown(results, meta):
 
 def main():
     ap = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+        description=__doc__, epilog=pntag.HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--build", default=os.path.join(TOOLS, "..", "build"))
     ap.add_argument("--duration", type=int, default=5)
     ap.add_argument("--warmup", type=int, default=1)
@@ -460,6 +463,7 @@ def main():
     ap.add_argument("--callgrind", action="store_true",
                     help="instructions per transaction under callgrind (configs 1, 2-rss)")
     args = ap.parse_args()
+    pntag.tag()
     args.cpus, args.no_netns = "0,1", True
     cfgs = args.configs.split(",")
     for cfg in cfgs:

@@ -40,7 +40,8 @@ window) and the receiving side's receive cycles per byte (poll, gro, input).
 baseline build side by side, interleaved). --counters reads both pollnet
 sides' counters over the measured window (telemetry: /pollnet/tcp,
 /pollnet/drops, /pollnet/softnet, /ethdev/stats) and prints the non-zero
-deltas per run. --tag T puts T in the DPDK file prefixes and the netns name.
+deltas per run. --tag T puts T in the DPDK file prefixes and the netns name,
+after PN_TAG (environment, tools/pntag.py) when that is set too.
 
   tools/bench-tcp.py --cases stream --variant tso:tso=1: \
       --variant notso:tso=1:--no-tso --cycles
@@ -65,6 +66,8 @@ import subprocess
 import sys
 import tempfile
 import time
+
+import pntag
 
 EAL = ["--no-huge", "-m", "512", "--no-pci",
        "--log-level=lib.vhost.config:warning",
@@ -144,7 +147,7 @@ class Run:
         self.args = args
         self.build = os.path.abspath(args.build)
         self.bench = os.path.join(self.build, "app", "pollnet-bench")
-        self.tag = f"tbench-{args.tag}-" if args.tag else "tbench-"
+        self.tag = "tbench-" + "".join(t + "-" for t in (pntag.tag(), args.tag) if t)
         self.tmp = tempfile.mkdtemp(prefix=self.tag)
         self.procs = []
         self.prefixes = []
@@ -527,7 +530,8 @@ def markdown(rows, meta):
 
 def main():
     ap = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+        description=__doc__, epilog=pntag.HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--build", default=os.path.join(
         os.path.dirname(os.path.abspath(__file__)), "..", "build"))
     ap.add_argument("--duration", type=int, default=10)
@@ -572,6 +576,7 @@ def main():
     ap.add_argument("--tag", default="",
                     help="a word for the DPDK file prefixes and the netns name")
     args = ap.parse_args()
+    pntag.tag()
     variants = {}
     for v in args.variant:
         parts = v.split(":", 2)

@@ -9,20 +9,23 @@
 #                        sleeping on RX interrupts when idle
 #
 # usage: tools/l2-demo.sh [BUILD_DIR] (default: build)
-# env:   PN_DEMO_SECONDS (5), PN_DEMO_TXPKTS (64)
+# env:   PN_DEMO_SECONDS (5), PN_DEMO_TXPKTS (64), PN_TAG (tools/pn_tag.sh)
 # No hugepages, no PCI; frames stay on the vhost-user link (198.18.0.0/15).
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/tools/pn_tag.sh"
+case ${1:-} in -h|--help) sed -n '3,13s/^# \?//p' "$0"; echo "$PN_TAG_HELP"; exit 0 ;; esac
+pn_tag_check || exit 2
 build=${1:-$top/build}
 bench=$build/app/pollnet-bench
 secs=${PN_DEMO_SECONDS:-5}
 txpkts=${PN_DEMO_TXPKTS:-64}
 [ -x "$bench" ] || { echo "l2-demo: no $bench; run: meson setup build && ninja -C build" >&2; exit 1; }
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/pn-l2-demo.XXXXXX")
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/$(pn_tagged pn-l2-demo).XXXXXX")
 sock=$tmp/vh.sock
-id=pndemo$$
+id=$(pn_tagged "pndemo$$")
 tx_pid= rx_pid=
 eal=(--no-huge -m 512 --no-pci --log-level=lib.vhost.config:warning)
 

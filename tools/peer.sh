@@ -39,6 +39,10 @@
 # 10 s), then removes the namespace, the run dir and /var/run/dpdk/pn-peer-N;
 # --save DIR first keeps bridge.json (final counters) and bridge.log.
 # A failing 'up' removes everything it made.
+#
+# PN_TAG=T in the environment (tools/pn_tag.sh): N stands for N-T in every
+# name above (namespace pn-N-T, prefix pn-peer-N-T, /tmp/pn-peer-N-T);
+# 'down', 'status' and 'exec' need the same PN_TAG. 'up' prints them all.
 
 set -u
 
@@ -48,11 +52,14 @@ PEER_POLLNET_IP=198.18.0.2/24
 PEER_TIMEOUT=${PN_PEER_TIMEOUT:-30}
 PEER_STOP_TIMEOUT=10
 PEER_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+. "$PEER_REPO/tools/pn_tag.sh"
+pn_tag_check || exit 2
 
 peer_say() { echo "peer.sh: $*" >&2; }
 peer_die() { peer_say "$*"; exit 1; }
 peer_usage() {
 	sed -n '/^#   tools/,/^#   tools.*exec/s/^#   //p' "${BASH_SOURCE[0]}" >&2
+	echo "$PN_TAG_HELP (N-T)" >&2
 	exit 2
 }
 
@@ -61,9 +68,11 @@ peer_names() {
 	[[ $1 =~ ^[A-Za-z0-9_-]{1,24}$ ]] ||
 		{ peer_say "--name $1: must be 1..24 characters of A-Z a-z 0-9 _ -"; exit 2; }
 	PEER_NAME=$1
-	PEER_NS=pn-$1
-	PEER_PREFIX=pn-peer-$1
-	PEER_RUN=${PN_PEER_RUN_BASE:-/tmp}/pn-peer-$1
+	local n
+	n=$(pn_tagged "$1")
+	PEER_NS=pn-$n
+	PEER_PREFIX=pn-peer-$n
+	PEER_RUN=${PN_PEER_RUN_BASE:-/tmp}/pn-peer-$n
 	PEER_SOCK=$PEER_RUN/vh.sock
 	PEER_LOG=$PEER_RUN/bridge.log
 	PEER_PIDFILE=$PEER_RUN/bridge.pid
@@ -249,6 +258,8 @@ cmd_up() {
 	echo "kernel_iface=$PEER_TAP"
 	echo "pollnet_ip=$PEER_POLLNET_IP"
 	echo "log=$PEER_LOG"
+	echo "prefix=$PEER_PREFIX"
+	echo "run=$PEER_RUN"
 }
 
 peer_need_name() {

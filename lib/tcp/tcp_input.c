@@ -101,12 +101,15 @@ send_dupack(struct pn_tcp_conn *c, const struct tcp_seg *s)
 		dup_data(c, s, pn_seq_gt(end, c->rcv_nxt) ? c->rcv_nxt : end);
 }
 
-/* Trim @p s to the receive window @p wnd (tcp_rcv_wnd): RFC 9293
- * 3.10.7.4 "trim". */
+/* Trim @p s to the receive window @p wnd (tcp_rcv_wnd), or to the edge
+ * offered before where that is further: RFC 9293 3.10.7.4 "trim". */
 static void
 trim_to_window(struct pn_tcp_conn *c, struct tcp_seg *s, uint32_t wnd)
 {
 	uint32_t cut;
+
+	if (wnd < tcp_rcv_offered(c))
+		wnd = tcp_rcv_offered(c);
 
 	if (pn_seq_lt(s->h.seq, c->rcv_nxt)) {
 		cut = c->rcv_nxt - s->h.seq;
@@ -138,7 +141,7 @@ static bool
 seq_acceptable(const struct pn_tcp_conn *c, const struct tcp_seg *s,
 	       uint32_t wnd)
 {
-	uint32_t adv = pn_seq_gt(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt : 0;
+	uint32_t adv = tcp_rcv_offered(c);
 
 	if (adv > wnd)
 		wnd = adv;

@@ -49,10 +49,10 @@ rcv_space(const struct pn_tcp_conn *c)
 uint32_t
 tcp_rcv_wnd(const struct pn_tcp_conn *c)
 {
-	uint32_t space = rcv_space(c), adv, max;
+	uint32_t free = rcv_space(c), space = free, adv, max, unit, up;
 
 	/* Never shrink the window we offered (RFC 9293 3.8.6, MUST-?). */
-	adv = pn_seq_gt(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt : 0;
+	adv = tcp_rcv_offered(c);
 	if (space < adv)
 		space = adv;
 	/* Receiver SWS avoidance: do not offer a sliver. */
@@ -62,13 +62,23 @@ tcp_rcv_wnd(const struct pn_tcp_conn *c)
 	max = (uint32_t)65535 << c->rcv_wscale;
 	if (space > max)
 		space = max;
-	/* Round down to the scale so the peer sees what we mean; but never
-	 * below what we offered: rounded down, the offered edge would move
-	 * back by up to 2^wscale - 1 bytes, and data the peer sent right up
-	 * to it would be cut (Linux tcp_select_window rounds up then). */
+	/* Round down to the scale so the peer sees what we mean; but not
+	 * below what we offered (Linux tcp_select_window rounds up then).
+	 * Up only while that leaves the edge less than one unit past the
+	 * free buffer: with the application not reading, rounding up after
+	 * every in-order segment moved the edge up to 2^wscale - 1 bytes
+	 * further each time, and data the peer sent to it overflowed the
+	 * buffer (TCP_RCVQ_FULL; Linux has rmem slack there, or shrinks with
+	 * net.ipv4.tcp_shrink_window). Else down: the edge seems to move
+	 * back by less than a unit (RFC 7323 2.4), and data up to the edge
+	 * offered before is still taken (tcp_rcv_offered). */
+	unit = (uint32_t)1 << c->rcv_wscale;
 	space = space >> c->rcv_wscale << c->rcv_wscale;
-	if (space < adv)
-		space = RTE_ALIGN_CEIL(adv, (uint32_t)1 << c->rcv_wscale);
+	if (space < adv) {
+		up = RTE_ALIGN_CEIL(adv, unit);
+		if (up <= free || up - free < unit)
+			space = up;
+	}
 	return space;
 }
 

@@ -408,8 +408,16 @@ void tcp_send_synack_raw(struct pn_tcp *tcp, const struct tcp_seg *s,
 void tcp_challenge_ack(struct pn_tcp_conn *c);
 uint32_t tcp_rcv_wnd(const struct pn_tcp_conn *c);
 
-/* tcp_rcv_wnd(c) == 0. Never while part of the window offered is still
- * open (tcp_rcv_wnd never goes below it): computed only when none is. */
+/* What of the window offered is still open: data up to rcv_adv is taken
+ * even where tcp_rcv_wnd is below it (rounded down to the scale). */
+static inline uint32_t
+tcp_rcv_offered(const struct pn_tcp_conn *c)
+{
+	return pn_seq_gt(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt : 0;
+}
+
+/* tcp_rcv_wnd(c) == 0 with nothing of the window offered still open:
+ * computed only when none is. */
 static inline bool
 tcp_rcv_wnd_closed(const struct pn_tcp_conn *c)
 {

@@ -171,7 +171,7 @@ rcv_consumed(struct pn_tcp_conn *c)
 		return;
 	/* RFC 9293 3.8.6.2.2: update when the window grows by
 	 * min(RCV.BUFF / 2, Eff.snd.MSS). */
-	cur = pn_seq_gt(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt : 0;
+	cur = tcp_rcv_offered(c);
 	if (cur >= c->rcvbuf / 2 && cur != 0)
 		return; /* half the buffer still offered: no update */
 	wnd = tcp_rcv_wnd(c);

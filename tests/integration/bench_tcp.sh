@@ -14,7 +14,7 @@
 DUR=2
 ns=""
 if [ "$(id -u)" = 0 ] && command -v ip >/dev/null; then
-	ns="tbench$$"
+	ns=$(pn_tagged "tbench$$")
 	ip netns add "$ns" || pn_fail "ip netns add $ns"
 	trap 'ip netns del "$ns" 2>/dev/null; pn_cleanup' EXIT
 	ip netns exec "$ns" ip link set lo up

@@ -13,7 +13,7 @@ pn_pollnetd_start() {
 	local name=$1 peer=$2 prefix="$PN_RUN_ID-$1"
 	shift 2
 	PN_PREFIXES+=("$prefix")
-	"$PN_POLLNETD" --set "port.path=/tmp/pn-peer-$peer/vh.sock" \
+	"$PN_POLLNETD" --set "port.path=$(pn_peer_sock "$peer")" \
 		--set "eal.file_prefix=$prefix" --set "eal.lcores=0@0,1@0" \
 		--set "eal.log_level=lib.vhost.config:warning" "$@" \
 		>"$PN_TMP/$name.log" 2>&1 &

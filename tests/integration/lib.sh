@@ -1,16 +1,21 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # Shared helpers for the integration tests: two pollnet-bench processes
 # joined by vhost-user, no hugepages, no PCI, pinned to the machine's CPUs.
-# Source it; it sets PN_BENCH, PN_TMP and a cleanup trap.
+# Source it; it sets PN_BENCH, PN_TMP and a cleanup trap. PN_TAG (see
+# tools/pn_tag.sh) goes into every name made: PN_RUN_ID (the start of
+# every EAL prefix), PN_TMP (the vhost-user sockets), and through
+# tools/peer.sh the namespaces.
 
 set -u
 
+. "$(dirname "${BASH_SOURCE[0]}")/../../tools/pn_tag.sh"
+pn_tag_check || exit 2
 PN_BUILD_DIR=${PN_BUILD_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../../build" && pwd)}
 PN_BENCH=$PN_BUILD_DIR/app/pollnet-bench
-PN_TMP=$(mktemp -d "${TMPDIR:-/tmp}/pn-integ.XXXXXX")
+PN_TMP=$(mktemp -d "${TMPDIR:-/tmp}/$(pn_tagged pn-integ).XXXXXX")
 PN_PIDS=()
 PN_PREFIXES=()
-PN_RUN_ID="pnt$$"
+PN_RUN_ID=$(pn_tagged "pnt$$")
 
 # The bench's own EAL noise (vhost-user negotiation) only at warning.
 PN_EAL_COMMON=(--no-huge -m 512 --no-pci --log-level=lib.vhost.config:warning)

@@ -4,22 +4,25 @@
 # up with the same name is refused without harming the first; a bad impair
 # spec fails before anything is made (exit 2, one line naming the key and
 # the range); a failure after the namespace exists (EAL refuses the CPU)
-# unwinds everything (exit 1).
+# unwinds everything (exit 1); a bad PN_TAG is refused like a bad spec.
 . "$(dirname "$0")/peer_lib.sh"
 
 peer=d$$
 leftovers() { # NAME PID: print whatever of peer NAME still exists
-	ip netns list | awk '{ print $1 }' | grep -x "pn-$1"
+	local n
+	n=$(pn_tagged "$1")
+	ip netns list | awk '{ print $1 }' | grep -x "pn-$n"
 	[ -n "$2" ] && pn_alive "$2" && echo "process $2"
-	ls -d "/tmp/pn-peer-$1" "/var/run/dpdk/pn-peer-$1" 2>/dev/null
-	pgrep -f -- "--file-prefix pn-peer-$1 " | sed 's/^/process /'
+	ls -d "/tmp/pn-peer-$n" "/var/run/dpdk/pn-peer-$n" 2>/dev/null
+	pgrep -f -- "--file-prefix pn-peer-$n " | sed 's/^/process /'
 }
 
 pn_peer_up "$peer"
 [ -S "$PEER_socket" ] || pn_fail "no socket at $PEER_socket"
 pn_alive "$PEER_pid" || pn_fail "bridge $PEER_pid not running"
-[ "$PEER_namespace" = "pn-$peer" ] || pn_fail "namespace $PEER_namespace"
-[ -d "/var/run/dpdk/pn-peer-$peer" ] || pn_fail "no EAL runtime dir"
+[ "$PEER_namespace" = "pn-$(pn_tagged "$peer")" ] || pn_fail "namespace $PEER_namespace"
+[ "$PEER_socket" = "/tmp/pn-peer-$(pn_tagged "$peer")/vh.sock" ] || pn_fail "socket $PEER_socket"
+[ -d "/var/run/dpdk/$PEER_prefix" ] || pn_fail "no EAL runtime dir /var/run/dpdk/$PEER_prefix"
 pn_peer_exec "$peer" ip -o addr show dev pntap0 | grep -q 'inet 198.18.0.1/24' ||
 	pn_fail "pntap0 lacks 198.18.0.1/24"
 [ "$(pn_peer_exec "$peer" sysctl -n net.ipv4.tcp_tw_reuse)" = 1 ] || pn_fail "tcp_tw_reuse"
@@ -56,3 +59,13 @@ grep -q "up failed" <<<"$out" || pn_fail "EAL failure message: '$out'"
 left=$(leftovers "$bad" "")
 [ -z "$left" ] || pn_fail "left after a failed up: $left"
 echo "ok: failed up unwinds: $(grep 'peer.sh' <<<"$out" | head -n 2 | tr '\n' ' ')"
+
+# A bad PN_TAG: refused before anything is made, one line naming it.
+out=$(PN_TAG=Bad_1 "$PN_PEER" up --name "$bad" 2>&1)
+rc=$?
+[ $rc = 2 ] || pn_fail "bad PN_TAG: exit $rc, expected 2 ($out)"
+grep -q "^PN_TAG='Bad_1': must be 1..8 characters of a-z 0-9" <<<"$out" || pn_fail "bad PN_TAG message: '$out'"
+[ "$(wc -l <<<"$out")" = 1 ] || pn_fail "bad PN_TAG: more than one line: '$out'"
+out=$(PN_TAG=abcdefghi "$PN_PEER" status --name "$bad" 2>&1)
+[ $? = 2 ] && grep -q "^PN_TAG='abcdefghi'" <<<"$out" || pn_fail "a 9-character PN_TAG: '$out'"
+echo "ok: bad PN_TAG -> $out"

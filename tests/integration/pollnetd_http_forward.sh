@@ -13,7 +13,7 @@
 #    handshake and the request; [pollnetd] capture from the start.
 . "$(dirname "$0")/pollnetd_lib.sh"
 
-PN_RUN_ID=svc$$ # the EAL file prefix: svc$$-d
+PN_RUN_ID=$(pn_tagged "svc$$") # the EAL file prefix: svc$$[-PN_TAG]-d
 peer=svc$$
 root=$PN_TMP/www
 ctl() { "$PN_SOURCE_DIR/tools/pollnetctl" --prefix "$PN_RUN_ID-d" "$@"; }
@@ -135,7 +135,7 @@ rows = json.load(sys.stdin)
 assert any(r["state"] == "ESTABLISHED" and r["local"] == "198.18.0.2:9" and r["rtt_us"] > 0
            for r in rows), rows' || pn_fail "conns --json"
 ctl ports >"$PN_TMP/ports"
-grep -q '^port 0 (virtio_user0): driver net_virtio_user, devargs "path=/tmp/pn-peer-'"$peer"'/vh.sock' "$PN_TMP/ports" &&
+grep -q '^port 0 (virtio_user0): driver net_virtio_user, devargs "path='"$PEER_socket"'' "$PN_TMP/ports" &&
 	grep -q '^  mac 02:00:00:00:00:02, link UP, mtu 1500, 1 queue pair(s)' "$PN_TMP/ports" &&
 	grep -q '^  rx offloads .*tcp_cksum' "$PN_TMP/ports" &&
 	grep -q '^  rss off: one queue; rx interrupts on' "$PN_TMP/ports" ||

@@ -32,7 +32,7 @@ fi
 peer=m$$
 pn_peer_up "$peer"
 expect_fail 1 'mempool of \[pollnetd\] mbufs = 1048575' \
-	--set "port.path=/tmp/pn-peer-$peer/vh.sock" --set eal.memory_mb=64 \
+	--set "port.path=$PEER_socket" --set eal.memory_mb=64 \
 	--set pollnetd.mbufs=1048575
 
 # A clean run: start, answer, stop on SIGTERM, leave nothing.
@@ -63,5 +63,5 @@ pn_log_has d '^shard 0: rounds' || pn_fail "no final counters"
 pgrep -f "eal.file_prefix=$PN_RUN_ID-d" >/dev/null && pn_fail "a pollnetd process is left"
 ls /dev/hugepages 2>/dev/null | grep -q "$PN_RUN_ID" && pn_fail "hugepage files left"
 pn_peer_down "$peer"
-ip netns list | grep -q "pn-$peer" && pn_fail "namespace pn-$peer left"
+ip netns list | grep -q "$PEER_namespace" && pn_fail "namespace $PEER_namespace left"
 echo "ok: clean start/stop, nothing left"

@@ -207,6 +207,43 @@ offered_edge_survives_scale_rounding(void **state)
 	    .sack = { { 1001 + 65535 - 100, 1001 + 65535 } });
 }
 
+/*
+ * The offered edge does not creep past the buffer. Never shrinking the
+ * window and rounding it up to the scale after each in-order segment the
+ * application leaves unread moved the edge up to 2^wscale - 1 bytes past
+ * the buffer every time, and data the peer sent up to it was dropped as
+ * TCP_RCVQ_FULL (pollnetd-shards under load: the forwarder held back by
+ * a slow backend). Data sent exactly to each window offered is all taken
+ * until the window closes, and the buffer is what it holds.
+ */
+static void
+window_edge_does_not_creep_past_buffer(void **state)
+{
+	uint32_t seq = 1001, edge, len, i, ws;
+
+	(void)state;
+	W->tconf.rcvbuf = 16384;
+	scn_start();
+	scn_passive(1000, 1);
+	edge = seq + W->last.win; /* the SYN-ACK's, never scaled */
+	ws = W->last.opts.wscale;
+	assert_true(ws > 0);
+	for (i = 0; i < 200 && seq != edge; i++) {
+		len = edge - seq < 1000 ? edge - seq : 1000;
+		IN(PA, .seq = seq, .len = len, .tsval = 1002);
+		seq += len;
+		if (scn_pending() == 0)
+			ADVANCE_MS(200); /* the delayed ACK */
+		OUT(A, .ack = seq);
+		if (seq + ((uint32_t)W->last.win << ws) > edge)
+			edge = seq + ((uint32_t)W->last.win << ws);
+	}
+	assert_int_equal(seq, edge); /* the window closed */
+	assert_int_equal(scn_drops(PN_DROP_TCP_RCVQ_FULL), 0);
+	assert_true(pn_tcp_readable(W->c) < 16384 + (1u << ws));
+	assert_int_equal(scn_recv(65536), seq - 1001);
+}
+
 int
 main(void)
 {
@@ -223,6 +260,7 @@ main(void)
 		SCN(syn_window_never_scaled),
 		SCN(rcvbuf_shrunk_drops_beyond_buffer),
 		SCN(offered_edge_survives_scale_rounding),
+		SCN(window_edge_does_not_creep_past_buffer),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
