@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The per-lcore TCP: configuration, the connection table (tcp_table.c)
- * and the listener table (rte_hash), ISN (RFC 6528), ephemeral ports steered to this shard, and
+ * and the listeners, ISN (RFC 6528), ephemeral ports steered to this shard, and
  * the demultiplexing of received segments.
  */
 #include <errno.h>
@@ -11,7 +11,6 @@
 
 #include <rte_byteorder.h>
 #include <rte_cycles.h>
-#include <rte_hash.h>
 #include <rte_mbuf.h>
 #include <rte_random.h>
 
@@ -218,10 +217,8 @@ pn_tcp_create(const struct pn_tcp_conf *conf, struct pn_lcore *lc,
 	      struct pn_net *net, const struct pn_tcp_upcalls *up,
 	      struct pn_tcp **out)
 {
-	struct rte_hash_parameters hp = { 0 };
 	struct pn_tcp *tcp;
-	char name[RTE_HASH_NAMESIZE], err[128];
-	static unsigned int seq;
+	char err[128];
 	int rc;
 
 	if (conf == NULL || lc == NULL || net == NULL || out == NULL)
@@ -263,37 +260,25 @@ pn_tcp_create(const struct pn_tcp_conf *conf, struct pn_lcore *lc,
 			    (uint32_t)rte_rand());
 	if (rc < 0)
 		goto err_scratch;
-	snprintf(name, sizeof(name), "pn_tcpl_%u_%u", lc->shard, seq++);
-	hp.name = name;
-	hp.socket_id = SOCKET_ID_ANY;
-	hp.entries = 1024;
-	hp.key_len = sizeof(struct tcp_lkey);
-	tcp->listen_h = rte_hash_create(&hp);
-	if (tcp->listen_h == NULL) {
-		rc = -ENOMEM;
-		goto err_conns;
-	}
 	rc = pn_net_register_proto(net, PN_IPV4_PROTO_TCP, tcp_rx, tcp);
 	if (rc < 0)
-		goto err_listen;
+		goto err_conns;
 	pn_net_register_proto_burst(net, PN_IPV4_PROTO_TCP, tcp_rx_burst);
 	rc = tcp_icmp_register(tcp, true);
 	if (rc < 0) {
 		pn_net_register_proto(net, PN_IPV4_PROTO_TCP, NULL, NULL);
-		goto err_listen;
+		goto err_conns;
 	}
 	rc = tcp_redir_register(tcp, true);
 	if (rc < 0) {
 		tcp_icmp_register(tcp, false);
 		pn_net_register_proto(net, PN_IPV4_PROTO_TCP, NULL, NULL);
-		goto err_listen;
+		goto err_conns;
 	}
 	tcp_shard_set(lc->shard, tcp);
 	tcp_telemetry_register();
 	*out = tcp;
 	return 0;
-err_listen:
-	rte_hash_free(tcp->listen_h);
 err_conns:
 	tcp_table_fini(&tcp->ctab);
 err_scratch:
@@ -321,9 +306,8 @@ void
 pn_tcp_free(struct pn_tcp *tcp)
 {
 	struct pn_tcp_conn *c;
-	const void *key;
-	void *data;
-	uint32_t iter = 0;
+	struct pn_tcp_listen *l;
+	uint32_t i;
 
 	if (tcp == NULL)
 		return;
@@ -335,15 +319,17 @@ pn_tcp_free(struct pn_tcp *tcp)
 		tcp_conn_closed(c);
 	}
 	tcp_reap(tcp);
-	while (rte_hash_iterate(tcp->listen_h, &key, &data, &iter) >= 0)
-		free(data);
+	for (i = 0; i < TCP_LISTEN_BUCKETS; i++)
+		while ((l = tcp->listen_b[i]) != NULL) {
+			tcp->listen_b[i] = l->hnext;
+			free(l);
+		}
 	pn_net_register_proto(tcp->net, PN_IPV4_PROTO_TCP, NULL, NULL);
 	tcp_icmp_register(tcp, false);
 	tcp_redir_register(tcp, false);
 	tcp_redir_free(tcp);
 	if (pn_tcp_of_shard(tcp->lc->shard) == tcp)
 		tcp_shard_set(tcp->lc->shard, NULL);
-	rte_hash_free(tcp->listen_h);
 	tcp_table_fini(&tcp->ctab);
 	pn_objcache_fini(&tcp->free_conns);
 	free(tcp->scratch);
@@ -566,21 +552,42 @@ rx_cksum_ok(struct pn_tcp *tcp, struct rte_mbuf *m,
 				(uint16_t)m->pkt_len) == 0;
 }
 
+/* The chain of @p port's listeners. They are few and the application's,
+ * not a peer's, so the port alone picks it. */
+static inline struct pn_tcp_listen **
+listen_chain(struct pn_tcp *tcp, uint16_t port)
+{
+	return &tcp->listen_b[port & (TCP_LISTEN_BUCKETS - 1)];
+}
+
+/* The listener bound to exactly (@p ip, @p port), 0 the wildcard. */
+static struct pn_tcp_listen *
+listen_find(struct pn_tcp *tcp, uint32_t ip, uint16_t port)
+{
+	struct pn_tcp_listen *l;
+
+	for (l = *listen_chain(tcp, port); l != NULL; l = l->hnext)
+		if (l->key.port == port && l->key.ip == ip)
+			return l;
+	return NULL;
+}
+
 struct pn_tcp_listen *
 tcp_listen_lookup(struct pn_tcp *tcp, uint32_t ip, uint16_t port)
 {
-	struct tcp_lkey k = { .ip = ip, .port = port };
-	void *d;
+	struct pn_tcp_listen *l, *any = NULL;
 
-	/* Linux __inet_lookup_listener: the address's listener, then the
-	 * wildcard's; the first lookup only when some listener has one. */
-	if (tcp->nlisten_addr > 0 &&
-	    rte_hash_lookup_data(tcp->listen_h, &k, &d) >= 0)
-		return d;
-	k.ip = 0;
-	if (rte_hash_lookup_data(tcp->listen_h, &k, &d) >= 0)
-		return d;
-	return NULL;
+	/* Linux __inet_lookup_listener: the address's listener, else the
+	 * wildcard's (compute_score prefers the bound address); one walk. */
+	for (l = *listen_chain(tcp, port); l != NULL; l = l->hnext) {
+		if (l->key.port != port)
+			continue;
+		if (l->key.ip == ip)
+			return l;
+		if (l->key.ip == 0)
+			any = l;
+	}
+	return any;
 }
 
 /*
@@ -766,9 +773,12 @@ int
 pn_tcp_listen(struct pn_tcp *tcp, uint32_t ip, uint16_t port,
 	      uint32_t backlog, void *ctx, struct pn_tcp_listen **out)
 {
-	struct pn_tcp_listen *l;
-	void *d;
+	struct pn_tcp_listen *l, **head;
 
+	if (listen_find(tcp, ip, port) != NULL)
+		return -EADDRINUSE;
+	if (tcp->nlisten >= TCP_LISTEN_MAX)
+		return -ENOMEM;
 	l = calloc(1, sizeof(*l));
 	if (l == NULL)
 		return -ENOMEM;
@@ -779,16 +789,10 @@ pn_tcp_listen(struct pn_tcp *tcp, uint32_t ip, uint16_t port,
 	l->backlog = backlog ? backlog : 1;
 	TAILQ_INIT(&l->embryos);
 	TAILQ_INIT(&l->acceptq);
-	if (rte_hash_lookup_data(tcp->listen_h, &l->key, &d) >= 0) {
-		free(l);
-		return -EADDRINUSE;
-	}
-	if (rte_hash_add_key_data(tcp->listen_h, &l->key, l) < 0) {
-		free(l);
-		return -ENOMEM;
-	}
-	if (ip != 0)
-		tcp->nlisten_addr++;
+	head = listen_chain(tcp, port);
+	l->hnext = *head;
+	*head = l;
+	tcp->nlisten++;
 	*out = l;
 	return 0;
 }
@@ -825,6 +829,7 @@ void
 pn_tcp_listen_close(struct pn_tcp_listen *l)
 {
 	struct pn_tcp *tcp = l->tcp;
+	struct pn_tcp_listen **pp;
 	struct pn_tcp_conn *c;
 
 	l->ctx = NULL;
@@ -836,9 +841,10 @@ pn_tcp_listen_close(struct pn_tcp_listen *l)
 		tcp_send_rst(c);
 		tcp_conn_closed(c);
 	}
-	rte_hash_del_key(tcp->listen_h, &l->key);
-	if (l->key.ip != 0)
-		tcp->nlisten_addr--;
+	for (pp = listen_chain(tcp, l->key.port); *pp != l; pp = &(*pp)->hnext)
+		;
+	*pp = l->hnext;
+	tcp->nlisten--;
 	free(l);
 	tcp_reap(tcp);
 }

@@ -261,6 +261,7 @@ struct pn_tcp_conn {
 
 struct pn_tcp_listen {
 	struct pn_tcp *tcp;
+	struct pn_tcp_listen *hnext; /**< tcp->listen_b chain */
 	struct tcp_lkey key;
 	void *ctx;
 	uint32_t backlog;
@@ -279,6 +280,10 @@ struct pn_tcp_listen {
  * connection. */
 #define TCP_CONN_CACHE_MAX 1024
 
+/* Listeners per lcore (pn_tcp_listen: ENOMEM beyond), and their chains. */
+#define TCP_LISTEN_MAX 1024
+#define TCP_LISTEN_BUCKETS 64
+
 struct pn_tcp {
 	struct pn_lcore *lc;
 	struct pn_net *net;
@@ -287,12 +292,13 @@ struct pn_tcp {
 	struct pn_tcp_upcalls up;
 	const struct tcp_cc_ops *cc;
 	struct tcp_table ctab;      /**< tcp_key -> conn */
-	struct rte_hash *listen_h;  /**< tcp_lkey -> listener */
+	/** listeners, chained by port (tcp.c listen_chain) */
+	struct pn_tcp_listen *listen_b[TCP_LISTEN_BUCKETS];
 	struct rte_hash *redir_h;   /**< tcp_key -> shard, tcp_redir.c; NULL until used */
 	TAILQ_HEAD(, pn_tcp_conn) conns;
 	TAILQ_HEAD(, pn_tcp_conn) reap;  /**< closed, freed by tcp_reap() */
 	uint32_t nconns;
-	uint32_t nlisten_addr;      /**< listeners bound to one address */
+	uint32_t nlisten;           /**< up to TCP_LISTEN_MAX */
 	uint32_t busy;              /**< nesting depth: reap only at 0 */
 	uint16_t next_port;
 	uint8_t secret[16];
