@@ -138,7 +138,6 @@ struct pn_tcp_conn {
 	/* --- hot: every segment, output and socket call --- */
 	struct pn_tcp *tcp;
 	void *ctx;
-	struct pn_tcp_conn *hnext;  /**< tcp->ctab chain (tcp_table.c) */
 	struct tcp_key key;
 	uint8_t state;              /**< enum pn_tcp_state */
 	bool poll_ok;               /**< poll_mask is current */
@@ -237,8 +236,11 @@ struct pn_tcp_conn {
 	struct pn_tcp_listen *listener; /**< embryo or on its accept queue */
 	TAILQ_ENTRY(pn_tcp_conn) qlink; /**< listener's embryo/accept list */
 	TAILQ_ENTRY(pn_tcp_conn) link;  /**< tcp->conns */
-	struct pn_tcp_conn **hpprev; /**< what points at us in tcp->ctab's
-				      *   chain, NULL: not in the table */
+	/* tcp->ctab's chain (tcp_table.c); a lookup reads hnext only past
+	 * another key of the chain, so it stays out of the hot lines */
+	struct pn_tcp_conn *hnext;
+	struct pn_tcp_conn **hpprev; /**< what points at us, NULL: not in
+				      *   the table */
 	uint32_t iss, irs;
 	uint16_t user_mss;          /**< TCP_MAXSEG, 0 none */
 	uint8_t syn_retries;        /**< TCP_SYNCNT, 0: conf.syn_retries
