@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The per-lcore TCP: configuration, the connection and listener tables
- * (rte_hash), ISN (RFC 6528), ephemeral ports steered to this shard, and
+ * The per-lcore TCP: configuration, the connection table (tcp_table.c)
+ * and the listeners, ISN (RFC 6528), ephemeral ports steered to this shard, and
  * the demultiplexing of received segments.
  */
 #include <errno.h>
@@ -11,7 +11,6 @@
 
 #include <rte_byteorder.h>
 #include <rte_cycles.h>
-#include <rte_hash.h>
 #include <rte_mbuf.h>
 #include <rte_random.h>
 
@@ -218,10 +217,8 @@ pn_tcp_create(const struct pn_tcp_conf *conf, struct pn_lcore *lc,
 	      struct pn_net *net, const struct pn_tcp_upcalls *up,
 	      struct pn_tcp **out)
 {
-	struct rte_hash_parameters hp = { 0 };
 	struct pn_tcp *tcp;
-	char name[RTE_HASH_NAMESIZE], err[128];
-	static unsigned int seq;
+	char err[128];
 	int rc;
 
 	if (conf == NULL || lc == NULL || net == NULL || out == NULL)
@@ -259,47 +256,31 @@ pn_tcp_create(const struct pn_tcp_conf *conf, struct pn_lcore *lc,
 		rc = -ENOMEM;
 		goto err_free;
 	}
-	snprintf(name, sizeof(name), "pn_tcpc_%u_%u", lc->shard, seq);
-	hp.name = name;
-	hp.entries = conf->max_conns < 1024 ? 1024 : conf->max_conns;
-	hp.key_len = sizeof(struct tcp_key);
-	hp.socket_id = SOCKET_ID_ANY;
-	tcp->conns_h = rte_hash_create(&hp);
-	if (tcp->conns_h == NULL) {
-		rc = -ENOMEM;
+	rc = tcp_table_init(&tcp->ctab, RTE_MAX(conf->max_conns, 1024u),
+			    (uint32_t)rte_rand());
+	if (rc < 0)
 		goto err_scratch;
-	}
-	snprintf(name, sizeof(name), "pn_tcpl_%u_%u", lc->shard, seq++);
-	hp.entries = 1024;
-	hp.key_len = sizeof(struct tcp_lkey);
-	tcp->listen_h = rte_hash_create(&hp);
-	if (tcp->listen_h == NULL) {
-		rc = -ENOMEM;
-		goto err_conns;
-	}
 	rc = pn_net_register_proto(net, PN_IPV4_PROTO_TCP, tcp_rx, tcp);
 	if (rc < 0)
-		goto err_listen;
+		goto err_conns;
 	pn_net_register_proto_burst(net, PN_IPV4_PROTO_TCP, tcp_rx_burst);
 	rc = tcp_icmp_register(tcp, true);
 	if (rc < 0) {
 		pn_net_register_proto(net, PN_IPV4_PROTO_TCP, NULL, NULL);
-		goto err_listen;
+		goto err_conns;
 	}
 	rc = tcp_redir_register(tcp, true);
 	if (rc < 0) {
 		tcp_icmp_register(tcp, false);
 		pn_net_register_proto(net, PN_IPV4_PROTO_TCP, NULL, NULL);
-		goto err_listen;
+		goto err_conns;
 	}
 	tcp_shard_set(lc->shard, tcp);
 	tcp_telemetry_register();
 	*out = tcp;
 	return 0;
-err_listen:
-	rte_hash_free(tcp->listen_h);
 err_conns:
-	rte_hash_free(tcp->conns_h);
+	tcp_table_fini(&tcp->ctab);
 err_scratch:
 	free(tcp->scratch);
 err_free:
@@ -325,9 +306,8 @@ void
 pn_tcp_free(struct pn_tcp *tcp)
 {
 	struct pn_tcp_conn *c;
-	const void *key;
-	void *data;
-	uint32_t iter = 0;
+	struct pn_tcp_listen *l;
+	uint32_t i;
 
 	if (tcp == NULL)
 		return;
@@ -339,16 +319,18 @@ pn_tcp_free(struct pn_tcp *tcp)
 		tcp_conn_closed(c);
 	}
 	tcp_reap(tcp);
-	while (rte_hash_iterate(tcp->listen_h, &key, &data, &iter) >= 0)
-		free(data);
+	for (i = 0; i < TCP_LISTEN_BUCKETS; i++)
+		while ((l = tcp->listen_b[i]) != NULL) {
+			tcp->listen_b[i] = l->hnext;
+			free(l);
+		}
 	pn_net_register_proto(tcp->net, PN_IPV4_PROTO_TCP, NULL, NULL);
 	tcp_icmp_register(tcp, false);
 	tcp_redir_register(tcp, false);
 	tcp_redir_free(tcp);
 	if (pn_tcp_of_shard(tcp->lc->shard) == tcp)
 		tcp_shard_set(tcp->lc->shard, NULL);
-	rte_hash_free(tcp->listen_h);
-	rte_hash_free(tcp->conns_h);
+	tcp_table_fini(&tcp->ctab);
 	pn_objcache_fini(&tcp->free_conns);
 	free(tcp->scratch);
 	free(tcp);
@@ -390,13 +372,11 @@ tcp_conn_alloc(struct pn_tcp *tcp, const struct tcp_key *k,
 	c->tcp = tcp;
 	c->key = *k;
 	c->state = PN_TCP_CLOSED;
-	if ((sig != NULL ?
-	     rte_hash_add_key_with_hash_data(tcp->conns_h, &c->key, *sig, c) :
-	     rte_hash_add_key_data(tcp->conns_h, &c->key, c)) < 0) {
+	if (tcp_table_add(&tcp->ctab, c, sig != NULL ? *sig :
+			  tcp_table_hash(&tcp->ctab, k)) < 0) {
 		pn_objcache_put(&tcp->free_conns, c);
 		return NULL;
 	}
-	c->hashed = true;
 	tcp_conn_init_params(c);
 	tcp_timers_init(c);
 	c->iss = tcp_isn_ts(tcp, k, &c->ts_off);
@@ -448,10 +428,8 @@ tcp_conn_closed(struct pn_tcp_conn *c)
 	tcp_timers_cancel(c);
 	/* A reset connection comes here again when its socket closes: its
 	 * key went already (a missed delete costs a hash and a search). */
-	if (c->hashed) {
-		rte_hash_del_key(tcp->conns_h, &c->key);
-		c->hashed = false;
-	}
+	if (c->hpprev != NULL)
+		tcp_table_del(&tcp->ctab, c);
 	if (unlikely(c->redir))
 		tcp_redir_release(c);
 	if (l != NULL) {
@@ -574,21 +552,42 @@ rx_cksum_ok(struct pn_tcp *tcp, struct rte_mbuf *m,
 				(uint16_t)m->pkt_len) == 0;
 }
 
+/* The chain of @p port's listeners. They are few and the application's,
+ * not a peer's, so the port alone picks it. */
+static inline struct pn_tcp_listen **
+listen_chain(struct pn_tcp *tcp, uint16_t port)
+{
+	return &tcp->listen_b[port & (TCP_LISTEN_BUCKETS - 1)];
+}
+
+/* The listener bound to exactly (@p ip, @p port), 0 the wildcard. */
+static struct pn_tcp_listen *
+listen_find(struct pn_tcp *tcp, uint32_t ip, uint16_t port)
+{
+	struct pn_tcp_listen *l;
+
+	for (l = *listen_chain(tcp, port); l != NULL; l = l->hnext)
+		if (l->key.port == port && l->key.ip == ip)
+			return l;
+	return NULL;
+}
+
 struct pn_tcp_listen *
 tcp_listen_lookup(struct pn_tcp *tcp, uint32_t ip, uint16_t port)
 {
-	struct tcp_lkey k = { .ip = ip, .port = port };
-	void *d;
+	struct pn_tcp_listen *l, *any = NULL;
 
-	/* Linux __inet_lookup_listener: the address's listener, then the
-	 * wildcard's; the first lookup only when some listener has one. */
-	if (tcp->nlisten_addr > 0 &&
-	    rte_hash_lookup_data(tcp->listen_h, &k, &d) >= 0)
-		return d;
-	k.ip = 0;
-	if (rte_hash_lookup_data(tcp->listen_h, &k, &d) >= 0)
-		return d;
-	return NULL;
+	/* Linux __inet_lookup_listener: the address's listener, else the
+	 * wildcard's (compute_score prefers the bound address); one walk. */
+	for (l = *listen_chain(tcp, port); l != NULL; l = l->hnext) {
+		if (l->key.port != port)
+			continue;
+		if (l->key.ip == ip)
+			return l;
+		if (l->key.ip == 0)
+			any = l;
+	}
+	return any;
 }
 
 /*
@@ -685,100 +684,68 @@ tcp_rx(struct pn_lcore *lc, struct pn_net *net, struct rte_mbuf *m,
 	struct pn_tcp *tcp = arg;
 	struct tcp_seg s = { .m = m };
 	struct tcp_key k;
-	void *d;
 
 	(void)lc;
 	tcp->busy++;
-	if (rx_check(tcp, &s, &k, ip, pn_net_is_local(net, ip->dst)))
-		rx_demux(tcp, &s, &k,
-			 rte_hash_lookup_data(tcp->conns_h, &k, &d) >= 0 ?
-				 d : NULL);
+	if (rx_check(tcp, &s, &k, ip, pn_net_is_local(net, ip->dst))) {
+		s.sig = tcp_table_hash(&tcp->ctab, &k);
+		s.sig_ok = true;
+		rx_demux(tcp, &s, &k, tcp_table_lookup(&tcp->ctab, &k, s.sig));
+	}
 	tcp->busy--;
 	tcp_reap(tcp);
 }
 
 /*
- * Burst input (issue 4): look the connections of a burst up in one
- * rte_hash bulk lookup (hashes computed once, buckets prefetched), keyed
- * by the ports read from each raw header, then check and handle each
- * segment in arrival order as tcp_rx does one by one, except that the
- * pure ACKs they ask for go after the last one, one per connection
- * (RFC 9293 MUST-59, tcp_output.c tcp_ack_or_hold).
- *
- * A looked-up connection stays right while the segments before it are
- * handled: TCP input only ever adds or removes the connection of the
- * segment it handles (a SYN's embryo, a close or reset), and wake-ups
- * run no application code. So only a segment whose key may repeat an
- * earlier one of the burst (same hash) is looked up again at its turn,
- * when the earlier one has been handled.
+ * Burst input (issue 4): hash the 4-tuples of a burst, keyed by the
+ * ports read from each raw header, and prefetch their chain heads; then
+ * check and handle each segment in arrival order as tcp_rx does one by
+ * one, each looked up at its turn (so after the segments before it added
+ * or removed connections), except that the pure ACKs they ask for go
+ * after the last one, one per connection (RFC 9293 MUST-59, tcp_output.c
+ * tcp_ack_or_hold).
  */
 #define TCP_RX_BURST NET_BATCH_MAX
 _Static_assert(TCP_ACKQ_MAX >= TCP_RX_BURST, "an ACK held per segment");
-
-/* Does sig[n] repeat one of sig[0..n-1]? (Equal keys, equal hashes.) */
-static bool
-sig_repeats(const hash_sig_t *sig, uint16_t n)
-{
-	uint16_t i;
-
-	for (i = 0; i < n; i++)
-		if (sig[i] == sig[n])
-			return true;
-	return false;
-}
 
 static void
 tcp_rx_chunk(struct pn_tcp *tcp, struct pn_net *net, struct rte_mbuf **m,
 	     const struct pn_ipv4_hdr *ip, const bool *bcast, uint16_t n)
 {
-	struct tcp_key k[TCP_RX_BURST];
-	const void *kp[TCP_RX_BURST];
-	hash_sig_t sig[TCP_RX_BURST];
-	void *d[TCP_RX_BURST];
-	uint64_t hit = 0, seen = 0, again = 0, slow = 0;
+	uint32_t sig[TCP_RX_BURST];
+	uint64_t slow = 0;
 	uint16_t i;
 
 	for (i = 0; i < n; i++) {
 		const uint8_t *p = rte_pktmbuf_mtod(m[i], const uint8_t *);
-		uint64_t bit = UINT64_C(1) << i;
-
 		/* What rx_check will make of the header; a runt (dropped
-		 * there) is looked up for nothing. */
-		k[i] = (struct tcp_key){ .lip = ip[i].dst, .rip = ip[i].src };
+		 * there) is hashed for nothing. */
+		struct tcp_key k = { .lip = ip[i].dst, .rip = ip[i].src };
+
 		if (m[i]->data_len >= 4) {
-			k[i].rport = (uint16_t)(p[0] << 8 | p[1]);
-			k[i].lport = (uint16_t)(p[2] << 8 | p[3]);
+			k.rport = (uint16_t)(p[0] << 8 | p[1]);
+			k.lport = (uint16_t)(p[2] << 8 | p[3]);
 		} else {
-			slow |= bit;	/* ports not in the first segment */
+			slow |= UINT64_C(1) << i; /* ports not in the first segment */
 		}
-		sig[i] = rte_hash_hash(tcp->conns_h, &k[i]);
-		if (seen & (UINT64_C(1) << (sig[i] & 63)) &&
-		    sig_repeats(sig, i))
-			again |= bit;
-		seen |= UINT64_C(1) << (sig[i] & 63);
-		kp[i] = &k[i];
+		sig[i] = tcp_table_hash(&tcp->ctab, &k);
+		tcp_table_prefetch(&tcp->ctab, sig[i]);
 	}
-	rte_hash_lookup_with_hash_bulk_data(tcp->conns_h, kp, sig, n, &hit, d);
 	tcp->in_burst = true;	/* MUST-59: ACKs after the last segment */
 	for (i = 0; i < n; i++) {
-		uint64_t bit = UINT64_C(1) << i;
 		struct tcp_seg s = { .m = m[i], .sig = sig[i] };
 		struct tcp_key key;
-		void *c = (hit & bit) ? d[i] : NULL;
 
 		tcp->busy++;
 		/* A broadcast may also be ours: ask only then (tcp_rx asks
 		 * always; ip4_input let through only local or broadcast). */
 		if (rx_check(tcp, &s, &key, &ip[i],
 			     !bcast[i] || pn_net_is_local(net, ip[i].dst))) {
-			s.sig_ok = !(slow & bit); /* k[i] == key */
-			if (slow & bit)
-				c = rte_hash_lookup_data(tcp->conns_h, &key,
-							 &c) >= 0 ? c : NULL;
-			else if (again & bit)
-				c = rte_hash_lookup_with_hash_data(tcp->conns_h,
-						&key, sig[i], &c) >= 0 ? c : NULL;
-			rx_demux(tcp, &s, &key, c);
+			if (slow & (UINT64_C(1) << i))
+				s.sig = tcp_table_hash(&tcp->ctab, &key);
+			s.sig_ok = true;
+			rx_demux(tcp, &s, &key,
+				 tcp_table_lookup(&tcp->ctab, &key, s.sig));
 		}
 		tcp->busy--;
 		tcp_reap(tcp);
@@ -806,9 +773,12 @@ int
 pn_tcp_listen(struct pn_tcp *tcp, uint32_t ip, uint16_t port,
 	      uint32_t backlog, void *ctx, struct pn_tcp_listen **out)
 {
-	struct pn_tcp_listen *l;
-	void *d;
+	struct pn_tcp_listen *l, **head;
 
+	if (listen_find(tcp, ip, port) != NULL)
+		return -EADDRINUSE;
+	if (tcp->nlisten >= TCP_LISTEN_MAX)
+		return -ENOMEM;
 	l = calloc(1, sizeof(*l));
 	if (l == NULL)
 		return -ENOMEM;
@@ -819,16 +789,10 @@ pn_tcp_listen(struct pn_tcp *tcp, uint32_t ip, uint16_t port,
 	l->backlog = backlog ? backlog : 1;
 	TAILQ_INIT(&l->embryos);
 	TAILQ_INIT(&l->acceptq);
-	if (rte_hash_lookup_data(tcp->listen_h, &l->key, &d) >= 0) {
-		free(l);
-		return -EADDRINUSE;
-	}
-	if (rte_hash_add_key_data(tcp->listen_h, &l->key, l) < 0) {
-		free(l);
-		return -ENOMEM;
-	}
-	if (ip != 0)
-		tcp->nlisten_addr++;
+	head = listen_chain(tcp, port);
+	l->hnext = *head;
+	*head = l;
+	tcp->nlisten++;
 	*out = l;
 	return 0;
 }
@@ -865,6 +829,7 @@ void
 pn_tcp_listen_close(struct pn_tcp_listen *l)
 {
 	struct pn_tcp *tcp = l->tcp;
+	struct pn_tcp_listen **pp;
 	struct pn_tcp_conn *c;
 
 	l->ctx = NULL;
@@ -876,9 +841,10 @@ pn_tcp_listen_close(struct pn_tcp_listen *l)
 		tcp_send_rst(c);
 		tcp_conn_closed(c);
 	}
-	rte_hash_del_key(tcp->listen_h, &l->key);
-	if (l->key.ip != 0)
-		tcp->nlisten_addr--;
+	for (pp = listen_chain(tcp, l->key.port); *pp != l; pp = &(*pp)->hnext)
+		;
+	*pp = l->hnext;
+	tcp->nlisten--;
 	free(l);
 	tcp_reap(tcp);
 }
@@ -917,14 +883,13 @@ static bool
 tuple_free(struct pn_tcp *tcp, const struct tcp_key *k,
 	   struct pn_tcp_conn **tw, uint32_t *sig)
 {
-	void *d;
 	struct pn_tcp_conn *c;
 
 	*tw = NULL;
-	*sig = rte_hash_hash(tcp->conns_h, k);
-	if (rte_hash_lookup_with_hash_data(tcp->conns_h, k, *sig, &d) < 0)
+	*sig = tcp_table_hash(&tcp->ctab, k);
+	c = tcp_table_lookup(&tcp->ctab, k, *sig);
+	if (c == NULL)
 		return true;
-	c = d;
 	if (c->state != PN_TCP_TIME_WAIT || !(c->flags & TF_TS) ||
 	    tcp_now_ms(tcp) - c->ts_recent_age_ms <= 1000)
 		return false;

@@ -16,7 +16,6 @@
  */
 #include <errno.h>
 
-#include <rte_hash.h>
 
 #include "icmp.h"
 #include "net_priv.h"
@@ -85,14 +84,13 @@ tcp_icmp_err(struct pn_lcore *lc, struct pn_net *net,
 	};
 	uint32_t seq = get32(q + 4);
 	struct pn_tcp_conn *c;
-	void *d;
 	int err;
 
 	(void)lc;
 	(void)net;
-	if (rte_hash_lookup_data(tcp->conns_h, &k, &d) < 0)
+	c = tcp_conn_lookup(tcp, &k);
+	if (c == NULL)
 		return PN_DROP_TCP_ICMP_NO_CONN;
-	c = d;
 	tcp_poll_stale(c);
 	/* RFC 5927 4.1: only a segment we sent and that is not ACKed. */
 	if (!pn_seq_in(seq, c->snd_una, c->snd_max))

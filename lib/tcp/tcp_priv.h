@@ -19,6 +19,9 @@
 #include <stdint.h>
 #include <sys/queue.h>
 
+#include <rte_jhash.h>
+#include <rte_prefetch.h>
+
 #include "ipopt.h"
 #include "ipv4.h"
 #include "lcore.h"
@@ -37,6 +40,21 @@ struct pn_ipv4_hdr;
 struct tcp_key {
 	uint32_t lip, rip;
 	uint16_t lport, rport;
+};
+
+/*
+ * The connection table (tcp_table.c), as Linux's established hash
+ * (inet_hashtables.c): a power-of-two array of chains linked through the
+ * TCB (hnext, hpprev: no key copy, no free-slot ring), the bucket chosen
+ * by jhash of the 4-tuple with a random seed drawn per table (Linux
+ * inet_ehashfn with inet_ehash_secret), so a peer cannot aim its
+ * 4-tuples at one chain. At most cap entries.
+ */
+struct tcp_table {
+	struct pn_tcp_conn **b;     /**< mask + 1 chain heads */
+	uint32_t mask;
+	uint32_t n, cap;
+	uint32_t seed;
 };
 
 struct tcp_lkey {
@@ -218,6 +236,11 @@ struct pn_tcp_conn {
 	struct pn_tcp_listen *listener; /**< embryo or on its accept queue */
 	TAILQ_ENTRY(pn_tcp_conn) qlink; /**< listener's embryo/accept list */
 	TAILQ_ENTRY(pn_tcp_conn) link;  /**< tcp->conns */
+	/* tcp->ctab's chain (tcp_table.c); a lookup reads hnext only past
+	 * another key of the chain, so it stays out of the hot lines */
+	struct pn_tcp_conn *hnext;
+	struct pn_tcp_conn **hpprev; /**< what points at us, NULL: not in
+				      *   the table */
 	uint32_t iss, irs;
 	uint16_t user_mss;          /**< TCP_MAXSEG, 0 none */
 	uint8_t syn_retries;        /**< TCP_SYNCNT, 0: conf.syn_retries
@@ -234,13 +257,13 @@ struct pn_tcp_conn {
 	bool rcvbuf_lock;           /**< SO_RCVBUF set: no auto-sizing */
 	bool iss_set;               /**< ISN fixed above a reused TIME-WAIT */
 	bool accepted;              /**< on the accept queue or taken */
-	bool hashed;                /**< key in tcp->conns_h */
 	uint16_t redir_owner;       /**< the shard our replies hash to (tcp_redir.c) */
 	int16_t err_soft;           /**< ICMP soft error, reported on timeout */
 };
 
 struct pn_tcp_listen {
 	struct pn_tcp *tcp;
+	struct pn_tcp_listen *hnext; /**< tcp->listen_b chain */
 	struct tcp_lkey key;
 	void *ctx;
 	uint32_t backlog;
@@ -259,6 +282,10 @@ struct pn_tcp_listen {
  * connection. */
 #define TCP_CONN_CACHE_MAX 1024
 
+/* Listeners per lcore (pn_tcp_listen: ENOMEM beyond), and their chains. */
+#define TCP_LISTEN_MAX 1024
+#define TCP_LISTEN_BUCKETS 64
+
 struct pn_tcp {
 	struct pn_lcore *lc;
 	struct pn_net *net;
@@ -266,13 +293,14 @@ struct pn_tcp {
 	struct pn_tcp_conf conf;
 	struct pn_tcp_upcalls up;
 	const struct tcp_cc_ops *cc;
-	struct rte_hash *conns_h;   /**< tcp_key -> conn */
-	struct rte_hash *listen_h;  /**< tcp_lkey -> listener */
+	struct tcp_table ctab;      /**< tcp_key -> conn */
+	/** listeners, chained by port (tcp.c listen_chain) */
+	struct pn_tcp_listen *listen_b[TCP_LISTEN_BUCKETS];
 	struct rte_hash *redir_h;   /**< tcp_key -> shard, tcp_redir.c; NULL until used */
 	TAILQ_HEAD(, pn_tcp_conn) conns;
 	TAILQ_HEAD(, pn_tcp_conn) reap;  /**< closed, freed by tcp_reap() */
 	uint32_t nconns;
-	uint32_t nlisten_addr;      /**< listeners bound to one address */
+	uint32_t nlisten;           /**< up to TCP_LISTEN_MAX */
 	uint32_t busy;              /**< nesting depth: reap only at 0 */
 	uint16_t next_port;
 	uint8_t secret[16];
@@ -299,7 +327,7 @@ struct tcp_seg {
 	uint16_t off;               /**< payload offset in m */
 	uint8_t tos;                /**< the IP TOS byte it came with */
 	bool sig_ok;                /**< sig holds its key's hash */
-	uint32_t sig;               /**< rte_hash_hash of its key in conns_h */
+	uint32_t sig;               /**< tcp_table_hash of its key */
 };
 
 #define TCP_ECN_MASK 0x03           /**< ECN bits of the TOS byte */
@@ -337,6 +365,56 @@ tcp_synchronized(const struct pn_tcp_conn *c)
 {
 	return c->state != PN_TCP_SYN_SENT && c->state != PN_TCP_SYN_RECEIVED &&
 	       c->state != PN_TCP_LISTEN && c->state != PN_TCP_CLOSED;
+}
+
+/* tcp_table.c */
+/** A table for @p cap connections, chains picked with @p seed.
+ * -ENOMEM, or -EINVAL for a @p cap of 0. */
+int tcp_table_init(struct tcp_table *t, uint32_t cap, uint32_t seed);
+/** Free the chain heads (the TCBs are not the table's). */
+void tcp_table_fini(struct tcp_table *t);
+/** Put @p c in under its key, whose tcp_table_hash() is @p h: in front
+ * of its chain, so it hides an older entry of the same key (the callers
+ * look the key up first). -ENOSPC when the table holds cap already. */
+int tcp_table_add(struct tcp_table *t, struct pn_tcp_conn *c, uint32_t h);
+/** Take @p c (in the table) out. */
+void tcp_table_del(struct tcp_table *t, struct pn_tcp_conn *c);
+
+/** Linux inet_ehashfn: jhash_3words(laddr, faddr, lport << 16 | fport,
+ * secret). */
+static inline uint32_t
+tcp_table_hash(const struct tcp_table *t, const struct tcp_key *k)
+{
+	return rte_jhash_3words(k->lip, k->rip,
+				(uint32_t)k->lport << 16 | k->rport, t->seed);
+}
+
+/** Start loading the chain head of hash @p h (the burst lookup). */
+static inline void
+tcp_table_prefetch(const struct tcp_table *t, uint32_t h)
+{
+	rte_prefetch0(&t->b[h & t->mask]);
+}
+
+/** The connection of @p k, whose tcp_table_hash() is @p h, or NULL. */
+static inline struct pn_tcp_conn *
+tcp_table_lookup(const struct tcp_table *t, const struct tcp_key *k,
+		 uint32_t h)
+{
+	struct pn_tcp_conn *c;
+
+	for (c = t->b[h & t->mask]; c != NULL; c = c->hnext)
+		if (c->key.lip == k->lip && c->key.rip == k->rip &&
+		    c->key.lport == k->lport && c->key.rport == k->rport)
+			return c;
+	return NULL;
+}
+
+/** tcp_table_lookup, hashing @p k. */
+static inline struct pn_tcp_conn *
+tcp_conn_lookup(const struct pn_tcp *tcp, const struct tcp_key *k)
+{
+	return tcp_table_lookup(&tcp->ctab, k, tcp_table_hash(&tcp->ctab, k));
 }
 
 /* tcp.c */

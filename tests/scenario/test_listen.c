@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* LISTEN and SYN-RECEIVED (RFC 9293 3.5, 3.10.7.2). */
 #include "scn.h"
+#include "tcp_priv.h"
 
 static void
 syn_gets_synack(void **state)
@@ -295,6 +296,50 @@ listen_twice_is_eaddrinuse(void **state)
 	assert_int_equal(scn_state(), PN_TCP_ESTABLISHED);
 }
 
+/* Linux __inet_lookup_listener (compute_score): the listener of the
+ * segment's address wins over the wildcard whichever came first; another
+ * address of the same port still reaches the wildcard's. */
+static void
+listen_bound_address_wins_whatever_the_order(void **state)
+{
+	struct pn_tcp_listen *l1, *l2;
+
+	(void)state;
+	scn_start();
+	assert_int_equal(pn_tcp_listen(W->tcp, IP_US, 80, 1, NULL, &l1), 0);
+	scn_listen(80);
+	assert_int_equal(pn_tcp_listen(W->tcp, IP_US + 1, 80, 1, NULL, &l2),
+			 0);
+	IN(S, .seq = 100);
+	OUT(SA, .ack = 101);
+	pn_tcp_listen_close(l2);
+	NONE();
+	pn_tcp_listen_close(l1);
+	OUT(RA); /* its embryo */
+	assert_int_equal(pn_tcp_listen(W->tcp, IP_US, 80, 1, NULL, &l1), 0);
+}
+
+/* At most TCP_LISTEN_MAX listeners per lcore: the next is ENOMEM. */
+static void
+listen_beyond_the_limit_is_enomem(void **state)
+{
+	struct pn_tcp_listen *l[TCP_LISTEN_MAX], *x;
+	uint32_t i;
+
+	(void)state;
+	scn_start();
+	for (i = 0; i < TCP_LISTEN_MAX; i++)
+		assert_int_equal(pn_tcp_listen(W->tcp, 0, (uint16_t)(1000 + i),
+					       1, NULL, &l[i]), 0);
+	assert_int_equal(pn_tcp_listen(W->tcp, 0, 999, 1, NULL, &x), -ENOMEM);
+	pn_tcp_listen_close(l[7]);
+	assert_int_equal(pn_tcp_listen(W->tcp, 0, 999, 1, NULL, &x), 0);
+	IN(S, .seq = 100, .dport = 999);
+	OUT(SA, .ack = 101, .sport = 999);
+	IN(S, .seq = 100, .dport = 1007);
+	OUT(RA, .ack = 101, .sport = 1007);
+}
+
 static void
 listen_close_resets_embryos(void **state)
 {
@@ -359,6 +404,8 @@ main(void)
 		SCN(data_with_handshake_ack_is_delivered),
 		SCN(accept_queue_full_drops_syn),
 		SCN(listen_twice_is_eaddrinuse),
+		SCN(listen_bound_address_wins_whatever_the_order),
+		SCN(listen_beyond_the_limit_is_enomem),
 		SCN(listen_close_resets_embryos),
 		SCN(close_after_reset_keeps_new_connection_of_same_tuple),
 	};
