@@ -130,4 +130,86 @@ s_ip_options_connect(struct dctx *c)
 	A->close(fd);
 	A->close(l);
 }
+
+/* One option's slots, from byte @p first, as ip/0/t (ip: the client's
+ * or the server's address, one over Linux's loopback; anything else: a
+ * time), so that both sides' addresses and clocks compare. The scenario
+ * tests (srcroute) check which address is where. */
+static void
+h_opt_slots(struct dctx *c, const char *who, const uint8_t *o,
+	    uint32_t first)
+{
+	char line[160];
+	uint32_t at, w;
+	int n;
+
+	n = snprintf(line, sizeof(line), "%s: %u %u %u", who, o[0], o[1],
+		     o[2]);
+	if (first == 4)
+		n += snprintf(line + n, sizeof(line) - (size_t)n, " fl %02x",
+			      o[3]);
+	for (at = first; at + 4 <= o[1] && n < 120; at += 4) {
+		memcpy(&w, o + at, 4);
+		n += snprintf(line + n, sizeof(line) - (size_t)n, " %s",
+			      w == A->cli_ip || w == A->srv_ip ? "ip" :
+			      w == 0 ? "0" : "t");
+	}
+	L(c, "%s", line);
+}
+
+/* getsockopt(IP_OPTIONS) of @p fd: each RR/TS option's slots. */
+static void
+h_ipopts_slots(struct dctx *c, int fd, const char *who)
+{
+	uint8_t b[40];
+	socklen_t len = sizeof(b), at = 0;
+
+	if (A->getsockopt(fd, IPPROTO_IP, IP_OPTIONS, b, &len) < 0) {
+		L(c, "%s: getsockopt(IP_OPTIONS) = -1 %s", who, ename(errno));
+		return;
+	}
+	L(c, "%s: len=%u", who, (unsigned)len);
+	while (at + 2 <= len && b[at] != 0) {
+		if (b[at] == 1) {
+			at++;
+			continue;
+		}
+		if (b[at + 1] < 2 || at + b[at + 1] > len)
+			break;
+		h_opt_slots(c, who, b + at, b[at] == 7 ? 3 : 4);
+		at += b[at + 1];
+	}
+}
+
+/* A client with IP_OPTIONS record route and timestamps connects: the
+ * accepted socket holds the echo of its SYN's options (Linux
+ * tcp_v4_save_options -> ip_options_echo: the server's own entry
+ * recorded on input, a slot left for output), undone for getsockopt
+ * (ip_options_undo). Over loopback Linux records 127.0.0.1 for both. */
+static void
+s_ip_options_rr_accept(struct dctx *c)
+{
+	int l = RF(c, "socket", A->socket(AF_INET, SOCK_STREAM, 0)), fd, a;
+	static const uint8_t o[] = { 7, 15, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+				     0, 0, 1, 68, 20, 5, 1, 0, 0, 0, 0, 0,
+				     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+	struct sockaddr_in sin;
+
+	h_listen_on(c, l);
+	fd = RF(c, "socket", A->socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK,
+					0));
+	h_set_ipopts(c, fd, "set rr ts", o, sizeof(o));
+	saddr(&sin, A->srv_ip, c->port);
+	RI(c, "connect", A->connect(fd, (struct sockaddr *)&sin, sizeof(sin)));
+	A->pump();
+	A->fcntl(l, F_SETFL, O_NONBLOCK);
+	a = RF(c, "accept4", A->accept4(l, NULL, NULL, 0));
+	h_getint(c, fd, SOL_SOCKET, SO_ERROR);
+	h_ipopts_slots(c, fd, "client");
+	if (a >= 0)
+		h_ipopts_slots(c, a, "accepted");
+	A->close(a);
+	A->close(fd);
+	A->close(l);
+}
 #endif
