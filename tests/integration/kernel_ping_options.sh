@@ -5,6 +5,7 @@
 # the replies' options must have the same shape (pointer, flags,
 # overflow, slots filled), and pollnetd's the addresses Linux
 # ip_options_echo puts there: its own recorded on input and on output.
+# Then the same for a TCP server's SYN-ACK and data segments.
 . "$(dirname "$0")/kernel_lib.sh"
 
 PN_RUN_ID="pnecho$$"	# pollnetd's EAL file prefix
@@ -95,6 +96,91 @@ for n, (name, o) in enumerate(cases):
         if got != [K, P, P, K]:
             print("  ts addresses %s, expected %s" % (got, [K, P, P, K]))
             bad += 1
+raise SystemExit(1 if bad else 0)
+PY
+
+# TCP (Linux tcp_v4_save_options): a kernel client with IP_OPTIONS record
+# route connects to pollnetd's echo service and to a kernel listener over
+# lo; the SYN-ACK and the data segment of each server, sniffed, carry
+# options of the same shape (pollnetd's: the client, then itself twice).
+ns python3 - <<'PY' || pn_fail "TCP options differ from Linux's"
+import socket, struct, threading, time
+
+K, P = "198.18.0.1", "198.18.0.2"
+RR = bytes([7, 15, 4]) + bytes(12) + b"\0"
+
+def sniff(ifname, src, sport, out, stop):
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0800))
+    s.bind((ifname, 0))
+    s.settimeout(0.2)
+    while not stop.is_set():
+        try:
+            f = s.recv(4000)
+        except socket.timeout:
+            continue
+        ip = f[14:]
+        ihl = (ip[0] & 15) * 4
+        if ip[9] != 6 or socket.inet_ntoa(ip[12:16]) != src:
+            continue
+        tp, = struct.unpack("!H", ip[ihl:ihl + 2])
+        fl = ip[ihl + 13]
+        if tp == sport:
+            out.append((fl, ip[20:ihl]))
+
+def run(ifname, dst, port):
+    got, stop = [], threading.Event()
+    t = threading.Thread(target=sniff, args=(ifname, dst, port, got, stop))
+    t.start()
+    time.sleep(0.3)
+    c = socket.socket()
+    c.setsockopt(socket.IPPROTO_IP, socket.IP_OPTIONS, RR)
+    c.settimeout(3)
+    c.connect((dst, port))
+    return c, got, stop, t
+
+def shape(o):
+    return (len(o), o[:3].hex()) if o else (0, "")
+
+def first(got, synack):
+    for fl, o in got:
+        if bool(fl & 0x12 == 0x12) == synack and (synack or fl & 0x08):
+            return o
+    return None
+
+lst = socket.socket()
+lst.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+lst.bind((K, 0))
+lst.listen(1)
+lport = lst.getsockname()[1]
+c, lgot, lstop, lt = run("lo", K, lport)
+a, _ = lst.accept()
+c.sendall(b"ping")
+a.recv(10)
+a.sendall(b"pong")
+c.recv(10)
+time.sleep(0.3)
+lstop.set(); lt.join()
+c.close(); a.close(); lst.close()
+
+c, pgot, pstop, pt = run("pntap0", P, 7)
+c.sendall(b"ping")
+c.recv(10)
+time.sleep(0.3)
+pstop.set(); pt.join()
+c.close()
+
+bad = 0
+for what, sa in (("syn-ack", True), ("data", False)):
+    lo, po = first(lgot, sa), first(pgot, sa)
+    print("%-8s linux %s pollnet %s" % (what, lo and lo.hex(), po and po.hex()))
+    if lo is None or po is None or shape(lo) != shape(po):
+        bad += 1
+po = first(pgot, True)
+if po is not None:
+    rr = [socket.inet_ntoa(po[a:a + 4]) for a in range(3, po[2] - 1, 4)]
+    if rr != [K, P, P]:
+        print("pollnet SYN-ACK RR %s, expected %s" % (rr, [K, P, P]))
+        bad += 1
 raise SystemExit(1 if bad else 0)
 PY
 
