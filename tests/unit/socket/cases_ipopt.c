@@ -99,6 +99,28 @@ s_ip_options(struct dctx *c)
 }
 
 #ifdef PN_DIFF_REAL /* the fake TCP has no IP options */
+/* Listen on @p l; a non-blocking client with IP_OPTIONS @p o connects
+ * to it; *@p a: what accept4 gives. @return the client. */
+static int
+h_connect_ipopts(struct dctx *c, int l, const char *tag, const void *o,
+		 socklen_t olen, int *a)
+{
+	struct sockaddr_in sin;
+	int fd;
+
+	h_listen_on(c, l);
+	fd = RF(c, "socket", A->socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK,
+					0));
+	h_set_ipopts(c, fd, tag, o, olen);
+	saddr(&sin, A->srv_ip, c->port);
+	RI(c, "connect", A->connect(fd, (struct sockaddr *)&sin, sizeof(sin)));
+	A->pump();
+	A->fcntl(l, F_SETFL, O_NONBLOCK);
+	*a = RF(c, "accept4", A->accept4(l, NULL, NULL, 0));
+	h_getint(c, fd, SOL_SOCKET, SO_ERROR);
+	return fd;
+}
+
 /* connect() with a loose source route via the server's own address:
  * the SYN goes out (EINPROGRESS) along the route; the server drops it,
  * a route with a hop left (Linux: and accept_source_route 0), so the
@@ -107,22 +129,13 @@ s_ip_options(struct dctx *c)
 static void
 s_ip_options_connect(struct dctx *c)
 {
-	int l = RF(c, "socket", A->socket(AF_INET, SOCK_STREAM, 0)), fd;
+	int l = RF(c, "socket", A->socket(AF_INET, SOCK_STREAM, 0)), fd, a;
 	uint8_t o[8] = { 1, 131, 7, 4 }, b[40];
 	socklen_t len = sizeof(b);
-	struct sockaddr_in sin;
 
 	memcpy(o + 4, &A->srv_ip, 4);
-	h_listen_on(c, l);
-	fd = RF(c, "socket", A->socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK,
-					0));
-	h_set_ipopts(c, fd, "set lsrr", o, sizeof(o));
-	saddr(&sin, A->srv_ip, c->port);
-	RI(c, "connect", A->connect(fd, (struct sockaddr *)&sin, sizeof(sin)));
-	A->pump();
-	A->fcntl(l, F_SETFL, O_NONBLOCK);
-	RF(c, "accept4", A->accept4(l, NULL, NULL, 0));
-	h_getint(c, fd, SOL_SOCKET, SO_ERROR);
+	fd = h_connect_ipopts(c, l, "set lsrr", o, sizeof(o), &a);
+	(void)a;	/* nothing: the server dropped the SYN */
 	RI(c, "getsockopt(IP_OPTIONS)",
 	   A->getsockopt(fd, IPPROTO_IP, IP_OPTIONS, b, &len));
 	L(c, "len=%u head %02x %02x %02x %02x", (unsigned)len, b[0], b[1],
@@ -193,18 +206,8 @@ s_ip_options_rr_accept(struct dctx *c)
 	static const uint8_t o[] = { 7, 15, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 				     0, 0, 1, 68, 20, 5, 1, 0, 0, 0, 0, 0,
 				     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
-	struct sockaddr_in sin;
 
-	h_listen_on(c, l);
-	fd = RF(c, "socket", A->socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK,
-					0));
-	h_set_ipopts(c, fd, "set rr ts", o, sizeof(o));
-	saddr(&sin, A->srv_ip, c->port);
-	RI(c, "connect", A->connect(fd, (struct sockaddr *)&sin, sizeof(sin)));
-	A->pump();
-	A->fcntl(l, F_SETFL, O_NONBLOCK);
-	a = RF(c, "accept4", A->accept4(l, NULL, NULL, 0));
-	h_getint(c, fd, SOL_SOCKET, SO_ERROR);
+	fd = h_connect_ipopts(c, l, "set rr ts", o, sizeof(o), &a);
 	h_ipopts_slots(c, fd, "client");
 	if (a >= 0)
 		h_ipopts_slots(c, a, "accepted");
