@@ -151,8 +151,9 @@ struct pn_net_stat {
 	uint64_t icmp_err_out;		/**< ICMP errors sent */
 	uint64_t icmp_err_suppressed;	/**< not sent: RFC 1122 3.2.2 rules */
 	uint64_t icmp_ratelimited;	/**< not sent: rate limit */
-	uint64_t ip_opts_noecho;	/**< replies not sent: options with no
-					 *   room to echo (ip_options_echo) */
+	uint64_t ip_opts_noecho;	/**< options Linux cannot echo
+					 *   (ip_options_echo): no reply, or a
+					 *   SYN-ACK without them */
 	uint64_t arp_in;		/**< ARP packets received */
 	uint64_t arp_out;		/**< ARP packets sent */
 	uint64_t arp_requests;		/**< requests sent (incl. probes, GARP) */

@@ -33,11 +33,13 @@ tcp_ipopt_reply(struct pn_tcp *tcp, const struct tcp_seg *s,
 static bool
 ipopt_same_route(const struct pn_ipopt_tx *a, const struct pn_ipopt_tx *b)
 {
-	const uint8_t *ra = a->data + (a->srr - PN_IPV4_HDR_MIN_LEN);
-	const uint8_t *rb = b->data + (b->srr - PN_IPV4_HDR_MIN_LEN);
+	const uint8_t *ra, *rb;
 
-	return a->srr != 0 && a->faddr == b->faddr && ra[1] == rb[1] &&
-	       memcmp(ra, rb, ra[1]) == 0;
+	if (a->srr == 0 || b->srr == 0 || a->faddr != b->faddr)
+		return false;
+	ra = a->data + (a->srr - PN_IPV4_HDR_MIN_LEN);
+	rb = b->data + (b->srr - PN_IPV4_HDR_MIN_LEN);
+	return ra[1] == rb[1] && memcmp(ra, rb, ra[1]) == 0;
 }
 
 /* Hold @p o as @p c's options (@p user: from IP_OPTIONS). */
