@@ -45,6 +45,7 @@ icmp_send_error(struct pn_lcore *lc, struct pn_net *net,
 	uint8_t orig[PN_IPV4_HDR_MAX_LEN + PN_ICMP_QUOTE_L4_LEN];
 	uint32_t qlen = RTE_MIN((uint32_t)ip->total_len,
 				(uint32_t)ip->hdr_len + PN_ICMP_QUOTE_L4_LEN);
+	struct pn_ipopt_tx ipo;
 	struct rte_mbuf *e;
 	uint8_t *p;
 	int n;
@@ -61,6 +62,9 @@ icmp_send_error(struct pn_lcore *lc, struct pn_net *net,
 		net->stat.icmp_ratelimited++;
 		return;
 	}
+	/* Linux __icmp_send: the offender's options echoed, or no error */
+	if (pn_ip4_opts_echo(lc, net, ip, &ipo) < 0)
+		return;
 	e = net_alloc(net);
 	if (e == NULL)
 		return;
@@ -74,8 +78,8 @@ icmp_send_error(struct pn_lcore *lc, struct pn_net *net,
 	}
 	net->stat.icmp_out++;
 	net->stat.icmp_err_out++;
-	pn_ip4_output(lc, net, e, ip->dst, ip->src, PN_IPV4_PROTO_ICMP,
-		      ICMP_ERR_TOS, false);
+	pn_ip4_output_opts(lc, net, e, ip->dst, ip->src, PN_IPV4_PROTO_ICMP,
+			   ICMP_ERR_TOS, false, ipo.len ? &ipo : NULL);
 }
 
 void
@@ -91,6 +95,7 @@ icmp_input(struct pn_lcore *lc, struct pn_net *net, struct rte_mbuf *m,
 	   const struct pn_ipv4_hdr *ip, bool bcast)
 {
 	uint32_t off = ip->hdr_len, len = (uint32_t)ip->total_len - off;
+	struct pn_ipopt_tx ipo = { .len = 0 };
 	struct pn_icmp_hdr h;
 	uint8_t *view;
 	int rc;
@@ -129,6 +134,13 @@ icmp_input(struct pn_lcore *lc, struct pn_net *net, struct rte_mbuf *m,
 		pn_drop(lc, m, PN_DROP_ICMP_ECHO_BCAST);
 		return;
 	}
+	/* Linux icmp_reply: the request's options echoed (RFC 1122
+	 * 3.2.2.6: RR/TS updated, a source route reversed), or no reply */
+	if (unlikely(ip->opts_len != 0) &&
+	    pn_ip4_opts_echo(lc, net, ip, &ipo) < 0) {
+		pn_drop(lc, m, PN_DROP_IP_OPTS_NOECHO);
+		return;
+	}
 	/* RFC 1122 3.2.2.6: same id, sequence and data; built in place,
 	 * only the first 8 bytes change. */
 	pn_icmp_build_echo_reply(view, len, &h);
@@ -138,8 +150,8 @@ icmp_input(struct pn_lcore *lc, struct pn_net *net, struct rte_mbuf *m,
 	net_mbuf_reuse(m);
 	net->stat.icmp_echo_in++;
 	net->stat.icmp_out++;
-	pn_ip4_output(lc, net, m, ip->dst, ip->src, PN_IPV4_PROTO_ICMP,
-		      ip->tos, false);
+	pn_ip4_output_opts(lc, net, m, ip->dst, ip->src, PN_IPV4_PROTO_ICMP,
+			   ip->tos, false, ipo.len ? &ipo : NULL);
 }
 
 int

@@ -68,6 +68,40 @@ ip4_ts_ms(const struct pn_lcore *lc)
 	return (uint32_t)(ms % (86400 * 1000ull));
 }
 
+/* Linux inet_addr_type(addr) != RTN_UNICAST, for a prespecified
+ * timestamp: one of our addresses. */
+static bool
+ip4_addr_is_ours(uint32_t addr, void *arg)
+{
+	return pn_net_is_local(arg, addr);
+}
+
+int
+pn_ip4_opts_echo(struct pn_lcore *lc, struct pn_net *net,
+		 const struct pn_ipv4_hdr *ip, struct pn_ipopt_tx *out)
+{
+	struct pn_ipopt_rcv rcv = {
+		.saddr = ip->src, .daddr = ip->dst, .is_local = ip4_addr_is_ours,
+		.arg = net,
+	};
+	struct pn_ipopt_info oi = { 0 };
+
+	if (ip->opts_len == 0) {
+		memset(out, 0, sizeof(*out));
+		return 0;
+	}
+	/* -EBADMSG leaves what came before the culprit: Linux echoes that
+	 * in its parameter problem (icmp_send with the half compiled opt) */
+	(void)pn_ipopt_parse(ip->opts, ip->opts_len, &oi);
+	if (oi.ts)
+		rcv.ts_ms = ip4_ts_ms(lc);
+	if (pn_ipopt_echo(ip->opts, ip->opts_len, &oi, &rcv, out) < 0) {
+		net->stat.ip_opts_noecho++;
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /* A TSO segment may go out whole: the port segments TCP, and each cut
  * segment (IPv4 header + TCP header + tso_segsz) fits the MTU. */
 static bool

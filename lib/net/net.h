@@ -151,6 +151,9 @@ struct pn_net_stat {
 	uint64_t icmp_err_out;		/**< ICMP errors sent */
 	uint64_t icmp_err_suppressed;	/**< not sent: RFC 1122 3.2.2 rules */
 	uint64_t icmp_ratelimited;	/**< not sent: rate limit */
+	uint64_t ip_opts_noecho;	/**< options Linux cannot echo
+					 *   (ip_options_echo): no reply, or a
+					 *   SYN-ACK without them */
 	uint64_t arp_in;		/**< ARP packets received */
 	uint64_t arp_out;		/**< ARP packets sent */
 	uint64_t arp_requests;		/**< requests sent (incl. probes, GARP) */
@@ -299,6 +302,19 @@ int pn_ip4_output_opts(struct pn_lcore *lc, struct pn_net *net,
 		       struct rte_mbuf *m, uint32_t src, uint32_t dst,
 		       uint8_t proto, uint8_t tos, bool df,
 		       const struct pn_ipopt_tx *opts);
+
+/**
+ * The options to answer datagram @p ip with (Linux ip_options_echo, for
+ * an ICMP reply or error, a TCP RST or the options a passive open keeps):
+ * its RR and TS options with our address and the time recorded, as
+ * Linux records them on input, and slots left for output; its source
+ * route reversed (pn_ipopt_echo). Malformed options give those before
+ * the culprit, as Linux for a parameter problem.
+ * @return 0 and @p out (out->len 0: none); -EINVAL when Linux sends no
+ *   reply (counted in ip_opts_noecho).
+ */
+int pn_ip4_opts_echo(struct pn_lcore *lc, struct pn_net *net,
+		     const struct pn_ipv4_hdr *ip, struct pn_ipopt_tx *out);
 
 /**
  * Route lookup (longest prefix match) for @p dst.

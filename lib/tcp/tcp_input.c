@@ -891,14 +891,14 @@ tcp_input(struct pn_tcp_conn *c, struct tcp_seg *s)
 
 /* Linux inet_csk_clone_lock: the listener's TCP_MAXSEG, SO_RCVBUF, IP_TOS
  * and TCP_SYNCNT (its SYN-ACK retries, Linux reqsk_timer_handler),
- * taken before the SYN-ACK is built; and the reverse of a source route
- * @p s came along (MUST-53, tcp_v4_save_options). */
+ * taken before the SYN-ACK is built; and the echo of the IP options
+ * @p s came with (MUST-53, tcp_v4_save_options). */
 static void
 listen_inherit(const struct pn_tcp_listen *l, struct pn_tcp_conn *c,
 	       const struct tcp_seg *s)
 {
 	if (unlikely(s->ip->opts_len != 0))
-		tcp_ipopt_rx(c, s);
+		tcp_ipopt_save(c, s);
 	if (l->user_mss != 0) {
 		c->user_mss = l->user_mss;
 		if (c->rcv_mss > l->user_mss)

@@ -2,10 +2,11 @@
 /*
  * IPv4 options of a connection (RFC 9293 3.9.2.1), as Linux keeps them
  * in inet->inet_opt: the user's IP_OPTIONS (MUST-51; they win over any
- * route the peer sends, MUST-52), or the reverse of the completed source
- * route a passive open's SYN came along (MUST-53, Linux
- * tcp_v4_save_options), replaced by a different one a later segment
- * brings (SHLD-24). lib/net delivers completed source routes only with
+ * route the peer sends, MUST-52), or the echo of the options a passive
+ * open's SYN came with (Linux tcp_v4_save_options: RR/TS with our
+ * address and the SYN's time, the completed source route reversed,
+ * MUST-53), replaced by the echo of a later segment bringing a different
+ * route (SHLD-24). lib/net delivers completed source routes only with
  * accept_source_route. Connections without options hold NULL and pay
  * one test per segment sent.
  */
@@ -13,19 +14,32 @@
 #include <string.h>
 
 #include "ipv4.h"
+#include "net.h"
 #include "tcp_priv.h"
 
-const struct pn_ipopt_tx *
-tcp_ipopt_reply(const struct tcp_seg *s, struct pn_ipopt_tx *buf)
+int
+tcp_ipopt_reply(struct pn_tcp *tcp, const struct tcp_seg *s,
+		struct pn_ipopt_tx *buf)
 {
-	const struct pn_ipv4_hdr *ip = s->ip;
-	struct pn_ipopt_info oi;
+	if (s->ip == NULL || s->ip->opts_len == 0) {
+		buf->len = 0;
+		buf->srr = 0;
+		return 0;
+	}
+	return pn_ip4_opts_echo(tcp->lc, tcp->net, s->ip, buf);
+}
 
-	if (ip == NULL || ip->opts_len == 0 ||
-	    pn_ipopt_parse(ip->opts, ip->opts_len, &oi) < 0 || !oi.srr_done)
-		return NULL;
-	pn_ipopt_echo(ip->opts, ip->opts_len, &oi, s->src, buf);
-	return buf->len != 0 ? buf : NULL;
+/* Do @p a and @p b reverse the same route? */
+static bool
+ipopt_same_route(const struct pn_ipopt_tx *a, const struct pn_ipopt_tx *b)
+{
+	const uint8_t *ra, *rb;
+
+	if (a->srr == 0 || b->srr == 0 || a->faddr != b->faddr)
+		return false;
+	ra = a->data + (a->srr - PN_IPV4_HDR_MIN_LEN);
+	rb = b->data + (b->srr - PN_IPV4_HDR_MIN_LEN);
+	return ra[1] == rb[1] && memcmp(ra, rb, ra[1]) == 0;
 }
 
 /* Hold @p o as @p c's options (@p user: from IP_OPTIONS). */
@@ -43,19 +57,33 @@ ipopt_store(struct pn_tcp_conn *c, const struct pn_ipopt_tx *o, bool user)
 }
 
 void
-tcp_ipopt_rx(struct pn_tcp_conn *c, const struct tcp_seg *s)
+tcp_ipopt_save(struct pn_tcp_conn *c, const struct tcp_seg *s)
 {
 	struct pn_ipopt_tx e;
-	const struct pn_ipopt_tx *o;
+
+	/* Linux: echo refused, the connection goes without options */
+	if (tcp_ipopt_reply(c->tcp, s, &e) < 0 || e.len == 0)
+		return;
+	/* Without memory the segments go without them: counted. */
+	if (ipopt_store(c, &e, false) < 0)
+		c->tcp->stat.TCPIpOptNoMem++;
+}
+
+void
+tcp_ipopt_rx(struct pn_tcp_conn *c, const struct tcp_seg *s)
+{
+	struct pn_ipopt_info oi;
+	struct pn_ipopt_tx e;
 
 	if (c->ipopt != NULL && c->ipopt->user)
 		return;	/* MUST-52 */
-	o = tcp_ipopt_reply(s, &e);
-	if (o == NULL ||
-	    (c->ipopt != NULL && memcmp(&c->ipopt->tx, o, sizeof(*o)) == 0))
+	/* lib/net delivers only completed routes: one is here, or none */
+	if (pn_ipopt_parse(s->ip->opts, s->ip->opts_len, &oi) < 0 ||
+	    oi.srr == 0 || tcp_ipopt_reply(c->tcp, s, &e) < 0 || e.srr == 0)
 		return;
-	/* Without memory the segments go without the route: counted. */
-	if (ipopt_store(c, o, false) < 0)
+	if (c->ipopt != NULL && ipopt_same_route(&c->ipopt->tx, &e))
+		return;
+	if (ipopt_store(c, &e, false) < 0)
 		c->tcp->stat.TCPIpOptNoMem++;
 }
 

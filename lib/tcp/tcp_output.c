@@ -403,9 +403,11 @@ tcp_send_rst_reply(struct pn_tcp *tcp, const struct tcp_seg *s)
 	/* No TCB to take a TOS from: the offending segment's, as Linux
 	 * tcp_v4_send_reset (ip_hdr(skb)->tos); its ECN bits cleared, as
 	 * Linux since 6.10 (6.1 still copies them): a RST is not ECT. And
-	 * back along the reversed source route, as Linux. */
+	 * with the segment's options echoed, or none sent, as Linux. */
+	if (tcp_ipopt_reply(tcp, s, &ipo) < 0)
+		return;
 	seg_send_opts(tcp, &k, &h, NULL, 0, 0, 0,
-		      s->tos & (uint8_t)~TCP_ECN_MASK, tcp_ipopt_reply(s, &ipo));
+		      s->tos & (uint8_t)~TCP_ECN_MASK, ipo.len ? &ipo : NULL);
 }
 
 void
@@ -424,8 +426,10 @@ tcp_send_synack_raw(struct pn_tcp *tcp, const struct tcp_seg *s, uint32_t iss,
 	h.opts.has = PN_TCPO_MSS;
 	h.opts.mss = mss;
 	tcp->stat.TCPSynCookiesSent++;
-	/* MUST-53 without a TCB: the ACK brings the route again */
-	seg_send_opts(tcp, &k, &h, NULL, 0, 0, 0, tos, tcp_ipopt_reply(s, &ipo));
+	/* MUST-53 without a TCB: the ACK brings the options again */
+	if (tcp_ipopt_reply(tcp, s, &ipo) < 0)
+		ipo.len = 0;	/* Linux: sent without them */
+	seg_send_opts(tcp, &k, &h, NULL, 0, 0, 0, tos, ipo.len ? &ipo : NULL);
 }
 
 void

@@ -647,15 +647,19 @@ struct tcp_ipopt {
 	bool user;                  /**< IP_OPTIONS: wins over the peer's
 				     *   route (MUST-52) */
 };
-/** @p s carries IP options: take the reverse of a completed source
- * route for @p c's segments (MUST-53; a different later one overrides,
- * SHLD-24), unless the user set options. */
+/** Passive open (Linux tcp_v4_save_options): @p c keeps the echo of
+ * the options of @p s, its SYN or SYN-cookie ACK (MUST-53). */
+void tcp_ipopt_save(struct pn_tcp_conn *c, const struct tcp_seg *s);
+/** @p s carries IP options: a completed source route different from
+ * the one @p c answers along replaces @p c's options with the echo of
+ * @p s (SHLD-24), unless the user set options (MUST-52). */
 void tcp_ipopt_rx(struct pn_tcp_conn *c, const struct tcp_seg *s);
 /** The options to answer @p s with when no TCB holds any (RST, SYN
- * cookie SYN-ACK; Linux ip_options_echo): @p buf filled and returned,
- * or NULL when @p s has no source route to reverse. */
-const struct pn_ipopt_tx *tcp_ipopt_reply(const struct tcp_seg *s,
-					  struct pn_ipopt_tx *buf);
+ * cookie SYN-ACK; Linux ip_options_echo in ip_send_unicast_reply,
+ * tcp_v4_save_options): @p buf (buf->len 0: none).
+ * @return 0; -EINVAL: Linux sends no RST (a SYN-ACK goes without). */
+int tcp_ipopt_reply(struct pn_tcp *tcp, const struct tcp_seg *s,
+		    struct pn_ipopt_tx *buf);
 /** Bytes the options take from every segment (icsk_ext_hdr_len). */
 static inline uint32_t
 tcp_ipopt_len(const struct pn_tcp_conn *c)

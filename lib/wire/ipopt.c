@@ -276,42 +276,158 @@ pn_ipopt_undo(const struct pn_ipopt_tx *o, uint8_t *buf)
 	return o->len;
 }
 
-int
-pn_ipopt_echo(const uint8_t *opts, uint32_t len,
-	      const struct pn_ipopt_info *info, uint32_t saddr,
-	      struct pn_ipopt_tx *out)
+/* RR as the receiver records itself (Linux ip_options_compile with a
+ * packet: our address where the pointer is), then echoed with the next
+ * slot left for output to fill (__ip_options_echo). @p d is the copy. */
+static int
+echo_rr(uint8_t *d, const struct pn_ipopt_rcv *rcv, struct pn_ipopt_tx *out)
 {
-	const uint8_t *start;
-	uint32_t soff, doff = 0, optlen;
-
-	memset(out, 0, sizeof(*out));
-	if (info->srr == 0 || info->srr - PN_IPV4_HDR_MIN_LEN + 3u > len)
+	if (d[2] > d[1])
+		return 0;	/* full: copied as it is */
+	wire_put32(d + d[2] - 1, rcv->daddr);
+	d[2] = (uint8_t)(d[2] + 4);
+	if (d[2] > d[1])
 		return 0;
-	start = opts + (info->srr - PN_IPV4_HDR_MIN_LEN);
-	optlen = start[1];
+	if (d[2] + 3 > d[1])
+		return -EINVAL;	/* no whole slot left for ours */
+	d[2] = (uint8_t)(d[2] + 4);
+	out->rr_needaddr = true;
+	return 0;
+}
+
+/* TS the same way: the receiver records by the flag (a prespecified
+ * slot only when the address is ours), or counts an overflow when full;
+ * the echo leaves the next slots the flag asks for to output. */
+static int
+echo_ts(uint8_t *d, const struct pn_ipopt_rcv *rcv, struct pn_ipopt_tx *out)
+{
+	uint8_t fl = d[3] & 0x0f, optlen = d[1];
+	bool addr = false, time = false;
+	uint32_t p;
+
+	if (d[2] > optlen) {
+		if (fl != IPOPT_TS_PRESPEC)	/* parse refused 15 */
+			d[3] = (uint8_t)(d[3] + 0x10);
+		return 0;
+	}
+	switch (fl) {
+	case IPOPT_TS_TSONLY:
+		wire_put32(d + d[2] - 1, rcv->ts_ms);
+		d[2] = (uint8_t)(d[2] + 4);
+		time = true;
+		break;
+	case IPOPT_TS_TSANDADDR:
+		wire_put32(d + d[2] - 1, rcv->daddr);
+		wire_put32(d + d[2] + 3, rcv->ts_ms);
+		d[2] = (uint8_t)(d[2] + 8);
+		addr = time = true;
+		break;
+	case IPOPT_TS_PRESPEC:
+		if (rcv->is_local == NULL ||
+		    !rcv->is_local(wire_get32(d + d[2] - 1), rcv->arg))
+			break;	/* someone else's slot */
+		wire_put32(d + d[2] + 3, rcv->ts_ms);
+		d[2] = (uint8_t)(d[2] + 8);
+		time = true;
+		break;
+	default:	/* an unknown flag: carried, nothing recorded */
+		break;
+	}
+	p = d[2];
+	if (p > optlen)
+		return 0;
+	if (addr) {
+		if (p + 3 > optlen)
+			return -EINVAL;
+		out->ts_needaddr = true;
+		p += 4;
+	}
+	if (time) {
+		if (p + 3 > optlen)
+			return -EINVAL;
+		if (fl != IPOPT_TS_PRESPEC) {
+			out->ts_needtime = true;
+			p += 4;
+		} else if (p + 7 <= optlen && rcv->is_local != NULL &&
+			   rcv->is_local(wire_get32(d + p - 1), rcv->arg)) {
+			out->ts_needtime = true;
+			p += 8;
+		}
+	}
+	d[2] = (uint8_t)p;
+	return 0;
+}
+
+/* The source route reversed into @p d: the recorded addresses are the
+ * slots before the pointer, the last one recorded (the hop nearest to
+ * us) our first hop. @return the option's length, 0: nothing to echo. */
+static uint32_t
+echo_srr(const uint8_t *start, uint32_t saddr, uint8_t *d, uint32_t *faddr)
+{
+	uint32_t optlen = start[1], doff = 0, soff;
+
 	soff = start[2] > optlen ? optlen + 1 : start[2];
-	/* the recorded addresses are the slots before the pointer: the
-	 * last one recorded is the hop nearest to us, our first hop */
 	soff -= 4;
 	if (soff > 3) {
-		out->faddr = wire_get32(start + soff - 1);
+		*faddr = wire_get32(start + soff - 1);
 		for (soff -= 4, doff = 4; soff > 3; soff -= 4, doff += 4)
-			memcpy(out->data + doff - 1, start + soff - 1, 4);
+			memcpy(d + doff - 1, start + soff - 1, 4);
 		/* RFC 1812 5.2.4.1: the source itself is not a hop back */
 		if (wire_get32(start + soff + 3) == saddr)
 			doff -= 4;
 	}
-	if (doff <= 3) {
-		out->faddr = 0;
-		memset(out->data, 0, sizeof(out->data));
+	if (doff <= 3)
 		return 0;
+	d[0] = start[0];
+	d[1] = (uint8_t)(doff + 3);
+	d[2] = 4;
+	return doff + 3;
+}
+
+int
+pn_ipopt_echo(const uint8_t *opts, uint32_t len,
+	      const struct pn_ipopt_info *info,
+	      const struct pn_ipopt_rcv *rcv, struct pn_ipopt_tx *out)
+{
+	uint32_t at = 0, n, faddr = 0;
+	uint8_t *d;
+
+	memset(out, 0, sizeof(*out));
+	if (len > PN_IPV4_OPTS_MAX_LEN)
+		return -EINVAL;
+	/* Linux __ip_options_echo: RR, TS, the route; nothing else */
+	if (info->rr) {
+		d = out->data;
+		n = opts[info->rr - PN_IPV4_HDR_MIN_LEN + 1];
+		memcpy(d, opts + (info->rr - PN_IPV4_HDR_MIN_LEN), n);
+		out->rr = PN_IPV4_HDR_MIN_LEN;
+		if (echo_rr(d, rcv, out) < 0)
+			goto err;
+		at = n;
 	}
-	out->data[0] = start[0];
-	out->data[1] = (uint8_t)(doff + 3);
-	out->data[2] = 4;
-	out->srr = PN_IPV4_HDR_MIN_LEN;
-	out->len = (uint8_t)((doff + 3 + 3) & ~3u);	/* END padding */
+	if (info->ts) {
+		d = out->data + at;
+		n = opts[info->ts - PN_IPV4_HDR_MIN_LEN + 1];
+		memcpy(d, opts + (info->ts - PN_IPV4_HDR_MIN_LEN), n);
+		out->ts = hoff(at);
+		if (echo_ts(d, rcv, out) < 0)
+			goto err;
+		at += n;
+	}
+	if (info->srr) {
+		n = echo_srr(opts + (info->srr - PN_IPV4_HDR_MIN_LEN),
+			     rcv->saddr, out->data + at, &faddr);
+		if (n != 0) {
+			out->srr = hoff(at);
+			out->faddr = faddr;
+			at += n;
+		}
+	}
+	out->len = (uint8_t)((at + 3) & ~3u);	/* END padding */
 	return 0;
+err:
+	memset(out, 0, sizeof(*out));
+	return -EINVAL;
 }
 
 void

@@ -5,10 +5,10 @@
 /*
  * IPv4 options (RFC 791 3.1) as Linux net/ipv4/ip_options.c handles them:
  * check received options (ip_options_compile), compile a user's
- * IP_OPTIONS buffer (ip_options_get), answer a source route with its
- * reverse (ip_options_echo), give the user's bytes back
- * (ip_options_undo), blank the options fragments do not copy
- * (ip_options_fragment). Offsets are counted, as Linux counts them, from
+ * IP_OPTIONS buffer (ip_options_get), answer a datagram with its RR/TS
+ * options and its source route reversed (ip_options_echo), give the
+ * user's bytes back (ip_options_undo), blank the options fragments do
+ * not copy (ip_options_fragment). Offsets are counted, as Linux counts them, from
  * the start of the IPv4 header: an option at the start of the options
  * area is at 20, and 0 means "none".
  */
@@ -39,7 +39,8 @@ struct pn_ipopt_info {
 	 * visited, this host is the final destination (RFC 791). */
 	bool srr_done;
 	/** On -EBADMSG: offset of the culprit byte (the pointer of an ICMP
-	 * parameter problem, Linux pp_ptr). */
+	 * parameter problem, Linux pp_ptr); the fields above then hold
+	 * the options before it, as Linux leaves them for icmp_send. */
 	uint8_t bad;
 };
 
@@ -115,19 +116,36 @@ int pn_ipopt_compile_local(const uint8_t *user, uint32_t len,
  */
 uint32_t pn_ipopt_undo(const struct pn_ipopt_tx *o, uint8_t *buf);
 
+/** What the receiver of a datagram writes into its RR/TS options
+ * (Linux ip_options_compile with a packet, on input). */
+struct pn_ipopt_rcv {
+	uint32_t saddr;		/**< the datagram's source (host order) */
+	uint32_t daddr;		/**< our address it came to (Linux spec_dst) */
+	uint32_t ts_ms;		/**< when it came: ms since midnight UT */
+	pn_ipopt_local_fn is_local; /**< TS flag 3: is the address ours
+				     *   (NULL: none is) */
+	void *arg;		/**< for is_local */
+};
+
 /**
- * The options to answer a datagram from @p saddr with (Linux
- * ip_options_echo, source route only): its recorded route reversed,
- * the hop nearest to us as the first hop; the first recorded address is
- * dropped when it is @p saddr itself (RFC 1812 5.2.4.1 fix-up).
+ * The options to answer a datagram with (Linux ip_options_echo, as
+ * icmp_reply, icmp_send, ip_send_unicast_reply and tcp_v4_save_options
+ * use it): in this order, its record route and timestamp options with
+ * what the receiver records (@p rcv: our address, the time, or the
+ * overflow count) and the next slots left for output to fill
+ * (pn_ipopt_build); its source route reversed, the hop nearest to us as
+ * the first hop, the first recorded address dropped when it is the
+ * source itself (RFC 1812 5.2.4.1). Other options are not echoed.
  *
- * @param opts, len, info  the received options, parsed (pn_ipopt_parse)
- * @return 0 and @p out filled (out->len 0: nothing to echo, no
- *   source route or an empty one).
+ * @param opts, len, info  the received options, parsed (pn_ipopt_parse;
+ *   after -EBADMSG, what it filled: the options before the culprit)
+ * @return 0 and @p out filled (out->len 0: nothing to echo); -EINVAL
+ *   when an RR/TS option leaves part of a slot after the receiver's,
+ *   where Linux sends no reply (a SYN-ACK goes without options).
  */
 int pn_ipopt_echo(const uint8_t *opts, uint32_t len,
-		  const struct pn_ipopt_info *info, uint32_t saddr,
-		  struct pn_ipopt_tx *out);
+		  const struct pn_ipopt_info *info,
+		  const struct pn_ipopt_rcv *rcv, struct pn_ipopt_tx *out);
 
 /**
  * Write options into a header's options area: the bytes of @p o, the

@@ -78,6 +78,18 @@ def tcp_syn_lsrr():
     return ETH_A + h('0800') + with_cksum(bytes(ip), 10) + tcp
 
 
+def ping_rr_ts():
+    # ping -R and -T at once: record route (one address recorded, two
+    # slots left) then timestamps with addresses (one pair left), as
+    # ip_options_echo answers them.
+    icmp = with_cksum(h('0800 0000 0042 0008') + b'pollnet', 2)
+    opts = h('070f08 c6120001 00000000 00000000 01'
+             '44140d 11 c6120001 00000001 00000000 00000000')
+    ip = bytearray(h('4e00 0000 0001 0000 4001 0000 c6120001 c6120002') + opts)
+    ip[2:4] = (len(ip) + len(icmp)).to_bytes(2, 'big')
+    return ETH_A + h('0800') + with_cksum(bytes(ip), 10) + icmp
+
+
 def frag_needed():
     quoted = TCP_SYN[14:14 + 28]
     icmp = with_cksum(h('0304 0000 0000 0578') + quoted, 2)
@@ -107,6 +119,7 @@ SEEDS = {
     'ipv4-options-echo': ipv4_with_options(),
     'ipv4-fragment': fragment(),
     'tcp-syn-lsrr': tcp_syn_lsrr(),
+    'ping-rr-ts': ping_rr_ts(),
 }
 
 

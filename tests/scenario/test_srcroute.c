@@ -3,7 +3,8 @@
  * IPv4 source routes and TCP (RFC 9293 3.9.2.1, MUST-51..53, SHLD-24),
  * with Linux's semantics: tcp_v4_connect routes a SYN to the first hop of
  * IP_OPTIONS; tcp_v4_save_options answers a passive open along the
- * reverse of the SYN's completed source route (ip_options_echo); the
+ * reverse of the SYN's completed source route, with its record route
+ * and timestamp options echoed (ip_options_echo), as RSTs are; the
  * TCP checksum always covers the final destination.
  */
 #include <string.h>
@@ -249,6 +250,107 @@ syncookie_synack_reversed(void **state)
 	assert_int_equal(scn_stat("TCPSynCookiesSent"), 1);
 }
 
+/* Record route from the peer (ping -R style, 3 slots, its own first). */
+static const uint8_t RCVD_RR[] = { 7, 15, 8, B4(IP_PEER), 0, 0, 0, 0, 0, 0,
+				   0, 0, 1 };
+/* ip_options_echo: we record ourselves on input and leave the next slot
+ * for output, filled with us too. */
+static const uint8_t BACK_RR[] = { 7, 15, 16, B4(IP_PEER), B4(IP_US),
+				   B4(IP_US), 0 };
+/* Half a slot after ours: Linux cannot echo it (-EINVAL). */
+static const uint8_t CUT_RR[] = { 7, 13, 8, B4(IP_PEER), 0, 0, 0, 0, 0, 0,
+				  1, 1, 1 };
+
+/* Linux tcp_v4_send_reset -> ip_send_unicast_reply: the RST echoes the
+ * segment's record route; with options it cannot echo, no RST. */
+static void
+rst_reply_rr(void **state)
+{
+	(void)state;
+	start(false);
+	IN(S, .seq = 100, .dport = 81, .ipopts = RCVD_RR,
+	   .ipopts_len = sizeof(RCVD_RR));
+	OUT(RA, .ack = 101, .ipdst = IP_PEER, .ipopts = BACK_RR,
+	    .ipopts_len = sizeof(BACK_RR));
+	IN(S, .seq = 100, .dport = 81, .ipopts = CUT_RR,
+	   .ipopts_len = sizeof(CUT_RR));
+	NONE();
+}
+
+/* Linux tcp_v4_save_options: the SYN's echo goes on the SYN-ACK and, as
+ * the child's inet_opt, on every segment; getsockopt(IP_OPTIONS) gives
+ * it back undone (ip_options_undo: the output slot zeroed, our input
+ * entry kept). A later record route does not replace it (only a
+ * different source route does, SHLD-24). */
+static void
+passive_rr_echoed_and_kept(void **state)
+{
+	static const uint8_t undone[] = { 7, 15, 12, B4(IP_PEER), B4(IP_US),
+					  0, 0, 0, 0, 0 };
+	static const uint8_t rr2[] = { 7, 7, 4, 0, 0, 0, 0, 1 };
+	struct pn_ipopt_tx o;
+	uint8_t b[40];
+
+	(void)state;
+	start(false);
+	scn_listen(PORT_US);
+	IN(S, .seq = 100, .mss = 1460, .ipopts = RCVD_RR,
+	   .ipopts_len = sizeof(RCVD_RR));
+	OUT(SA, .ack = 101, .mss = 1460, .ipdst = IP_PEER, .ipopts = BACK_RR,
+	    .ipopts_len = sizeof(BACK_RR));
+	IN(A);
+	assert_int_equal(pn_tcp_accept(W->l, &W->cctx, &W->c), 0);
+	assert_int_equal(pn_tcp_get_ipopt(W->c, &o), 0);
+	assert_int_equal(pn_ipopt_undo(&o, b), sizeof(undone));
+	assert_memory_equal(b, undone, sizeof(undone));
+	IN(PA, .len = 10, .ipopts = rr2, .ipopts_len = sizeof(rr2));
+	OUT(A, .ack = PISN + 11, .ipopts = BACK_RR,
+	    .ipopts_len = sizeof(BACK_RR));
+	/* the send MSS shrinks by the 16 option bytes */
+	assert_int_equal(scn_send(2000), 2000);
+	OUT(A, .len = 1460 - 16, .ipopts = BACK_RR,
+	    .ipopts_len = sizeof(BACK_RR));
+}
+
+/* A SYN with a timestamp option: the SYN-ACK carries our input stamp
+ * and a slot stamped on output (flag 1: our address before each). */
+static void
+passive_ts_echoed(void **state)
+{
+	static const uint8_t ts[] = { 68, 20, 5, 1, 0, 0, 0, 0, 0, 0, 0, 0,
+				      0, 0, 0, 0, 0, 0, 0, 0 };
+	const uint8_t *g = W->last_ipopts;
+
+	(void)state;
+	start(false);
+	scn_listen(PORT_US);
+	IN(S, .seq = 100, .mss = 1460, .ipopts = ts, .ipopts_len = sizeof(ts));
+	OUT(SA, .ack = 101, .mss = 1460);
+	assert_int_equal(W->last_ip.opts_len, 20);
+	assert_memory_equal(g, ((const uint8_t[]){ 68, 20, 21, 1, B4(IP_US) }),
+			    8);
+	assert_memory_equal(g + 12, ((const uint8_t[]){ B4(IP_US) }), 4);
+}
+
+/* Options Linux cannot echo: the SYN-ACK and the connection go without
+ * (tcp_v4_save_options returns NULL). */
+static void
+passive_noecho_plain(void **state)
+{
+	struct pn_ipopt_tx o;
+
+	(void)state;
+	start(false);
+	scn_listen(PORT_US);
+	IN(S, .seq = 100, .mss = 1460, .ipopts = CUT_RR,
+	   .ipopts_len = sizeof(CUT_RR));
+	OUT(SA, .ack = 101, .mss = 1460, .ipopts = (const uint8_t *)"",
+	    .ipopts_len = 0);
+	IN(A);
+	assert_int_equal(pn_tcp_accept(W->l, &W->cctx, &W->c), 0);
+	assert_int_equal(pn_tcp_get_ipopt(W->c, &o), -ENOENT);
+}
+
 /* Clearing the options (an empty IP_OPTIONS) sends plainly again, with
  * the whole MSS. */
 static void
@@ -300,6 +402,10 @@ main(void)
 		SCN(syncookie_synack_reversed),
 		SCN(clear_options_after_connect),
 		SCN(tso_segments_carry_options),
+		SCN(rst_reply_rr),
+		SCN(passive_rr_echoed_and_kept),
+		SCN(passive_ts_echoed),
+		SCN(passive_noecho_plain),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

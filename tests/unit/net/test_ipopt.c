@@ -4,7 +4,9 @@
  * addressed to a source route's first hop, the final destination in its
  * last slot), fragments (ip_options_fragment), and input (Linux
  * ip_rcv_options: malformed options, source routes with hops left, and
- * completed ones unless accept_source_route).
+ * completed ones unless accept_source_route), and the options ICMP
+ * replies and errors echo (Linux icmp_reply, __icmp_send ->
+ * ip_options_echo).
  */
 #include "net_test.h"
 
@@ -183,18 +185,40 @@ test_fragments_copy_options(void **state)
 	assert_int_equal(off, 1800);
 }
 
-/* Ethernet + IPv4 with @p opts from the peer to us + @p l4 bytes. */
+/* Ethernet + IPv4 with @p opts from the peer to us + @p l4 (@p proto). */
 static uint32_t
-f_ip_opts(uint8_t *b, const uint8_t *opts, uint32_t olen)
+f_ip_opts_l4(uint8_t *b, const uint8_t *opts, uint32_t olen, uint8_t proto,
+	     const uint8_t *l4, uint32_t l4_len)
 {
 	uint32_t n = b_eth(b, MAC_US, MAC_PEER, 0x0800), hl = 20 + olen;
 
-	b_ip(b + n, (uint16_t)(hl + 8), 0x1234, 0x4000, 253, IP_PEER, IP_US);
+	b_ip(b + n, (uint16_t)(hl + l4_len), 0x1234, 0x4000, proto, IP_PEER,
+	     IP_US);
 	b[n] = (uint8_t)(0x40 | hl / 4);
 	memcpy(b + n + 20, opts, olen);
-	memset(b + n + hl, 0x77, 8);
+	memcpy(b + n + hl, l4, l4_len);
 	pkt_ipv4_fix_cksum(b + n);
-	return n + hl + 8;
+	return n + hl + l4_len;
+}
+
+/* ... protocol 253, 8 bytes of 0x77 */
+static uint32_t
+f_ip_opts(uint8_t *b, const uint8_t *opts, uint32_t olen)
+{
+	static const uint8_t l4[8] = { 0x77, 0x77, 0x77, 0x77, 0x77, 0x77,
+				       0x77, 0x77 };
+
+	return f_ip_opts_l4(b, opts, olen, 253, l4, sizeof(l4));
+}
+
+/* ... an ICMP echo request (seq 7, 16 data bytes) */
+static uint32_t
+f_ping_opts(uint8_t *b, const uint8_t *opts, uint32_t olen)
+{
+	uint8_t icmp[64];
+	uint32_t n = pkt_icmp_echo(icmp, 8, 0x4242, 7, 16);
+
+	return f_ip_opts_l4(b, opts, olen, 1, icmp, n);
 }
 
 static void
@@ -288,6 +312,137 @@ test_input_accept_source_route(void **state)
 	T->l4_m = NULL;
 }
 
+/* 2026-11-22 12:34:56.789 UTC, in ms since midnight (RFC 791) */
+#define REAL_NS	 (1795350896789ull * PN_NS_PER_MS)
+#define REAL_MS	 ((12 * 3600 + 34 * 60 + 56) * 1000 + 789)
+
+static void
+start_wall_clock(void)
+{
+	tw_start(1);
+	tw_learn_peer();
+	T->lc[0].now = pn_clock_now(&T->clock);
+	pn_clock_set_realtime(&T->clock, T->lc[0].now, REAL_NS);
+}
+
+/* Linux icmp_reply -> ip_options_echo (what ping -R shows): the RR gets
+ * our address on input and again on output; the TS our stamp on input,
+ * its last slot; RR first, TS right after it, END after both; the data
+ * comes back unchanged. */
+static void
+test_echo_reply_rr_ts(void **state)
+{
+	static const uint8_t o[] = {
+		68, 12, 9, 0, B4(1111), 0, 0, 0, 0,	/* the peer's stamp */
+		7, 15, 8, B4(IP_PEER), 0, 0, 0, 0, 0, 0, 0, 0, 1 };
+	static const uint8_t w[] = {
+		7, 15, 16, B4(IP_PEER), B4(IP_US), B4(IP_US),
+		68, 12, 13, 0, B4(1111), B4(REAL_MS), 0 };
+	uint8_t f[PKT_MAX], g[PKT_MAX];
+	struct pn_ipv4_hdr ip;
+	uint32_t n;
+
+	(void)state;
+	start_wall_clock();
+	n = f_ping_opts(f, o, sizeof(o));
+	tw_rx(0, f, n);
+	assert_int_equal(T->ntx[0], 1);
+	frame_ip(0, g, &ip);
+	assert_int_equal(ip.dst, IP_PEER);
+	assert_int_equal(ip.proto, 1);
+	assert_int_equal(ip.opts_len, sizeof(w));
+	assert_memory_equal(g + 34, w, sizeof(w));
+	assert_int_equal(g[34 + 28], 0);	/* echo reply */
+	assert_int_equal(pkt_ref_cksum(g + 34 + 28, 24), 0);
+	assert_memory_equal(g + 34 + 28 + 4, f + 14 + 20 + sizeof(o) + 4, 20);
+	assert_int_equal(tw_stat(0)->icmp_echo_in, 1);
+}
+
+/* Options Linux does not echo (router alert, NOOPs) give a plain reply;
+ * an RR with half a slot after ours gives none (ip_options_echo
+ * -EINVAL: icmp_reply returns). */
+static void
+test_echo_reply_not_echoed(void **state)
+{
+	static const uint8_t ra[] = { 148, 4, 0, 0 };
+	static const uint8_t cut[] = { 7, 13, 8, B4(IP_PEER), 0, 0, 0, 0, 0,
+				       0, 0, 0, 0 };
+	uint8_t f[PKT_MAX], g[PKT_MAX];
+	struct pn_ipv4_hdr ip;
+
+	(void)state;
+	start_wall_clock();
+	tw_rx(0, f, f_ping_opts(f, ra, sizeof(ra)));
+	assert_int_equal(T->ntx[0], 1);
+	frame_ip(0, g, &ip);
+	assert_int_equal(ip.opts_len, 0);
+	tw_clear(0);
+	tw_rx(0, f, f_ping_opts(f, cut, sizeof(cut)));
+	assert_int_equal(T->ntx[0], 0);
+	assert_int_equal(tw_drops(0, PN_DROP_IP_OPTS_NOECHO), 1);
+	assert_int_equal(tw_stat(0)->ip_opts_noecho, 1);
+}
+
+/* With accept_source_route, the reply to a source-routed ping goes to
+ * the last hop, along the reversed route (icmp_route_lookup: faddr). */
+static void
+test_echo_reply_reversed_route(void **state)
+{
+	static const uint8_t back[] = { 131, 11, 4, B4(HOP2), B4(IP_PEER), 0 };
+	uint8_t f[PKT_MAX], g[PKT_MAX];
+	struct pn_ipv4_hdr ip;
+
+	(void)state;
+	static_router();
+	T->conf.accept_source_route = true;
+	start_wall_clock();
+	tw_rx(0, f, f_ping_opts(f, DONE_LSRR, sizeof(DONE_LSRR)));
+	assert_int_equal(T->ntx[0], 1);
+	frame_ip(0, g, &ip);
+	assert_int_equal(ip.dst, IP_ROUTER);
+	assert_memory_equal(g, MAC_ROUTER, 6);
+	assert_int_equal(ip.opts_len, 12);
+	assert_memory_equal(g + 34, back, sizeof(back));
+}
+
+/* Linux __icmp_send echoes the offender's options in an error: here a
+ * protocol unreachable, and the parameter problem about a malformed TS,
+ * which echoes the RR before it (the half compiled options). */
+static void
+test_errors_echo_options(void **state)
+{
+	static const uint8_t rr[] = { 7, 7, 4, 0, 0, 0, 0, 1 };
+	static const uint8_t rr_badts[] = { 7, 7, 4, 0, 0, 0, 0, 68, 3, 5,
+					    1, 1 };
+	static const uint8_t w[] = { 7, 7, 8, B4(IP_US), 0 };
+	uint8_t f[PKT_MAX], g[PKT_MAX];
+	struct pn_ipv4_hdr ip;
+	uint32_t n;
+
+	(void)state;
+	start_wall_clock();
+	n = f_ip_opts(f, rr, sizeof(rr));
+	tw_rx(0, f, n);
+	assert_int_equal(T->ntx[0], 1);
+	frame_ip(0, g, &ip);
+	assert_int_equal(ip.opts_len, 8);
+	assert_memory_equal(g + 34, w, sizeof(w));
+	assert_int_equal(g[42], 3);	/* destination unreachable */
+	assert_int_equal(g[43], 2);	/* protocol */
+	assert_int_equal(pkt_ref_cksum(g + 42, ip.total_len - 28), 0);
+	assert_memory_equal(g + 50, f + 14, 20 + sizeof(rr) + 8);
+	tw_clear(0);
+	n = f_ip_opts(f, rr_badts, sizeof(rr_badts));
+	tw_rx(0, f, n);
+	assert_int_equal(tw_drops(0, PN_DROP_IP_BAD_OPTS), 1);
+	assert_int_equal(T->ntx[0], 1);
+	frame_ip(0, g, &ip);
+	assert_int_equal(ip.opts_len, 8);
+	assert_memory_equal(g + 34, w, sizeof(w));
+	assert_int_equal(g[42], 12);	/* parameter problem */
+	assert_int_equal(g[46], 20 + 8);	/* the TS's length byte */
+}
+
 /* A TSO segment's cut pieces carry the options too: they must fit. */
 static void
 test_tso_counts_options(void **state)
@@ -332,6 +487,10 @@ main(void)
 		TW_TEST(test_input_drops),
 		TW_TEST(test_input_accept_source_route),
 		TW_TEST(test_tso_counts_options),
+		TW_TEST(test_echo_reply_rr_ts),
+		TW_TEST(test_echo_reply_not_echoed),
+		TW_TEST(test_echo_reply_reversed_route),
+		TW_TEST(test_errors_echo_options),
 	};
 
 	return cmocka_run_group_tests_name("net_ipopt", tests, NULL, NULL);

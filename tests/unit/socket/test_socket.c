@@ -1026,6 +1026,7 @@ static const struct dcase cases[] = {
 	/* the fake TCP has no handshake to shape */
 	CASE(handshake_opts_connect),
 	CASE(ip_options_connect),
+	CASE(ip_options_rr_accept),
 	CASE(handshake_opts_listen),
 	CASE(syncnt_default),
 	CASE(oob_byte),

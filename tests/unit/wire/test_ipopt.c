@@ -2,7 +2,8 @@
 /*
  * IPv4 options against Linux net/ipv4/ip_options.c: ip_options_compile
  * (received and user options), ip_options_get, ip_options_undo,
- * ip_options_echo (source route), ip_options_build, ip_options_fragment.
+ * ip_options_echo (RR, TS, source route), ip_options_build,
+ * ip_options_fragment.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -299,7 +300,216 @@ compile_ts_flags(void **state)
 	assert_memory_equal(back, b3, sizeof(b3));
 }
 
-/* --- the return route (ip_options_echo) --- */
+/* --- the echo (ip_options_echo) --- */
+
+#define T_RX 0x01020304u	/* ms since midnight: the datagram came */
+#define T_TX 0x05060708u	/* ... the reply goes */
+
+static bool
+is_dst(uint32_t addr, void *arg)
+{
+	(void)arg;
+	return addr == DST;
+}
+
+/* The datagram came from SRC to our DST. */
+static const struct pn_ipopt_rcv rcv = {
+	.saddr = SRC, .daddr = DST, .ts_ms = T_RX, .is_local = is_dst,
+};
+
+/* Echo @p r (parsed), check the bytes before output and on the wire
+ * (sent from DST back to SRC at T_TX). */
+static void
+echo_check(const uint8_t *r, uint32_t len, const uint8_t *before,
+	   const uint8_t *wire, uint32_t olen)
+{
+	struct pn_ipopt_info i;
+	struct pn_ipopt_tx o;
+	uint8_t b[40];
+
+	assert_int_equal(parse(r, len, &i), 0);
+	assert_int_equal(pn_ipopt_echo(r, len, &i, &rcv, &o), 0);
+	assert_int_equal(o.len, olen);
+	assert_memory_equal(o.data, before, olen);
+	pn_ipopt_build(b, &o, SRC, DST, T_TX);
+	assert_memory_equal(b, wire, olen);
+}
+
+static void
+echo_refused(const uint8_t *r, uint32_t len)
+{
+	struct pn_ipopt_info i;
+	struct pn_ipopt_tx o;
+
+	assert_int_equal(parse(r, len, &i), 0);
+	assert_int_equal(pn_ipopt_echo(r, len, &i, &rcv, &o), -EINVAL);
+	assert_int_equal(o.len, 0);
+}
+
+/* ping -R: A1 recorded itself; we record DST on input (Linux
+ * ip_options_compile with rt), the reply's slot gets our source on
+ * output: the sender sees A1, DST, DST. */
+static void
+echo_rr_records_us_twice(void **state)
+{
+	static const uint8_t r[] = { 7, 15, 8, B4(A1), 0, 0, 0, 0, 0, 0, 0, 0,
+				     0 };
+	static const uint8_t b[] = { 7, 15, 16, B4(A1), B4(DST), 0, 0, 0, 0,
+				     0 };
+	static const uint8_t w[] = { 7, 15, 16, B4(A1), B4(DST), B4(DST), 0 };
+	static const uint8_t u[] = { 7, 15, 12, B4(A1), B4(DST), 0, 0, 0, 0,
+				     0 };
+	struct pn_ipopt_info i;
+	struct pn_ipopt_tx o;
+	uint8_t back[40];
+
+	(void)state;
+	echo_check(r, sizeof(r), b, w, 16);
+	/* getsockopt(IP_OPTIONS) of an accepted socket: ip_options_undo
+	 * takes back only the slot output fills */
+	assert_int_equal(parse(r, sizeof(r), &i), 0);
+	assert_int_equal(pn_ipopt_echo(r, sizeof(r), &i, &rcv, &o), 0);
+	assert_true(o.rr_needaddr);
+	assert_int_equal(pn_ipopt_undo(&o, back), 16);
+	assert_memory_equal(back, u, sizeof(u));
+}
+
+static void
+echo_rr_full(void **state)
+{
+	/* our slot is the last one: nothing left for output */
+	static const uint8_t last[] = { 7, 11, 8, B4(A1), 0, 0, 0, 0, 0 };
+	static const uint8_t last_w[] = { 7, 11, 12, B4(A1), B4(DST), 0 };
+	/* full on arrival: copied as it came */
+	static const uint8_t full[] = { 7, 7, 8, B4(A1), 0 };
+	/* a slot cut by the end after ours: Linux sends no reply */
+	static const uint8_t cut[] = { 7, 13, 8, B4(A1), 0, 0, 0, 0, 0, 0,
+				       0, 0, 0 };
+
+	(void)state;
+	echo_check(last, sizeof(last), last_w, last_w, 12);
+	echo_check(full, sizeof(full), full, full, 8);
+	echo_refused(cut, sizeof(cut));
+}
+
+static void
+echo_ts_only(void **state)
+{
+	static const uint8_t r[] = { 68, 12, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+	static const uint8_t b[] = { 68, 12, 13, 0, B4(T_RX), 0, 0, 0, 0 };
+	static const uint8_t w[] = { 68, 12, 13, 0, B4(T_RX), B4(T_TX) };
+	/* our stamp fills it: the reply adds none */
+	static const uint8_t one[] = { 68, 8, 5, 0, 0, 0, 0, 0 };
+	static const uint8_t one_w[] = { 68, 8, 9, 0, B4(T_RX) };
+	/* half a slot after ours */
+	static const uint8_t cut[] = { 68, 10, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+
+	(void)state;
+	echo_check(r, sizeof(r), b, w, 12);
+	echo_check(one, sizeof(one), one_w, one_w, 8);
+	echo_refused(cut, sizeof(cut));
+}
+
+static void
+echo_ts_and_addr(void **state)
+{
+	static const uint8_t r[] = { 68, 20, 5, 1, 0, 0, 0, 0, 0, 0, 0, 0,
+				     0, 0, 0, 0, 0, 0, 0, 0 };
+	static const uint8_t b[] = { 68, 20, 21, 1, B4(DST), B4(T_RX),
+				     0, 0, 0, 0, 0, 0, 0, 0 };
+	static const uint8_t w[] = { 68, 20, 21, 1, B4(DST), B4(T_RX),
+				     B4(DST), B4(T_TX) };
+	/* an address slot after ours but no time slot */
+	static const uint8_t cut[] = { 68, 16, 5, 1, 0, 0, 0, 0, 0, 0, 0, 0,
+				       0, 0, 0, 0 };
+
+	(void)state;
+	echo_check(r, sizeof(r), b, w, 20);
+	echo_refused(cut, sizeof(cut));
+}
+
+/* Flag 3: a slot is stamped only when its address is ours, on input
+ * and for the reply (Linux inet_addr_type != RTN_UNICAST). */
+static void
+echo_ts_prespecified(void **state)
+{
+	static const uint8_t ours_then_not[] = { 68, 20, 5, 3, B4(DST), 0, 0,
+						 0, 0, B4(A1), 0, 0, 0, 0 };
+	static const uint8_t otn_w[] = { 68, 20, 13, 3, B4(DST), B4(T_RX),
+					 B4(A1), 0, 0, 0, 0 };
+	static const uint8_t ours_twice[] = { 68, 20, 5, 3, B4(DST), 0, 0, 0,
+					      0, B4(DST), 0, 0, 0, 0 };
+	static const uint8_t ot_b[] = { 68, 20, 21, 3, B4(DST), B4(T_RX),
+					B4(DST), 0, 0, 0, 0 };
+	static const uint8_t ot_w[] = { 68, 20, 21, 3, B4(DST), B4(T_RX),
+					B4(DST), B4(T_TX) };
+	static const uint8_t not_ours[] = { 68, 12, 5, 3, B4(A1), 0, 0, 0, 0 };
+
+	(void)state;
+	echo_check(ours_then_not, sizeof(ours_then_not), otn_w, otn_w, 20);
+	echo_check(ours_twice, sizeof(ours_twice), ot_b, ot_w, 20);
+	echo_check(not_ours, sizeof(not_ours), not_ours, not_ours, 12);
+}
+
+/* Full on arrival: we count an overflow (flags 0 and 1, not 3). */
+static void
+echo_ts_overflow(void **state)
+{
+	static const uint8_t r[] = { 68, 8, 9, 0x21, B4(A1) };
+	static const uint8_t w[] = { 68, 8, 9, 0x31, B4(A1) };
+	static const uint8_t pre[] = { 68, 12, 13, 0x23, B4(A1), B4(T_RX) };
+
+	(void)state;
+	echo_check(r, sizeof(r), w, w, 8);
+	echo_check(pre, sizeof(pre), pre, pre, 12);
+}
+
+/* RR, TS, then the route, whatever order they came in; other options
+ * are not echoed (Linux copies only those, and CIPSO). */
+static void
+echo_order_and_others(void **state)
+{
+	static const uint8_t r[] = { 131, 7, 8, B4(A1), 148, 4, 0, 0,
+				     7, 7, 4, 0, 0, 0, 0, 1, 1 };
+	static const uint8_t b[] = { 7, 7, 8, B4(DST), 131, 7, 4, 0, 0, 0,
+				     0, 0, 0 };
+	static const uint8_t w[] = { 7, 7, 8, B4(DST), 131, 7, 4, B4(SRC),
+				     0, 0 };
+	static const uint8_t ra[] = { 148, 4, 0, 0, 1, 1, 1, 1 };
+	struct pn_ipopt_info i;
+	struct pn_ipopt_tx o;
+
+	(void)state;
+	echo_check(r, sizeof(r), b, w, 16);
+	assert_int_equal(parse(r, sizeof(r), &i), 0);
+	assert_int_equal(pn_ipopt_echo(r, sizeof(r), &i, &rcv, &o), 0);
+	assert_int_equal(o.rr, 20);
+	assert_int_equal(o.srr, 27);
+	assert_int_equal(o.faddr, A1);
+	assert_int_equal(parse(ra, sizeof(ra), &i), 0);
+	assert_int_equal(pn_ipopt_echo(ra, sizeof(ra), &i, &rcv, &o), 0);
+	assert_int_equal(o.len, 0);
+}
+
+/* A parameter problem echoes the options before the culprit (Linux
+ * icmp_send with the half compiled options). */
+static void
+echo_before_culprit(void **state)
+{
+	static const uint8_t r[] = { 7, 7, 4, 0, 0, 0, 0, 68, 3, 5, 0, 0 };
+	static const uint8_t w[] = { 7, 7, 8, B4(DST), 0 };
+	struct pn_ipopt_info i;
+	struct pn_ipopt_tx o;
+
+	(void)state;
+	assert_int_equal(parse(r, sizeof(r), &i), -EBADMSG);
+	assert_int_equal(i.rr, 20);
+	assert_int_equal(i.ts, 0);
+	assert_int_equal(pn_ipopt_echo(r, sizeof(r), &i, &rcv, &o), 0);
+	assert_int_equal(o.len, 8);
+	assert_memory_equal(o.data, w, sizeof(w));
+}
+
 
 static void
 echo_reverses_route(void **state)
@@ -313,7 +523,7 @@ echo_reverses_route(void **state)
 
 	(void)state;
 	assert_int_equal(parse(r, sizeof(r), &i), 0);
-	assert_int_equal(pn_ipopt_echo(r, sizeof(r), &i, SRC, &o), 0);
+	assert_int_equal(pn_ipopt_echo(r, sizeof(r), &i, &rcv, &o), 0);
 	assert_int_equal(o.faddr, A2);	/* the hop nearest to us first */
 	assert_int_equal(o.len, 12);
 	pn_ipopt_build(wire, &o, SRC, 0, 0);
@@ -330,7 +540,7 @@ echo_three_hops_strict(void **state)
 
 	(void)state;
 	assert_int_equal(parse(r, sizeof(r), &i), 0);
-	assert_int_equal(pn_ipopt_echo(r, sizeof(r), &i, SRC, &o), 0);
+	assert_int_equal(pn_ipopt_echo(r, sizeof(r), &i, &rcv, &o), 0);
 	assert_int_equal(o.faddr, A3);
 	/* the final slot (after A1) is for the destination */
 	assert_memory_equal(o.data, w, sizeof(w));
@@ -349,7 +559,7 @@ echo_drops_source_hop(void **state)
 
 	(void)state;
 	assert_int_equal(parse(r, sizeof(r), &i), 0);
-	assert_int_equal(pn_ipopt_echo(r, sizeof(r), &i, SRC, &o), 0);
+	assert_int_equal(pn_ipopt_echo(r, sizeof(r), &i, &rcv, &o), 0);
 	assert_int_equal(o.faddr, A2);
 	assert_int_equal(o.len, 8);
 	pn_ipopt_build(wire, &o, SRC, 0, 0);
@@ -359,18 +569,14 @@ echo_drops_source_hop(void **state)
 static void
 echo_nothing(void **state)
 {
-	static const uint8_t rr[] = { 7, 7, 4, 0, 0, 0, 0, 0 };
 	/* a route whose only address is the source itself: nothing left */
 	static const uint8_t self[] = { 131, 7, 8, B4(SRC), 0 };
 	struct pn_ipopt_info i;
 	struct pn_ipopt_tx o;
 
 	(void)state;
-	assert_int_equal(parse(rr, sizeof(rr), &i), 0);
-	assert_int_equal(pn_ipopt_echo(rr, sizeof(rr), &i, SRC, &o), 0);
-	assert_int_equal(o.len, 0);
 	assert_int_equal(parse(self, sizeof(self), &i), 0);
-	assert_int_equal(pn_ipopt_echo(self, sizeof(self), &i, SRC, &o), 0);
+	assert_int_equal(pn_ipopt_echo(self, sizeof(self), &i, &rcv, &o), 0);
 	assert_int_equal(o.len, 0);
 }
 
@@ -407,6 +613,14 @@ main(void)
 		cmocka_unit_test(echo_three_hops_strict),
 		cmocka_unit_test(echo_drops_source_hop),
 		cmocka_unit_test(echo_nothing),
+		cmocka_unit_test(echo_rr_records_us_twice),
+		cmocka_unit_test(echo_rr_full),
+		cmocka_unit_test(echo_ts_only),
+		cmocka_unit_test(echo_ts_and_addr),
+		cmocka_unit_test(echo_ts_prespecified),
+		cmocka_unit_test(echo_ts_overflow),
+		cmocka_unit_test(echo_order_and_others),
+		cmocka_unit_test(echo_before_culprit),
 		cmocka_unit_test(fragment_keeps_copied),
 	};
 
