@@ -255,7 +255,7 @@ xmit_seg(struct pn_tcp_conn *c, uint32_t seq, uint32_t len, uint8_t flags,
 	if (h.flags & PN_TCP_ACK) {
 		c->last_ack_sent = c->rcv_nxt;
 		c->flags &= (uint16_t)~(TF_ACK_NOW | TF_DELACK);
-		pn_timer_cancel(&tcp->lc->timers, &c->t_delack);
+		pn_timer_cancel_lazy(&tcp->lc->timers, &c->t_delack);
 	}
 	c->segs_out += segsz > 0 ? (len + segsz - 1) / segsz : 1;
 	if (c->flags & TF_IN_RECOVERY)
