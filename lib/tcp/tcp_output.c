@@ -180,14 +180,6 @@ seg_send(struct pn_tcp *tcp, const struct tcp_key *k, struct pn_tcp_hdr *h,
 				     &c->ipopt->tx : NULL);
 }
 
-/* SACK blocks that fit in 40 option bytes beside the others: 3 with
- * timestamps (12 + 2 + 2 + 24), 4 without (RFC 2018 3). */
-static inline uint8_t
-tcp_sack_max(const struct pn_tcp_conn *c)
-{
-	return (c->flags & TF_TS) ? 3 : PN_TCP_MAX_SACK;
-}
-
 /* @p o comes zeroed (xmit_seg's header). */
 static void
 fill_opts(struct pn_tcp_conn *c, uint8_t flags, struct pn_tcp_opts *o)
@@ -436,29 +428,6 @@ tcp_challenge_ack(struct pn_tcp_conn *c)
 	c->chal_count++;
 	tcp->stat.TCPChallengeACK++;
 	tcp_send_ack(c);
-}
-
-uint32_t
-tcp_eff_mss(const struct pn_tcp_conn *c)
-{
-	/* IP options take their room from every segment (Linux
-	 * tcp_mtu_to_mss: icsk_ext_hdr_len) */
-	uint32_t mss = c->mss - tcp_ipopt_len(c);
-
-	if (c->flags & TF_TS)
-		mss -= 12;
-	/* Data sent while out-of-order data is held carries SACK blocks:
-	 * 2 NOPs + kind + length + 8 per block (Linux tcp_current_mss), or
-	 * the segment outgrows the MTU and DF drops it (IP_TOO_BIG). */
-	if ((c->flags & TF_SACK) && (c->nooo > 0 || c->dsack_on)) {
-		/* tcp_reass_sack() sends the D-SACK and one block per held
-		 * range, capped */
-		uint32_t n = RTE_MIN(c->nooo + c->dsack_on,
-				     (uint32_t)tcp_sack_max(c));
-
-		mss -= 4u + 8u * n;
-	}
-	return mss;
 }
 
 /* Retransmit the first unACKed segment (fast retransmit, RTO). */
