@@ -47,8 +47,8 @@ tick_end_ns(const struct pn_timer_wheel *w, uint64_t tick)
 /*
  * The earliest expiry is cached (an idle lcore asks for it every time it
  * considers sleeping; the scan walks up to a whole rotation): arming
- * lowers it, removing the timer that holds it forgets it
- * (pn_timer__next_removed, in timer.h for the inline lazy calls).
+ * lowers it, removing the timer that holds it forgets it. The helper,
+ * pn_timer__next_removed, is in timer.h for the inline lazy calls.
  */
 
 static inline void

@@ -22,7 +22,8 @@ typedef void (*pn_timer_fn)(struct pn_timer *t);
 /*
  * 32 bytes, embedded in every TCB three times: no argument pointer (the
  * owner is found from the timer's address), no tick (derived from
- * expire_ns), no pending flag (linked into a list <=> pending).
+ * expire_ns), no pending flag (pending <=> linked into a list and not
+ * PN_TIMER_DEAD).
  */
 struct pn_timer {
 	struct pn_timer *next;  /**< NULL: not linked into the wheel */
