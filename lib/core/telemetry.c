@@ -53,6 +53,9 @@ softnet_dict(struct rte_tel_data *d, const struct pn_lcore *lc)
 #define X(f) rte_tel_data_add_dict_u64(d, #f, s->f);
 	SOFTNET_FIELDS(X)
 #undef X
+	/* the wheel's lazy work (pn_timer_defer, pn_timer_cancel_lazy) */
+	rte_tel_data_add_dict_u64(d, "timers_moved", lc->timers.moved);
+	rte_tel_data_add_dict_u64(d, "timers_stale", lc->timers.stale);
 }
 
 static int

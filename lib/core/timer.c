@@ -14,9 +14,13 @@ _Static_assert(sizeof(void *) != 8 || sizeof(struct pn_timer) == 32,
 /*
  * Invariant between runs: a pending timer sits in slot (expire_tick & mask),
  * except one armed with expire_tick < cur_tick, which sits in slot cur_tick
- * so that the next run (which always reprocesses cur_tick) fires it.
+ * so that the next run (which always reprocesses cur_tick) fires it, and
+ * one deferred (pn_timer_defer), which sits in a slot the walk reaches at
+ * or before expire_tick; the walk moves it on from there.
  * expire_tick is ns_to_tick_ceil(expire_ns), not stored: a timer is due
  * by tick k exactly when expire_ns <= k * tick_ns (tick_end_ns).
+ * A lazily cancelled timer (PN_TIMER_DEAD) sits where it was until the
+ * walk unlinks it; it is counted in count but never fires.
  */
 
 static inline uint32_t
@@ -43,14 +47,9 @@ tick_end_ns(const struct pn_timer_wheel *w, uint64_t tick)
 /*
  * The earliest expiry is cached (an idle lcore asks for it every time it
  * considers sleeping; the scan walks up to a whole rotation): arming
- * lowers it, removing the timer that holds it forgets it.
+ * lowers it, removing the timer that holds it forgets it. The helper,
+ * pn_timer__next_removed, is in timer.h for the inline lazy calls.
  */
-static inline void
-next_removed(struct pn_timer_wheel *w, const struct pn_timer *t)
-{
-	if (t->expire_ns == w->next_ns)
-		w->next_ok = false;
-}
 
 static inline void
 list_init(struct pn_timer *head)
@@ -103,6 +102,8 @@ pn_timer_wheel_init(struct pn_timer_wheel *w, uint64_t tick_ns,
 	w->nslots = nslots;
 	w->count = 0;
 	w->fired = 0;
+	w->moved = 0;
+	w->stale = 0;
 	w->next_ns = UINT64_MAX;
 	w->next_ok = true;
 	return 0;
@@ -148,8 +149,12 @@ void
 pn_timer_arm(struct pn_timer_wheel *w, struct pn_timer *t,
 	     uint64_t expire_ns)
 {
-	uint64_t tick = ns_to_tick_ceil(w, expire_ns);
-	uint64_t slot_tick = tick < w->cur_tick ? w->cur_tick : tick;
+	uint64_t tick, slot_tick;
+
+	if (expire_ns >= PN_TIMER_DEAD)
+		expire_ns = PN_TIMER_DEAD - 1;	/* 292 years: "never" */
+	tick = ns_to_tick_ceil(w, expire_ns);
+	slot_tick = tick < w->cur_tick ? w->cur_tick : tick;
 
 	/* Linux __mod_timer: pending at that very expiry already, nothing
 	 * to do (TCP restarts its RTO/PTO at the same instant); not for a
@@ -158,9 +163,9 @@ pn_timer_arm(struct pn_timer_wheel *w, struct pn_timer *t,
 		return;
 	if (expire_ns <= w->next_ns)
 		w->next_ns = expire_ns;	/* the new earliest (cached or not) */
-	else if (pn_timer_pending(t))
-		next_removed(w, t);
-	if (pn_timer_pending(t))
+	else if (pn_timer_linked(t))
+		pn_timer__next_removed(w, t);
+	if (pn_timer_linked(t))
 		list_del(t);
 	else
 		w->count++;
@@ -172,9 +177,9 @@ pn_timer_arm(struct pn_timer_wheel *w, struct pn_timer *t,
 void
 pn_timer_cancel(struct pn_timer_wheel *w, struct pn_timer *t)
 {
-	if (!pn_timer_pending(t))
+	if (!pn_timer_linked(t))
 		return;
-	next_removed(w, t);
+	pn_timer__next_removed(w, t);
 	list_del(t);
 	w->count--;
 }
@@ -182,8 +187,10 @@ pn_timer_cancel(struct pn_timer_wheel *w, struct pn_timer *t)
 /*
  * Fire the timers of slot (tick & mask) due at @p tick. They are first
  * moved to a local list, so a callback may arm or cancel any timer: a
- * cancelled one is unlinked from the local list and never fires, a re-armed
- * one leaves it, and a new timer lands in the wheel, never in this batch.
+ * cancelled one is unlinked from the local list (or marked dead there) and
+ * never fires, a re-armed one leaves it, and a new timer lands in the
+ * wheel, never in this batch. On the way, lazily cancelled timers are
+ * unlinked and deferred ones not due yet move on to their expiry's slot.
  */
 static unsigned int
 wheel_fire_tick(struct pn_timer_wheel *w, uint64_t tick)
@@ -191,7 +198,7 @@ wheel_fire_tick(struct pn_timer_wheel *w, uint64_t tick)
 	struct pn_timer *head = &w->slots[tick & wheel_mask(w)];
 	struct pn_timer due;
 	struct pn_timer *t, *next;
-	uint64_t end;
+	uint64_t end, et;
 	unsigned int n = 0;
 
 	if (head->next == head)
@@ -200,16 +207,31 @@ wheel_fire_tick(struct pn_timer_wheel *w, uint64_t tick)
 	list_init(&due);
 	for (t = head->next; t != head; t = next) {
 		next = t->next;
-		if (t->expire_ns <= end) {
-			next_removed(w, t);
+		if (t->expire_ns & PN_TIMER_DEAD) {
+			list_del(t);
+			w->count--;
+			w->stale++;
+		} else if (t->expire_ns <= end) {
+			pn_timer__next_removed(w, t);
 			list_del(t);
 			list_add_tail(&due, t);
+		} else if (((et = ns_to_tick_ceil(w, t->expire_ns)) ^ tick) &
+			   wheel_mask(w)) {
+			/* deferred: et > tick >= cur_tick - 1, a later
+			 * slot of this walk or of a later run */
+			list_del(t);
+			list_add_tail(&w->slots[et & wheel_mask(w)], t);
+			w->moved++;
 		}
 	}
 	while (due.next != &due) {
 		t = due.next;
 		list_del(t);	/* not pending from here */
 		w->count--;
+		if (t->expire_ns & PN_TIMER_DEAD) {
+			w->stale++;	/* lazily cancelled by a callback */
+			continue;
+		}
 		w->fired++;
 		n++;
 		t->fn(t);
@@ -283,6 +305,8 @@ pn_timer_wheel_next(struct pn_timer_wheel *w)
 
 		for (t = head->next; t != head; t = t->next) {
 			seen++;
+			if (t->expire_ns & PN_TIMER_DEAD)
+				continue;
 			if (t->expire_ns < best)
 				best = t->expire_ns;
 			if (t->expire_ns <= end)

@@ -22,14 +22,24 @@ typedef void (*pn_timer_fn)(struct pn_timer *t);
 /*
  * 32 bytes, embedded in every TCB three times: no argument pointer (the
  * owner is found from the timer's address), no tick (derived from
- * expire_ns), no pending flag (linked into a list <=> pending).
+ * expire_ns), no pending flag (pending <=> linked into a list and not
+ * PN_TIMER_DEAD).
  */
 struct pn_timer {
-	struct pn_timer *next;  /**< NULL: not pending */
+	struct pn_timer *next;  /**< NULL: not linked into the wheel */
 	struct pn_timer *prev;
-	uint64_t expire_ns;     /**< absolute expiry, valid while pending */
+	uint64_t expire_ns;     /**< absolute expiry, valid while linked;
+				     PN_TIMER_DEAD set: cancelled lazily */
 	pn_timer_fn fn;
 };
+
+/*
+ * Set in expire_ns by pn_timer_cancel_lazy(): the timer stays linked (the
+ * walk unlinks it when it reaches its slot) but is not pending. Expiries
+ * are below it: a later one is taken as 2^63 - 1 ns (292 years of the
+ * lcore clock, "never").
+ */
+#define PN_TIMER_DEAD (1ull << 63)
 
 /** The object of type @p type holding timer @p t as its member @p member. */
 #define pn_timer_owner(t, type, member) \
@@ -40,8 +50,10 @@ struct pn_timer_wheel {
 	uint64_t max_tick;    /**< UINT64_MAX / tick_ns (tick_end_ns) */
 	uint64_t cur_tick;    /**< every tick < cur_tick has been processed */
 	uint32_t nslots;      /**< power of two */
-	uint32_t count;       /**< pending timers */
+	uint32_t count;       /**< linked timers (pending or lazily dead) */
 	uint64_t fired;       /**< timers fired (counter) */
+	uint64_t moved;       /**< deferred timers moved on by the walk */
+	uint64_t stale;       /**< lazily cancelled timers unlinked by it */
 	struct pn_timer *slots; /**< nslots list heads (sentinels) */
 	uint64_t next_ns;     /**< pn_timer_wheel_next's answer, if next_ok */
 	bool next_ok;         /**< next_ns is the earliest pending expiry */
@@ -70,13 +82,83 @@ void pn_timer_init(struct pn_timer *t, pn_timer_fn fn);
 void pn_timer_arm(struct pn_timer_wheel *w, struct pn_timer *t,
 		  uint64_t expire_ns);
 
-/** Cancel @p t if pending. Safe on a timer that is not pending. */
+/**
+ * Arm @p t at @p expire_ns like pn_timer_arm(), lazily when the expiry
+ * does not move earlier: a timer still linked (pending, or cancelled by
+ * pn_timer_cancel_lazy()) with an expiry at or before @p expire_ns keeps
+ * its place; only its expiry changes. When the walk reaches that place
+ * before the new expiry, it moves the timer to the slot of its expiry
+ * (counted in moved) instead of firing it. The timer fires at the same
+ * tick as with pn_timer_arm(); among the timers of that tick, in the
+ * order they reached its slot. For timers pushed later again and again
+ * (TCP's RTO after each ACK; Linux does it by hand: icsk_timeout and the
+ * time_after() check in tcp_write_timer_handler).
+ */
+static inline void pn_timer_defer(struct pn_timer_wheel *w,
+				  struct pn_timer *t, uint64_t expire_ns);
+
+/** Cancel @p t if pending (or linked). Safe on a timer that is not. */
 void pn_timer_cancel(struct pn_timer_wheel *w, struct pn_timer *t);
+
+/** Linked into a wheel: pending, or cancelled lazily and not yet reached. */
+static inline bool
+pn_timer_linked(const struct pn_timer *t)
+{
+	return t->next != NULL;
+}
 
 static inline bool
 pn_timer_pending(const struct pn_timer *t)
 {
-	return t->next != NULL;
+	return t->next != NULL && !(t->expire_ns & PN_TIMER_DEAD);
+}
+
+/* The cached earliest expiry is @p t's, which is going: forget it. */
+static inline void
+pn_timer__next_removed(struct pn_timer_wheel *w, const struct pn_timer *t)
+{
+	if (t->expire_ns == w->next_ns)
+		w->next_ok = false;
+}
+
+/**
+ * Cancel @p t in O(1) without unlinking: it is no longer pending and
+ * never fires, the walk unlinks it when it reaches its slot (counted in
+ * stale), and a pn_timer_defer() before then re-uses its place.
+ * pn_timer_wheel_next() does not count it, so an idle lcore does not wake
+ * for it. The owner must still pn_timer_cancel() it before freeing it.
+ */
+static inline void
+pn_timer_cancel_lazy(struct pn_timer_wheel *w, struct pn_timer *t)
+{
+	if (!pn_timer_pending(t))
+		return;
+	pn_timer__next_removed(w, t);
+	t->expire_ns |= PN_TIMER_DEAD;
+}
+
+static inline void
+pn_timer_defer(struct pn_timer_wheel *w, struct pn_timer *t,
+	       uint64_t expire_ns)
+{
+	uint64_t old = t->expire_ns & ~PN_TIMER_DEAD;
+
+	/*
+	 * In place only when the new expiry is not earlier than the timer's
+	 * place and the timer cannot be in a run's batch of due timers
+	 * (those expire by the end of cur_tick; a new expiry there would
+	 * fire early). cur_tick * tick_ns <= the clock: no overflow.
+	 */
+	if (!pn_timer_linked(t) || expire_ns < old ||
+	    expire_ns >= PN_TIMER_DEAD || old <= w->cur_tick * w->tick_ns) {
+		pn_timer_arm(w, t, expire_ns);
+		return;
+	}
+	if (expire_ns <= w->next_ns)
+		w->next_ns = expire_ns;
+	else
+		pn_timer__next_removed(w, t);
+	t->expire_ns = expire_ns;
 }
 
 /**

@@ -318,7 +318,8 @@ ack_new(struct pn_tcp_conn *c, const struct tcp_seg *s, uint32_t acked)
 		c->snd_nxt = c->snd_una;
 	if (pn_seq_lt(c->high_rxt, c->snd_una))
 		c->high_rxt = c->snd_una;
-	tcp_sb_prune(c);
+	if (c->nsb > 0)
+		tcp_sb_prune(c);
 	c->backoff = 0; /* RFC 6298 5.7: a new ACK ends the backoff */
 	c->tlp_out = false;
 	c->tlp_n = 0;
@@ -365,7 +366,10 @@ ack_process(struct pn_tcp_conn *c, struct tcp_seg *s)
 {
 	struct pn_tcp *tcp = c->tcp;
 	uint32_t ack = s->h.ack, wnd = (uint32_t)s->h.win << c->snd_wscale;
-	uint32_t newly, una = c->snd_una, sacked = tcp_sb_bytes(c);
+	uint32_t newly = 0, una = c->snd_una, sacked = 0;
+	/* No scoreboard and no SACK blocks (every ACK of request/response
+	 * traffic): tcp_sb_update would find nothing to note or merge. */
+	bool sb = c->nsb > 0 || (s->h.opts.has & PN_TCPO_SACK);
 	int64_t delivered;
 	bool win_update = false;
 
@@ -376,7 +380,10 @@ ack_process(struct pn_tcp_conn *c, struct tcp_seg *s)
 		tcp_seg_drop(tcp, s, PN_DROP_TCP_ACK_INVALID);
 		return false;
 	}
-	newly = tcp_sb_update(c, &s->h.opts, ack);
+	if (sb) {
+		sacked = tcp_sb_bytes(c);
+		newly = tcp_sb_update(c, &s->h.opts, ack);
+	}
 	/* Window update, RFC 9293 3.10.7.4 (SND.WL1/WL2). */
 	if (pn_seq_lt(c->snd_wl1, s->h.seq) ||
 	    (c->snd_wl1 == s->h.seq && pn_seq_leq(c->snd_wl2, ack))) {
@@ -432,7 +439,8 @@ ack_process(struct pn_tcp_conn *c, struct tcp_seg *s)
 		tcp_reo_arm(c);
 	}
 	/* RFC 6937: DeliveredData = change in SND.UNA + change in SACKed. */
-	delivered = (int64_t)(c->snd_una - una) + (int64_t)tcp_sb_bytes(c) - sacked;
+	delivered = (int64_t)(c->snd_una - una) +
+		    (sb ? (int64_t)tcp_sb_bytes(c) - sacked : 0);
 	if ((c->flags & (TF_IN_RECOVERY | TF_SACK)) == (TF_IN_RECOVERY | TF_SACK) &&
 	    delivered > 0)
 		tcp_prr_ack(c, (uint32_t)delivered, c->snd_una != una);

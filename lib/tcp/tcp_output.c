@@ -190,14 +190,6 @@ seg_send(struct pn_tcp *tcp, const struct tcp_key *k, struct pn_tcp_hdr *h,
 				     &c->ipopt->tx : NULL);
 }
 
-/* SACK blocks that fit in 40 option bytes beside the others: 3 with
- * timestamps (12 + 2 + 2 + 24), 4 without (RFC 2018 3). */
-static inline uint8_t
-tcp_sack_max(const struct pn_tcp_conn *c)
-{
-	return (c->flags & TF_TS) ? 3 : PN_TCP_MAX_SACK;
-}
-
 /* @p o comes zeroed (xmit_seg's header). */
 static void
 fill_opts(struct pn_tcp_conn *c, uint8_t flags, struct pn_tcp_opts *o)
@@ -265,7 +257,7 @@ xmit_seg(struct pn_tcp_conn *c, uint32_t seq, uint32_t len, uint8_t flags,
 	if (h.flags & PN_TCP_ACK) {
 		c->last_ack_sent = c->rcv_nxt;
 		c->flags &= (uint16_t)~(TF_ACK_NOW | TF_DELACK);
-		pn_timer_cancel(&tcp->lc->timers, &c->t_delack);
+		pn_timer_cancel_lazy(&tcp->lc->timers, &c->t_delack);
 	}
 	c->segs_out += segsz > 0 ? (len + segsz - 1) / segsz : 1;
 	if (c->flags & TF_IN_RECOVERY)
@@ -452,29 +444,6 @@ tcp_challenge_ack(struct pn_tcp_conn *c)
 	tcp_send_ack(c);
 }
 
-uint32_t
-tcp_eff_mss(const struct pn_tcp_conn *c)
-{
-	/* IP options take their room from every segment (Linux
-	 * tcp_mtu_to_mss: icsk_ext_hdr_len) */
-	uint32_t mss = c->mss - tcp_ipopt_len(c);
-
-	if (c->flags & TF_TS)
-		mss -= 12;
-	/* Data sent while out-of-order data is held carries SACK blocks:
-	 * 2 NOPs + kind + length + 8 per block (Linux tcp_current_mss), or
-	 * the segment outgrows the MTU and DF drops it (IP_TOO_BIG). */
-	if ((c->flags & TF_SACK) && (c->nooo > 0 || c->dsack_on)) {
-		/* tcp_reass_sack() sends the D-SACK and one block per held
-		 * range, capped */
-		uint32_t n = RTE_MIN(c->nooo + c->dsack_on,
-				     (uint32_t)tcp_sack_max(c));
-
-		mss -= 4u + 8u * n;
-	}
-	return mss;
-}
-
 /* Retransmit the first unACKed segment (fast retransmit, RTO). */
 void
 tcp_retransmit_head(struct pn_tcp_conn *c)
@@ -630,7 +599,12 @@ output_data(struct pn_tcp_conn *c)
 	bool sack = (c->flags & TF_SACK) != 0, sent = false, armed = false;
 	int64_t tso = -1;	/* TSO payload limit, -1: not asked yet */
 
-	if (sack) {
+	if (sack && c->nsb == 0 && !(c->flags & TF_IN_RECOVERY)) {
+		/* SetPipe with no SACKed range and nothing lost: the flight
+		 * (tcp_sb_pipe's one hole, SND.UNA to SND.NXT) */
+		pipe = pn_seq_lt(c->snd_una, c->snd_nxt) ?
+		       c->snd_nxt - c->snd_una : 0;
+	} else if (sack) {
 		pipe = tcp_sb_pipe(c);
 		if (c->flags & TF_IN_RECOVERY)
 			sent = sack_rxt(c, &pipe, true);

@@ -503,8 +503,6 @@ tcp_rcv_wnd_closed(const struct pn_tcp_conn *c)
 }
 uint32_t tcp_ts_now(const struct pn_tcp_conn *c);
 void tcp_retransmit_head(struct pn_tcp_conn *c);
-/** Segment payload size: the MSS less the options every segment has. */
-uint32_t tcp_eff_mss(const struct pn_tcp_conn *c);
 
 /** Linux MAX_TCP_SYNCNT */
 #define TCP_SYNCNT_MAX 127
@@ -665,6 +663,39 @@ static inline uint32_t
 tcp_ipopt_len(const struct pn_tcp_conn *c)
 {
 	return unlikely(c->ipopt != NULL) ? c->ipopt->tx.len : 0;
+}
+
+/* SACK blocks that fit in 40 option bytes beside the others: 3 with
+ * timestamps (12 + 2 + 2 + 24), 4 without (RFC 2018 3). */
+static inline uint8_t
+tcp_sack_max(const struct pn_tcp_conn *c)
+{
+	return (c->flags & TF_TS) ? 3 : PN_TCP_MAX_SACK;
+}
+
+/** Segment payload size: the MSS less the options every segment has
+ * (inline: asked ~2 times per request/response, by output and the RTO). */
+static inline uint32_t
+tcp_eff_mss(const struct pn_tcp_conn *c)
+{
+	/* IP options take their room from every segment (Linux
+	 * tcp_mtu_to_mss: icsk_ext_hdr_len) */
+	uint32_t mss = c->mss - tcp_ipopt_len(c);
+
+	if (c->flags & TF_TS)
+		mss -= 12;
+	/* Data sent while out-of-order data is held carries SACK blocks:
+	 * 2 NOPs + kind + length + 8 per block (Linux tcp_current_mss), or
+	 * the segment outgrows the MTU and DF drops it (IP_TOO_BIG). */
+	if ((c->flags & TF_SACK) && (c->nooo > 0 || c->dsack_on)) {
+		/* tcp_reass_sack() sends the D-SACK and one block per held
+		 * range, capped */
+		uint32_t n = RTE_MIN(c->nooo + c->dsack_on,
+				     (uint32_t)tcp_sack_max(c));
+
+		mss -= 4u + 8u * n;
+	}
+	return mss;
 }
 
 /* tcp_icmp.c */

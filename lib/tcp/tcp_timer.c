@@ -106,7 +106,9 @@ tcp_rtx_arm(struct pn_tcp_conn *c)
 			rto = pto;
 		}
 	}
-	pn_timer_arm(wheel(c), &c->t_rtx, c->tcp->lc->now + rto);
+	/* Deferred: after each ACK the RTO moves later, mostly in place
+	 * (Linux keeps icsk_timeout and re-arms on early expiry). */
+	pn_timer_defer(wheel(c), &c->t_rtx, c->tcp->lc->now + rto);
 }
 
 /*
@@ -165,7 +167,7 @@ tcp_reo_arm(struct pn_tcp_conn *c)
 	/* the timer is the reordering window's now, not a loss probe's:
 	 * new data sent meanwhile must not re-arm it as a PTO */
 	c->tlp_armed = false;
-	pn_timer_arm(wheel(c), &c->t_rtx, c->tcp->lc->now + us * PN_NS_PER_US);
+	pn_timer_defer(wheel(c), &c->t_rtx, c->tcp->lc->now + us * PN_NS_PER_US);
 }
 
 /* The reordering window passed and the hole at SND.UNA is still there:
@@ -194,7 +196,9 @@ tcp_rtx_stop(struct pn_tcp_conn *c)
 	c->reo_armed = false;
 	c->tlp_armed = false;
 	c->flags &= (uint16_t)~TF_PERSIST;
-	pn_timer_cancel(wheel(c), &c->t_rtx);
+	/* Everything ACKed: the next send re-arms it, mostly in place. A
+	 * lazily cancelled entry never fires nor wakes an idle lcore. */
+	pn_timer_cancel_lazy(wheel(c), &c->t_rtx);
 }
 
 void
@@ -209,16 +213,17 @@ tcp_persist_arm(struct pn_tcp_conn *c)
 	c->reo_armed = false;
 	c->tlp_armed = false;
 	c->flags |= TF_PERSIST;
-	pn_timer_arm(wheel(c), &c->t_rtx, c->tcp->lc->now + ns);
+	pn_timer_defer(wheel(c), &c->t_rtx, c->tcp->lc->now + ns);
 }
 
 void
 tcp_delack_arm(struct pn_tcp_conn *c)
 {
 	c->flags |= TF_DELACK;
+	/* a lazily cancelled entry (xmit_seg) is re-used in place */
 	if (!pn_timer_pending(&c->t_delack))
-		pn_timer_arm(wheel(c), &c->t_delack, c->tcp->lc->now +
-			     (uint64_t)c->tcp->conf.delack_ms * PN_NS_PER_MS);
+		pn_timer_defer(wheel(c), &c->t_delack, c->tcp->lc->now +
+			       (uint64_t)c->tcp->conf.delack_ms * PN_NS_PER_MS);
 }
 
 void

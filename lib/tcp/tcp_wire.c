@@ -134,6 +134,8 @@ pn_tcp_opts_len(const struct pn_tcp_opts *o)
 {
 	uint32_t n = 0, room;
 
+	if (o->has == PN_TCPO_TS)
+		return TCP_TS_ONLY_LEN;	/* every established segment's */
 	if (o->has & PN_TCPO_MSS)
 		n += 4;
 	if (o->has & PN_TCPO_TS)

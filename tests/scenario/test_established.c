@@ -462,12 +462,47 @@ window_update_after_read(void **state)
 	NONE(); /* still above half the buffer */
 }
 
+/* The response's ACK stops the delayed ACK lazily (pn_timer_cancel_lazy);
+ * the next segment re-arms it in place: the ACK goes 40 ms after that
+ * segment (Linux tcp_send_delayed_ack), never at the stale deadline. */
+static void
+delayed_ack_rearmed_after_lazy_cancel(void **state)
+{
+	(void)state;
+	est();
+	IN(PA, .len = 100);
+	OUT(A);
+	IN(PA, .len = 100);
+	OUT(A);
+	IN(PA, .len = 100);		/* delayed ACK due at +40 */
+	ADVANCE_MS(10);
+	assert_int_equal(scn_send(50), 50);
+	OUT(PA, .len = 50, .ack = 1301);
+	ADVANCE_MS(10);
+	IN(PA, .len = 100);		/* due at +60 */
+	ADVANCE_MS(39);
+	NONE();
+	assert_int_equal(W->lc.timers.moved, 1);
+	ADVANCE_MS(1);
+	OUT(A, .ack = 1401);
+	assert_int_equal(scn_stat("TCPDelayedACKs"), 1);
+	/* ACKed by data, then nothing: the entry goes without an ACK */
+	IN(PA, .len = 100);
+	assert_int_equal(scn_send(50), 50);
+	OUT(PA, .len = 50, .ack = 1501);
+	ADVANCE_MS(100);
+	NONE();
+	assert_int_equal(scn_stat("TCPDelayedACKs"), 1);
+	assert_true(W->lc.timers.stale >= 1);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		SCN(first_segments_quick_acked),
 		SCN(delayed_ack_after_quickacks),
+		SCN(delayed_ack_rearmed_after_lazy_cancel),
 		SCN(every_second_segment_acked),
 		SCN(gro_merged_segment_acked_at_once),
 		SCN(response_carries_the_ack),

@@ -344,6 +344,63 @@ fin_retransmitted_with_data(void **state)
 	assert_int_equal(scn_state(), PN_TCP_FIN_WAIT_2);
 }
 
+/* RFC 6298 5.3 (Linux tcp_rearm_rto): an ACK of new data restarts the
+ * RTO. The wheel keeps the first entry and moves it on when it comes
+ * (pn_timer_defer): the retransmission goes at the later deadline. */
+static void
+rto_restarted_by_ack_fires_at_later_deadline(void **state)
+{
+	(void)state;
+	est();
+	scn_send(100);
+	OUT(PA, .seq = ISN + 1, .len = 100);
+	scn_send(100);
+	OUT(PA, .seq = ISN + 101, .len = 100);
+	ADVANCE_MS(150);
+	IN(A, .ack = ISN + 101);	/* RTT 150 ms: RTO stays 200 (rto_min) */
+	ADVANCE_MS(50);
+	NONE();				/* the first deadline: moved on */
+	assert_int_equal(W->lc.timers.moved, 1);
+	ADVANCE_MS(149);
+	NONE();
+	ADVANCE_MS(1);
+	OUT(PA, .seq = ISN + 101, .len = 100);
+	assert_int_equal(scn_stat("TCPTimeouts"), 1);
+}
+
+/* Everything ACKed stops the RTO lazily (pn_timer_cancel_lazy): its entry
+ * never fires and is dropped when the wheel reaches it (counted stale);
+ * data sent before that re-arms it in place, at the new deadline. */
+static void
+rto_stopped_lazily_never_fires(void **state)
+{
+	(void)state;
+	est();
+	scn_send(100);
+	OUT(PA, .len = 100);
+	ADVANCE_MS(50);
+	IN(A, .ack = ISN + 101);
+	ADVANCE_MS(1000);
+	NONE();
+	assert_int_equal(W->lc.timers.stale, 1);
+	assert_int_equal(scn_stat("TCPTimeouts"), 0);
+	/* stopped, then re-armed before the old deadline (t0 + 200) */
+	scn_send(100);
+	OUT(PA, .seq = ISN + 101, .len = 100);
+	ADVANCE_MS(50);
+	IN(A, .ack = ISN + 201);
+	ADVANCE_MS(50);
+	scn_send(100);			/* RTO from here: t1 + 200 */
+	OUT(PA, .seq = ISN + 201, .len = 100);
+	ADVANCE_MS(199);
+	NONE();
+	assert_int_equal(W->lc.timers.moved, 1);
+	assert_int_equal(W->lc.timers.stale, 1);
+	ADVANCE_MS(1);
+	OUT(PA, .seq = ISN + 201, .len = 100);
+	assert_int_equal(scn_stat("TCPTimeouts"), 1);
+}
+
 int
 main(void)
 {
@@ -365,6 +422,8 @@ main(void)
 		SCN(limited_transmit_on_first_two_dupacks),
 		SCN(rto_in_syn_received_counts_synretrans),
 		SCN(fin_retransmitted_with_data),
+		SCN(rto_restarted_by_ack_fires_at_later_deadline),
+		SCN(rto_stopped_lazily_never_fires),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

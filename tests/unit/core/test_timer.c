@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include <errno.h>
+#include <stdbool.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -30,8 +31,10 @@ struct rec {
 	unsigned int periods;   /* ... this many times */
 	unsigned int past;      /* re-arm at 0 this many times */
 	struct pn_timer *victim; /* cancel on fire */
+	bool victim_lazy;        /* ... with pn_timer_cancel_lazy */
 	struct pn_timer *spawn;  /* arm at spawn_at on fire */
 	uint64_t spawn_at;
+	bool spawn_defer;        /* ... with pn_timer_defer */
 	uint64_t prev_tick;     /* for the ordering test */
 	uint64_t prev_now;
 	unsigned int order_bad;
@@ -46,9 +49,13 @@ rec_fire(struct pn_timer *t)
 	assert_false(pn_timer_pending(t));
 	r->fired++;
 	r->fired_at = r->c->now;
-	if (r->victim != NULL)
+	if (r->victim != NULL && r->victim_lazy)
+		pn_timer_cancel_lazy(w, r->victim);
+	else if (r->victim != NULL)
 		pn_timer_cancel(w, r->victim);
-	if (r->spawn != NULL)
+	if (r->spawn != NULL && r->spawn_defer)
+		pn_timer_defer(w, r->spawn, r->spawn_at);
+	else if (r->spawn != NULL)
 		pn_timer_arm(w, r->spawn, r->spawn_at);
 	if (r->periods > 0) {
 		r->periods--;
@@ -567,6 +574,208 @@ test_many_random_in_order(void **state)
 	many_random(1, 1024, 42);
 }
 
+/*
+ * A deadline moved later in place fires at the later time, at the same
+ * tick as pn_timer_arm would fire it; the walk moves it on when it
+ * reaches the old place (counted), and the idle deadline is the new one.
+ */
+static void
+test_defer_fires_at_later_deadline(void **state)
+{
+	struct ctx *c = *state;
+	struct rec a, b;
+
+	rec_init(c, &a);
+	rec_init(c, &b);
+	pn_timer_defer(&c->w, &a.t, 5 * TICK);	/* not linked: an arm */
+	assert_true(pn_timer_pending(&a.t));
+	assert_int_equal(c->w.count, 1);
+	pn_timer_defer(&c->w, &a.t, 9 * TICK + 1);
+	assert_int_equal(pn_timer_wheel_next(&c->w), 9 * TICK + 1);
+	assert_int_equal(run_to(c, 5 * TICK), 0);
+	assert_int_equal(c->w.moved, 1);
+	assert_int_equal(run_to(c, 10 * TICK - 1), 0);
+	assert_int_equal(run_to(c, 10 * TICK), 1);
+	assert_int_equal(a.fired_at, 10 * TICK);
+	assert_int_equal(c->w.fired, 1);
+
+	/* Several rotations later: moved once, then it waits in its slot. */
+	pn_timer_arm(&c->w, &a.t, 12 * TICK);
+	pn_timer_defer(&c->w, &a.t, 3 * ROT + 15 * TICK);
+	assert_int_equal(run_to(c, 3 * ROT + 15 * TICK - 1), 0);
+	assert_int_equal(c->w.moved, 2);
+	assert_int_equal(run_to(c, 3 * ROT + 15 * TICK), 1);
+	assert_int_equal(a.fired, 2);
+
+	/* Earlier is an ordinary re-arm: it fires at the earlier time. */
+	pn_timer_arm(&c->w, &b.t, 4 * ROT + 9 * TICK);
+	pn_timer_defer(&c->w, &b.t, 4 * ROT + 2 * TICK);
+	assert_int_equal(run_to(c, 4 * ROT + 2 * TICK), 1);
+	assert_int_equal(b.fired_at, 4 * ROT + 2 * TICK);
+	assert_int_equal(c->w.moved, 2);
+}
+
+/* A callback deferring a timer of its own batch (same tick) to later:
+ * it leaves the batch and fires at its new time, not now. */
+static void
+test_defer_from_callback_leaves_batch(void **state)
+{
+	struct ctx *c = *state;
+	struct rec a, b;
+
+	rec_init(c, &a);
+	rec_init(c, &b);
+	pn_timer_arm(&c->w, &a.t, 5 * TICK);
+	pn_timer_arm(&c->w, &b.t, 5 * TICK);
+	a.spawn = &b.t;
+	a.spawn_at = 8 * TICK;
+	a.spawn_defer = true;
+	assert_int_equal(run_to(c, 5 * TICK), 1);
+	assert_int_equal(b.fired, 0);
+	assert_int_equal(run_to(c, 8 * TICK), 1);
+	assert_int_equal(b.fired_at, 8 * TICK);
+}
+
+/*
+ * A lazily cancelled timer never fires, is not the idle deadline, and is
+ * unlinked (counted stale) when the walk reaches it; deferred before
+ * that, it takes its place again and fires at the new time only.
+ */
+static void
+test_cancel_lazy_never_fires(void **state)
+{
+	struct ctx *c = *state;
+	struct rec a, b, d;
+
+	rec_init(c, &a);
+	rec_init(c, &b);
+	rec_init(c, &d);
+	pn_timer_arm(&c->w, &a.t, 5 * TICK);
+	pn_timer_arm(&c->w, &d.t, 7 * TICK);
+	pn_timer_cancel_lazy(&c->w, &a.t);
+	assert_false(pn_timer_pending(&a.t));
+	assert_true(pn_timer_linked(&a.t));
+	assert_int_equal(c->w.count, 2);
+	assert_int_equal(pn_timer_wheel_next(&c->w), 7 * TICK);
+	pn_timer_cancel_lazy(&c->w, &a.t);	/* twice is harmless */
+	assert_int_equal(run_to(c, 6 * TICK), 0);
+	assert_int_equal(a.fired, 0);
+	assert_int_equal(c->w.stale, 1);
+	assert_int_equal(c->w.count, 1);
+	assert_false(pn_timer_linked(&a.t));
+	pn_timer_cancel_lazy(&c->w, &d.t);
+	assert_int_equal(pn_timer_wheel_next(&c->w), UINT64_MAX);
+
+	/* Revived in place before the walk gets there. */
+	pn_timer_arm(&c->w, &a.t, 20 * TICK);
+	pn_timer_cancel_lazy(&c->w, &a.t);
+	pn_timer_defer(&c->w, &a.t, 25 * TICK);
+	assert_true(pn_timer_pending(&a.t));
+	assert_int_equal(pn_timer_wheel_next(&c->w), 25 * TICK);
+	assert_int_equal(run_to(c, 25 * TICK - 1), 0);
+	assert_int_equal(c->w.stale, 2);	/* d */
+	assert_int_equal(c->w.moved, 1);	/* a, at tick 20 */
+	assert_int_equal(run_to(c, 25 * TICK), 1);
+	assert_int_equal(a.fired_at, 25 * TICK);
+
+	/* Revived earlier than its place: an ordinary arm. */
+	pn_timer_arm(&c->w, &a.t, 40 * TICK);
+	pn_timer_cancel_lazy(&c->w, &a.t);
+	pn_timer_defer(&c->w, &a.t, 30 * TICK);
+	assert_int_equal(c->w.count, 1);
+	assert_int_equal(run_to(c, 30 * TICK), 1);
+	assert_int_equal(a.fired, 2);
+	assert_int_equal(run_to(c, 3 * ROT), 0);
+
+	/* Cancelled lazily by a callback of the same batch: not fired. */
+	pn_timer_arm(&c->w, &b.t, 3 * ROT + 5 * TICK);
+	pn_timer_arm(&c->w, &d.t, 3 * ROT + 5 * TICK);
+	b.victim = &d.t;
+	b.victim_lazy = true;
+	assert_int_equal(run_to(c, 3 * ROT + 5 * TICK), 1);
+	assert_int_equal(d.fired, 0);
+	assert_int_equal(c->w.stale, 3);
+	assert_int_equal(c->w.count, 0);
+
+	/* pn_timer_cancel unlinks a lazily cancelled timer at once. */
+	pn_timer_arm(&c->w, &d.t, 4 * ROT);
+	pn_timer_cancel_lazy(&c->w, &d.t);
+	pn_timer_cancel(&c->w, &d.t);
+	assert_false(pn_timer_linked(&d.t));
+	assert_int_equal(c->w.count, 0);
+}
+
+/* Records when each of a twin pair's timers fired. */
+struct twin {
+	struct pn_timer t;
+	uint64_t *now;
+	uint64_t fired_at;
+	unsigned int fired;
+};
+
+static void
+twin_fire(struct pn_timer *t)
+{
+	struct twin *x = pn_timer_owner(t, struct twin, t);
+
+	x->fired++;
+	x->fired_at = *x->now;
+}
+
+/*
+ * Two wheels driven alike, one with pn_timer_arm / pn_timer_cancel, the
+ * other with pn_timer_defer / pn_timer_cancel_lazy: every timer fires in
+ * the same run in both, and the idle deadline is the same.
+ */
+static void
+test_defer_same_as_arm_random(void **state)
+{
+	enum { N = 32, STEPS = 20000 };
+	struct pn_timer_wheel we, wl;
+	struct twin e[N], l[N];
+	uint64_t now = 0, seed = 0x51ed270b27cf1c6dull;
+	unsigned int i, step;
+
+	(void)state;
+	assert_int_equal(pn_timer_wheel_init(&we, TICK, SLOTS, 0), 0);
+	assert_int_equal(pn_timer_wheel_init(&wl, TICK, SLOTS, 0), 0);
+	for (i = 0; i < N; i++) {
+		e[i] = (struct twin){ .now = &now };
+		l[i] = (struct twin){ .now = &now };
+		pn_timer_init(&e[i].t, twin_fire);
+		pn_timer_init(&l[i].t, twin_fire);
+	}
+	for (step = 0; step < STEPS; step++) {
+		uint64_t r = prng(&seed);
+		uint64_t at = now + prng(&seed) % (3 * ROT);
+
+		i = (unsigned int)(r % N);
+		if ((r >> 8) % 4 == 0) {
+			pn_timer_cancel(&we, &e[i].t);
+			pn_timer_cancel_lazy(&wl, &l[i].t);
+		} else {
+			pn_timer_arm(&we, &e[i].t, at);
+			pn_timer_defer(&wl, &l[i].t, at);
+		}
+		if ((r >> 16) % 3 == 0) {
+			now += prng(&seed) % ((r >> 24) % 50 == 0 ? 3 * ROT : 2 * TICK);
+			pn_timer_wheel_run(&we, now);
+			pn_timer_wheel_run(&wl, now);
+		}
+		assert_int_equal(pn_timer_wheel_next(&we), pn_timer_wheel_next(&wl));
+	}
+	for (i = 0; i < N; i++) {
+		assert_int_equal(e[i].fired, l[i].fired);
+		assert_int_equal(e[i].fired_at, l[i].fired_at);
+		assert_int_equal(pn_timer_pending(&e[i].t), pn_timer_pending(&l[i].t));
+	}
+	assert_true(we.fired > 1000);
+	assert_int_equal(we.fired, wl.fired);
+	assert_true(wl.moved > 0 && wl.stale > 0);
+	pn_timer_wheel_fini(&we);
+	pn_timer_wheel_fini(&wl);
+}
+
 int
 main(void)
 {
@@ -589,6 +798,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_count, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fini_unlinks_pending, setup, teardown),
 		cmocka_unit_test(test_many_random_in_order),
+		cmocka_unit_test_setup_teardown(test_defer_fires_at_later_deadline, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_defer_from_callback_leaves_batch, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cancel_lazy_never_fires, setup, teardown),
+		cmocka_unit_test(test_defer_same_as_arm_random),
 	};
 
 	return cmocka_run_group_tests_name("core/timer", tests, NULL, NULL);
