@@ -76,6 +76,99 @@ list_del(struct pn_timer *t)
 	t->prev = NULL;
 }
 
+/*
+ * Slot occupancy, one bit per slot, kept with every link and unlink, so
+ * that the sleep decision and a run after a long sleep skip empty slots
+ * 64 at a time instead of visiting up to a rotation of them one by one
+ * (16,384 slots on an lcore: 40-70k instructions each time a busy lcore
+ * went to sleep with only far timers, such as a CRR client's).
+ */
+static inline uint32_t
+occ_words(uint32_t nslots)
+{
+	return (nslots + 63) / 64;
+}
+
+static inline void
+occ_set(struct pn_timer_wheel *w, uint32_t slot)
+{
+	w->occ[slot / 64] |= 1ull << (slot % 64);
+}
+
+static inline bool
+occ_test(const struct pn_timer_wheel *w, uint32_t slot)
+{
+	return (w->occ[slot / 64] >> (slot % 64)) & 1;
+}
+
+/* The first occupied slot >= @p from, or nslots if none. */
+static uint32_t
+occ_next(const struct pn_timer_wheel *w, uint32_t from)
+{
+	uint32_t i = from / 64, n = occ_words(w->nslots);
+	uint64_t bits;
+
+	if (from >= w->nslots)
+		return w->nslots;
+	bits = w->occ[i] & (~0ull << (from % 64));
+	while (bits == 0) {
+		if (++i == n)
+			return w->nslots;
+		bits = w->occ[i];
+	}
+	/* Bits past nslots are never set. */
+	return i * 64 + (uint32_t)__builtin_ctzll(bits);
+}
+
+/* Ticks from slot @p slot to the next occupied one in wheel order (1 to
+ * nslots - 1), or nslots when no other slot is occupied. */
+static uint32_t
+occ_dist(const struct pn_timer_wheel *w, uint32_t slot)
+{
+	uint32_t s = occ_next(w, slot + 1);
+
+	if (s == w->nslots) {
+		s = occ_next(w, 0);
+		if (s >= slot)
+			return w->nslots;
+		return s + w->nslots - slot;
+	}
+	return s - slot;
+}
+
+/* Clear slot @p head's bit if its list is empty. */
+static inline void
+occ_settle(struct pn_timer_wheel *w, const struct pn_timer *head)
+{
+	if (head->next == head)
+		w->occ[(uint32_t)(head - w->slots) / 64] &=
+			~(1ull << ((uint32_t)(head - w->slots) % 64));
+}
+
+static inline void
+slot_add(struct pn_timer_wheel *w, uint32_t slot, struct pn_timer *t)
+{
+	/* Tail insert: timers of one tick fire in the order they were armed. */
+	list_add_tail(&w->slots[slot], t);
+	occ_set(w, slot);
+}
+
+/*
+ * Unlink @p t from wherever it is linked: a slot (whose bit goes when it
+ * empties) or a run's local batch of due timers. Only a sentinel is its
+ * own successor once its list is empty.
+ */
+static inline void
+wheel_unlink(struct pn_timer_wheel *w, struct pn_timer *t)
+{
+	struct pn_timer *prev = t->prev;
+	uintptr_t off = (uintptr_t)prev - (uintptr_t)w->slots;
+
+	list_del(t);
+	if (off < (uintptr_t)w->nslots * sizeof(*w->slots))
+		occ_settle(w, prev);
+}
+
 int
 pn_timer_wheel_init(struct pn_timer_wheel *w, uint64_t tick_ns,
 		    uint32_t nslots, uint64_t now_ns)
@@ -92,8 +185,14 @@ pn_timer_wheel_init(struct pn_timer_wheel *w, uint64_t tick_ns,
 	 * no EAL.
 	 */
 	w->slots = calloc(nslots, sizeof(*w->slots));
-	if (w->slots == NULL)
+	w->occ = calloc(occ_words(nslots), sizeof(*w->occ));
+	if (w->slots == NULL || w->occ == NULL) {
+		free(w->slots);
+		free(w->occ);
+		w->slots = NULL;
+		w->occ = NULL;
 		return -ENOMEM;
+	}
 	for (i = 0; i < nslots; i++)
 		list_init(&w->slots[i]);
 	w->tick_ns = tick_ns;
@@ -130,7 +229,9 @@ pn_timer_wheel_fini(struct pn_timer_wheel *w)
 		}
 	}
 	free(w->slots);
+	free(w->occ);
 	w->slots = NULL;
+	w->occ = NULL;
 	w->count = 0;
 	w->next_ns = UINT64_MAX;
 	w->next_ok = true;
@@ -166,12 +267,11 @@ pn_timer_arm(struct pn_timer_wheel *w, struct pn_timer *t,
 	else if (pn_timer_linked(t))
 		pn_timer__next_removed(w, t);
 	if (pn_timer_linked(t))
-		list_del(t);
+		wheel_unlink(w, t);
 	else
 		w->count++;
 	t->expire_ns = expire_ns;
-	/* Tail insert: timers of one tick fire in the order they were armed. */
-	list_add_tail(&w->slots[slot_tick & wheel_mask(w)], t);
+	slot_add(w, (uint32_t)(slot_tick & wheel_mask(w)), t);
 }
 
 void
@@ -180,7 +280,7 @@ pn_timer_cancel(struct pn_timer_wheel *w, struct pn_timer *t)
 	if (!pn_timer_linked(t))
 		return;
 	pn_timer__next_removed(w, t);
-	list_del(t);
+	wheel_unlink(w, t);
 	w->count--;
 }
 
@@ -220,10 +320,11 @@ wheel_fire_tick(struct pn_timer_wheel *w, uint64_t tick)
 			/* deferred: et > tick >= cur_tick - 1, a later
 			 * slot of this walk or of a later run */
 			list_del(t);
-			list_add_tail(&w->slots[et & wheel_mask(w)], t);
+			slot_add(w, (uint32_t)(et & wheel_mask(w)), t);
 			w->moved++;
 		}
 	}
+	occ_settle(w, head);
 	while (due.next != &due) {
 		t = due.next;
 		list_del(t);	/* not pending from here */
@@ -260,6 +361,16 @@ pn_timer_wheel_run(struct pn_timer_wheel *w, uint64_t now_ns)
 		tick = now_tick - w->nslots + 1;
 
 	for (; w->count != 0; tick++) {
+		uint32_t slot = (uint32_t)(tick & wheel_mask(w));
+
+		/* An empty slot: on to the next occupied one, if due. */
+		if (!occ_test(w, slot)) {
+			uint32_t d = occ_dist(w, slot);
+
+			if (d >= now_tick - tick + 1)
+				break;
+			tick += d;
+		}
 		/*
 		 * While tick fires, a callback arming a due timer puts it in
 		 * slot cur_tick: the next tick of this walk, or the next run
@@ -284,19 +395,23 @@ pn_timer_wheel_next(struct pn_timer_wheel *w)
 {
 	uint64_t best = UINT64_MAX;
 	uint32_t seen = 0;
-	uint32_t i;
+	uint32_t i, s0;
 
 	if (w->next_ok)
 		return w->next_ns;
 	if (w->count == 0)
 		return UINT64_MAX;
 	/*
-	 * Walk one rotation in tick order from cur_tick. The first slot
-	 * holding a timer due by its tick ends the search: every timer not
-	 * yet seen expires in a later tick. Otherwise all timers are in later
-	 * rotations and the minimum over the full scan is the answer.
+	 * Walk one rotation in tick order from cur_tick, occupied slots
+	 * only. The first slot holding a timer due by its tick ends the
+	 * search: every timer not yet seen expires in a later tick.
+	 * Otherwise all timers are in later rotations and the minimum over
+	 * the full scan is the answer.
 	 */
-	for (i = 0; i < w->nslots && seen < w->count; i++) {
+	s0 = (uint32_t)(w->cur_tick & wheel_mask(w));
+	for (i = occ_test(w, s0) ? 0 : occ_dist(w, s0);
+	     i < w->nslots && seen < w->count;
+	     i += occ_dist(w, (uint32_t)((s0 + i) & wheel_mask(w)))) {
 		uint64_t tick = w->cur_tick + i;
 		const struct pn_timer *head = &w->slots[tick & wheel_mask(w)];
 		const struct pn_timer *t;

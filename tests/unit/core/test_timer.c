@@ -776,6 +776,93 @@ test_defer_same_as_arm_random(void **state)
 	pn_timer_wheel_fini(&wl);
 }
 
+/*
+ * A wheel of 256 slots (four bitmap words) against a brute-force model:
+ * random arms, defers, lazy and plain cancels and runs, sometimes far
+ * apart or a rotation or more away. After each step the idle deadline is
+ * the earliest pending expiry, and after each run no pending timer is due
+ * and every timer fired at its tick (the first run at or past its expiry
+ * rounded up to the tick), so empty slots skipped by the bitmap are never
+ * ones holding a due timer.
+ */
+static void
+test_occupancy_random(void **state)
+{
+	enum { N = 64, STEPS = 30000, BSLOTS = 256 };
+	const uint64_t brot = TICK * BSLOTS;
+	struct pn_timer_wheel w;
+	struct twin x[N];
+	uint64_t exp[N], now = 7 * TICK + 3, prev = now;
+	uint64_t seed = 0x9e3779b97f4a7c15ull;
+	bool pend[N] = { false };
+	unsigned int i, step, fired = 0;
+
+	(void)state;
+	assert_int_equal(pn_timer_wheel_init(&w, TICK, BSLOTS, now), 0);
+	for (i = 0; i < N; i++) {
+		x[i] = (struct twin){ .now = &now };
+		pn_timer_init(&x[i].t, twin_fire);
+	}
+	for (step = 0; step < STEPS; step++) {
+		uint64_t r = prng(&seed), best = UINT64_MAX;
+		uint64_t span = (r >> 40) % 8 == 0 ? 3 * brot : 40 * TICK;
+		uint64_t at = now + prng(&seed) % span;
+
+		i = (unsigned int)(r % N);
+		switch ((r >> 8) % 6) {
+		case 0:
+			pn_timer_cancel(&w, &x[i].t);
+			pend[i] = false;
+			break;
+		case 1:
+			pn_timer_cancel_lazy(&w, &x[i].t);
+			pend[i] = false;
+			break;
+		case 2:
+			pn_timer_defer(&w, &x[i].t, at);
+			pend[i] = true;
+			exp[i] = at;
+			break;
+		default:
+			pn_timer_arm(&w, &x[i].t, at);
+			pend[i] = true;
+			exp[i] = at;
+			break;
+		}
+		if ((r >> 16) % 3 == 0) {
+			unsigned int before[N];
+
+			for (i = 0; i < N; i++)
+				before[i] = x[i].fired;
+			prev = now;
+			now += prng(&seed) % ((r >> 24) % 20 == 0 ? 2 * brot : 8 * TICK);
+			pn_timer_wheel_run(&w, now);
+			for (i = 0; i < N; i++) {
+				uint64_t due = (exp[i] + TICK - 1) / TICK * TICK;
+
+				if (x[i].fired != before[i]) {
+					/* fired in this run, and was due in it */
+					assert_true(pend[i]);
+					assert_true(due <= now / TICK * TICK);
+					assert_true(due > prev / TICK * TICK - TICK);
+					pend[i] = false;
+					fired++;
+				} else if (pend[i]) {
+					assert_true(due > now / TICK * TICK);
+				}
+			}
+		}
+		for (i = 0; i < N; i++) {
+			assert_int_equal(pn_timer_pending(&x[i].t), pend[i]);
+			if (pend[i] && exp[i] < best)
+				best = exp[i];
+		}
+		assert_int_equal(pn_timer_wheel_next(&w), best);
+	}
+	assert_true(fired > 1000);
+	pn_timer_wheel_fini(&w);
+}
+
 int
 main(void)
 {
@@ -802,6 +889,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_defer_from_callback_leaves_batch, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cancel_lazy_never_fires, setup, teardown),
 		cmocka_unit_test(test_defer_same_as_arm_random),
+		cmocka_unit_test(test_occupancy_random),
 	};
 
 	return cmocka_run_group_tests_name("core/timer", tests, NULL, NULL);
