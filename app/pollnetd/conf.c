@@ -178,8 +178,6 @@ static const struct key keys[] = {
 	     "default SO_RCVBUF, bytes"),
 	UINT("tcp", "rcvbuf_max", tcp.rcvbuf_max, 4096, 67108864, "4194304",
 	     "receive window auto-sizing limit, bytes (at least rcvbuf)"),
-	UINT("tcp", "sndbuf_max", tcp.sndbuf_max, 4096, 67108864, "4194304",
-	     "send buffer auto-sizing limit, bytes (at least sndbuf)"),
 	UINT("tcp", "mss", tcp.mss, 536, 9000, "1460",
 	     "largest MSS announced"),
 	BOOL("tcp", "wscale", tcp.wscale, "true", "window scaling (RFC 7323)"),
@@ -951,11 +949,6 @@ pnd_conf_check(const struct pnd_conf *c, char *err, size_t len)
 	if (c->tcp.rcvbuf_max < c->tcp.rcvbuf) {
 		snprintf(err, len, "[tcp] rcvbuf_max = %u is below rcvbuf = %u",
 			 c->tcp.rcvbuf_max, c->tcp.rcvbuf);
-		return -EINVAL;
-	}
-	if (c->tcp.sndbuf_max < c->tcp.sndbuf) {
-		snprintf(err, len, "[tcp] sndbuf_max = %u is below sndbuf = %u",
-			 c->tcp.sndbuf_max, c->tcp.sndbuf);
 		return -EINVAL;
 	}
 	if (c->svc_http && c->http_body_size + 256 > c->tcp.sndbuf) {

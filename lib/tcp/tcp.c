@@ -50,7 +50,6 @@ pn_tcp_conf_default(struct pn_tcp_conf *c)
 	c->sndbuf = 262144;
 	c->rcvbuf = 262144;
 	c->rcvbuf_max = 4194304;
-	c->sndbuf_max = 4194304; /* Linux tcp_wmem[2] */
 	c->mss = 1460;
 	c->mss_min = 536;
 	c->wscale = true;
@@ -93,7 +92,6 @@ pn_tcp_conf_check(const struct pn_tcp_conf *c, char *err, size_t len)
 	RANGE(sndbuf, 4096, 67108864);
 	RANGE(rcvbuf, 4096, 67108864);
 	RANGE(rcvbuf_max, c->rcvbuf, 67108864);
-	RANGE(sndbuf_max, c->sndbuf, 67108864);
 	RANGE(mss, 536, 9000);
 	RANGE(mss_min, 64, c->mss);
 	RANGE(syn_backlog, 1, 65536);

@@ -57,7 +57,6 @@ struct pn_tcp_conf {
 	uint32_t sndbuf;         /**< default SO_SNDBUF bytes, 4096..67108864 (262144) */
 	uint32_t rcvbuf;         /**< default SO_RCVBUF bytes, 4096..67108864 (262144) */
 	uint32_t rcvbuf_max;     /**< receive window auto-sizing limit (4194304) */
-	uint32_t sndbuf_max;     /**< send buffer auto-sizing limit (4194304) */
 	uint16_t mss;            /**< MSS we announce at most, 536..9000 (1460) */
 	uint16_t mss_min;        /**< floor for the peer's MSS (RFC 9293 MUST-?) (536) */
 	bool wscale;             /**< window scaling, RFC 7323 (true) */

@@ -204,31 +204,10 @@ ts_update(struct pn_tcp_conn *c, const struct tcp_seg *s)
 	}
 }
 
-/* Send buffer auto-sizing (Linux tcp_new_space: tcp_should_expand_sndbuf,
- * tcp_sndbuf_expand): an ACK freed space while the application was short
- * of it (below the low mark) and the congestion window is not full: the
- * buffer, not the network, limits the sender. It grows to two congestion
- * windows (one in flight, one queued), up to sndbuf_max; SO_SNDBUF locks
- * it. A fixed buffer makes a fast path wait for one ACK per buffer. */
-static void
-sndbuf_expand(struct pn_tcp_conn *c, uint32_t before)
-{
-	uint32_t max = c->tcp->conf.sndbuf_max;
-
-	if (c->sndbuf_lock || c->sndbuf >= max ||
-	    before >= send_low_mark(c) || c->snd_nxt - c->snd_una >= c->cwnd)
-		return;
-	c->sndbuf = c->cwnd >= max / 2 ? max : RTE_MAX(2 * c->cwnd, c->sndbuf);
-}
-
 static void
 write_space(struct pn_tcp_conn *c, uint32_t before)
 {
-	uint32_t low, now;
-
-	sndbuf_expand(c, before);
-	low = send_low_mark(c);
-	now = pn_tcp_send_space(c);
+	uint32_t low = send_low_mark(c), now = pn_tcp_send_space(c);
 
 	/* Like sk_stream_write_space: wake only when crossing the mark. */
 	if (before < low && now >= low)

@@ -232,7 +232,6 @@ struct pn_tcp_conn {
 	uint64_t chal_window_ns;
 	uint8_t chal_count;         /**< up to TCP_CHALLENGE_MAX (10) */
 	bool rcvbuf_lock;           /**< SO_RCVBUF set: no auto-sizing */
-	bool sndbuf_lock;           /**< SO_SNDBUF set: no auto-sizing */
 	bool iss_set;               /**< ISN fixed above a reused TIME-WAIT */
 	bool accepted;              /**< on the accept queue or taken */
 	bool hashed;                /**< key in tcp->conns_h */

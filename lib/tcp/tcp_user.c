@@ -613,7 +613,6 @@ pn_tcp_setopt(struct pn_tcp_conn *c, enum pn_tcp_opt opt, int64_t v)
 		if (v < 0)
 			return -EINVAL;
 		c->sndbuf = opt_buf(v);
-		c->sndbuf_lock = true; /* Linux SOCK_SNDBUF_LOCK */
 		return 0;
 	case PN_TCP_OPT_RCVBUF:
 		if (v < 0)

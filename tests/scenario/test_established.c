@@ -388,45 +388,6 @@ ack_frees_send_space_and_wakes(void **state)
 	assert_int_equal(W->wake_c, 1); /* no second wakeup */
 }
 
-/* Linux tcp_new_space -> tcp_sndbuf_expand: an ACK while the buffer, not
- * the congestion window, held the sender back grows the buffer to two
- * congestion windows. */
-static void
-sndbuf_grows_when_it_limits_the_sender(void **state)
-{
-	int64_t v;
-
-	(void)state;
-	W->tconf.sndbuf = 8192;
-	est();
-	assert_int_equal(scn_send(20000), 8192);
-	scn_flush(); /* the initial window: 10 MSS of 536 (the peer's) */
-	IN(A, .ack = ISN + 1 + 4288);
-	/* two windows: IW + 2 MSS of slow start (RFC 3465 L = 2) */
-	pn_tcp_getopt(W->c, PN_TCP_OPT_SNDBUF, &v);
-	assert_int_equal(v, 2 * (10 + 2) * 536);
-	assert_int_equal(scn_send(100000), v - (8192 - 4288));
-}
-
-/* SO_SNDBUF locks the buffer (Linux SOCK_SNDBUF_LOCK: tcp_should_expand_sndbuf
- * says no). */
-static void
-sndbuf_set_by_user_never_grows(void **state)
-{
-	int64_t v;
-
-	(void)state;
-	W->tconf.sndbuf = 8192;
-	est();
-	pn_tcp_setopt(W->c, PN_TCP_OPT_SNDBUF, 8192);
-	assert_int_equal(scn_send(20000), 8192);
-	scn_flush();
-	IN(A, .ack = ISN + 1 + 4288);
-	pn_tcp_getopt(W->c, PN_TCP_OPT_SNDBUF, &v);
-	assert_int_equal(v, 8192);
-	assert_int_equal(scn_send(100000), 4288);
-}
-
 static void
 ack_of_unsent_data_challenged(void **state)
 {
@@ -527,8 +488,6 @@ main(void)
 		SCN(fin_from_peer_close_wait),
 		SCN(ooo_fin_waits_for_data),
 		SCN(ack_frees_send_space_and_wakes),
-		SCN(sndbuf_grows_when_it_limits_the_sender),
-		SCN(sndbuf_set_by_user_never_grows),
 		SCN(ack_of_unsent_data_challenged),
 		SCN(segment_without_ack_dropped),
 		SCN(data_beyond_window_trimmed),
