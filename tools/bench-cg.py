@@ -38,9 +38,8 @@ One tcp-stream connection (64 KiB writes) instead: Ir per KiB of the data
 direction's port bytes (the profiled side's ethdev ibytes or obytes over
 the whole run, as the counts are). --vhost-args A appends A to the
 server's net_vhost devargs (tso=1: the guest may send TSO segments),
---virtio-args A to the client's virtio_user devargs (default packed_vq=1,
-as pollnetd; '' for DPDK's split ring; in_order=0, mrg_rxbuf=0,
-queue_size=N, ...). --tag T puts T in the DPDK
+--virtio-args A to the client's virtio_user devargs (in_order=0,
+packed_vq=1, mrg_rxbuf=0, queue_size=N, ...). --tag T puts T in the DPDK
 file prefixes, so runs of several people do not meet.
 """
 import argparse
@@ -350,10 +349,9 @@ def main():
                     help="tcp: a word for the DPDK file prefixes")
     ap.add_argument("--vhost-args", default="",
                     help="tcp: more net_vhost devargs for the server (tso=1)")
-    ap.add_argument("--virtio-args", default="packed_vq=1",
+    ap.add_argument("--virtio-args", default="",
                     help="tcp: more virtio_user devargs for the client "
-                    "(packed_vq=1: packed rings, pollnetd's default; '' for "
-                    "DPDK's split default; in_order=0, queue_size=1024, ...)")
+                    "(in_order=0, packed_vq=1, queue_size=1024, ...)")
     a = ap.parse_args()
     if a.tcp:
         for tool in ("valgrind", "callgrind_annotate", "callgrind_control"):

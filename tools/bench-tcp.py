@@ -30,8 +30,8 @@ Offload A/B: --variant NAME:VHOST_DEVARGS:POLLNET_OPTS (repeatable) runs
 pollnet once per variant, interleaved with linux in the same repetition;
 VHOST_DEVARGS is appended to the server's net_vhost devargs (tso=1 lets
 the virtio client negotiate HOST_TSO4), an optional 4th field
-VIRTIO_ARGS to the client's virtio_user devargs (default: --virtio-args,
-packed_vq=1), POLLNET_OPTS goes to both sides
+VIRTIO_ARGS to the client's virtio_user devargs (--virtio-args for the
+single column), POLLNET_OPTS goes to both sides
 in the POLLNET_OPTS environment variable (pn_init reads it: --no-tso,
 --no-lro, --no-tx-cksum, --no-gro). --vhost-args / --pollnet-args do the
 same for the single 'pollnet' column. --cycles turns on cycle accounting
@@ -555,10 +555,9 @@ def main():
     ap.add_argument("--vhost-args", default="",
                     help="more net_vhost devargs for the pollnet server "
                     "(tso=1: the virtio client may negotiate TSO)")
-    ap.add_argument("--virtio-args", default="packed_vq=1",
+    ap.add_argument("--virtio-args", default="",
                     help="more virtio_user devargs for the pollnet client "
-                    "(packed_vq=1: packed rings, pollnetd's default; '' for "
-                    "DPDK's split default; in_order=0, queue_size=1024, ...)")
+                    "(in_order=0, packed_vq=1, queue_size=1024, ...)")
     ap.add_argument("--pollnet-args", default="",
                     help="pollnet options for both pollnet sides, passed in "
                     "POLLNET_OPTS (--no-tso --no-lro --no-tx-cksum --no-gro)")
@@ -589,8 +588,7 @@ def main():
             ap.error(f"--variant {v}: expected "
                      "NAME:VHOST_ARGS:POLLNET_OPTS[:VIRTIO_ARGS]")
         variants[parts[0]] = (parts[1], parts[2], None,
-                              parts[3] if len(parts) == 4 else
-                              args.virtio_args)
+                              parts[3] if len(parts) == 4 else "")
     if not variants:
         variants["pollnet"] = (args.vhost_args, args.pollnet_args, None,
                                args.virtio_args)

@@ -32,10 +32,6 @@ pn_virtio_conf_default(struct pn_virtio_conf *c)
 	memset(c, 0, sizeof(*c));
 	c->queues = 1;
 	c->queue_size = VIRTIO_DEFAULT_QSIZE;
-	/* Packed rings cost the vhost side a quarter less per packet
-	 * (rte_vhost_dequeue/enqueue_burst, docs/benchmarks.md); a backend
-	 * without VIRTIO_F_RING_PACKED negotiates the split ring instead. */
-	c->packed_vq = true;
 	c->mrg_rxbuf = true;
 	c->in_order = true;
 }

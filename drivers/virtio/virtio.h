@@ -24,7 +24,7 @@ struct pn_virtio_conf {
 	char mac[18];        /**< "02:00:00:00:00:01"; empty: PMD default */
 };
 
-/** Defaults: virtio_user, 1 queue, 1024 descriptors, packed ring, mrg_rxbuf, in_order. */
+/** Defaults: virtio_user, 1 queue, 1024 descriptors, split ring, mrg_rxbuf, in_order. */
 void pn_virtio_conf_default(struct pn_virtio_conf *c);
 
 /**

@@ -67,7 +67,7 @@ test_defaults(void **state)
 	assert_false(c.server);
 	assert_int_equal(c.queues, 1);
 	assert_int_equal(c.queue_size, 1024);
-	assert_true(c.packed_vq);
+	assert_false(c.packed_vq);
 	assert_true(c.mrg_rxbuf);
 	assert_true(c.in_order);
 	assert_string_equal(c.mac, "");
@@ -84,7 +84,7 @@ test_devargs_defaults(void **state)
 	assert_int_equal(devargs(&c, 0, &o), 0);
 	assert_string_equal(o.name, "virtio_user0");
 	assert_string_equal(o.args,
-		"path=/tmp/pn-test.sock,queues=1,queue_size=1024,packed_vq=1,mrg_rxbuf=1,in_order=1");
+		"path=/tmp/pn-test.sock,queues=1,queue_size=1024,packed_vq=0,mrg_rxbuf=1,in_order=1");
 }
 
 static void
@@ -97,7 +97,7 @@ test_devargs_all_options(void **state)
 	conf_user(&c);
 	c.queues = 64;
 	c.queue_size = 4096;
-	c.packed_vq = false;
+	c.packed_vq = true;
 	c.mrg_rxbuf = false;
 	c.in_order = false;
 	c.server = true;
@@ -105,14 +105,14 @@ test_devargs_all_options(void **state)
 	assert_int_equal(devargs(&c, 3, &o), 0);
 	assert_string_equal(o.name, "virtio_user3");
 	assert_string_equal(o.args,
-		"path=/tmp/pn-test.sock,queues=64,queue_size=4096,packed_vq=0,mrg_rxbuf=0,in_order=0,server=1,mac=02:00:0a:bc:00:01");
+		"path=/tmp/pn-test.sock,queues=64,queue_size=4096,packed_vq=1,mrg_rxbuf=0,in_order=0,server=1,mac=02:00:0a:bc:00:01");
 
 	c.queue_size = 64;
 	c.queues = 1;
 	c.server = false;
 	assert_int_equal(devargs(&c, 0, &o), 0);
 	assert_string_equal(o.args,
-		"path=/tmp/pn-test.sock,queues=1,queue_size=64,packed_vq=0,mrg_rxbuf=0,in_order=0,mac=02:00:0a:bc:00:01");
+		"path=/tmp/pn-test.sock,queues=1,queue_size=64,packed_vq=1,mrg_rxbuf=0,in_order=0,mac=02:00:0a:bc:00:01");
 }
 
 static void
