@@ -26,11 +26,14 @@ runs under callgrind on net_vhost, a native pollnet-bench client drives it
 over virtio_user (the server is the bottleneck, so it never idles). Only
 the event loop is counted (pn_run, inclusive), so the process's start-up
 and tear-down are not charged; Ir per transaction = the server loop's Ir /
-the transactions it served (the client runs without warm-up). Prints Ir/transaction and the functions costing >= 1 Ir/transaction
-(self cost). --keep DIR keeps the callgrind files for callgrind_annotate.
---side client profiles the client instead (the server runs natively). Valgrind runs with --fair-sched=yes
-(see VALGRIND_CG); a client that does not come up within 120 s (300 s
-under callgrind) stops the run with a message naming its log.
+the transactions it served (the client runs without warm-up). Prints
+Ir/transaction, the device bursts' share (rte_eth_rx_burst and
+rte_eth_tx_burst, per transaction and per packet) and the functions
+costing >= 1 Ir/transaction (self cost, whole process). --keep DIR keeps
+the callgrind files for callgrind_annotate. --side client profiles the
+client instead (the server runs natively). Valgrind runs with
+--fair-sched=yes (see VALGRIND_CG); a client that does not come up within
+120 s (300 s under callgrind) stops the run with a message naming its log.
 
     tools/bench-cg.py --tcp stream-c2s,stream-s2c [--side server|client]
 
