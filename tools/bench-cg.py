@@ -23,15 +23,27 @@ the functions of pollnet-bench's thread costing more than 1 Ir/packet.
 TCP instead (issues 4 and 7): a pollnet-bench tcp-rr (64-byte request and
 response) or tcp-crr (connect, request, response, close with RST) server
 runs under callgrind on net_vhost, a native pollnet-bench client drives it
-over virtio_user (the server is the bottleneck, so it never idles). Counts
-are zeroed once the server runs (callgrind_control -z) so start-up is not
-charged; Ir per transaction = the server thread's Ir / the transactions it
-served. Prints Ir/transaction and the functions costing >= 1 Ir/transaction
-(self cost). --keep DIR keeps the callgrind files for callgrind_annotate.
---side client profiles the client instead (the server runs natively);
-counts are zeroed once the client runs. Valgrind runs with --fair-sched=yes
-(see VALGRIND_CG); a client that does not come up within 120 s (300 s
-under callgrind) stops the run with a message naming its log.
+over virtio_user (the server is the bottleneck, so it never idles). Only
+the event loop is counted (pn_run, inclusive), so the process's start-up
+and tear-down are not charged; Ir per transaction = the server loop's Ir /
+the transactions it served (the client runs without warm-up). Prints
+Ir/transaction, the device bursts' share (rte_eth_rx_burst and
+rte_eth_tx_burst, per transaction and per packet) and the functions
+costing >= 1 Ir/transaction (self cost, whole process). --keep DIR keeps
+the callgrind files for callgrind_annotate. --side client profiles the
+client instead (the server runs natively). Valgrind runs with
+--fair-sched=yes (see VALGRIND_CG); a client that does not come up within
+120 s (300 s under callgrind) stops the run with a message naming its log.
+
+    tools/bench-cg.py --tcp stream-c2s,stream-s2c [--side server|client]
+
+One tcp-stream connection (64 KiB writes) instead: Ir per KiB of the data
+direction's port bytes (the profiled side's ethdev ibytes or obytes over
+the whole run, as the counts are). --vhost-args A appends A to the
+server's net_vhost devargs (tso=1: the guest may send TSO segments),
+--virtio-args A to the client's virtio_user devargs (in_order=0,
+packed_vq=1, mrg_rxbuf=0, queue_size=N, ...). PN_TAG=T puts T in the
+DPDK file prefixes, so runs of several people do not meet.
 """
 import argparse
 import glob
@@ -64,6 +76,34 @@ def worker_ir(prefix):
                         best, best_file = n, f
                     break
     return best, best_file
+
+
+def inclusive(cgfile):
+    """Inclusive Ir per function name."""
+    out = subprocess.run(["callgrind_annotate", "--auto=no", "--inclusive=yes",
+                          "--threshold=100", cgfile],
+                         capture_output=True, text=True).stdout
+    incl = {}
+    for line in out.splitlines():
+        m = re.match(r"\s*([\d,]+) \([\s\d.]+%\)\s+(\S+)", line)
+        if m:
+            name = m.group(2).split(":")[-1]
+            incl.setdefault(name, int(m.group(1).replace(",", "")))
+    return incl
+
+
+def loop_ir(cgfile):
+    """Inclusive Ir of the event loop (pn_run: the run without the
+    process's start-up and tear-down: EAL, pools, the guest's negotiation;
+    rte_free zeroes what it frees) and of the device's burst calls
+    (rte_eth_rx_burst: rxq_poll less the stack's pn_lcore_rx; TX:
+    lcore_dev_tx_burst)."""
+    incl = inclusive(cgfile)
+    if "pn_run" not in incl:
+        sys.exit("bench-cg: no pn_run in %s" % cgfile)
+    return incl["pn_run"], {
+        "rx_burst": incl.get("rxq_poll", 0) - incl.get("pn_lcore_rx", 0),
+        "tx_burst": incl.get("lcore_dev_tx_burst", 0)}
 
 
 def top_functions(cgfile, packets, limit=12):
@@ -161,9 +201,17 @@ def stop(proc, sig=signal.SIGTERM, wait=180):
         proc.wait()
 
 
-def run_tcp(build, case, seconds, conns, tmp, side="server"):
+def stream_bytes(js, case, side):
+    """Port bytes the data direction moved on this side (whole run)."""
+    sends = (side == "client") == (case == "stream-c2s")
+    return sum(p["obytes" if sends else "ibytes"] for p in js["ports"])
+
+
+def run_tcp(build, case, seconds, conns, tmp, side="server",
+            vhost_args="", virtio_args=""):
     """Ir/transaction of a pollnet-bench tcp-rr/tcp-crr server (or, with
-    side="client", of its client)."""
+    side="client", of its client); for stream-c2s/stream-s2c, Ir and the
+    data bytes."""
     bench = os.path.join(os.path.abspath(build), "app", "pollnet-bench")
     sock = os.path.join(tmp, "cg-%s.sock" % case)
     who = "srv" if side == "server" else "cli"
@@ -172,19 +220,28 @@ def run_tcp(build, case, seconds, conns, tmp, side="server"):
     cjs = os.path.join(tmp, "cli-%s.json" % case)
     slog = os.path.join(tmp, "srv-%s.log" % case)
     clog = os.path.join(tmp, "cli-%s.log" % case)
-    eng = ["--engine", "tcp-" + case, "--req-size", "64", "--resp-size", "64"]
+    if case.startswith("stream-"):
+        eng = ["--engine", "tcp-stream", "--direction", case[7:]]
+        conns = 1
+    else:
+        eng = ["--engine", "tcp-" + case, "--req-size", "64",
+               "--resp-size", "64"]
     pid = os.getpid()
+    pre = pntag.tagged("pn-cg-rrperf")
     cg = VALGRIND_CG + ["--callgrind-out-file=%s.%%p" % prefix]
     scmd = [bench] + TCP_EAL + [
-            "--file-prefix", pntag.tagged("pn-cg-rrperf-s%d" % pid), "--lcores", "0@0",
-            "--vdev", "net_vhost0,iface=%s,queues=1" % sock, "--",
+            "--file-prefix", "%s-s%d" % (pre, pid), "--lcores", "0@0",
+            "--vdev", "net_vhost0,iface=%s,queues=1%s" % (
+                sock, "," + vhost_args if vhost_args else ""), "--",
             "--addr", "198.18.0.1/24", "--role", "server", "--port", "5001",
             "--stats-period", "0", "--json", sjs] + eng
     ccmd = [bench] + TCP_EAL + [
-            "--file-prefix", pntag.tagged("pn-cg-rrperf-c%d" % pid), "--lcores", "0@1",
-            "--vdev", "virtio_user0,path=%s,queues=1" % sock, "--",
+            "--file-prefix", "%s-c%d" % (pre, pid), "--lcores", "0@1",
+            "--vdev", "virtio_user0,path=%s,queues=1%s" % (
+                sock, "," + virtio_args if virtio_args else ""), "--",
             "--addr", "198.18.0.2/24", "--connect", "198.18.0.1:5001",
             "--conns", str(conns), "--duration", str(seconds),
+            "--warmup", "0",
             "--stats-period", "0", "--json", cjs] + eng
     if case == "crr":
         # Under callgrind the server misses RX wake-ups from its sleep
@@ -206,9 +263,6 @@ def run_tcp(build, case, seconds, conns, tmp, side="server"):
     try:
         if not wait_log(slog, RUNNING, srv, 300):
             sys.exit("bench-cg: %s server did not start; see %s" % (case, slog))
-        if side == "server":
-            subprocess.run(["callgrind_control", "-z", str(srv.pid)],
-                           capture_output=True, timeout=60)
         with open(clog, "w") as fh:
             cli = subprocess.Popen(ccmd, stdout=fh, stderr=subprocess.STDOUT,
                                    stdin=subprocess.DEVNULL)
@@ -216,9 +270,6 @@ def run_tcp(build, case, seconds, conns, tmp, side="server"):
             sys.exit("bench-cg: %s: the virtio_user client did not come up "
                      "(negotiation with net_vhost); see %s and %s"
                      % (case, clog, slog))
-        if side == "client":
-            subprocess.run(["callgrind_control", "-z", str(cli.pid)],
-                           capture_output=True, timeout=60)
         try:
             cli.wait(seconds + 300)
         except subprocess.TimeoutExpired:
@@ -229,9 +280,14 @@ def run_tcp(build, case, seconds, conns, tmp, side="server"):
             stop(cli, signal.SIGKILL, 60)
         stop(srv)
     with open(sjs if side == "server" else cjs) as fh:
-        tx = json.load(fh)["transactions"]
-    ir, f = worker_ir(prefix + ".")
-    return ir, tx, f
+        js = json.load(fh)
+    tx = stream_bytes(js, case, side) / 1024 if case.startswith("stream-") \
+        else js["transactions"]
+    _, f = worker_ir(prefix + ".")
+    ir, drv = loop_ir(f)
+    drv["ipackets"] = sum(p["ipackets"] for p in js["ports"])
+    drv["opackets"] = sum(p["opackets"] for p in js["ports"])
+    return ir, tx, f, drv
 
 
 def main_tcp(a):
@@ -239,19 +295,32 @@ def main_tcp(a):
     tmp = a.keep or tempfile.mkdtemp(prefix=pntag.tagged("pn-cg-tcp") + "-")
     os.makedirs(tmp, exist_ok=True)
     try:
-        print("| case | conns | transactions | %s Ir/transaction |" % a.side)
-        print("| --- | ---: | ---: | ---: |")
+        print("| case | conns | transactions | %s Ir/transaction (loop) "
+              "| of which rx_burst / tx_burst | rx_burst / tx_burst per "
+              "packet |" % a.side)
+        print("| --- | ---: | ---: | ---: | ---: | ---: |")
         for case in a.tcp.split(","):
-            conns = a.rr_conns if case == "rr" else a.crr_conns
-            ir, tx, f = run_tcp(a.build, case, a.seconds, conns, tmp, a.side)
+            conns = 1 if case.startswith("stream-") else \
+                a.rr_conns if case == "rr" else a.crr_conns
+            ir, tx, f, drv = run_tcp(a.build, case, a.seconds, conns, tmp, a.side,
+                                a.vhost_args, a.virtio_args)
             if not tx:
                 sys.exit("bench-cg: tcp-%s: no transactions served" % case)
             r = {"engine": "tcp-" + case, "side": a.side, "conns": conns,
                  "transactions": tx,
-                 "ir_per_transaction": ir / tx, "top": top_functions(f, tx, 40)}
+                 "ir_per_transaction": ir / tx,
+                 "rx_burst": drv["rx_burst"] / tx,
+                 "tx_burst": drv["tx_burst"] / tx,
+                 "rx_burst_per_packet": drv["rx_burst"] / max(drv["ipackets"], 1),
+                 "tx_burst_per_packet": drv["tx_burst"] / max(drv["opackets"], 1),
+                 "ipackets": drv["ipackets"], "opackets": drv["opackets"],
+                 "top": top_functions(f, tx, 40)}
             results.append(r)
-            print("| tcp-%s | %d | %d | %.0f |" % (case, conns, tx, ir / tx),
-                  flush=True)
+            print("| tcp-%s | %d | %d%s | %.0f%s | %.0f / %.0f | %.0f / %.0f |" % (
+                case, conns, tx, " KiB" if case.startswith("stream") else "",
+                ir / tx, " per KiB" if case.startswith("stream") else "",
+                r["rx_burst"], r["tx_burst"], r["rx_burst_per_packet"],
+                r["tx_burst_per_packet"]), flush=True)
         for r in results:
             print("\npollnet-bench %s %s, Ir/transaction by function:"
                   % (r["engine"], r["side"]))
@@ -273,12 +342,18 @@ def main():
     ap.add_argument("--modes", default="rxonly,txonly,macswap")
     ap.add_argument("--seconds", type=int, default=12)
     ap.add_argument("--json")
-    ap.add_argument("--tcp", help="rr,crr: profile a TCP server instead")
+    ap.add_argument("--tcp", help="rr,crr,stream-c2s,stream-s2c: profile a "
+                    "TCP server instead")
     ap.add_argument("--rr-conns", type=int, default=256)
     ap.add_argument("--crr-conns", type=int, default=16)
     ap.add_argument("--keep", help="tcp: keep the callgrind files in this dir")
     ap.add_argument("--side", choices=("server", "client"), default="server",
                     help="tcp: which one runs under callgrind (the other natively)")
+    ap.add_argument("--vhost-args", default="",
+                    help="tcp: more net_vhost devargs for the server (tso=1)")
+    ap.add_argument("--virtio-args", default="",
+                    help="tcp: more virtio_user devargs for the client "
+                    "(in_order=0, packed_vq=1, queue_size=1024, ...)")
     a = ap.parse_args()
     pntag.tag()
     if a.tcp:

@@ -29,7 +29,9 @@ medians and the pollnet/linux ratios go to a JSON file and a markdown table.
 Offload A/B: --variant NAME:VHOST_DEVARGS:POLLNET_OPTS (repeatable) runs
 pollnet once per variant, interleaved with linux in the same repetition;
 VHOST_DEVARGS is appended to the server's net_vhost devargs (tso=1 lets
-the virtio client negotiate HOST_TSO4), POLLNET_OPTS goes to both sides
+the virtio client negotiate HOST_TSO4), an optional 4th field
+VIRTIO_ARGS to the client's virtio_user devargs (--virtio-args for the
+single column), POLLNET_OPTS goes to both sides
 in the POLLNET_OPTS environment variable (pn_init reads it: --no-tso,
 --no-lro, --no-tx-cksum, --no-gro). --vhost-args / --pollnet-args do the
 same for the single 'pollnet' column. --cycles turns on cycle accounting
@@ -266,7 +268,7 @@ class Run:
         return th
 
     def pollnet(self, name, srv_args, cli_args, server_cmd=None, env=None,
-                vhost_args="", pn_opts="", build=None):
+                vhost_args="", pn_opts="", build=None, virtio_args=""):
         sock = os.path.join(self.tmp, name + ".sock")
         if pn_opts:
             env = dict(env if env is not None else os.environ,
@@ -300,7 +302,8 @@ class Run:
                 raise RuntimeError(f"{name} server exited; see {slog}")
             ccmd = [bench] + EAL + [
                 "--file-prefix", pre_c, "--lcores", f"0@{cli_cpu}",
-                "--vdev", f"virtio_user0,path={sock},queues=1", "--",
+                "--vdev", f"virtio_user0,path={sock},queues=1" +
+                (f",{virtio_args}" if virtio_args else ""), "--",
                 "--addr", CLIENT_ADDR] + cli_args + cyc
             samples = {}
             th = self.sample([pre_s, pre_c], samples) \
@@ -420,7 +423,7 @@ def cases(args):
     return out
 
 
-def run_case(r, case, both, cli, port, stack, var=("", "", None)):
+def run_case(r, case, both, cli, port, stack, var=("", "", None, "")):
     name = f"{case}-{stack}-{r.seq}"
     if case == "http":
         env = dict(os.environ, PN_HTTP_PORT=str(port))
@@ -428,7 +431,8 @@ def run_case(r, case, both, cli, port, stack, var=("", "", None)):
             srv = [os.path.join(r.build, "app", "http")]
             return r.pollnet(name, [], both + ["--connect",
                              f"{SERVER_IP}:{port}"] + cli, srv, env,
-                             vhost_args=var[0], pn_opts=var[1], build=var[2])
+                             vhost_args=var[0], pn_opts=var[1], build=var[2],
+                             virtio_args=var[3])
         srv = [os.path.join(r.build, "app", "http-linux")]
         # http-linux prints nothing when ready: the client retries its
         # connects during the warm-up
@@ -443,7 +447,8 @@ def run_case(r, case, both, cli, port, stack, var=("", "", None)):
     if stack != "linux":
         return r.pollnet(name, srv_args, both + ["--connect",
                          f"{SERVER_IP}:{port}"] + cli,
-                         vhost_args=var[0], pn_opts=var[1], build=var[2])
+                         vhost_args=var[0], pn_opts=var[1], build=var[2],
+                         virtio_args=var[3])
     return r.linux(name, srv_args, both + ["--connect", f"127.0.0.1:{port}"] + cli)
 
 
@@ -486,8 +491,9 @@ def markdown_variants(rows, meta, stacks):
     out = [f"Medians of {meta['reps']} interleaved runs, {meta['duration_s']} s "
            f"each after {meta['warmup_s']} s warm-up; server on CPU "
            f"{meta['cpu_server']}, client on CPU {meta['cpu_client']}. "
-           "Variants (name: net_vhost devargs; POLLNET_OPTS): " +
-           "; ".join(f"{n}: {v[0] or '-'}; {v[1] or '-'}" +
+           "Variants (name: net_vhost devargs; POLLNET_OPTS; virtio_user "
+           "devargs): " +
+           "; ".join(f"{n}: {v[0] or '-'}; {v[1] or '-'}; {v[3] or '-'}" +
                      (f"; build {v[2]}" if v[2] else "")
                      for n, v in meta["variants"].items()) + ". "
            "Cells: median (ratio to linux) [busy cycles/byte server / client; "
@@ -553,11 +559,14 @@ def main():
     ap.add_argument("--vhost-args", default="",
                     help="more net_vhost devargs for the pollnet server "
                     "(tso=1: the virtio client may negotiate TSO)")
+    ap.add_argument("--virtio-args", default="",
+                    help="more virtio_user devargs for the pollnet client "
+                    "(in_order=0, packed_vq=1, queue_size=1024, ...)")
     ap.add_argument("--pollnet-args", default="",
                     help="pollnet options for both pollnet sides, passed in "
                     "POLLNET_OPTS (--no-tso --no-lro --no-tx-cksum --no-gro)")
     ap.add_argument("--variant", action="append", default=[],
-                    metavar="NAME:VHOST_ARGS:POLLNET_OPTS",
+                    metavar="NAME:VHOST_ARGS:POLLNET_OPTS[:VIRTIO_ARGS]",
                     help="a pollnet column of its own (repeatable), "
                     "interleaved with the others")
     ap.add_argument("--cycles", action="store_true",
@@ -579,19 +588,22 @@ def main():
     pntag.tag()
     variants = {}
     for v in args.variant:
-        parts = v.split(":", 2)
-        if len(parts) != 3 or not parts[0] or parts[0] in ("linux", "nginx"):
-            ap.error(f"--variant {v}: expected NAME:VHOST_ARGS:POLLNET_OPTS")
-        variants[parts[0]] = (parts[1], parts[2], None)
+        parts = v.split(":", 3)
+        if len(parts) < 3 or not parts[0] or parts[0] in ("linux", "nginx"):
+            ap.error(f"--variant {v}: expected "
+                     "NAME:VHOST_ARGS:POLLNET_OPTS[:VIRTIO_ARGS]")
+        variants[parts[0]] = (parts[1], parts[2], None,
+                              parts[3] if len(parts) == 4 else "")
     if not variants:
-        variants["pollnet"] = (args.vhost_args, args.pollnet_args, None)
+        variants["pollnet"] = (args.vhost_args, args.pollnet_args, None,
+                               args.virtio_args)
     for v in args.variant_build:
         name, _, d = v.partition(":")
         if name not in variants or not os.path.exists(
                 os.path.join(d, "app", "pollnet-bench")):
             ap.error(f"--variant-build {v}: expected NAME:DIR, NAME one of "
                      f"{', '.join(variants)}, DIR a build with app/pollnet-bench")
-        variants[name] = variants[name][:2] + (d,)
+        variants[name] = variants[name][:2] + (d,) + variants[name][3:]
     stacks = list(variants) + ([] if args.no_linux else ["linux"])
 
     r = Run(args)
@@ -604,7 +616,7 @@ def main():
                 for stack in stacks:
                     port += 1
                     j = run_case(r, case, both, cli, port, stack,
-                                 variants.get(stack, ("", "", None)))
+                                 variants.get(stack, ("", "", None, "")))
                     results.setdefault(case, {"unit": unit}).setdefault(
                         stack, []).append(j)
                     lat = j["latency_us"]
