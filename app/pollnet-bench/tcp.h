@@ -156,6 +156,7 @@ struct tb_thread {
 	size_t wchunk;            /**< the largest single send */
 	char http_req[TB_HTTP_REQ];
 	bool measuring;
+	uint64_t drain_until;     /**< client: stop waiting for answers then */
 	struct tb_counters c;
 	uint64_t base[TB_NCOUNTERS];        /**< counters when measurement began */
 	struct tb_hist hist;

@@ -707,6 +707,32 @@ begin_measure(struct tb_thread *t)
 	t->measuring = true;
 }
 
+/*
+ * Client, stopping: keep polling until every request sent is answered,
+ * for TB_DRAIN_NS at most, so that closing resets no connection with an
+ * answer still on its way (the server would see a request or an answer
+ * cut off by the reset: an error on its side). No new request is sent
+ * once stopping; a tcp-crr connection closes as its answer arrives.
+ */
+#define TB_DRAIN_NS (200 * 1000 * 1000ull)
+
+static bool
+client_draining(struct tb_thread *t)
+{
+	uint64_t now = tb_now_ns();
+	uint32_t i;
+
+	if (t->ctx->tc->role != TB_CLIENT || t->rc != 0)
+		return false;
+	if (t->drain_until == 0)
+		t->drain_until = now + TB_DRAIN_NS;
+	if (now >= t->drain_until)
+		return false;
+	for (i = 0; t->conns != NULL && i < t->nconns; i++)
+		if (t->conns[i].fd >= 0 && t->conns[i].inflight > 0)
+			return true;
+	return false;
+}
 
 int
 tb_thread_run(struct tb_thread *t)
@@ -726,7 +752,7 @@ tb_thread_run(struct tb_thread *t)
 	atomic_fetch_add(&t->ctx->started, 1);
 	while (t->rc == 0) {
 		phase = atomic_load_explicit(&t->ctx->phase, memory_order_acquire);
-		if (phase == TB_STOP)
+		if (phase == TB_STOP && !client_draining(t))
 			break;
 		if (phase == TB_MEASURE && !t->measuring)
 			begin_measure(t);
