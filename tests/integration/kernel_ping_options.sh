@@ -109,10 +109,7 @@ import socket, struct, threading, time
 K, P = "198.18.0.1", "198.18.0.2"
 RR = bytes([7, 15, 4]) + bytes(12) + b"\0"
 
-def sniff(ifname, src, sport, out, stop):
-    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0800))
-    s.bind((ifname, 0))
-    s.settimeout(0.2)
+def sniff(s, src, sport, out, stop):
     while not stop.is_set():
         try:
             f = s.recv(4000)
@@ -129,9 +126,12 @@ def sniff(ifname, src, sport, out, stop):
 
 def run(ifname, dst, port):
     got, stop = [], threading.Event()
-    t = threading.Thread(target=sniff, args=(ifname, dst, port, got, stop))
+    # bound before the connect: it sees the SYN-ACK
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0800))
+    s.bind((ifname, 0))
+    s.settimeout(0.2)
+    t = threading.Thread(target=sniff, args=(s, dst, port, got, stop))
     t.start()
-    time.sleep(0.3)
     c = socket.socket()
     c.setsockopt(socket.IPPROTO_IP, socket.IP_OPTIONS, RR)
     c.settimeout(3)
@@ -142,10 +142,17 @@ def shape(o):
     return (len(o), o[:3].hex()) if o else (0, "")
 
 def first(got, synack):
-    for fl, o in got:
+    for fl, o in list(got):
         if bool(fl & 0x12 == 0x12) == synack and (synack or fl & 0x08):
             return o
     return None
+
+def sniffed(got):
+    # the SYN-ACK and a data segment, or 3 s
+    end = time.monotonic() + 3
+    while time.monotonic() < end and (first(got, True) is None or
+                                      first(got, False) is None):
+        time.sleep(0.01)
 
 lst = socket.socket()
 lst.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -158,14 +165,14 @@ c.sendall(b"ping")
 a.recv(10)
 a.sendall(b"pong")
 c.recv(10)
-time.sleep(0.3)
+sniffed(lgot)
 lstop.set(); lt.join()
 c.close(); a.close(); lst.close()
 
 c, pgot, pstop, pt = run("pntap0", P, 7)
 c.sendall(b"ping")
 c.recv(10)
-time.sleep(0.3)
+sniffed(pgot)
 pstop.set(); pt.join()
 c.close()
 
