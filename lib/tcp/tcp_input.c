@@ -847,6 +847,14 @@ st_time_wait(struct pn_tcp_conn *c, struct tcp_seg *s)
 		tcp_listen_input(l, s);
 		return;
 	}
+	/* Any ACK from here answers @p s with the echo of its options
+	 * (Linux tcp_v4_timewait_ack); none where Linux cannot echo. A
+	 * RST sends nothing: it ends TIME-WAIT whatever its options. */
+	if (!(s->h.flags & PN_TCP_RST) &&
+	    unlikely(tcp_ipopt_timewait(c, s) < 0)) {
+		tcp_seg_drop(c->tcp, s, PN_DROP_IP_OPTS_NOECHO);
+		return;
+	}
 	/* A retransmitted FIN (already ACKed, so below RCV.NXT): ACK it
 	 * again and restart 2 MSL (RFC 9293 3.10.7.4, Linux tw). */
 	if ((s->h.flags & (PN_TCP_FIN | PN_TCP_RST | PN_TCP_SYN)) == PN_TCP_FIN &&

@@ -88,6 +88,25 @@ tcp_ipopt_rx(struct pn_tcp_conn *c, const struct tcp_seg *s)
 }
 
 int
+tcp_ipopt_timewait(struct pn_tcp_conn *c, const struct tcp_seg *s)
+{
+	struct pn_ipopt_tx e;
+
+	if (c->ipopt == NULL && (s->ip == NULL || s->ip->opts_len == 0))
+		return 0;	/* nothing held, nothing to echo */
+	if (tcp_ipopt_reply(c->tcp, s, &e) < 0)
+		return -EINVAL;
+	if (e.len == 0) {
+		free(c->ipopt);
+		c->ipopt = NULL;
+	} else if (ipopt_store(c, &e, false) < 0) {
+		/* only when none was held: the ACK goes without */
+		c->tcp->stat.TCPIpOptNoMem++;
+	}
+	return 0;
+}
+
+int
 pn_tcp_set_ipopt(struct pn_tcp_conn *c, const struct pn_ipopt_tx *ipopt)
 {
 	if (ipopt == NULL || ipopt->len == 0) {

@@ -652,6 +652,11 @@ void tcp_ipopt_save(struct pn_tcp_conn *c, const struct tcp_seg *s);
  * the one @p c answers along replaces @p c's options with the echo of
  * @p s (SHLD-24), unless the user set options (MUST-52). */
 void tcp_ipopt_rx(struct pn_tcp_conn *c, const struct tcp_seg *s);
+/** TIME-WAIT: @p c's options become the echo of @p s's, or none, for
+ * the ACK @p s may bring (Linux tcp_v4_timewait_ack: a timewait sock
+ * keeps no options and echoes the segment's).
+ * @return 0; -EINVAL: Linux sends no ACK for @p s. */
+int tcp_ipopt_timewait(struct pn_tcp_conn *c, const struct tcp_seg *s);
 /** The options to answer @p s with when no TCB holds any (RST, SYN
  * cookie SYN-ACK; Linux ip_options_echo in ip_send_unicast_reply,
  * tcp_v4_save_options): @p buf (buf->len 0: none).

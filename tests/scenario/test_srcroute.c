@@ -312,6 +312,51 @@ passive_rr_echoed_and_kept(void **state)
 	    .ipopts_len = sizeof(BACK_RR));
 }
 
+/* TIME-WAIT (Linux tcp_v4_timewait_ack): the ACK of the FIN that ends
+ * FIN-WAIT-2 still comes from the connection, with its options; from
+ * then on a timewait sock answers, which keeps none: each ACK echoes the
+ * segment it answers, none for a segment without options, and no ACK
+ * for options it cannot echo. */
+static void
+timewait_ack_echoes_segment(void **state)
+{
+	static const uint8_t none[1];
+
+	(void)state;
+	start(false);
+	scn_listen(PORT_US);
+	IN(S, .seq = 100, .mss = 1460, .ipopts = RCVD_RR,
+	   .ipopts_len = sizeof(RCVD_RR));
+	OUT(SA, .ack = 101, .mss = 1460, .ipopts = BACK_RR,
+	    .ipopts_len = sizeof(BACK_RR));
+	IN(A);
+	assert_int_equal(pn_tcp_accept(W->l, &W->cctx, &W->c), 0);
+	pn_tcp_close(W->c);
+	W->c = NULL;
+	OUT(FA, .seq = ISN + 1, .ipopts = BACK_RR,
+	    .ipopts_len = sizeof(BACK_RR));
+	IN(A, .ack = ISN + 2);
+	IN(FA, .seq = 101, .ack = ISN + 2);
+	OUT(A, .seq = ISN + 2, .ack = 102, .ipopts = BACK_RR,
+	    .ipopts_len = sizeof(BACK_RR));
+	/* retransmitted FINs in TIME-WAIT */
+	IN(FA, .seq = 101, .ack = ISN + 2);
+	OUT(A, .seq = ISN + 2, .ack = 102, .ipopts = none, .ipopts_len = 0);
+	IN(FA, .seq = 101, .ack = ISN + 2, .ipopts = RCVD_RR,
+	   .ipopts_len = sizeof(RCVD_RR));
+	OUT(A, .seq = ISN + 2, .ack = 102, .ipopts = BACK_RR,
+	    .ipopts_len = sizeof(BACK_RR));
+	IN(FA, .seq = 101, .ack = ISN + 2, .ipopts = CUT_RR,
+	   .ipopts_len = sizeof(CUT_RR));
+	NONE();
+	assert_int_equal(scn_drops(PN_DROP_IP_OPTS_NOECHO), 1);
+	assert_int_equal(scn_nconns(), 1);
+	/* a RST ends it, whatever its options */
+	IN(R, .seq = 102, .ipopts = CUT_RR, .ipopts_len = sizeof(CUT_RR));
+	NONE();
+	assert_int_equal(scn_nconns(), 0);
+}
+
 /* A SYN with a timestamp option: the SYN-ACK carries our input stamp
  * and a slot stamped on output (flag 1: our address before each). */
 static void
@@ -406,6 +451,7 @@ main(void)
 		SCN(passive_rr_echoed_and_kept),
 		SCN(passive_ts_echoed),
 		SCN(passive_noecho_plain),
+		SCN(timewait_ack_echoes_segment),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
