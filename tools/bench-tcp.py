@@ -149,7 +149,7 @@ class Run:
         self.args = args
         self.build = os.path.abspath(args.build)
         self.bench = os.path.join(self.build, "app", "pollnet-bench")
-        self.tag = "tbench-" + "".join(t + "-" for t in (pntag.tag(), args.tag) if t)
+        self.tag = "tbench-" + "".join(t + "-" for t in (pntag.tag(), getattr(args, "tag", "")) if t)
         self.tmp = tempfile.mkdtemp(prefix=self.tag)
         self.procs = []
         self.prefixes = []
