@@ -359,8 +359,7 @@ tcp_conn_init_params(struct pn_tcp_conn *c)
 }
 
 struct pn_tcp_conn *
-tcp_conn_alloc(struct pn_tcp *tcp, const struct tcp_key *k,
-	       const uint32_t *sig)
+tcp_conn_alloc(struct pn_tcp *tcp, const struct tcp_key *k, uint32_t sig)
 {
 	struct pn_tcp_conn *c;
 
@@ -372,8 +371,7 @@ tcp_conn_alloc(struct pn_tcp *tcp, const struct tcp_key *k,
 	c->tcp = tcp;
 	c->key = *k;
 	c->state = PN_TCP_CLOSED;
-	if (tcp_table_add(&tcp->ctab, c, sig != NULL ? *sig :
-			  tcp_table_hash(&tcp->ctab, k)) < 0) {
+	if (tcp_table_add(&tcp->ctab, c, sig) < 0) {
 		pn_objcache_put(&tcp->free_conns, c);
 		return NULL;
 	}
@@ -689,7 +687,6 @@ tcp_rx(struct pn_lcore *lc, struct pn_net *net, struct rte_mbuf *m,
 	tcp->busy++;
 	if (rx_check(tcp, &s, &k, ip, pn_net_is_local(net, ip->dst))) {
 		s.sig = tcp_table_hash(&tcp->ctab, &k);
-		s.sig_ok = true;
 		rx_demux(tcp, &s, &k, tcp_table_lookup(&tcp->ctab, &k, s.sig));
 	}
 	tcp->busy--;
@@ -743,7 +740,6 @@ tcp_rx_chunk(struct pn_tcp *tcp, struct pn_net *net, struct rte_mbuf **m,
 			     !bcast[i] || pn_net_is_local(net, ip[i].dst))) {
 			if (slow & (UINT64_C(1) << i))
 				s.sig = tcp_table_hash(&tcp->ctab, &key);
-			s.sig_ok = true;
 			rx_demux(tcp, &s, &key,
 				 tcp_table_lookup(&tcp->ctab, &key, s.sig));
 		}
@@ -959,7 +955,7 @@ pn_tcp_connect_create_ipopt(struct pn_tcp *tcp, uint32_t src, uint16_t sport,
 		tcp_conn_closed(tw);
 		tcp_reap(tcp);
 	}
-	c = tcp_conn_alloc(tcp, &k, &sig);
+	c = tcp_conn_alloc(tcp, &k, sig);
 	if (c == NULL)
 		return -ENOMEM;
 	if (ipopt != NULL && pn_tcp_set_ipopt(c, ipopt) < 0) {

@@ -955,7 +955,7 @@ listen_cookie_ack(struct pn_tcp_listen *l, struct tcp_seg *s)
 			     PN_DROP_TCP_COOKIE_BAD);
 		return;
 	}
-	c = tcp_conn_alloc(tcp, &k, s->sig_ok ? &s->sig : NULL);
+	c = tcp_conn_alloc(tcp, &k, s->sig);
 	if (c == NULL) {
 		tcp_seg_drop(tcp, s, PN_DROP_TCP_NOMEM);
 		return;
@@ -1032,7 +1032,7 @@ tcp_listen_input(struct pn_tcp_listen *l, struct tcp_seg *s)
 		tcp_seg_drop(tcp, s, PN_DROP_TCP_SYN_BACKLOG);
 		return;
 	}
-	c = tcp_conn_alloc(tcp, &k, s->sig_ok ? &s->sig : NULL);
+	c = tcp_conn_alloc(tcp, &k, s->sig);
 	if (c == NULL) {
 		tcp_seg_drop(tcp, s, PN_DROP_TCP_NOMEM);
 		return;

@@ -326,8 +326,8 @@ struct tcp_seg {
 	struct rte_mbuf *m;         /**< whole segment (header at 0), NULL once taken */
 	uint16_t off;               /**< payload offset in m */
 	uint8_t tos;                /**< the IP TOS byte it came with */
-	bool sig_ok;                /**< sig holds its key's hash */
-	uint32_t sig;               /**< tcp_table_hash of its key */
+	uint32_t sig;               /**< tcp_table_hash of its key (tcp_rx,
+				     *   tcp_rx_chunk) */
 };
 
 #define TCP_ECN_MASK 0x03           /**< ECN bits of the TOS byte */
@@ -418,10 +418,9 @@ tcp_conn_lookup(const struct pn_tcp *tcp, const struct tcp_key *k)
 }
 
 /* tcp.c */
-/** A new TCB for @p k, in the table; @p sig: the key's hash when known
- * (the burst lookup computed it), else NULL. */
+/** A new TCB for @p k, in the table under @p sig, its tcp_table_hash. */
 struct pn_tcp_conn *tcp_conn_alloc(struct pn_tcp *tcp, const struct tcp_key *k,
-				   const uint32_t *sig);
+				   uint32_t sig);
 /** Enter CLOSED: cancel timers, unhash, free unless the socket holds it. */
 void tcp_conn_closed(struct pn_tcp_conn *c);
 /** Free connections tcp_conn_closed() retired. */
