@@ -599,12 +599,7 @@ output_data(struct pn_tcp_conn *c)
 	bool sack = (c->flags & TF_SACK) != 0, sent = false, armed = false;
 	int64_t tso = -1;	/* TSO payload limit, -1: not asked yet */
 
-	if (sack && c->nsb == 0 && !(c->flags & TF_IN_RECOVERY)) {
-		/* SetPipe with no SACKed range and nothing lost: the flight
-		 * (tcp_sb_pipe's one hole, SND.UNA to SND.NXT) */
-		pipe = pn_seq_lt(c->snd_una, c->snd_nxt) ?
-		       c->snd_nxt - c->snd_una : 0;
-	} else if (sack) {
+	if (sack) {
 		pipe = tcp_sb_pipe(c);
 		if (c->flags & TF_IN_RECOVERY)
 			sent = sack_rxt(c, &pipe, true);

@@ -546,8 +546,18 @@ void tcp_sb_prune(struct pn_tcp_conn *c);
 uint32_t tcp_sb_bytes(const struct pn_tcp_conn *c);
 /** RFC 6675 IsLost(seq). */
 bool tcp_sb_is_lost(const struct pn_tcp_conn *c, uint32_t seq);
-/** RFC 6675 SetPipe: bytes in flight, in [SND.UNA, SND.NXT). */
-uint32_t tcp_sb_pipe(const struct pn_tcp_conn *c);
+uint32_t tcp_sb_pipe_walk(const struct pn_tcp_conn *c);
+/** RFC 6675 SetPipe: bytes in flight, in [SND.UNA, SND.NXT). With no
+ * SACKed range and no recovery that is the one hole, the whole flight:
+ * inline, the walk (tcp_sack.c) only otherwise. */
+static inline uint32_t
+tcp_sb_pipe(const struct pn_tcp_conn *c)
+{
+	if (c->nsb == 0 && !(c->flags & TF_IN_RECOVERY))
+		return pn_seq_lt(c->snd_una, c->snd_nxt) ?
+		       c->snd_nxt - c->snd_una : 0;
+	return tcp_sb_pipe_walk(c);
+}
 /** RFC 6675 NextSeg rules 1/3: next hole above HighRxt. @return its
  * length (at most one MSS, 0: none); *lost: IsLost. */
 uint32_t tcp_sb_next_seg(const struct pn_tcp_conn *c, uint32_t *seq,

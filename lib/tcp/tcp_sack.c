@@ -261,7 +261,7 @@ tcp_sb_is_lost(const struct pn_tcp_conn *c, uint32_t seq)
 }
 
 uint32_t
-tcp_sb_pipe(const struct pn_tcp_conn *c)
+tcp_sb_pipe_walk(const struct pn_tcp_conn *c)
 {
 	bool rec = (c->flags & TF_IN_RECOVERY) != 0;
 	uint32_t pos = c->snd_una, end = c->snd_nxt, pipe = 0;
