@@ -573,7 +573,8 @@ sock_file_close(struct pn_sock_lcore *sl, struct pn_file *f)
 		else
 			sl->ops->close(s->conn);
 	}
-	sock_ipopt_set(s, NULL);
+	if (s->ipopt != 0)	/* IP_OPTIONS set: rare */
+		sock_ipopt_set(s, NULL);
 	pn_objcache_put(&sl->socks, s);
 }
 
