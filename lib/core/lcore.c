@@ -717,20 +717,19 @@ lcore_irq_disable(struct pn_lcore *lc, const bool *armed)
 			lc->napi[i]->ops->irq_disable(lc, lc->napi[i]);
 }
 
+static int lcore_sleep(struct pn_lcore *lc, uint64_t deadline,
+		       pn_lcore_ready_fn ready, void *arg);
+
 /*
  * The sleep decision; the sleep ends by @p deadline (ns) at the latest and
- * is given up when @p ready says the caller has something to do.
+ * is given up when @p ready says the caller has something to do. Inline:
+ * after most rounds it says no at once (a round with work, a busy-polling
+ * lcore), where a call cost a frame and its zeroed flags every round.
  */
-static int
+static __rte_always_inline int
 lcore_idle(struct pn_lcore *lc, unsigned int work, uint64_t deadline,
 	   pn_lcore_ready_fn ready, void *arg)
 {
-	bool armed[PN_LCORE_MAX_NAPI] = { false };
-	bool nap = false;
-	uint64_t next, timeout, t0;
-	uint8_t i;
-	int rc;
-
 	if (work > 0) {
 		lc->last_work_ns = lc->now;
 		return 0;
@@ -740,6 +739,21 @@ lcore_idle(struct pn_lcore *lc, unsigned int work, uint64_t deadline,
 		    (uint64_t)lc->conf.busy_poll_us * PN_NS_PER_US ||
 	    deadline <= lc->now)	/* polling (timeout 0): no sleep */
 		return 0;
+	return lcore_sleep(lc, deadline, ready, arg);
+}
+
+/* lcore_idle once the quiet spell is over: sleep unless a timer is near
+ * or the last look finds work. */
+static int __rte_noinline
+lcore_sleep(struct pn_lcore *lc, uint64_t deadline, pn_lcore_ready_fn ready,
+	    void *arg)
+{
+	bool armed[PN_LCORE_MAX_NAPI] = { false };
+	bool nap = false;
+	uint64_t next, timeout, t0;
+	uint8_t i;
+	int rc;
+
 	next = pn_timer_wheel_next(&lc->timers);
 	if (next != UINT64_MAX) /* timers fire on tick boundaries */
 		next = RTE_ALIGN_MUL_CEIL(next, lc->timers.tick_ns);
