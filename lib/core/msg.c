@@ -67,6 +67,8 @@ msg_poll(struct pn_lcore *lc, struct pn_napi *n, int weight)
 	struct pn_msg m[32];
 	unsigned int got, i;
 
+	if (rte_ring_empty(lc->msg_ring))
+		return 0;	/* most rounds: skip the dequeue's set-up */
 	got = rte_ring_sc_dequeue_burst_elem(lc->msg_ring, m, sizeof(m[0]),
 					     (unsigned int)RTE_MIN(weight, 32),
 					     NULL);

@@ -503,7 +503,8 @@ pn_epoll_wait(int epfd, struct epoll_event *events, int maxevents,
 		return -1;
 	if (maxevents <= 0 || maxevents > EP_MAX_EVENTS)
 		return sock_fail(EINVAL);
-	deadline = timeout < 0 ? UINT64_MAX :
+	/* timeout 0 (a busy-polling caller, every round) reads no clock */
+	deadline = timeout < 0 ? UINT64_MAX : timeout == 0 ? 0 :
 		   pn_clock_now(sl->lc->clock) +
 			   (uint64_t)timeout * PN_NS_PER_MS;
 	/* one round without sleeping, so a busy server still moves packets */

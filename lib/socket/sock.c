@@ -22,6 +22,8 @@
 #define SOCK_EPHEMERAL_LO 32768 /* Linux ip_local_port_range */
 #define SOCK_EPHEMERAL_HI 60999
 #define SOCK_SOMAXCONN    4096
+/* Linux tcp_poll on a TCP_CLOSE socket: a socket with no connection */
+#define SOCK_MASK_CLOSED  (EPOLLOUT | EPOLLWRNORM | EPOLLHUP)
 
 /* --- readiness --- */
 
@@ -35,8 +37,8 @@ sock_poll(const struct pn_sock *s)
 		m = ops->listen_poll(s->lis);
 	else if (s->conn != NULL)
 		m = ops->poll(s->conn);
-	else /* Linux tcp_poll on a TCP_CLOSE socket */
-		m = EPOLLOUT | EPOLLWRNORM | EPOLLHUP;
+	else
+		m = SOCK_MASK_CLOSED;
 	if (s->err != 0)
 		m |= EPOLLERR;
 	return m;
@@ -52,30 +54,34 @@ static void
 sock_wakeup(void *ctx)
 {
 	struct pn_sock *s = ctx;
-	uint32_t mask = sock_poll(s), changed = mask ^ s->last_mask, key = 0;
+	uint32_t mask, changed, r, key = 0;
 	bool all = false;
 
+	/* A listener's key is always EPOLLIN (sk_data_ready), whatever its
+	 * mask: no poll, and no last mask kept (pn_shutdown settles it
+	 * when it stops listening). */
 	if (s->state == PN_SS_LISTEN) {
-		key = EPOLLIN | EPOLLRDNORM;
-	} else {
-		uint32_t r = s->conn != NULL ? s->sl->ops->readable(s->conn) : 0;
-
-		if (changed & (EPOLLERR | EPOLLHUP | EPOLLRDHUP))
-			all = true;
-		if (s->state == PN_SS_CONNECTING && (changed & mask & EPOLLOUT))
-			all = true;
-		/* more bytes, or readable again (data behind an urgent
-		 * mark FIONREAD does not count yet) */
-		if (r > s->rcv_seen || (changed & mask & EPOLLIN))
-			key |= EPOLLIN | EPOLLRDNORM;
-		if (changed & mask & EPOLLPRI)
-			key |= EPOLLPRI; /* urgent data (sk_data_ready) */
-		if ((mask & EPOLLOUT) && (s->nospace || (changed & EPOLLOUT))) {
-			key |= EPOLLOUT | EPOLLWRNORM;
-			s->nospace = false;
-		}
-		s->rcv_seen = r;
+		ep_wake(&s->f, EPOLLIN | EPOLLRDNORM);
+		return;
 	}
+	mask = sock_poll(s);
+	changed = mask ^ s->last_mask;
+	r = s->conn != NULL ? s->sl->ops->readable(s->conn) : 0;
+	if (changed & (EPOLLERR | EPOLLHUP | EPOLLRDHUP))
+		all = true;
+	if (s->state == PN_SS_CONNECTING && (changed & mask & EPOLLOUT))
+		all = true;
+	/* more bytes, or readable again (data behind an urgent mark
+	 * FIONREAD does not count yet) */
+	if (r > s->rcv_seen || (changed & mask & EPOLLIN))
+		key |= EPOLLIN | EPOLLRDNORM;
+	if (changed & mask & EPOLLPRI)
+		key |= EPOLLPRI; /* urgent data (sk_data_ready) */
+	if ((mask & EPOLLOUT) && (s->nospace || (changed & EPOLLOUT))) {
+		key |= EPOLLOUT | EPOLLWRNORM;
+		s->nospace = false;
+	}
+	s->rcv_seen = r;
 	s->last_mask = mask;
 	if (all)
 		ep_wake(&s->f, 0);
@@ -120,7 +126,7 @@ sock_new(struct pn_sock_lcore *sl, int flags)
 		errno = -fd;
 		return NULL;
 	}
-	s->last_mask = sock_poll(s);
+	s->last_mask = SOCK_MASK_CLOSED; /* sock_poll: nothing, no error */
 	return s;
 }
 
@@ -397,7 +403,7 @@ pn_accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags)
 			break;
 		}
 	}
-	sock_settle(s);
+	/* no sock_settle(s): a listener's wake-up keys need no last mask */
 	if (rc < 0) {
 		sock_fd_release(s->sl, ns->f.fd);
 		pn_objcache_put(&s->sl->socks, ns);
@@ -567,7 +573,8 @@ sock_file_close(struct pn_sock_lcore *sl, struct pn_file *f)
 		else
 			sl->ops->close(s->conn);
 	}
-	sock_ipopt_set(s, NULL);
+	if (s->ipopt != 0)	/* IP_OPTIONS set: rare */
+		sock_ipopt_set(s, NULL);
 	pn_objcache_put(&sl->socks, s);
 }
 

@@ -305,6 +305,25 @@ test_full_instance_goes_to_tail(void **state)
 	assert_int_equal(lc->stat.time_squeeze, 0);
 }
 
+/* More polls in a round than there are poll-list slots (the list is a
+ * ring of PN_LCORE_MAX_NAPI): full instances keep taking turns. */
+static void
+test_many_full_polls_in_one_round(void **state)
+{
+	struct pn_lcore *lc = &W->lc[0];
+
+	RTE_SET_USED(state);
+	world_init(8, 1000, 2);
+	W->q[0].avail = 100; /* 12 full polls of 8, then 4 */
+	W->q[1].avail = 60;  /* 7 full, then 4 */
+	assert_int_equal(pn_lcore_round(lc), 160);
+	assert_int_equal(W->napi[0].polls, 13);
+	assert_int_equal(W->napi[0].full_polls, 12);
+	assert_int_equal(W->napi[1].polls, 8);
+	assert_int_equal(W->napi[1].full_polls, 7);
+	assert_int_equal(lc->stat.time_squeeze, 0);
+}
+
 /* --- TX --- */
 
 static void
@@ -1003,6 +1022,7 @@ main(void)
 		T(test_weight_caps_each_poll),
 		T(test_time_limit_squeeze),
 		T(test_round_robin_fairness),
+		T(test_many_full_polls_in_one_round),
 		T(test_full_instance_goes_to_tail),
 		T(test_tx_flushed_once_per_round),
 		T(test_tx_flushed_when_buffer_full),

@@ -786,10 +786,10 @@ test_defer_same_as_arm_random(void **state)
  * ones holding a due timer.
  */
 static void
-test_occupancy_random(void **state)
+occupancy_random(uint32_t bslots)
 {
-	enum { N = 64, STEPS = 30000, BSLOTS = 256 };
-	const uint64_t brot = TICK * BSLOTS;
+	enum { N = 64, STEPS = 30000 };
+	const uint64_t brot = TICK * bslots;
 	struct pn_timer_wheel w;
 	struct twin x[N];
 	uint64_t exp[N], now = 7 * TICK + 3, prev = now;
@@ -797,8 +797,7 @@ test_occupancy_random(void **state)
 	bool pend[N] = { false };
 	unsigned int i, step, fired = 0;
 
-	(void)state;
-	assert_int_equal(pn_timer_wheel_init(&w, TICK, BSLOTS, now), 0);
+	assert_int_equal(pn_timer_wheel_init(&w, TICK, bslots, now), 0);
 	for (i = 0; i < N; i++) {
 		x[i] = (struct twin){ .now = &now };
 		pn_timer_init(&x[i].t, twin_fire);
@@ -863,6 +862,22 @@ test_occupancy_random(void **state)
 	pn_timer_wheel_fini(&w);
 }
 
+static void
+test_occupancy_random(void **state)
+{
+	(void)state;
+	occupancy_random(256);
+}
+
+/* The same under one bitmap word: a run's bounded look ahead (the slots
+ * up to now) wraps to slot 0 inside the word, not at its end. */
+static void
+test_occupancy_random_small(void **state)
+{
+	(void)state;
+	occupancy_random(16);
+}
+
 int
 main(void)
 {
@@ -890,6 +905,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_cancel_lazy_never_fires, setup, teardown),
 		cmocka_unit_test(test_defer_same_as_arm_random),
 		cmocka_unit_test(test_occupancy_random),
+		cmocka_unit_test(test_occupancy_random_small),
 	};
 
 	return cmocka_run_group_tests_name("core/timer", tests, NULL, NULL);

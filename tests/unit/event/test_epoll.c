@@ -417,6 +417,29 @@ e_listener_et(struct dctx *c)
 	W(c, "none", ep, 8, 0);
 }
 
+/* A listener stops listening (SHUT_RD, Linux inet_shutdown ->
+ * tcp_disconnect) after wakes and accepts: its events then are a closed
+ * socket's, edge-triggered from what it was (pollnet keeps no last mask
+ * for a listener, so it must settle one as it leaves LISTEN). */
+static void
+e_listener_shutdown_et(struct dctx *c)
+{
+	int ep = h_epoll(c), l = h_listener(c, SOCK_NONBLOCK, 8);
+
+	h_ep(c, ep, ADD, l, EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET, 1);
+	h_client(c, SOCK_NONBLOCK);
+	A->pump();
+	W(c, "one", ep, 8, 0);
+	RF(c, "accept", A->accept4(l, NULL, NULL, 0));
+	h_client(c, SOCK_NONBLOCK);
+	A->pump();
+	W(c, "second", ep, 8, 0);
+	RI(c, "shutdown RD", A->shutdown(l, SHUT_RD));
+	W(c, "after SHUT_RD", ep, 8, 0);
+	W(c, "ET none", ep, 8, 0);
+	RF(c, "accept after", A->accept4(l, NULL, NULL, 0));
+}
+
 static void
 e_out_after_drain(struct dctx *c)
 {
@@ -738,6 +761,7 @@ static const struct dcase cases[] = {
 	CASE(connect_refused),
 	CASE(listener),
 	CASE(listener_et),
+	CASE(listener_shutdown_et),
 	CASE(out_after_drain),
 	CASE(out_after_drain_et),
 	CASE(two_epolls),
