@@ -88,30 +88,12 @@ pn_ipv4_build(uint8_t *buf, uint32_t len, const struct pn_ipv4_hdr *h,
 	return (int)hdr_len;
 }
 
-/*
- * Five native 32-bit words into 64 bits, folded: the one's complement sum
- * does not mind the grouping or the byte order until the final swap (RFC
- * 1071 2(B)), so this is cksum_native()'s result without its loop.
- */
 uint16_t
 pn_ipv4_hdr_cksum(const uint8_t *buf, uint32_t hdr_len)
 {
-	uint32_t w[5];
-	uint64_t sum;
-
 	if (hdr_len != PN_IPV4_HDR_MIN_LEN)
 		return pn_cksum(buf, hdr_len);
-	memcpy(w, buf, sizeof(w));
-	sum = (uint64_t)w[0] + w[1] + w[2] + w[3] + w[4];
-	sum = (sum & 0xffffffff) + (sum >> 32);
-	sum = (sum & 0xffff) + (sum >> 16);
-	sum = (sum & 0xffff) + (sum >> 16);
-	sum = (sum & 0xffff) + (sum >> 16);
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	return (uint16_t)~__builtin_bswap16((uint16_t)sum);
-#else
-	return (uint16_t)~sum;
-#endif
+	return pn_ipv4_hdr20_cksum(buf);
 }
 
 uint16_t
