@@ -96,20 +96,25 @@ pn_ipv4_hdr_cksum(const uint8_t *buf, uint32_t hdr_len)
 	return pn_ipv4_hdr20_cksum(buf);
 }
 
+/* The pseudo-header sum, not folded (below 2^19). */
+static inline uint32_t
+ipv4_phdr_add(uint32_t src, uint32_t dst, uint8_t proto, uint16_t l4_len)
+{
+	return (src >> 16) + (src & 0xffff) + (dst >> 16) + (dst & 0xffff) +
+	       proto + l4_len;
+}
+
 uint16_t
 pn_ipv4_phdr_sum(uint32_t src, uint32_t dst, uint8_t proto, uint16_t l4_len)
 {
-	uint32_t sum = (src >> 16) + (src & 0xffff) + (dst >> 16) +
-		(dst & 0xffff) + proto + l4_len;
-
-	return pn_cksum_fold(sum);
+	return pn_cksum_fold(ipv4_phdr_add(src, dst, proto, l4_len));
 }
 
 uint16_t
 pn_ipv4_l4_cksum(uint32_t src, uint32_t dst, uint8_t proto,
 		 const uint8_t *l4, uint16_t l4_len)
 {
-	uint32_t sum = pn_ipv4_phdr_sum(src, dst, proto, l4_len);
-
-	return pn_cksum_finish(pn_cksum_add(sum, l4, l4_len));
+	/* Unfolded: pn_cksum_add folds what it is given. */
+	return pn_cksum_finish(pn_cksum_add(
+		ipv4_phdr_add(src, dst, proto, l4_len), l4, l4_len));
 }
