@@ -82,22 +82,77 @@ pn_gro_init(struct pn_gro *g, const struct pn_gro_conf *c)
 }
 
 /*
+ * The checksums of an IPv4/TCP segment of @p ip_len bytes at @p ip, as
+ * inet_gro_receive (ip_fast_csum) and tcp4_gro_receive
+ * (skb_gro_checksum_validate) check them: the device's flags, else in
+ * software.
+ * @return 0 with both flagged good, or -1 to hand the packet up (an IPv4
+ * header checksum found good flagged so, a bad TCP checksum flagged bad
+ * for TCP to drop without summing again).
+ */
+static __rte_always_inline int
+gro_cksum(struct pn_gro *g, struct rte_mbuf *m, const struct rte_ipv4_hdr *ip,
+	  uint16_t ip_len)
+{
+	uint64_t ol = m->ol_flags, ipcs, l4cs;
+
+	ipcs = ol & RTE_MBUF_F_RX_IP_CKSUM_MASK;
+	if (ipcs == RTE_MBUF_F_RX_IP_CKSUM_BAD)
+		return -1; /* IPv4 input drops it */
+	if (ipcs != RTE_MBUF_F_RX_IP_CKSUM_GOOD) {
+		if (pn_ipv4_hdr20_cksum((const uint8_t *)ip) != 0)
+			return -1;
+		/* Verified: IPv4 input need not sum again, even when the
+		 * packet goes up unmerged (a partial TCP checksum below). */
+		ol = (ol & ~RTE_MBUF_F_RX_IP_CKSUM_MASK) |
+		     RTE_MBUF_F_RX_IP_CKSUM_GOOD;
+	}
+	l4cs = ol & RTE_MBUF_F_RX_L4_CKSUM_MASK;
+	/*
+	 * NONE: the data is valid, the checksum field partial (virtio
+	 * NEEDS_CSUM from a sender that offloaded it): Linux's
+	 * CHECKSUM_PARTIAL, which tcp4_gro_receive merges without
+	 * validating (__skb_gro_checksum_validate_needed). So do we.
+	 */
+	if (l4cs != RTE_MBUF_F_RX_L4_CKSUM_GOOD &&
+	    l4cs != RTE_MBUF_F_RX_L4_CKSUM_NONE) {
+		if (l4cs == RTE_MBUF_F_RX_L4_CKSUM_BAD || m->nb_segs != 1) {
+			m->ol_flags = ol;
+			return -1;
+		}
+		g->stat.csum_sw++;
+		if (pn_ipv4_l4_cksum(rte_be_to_cpu_32(ip->src_addr),
+				     rte_be_to_cpu_32(ip->dst_addr),
+				     IPPROTO_TCP, (const uint8_t *)(ip + 1),
+				     (uint16_t)(ip_len -
+						sizeof(struct rte_ipv4_hdr))) != 0) {
+			g->stat.csum_bad++;
+			m->ol_flags = (ol & ~RTE_MBUF_F_RX_L4_CKSUM_MASK) |
+				      RTE_MBUF_F_RX_L4_CKSUM_BAD;
+			return -1;
+		}
+	}
+	/* Both verified: IPv4 and TCP input need not sum again. */
+	m->ol_flags = (ol & ~CKSUM_MASKS) | CKSUM_GOOD;
+	return 0;
+}
+
+/*
  * Check what inet_gro_receive and tcp4_gro_receive check before looking
  * for a flow: IPv4 without options, not a fragment, no padding, TCP
  * header in the first segment, checksums good.
- * @return 0, or -1 to hand the packet up untouched (but for an IPv4
- * header checksum found good, flagged so).
+ * @return 0, or -1 to hand the packet up untouched (but for its checksum
+ * flags, see gro_cksum).
  */
 static int
 gro_parse(struct pn_gro *g, struct rte_mbuf *m, struct gro_seg *s)
 {
-	uint64_t ol = m->ol_flags, ipcs, l4cs;
 	const struct rte_ether_hdr *eh;
 	struct rte_ipv4_hdr *ip;
 	struct rte_tcp_hdr *th;
 
 	if (m->data_len < GRO_L4_OFF + sizeof(struct rte_tcp_hdr) ||
-	    (ol & RTE_MBUF_F_RX_VLAN_STRIPPED))
+	    (m->ol_flags & RTE_MBUF_F_RX_VLAN_STRIPPED))
 		return -1;
 	eh = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
 	if (eh->ether_type != RTE_BE16(RTE_ETHER_TYPE_IPV4))
@@ -122,50 +177,9 @@ gro_parse(struct pn_gro *g, struct rte_mbuf *m, struct gro_seg *s)
 	s->eh = (const uint8_t *)eh;
 	s->ip = ip;
 	s->th = th;
-
-	ipcs = ol & RTE_MBUF_F_RX_IP_CKSUM_MASK;
-	if (ipcs == RTE_MBUF_F_RX_IP_CKSUM_BAD)
-		return -1; /* IPv4 input drops it */
-	if (ipcs != RTE_MBUF_F_RX_IP_CKSUM_GOOD) {
-		if (pn_ipv4_hdr20_cksum((const uint8_t *)ip) != 0)
-			return -1;
-		/* Verified: IPv4 input need not sum again, even when the
-		 * packet goes up unmerged (a partial TCP checksum below). */
-		ol = (ol & ~RTE_MBUF_F_RX_IP_CKSUM_MASK) |
-		     RTE_MBUF_F_RX_IP_CKSUM_GOOD;
-	}
 	memcpy(&s->addr, &ip->src_addr, sizeof(s->addr));
 	memcpy(&s->ports, &th->src_port, sizeof(s->ports));
-
-	l4cs = ol & RTE_MBUF_F_RX_L4_CKSUM_MASK;
-	/*
-	 * NONE: the data is valid, the checksum field partial (virtio
-	 * NEEDS_CSUM from a sender that offloaded it): Linux's
-	 * CHECKSUM_PARTIAL, which tcp4_gro_receive merges without
-	 * validating (__skb_gro_checksum_validate_needed). So do we.
-	 */
-	if (l4cs != RTE_MBUF_F_RX_L4_CKSUM_GOOD &&
-	    l4cs != RTE_MBUF_F_RX_L4_CKSUM_NONE) {
-		if (l4cs == RTE_MBUF_F_RX_L4_CKSUM_BAD || m->nb_segs != 1) {
-			m->ol_flags = ol;
-			return -1;
-		}
-		g->stat.csum_sw++;
-		if (pn_ipv4_l4_cksum(rte_be_to_cpu_32(ip->src_addr),
-				     rte_be_to_cpu_32(ip->dst_addr),
-				     IPPROTO_TCP, (const uint8_t *)th,
-				     (uint16_t)(s->ip_len -
-						sizeof(struct rte_ipv4_hdr))) != 0) {
-			/* TCP drops it without summing again. */
-			g->stat.csum_bad++;
-			m->ol_flags = (ol & ~RTE_MBUF_F_RX_L4_CKSUM_MASK) |
-				      RTE_MBUF_F_RX_L4_CKSUM_BAD;
-			return -1;
-		}
-	}
-	/* Both verified: IPv4 and TCP input need not sum again. */
-	m->ol_flags = (ol & ~CKSUM_MASKS) | CKSUM_GOOD;
-	return 0;
+	return gro_cksum(g, m, ip, s->ip_len);
 }
 
 static int
@@ -233,7 +247,7 @@ gro_ld16(const uint8_t *p)
 /* Nonzero when headers @p a and @p b, @p len bytes each, differ where a
  * merge needs them equal. Word by word: a quarter of the loads and
  * branches of field by field. */
-static inline uint64_t
+static __rte_always_inline uint64_t
 gro_hdr_diff(const uint8_t *a, const uint8_t *b, uint32_t len)
 {
 	uint64_t d = 0;
@@ -248,56 +262,91 @@ gro_hdr_diff(const uint8_t *a, const uint8_t *b, uint32_t len)
 	return d;
 }
 
-/* tcp_gro_receive's and inet_gro_receive's comparisons, then the merge. */
-static enum gro_verdict
-gro_merge(struct pn_gro *g, struct pn_gro_flow *f, struct rte_mbuf *m,
-	  const struct gro_seg *s)
+/*
+ * tcp_gro_receive's and inet_gro_receive's comparisons of the segment
+ * @p m, its headers at @p eh (at least f->hdr_len bytes in the first
+ * mbuf) and @p ip_len its IPv4 total length, with the held packet @p f.
+ * @return the IP ID step to go on with (0 or 1), or -1: no merge.
+ */
+static __rte_always_inline int
+gro_match(const struct pn_gro *g, const struct pn_gro_flow *f,
+	  const struct rte_mbuf *m, const uint8_t *eh, uint16_t ip_len)
 {
-	uint8_t flags = s->th->tcp_flags, step = f->id_step;
-	uint16_t id = rte_be_to_cpu_16(s->ip->packet_id);
+	const struct rte_ipv4_hdr *ip =
+		(const struct rte_ipv4_hdr *)(eh + GRO_L3_OFF);
+	const struct rte_tcp_hdr *th =
+		(const struct rte_tcp_hdr *)(eh + GRO_L4_OFF);
+	uint16_t id = rte_be_to_cpu_16(ip->packet_id), payload;
+	int step = f->id_step;
 
 	/* Same device (gro_list_prepare), the same headers, no CWR. */
-	if (f->head->port != m->port || s->hdr_len != f->hdr_len ||
-	    (flags & RTE_TCP_CWR_FLAG) ||
-	    gro_hdr_diff(f->hdr, s->eh, s->hdr_len) != 0)
-		return GRO_NO;
+	if (f->head->port != m->port || (th->tcp_flags & RTE_TCP_CWR_FLAG) ||
+	    gro_hdr_diff(f->hdr, eh, f->hdr_len) != 0)
+		return -1;
 	/* IP ID: +1 per segment, or fixed under DF, as the second segment
 	 * decides (Linux flush_id / is_atomic). */
 	if (id != f->id_next) {
 		if (f->segs != 1 || id != f->id0 ||
-		    !(s->ip->fragment_offset & RTE_BE16(RTE_IPV4_HDR_DF_FLAG)))
-			return GRO_NO;
+		    !(ip->fragment_offset & RTE_BE16(RTE_IPV4_HDR_DF_FLAG)))
+			return -1;
 		step = 0;
 	}
-	/* In sequence, 1 to mss bytes (no larger than the first), within
-	 * the limits. */
-	if ((uint16_t)(s->payload - 1) >= f->mss ||
-	    rte_be_to_cpu_32(s->th->sent_seq) != f->next_seq ||
-	    f->ip_len + s->payload > GRO_MAX_IP_LEN ||
+	/* In sequence, 1 to mss bytes (no larger than the first; the same
+	 * data offset, so the same header length), within the limits. */
+	payload = (uint16_t)(ip_len - (f->hdr_len - GRO_L3_OFF));
+	if ((uint16_t)(payload - 1) >= f->mss ||
+	    rte_be_to_cpu_32(th->sent_seq) != f->next_seq ||
+	    f->ip_len + payload > GRO_MAX_IP_LEN ||
 	    f->segs >= g->conf.max_segs ||
 	    f->nb_segs + m->nb_segs > RTE_MBUF_MAX_NB_SEGS)
-		return GRO_NO;
+		return -1;
+	return step;
+}
 
-	/* rte_pktmbuf_adj without its check: gro_parse found the headers
-	 * in the first segment. The head's pkt_len and nb_segs are set
-	 * once, by gro_complete. */
-	m->data_off = (uint16_t)(m->data_off + s->hdr_len);
-	m->data_len = (uint16_t)(m->data_len - s->hdr_len);
-	m->pkt_len -= s->hdr_len;
+/* Chain @p m, which gro_match found mergeable with @p step, to @p f. */
+static __rte_always_inline enum gro_verdict
+gro_link(struct pn_gro *g, struct pn_gro_flow *f, struct rte_mbuf *m,
+	 int step)
+{
+	const uint8_t *eh = rte_pktmbuf_mtod(m, const uint8_t *);
+	const struct rte_ipv4_hdr *ip =
+		(const struct rte_ipv4_hdr *)(eh + GRO_L3_OFF);
+	uint8_t flags = ((const struct rte_tcp_hdr *)(ip + 1))->tcp_flags;
+	uint16_t payload = (uint16_t)(m->pkt_len - f->hdr_len);
+
+	f->id_next = (uint16_t)(rte_be_to_cpu_16(ip->packet_id) + step);
+	f->id_step = (uint8_t)step;
+	/* rte_pktmbuf_adj without its check: the headers are in the first
+	 * segment. The head's pkt_len and nb_segs are set once, by
+	 * gro_complete. */
+	m->data_off = (uint16_t)(m->data_off + f->hdr_len);
+	m->data_len = (uint16_t)(m->data_len - f->hdr_len);
+	m->pkt_len = payload;
 	f->tail->next = m;
 	f->tail = m->nb_segs == 1 ? m : rte_pktmbuf_lastseg(m);
 	f->nb_segs += m->nb_segs;
-	f->ip_len += s->payload;
-	f->next_seq += s->payload;
+	f->ip_len += payload;
+	f->next_seq += payload;
 	f->segs++;
-	f->id_step = step;
-	f->id_next = (uint16_t)(id + step);
 	f->fin_psh |= flags & (RTE_TCP_FIN_FLAG | RTE_TCP_PSH_FLAG);
 	g->stat.merged++;
 	/* A short last segment or PSH/FIN ends the packet. */
-	if (s->payload < f->mss || (flags & GRO_END_FLAGS))
+	if (payload < f->mss || (flags & GRO_END_FLAGS))
 		return GRO_MERGED_LAST;
 	return GRO_MERGED;
+}
+
+/* Merge @p m, parsed into @p s, into @p f if the rules allow. */
+static enum gro_verdict
+gro_merge(struct pn_gro *g, struct pn_gro_flow *f, struct rte_mbuf *m,
+	  const struct gro_seg *s)
+{
+	int step;
+
+	if (s->hdr_len != f->hdr_len ||
+	    (step = gro_match(g, f, m, s->eh, s->ip_len)) < 0)
+		return GRO_NO;
+	return gro_link(g, f, m, step);
 }
 
 /* inet_gro_complete + tcp4_gro_complete: the headers of the whole. */
@@ -388,6 +437,50 @@ gro_hold(struct pn_gro *g, struct rte_mbuf *m, const struct gro_seg *s)
 	g->stat.held++;
 }
 
+/*
+ * @p m merged into the flow hit last, if it continues it: the common
+ * case, without gro_parse or a lookup. Headers equal to the held ones
+ * where gro_match compares them are also IPv4 without options, TCP, not
+ * a fragment, of the same 4-tuple and TCP header length: what is left
+ * to check is what differs per segment. Nothing is summed before the
+ * rules are met, and a segment they refuse takes the full path (which
+ * decides exactly as it always did).
+ * @return packets written to @p out, or -1: not taken.
+ */
+static int
+gro_one_fast(struct pn_gro *g, struct rte_mbuf *m, struct rte_mbuf **out)
+{
+	const uint8_t *eh = rte_pktmbuf_mtod(m, const uint8_t *);
+	const struct rte_ipv4_hdr *ip;
+	struct pn_gro_flow *f;
+	uint16_t ip_len;
+	int step;
+
+	if (g->last >= g->nb_flows)
+		return -1;
+	f = &g->flow[g->last];
+	if (m->data_len < f->hdr_len ||
+	    (m->ol_flags & RTE_MBUF_F_RX_VLAN_STRIPPED))
+		return -1;
+	ip = (const struct rte_ipv4_hdr *)(eh + GRO_L3_OFF);
+	ip_len = rte_be_to_cpu_16(ip->total_length);
+	if (ip_len != m->pkt_len - GRO_L3_OFF ||
+	    (step = gro_match(g, f, m, eh, ip_len)) < 0)
+		return -1;
+	if (gro_cksum(g, m, ip, ip_len) < 0) {
+		g->stat.bypass++;	/* as gro_parse's -1 */
+		out[0] = m;
+		return 1;
+	}
+	switch (gro_link(g, f, m, step)) {
+	case GRO_MERGED_LAST:
+		out[0] = gro_take(g, g->last);
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 /* One packet: kept, or written to @p out after what it flushes. */
 static uint16_t
 gro_one(struct pn_gro *g, struct rte_mbuf *m, struct rte_mbuf **out)
@@ -396,6 +489,8 @@ gro_one(struct pn_gro *g, struct rte_mbuf *m, struct rte_mbuf **out)
 	uint16_t k = 0;
 	int i;
 
+	if ((i = gro_one_fast(g, m, out)) >= 0)
+		return (uint16_t)i;
 	if (gro_parse(g, m, &s) < 0) {
 		g->stat.bypass++;
 		out[0] = m;
