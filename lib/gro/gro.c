@@ -81,18 +81,27 @@ pn_gro_init(struct pn_gro *g, const struct pn_gro_conf *c)
 	g->conf = *c;
 }
 
+/* The IPv4 header words a merge lets differ (total length, ID,
+ * checksum), summed: see gro_cksum. */
+static inline uint32_t
+gro_ip_var(const struct rte_ipv4_hdr *ip)
+{
+	return (uint32_t)ip->total_length + ip->packet_id + ip->hdr_checksum;
+}
+
 /*
  * The checksums of an IPv4/TCP segment of @p ip_len bytes at @p ip, as
  * inet_gro_receive (ip_fast_csum) and tcp4_gro_receive
  * (skb_gro_checksum_validate) check them: the device's flags, else in
- * software.
+ * software. @p f: a held packet whose verified IPv4 header equals this
+ * one but in the words gro_ip_var sums (gro_match found it so), or NULL.
  * @return 0 with both flagged good, or -1 to hand the packet up (an IPv4
  * header checksum found good flagged so, a bad TCP checksum flagged bad
  * for TCP to drop without summing again).
  */
 static __rte_always_inline int
 gro_cksum(struct pn_gro *g, struct rte_mbuf *m, const struct rte_ipv4_hdr *ip,
-	  uint16_t ip_len)
+	  uint16_t ip_len, const struct pn_gro_flow *f)
 {
 	uint64_t ol = m->ol_flags, ipcs, l4cs;
 
@@ -100,7 +109,14 @@ gro_cksum(struct pn_gro *g, struct rte_mbuf *m, const struct rte_ipv4_hdr *ip,
 	if (ipcs == RTE_MBUF_F_RX_IP_CKSUM_BAD)
 		return -1; /* IPv4 input drops it */
 	if (ipcs != RTE_MBUF_F_RX_IP_CKSUM_GOOD) {
-		if (pn_ipv4_hdr20_cksum((const uint8_t *)ip) != 0)
+		/* Beside a held header (whose words sum to 0 mod 0xffff,
+		 * RFC 1071) this one's sum is 0 exactly when the words that
+		 * differ sum the same. Neither sum is 0 (the length is not),
+		 * so their folds are equal exactly then. */
+		if (f != NULL ?
+			    pn_cksum_fold(pn_cksum_fold(gro_ip_var(ip))) !=
+				    f->ip_var :
+			    pn_ipv4_hdr20_cksum((const uint8_t *)ip) != 0)
 			return -1;
 		/* Verified: IPv4 input need not sum again, even when the
 		 * packet goes up unmerged (a partial TCP checksum below). */
@@ -179,7 +195,7 @@ gro_parse(struct pn_gro *g, struct rte_mbuf *m, struct gro_seg *s)
 	s->th = th;
 	memcpy(&s->addr, &ip->src_addr, sizeof(s->addr));
 	memcpy(&s->ports, &th->src_port, sizeof(s->ports));
-	return gro_cksum(g, m, ip, s->ip_len);
+	return gro_cksum(g, m, ip, s->ip_len, NULL);
 }
 
 static int
@@ -433,6 +449,7 @@ gro_hold(struct pn_gro *g, struct rte_mbuf *m, const struct gro_seg *s)
 	f->id_step = 1;
 	f->fin_psh = 0;
 	f->hdr_len = (uint8_t)s->hdr_len;
+	f->ip_var = pn_cksum_fold(pn_cksum_fold(gro_ip_var(s->ip)));
 	g->last = i;
 	g->stat.held++;
 }
@@ -467,7 +484,7 @@ gro_one_fast(struct pn_gro *g, struct rte_mbuf *m, struct rte_mbuf **out)
 	if (ip_len != m->pkt_len - GRO_L3_OFF ||
 	    (step = gro_match(g, f, m, eh, ip_len)) < 0)
 		return -1;
-	if (gro_cksum(g, m, ip, ip_len) < 0) {
+	if (gro_cksum(g, m, ip, ip_len, f) < 0) {
 		g->stat.bypass++;	/* as gro_parse's -1 */
 		out[0] = m;
 		return 1;

@@ -86,6 +86,7 @@ struct pn_gro_flow {
 	uint8_t id_step;	/* 1: +1 per segment, 0: fixed under DF */
 	uint8_t fin_psh;	/* FIN/PSH of merged segments, for the head */
 	uint8_t hdr_len;	/* Ethernet + IPv4 + TCP header bytes */
+	uint16_t ip_var;	/* IPv4 length + ID + checksum words, folded */
 };
 
 /** A table: one per lcore, used only by it. */
