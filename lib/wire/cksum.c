@@ -185,7 +185,7 @@ cksum_avx2(const uint8_t *p, uint32_t len)
 	 * dirty on its tail call here, and SSE code after that runs with
 	 * a false dependency on them (a whole receive path 3x slower). */
 	_mm256_zeroupper();
-	return cksum_tail(sum, 0, p, len);
+	return len ? cksum_tail(sum, 0, p, len) : sum;
 }
 
 __attribute__((target("avx512f,avx512bw"))) static uint64_t
@@ -357,6 +357,21 @@ pn_cksum_add(uint32_t sum, const void *buf, uint32_t len)
 	if (len == 0)
 		return pn_cksum_fold(sum);
 	return (uint32_t)pn_cksum_fold(sum) + cksum_native(buf, len);
+}
+
+uint16_t
+pn_cksum_add_finish(uint32_t sum, const void *buf, uint32_t len)
+{
+	uint64_t s = len >= PN_CKSUM_VEC_MIN ? cksum_vec(buf, len) :
+		     cksum_scalar(buf, len);
+	/* @p sum is of big-endian words: in native order for the buffer's. */
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	uint64_t w = __builtin_bswap16(pn_cksum_fold(sum));
+#else
+	uint64_t w = pn_cksum_fold(sum);
+#endif
+
+	return (uint16_t)~cksum_fold64(cksum_add64(s, w));
 }
 
 uint16_t

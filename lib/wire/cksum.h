@@ -63,6 +63,15 @@ pn_cksum_finish(uint32_t sum)
 uint16_t pn_cksum(const void *buf, uint32_t len);
 
 /**
+ * pn_cksum_finish(pn_cksum_add(@p sum, @p buf, @p len)) with one fold
+ * instead of three: for a checksum over a long buffer on every packet
+ * (a received TCP segment).
+ *
+ * @return as pn_cksum_finish(). Never fails.
+ */
+uint16_t pn_cksum_add_finish(uint32_t sum, const void *buf, uint32_t len);
+
+/**
  * Update checksum @p hc for a 16-bit field changed from @p old to @p new
  * (RFC 1624 eqn. 3: HC' = ~(~HC + ~m + m')). All three in the same byte
  * order, either one: one's complement arithmetic does not mind.

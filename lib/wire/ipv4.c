@@ -114,7 +114,6 @@ uint16_t
 pn_ipv4_l4_cksum(uint32_t src, uint32_t dst, uint8_t proto,
 		 const uint8_t *l4, uint16_t l4_len)
 {
-	/* Unfolded: pn_cksum_add folds what it is given. */
-	return pn_cksum_finish(pn_cksum_add(
-		ipv4_phdr_add(src, dst, proto, l4_len), l4, l4_len));
+	return pn_cksum_add_finish(ipv4_phdr_add(src, dst, proto, l4_len), l4,
+				   l4_len);
 }
