@@ -233,30 +233,13 @@ static const uint8_t gro_same[48] = {
 	0xff, (uint8_t)~GRO_FREE_FLAGS,		/* 46: data offset, flags */
 };
 
+/* @p n (1..8) bytes at @p p, any alignment: equal bytes load equal. */
 static inline uint64_t
-gro_ld64(const uint8_t *p)
+gro_ld(const uint8_t *p, size_t n)
 {
-	uint64_t w;
+	uint64_t w = 0;
 
-	memcpy(&w, p, sizeof(w));
-	return w;
-}
-
-static inline uint32_t
-gro_ld32(const uint8_t *p)
-{
-	uint32_t w;
-
-	memcpy(&w, p, sizeof(w));
-	return w;
-}
-
-static inline uint16_t
-gro_ld16(const uint8_t *p)
-{
-	uint16_t w;
-
-	memcpy(&w, p, sizeof(w));
+	memcpy(&w, p, n);
 	return w;
 }
 
@@ -270,11 +253,11 @@ gro_hdr_diff(const uint8_t *a, const uint8_t *b, uint32_t len)
 	uint32_t i;
 
 	for (i = 0; i < sizeof(gro_same); i += 8)
-		d |= (gro_ld64(a + i) ^ gro_ld64(b + i)) &
-		     gro_ld64(gro_same + i);
-	d |= (uint16_t)(gro_ld16(a + 48) ^ gro_ld16(b + 48));
+		d |= (gro_ld(a + i, 8) ^ gro_ld(b + i, 8)) &
+		     gro_ld(gro_same + i, 8);
+	d |= gro_ld(a + 48, 2) ^ gro_ld(b + 48, 2);
 	for (i = GRO_L4_OFF + sizeof(struct rte_tcp_hdr); i < len; i += 4)
-		d |= gro_ld32(a + i) ^ gro_ld32(b + i);
+		d |= gro_ld(a + i, 4) ^ gro_ld(b + i, 4);
 	return d;
 }
 
