@@ -21,10 +21,6 @@
 #include "gro.h"
 #include "ipv4.h"
 
-/* How the IP IDs of a flow's segments go: decided by the second one
- * (Linux is_atomic / flush_id). */
-enum { GRO_ID_ONE, GRO_ID_INC, GRO_ID_FIXED };
-
 /* A segment with one of these is handed up right after (merged or not). */
 #define GRO_END_FLAGS \
 	(RTE_TCP_FIN_FLAG | RTE_TCP_SYN_FLAG | RTE_TCP_RST_FLAG | \
@@ -41,9 +37,11 @@ enum { GRO_ID_ONE, GRO_ID_INC, GRO_ID_FIXED };
 
 /* A segment offered, parsed. */
 struct gro_seg {
+	const uint8_t *eh;
 	struct rte_ipv4_hdr *ip;
 	struct rte_tcp_hdr *th;
 	uint16_t th_len;
+	uint16_t hdr_len;
 	uint16_t ip_len;
 	uint16_t payload;
 	uint64_t addr;
@@ -83,60 +81,49 @@ pn_gro_init(struct pn_gro *g, const struct pn_gro_conf *c)
 	g->conf = *c;
 }
 
-/*
- * Check what inet_gro_receive and tcp4_gro_receive check before looking
- * for a flow: IPv4 without options, not a fragment, no padding, TCP
- * header in the first segment, checksums good.
- * @return 0, or -1 to hand the packet up untouched (but for an IPv4
- * header checksum found good, flagged so).
- */
-static int
-gro_parse(struct pn_gro *g, struct rte_mbuf *m, struct gro_seg *s)
+/* The IPv4 header words a merge lets differ (total length, ID,
+ * checksum), summed: see gro_cksum. */
+static inline uint32_t
+gro_ip_var(const struct rte_ipv4_hdr *ip)
 {
-	const struct rte_ether_hdr *eh;
-	uint64_t ipcs, l4cs;
+	return (uint32_t)ip->total_length + ip->packet_id + ip->hdr_checksum;
+}
 
-	if (m->data_len < GRO_L4_OFF + sizeof(struct rte_tcp_hdr) ||
-	    (m->ol_flags & RTE_MBUF_F_RX_VLAN_STRIPPED))
-		return -1;
-	eh = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
-	if (eh->ether_type != RTE_BE16(RTE_ETHER_TYPE_IPV4))
-		return -1;
-	s->ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, GRO_L3_OFF);
-	if (s->ip->version_ihl != RTE_IPV4_VHL_DEF ||
-	    s->ip->next_proto_id != IPPROTO_TCP ||
-	    (s->ip->fragment_offset & ~RTE_BE16(RTE_IPV4_HDR_DF_FLAG)))
-		return -1;
-	s->ip_len = rte_be_to_cpu_16(s->ip->total_length);
-	if (s->ip_len != m->pkt_len - GRO_L3_OFF)
-		return -1;
-	s->th = rte_pktmbuf_mtod_offset(m, struct rte_tcp_hdr *, GRO_L4_OFF);
-	s->th_len = (uint16_t)((s->th->data_off >> 4) * 4);
-	if (s->th_len < sizeof(struct rte_tcp_hdr) ||
-	    GRO_L4_OFF + s->th_len > m->data_len ||
-	    sizeof(struct rte_ipv4_hdr) + s->th_len > s->ip_len)
-		return -1;
-	s->payload = (uint16_t)(s->ip_len - sizeof(struct rte_ipv4_hdr) -
-				s->th_len);
+/*
+ * The checksums of an IPv4/TCP segment of @p ip_len bytes at @p ip, as
+ * inet_gro_receive (ip_fast_csum) and tcp4_gro_receive
+ * (skb_gro_checksum_validate) check them: the device's flags, else in
+ * software. @p f: a held packet whose verified IPv4 header equals this
+ * one but in the words gro_ip_var sums (gro_match found it so), or NULL.
+ * @return 0 with both flagged good, or -1 to hand the packet up (an IPv4
+ * header checksum found good flagged so, a bad TCP checksum flagged bad
+ * for TCP to drop without summing again).
+ */
+static __rte_always_inline int
+gro_cksum(struct pn_gro *g, struct rte_mbuf *m, const struct rte_ipv4_hdr *ip,
+	  uint16_t ip_len, const struct pn_gro_flow *f)
+{
+	uint64_t ol = m->ol_flags, ipcs, l4cs;
 
-	ipcs = m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK;
+	ipcs = ol & RTE_MBUF_F_RX_IP_CKSUM_MASK;
 	if (ipcs == RTE_MBUF_F_RX_IP_CKSUM_BAD)
 		return -1; /* IPv4 input drops it */
 	if (ipcs != RTE_MBUF_F_RX_IP_CKSUM_GOOD) {
-		if (pn_ipv4_hdr_cksum((const uint8_t *)s->ip,
-				      sizeof(*s->ip)) != 0)
+		/* Beside a held header (whose words sum to 0 mod 0xffff,
+		 * RFC 1071) this one's sum is 0 exactly when the words that
+		 * differ sum the same. Neither sum is 0 (the length is not),
+		 * so their folds are equal exactly then. */
+		if (f != NULL ?
+			    pn_cksum_fold(pn_cksum_fold(gro_ip_var(ip))) !=
+				    f->ip_var :
+			    pn_ipv4_hdr20_cksum((const uint8_t *)ip) != 0)
 			return -1;
 		/* Verified: IPv4 input need not sum again, even when the
 		 * packet goes up unmerged (a partial TCP checksum below). */
-		m->ol_flags = (m->ol_flags & ~RTE_MBUF_F_RX_IP_CKSUM_MASK) |
-			      RTE_MBUF_F_RX_IP_CKSUM_GOOD;
+		ol = (ol & ~RTE_MBUF_F_RX_IP_CKSUM_MASK) |
+		     RTE_MBUF_F_RX_IP_CKSUM_GOOD;
 	}
-	memcpy(&s->addr, &s->ip->src_addr, sizeof(s->addr));
-	memcpy(&s->ports, &s->th->src_port, sizeof(s->ports));
-
-	l4cs = m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK;
-	if (l4cs == RTE_MBUF_F_RX_L4_CKSUM_BAD)
-		return -1;
+	l4cs = ol & RTE_MBUF_F_RX_L4_CKSUM_MASK;
 	/*
 	 * NONE: the data is valid, the checksum field partial (virtio
 	 * NEEDS_CSUM from a sender that offloaded it): Linux's
@@ -145,24 +132,70 @@ gro_parse(struct pn_gro *g, struct rte_mbuf *m, struct gro_seg *s)
 	 */
 	if (l4cs != RTE_MBUF_F_RX_L4_CKSUM_GOOD &&
 	    l4cs != RTE_MBUF_F_RX_L4_CKSUM_NONE) {
-		if (m->nb_segs != 1)
+		if (l4cs == RTE_MBUF_F_RX_L4_CKSUM_BAD || m->nb_segs != 1) {
+			m->ol_flags = ol;
 			return -1;
+		}
 		g->stat.csum_sw++;
-		if (pn_ipv4_l4_cksum(rte_be_to_cpu_32(s->ip->src_addr),
-				     rte_be_to_cpu_32(s->ip->dst_addr),
-				     IPPROTO_TCP, (const uint8_t *)s->th,
-				     (uint16_t)(s->ip_len -
+		if (pn_ipv4_l4_cksum(rte_be_to_cpu_32(ip->src_addr),
+				     rte_be_to_cpu_32(ip->dst_addr),
+				     IPPROTO_TCP, (const uint8_t *)(ip + 1),
+				     (uint16_t)(ip_len -
 						sizeof(struct rte_ipv4_hdr))) != 0) {
-			/* TCP drops it without summing again. */
 			g->stat.csum_bad++;
-			m->ol_flags = (m->ol_flags & ~RTE_MBUF_F_RX_L4_CKSUM_MASK) |
+			m->ol_flags = (ol & ~RTE_MBUF_F_RX_L4_CKSUM_MASK) |
 				      RTE_MBUF_F_RX_L4_CKSUM_BAD;
 			return -1;
 		}
 	}
 	/* Both verified: IPv4 and TCP input need not sum again. */
-	m->ol_flags = (m->ol_flags & ~CKSUM_MASKS) | CKSUM_GOOD;
+	m->ol_flags = (ol & ~CKSUM_MASKS) | CKSUM_GOOD;
 	return 0;
+}
+
+/*
+ * Check what inet_gro_receive and tcp4_gro_receive check before looking
+ * for a flow: IPv4 without options, not a fragment, no padding, TCP
+ * header in the first segment, checksums good.
+ * @return 0, or -1 to hand the packet up untouched (but for its checksum
+ * flags, see gro_cksum).
+ */
+static int
+gro_parse(struct pn_gro *g, struct rte_mbuf *m, struct gro_seg *s)
+{
+	const struct rte_ether_hdr *eh;
+	struct rte_ipv4_hdr *ip;
+	struct rte_tcp_hdr *th;
+
+	if (m->data_len < GRO_L4_OFF + sizeof(struct rte_tcp_hdr) ||
+	    (m->ol_flags & RTE_MBUF_F_RX_VLAN_STRIPPED))
+		return -1;
+	eh = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+	if (eh->ether_type != RTE_BE16(RTE_ETHER_TYPE_IPV4))
+		return -1;
+	ip = (struct rte_ipv4_hdr *)(uintptr_t)(eh + 1);
+	if (ip->version_ihl != RTE_IPV4_VHL_DEF ||
+	    ip->next_proto_id != IPPROTO_TCP ||
+	    (ip->fragment_offset & ~RTE_BE16(RTE_IPV4_HDR_DF_FLAG)))
+		return -1;
+	s->ip_len = rte_be_to_cpu_16(ip->total_length);
+	if (s->ip_len != m->pkt_len - GRO_L3_OFF)
+		return -1;
+	th = (struct rte_tcp_hdr *)(ip + 1);
+	s->th_len = (uint16_t)((th->data_off >> 4) * 4);
+	s->hdr_len = (uint16_t)(GRO_L4_OFF + s->th_len);
+	if (s->th_len < sizeof(struct rte_tcp_hdr) ||
+	    s->hdr_len > m->data_len ||
+	    sizeof(struct rte_ipv4_hdr) + s->th_len > s->ip_len)
+		return -1;
+	s->payload = (uint16_t)(s->ip_len - sizeof(struct rte_ipv4_hdr) -
+				s->th_len);
+	s->eh = (const uint8_t *)eh;
+	s->ip = ip;
+	s->th = th;
+	memcpy(&s->addr, &ip->src_addr, sizeof(s->addr));
+	memcpy(&s->ports, &th->src_port, sizeof(s->ports));
+	return gro_cksum(g, m, ip, s->ip_len, NULL);
 }
 
 static int
@@ -181,85 +214,138 @@ gro_find(struct pn_gro *g, uint64_t addr, uint32_t ports)
 	return -1;
 }
 
-/* tcp_gro_receive's and inet_gro_receive's comparisons, then the merge. */
+/*
+ * The bytes of the first 48 header bytes a segment must share with the
+ * held packet's first to be merged into it (0xff: compared): the MAC
+ * addresses, all IPv4 fields but total length, ID and checksum
+ * (gro_list_prepare, inet_gro_receive), the ports, the TCP ACK, data
+ * offset and flags but CWR/FIN/PSH (tcp_gro_receive). The window (48)
+ * and every option byte (54 on) are compared whole; IDs and sequence
+ * numbers apart.
+ */
+#define GRO_FF4 0xff, 0xff, 0xff, 0xff
+static const uint8_t gro_same[48] = {
+	GRO_FF4, GRO_FF4, GRO_FF4, GRO_FF4,	/* 0: MACs, type, version, TOS */
+	0, 0, 0, 0, GRO_FF4,			/* 16: length, ID; fragment, TTL, proto */
+	0, 0, 0xff, 0xff, GRO_FF4,		/* 24: checksum; addresses */
+	GRO_FF4, 0xff, 0xff, 0, 0,		/* 32: ...; ports; sequence */
+	0, 0, GRO_FF4,				/* 40: ...; ACK */
+	0xff, (uint8_t)~GRO_FREE_FLAGS,		/* 46: data offset, flags */
+};
+
+/* @p n (1..8) bytes at @p p, any alignment: equal bytes load equal. */
+static inline uint64_t
+gro_ld(const uint8_t *p, size_t n)
+{
+	uint64_t w = 0;
+
+	memcpy(&w, p, n);
+	return w;
+}
+
+/* Nonzero when headers @p a and @p b, @p len bytes each, differ where a
+ * merge needs them equal. Word by word: a quarter of the loads and
+ * branches of field by field. */
+static __rte_always_inline uint64_t
+gro_hdr_diff(const uint8_t *a, const uint8_t *b, uint32_t len)
+{
+	uint64_t d = 0;
+	uint32_t i;
+
+	for (i = 0; i < sizeof(gro_same); i += 8)
+		d |= (gro_ld(a + i, 8) ^ gro_ld(b + i, 8)) &
+		     gro_ld(gro_same + i, 8);
+	d |= gro_ld(a + 48, 2) ^ gro_ld(b + 48, 2);
+	for (i = GRO_L4_OFF + sizeof(struct rte_tcp_hdr); i < len; i += 4)
+		d |= gro_ld(a + i, 4) ^ gro_ld(b + i, 4);
+	return d;
+}
+
+/*
+ * tcp_gro_receive's and inet_gro_receive's comparisons of the segment
+ * @p m, its headers at @p eh (at least f->hdr_len bytes in the first
+ * mbuf) and @p ip_len its IPv4 total length, with the held packet @p f.
+ * @return the IP ID step to go on with (0 or 1), or -1: no merge.
+ */
+static __rte_always_inline int
+gro_match(const struct pn_gro *g, const struct pn_gro_flow *f,
+	  const struct rte_mbuf *m, const uint8_t *eh, uint16_t ip_len)
+{
+	const struct rte_ipv4_hdr *ip =
+		(const struct rte_ipv4_hdr *)(eh + GRO_L3_OFF);
+	const struct rte_tcp_hdr *th =
+		(const struct rte_tcp_hdr *)(eh + GRO_L4_OFF);
+	uint16_t id = rte_be_to_cpu_16(ip->packet_id), payload;
+	int step = f->id_step;
+
+	/* Same device (gro_list_prepare), the same headers, no CWR. */
+	if (f->head->port != m->port || (th->tcp_flags & RTE_TCP_CWR_FLAG) ||
+	    gro_hdr_diff(f->hdr, eh, f->hdr_len) != 0)
+		return -1;
+	/* IP ID: +1 per segment, or fixed under DF, as the second segment
+	 * decides (Linux flush_id / is_atomic). */
+	if (id != f->id_next) {
+		if (f->segs != 1 || id != f->id0 ||
+		    !(ip->fragment_offset & RTE_BE16(RTE_IPV4_HDR_DF_FLAG)))
+			return -1;
+		step = 0;
+	}
+	/* In sequence, 1 to mss bytes (no larger than the first; the same
+	 * data offset, so the same header length), within the limits. */
+	payload = (uint16_t)(ip_len - (f->hdr_len - GRO_L3_OFF));
+	if ((uint16_t)(payload - 1) >= f->mss ||
+	    rte_be_to_cpu_32(th->sent_seq) != f->next_seq ||
+	    f->ip_len + payload > GRO_MAX_IP_LEN ||
+	    f->segs >= g->conf.max_segs ||
+	    f->nb_segs + m->nb_segs > RTE_MBUF_MAX_NB_SEGS)
+		return -1;
+	return step;
+}
+
+/* Chain @p m, which gro_match found mergeable with @p step, to @p f. */
+static __rte_always_inline enum gro_verdict
+gro_link(struct pn_gro *g, struct pn_gro_flow *f, struct rte_mbuf *m,
+	 int step)
+{
+	const uint8_t *eh = rte_pktmbuf_mtod(m, const uint8_t *);
+	const struct rte_ipv4_hdr *ip =
+		(const struct rte_ipv4_hdr *)(eh + GRO_L3_OFF);
+	uint8_t flags = ((const struct rte_tcp_hdr *)(ip + 1))->tcp_flags;
+	uint16_t payload = (uint16_t)(m->pkt_len - f->hdr_len);
+
+	f->id_next = (uint16_t)(rte_be_to_cpu_16(ip->packet_id) + step);
+	f->id_step = (uint8_t)step;
+	/* rte_pktmbuf_adj without its check: the headers are in the first
+	 * segment. The head's pkt_len and nb_segs are set once, by
+	 * gro_complete. */
+	m->data_off = (uint16_t)(m->data_off + f->hdr_len);
+	m->data_len = (uint16_t)(m->data_len - f->hdr_len);
+	m->pkt_len = payload;
+	f->tail->next = m;
+	f->tail = m->nb_segs == 1 ? m : rte_pktmbuf_lastseg(m);
+	f->nb_segs += m->nb_segs;
+	f->ip_len += payload;
+	f->next_seq += payload;
+	f->segs++;
+	f->fin_psh |= flags & (RTE_TCP_FIN_FLAG | RTE_TCP_PSH_FLAG);
+	g->stat.merged++;
+	/* A short last segment or PSH/FIN ends the packet. */
+	if (payload < f->mss || (flags & GRO_END_FLAGS))
+		return GRO_MERGED_LAST;
+	return GRO_MERGED;
+}
+
+/* Merge @p m, parsed into @p s, into @p f if the rules allow. */
 static enum gro_verdict
 gro_merge(struct pn_gro *g, struct pn_gro_flow *f, struct rte_mbuf *m,
 	  const struct gro_seg *s)
 {
-	struct rte_mbuf *h = f->head;
-	const struct rte_ipv4_hdr *hip =
-		rte_pktmbuf_mtod_offset(h, const struct rte_ipv4_hdr *,
-					GRO_L3_OFF);
-	const struct rte_tcp_hdr *hth =
-		rte_pktmbuf_mtod_offset(h, const struct rte_tcp_hdr *,
-					GRO_L4_OFF);
-	uint8_t flags = s->th->tcp_flags;
-	uint16_t id = rte_be_to_cpu_16(s->ip->packet_id);
-	uint8_t id_mode = f->id_mode;
+	int step;
 
-	/* Same device and MAC header (gro_list_prepare). */
-	if (h->port != m->port ||
-	    memcmp(rte_pktmbuf_mtod(h, const void *),
-		   rte_pktmbuf_mtod(m, const void *),
-		   2 * RTE_ETHER_ADDR_LEN) != 0)
+	if (s->hdr_len != f->hdr_len ||
+	    (step = gro_match(g, f, m, s->eh, s->ip_len)) < 0)
 		return GRO_NO;
-	/* All IPv4 fields but length, ID and checksum. */
-	if (hip->type_of_service != s->ip->type_of_service ||
-	    hip->time_to_live != s->ip->time_to_live ||
-	    hip->fragment_offset != s->ip->fragment_offset)
-		return GRO_NO;
-	/* The TCP flag word (data offset, flags but CWR/FIN/PSH, window),
-	 * no CWR, the ACK and every option byte. */
-	if (hth->data_off != s->th->data_off ||
-	    ((hth->tcp_flags ^ flags) & ~GRO_FREE_FLAGS) ||
-	    (flags & RTE_TCP_CWR_FLAG) || hth->rx_win != s->th->rx_win ||
-	    hth->recv_ack != s->th->recv_ack ||
-	    memcmp(hth + 1, s->th + 1, s->th_len - sizeof(*hth)) != 0)
-		return GRO_NO;
-	/* IP ID: +1 per segment, or fixed under DF (decided by the second). */
-	switch (id_mode) {
-	case GRO_ID_ONE:
-		if (id == (uint16_t)(f->id0 + 1))
-			id_mode = GRO_ID_INC;
-		else if (id == f->id0 &&
-			 (s->ip->fragment_offset &
-			  RTE_BE16(RTE_IPV4_HDR_DF_FLAG)))
-			id_mode = GRO_ID_FIXED;
-		else
-			return GRO_NO;
-		break;
-	case GRO_ID_INC:
-		if (id != (uint16_t)(f->id0 + f->segs))
-			return GRO_NO;
-		break;
-	default:
-		if (id != f->id0)
-			return GRO_NO;
-		break;
-	}
-	/* In sequence, no larger than the first, within the limits. */
-	if (s->payload == 0 || s->payload > f->mss ||
-	    rte_be_to_cpu_32(s->th->sent_seq) != f->next_seq ||
-	    (uint32_t)f->ip_len + s->payload > GRO_MAX_IP_LEN ||
-	    f->segs >= g->conf.max_segs ||
-	    (uint32_t)h->nb_segs + m->nb_segs > RTE_MBUF_MAX_NB_SEGS)
-		return GRO_NO;
-
-	rte_pktmbuf_adj(m, (uint16_t)(GRO_L4_OFF + s->th_len));
-	f->tail->next = m;
-	f->tail = rte_pktmbuf_lastseg(m);
-	h->nb_segs = (uint16_t)(h->nb_segs + m->nb_segs);
-	h->pkt_len += m->pkt_len;
-	f->ip_len = (uint16_t)(f->ip_len + s->payload);
-	f->next_seq += s->payload;
-	f->segs++;
-	f->id_mode = id_mode;
-	f->fin_psh |= flags & (RTE_TCP_FIN_FLAG | RTE_TCP_PSH_FLAG);
-	g->stat.merged++;
-	/* A short last segment or PSH/FIN ends the packet. */
-	if (s->payload < f->mss || (flags & GRO_END_FLAGS))
-		return GRO_MERGED_LAST;
-	return GRO_MERGED;
+	return gro_link(g, f, m, step);
 }
 
 /* inet_gro_complete + tcp4_gro_complete: the headers of the whole. */
@@ -277,11 +363,13 @@ gro_complete(struct pn_gro *g, struct pn_gro_flow *f)
 	g->stat.flushed_merged++;
 	ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, GRO_L3_OFF);
 	th = rte_pktmbuf_mtod_offset(m, struct rte_tcp_hdr *, GRO_L4_OFF);
+	m->nb_segs = (uint16_t)f->nb_segs;
+	m->pkt_len = GRO_L3_OFF + f->ip_len;
 	old = rte_be_to_cpu_16(ip->total_length);
-	ip->total_length = rte_cpu_to_be_16(f->ip_len);
+	ip->total_length = rte_cpu_to_be_16((uint16_t)f->ip_len);
 	ip->hdr_checksum = rte_cpu_to_be_16(
 		pn_cksum_replace16(rte_be_to_cpu_16(ip->hdr_checksum), old,
-				f->ip_len));
+				(uint16_t)f->ip_len));
 	th->tcp_flags |= f->fin_psh;
 	/* CHECKSUM_PARTIAL: the pseudo-header sum, flagged good. */
 	th->cksum = rte_cpu_to_be_16(pn_ipv4_phdr_sum(
@@ -332,16 +420,65 @@ gro_hold(struct pn_gro *g, struct rte_mbuf *m, const struct gro_seg *s)
 	g->key_addr[i] = s->addr;
 	g->key_ports[i] = s->ports;
 	f->head = m;
-	f->tail = rte_pktmbuf_lastseg(m);
+	f->tail = m->nb_segs == 1 ? m : rte_pktmbuf_lastseg(m);
+	f->hdr = s->eh;
 	f->next_seq = rte_be_to_cpu_32(s->th->sent_seq) + s->payload;
 	f->ip_len = s->ip_len;
+	f->nb_segs = m->nb_segs;
 	f->mss = s->payload;
 	f->segs = 1;
 	f->id0 = rte_be_to_cpu_16(s->ip->packet_id);
-	f->id_mode = GRO_ID_ONE;
+	f->id_next = (uint16_t)(f->id0 + 1);
+	f->id_step = 1;
 	f->fin_psh = 0;
+	f->hdr_len = (uint8_t)s->hdr_len;
+	f->ip_var = pn_cksum_fold(pn_cksum_fold(gro_ip_var(s->ip)));
 	g->last = i;
 	g->stat.held++;
+}
+
+/*
+ * @p m merged into the flow hit last, if it continues it: the common
+ * case, without gro_parse or a lookup. Headers equal to the held ones
+ * where gro_match compares them are also IPv4 without options, TCP, not
+ * a fragment, of the same 4-tuple and TCP header length: what is left
+ * to check is what differs per segment. Nothing is summed before the
+ * rules are met, and a segment they refuse takes the full path (which
+ * decides exactly as it always did).
+ * @return packets written to @p out, or -1: not taken.
+ */
+static int
+gro_one_fast(struct pn_gro *g, struct rte_mbuf *m, struct rte_mbuf **out)
+{
+	const uint8_t *eh = rte_pktmbuf_mtod(m, const uint8_t *);
+	const struct rte_ipv4_hdr *ip;
+	struct pn_gro_flow *f;
+	uint16_t ip_len;
+	int step;
+
+	if (g->last >= g->nb_flows)
+		return -1;
+	f = &g->flow[g->last];
+	if (m->data_len < f->hdr_len ||
+	    (m->ol_flags & RTE_MBUF_F_RX_VLAN_STRIPPED))
+		return -1;
+	ip = (const struct rte_ipv4_hdr *)(eh + GRO_L3_OFF);
+	ip_len = rte_be_to_cpu_16(ip->total_length);
+	if (ip_len != m->pkt_len - GRO_L3_OFF ||
+	    (step = gro_match(g, f, m, eh, ip_len)) < 0)
+		return -1;
+	if (gro_cksum(g, m, ip, ip_len, f) < 0) {
+		g->stat.bypass++;	/* as gro_parse's -1 */
+		out[0] = m;
+		return 1;
+	}
+	switch (gro_link(g, f, m, step)) {
+	case GRO_MERGED_LAST:
+		out[0] = gro_take(g, g->last);
+		return 1;
+	default:
+		return 0;
+	}
 }
 
 /* One packet: kept, or written to @p out after what it flushes. */
@@ -352,6 +489,8 @@ gro_one(struct pn_gro *g, struct rte_mbuf *m, struct rte_mbuf **out)
 	uint16_t k = 0;
 	int i;
 
+	if ((i = gro_one_fast(g, m, out)) >= 0)
+		return (uint16_t)i;
 	if (gro_parse(g, m, &s) < 0) {
 		g->stat.bypass++;
 		out[0] = m;

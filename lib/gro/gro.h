@@ -75,13 +75,18 @@ struct pn_gro_stat {
 struct pn_gro_flow {
 	struct rte_mbuf *head;	/* the first segment, headers and all */
 	struct rte_mbuf *tail;	/* the chain's last mbuf */
+	const uint8_t *hdr;	/* the head's Ethernet header */
 	uint32_t next_seq;	/* sequence number the next segment must carry */
-	uint16_t ip_len;	/* IPv4 total length of the merged datagram */
+	uint32_t ip_len;	/* IPv4 total length of the merged datagram */
+	uint32_t nb_segs;	/* mbufs in the chain */
 	uint16_t mss;		/* first segment's payload */
 	uint16_t segs;
 	uint16_t id0;		/* IP ID of the first segment */
-	uint8_t id_mode;	/* GRO_ID_* */
+	uint16_t id_next;	/* IP ID the next segment must carry */
+	uint8_t id_step;	/* 1: +1 per segment, 0: fixed under DF */
 	uint8_t fin_psh;	/* FIN/PSH of merged segments, for the head */
+	uint8_t hdr_len;	/* Ethernet + IPv4 + TCP header bytes */
+	uint16_t ip_var;	/* IPv4 length + ID + checksum words, folded */
 };
 
 /** A table: one per lcore, used only by it. */

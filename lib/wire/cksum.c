@@ -128,6 +128,14 @@ cksum_avx2_hsum(__m256i a)
 	return _mm_cvtsi128_si32(x);
 }
 
+/* Loaded at offset n (2..31), keeps the last n bytes of 32. */
+#define CKSUM_00x8 0, 0, 0, 0, 0, 0, 0, 0
+#define CKSUM_FFx8 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff
+static const uint8_t cksum_keep_last[64] = {
+	CKSUM_00x8, CKSUM_00x8, CKSUM_00x8, CKSUM_00x8,
+	CKSUM_FFx8, CKSUM_FFx8, CKSUM_FFx8, CKSUM_FFx8,
+};
+
 __attribute__((target(CKSUM_AVX2_TARGET))) static uint64_t
 cksum_avx2(const uint8_t *p, uint32_t len)
 {
@@ -138,29 +146,46 @@ cksum_avx2(const uint8_t *p, uint32_t len)
 	while (len >= 32) {
 		uint32_t n = len < CKSUM_VEC_CHUNK ? len & ~31u : CKSUM_VEC_CHUNK;
 		__m256i a = _mm256_setzero_si256();
-		uint32_t i;
+		uint32_t i, words;
 
 		/* One accumulator, the four steps added in a tree first: one
 		 * add a step, and no register copies in GCC's loop. */
-#define CKSUM_AVX2_STEP(off) _mm256_madd_epi16(_mm256_xor_si256(	\
-		_mm256_loadu_si256((const void *)(p + (off))), flip), one)
+#define CKSUM_AVX2_STEP(v) _mm256_madd_epi16(_mm256_xor_si256(v, flip), one)
+#define CKSUM_AVX2_LOAD(off) _mm256_loadu_si256((const void *)(p + (off)))
 		for (i = n / 128; i; i--, p += 128)
 			a = _mm256_add_epi32(a, _mm256_add_epi32(
-				_mm256_add_epi32(CKSUM_AVX2_STEP(0), CKSUM_AVX2_STEP(32)),
-				_mm256_add_epi32(CKSUM_AVX2_STEP(64), CKSUM_AVX2_STEP(96))));
+				_mm256_add_epi32(CKSUM_AVX2_STEP(CKSUM_AVX2_LOAD(0)),
+						 CKSUM_AVX2_STEP(CKSUM_AVX2_LOAD(32))),
+				_mm256_add_epi32(CKSUM_AVX2_STEP(CKSUM_AVX2_LOAD(64)),
+						 CKSUM_AVX2_STEP(CKSUM_AVX2_LOAD(96)))));
 		for (i = n % 128 / 32; i; i--, p += 32)
-			a = _mm256_add_epi32(a, CKSUM_AVX2_STEP(0));
-#undef CKSUM_AVX2_STEP
-		/* n / 2 words, 32768 each: exact and >= 0. */
-		sum += (uint64_t)(cksum_avx2_hsum(a) +
-				  (int64_t)n * 16384);
+			a = _mm256_add_epi32(a, CKSUM_AVX2_STEP(CKSUM_AVX2_LOAD(0)));
+		words = n / 2;
 		len -= n;
+		if (len < 32 && len >= 2) {
+			/* The last 2..31 bytes, an even count: the 32 bytes
+			 * ending with them (word-aligned, as n is even) with
+			 * those before them masked to zero words, which count
+			 * 0 once flipped and added back. */
+			uint32_t e = len & ~1u;
+
+			a = _mm256_add_epi32(a, CKSUM_AVX2_STEP(_mm256_and_si256(
+				CKSUM_AVX2_LOAD((int32_t)e - 32),
+				_mm256_loadu_si256((const void *)(cksum_keep_last + e)))));
+			words += 16;
+			p += e;
+			len -= e;
+		}
+#undef CKSUM_AVX2_LOAD
+#undef CKSUM_AVX2_STEP
+		/* 32768 per word: exact and >= 0. */
+		sum += (uint64_t)(cksum_avx2_hsum(a) + (int64_t)words * 32768);
 	}
 	/* Clean upper halves before any SSE code runs: GCC leaves them
 	 * dirty on its tail call here, and SSE code after that runs with
 	 * a false dependency on them (a whole receive path 3x slower). */
 	_mm256_zeroupper();
-	return cksum_tail(sum, 0, p, len);
+	return len ? cksum_tail(sum, 0, p, len) : sum;
 }
 
 __attribute__((target("avx512f,avx512bw"))) static uint64_t
@@ -335,24 +360,25 @@ pn_cksum_add(uint32_t sum, const void *buf, uint32_t len)
 }
 
 uint16_t
+pn_cksum_add_finish(uint32_t sum, const void *buf, uint32_t len)
+{
+	uint64_t s = len >= PN_CKSUM_VEC_MIN ? cksum_vec(buf, len) :
+		     cksum_scalar(buf, len);
+	/* @p sum is of big-endian words: in native order for the buffer's. */
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	uint64_t w = __builtin_bswap16(pn_cksum_fold(sum));
+#else
+	uint64_t w = pn_cksum_fold(sum);
+#endif
+
+	return (uint16_t)~cksum_fold64(cksum_add64(s, w));
+}
+
+uint16_t
 pn_cksum_replace16(uint16_t hc, uint16_t old, uint16_t new)
 {
 	return (uint16_t)~pn_cksum_fold((uint32_t)(uint16_t)~hc +
 					(uint16_t)~old + new);
-}
-
-uint16_t
-pn_cksum_fold(uint32_t sum)
-{
-	sum = (sum & 0xffff) + (sum >> 16);
-	sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)sum;
-}
-
-uint16_t
-pn_cksum_finish(uint32_t sum)
-{
-	return (uint16_t)~pn_cksum_fold(sum);
 }
 
 uint16_t

@@ -88,46 +88,32 @@ pn_ipv4_build(uint8_t *buf, uint32_t len, const struct pn_ipv4_hdr *h,
 	return (int)hdr_len;
 }
 
-/*
- * Five native 32-bit words into 64 bits, folded: the one's complement sum
- * does not mind the grouping or the byte order until the final swap (RFC
- * 1071 2(B)), so this is cksum_native()'s result without its loop.
- */
 uint16_t
 pn_ipv4_hdr_cksum(const uint8_t *buf, uint32_t hdr_len)
 {
-	uint32_t w[5];
-	uint64_t sum;
-
 	if (hdr_len != PN_IPV4_HDR_MIN_LEN)
 		return pn_cksum(buf, hdr_len);
-	memcpy(w, buf, sizeof(w));
-	sum = (uint64_t)w[0] + w[1] + w[2] + w[3] + w[4];
-	sum = (sum & 0xffffffff) + (sum >> 32);
-	sum = (sum & 0xffff) + (sum >> 16);
-	sum = (sum & 0xffff) + (sum >> 16);
-	sum = (sum & 0xffff) + (sum >> 16);
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	return (uint16_t)~__builtin_bswap16((uint16_t)sum);
-#else
-	return (uint16_t)~sum;
-#endif
+	return pn_ipv4_hdr20_cksum(buf);
+}
+
+/* The pseudo-header sum, not folded (below 2^19). */
+static inline uint32_t
+ipv4_phdr_add(uint32_t src, uint32_t dst, uint8_t proto, uint16_t l4_len)
+{
+	return (src >> 16) + (src & 0xffff) + (dst >> 16) + (dst & 0xffff) +
+	       proto + l4_len;
 }
 
 uint16_t
 pn_ipv4_phdr_sum(uint32_t src, uint32_t dst, uint8_t proto, uint16_t l4_len)
 {
-	uint32_t sum = (src >> 16) + (src & 0xffff) + (dst >> 16) +
-		(dst & 0xffff) + proto + l4_len;
-
-	return pn_cksum_fold(sum);
+	return pn_cksum_fold(ipv4_phdr_add(src, dst, proto, l4_len));
 }
 
 uint16_t
 pn_ipv4_l4_cksum(uint32_t src, uint32_t dst, uint8_t proto,
 		 const uint8_t *l4, uint16_t l4_len)
 {
-	uint32_t sum = pn_ipv4_phdr_sum(src, dst, proto, l4_len);
-
-	return pn_cksum_finish(pn_cksum_add(sum, l4, l4_len));
+	return pn_cksum_add_finish(ipv4_phdr_add(src, dst, proto, l4_len), l4,
+				   l4_len);
 }

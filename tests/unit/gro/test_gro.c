@@ -597,6 +597,45 @@ test_bad_tcp_checksum_flagged(void **state)
 	assert_int_equal(pn_gro_nb_held(&G), 0);
 }
 
+/* A bad checksum inside a run (the flow hit last): handed up alone,
+ * flagged (TCP) or not good (IPv4 header), the held packet kept; the
+ * next segment leaves a gap, which hands that up. Linux: tcp4_gro_receive
+ * / inet_gro_receive set flush for the bad one only. */
+static void
+test_bad_checksum_inside_a_run(void **state)
+{
+	unsigned int bad;
+
+	(void)state;
+	for (bad = 0; bad < 2; bad++) {
+		struct seg s[4] = { sg(0, MSS), sg(1, MSS), sg(2, MSS),
+				    sg(3, MSS) };
+
+		if (bad == 0)
+			s[2].bad_tcp = true;
+		else
+			s[2].bad_ip = true;
+		assert_int_equal(rx(&s[0]) + rx(&s[1]), 0);
+		assert_int_equal(rx(&s[2]), 1);
+		assert_alone(up[0], &s[2]);
+		if (bad == 0)
+			assert_int_equal(up[0]->ol_flags &
+					 RTE_MBUF_F_RX_L4_CKSUM_MASK,
+					 RTE_MBUF_F_RX_L4_CKSUM_BAD);
+		else
+			assert_int_not_equal(up[0]->ol_flags &
+					     RTE_MBUF_F_RX_IP_CKSUM_MASK,
+					     RTE_MBUF_F_RX_IP_CKSUM_GOOD);
+		assert_int_equal(pn_gro_nb_held(&G), 1);
+		assert_int_equal(rx(&s[3]), 1);
+		assert_merged(up[1], s, 2);
+		assert_int_equal(flush(), 1);
+		assert_alone(up[2], &s[3]);
+		up_free();
+	}
+	assert_int_equal(G.stat.csum_bad, 1);
+}
+
 /* NONE (valid data, partial checksum: virtio NEEDS_CSUM) merges, as Linux
  * merges CHECKSUM_PARTIAL; the merged packet is flagged good. */
 static void
@@ -923,6 +962,7 @@ main(void)
 		GRO_TEST(test_chained_input),
 		GRO_TEST(test_bypass),
 		GRO_TEST(test_bad_tcp_checksum_flagged),
+		GRO_TEST(test_bad_checksum_inside_a_run),
 		GRO_TEST(test_64k_limit),
 		GRO_TEST(test_max_segs),
 		GRO_TEST(test_flows_interleaved_and_flushed_oldest_first),

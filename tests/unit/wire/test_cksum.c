@@ -72,6 +72,8 @@ check_all_lengths(void)
 			assert_int_equal(pn_cksum_add(sum, p, len),
 					 want_add(sum, ref, len));
 			assert_int_equal(pn_cksum(p, len), (uint16_t)~ref);
+			assert_int_equal(pn_cksum_add_finish(sum, p, len),
+					 pn_cksum_finish(want_add(sum, ref, len)));
 			for (i = 0; i < PN_CKSUM_IMPL_MAX; i++) {
 				if (!pn_cksum_impl_usable(i))
 					continue;
@@ -272,6 +274,9 @@ test_select(void **state)
 			for (len = PN_CKSUM_VEC_MIN - 40; len <= PN_CKSUM_VEC_MIN + 300; len++)
 				assert_int_equal(pn_cksum(buf + off, len),
 						 pkt_ref_cksum(buf + off, len));
+		for (len = 0; len <= MAX_LEN; len++)
+			assert_int_equal(pn_cksum_add_finish(0x1fffe, buf, len),
+					 pn_cksum_finish(pn_cksum_add(0x1fffe, buf, len)));
 	}
 	assert_int_equal(pn_cksum_impl_set(keep), 0);
 	(void)state;
