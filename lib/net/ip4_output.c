@@ -323,9 +323,11 @@ pn_ip4_output_dst(struct pn_lcore *lc, struct pn_net *net, struct rte_mbuf *m,
 	pc = net_port(net, r->pidx);
 	total = PN_IPV4_HDR_MIN_LEN + m->pkt_len;
 	tso = (m->ol_flags & RTE_MBUF_F_TX_TCP_SEG) != 0;
-	if (unlikely(!ip4_size_ok(pc, m, PN_IPV4_HDR_MIN_LEN, total, tso, df) ||
-		     (total > pc->mtu && !tso)))
-		goto slow;	/* dropped or fragmented there */
+	/* within the MTU (so within 65535), or TSO the port may take; else
+	 * dropped or fragmented the whole way */
+	if (unlikely(tso ? !ip4_size_ok(pc, m, PN_IPV4_HDR_MIN_LEN, total,
+					true, df) : total > pc->mtu))
+		goto slow;
 	if (!ip4_l4_offload_ok(pc, m->ol_flags))
 		ip4_l4_cksum_sw(net, m, 0);
 	/* Ethernet and IPv4 in one prepend, each written in a few stores */

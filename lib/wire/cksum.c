@@ -342,14 +342,6 @@ pn_cksum_replace16(uint16_t hc, uint16_t old, uint16_t new)
 }
 
 uint16_t
-pn_cksum_fold(uint32_t sum)
-{
-	sum = (sum & 0xffff) + (sum >> 16);
-	sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)sum;
-}
-
-uint16_t
 pn_cksum_finish(uint32_t sum)
 {
 	return (uint16_t)~pn_cksum_fold(sum);

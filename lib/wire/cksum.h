@@ -34,7 +34,13 @@ uint32_t pn_cksum_add(uint32_t sum, const void *buf, uint32_t len);
  *
  * @return the folded one's complement sum. Never fails.
  */
-uint16_t pn_cksum_fold(uint32_t sum);
+static inline uint16_t
+pn_cksum_fold(uint32_t sum)
+{
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)sum;
+}
 
 /**
  * Finish a running sum: fold it and complement it.

@@ -113,15 +113,6 @@ pn_ipv4_hdr_cksum(const uint8_t *buf, uint32_t hdr_len)
 }
 
 uint16_t
-pn_ipv4_phdr_sum(uint32_t src, uint32_t dst, uint8_t proto, uint16_t l4_len)
-{
-	uint32_t sum = (src >> 16) + (src & 0xffff) + (dst >> 16) +
-		(dst & 0xffff) + proto + l4_len;
-
-	return pn_cksum_fold(sum);
-}
-
-uint16_t
 pn_ipv4_l4_cksum(uint32_t src, uint32_t dst, uint8_t proto,
 		 const uint8_t *l4, uint16_t l4_len)
 {

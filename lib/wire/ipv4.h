@@ -153,8 +153,14 @@ uint16_t pn_ipv4_hdr_cksum(const uint8_t *buf, uint32_t hdr_len);
  * @param l4_len  TCP or UDP header + payload length in bytes
  * @return the folded sum. Never fails.
  */
-uint16_t pn_ipv4_phdr_sum(uint32_t src, uint32_t dst, uint8_t proto,
-			  uint16_t l4_len);
+static inline uint16_t
+pn_ipv4_phdr_sum(uint32_t src, uint32_t dst, uint8_t proto, uint16_t l4_len)
+{
+	uint32_t sum = (src >> 16) + (src & 0xffff) + (dst >> 16) +
+		(dst & 0xffff) + proto + l4_len;
+
+	return pn_cksum_fold(sum);
+}
 
 /**
  * The full TCP/UDP checksum: pseudo header plus @p l4_len bytes at @p l4.
