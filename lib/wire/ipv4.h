@@ -113,25 +113,26 @@ pn_ipv4_be32(uint32_t v)
 static inline void
 pn_ipv4_build_min(uint8_t *buf, const struct pn_ipv4_hdr *h, bool csum_offload)
 {
-	uint32_t w[5];
+	uint32_t w0 = (uint32_t)0x45 << 24 | (uint32_t)h->tos << 16 |
+		      h->total_len;
+	uint32_t w1 = (uint32_t)h->id << 16 | (h->df ? 0x4000u : 0);
+	uint32_t w2 = (uint32_t)h->ttl << 24 | (uint32_t)h->proto << 16;
+	uint32_t be[5];
 	uint64_t sum;
-	unsigned int i;
 
-	w[0] = (uint32_t)0x45 << 24 | (uint32_t)h->tos << 16 | h->total_len;
-	w[1] = (uint32_t)h->id << 16 | (h->df ? 0x4000u : 0);
-	w[2] = (uint32_t)h->ttl << 24 | (uint32_t)h->proto << 16;
-	w[3] = h->src;
-	w[4] = h->dst;
 	if (!csum_offload) {
-		sum = (uint64_t)w[0] + w[1] + w[2] + w[3] + w[4]; /* < 2^35 */
+		sum = (uint64_t)w0 + w1 + w2 + h->src + h->dst; /* < 2^35 */
 		sum = (sum & 0xffff) + (sum >> 16);
 		sum = (sum & 0xffff) + (sum >> 16);
 		sum = (sum & 0xffff) + (sum >> 16);
-		w[2] |= (uint16_t)~sum;
+		w2 |= (uint16_t)~sum;
 	}
-	for (i = 0; i < 5; i++)
-		w[i] = pn_ipv4_be32(w[i]);
-	__builtin_memcpy(buf, w, sizeof(w));
+	be[0] = pn_ipv4_be32(w0);
+	be[1] = pn_ipv4_be32(w1);
+	be[2] = pn_ipv4_be32(w2);
+	be[3] = pn_ipv4_be32(h->src);
+	be[4] = pn_ipv4_be32(h->dst);
+	__builtin_memcpy(buf, be, sizeof(be));
 }
 
 /**
