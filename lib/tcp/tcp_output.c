@@ -176,7 +176,7 @@ seg_send_opts(struct pn_tcp *tcp, const struct tcp_key *k,
 		return pn_ip4_output_opts(tcp->lc, tcp->net, m, k->lip, k->rip,
 					  PN_IPV4_PROTO_TCP, tos, true, ipo);
 	/* a connection's route and neighbour are cached in it (Linux
-	 * sk_dst_cache); a reply without a TCB looks them up */
+	 * sk_dst_cache); a reply without a TCB takes the shard's last one */
 	if (c != NULL)
 		return pn_ip4_output_dst(tcp->lc, tcp->net, m, &c->dst, k->lip,
 					 k->rip, PN_IPV4_PROTO_TCP, tos, true);
