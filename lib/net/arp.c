@@ -88,11 +88,20 @@ arp_find(const struct arp_cache *c, uint8_t pidx, uint32_t ip)
 static enum pn_arp_state
 arp_state(const struct pn_net *net, const struct arp_entry *e, uint64_t now)
 {
-	if (e->state == PN_ARP_REACHABLE &&
-	    now - e->updated_ns >=
-		    (uint64_t)net->conf->arp.reachable_ms * PN_NS_PER_MS)
+	if (e->state == PN_ARP_REACHABLE && arp_expired(net, e, now))
 		return PN_ARP_STALE;
 	return (enum pn_arp_state)e->state;
+}
+
+uint32_t
+arp_usable_idx(const struct pn_net *net, uint8_t pidx, uint32_t nexthop,
+	       uint64_t now)
+{
+	const struct arp_entry *e = arp_find(&net->arp, pidx, nexthop);
+
+	if (e == NULL || !arp_usable(net, e, now))
+		return NET_NIL;
+	return (uint32_t)(e - net->arp.e);
 }
 
 static void
@@ -172,7 +181,6 @@ net_eth_output(struct pn_lcore *lc, struct pn_net *net, uint8_t pidx,
 	       struct rte_mbuf *m)
 {
 	const struct pn_net_port_conf *pc = net_port(net, pidx);
-	struct pn_ether_hdr h = { .ethertype = type };
 	uint8_t *p;
 
 	p = (uint8_t *)rte_pktmbuf_prepend(m, PN_ETHER_HDR_LEN);
@@ -180,9 +188,7 @@ net_eth_output(struct pn_lcore *lc, struct pn_net *net, uint8_t pidx,
 		pn_drop(lc, m, PN_DROP_NET_NO_HEADROOM);
 		return -ENOBUFS;
 	}
-	memcpy(h.dst, dst, PN_ETHER_ADDR_LEN);
-	memcpy(h.src, pc->mac, PN_ETHER_ADDR_LEN);
-	pn_ether_build(p, PN_ETHER_HDR_LEN, &h);
+	pn_ether_put(p, dst, pc->mac, type);
 	m->l2_len = PN_ETHER_HDR_LEN;
 	pn_tx(lc, pc->port_id, m);
 	return 0;

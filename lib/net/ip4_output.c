@@ -112,12 +112,85 @@ ip4_tso_ok(const struct pn_net_port_conf *pc, const struct rte_mbuf *m,
 	       hlen + m->l4_len + m->tso_segsz <= pc->mtu;
 }
 
+/* The datagram may go as one: TSO within the port's limits, else within
+ * the MTU (or to be fragmented, without DF), and 65535 bytes at most. */
+static inline bool
+ip4_size_ok(const struct pn_net_port_conf *pc, const struct rte_mbuf *m,
+	    uint32_t hlen, uint32_t total, bool tso, bool df)
+{
+	return total <= PN_IPV4_MAX_LEN && (tso ? ip4_tso_ok(pc, m, hlen) :
+					    !df || total <= pc->mtu);
+}
+
+/* Next IP ID(s) for @p m: the device numbers the segments it cuts id,
+ * id + 1, ... (Linux GSO does the same): keep those IDs for this one. */
+static inline uint16_t
+ip4_next_id(struct pn_net *net, const struct rte_mbuf *m, bool tso)
+{
+	uint16_t id = net->ip_id;
+
+	net->ip_id = (uint16_t)(id + (tso ? (m->pkt_len - m->l4_len +
+					     m->tso_segsz - 1) / m->tso_segsz : 1));
+	return id;
+}
+
+/* The IPv4 offload flags of @p m, its header written. */
+static inline void
+ip4_offload_flags(const struct pn_net_port_conf *pc, struct rte_mbuf *m)
+{
+	if (pc->tx_ip_cksum)
+		m->ol_flags |= RTE_MBUF_F_TX_IP_CKSUM;
+	if (m->ol_flags & (RTE_MBUF_F_TX_IP_CKSUM | RTE_MBUF_F_TX_L4_MASK))
+		m->ol_flags |= RTE_MBUF_F_TX_IPV4;
+}
+
+/* The header fields but the addresses and options. */
+static inline void
+ip4_fill(struct pn_net *net, const struct rte_mbuf *m, struct pn_ipv4_hdr *h,
+	 uint32_t total, uint8_t tos, uint8_t proto, bool df, bool tso)
+{
+	h->total_len = (uint16_t)total;
+	h->tos = tos;
+	h->ttl = net->conf->ttl;
+	h->proto = proto;
+	h->df = df;
+	h->id = ip4_next_id(net, m, tso);
+}
+
+/* Put header @p h (@p hlen bytes) in front of @p m, the L4 checksum
+ * finished in software when the port cannot; offload flags set.
+ * Consumes @p m when it fails. */
+static __rte_always_inline int
+ip4_push_header(struct pn_lcore *lc, struct pn_net *net, struct rte_mbuf *m,
+		const struct pn_net_port_conf *pc, uint32_t hlen,
+		const struct pn_ipv4_hdr *h)
+{
+	unsigned int flags = 0;
+	uint8_t *p;
+
+	net->stat.ip_out++;
+	if (!ip4_l4_offload_ok(pc, m->ol_flags))
+		ip4_l4_cksum_sw(net, m, 0);
+	p = (uint8_t *)rte_pktmbuf_prepend(m, (uint16_t)hlen);
+	if (p == NULL) {
+		pn_drop(lc, m, PN_DROP_NET_NO_HEADROOM);
+		return -ENOBUFS;
+	}
+	if (pc->tx_ip_cksum)
+		flags = PN_IPV4_BUILD_CSUM_OFFLOAD;
+	pn_ipv4_build(p, hlen, h, flags);
+	m->l3_len = (uint16_t)hlen;
+	ip4_offload_flags(pc, m);
+	return 0;
+}
+
 /* pn_ip4_output's body; @p o is NULL for the (common) datagram without
- * options: inlined into each caller so that one folds the options away. */
+ * options, @p d for a sender's cache to fill (pn_ip4_output_dst): inlined
+ * into each caller so that one folds the options and the cache away. */
 static __rte_always_inline int
 ip4_output(struct pn_lcore *lc, struct pn_net *net, struct rte_mbuf *m,
 	   uint32_t src, uint32_t dst, uint8_t proto, uint8_t tos, bool df,
-	   const struct pn_ipopt_tx *o)
+	   const struct pn_ipopt_tx *o, struct pn_net_dst *d)
 {
 	/* Linux ip_queue_xmit: a source route goes to its first hop */
 	uint32_t hdst = o != NULL && o->srr ? o->faddr : dst;
@@ -126,10 +199,9 @@ ip4_output(struct pn_lcore *lc, struct pn_net *net, struct rte_mbuf *m,
 	const struct pn_net_port_conf *pc;
 	uint8_t opts[PN_IPV4_OPTS_MAX_LEN];
 	struct pn_ipv4_hdr h = { 0 };
-	unsigned int flags = 0;
 	uint32_t total, nexthop;
 	bool tso;
-	uint8_t *p;
+	int rc;
 
 	if (r == NULL) {
 		pn_drop(lc, m, PN_DROP_IP_NO_ROUTE);
@@ -139,21 +211,11 @@ ip4_output(struct pn_lcore *lc, struct pn_net *net, struct rte_mbuf *m,
 	nexthop = r->gw != 0 ? r->gw : hdst;
 	total = hlen + m->pkt_len;
 	tso = (m->ol_flags & RTE_MBUF_F_TX_TCP_SEG) != 0;
-	if (total > PN_IPV4_MAX_LEN || (tso && !ip4_tso_ok(pc, m, hlen)) ||
-	    (!tso && df && total > pc->mtu)) {
+	if (!ip4_size_ok(pc, m, hlen, total, tso, df)) {
 		pn_drop(lc, m, PN_DROP_IP_TOO_BIG);
 		return -EMSGSIZE;
 	}
-	h.total_len = (uint16_t)total;
-	h.tos = tos;
-	h.ttl = net->conf->ttl;
-	h.proto = proto;
-	h.df = df;
-	h.id = net->ip_id;
-	/* The device numbers the segments it cuts id, id + 1, ... (Linux
-	 * GSO does the same): keep those IDs for this datagram. */
-	net->ip_id = (uint16_t)(net->ip_id + (tso ?
-		(m->pkt_len - m->l4_len + m->tso_segsz - 1) / m->tso_segsz : 1));
+	ip4_fill(net, m, &h, total, tos, proto, df, tso);
 	h.src = src != 0 ? src : r->src;
 	h.dst = hdst;
 	if (o != NULL && o->len) {
@@ -162,38 +224,28 @@ ip4_output(struct pn_lcore *lc, struct pn_net *net, struct rte_mbuf *m,
 		h.opts = opts;
 		h.opts_len = o->len;
 	}
-	net->stat.ip_out++;
 
 	if (total > pc->mtu && !tso) {
+		net->stat.ip_out++;
 		/* Offload cannot checksum across fragments. */
 		ip4_l4_cksum_sw(net, m, 0);
 		return frag_output(lc, net, r->pidx, nexthop, m, &h,
 				   pc->tx_ip_cksum ?
 					   PN_IPV4_BUILD_CSUM_OFFLOAD : 0);
 	}
-	if (!ip4_l4_offload_ok(pc, m->ol_flags))
-		ip4_l4_cksum_sw(net, m, 0);
-	p = (uint8_t *)rte_pktmbuf_prepend(m, (uint16_t)hlen);
-	if (p == NULL) {
-		pn_drop(lc, m, PN_DROP_NET_NO_HEADROOM);
-		return -ENOBUFS;
+	rc = ip4_push_header(lc, net, m, pc, hlen, &h);
+	if (rc < 0)
+		return rc;
+	rc = arp_output(lc, net, r->pidx, nexthop, m);
+	if (d != NULL && !net_is_bcast(net, r->pidx, nexthop)) {
+		d->arp = arp_usable_idx(net, r->pidx, nexthop, lc->now);
+		d->gen = d->arp != NET_NIL ? net->route_gen : 0;
+		d->dst = dst;
+		d->route = (uint16_t)(r - net->routes);
+		if (d->gen != 0)
+			net->last_dst = *d;
 	}
-	if (pc->tx_ip_cksum) {
-		flags = PN_IPV4_BUILD_CSUM_OFFLOAD;
-		m->ol_flags |= RTE_MBUF_F_TX_IP_CKSUM;
-	}
-	pn_ipv4_build(p, hlen, &h, flags);
-	m->l3_len = (uint16_t)hlen;
-	if (m->ol_flags & (RTE_MBUF_F_TX_IP_CKSUM | RTE_MBUF_F_TX_L4_MASK))
-		m->ol_flags |= RTE_MBUF_F_TX_IPV4;
-	return arp_output(lc, net, r->pidx, nexthop, m);
-}
-
-int
-pn_ip4_output(struct pn_lcore *lc, struct pn_net *net, struct rte_mbuf *m,
-	      uint32_t src, uint32_t dst, uint8_t proto, uint8_t tos, bool df)
-{
-	return ip4_output(lc, net, m, src, dst, proto, tos, df, NULL);
+	return rc;
 }
 
 int
@@ -202,5 +254,98 @@ pn_ip4_output_opts(struct pn_lcore *lc, struct pn_net *net,
 		   uint8_t proto, uint8_t tos, bool df,
 		   const struct pn_ipopt_tx *opts)
 {
-	return ip4_output(lc, net, m, src, dst, proto, tos, df, opts);
+	return ip4_output(lc, net, m, src, dst, proto, tos, df, opts, NULL);
+}
+
+/* pn_ip4_output_dst's whole way, out of line: the short way then saves
+ * no registers for it. */
+static int __rte_noinline
+ip4_output_fill(struct pn_lcore *lc, struct pn_net *net, struct rte_mbuf *m,
+		struct pn_net_dst *d, uint32_t src, uint32_t dst, uint8_t proto,
+		uint8_t tos, bool df)
+{
+	return ip4_output(lc, net, m, src, dst, proto, tos, df, NULL, d);
+}
+
+/* @p d still leads to @p dst: the route table it was filled from, the
+ * neighbour entry still the next hop's (the slot may have been reused,
+ * arp_remove) and usable without a probe (a STALE one is due one, which
+ * the whole way sends). Then *rp and *ep are the route and the entry. */
+static inline bool
+ip4_dst_ok(const struct pn_lcore *lc, const struct pn_net *net,
+	   const struct pn_net_dst *d, uint32_t dst,
+	   const struct net_route **rp, const struct arp_entry **ep)
+{
+	const struct net_route *r;
+	const struct arp_entry *e;
+
+	if (d->gen != net->route_gen || d->dst != dst)
+		return false;
+	r = &net->routes[d->route];
+	e = &net->arp.e[d->arp];
+	if (e->ip != (r->gw != 0 ? r->gw : dst) || e->pidx != r->pidx ||
+	    !arp_usable(net, e, lc->now))
+		return false;
+	*rp = r;
+	*ep = e;
+	return true;
+}
+
+int
+pn_ip4_output(struct pn_lcore *lc, struct pn_net *net, struct rte_mbuf *m,
+	      uint32_t src, uint32_t dst, uint8_t proto, uint8_t tos, bool df)
+{
+	return pn_ip4_output_dst(lc, net, m, &net->last_dst, src, dst, proto,
+				 tos, df);
+}
+
+int
+pn_ip4_output_dst(struct pn_lcore *lc, struct pn_net *net, struct rte_mbuf *m,
+		  struct pn_net_dst *d, uint32_t src, uint32_t dst,
+		  uint8_t proto, uint8_t tos, bool df)
+{
+	const struct pn_net_port_conf *pc;
+	const struct net_route *r;
+	const struct arp_entry *e;
+	struct pn_ipv4_hdr h;
+	uint32_t total;
+	uint8_t *p;
+	bool tso;
+
+	if (unlikely(!ip4_dst_ok(lc, net, d, dst, &r, &e))) {
+		/* a new connection to the last one's peer (tcp-crr): that
+		 * one's route and neighbour */
+		if (d == &net->last_dst ||
+		    !ip4_dst_ok(lc, net, &net->last_dst, dst, &r, &e))
+			goto slow;
+		*d = net->last_dst;
+	}
+	pc = net_port(net, r->pidx);
+	total = PN_IPV4_HDR_MIN_LEN + m->pkt_len;
+	tso = (m->ol_flags & RTE_MBUF_F_TX_TCP_SEG) != 0;
+	/* within the MTU (so within 65535), or TSO the port may take; else
+	 * dropped or fragmented the whole way */
+	if (unlikely(tso ? !ip4_size_ok(pc, m, PN_IPV4_HDR_MIN_LEN, total,
+					true, df) : total > pc->mtu))
+		goto slow;
+	if (!ip4_l4_offload_ok(pc, m->ol_flags))
+		ip4_l4_cksum_sw(net, m, 0);
+	/* Ethernet and IPv4 in one prepend, each written in a few stores */
+	p = (uint8_t *)rte_pktmbuf_prepend(m, PN_ETHER_HDR_LEN +
+					      PN_IPV4_HDR_MIN_LEN);
+	if (unlikely(p == NULL))
+		goto slow;	/* dropped there as NO_HEADROOM */
+	ip4_fill(net, m, &h, total, tos, proto, df, tso);
+	h.src = src != 0 ? src : r->src;
+	h.dst = dst;
+	pn_ether_put(p, e->mac, pc->mac, PN_ETHER_TYPE_IPV4);
+	pn_ipv4_build_min(p + PN_ETHER_HDR_LEN, &h, pc->tx_ip_cksum);
+	ip4_offload_flags(pc, m);
+	m->l2_len = PN_ETHER_HDR_LEN;
+	m->l3_len = PN_IPV4_HDR_MIN_LEN;
+	net->stat.ip_out++;
+	pn_tx(lc, pc->port_id, m);
+	return 0;
+slow:
+	return ip4_output_fill(lc, net, m, d, src, dst, proto, tos, df);
 }

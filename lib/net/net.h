@@ -264,7 +264,8 @@ int pn_net_register_proto(struct pn_net *net, uint8_t proto,
  * IPv4 and Ethernet headers) from @p src (0: the route's preferred source)
  * to @p dst. Builds the header (per-shard IP ID, TTL from the config),
  * routes (longest prefix), fragments above the MTU unless @p df, resolves
- * the next hop (queueing while ARP resolves) and queues for TX.
+ * the next hop (queueing while ARP resolves) and queues for TX. The
+ * shard's last destination is cached as pn_ip4_output_dst caches one.
  *
  * TX checksum offload: a caller that wants the TCP/UDP checksum offloaded
  * sets RTE_MBUF_F_TX_TCP_CKSUM/_UDP_CKSUM with the pseudo-header sum in
@@ -302,6 +303,35 @@ int pn_ip4_output_opts(struct pn_lcore *lc, struct pn_net *net,
 		       struct rte_mbuf *m, uint32_t src, uint32_t dst,
 		       uint8_t proto, uint8_t tos, bool df,
 		       const struct pn_ipopt_tx *opts);
+
+/**
+ * A sender's cached route and neighbour (Linux sk_dst_cache and the
+ * neighbour it holds): pn_ip4_output_dst fills it when it resolves a
+ * destination and takes the short way while it stays good. Zeroed is
+ * empty; the owner never reads it.
+ */
+struct pn_net_dst {
+	uint32_t gen;		/**< the route table's generation, 0: empty */
+	uint32_t dst;		/**< the destination it was filled for */
+	uint32_t arp;		/**< the next hop's neighbour entry */
+	uint16_t route;		/**< the route's index */
+};
+
+/**
+ * pn_ip4_output for a sender that keeps @p d (a connection): while the
+ * route table is the one @p d was filled from, @p dst the same and the
+ * next hop's neighbour entry still usable without a probe (REACHABLE,
+ * or STATIC), no route or neighbour lookup; the MAC is read from the
+ * entry, so a neighbour's new MAC goes out at once. Anything else (a
+ * STALE or INCOMPLETE neighbour, a datagram to fragment or to drop) goes
+ * the whole way, and refills @p d. An empty @p d to the shard's last
+ * destination starts as a copy of that one's (a new connection from the
+ * same peer).
+ * @return as pn_ip4_output.
+ */
+int pn_ip4_output_dst(struct pn_lcore *lc, struct pn_net *net,
+		      struct rte_mbuf *m, struct pn_net_dst *d, uint32_t src,
+		      uint32_t dst, uint8_t proto, uint8_t tos, bool df);
 
 /**
  * The options to answer datagram @p ip with (Linux ip_options_echo, for

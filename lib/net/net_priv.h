@@ -163,6 +163,10 @@ struct pn_net {
 	int8_t pidx[PN_MAX_PORTS];	/* ethdev port -> conf->port[] index */
 	uint16_t ip_id;
 	uint8_t nb_routes;
+	uint32_t route_gen;		/* route_build's count: pn_net_dst */
+	/* the last destination resolved: pn_ip4_output's cache, and the
+	 * first one of a new pn_net_dst to the same peer */
+	struct pn_net_dst last_dst;
 	struct net_route routes[NET_MAX_ROUTES]; /* longest prefix first */
 	/* each port's directed broadcasts (route_build): every packet in
 	 * and out is checked against them */
@@ -251,6 +255,28 @@ int arp_output(struct pn_lcore *lc, struct pn_net *net, uint8_t pidx,
 	       uint32_t nexthop, struct rte_mbuf *m);
 void arp_announce(struct pn_lcore *lc, struct pn_net *net);
 void arp_msg(struct pn_lcore *lc, const struct pn_msg *msg, void *arg);
+/* The usable entry (arp_usable) for @p nexthop on @p pidx: its index, or
+ * NET_NIL (none, or it needs resolving or probing first). */
+uint32_t arp_usable_idx(const struct pn_net *net, uint8_t pidx,
+			uint32_t nexthop, uint64_t now);
+
+/* REACHABLE turns STALE reachable_ms after its confirmation. */
+static inline bool
+arp_expired(const struct pn_net *net, const struct arp_entry *e, uint64_t now)
+{
+	return now - e->updated_ns >=
+	       (uint64_t)net->conf->arp.reachable_ms * PN_NS_PER_MS;
+}
+
+/* @p e may be used as it is, without a probe (Linux NUD_CONNECTED):
+ * REACHABLE and not expired, or STATIC. */
+static inline bool
+arp_usable(const struct pn_net *net, const struct arp_entry *e, uint64_t now)
+{
+	return e->state == PN_ARP_STATIC ||
+	       (e->state == PN_ARP_REACHABLE && !arp_expired(net, e, now));
+}
+
 /* Prepend Ethernet to @p m and queue it for TX. Consumes @p m. */
 int net_eth_output(struct pn_lcore *lc, struct pn_net *net, uint8_t pidx,
 		   const uint8_t dst[PN_ETHER_ADDR_LEN], uint16_t type,

@@ -41,6 +41,9 @@ route_build(struct pn_net *net)
 	unsigned int p, a, i;
 
 	net->nb_routes = 0;
+	/* every pn_net_dst filled from the old table is out of date */
+	if (++net->route_gen == 0)
+		net->route_gen = 1;
 	for (p = 0; p < c->nb_ports; p++) {
 		net->nb_bcast[p] = 0;
 		for (a = 0; a < c->port[p].nb_addrs; a++) {

@@ -124,7 +124,7 @@ attach_payload(struct rte_mempool *pool, struct rte_mbuf *m,
  * none). */
 static int
 seg_send_opts(struct pn_tcp *tcp, const struct tcp_key *k,
-	      struct pn_tcp_hdr *h, const struct pn_tcp_conn *c, uint32_t off,
+	      struct pn_tcp_hdr *h, struct pn_tcp_conn *c, uint32_t off,
 	      uint32_t len, uint16_t segsz, uint8_t tos,
 	      const struct pn_ipopt_tx *ipo)
 {
@@ -175,6 +175,11 @@ seg_send_opts(struct pn_tcp *tcp, const struct tcp_key *k,
 	if (unlikely(ipo != NULL))
 		return pn_ip4_output_opts(tcp->lc, tcp->net, m, k->lip, k->rip,
 					  PN_IPV4_PROTO_TCP, tos, true, ipo);
+	/* a connection's route and neighbour are cached in it (Linux
+	 * sk_dst_cache); a reply without a TCB takes the shard's last one */
+	if (c != NULL)
+		return pn_ip4_output_dst(tcp->lc, tcp->net, m, &c->dst, k->lip,
+					 k->rip, PN_IPV4_PROTO_TCP, tos, true);
 	return pn_ip4_output(tcp->lc, tcp->net, m, k->lip, k->rip,
 			     PN_IPV4_PROTO_TCP, tos, true);
 }
@@ -182,7 +187,7 @@ seg_send_opts(struct pn_tcp *tcp, const struct tcp_key *k,
 /* seg_send_opts with @p c's IP options (MUST-51..53), if any. */
 static int
 seg_send(struct pn_tcp *tcp, const struct tcp_key *k, struct pn_tcp_hdr *h,
-	 const struct pn_tcp_conn *c, uint32_t off, uint32_t len,
+	 struct pn_tcp_conn *c, uint32_t off, uint32_t len,
 	 uint16_t segsz, uint8_t tos)
 {
 	return seg_send_opts(tcp, k, h, c, off, len, segsz, tos,

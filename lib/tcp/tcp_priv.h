@@ -25,6 +25,7 @@
 #include "ipopt.h"
 #include "ipv4.h"
 #include "lcore.h"
+#include "net.h"
 #include "objcache.h"
 #include "tcp.h"
 #include "tcp_wire.h"
@@ -188,6 +189,7 @@ struct pn_tcp_conn {
 	uint32_t sndbuf, rcvbuf, rcvlowat, sndlowat;
 	uint32_t rcv_space_seq;     /**< auto-sizing: start of the measure */
 	uint64_t rcv_space_ns;
+	struct pn_net_dst dst;      /**< route and neighbour (pn_ip4_output_dst) */
 	/* timers */
 	struct pn_timer t_rtx;      /**< retransmit / persist / SYN */
 	struct pn_timer t_delack;

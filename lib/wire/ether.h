@@ -70,6 +70,19 @@ int pn_ether_parse(const uint8_t *buf, uint32_t len, struct pn_ether_hdr *out);
  */
 int pn_ether_build(uint8_t *buf, uint32_t len, const struct pn_ether_hdr *h);
 
+/**
+ * pn_ether_build of an untagged header, unchecked: @p buf holds 14 bytes.
+ */
+static inline void
+pn_ether_put(uint8_t *buf, const uint8_t dst[PN_ETHER_ADDR_LEN],
+	     const uint8_t src[PN_ETHER_ADDR_LEN], uint16_t type)
+{
+	__builtin_memcpy(buf, dst, PN_ETHER_ADDR_LEN);
+	__builtin_memcpy(buf + PN_ETHER_ADDR_LEN, src, PN_ETHER_ADDR_LEN);
+	buf[12] = (uint8_t)(type >> 8);
+	buf[13] = (uint8_t)type;
+}
+
 /** VLAN id of a parsed header (0 when untagged or priority-tagged). */
 static inline uint16_t
 pn_ether_vlan_id(const struct pn_ether_hdr *h)

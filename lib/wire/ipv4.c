@@ -66,21 +66,19 @@ pn_ipv4_build(uint8_t *buf, uint32_t len, const struct pn_ipv4_hdr *h,
 	if (len < hdr_len)
 		return -EMSGSIZE;
 
+	if (hdr_len == PN_IPV4_HDR_MIN_LEN && h->frag_off == 0 && !h->mf) {
+		pn_ipv4_build_min(buf, h,
+				  (flags & PN_IPV4_BUILD_CSUM_OFFLOAD) != 0);
+		return (int)hdr_len;
+	}
 	frag = (uint16_t)(h->frag_off / 8);
 	if (h->df)
 		frag |= IPV4_FLAG_DF;
 	if (h->mf)
 		frag |= IPV4_FLAG_MF;
+	pn_ipv4_build_min(buf, h, true);
 	buf[0] = (uint8_t)(0x40 | hdr_len / 4);
-	buf[1] = h->tos;
-	wire_put16(buf + 2, h->total_len);
-	wire_put16(buf + 4, h->id);
 	wire_put16(buf + 6, frag);
-	buf[8] = h->ttl;
-	buf[9] = h->proto;
-	wire_put16(buf + 10, 0);
-	wire_put32(buf + 12, h->src);
-	wire_put32(buf + 16, h->dst);
 	if (h->opts_len)
 		memcpy(buf + PN_IPV4_HDR_MIN_LEN, h->opts, h->opts_len);
 	if (!(flags & PN_IPV4_BUILD_CSUM_OFFLOAD))
@@ -96,24 +94,10 @@ pn_ipv4_hdr_cksum(const uint8_t *buf, uint32_t hdr_len)
 	return pn_ipv4_hdr20_cksum(buf);
 }
 
-/* The pseudo-header sum, not folded (below 2^19). */
-static inline uint32_t
-ipv4_phdr_add(uint32_t src, uint32_t dst, uint8_t proto, uint16_t l4_len)
-{
-	return (src >> 16) + (src & 0xffff) + (dst >> 16) + (dst & 0xffff) +
-	       proto + l4_len;
-}
-
-uint16_t
-pn_ipv4_phdr_sum(uint32_t src, uint32_t dst, uint8_t proto, uint16_t l4_len)
-{
-	return pn_cksum_fold(ipv4_phdr_add(src, dst, proto, l4_len));
-}
-
 uint16_t
 pn_ipv4_l4_cksum(uint32_t src, uint32_t dst, uint8_t proto,
 		 const uint8_t *l4, uint16_t l4_len)
 {
-	return pn_cksum_add_finish(ipv4_phdr_add(src, dst, proto, l4_len), l4,
+	return pn_cksum_add_finish(pn_ipv4_phdr_add(src, dst, proto, l4_len), l4,
 				   l4_len);
 }

@@ -94,6 +94,48 @@ int pn_ipv4_parse(const uint8_t *buf, uint32_t len, unsigned int flags,
 int pn_ipv4_build(uint8_t *buf, uint32_t len, const struct pn_ipv4_hdr *h,
 		  unsigned int flags);
 
+/* Host to network order of a 32-bit word (pure: no DPDK here). */
+static inline uint32_t
+pn_ipv4_be32(uint32_t v)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	return __builtin_bswap32(v);
+#else
+	return v;
+#endif
+}
+
+/**
+ * pn_ipv4_build of the header most datagrams have, unchecked: no options,
+ * not a fragment (h->opts_len, mf and frag_off ignored). Five 32-bit
+ * stores, the checksum summed from the values (RFC 1071: any grouping,
+ * folded at the end) unless @p csum_offload; @p buf holds 20 bytes.
+ */
+static inline void
+pn_ipv4_build_min(uint8_t *buf, const struct pn_ipv4_hdr *h, bool csum_offload)
+{
+	uint32_t w0 = (uint32_t)0x45 << 24 | (uint32_t)h->tos << 16 |
+		      h->total_len;
+	uint32_t w1 = (uint32_t)h->id << 16 | (h->df ? 0x4000u : 0);
+	uint32_t w2 = (uint32_t)h->ttl << 24 | (uint32_t)h->proto << 16;
+	uint32_t be[5];
+	uint64_t sum;
+
+	if (!csum_offload) {
+		sum = (uint64_t)w0 + w1 + w2 + h->src + h->dst; /* < 2^35 */
+		sum = (sum & 0xffff) + (sum >> 16);
+		sum = (sum & 0xffff) + (sum >> 16);
+		sum = (sum & 0xffff) + (sum >> 16);
+		w2 |= (uint16_t)~sum;
+	}
+	be[0] = pn_ipv4_be32(w0);
+	be[1] = pn_ipv4_be32(w1);
+	be[2] = pn_ipv4_be32(w2);
+	be[3] = pn_ipv4_be32(h->src);
+	be[4] = pn_ipv4_be32(h->dst);
+	__builtin_memcpy(buf, be, sizeof(be));
+}
+
 /**
  * The checksum of the IPv4 header at @p buf, @p hdr_len bytes (20 to 60,
  * a multiple of 4): pn_cksum(buf, hdr_len), with a fixed path for the
@@ -138,6 +180,14 @@ pn_ipv4_hdr20_cksum(const uint8_t *buf)
 #endif
 }
 
+/* The pseudo-header sum, not folded (below 2^19). */
+static inline uint32_t
+pn_ipv4_phdr_add(uint32_t src, uint32_t dst, uint8_t proto, uint16_t l4_len)
+{
+	return (src >> 16) + (src & 0xffff) + (dst >> 16) + (dst & 0xffff) +
+	       proto + l4_len;
+}
+
 /**
  * The TCP/UDP pseudo-header sum (RFC 9293 3.1, RFC 768), folded and not
  * complemented: the value TX checksum offload expects in the L4 checksum
@@ -146,8 +196,11 @@ pn_ipv4_hdr20_cksum(const uint8_t *buf)
  * @param l4_len  TCP or UDP header + payload length in bytes
  * @return the folded sum. Never fails.
  */
-uint16_t pn_ipv4_phdr_sum(uint32_t src, uint32_t dst, uint8_t proto,
-			  uint16_t l4_len);
+static inline uint16_t
+pn_ipv4_phdr_sum(uint32_t src, uint32_t dst, uint8_t proto, uint16_t l4_len)
+{
+	return pn_cksum_fold(pn_ipv4_phdr_add(src, dst, proto, l4_len));
+}
 
 /**
  * The full TCP/UDP checksum: pseudo header plus @p l4_len bytes at @p l4.
