@@ -357,6 +357,40 @@ timewait_ack_echoes_segment(void **state)
 	assert_int_equal(scn_nconns(), 0);
 }
 
+/* A retransmitted FIN into TIME-WAIT with options it cannot echo: no
+ * ACK, but the 2 MSL restarts as for any retransmitted FIN (Linux
+ * tcp_timewait_state_process reschedules before tcp_v4_timewait_ack
+ * fails to build the ACK). */
+static void
+timewait_noecho_fin_restarts_2msl(void **state)
+{
+	(void)state;
+	W->tconf.msl_ms = 1000;
+	start(false);
+	scn_listen(PORT_US);
+	IN(S, .seq = 100, .mss = 1460);
+	OUT(SA, .ack = 101, .mss = 1460);
+	IN(A);
+	assert_int_equal(pn_tcp_accept(W->l, &W->cctx, &W->c), 0);
+	pn_tcp_close(W->c);
+	W->c = NULL;
+	OUT(FA, .seq = ISN + 1);
+	IN(A, .ack = ISN + 2);
+	IN(FA, .seq = 101, .ack = ISN + 2);
+	OUT(A, .seq = ISN + 2, .ack = 102);
+	ADVANCE_MS(1500);
+	IN(FA, .seq = 101, .ack = ISN + 2, .ipopts = CUT_RR,
+	   .ipopts_len = sizeof(CUT_RR));
+	NONE();
+	assert_int_equal(scn_drops(PN_DROP_IP_OPTS_NOECHO), 1);
+	/* 2 MSL after entering TIME-WAIT: still there, restarted */
+	ADVANCE_MS(1000);
+	assert_int_equal(scn_nconns(), 1);
+	ADVANCE_MS(1100);
+	assert_int_equal(scn_nconns(), 0);
+	NONE();
+}
+
 /* A SYN with a timestamp option: the SYN-ACK carries our input stamp
  * and a slot stamped on output (flag 1: our address before each). */
 static void
@@ -452,6 +486,7 @@ main(void)
 		SCN(passive_ts_echoed),
 		SCN(passive_noecho_plain),
 		SCN(timewait_ack_echoes_segment),
+		SCN(timewait_noecho_fin_restarts_2msl),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
