@@ -204,6 +204,34 @@ passive_srr_refused_by_default(void **state)
 	assert_int_equal(scn_nconns(), 0);
 }
 
+/* CIPSO: Linux ip_options_compile -> cipso_v4_validate finds no DOI
+ * (none configured by default): a parameter problem at the DOI (header
+ * offset 22), the SYN dropped; nothing echoed, no SYN-ACK. */
+static void
+passive_cipso_refused(void **state)
+{
+	static const uint8_t cipso[] = { 134, 8, 0, 0, 0, 3, 0, 0 };
+	uint8_t buf[128];
+	const uint8_t *p;
+
+	(void)state;
+	start(false);
+	scn_listen(PORT_US);
+	IN(S, .seq = 100, .ipopts = cipso, .ipopts_len = sizeof(cipso));
+	pn_tx_flush(&W->lc);
+	assert_int_equal(scn_pending(), 1);
+	p = rte_pktmbuf_read(W->tx[W->rtx], 0,
+			     RTE_MIN(W->tx[W->rtx]->pkt_len, (uint32_t)sizeof(buf)),
+			     buf);
+	assert_int_equal(p[14 + 9], 1);		/* ICMP */
+	assert_int_equal(p[34], 12);		/* parameter problem */
+	assert_int_equal(p[35], 0);
+	assert_int_equal(p[38], 22);		/* the DOI */
+	assert_int_equal(scn_flush(), 1);
+	assert_int_equal(scn_drops(PN_DROP_IP_BAD_OPTS), 1);
+	assert_int_equal(scn_nconns(), 0);
+}
+
 /* A route with hops left makes us a router: dropped, even when
  * completed routes are accepted. */
 static void
@@ -476,6 +504,7 @@ main(void)
 		SCN(passive_syn_route_reversed),
 		SCN(passive_later_route_overrides),
 		SCN(passive_srr_refused_by_default),
+		SCN(passive_cipso_refused),
 		SCN(srr_with_hops_left_dropped),
 		SCN(rst_reply_reversed),
 		SCN(syncookie_synack_reversed),
