@@ -752,6 +752,28 @@ pnd_conf_default(struct pnd_conf *c)
 }
 
 int
+pnd_conf_tag(struct pnd_conf *c, const char *tag, char *err, size_t len)
+{
+	size_t i, n = tag ? strlen(tag) : 0;
+
+	if (n == 0)
+		return 0;
+	/* Not islower(): the locale must not widen what names may hold. */
+	for (i = 0; i < n; i++)
+		if (!(tag[i] >= 'a' && tag[i] <= 'z') && !(tag[i] >= '0' && tag[i] <= '9'))
+			break;
+	if (i < n || n > PND_TAG_MAX) {
+		snprintf(err, len, "PN_TAG='%s': must be 1..%d characters of a-z 0-9 (it goes into file prefixes, socket paths, namespace and interface names)",
+			 tag, PND_TAG_MAX);
+		return -EINVAL;
+	}
+	snprintf(c->file_prefix, sizeof(c->file_prefix), "pollnetd-%s", tag);
+	snprintf(c->virtio.path, sizeof(c->virtio.path),
+		 "/tmp/pn-peer-pollnet-%s/vh.sock", tag);
+	return 0;
+}
+
+int
 pnd_conf_load(struct pnd_conf *c, const char *path, char *err, size_t len)
 {
 	struct rte_cfgfile *f;

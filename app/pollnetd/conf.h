@@ -62,6 +62,21 @@ struct pnd_conf {
 /** The built-in default (the schema's defaults). */
 void pnd_conf_default(struct pnd_conf *c);
 
+/** PN_TAG's longest value (tools/pn_tag.sh). */
+#define PND_TAG_MAX 8
+
+/**
+ * Put PN_TAG @p tag into the defaults that name things on the machine, as
+ * the tools do (tools/pn_tag.sh): [eal] file_prefix pollnetd-TAG and
+ * [port] path /tmp/pn-peer-pollnet-TAG/vh.sock (tools/peer.sh up --name
+ * pollnet under the same PN_TAG). Call it after pnd_conf_default() and
+ * before the file and the overrides, so that those still win.
+ * @p tag NULL or empty: nothing changes.
+ * @return 0, or -EINVAL with one line in @p err naming PN_TAG when @p tag
+ * is not 1..8 characters of a-z 0-9.
+ */
+int pnd_conf_tag(struct pnd_conf *c, const char *tag, char *err, size_t len);
+
 /**
  * Read @p path over @p c (keys absent from the file keep their value).
  * @return 0, or -EINVAL/-ENOENT with one line in @p err naming the file,

@@ -109,7 +109,9 @@ usage(FILE *f)
 "  --check               check the configuration and exit\n"
 "  -h, --help            this text\n"
 "Without -c the built-in default runs: a virtio_user port to the vhost-user\n"
-"socket of tools/peer.sh (name 'pollnet'), address 198.18.0.2/24.\n");
+"socket of tools/peer.sh (name 'pollnet'), address 198.18.0.2/24.\n"
+"Environment: PN_TAG=T (1..8 of a-z 0-9) makes the default file prefix\n"
+"pollnetd-T and the default socket that of tools/peer.sh under PN_TAG=T.\n");
 }
 
 /* --- EAL arguments from [eal] --- */
@@ -519,6 +521,8 @@ main(int argc, char **argv)
 	int opt, eargc, i, rc;
 
 	pnd_conf_default(&d.conf);
+	if (pnd_conf_tag(&d.conf, getenv("PN_TAG"), err, sizeof(err)) < 0)
+		die(2, "%s", err);
 	while ((opt = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'c':

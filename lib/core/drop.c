@@ -3,13 +3,13 @@
 
 static const char *const drop_names[PN_DROP__MAX] = {
 #define PN_DROP(name, desc) [PN_DROP_##name] = #name,
-#include "drop_reasons.def"
+#include "drop_reasons_def.h"
 #undef PN_DROP
 };
 
 static const char *const drop_descs[PN_DROP__MAX] = {
 #define PN_DROP(name, desc) [PN_DROP_##name] = desc,
-#include "drop_reasons.def"
+#include "drop_reasons_def.h"
 #undef PN_DROP
 };
 

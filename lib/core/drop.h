@@ -6,7 +6,7 @@
 
 enum pn_drop_reason {
 #define PN_DROP(name, desc) PN_DROP_##name,
-#include "drop_reasons.def"
+#include "drop_reasons_def.h" /* drop_reasons.def (lib/core/meson.build) */
 #undef PN_DROP
 	PN_DROP__MAX
 };

@@ -833,6 +833,7 @@ static void
 st_time_wait(struct pn_tcp_conn *c, struct tcp_seg *s)
 {
 	struct pn_tcp_listen *l;
+	bool fin_again;
 
 	/* RFC 9293 MAY-2 (RFC 6191 with timestamps): a new SYN above
 	 * RCV.NXT, or with a newer timestamp, reopens the connection
@@ -847,18 +848,24 @@ st_time_wait(struct pn_tcp_conn *c, struct tcp_seg *s)
 		tcp_listen_input(l, s);
 		return;
 	}
+	/* A retransmitted FIN (already ACKed, so below RCV.NXT): ACK it
+	 * again and restart 2 MSL (RFC 9293 3.10.7.4, Linux tw). */
+	fin_again = (s->h.flags & (PN_TCP_FIN | PN_TCP_RST | PN_TCP_SYN)) == PN_TCP_FIN &&
+		    s->h.seq + s->seg_len == c->rcv_nxt && paws_ok(c, s);
 	/* Any ACK from here answers @p s with the echo of its options
 	 * (Linux tcp_v4_timewait_ack); none where Linux cannot echo. A
-	 * RST sends nothing: it ends TIME-WAIT whatever its options. */
+	 * RST sends nothing: it ends TIME-WAIT whatever its options. The
+	 * 2 MSL restarts all the same: Linux tcp_timewait_state_process
+	 * reschedules (inet_twsk_reschedule) before the ACK is built, and
+	 * ip_send_unicast_reply only gives up on the ACK. */
 	if (!(s->h.flags & PN_TCP_RST) &&
 	    unlikely(tcp_ipopt_timewait(c, s) < 0)) {
+		if (fin_again)
+			tcp_timewait_arm(c);
 		tcp_seg_drop(c->tcp, s, PN_DROP_IP_OPTS_NOECHO);
 		return;
 	}
-	/* A retransmitted FIN (already ACKed, so below RCV.NXT): ACK it
-	 * again and restart 2 MSL (RFC 9293 3.10.7.4, Linux tw). */
-	if ((s->h.flags & (PN_TCP_FIN | PN_TCP_RST | PN_TCP_SYN)) == PN_TCP_FIN &&
-	    s->h.seq + s->seg_len == c->rcv_nxt && paws_ok(c, s)) {
+	if (fin_again) {
 		c->flags |= TF_ACK_NOW;
 		tcp_timewait_arm(c);
 		tcp_seg_done(c->tcp, s);

@@ -681,8 +681,11 @@ output_data(struct pn_tcp_conn *c)
 		sent |= sack_rxt(c, &pipe, false);
 	/* RFC 8985 7.2: the PTO restarts after new data goes out; not when
 	 * it was armed above and nothing went since: the same instant and
-	 * state give the same expiry (one re-arm per request/response). */
-	if (sent && c->tlp_armed && !(armed && c->segs_out == armed_at))
+	 * state give the same expiry (one re-arm per request/response).
+	 * Armed above for the first segment of a burst, it is armed again
+	 * for the whole flight, as Linux tcp_schedule_loss_probe after
+	 * tcp_write_xmit's loop: one segment out waits rto_min, more 2 ms. */
+	if (sent && (c->tlp_armed || armed) && !(armed && c->segs_out == armed_at))
 		tcp_rtx_arm(c);
 	/* Zero window with data waiting and nothing in flight: persist. */
 	if (!sent && c->snd_wnd == 0 && c->snd_una == c->snd_max &&

@@ -102,7 +102,7 @@ struct tcp_cc_ops;
 #define TCP_UNDO_MAX 8
 #define TCP_DUPTHRESH 3      /**< RFC 6675 DupThresh at the start */
 #define TCP_DUPTHRESH_MAX 8  /**< raised by proven reordering up to this */
-#define TCP_PTO_MIN_MS 2ull  /**< PTO floor (Linux: 2 jiffies at HZ 1000) */
+#define TCP_PTO_MIN_MS 2ull  /**< added to 2 SRTT (Linux TCP_TIMEOUT_MIN_US) */
 #define TCP_TLP_MAX 2        /**< loss probes before the RTO (tcp_timer.c) */
 /** RFC 9293 R1: unanswered retransmissions before negative advice to IP
  * (Linux net.ipv4.tcp_retries1); in SYN-SENT/SYN-RECEIVED one (Linux

@@ -90,17 +90,21 @@ tcp_rtx_arm(struct pn_tcp_conn *c)
 	c->tlp_armed = false;
 	c->flags &= (uint16_t)~TF_PERSIST;
 	if (tlp_eligible(c)) {
-		/* PTO = 2 SRTT (+ the worst delayed ACK for a single
-		 * segment), at least TCP_PTO_MIN_MS, never after the RTO. */
-		pto = 2ull * c->srtt_us * PN_NS_PER_US;
-		if (c->snd_max - c->snd_una <= tcp_eff_mss(c))
-			pto += (uint64_t)c->tcp->conf.delack_ms * PN_NS_PER_MS;
+		/* Linux tcp_schedule_loss_probe: PTO = 2 SRTT + rto_min
+		 * (the worst delayed ACK) for one segment out, else + 2 ms
+		 * (TCP_TIMEOUT_MIN_US), in jiffies rounded up
+		 * (usecs_to_jiffies; ours are HZ 1000 ones: whole ms). */
+		pto = 2ull * c->srtt_us +
+		      (c->snd_max - c->snd_una <= tcp_eff_mss(c) ?
+		       (uint64_t)c->tcp->conf.rto_min_ms * 1000 :
+		       TCP_PTO_MIN_MS * 1000);
+		pto = (pto + 999) / 1000 * PN_NS_PER_MS;
 		/* In recovery the ACK clock runs: wait out the variance. */
 		if ((c->flags & TF_IN_RECOVERY) &&
 		    pto < (uint64_t)(c->srtt_us + 4ull * c->rttvar_us) * PN_NS_PER_US)
 			pto = (uint64_t)(c->srtt_us + 4ull * c->rttvar_us) * PN_NS_PER_US;
-		if (pto < TCP_PTO_MIN_MS * PN_NS_PER_MS)
-			pto = TCP_PTO_MIN_MS * PN_NS_PER_MS;
+		/* Linux caps the PTO at the RTO and probes then; the RTO
+		 * fires here instead, at the same time. */
 		if (pto < rto) {
 			c->tlp_armed = true;
 			rto = pto;

@@ -105,8 +105,16 @@ opt_check(const uint8_t *opts, uint32_t at, uint8_t optlen, bool user,
 		return 0;
 	case IPOPT_RA:
 		return optlen < 4 ? at + 1 + 1 : 0;
+	case PN_IPOPT_CIPSO:
+		/* Linux cipso_v4_validate: shorter than 8 is bad at the
+		 * length; else its DOI must be one NetLabel knows, and we
+		 * configure none (as a Linux host by default): bad at the
+		 * DOI. A user may not set it (CAP_NET_RAW). */
+		if (user)
+			return at + 1;
+		return optlen < 8 ? at + 1 + 1 : at + 2 + 1;
 	default:
-		/* security, stream ID, CIPSO, unknown: carried, not
+		/* security, stream ID, unknown: carried, not
 		 * interpreted; a user may not set them (CAP_NET_RAW) */
 		return user ? at + 1 : 0;
 	}

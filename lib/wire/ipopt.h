@@ -26,6 +26,7 @@ extern "C" {
 #define PN_IPOPT_TS	68	/**< timestamp */
 #define PN_IPOPT_LSRR	131	/**< loose source and record route */
 #define PN_IPOPT_SSRR	137	/**< strict source and record route */
+#define PN_IPOPT_CIPSO	134	/**< commercial IP security (CIPSO, RFC draft; NetLabel) */
 /** Options with this bit go into every fragment (RFC 791). */
 #define PN_IPOPT_COPIED(type)	(((type) & 0x80) != 0)
 

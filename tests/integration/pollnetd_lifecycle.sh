@@ -1,7 +1,10 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # pollnetd start-up failures are one line naming the setting and a
 # non-zero exit, and leave nothing behind; a clean start and SIGTERM stop
-# leave no process, runtime directory or socket behind either.
+# leave no process, runtime directory or socket behind either. PN_TAG
+# names the clean run's runtime directory: pollnetd and pollnetctl are
+# given no prefix (l<PID> when PN_TAG is unset, so it stays apart).
+[ -n "${PN_TAG:-}" ] || export PN_TAG=l$$
 . "$(dirname "$0")/kernel_lib.sh"
 
 prefix=$PN_RUN_ID-lc
@@ -23,6 +26,23 @@ expect_fail 2 'unknown key \[port\] paht' --set port.paht=/x
 expect_fail 2 'config /nonexistent.conf' -c /nonexistent.conf
 # The device: no vhost-user backend at the socket path.
 expect_fail 1 "path $PN_TMP/none.sock: no such socket" --set "port.path=$PN_TMP/none.sock"
+# PN_TAG: a bad one is one line naming it; a good one tags the defaults,
+# and an explicit prefix still wins.
+out=$(PN_TAG=Bad_1 "$PN_POLLNETD" --check 2>&1)
+rc=$?
+[ $rc = 2 ] && [ "$(wc -l <<<"$out")" = 1 ] &&
+	grep -q "^pollnetd: PN_TAG='Bad_1': must be 1..8 characters of a-z 0-9" <<<"$out" ||
+	pn_fail "bad PN_TAG: exit $rc: '$out'"
+out=$(PN_TAG=Bad_1 "$PN_SOURCE_DIR/tools/pollnetctl" 2>&1)
+[ $? != 0 ] && [ "$(wc -l <<<"$out")" = 1 ] && grep -q "^PN_TAG='Bad_1'" <<<"$out" ||
+	pn_fail "pollnetctl, bad PN_TAG: '$out'"
+cfg=$("$PN_POLLNETD" --print-config) || pn_fail "--print-config failed"
+grep -q "^file_prefix = pollnetd-$PN_TAG\$" <<<"$cfg" &&
+	grep -q "^path = /tmp/pn-peer-pollnet-$PN_TAG/vh.sock\$" <<<"$cfg" ||
+	pn_fail "PN_TAG=$PN_TAG not in the defaults: $(grep -E '^(file_prefix|path) =' <<<"$cfg")"
+"$PN_POLLNETD" --print-config --set eal.file_prefix=x | grep -q '^file_prefix = x$' ||
+	pn_fail "PN_TAG overrode an explicit file_prefix"
+echo "ok: PN_TAG: bad one refused, defaults pollnetd-$PN_TAG, explicit prefix wins"
 # Hugepages demanded but none reserved (skipped where some are free).
 if [ "$(cat /sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages 2>/dev/null || echo 0)" -eq 0 ]; then
 	expect_fail 1 '\[eal\] hugepages = yes, but 0 MB' --set eal.hugepages=yes
@@ -35,17 +55,25 @@ expect_fail 1 'mempool of \[pollnetd\] mbufs = 1048575' \
 	--set "port.path=$PEER_socket" --set eal.memory_mb=64 \
 	--set pollnetd.mbufs=1048575
 
-# A clean run: start, answer, stop on SIGTERM, leave nothing.
-pn_pollnetd_start d "$peer"
+# A clean run: start, answer, stop on SIGTERM, leave nothing. No prefix
+# given: pollnetd's default, pollnetd-PN_TAG, which pollnetctl finds.
+dprefix=pollnetd-$PN_TAG
+PN_PREFIXES+=("$dprefix")
+"$PN_POLLNETD" --set "port.path=$PEER_socket" --set eal.lcores=0@0,1@0 \
+	--set eal.log_level=lib.vhost.config:warning >"$PN_TMP/d.log" 2>&1 &
+PN_PID_d=$!
+PN_PIDS+=("$PN_PID_d")
+pn_wait_for "pollnetd d to run" 30 pn_log_has d '^pollnetd: running'
+pn_log_has d "telemetry in /var/run/dpdk/$dprefix\$" || pn_fail "pollnetd does not run as $dprefix: $(grep '^pollnetd: running' "$PN_TMP/d.log")"
 pn_peer_exec "$peer" ping -c 1 -W 2 198.18.0.2 >/dev/null ||
 	pn_wait_for "an echo reply" 20 pn_peer_exec "$peer" ping -c 1 -W 1 198.18.0.2
-[ -S "/var/run/dpdk/$PN_RUN_ID-d/dpdk_telemetry.v2" ] || pn_fail "no telemetry socket while running"
+[ -S "/var/run/dpdk/$dprefix/dpdk_telemetry.v2" ] || pn_fail "no telemetry socket while running"
 # pollnetctl reads it: what the ping did is there, as tables and as JSON.
 ctl=$PN_SOURCE_DIR/tools/pollnetctl
-"$ctl" --prefix "$PN_RUN_ID-d" >"$PN_TMP/ctl.txt" || pn_fail "pollnetctl status failed"
+"$ctl" >"$PN_TMP/ctl.txt" || pn_fail "pollnetctl status failed"
 grep -q 'virtio_user0' "$PN_TMP/ctl.txt" || pn_fail "pollnetctl status: no port: $(cat "$PN_TMP/ctl.txt")"
-"$ctl" --prefix "$PN_RUN_ID-d" --json status >"$PN_TMP/status.json" || pn_fail "pollnetctl --json status"
-"$ctl" --prefix "$PN_RUN_ID-d" --json arp >"$PN_TMP/arp.json" || pn_fail "pollnetctl --json arp"
+"$ctl" --json status >"$PN_TMP/status.json" || pn_fail "pollnetctl --json status"
+"$ctl" --json arp >"$PN_TMP/arp.json" || pn_fail "pollnetctl --json arp"
 pn_json_check "$PN_TMP/status.json" "$PN_TMP/arp.json" -- '
 st, arp = j
 assert st["lcores"]["shards"] == 1, st["lcores"]
@@ -59,9 +87,9 @@ print("ok: pollnetctl shows the echo, the port and the neighbour")
 grep -q 'no telemetry socket' "$PN_TMP/ctl.err" || pn_fail "pollnetctl: unclear error: $(cat "$PN_TMP/ctl.err")"
 pn_pollnetd_stop d
 pn_log_has d '^shard 0: rounds' || pn_fail "no final counters"
-[ ! -e "/var/run/dpdk/$PN_RUN_ID-d" ] || pn_fail "runtime directory left after stop: $(ls /var/run/dpdk/$PN_RUN_ID-d)"
-pgrep -f "eal.file_prefix=$PN_RUN_ID-d" >/dev/null && pn_fail "a pollnetd process is left"
-ls /dev/hugepages 2>/dev/null | grep -q "$PN_RUN_ID" && pn_fail "hugepage files left"
+[ ! -e "/var/run/dpdk/$dprefix" ] || pn_fail "runtime directory left after stop: $(ls /var/run/dpdk/$dprefix)"
+pn_alive "$PN_PID_d" && pn_fail "a pollnetd process is left"
+ls /dev/hugepages 2>/dev/null | grep -q -e "$PN_RUN_ID" -e "$dprefix" && pn_fail "hugepage files left"
 pn_peer_down "$peer"
 ip netns list | grep -q "$PEER_namespace" && pn_fail "namespace $PEER_namespace left"
 echo "ok: clean start/stop, nothing left"

@@ -300,9 +300,10 @@ tail_loss_probe_before_rto(void **state)
 	est_sack();
 	scn_send(3 * M);
 	send_segs(0, 3);
-	/* RFC 8985 7: PTO = 2 SRTT, at least 2 ms; nothing new to send, so
-	 * the last segment goes again */
-	ADVANCE_MS(1);
+	/* RFC 8985 7, Linux tcp_schedule_loss_probe: PTO = 2 SRTT + 2 ms,
+	 * whole ms: 3 ms (SRTT ~0); nothing new to send, so the last
+	 * segment goes again */
+	ADVANCE_MS(2);
 	NONE();
 	ADVANCE_MS(1);
 	OUT(A, .seq = sg(2), .len = M);
@@ -320,6 +321,55 @@ tail_loss_probe_before_rto(void **state)
 	assert_int_equal(scn_stat("TCPTimeouts"), 0);
 }
 
+/* Linux tcp_schedule_loss_probe: PTO = 2 SRTT + 2 ms with more than one
+ * segment out, 2 SRTT + rto_min (the worst delayed ACK) with one, in
+ * whole ms rounded up (usecs_to_jiffies, HZ 1000), never after the RTO. */
+static void
+loss_probe_timeout_is_linux_schedule(void **state)
+{
+	struct pn_tcp_info i;
+	uint64_t pto_ms;
+
+	(void)state;
+	/* an RTT sample of 2 ms on the first segment (before the 3 ms PTO
+	 * of SRTT ~0): SRTT 250 us */
+	est_sack();
+	scn_send(4 * M);
+	send_segs(0, 4);
+	ADVANCE_MS(2);
+	IN(A, .ack = sg(1), .tsval = 1002);
+	NONE();
+	pn_tcp_info(W->c, &i);
+	assert_int_equal(i.rtt_us, 250);
+	/* 2 x 250 us + 2 ms, rounded up: 3 ms after that ACK re-armed the
+	 * timer (it was 2 ms: max(2 SRTT, 2 ms)) */
+	pto_ms = (2ull * i.rtt_us + 2000 + 999) / 1000;
+	assert_int_equal(pto_ms, 3);
+	ADVANCE_MS(pto_ms - 1);
+	NONE();
+	ADVANCE_MS(1);
+	OUT(A, .seq = sg(3), .len = M);
+	NONE();
+	assert_int_equal(scn_stat("TCPLossProbes"), 1);
+}
+
+/* One segment out: 2 SRTT + 200 ms passes the RTO (200 ms), so the RTO
+ * comes first (Linux probes then instead); no probe 2 SRTT + 40 ms on. */
+static void
+loss_probe_timeout_one_segment_waits_rto_min(void **state)
+{
+	(void)state;
+	est_sack();
+	scn_send(M);
+	send_segs(0, 1);
+	ADVANCE_MS(199);
+	NONE();
+	ADVANCE_MS(1);
+	OUT(A, .seq = sg(0), .len = M);
+	assert_int_equal(scn_stat("TCPLossProbes"), 0);
+	assert_int_equal(scn_stat("TCPTimeouts"), 1);
+}
+
 static void
 loss_probe_is_the_last_segment_not_new_data(void **state)
 {
@@ -328,7 +378,7 @@ loss_probe_is_the_last_segment_not_new_data(void **state)
 	 * a Linux receiver ACKs a duplicate at once, one new segment only
 	 * after its delayed-ACK time (40 ms) */
 	ten_in_flight(15);
-	ADVANCE_MS(2);
+	ADVANCE_MS(3);
 	OUT(A, .seq = sg(9), .len = M);
 	NONE();
 	assert_int_equal(scn_stat("TCPLossProbes"), 1);
@@ -346,12 +396,12 @@ unanswered_probe_is_sent_once_more_before_rto(void **state)
 {
 	(void)state;
 	ten_in_flight(10);
-	ADVANCE_MS(2);
+	ADVANCE_MS(3);
 	OUT(A, .seq = sg(9), .len = M);
 	NONE();
 	/* the probe (or its ACK) was lost: a second probe a PTO later, not
 	 * 200 ms of silence */
-	ADVANCE_MS(2);
+	ADVANCE_MS(3);
 	OUT(A, .seq = sg(9), .len = M);
 	NONE();
 	assert_int_equal(scn_stat("TCPLossProbes"), 2);
@@ -376,7 +426,7 @@ loss_probe_covers_the_fin(void **state)
 	NONE();
 	/* the ACK of the tail is lost: probe with the last segment and the
 	 * FIN, not the RTO */
-	ADVANCE_MS(2);
+	ADVANCE_MS(3);
 	OUT(FA, .seq = sg(2), .len = M);
 	NONE();
 	IN(A, .ack = sg(3) + 1, .tsval = 1002);
@@ -456,6 +506,8 @@ main(void)
 		SCN(dsack_undoes_spurious_recovery_and_raises_dupthresh),
 		SCN(dsack_of_original_duplicate_does_not_undo),
 		SCN(tail_loss_probe_before_rto),
+		SCN(loss_probe_timeout_is_linux_schedule),
+		SCN(loss_probe_timeout_one_segment_waits_rto_min),
 		SCN(loss_probe_is_the_last_segment_not_new_data),
 		SCN(unanswered_probe_is_sent_once_more_before_rto),
 		SCN(loss_probe_covers_the_fin),

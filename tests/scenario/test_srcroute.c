@@ -204,6 +204,34 @@ passive_srr_refused_by_default(void **state)
 	assert_int_equal(scn_nconns(), 0);
 }
 
+/* CIPSO: Linux ip_options_compile -> cipso_v4_validate finds no DOI
+ * (none configured by default): a parameter problem at the DOI (header
+ * offset 22), the SYN dropped; nothing echoed, no SYN-ACK. */
+static void
+passive_cipso_refused(void **state)
+{
+	static const uint8_t cipso[] = { 134, 8, 0, 0, 0, 3, 0, 0 };
+	uint8_t buf[128];
+	const uint8_t *p;
+
+	(void)state;
+	start(false);
+	scn_listen(PORT_US);
+	IN(S, .seq = 100, .ipopts = cipso, .ipopts_len = sizeof(cipso));
+	pn_tx_flush(&W->lc);
+	assert_int_equal(scn_pending(), 1);
+	p = rte_pktmbuf_read(W->tx[W->rtx], 0,
+			     RTE_MIN(W->tx[W->rtx]->pkt_len, (uint32_t)sizeof(buf)),
+			     buf);
+	assert_int_equal(p[14 + 9], 1);		/* ICMP */
+	assert_int_equal(p[34], 12);		/* parameter problem */
+	assert_int_equal(p[35], 0);
+	assert_int_equal(p[38], 22);		/* the DOI */
+	assert_int_equal(scn_flush(), 1);
+	assert_int_equal(scn_drops(PN_DROP_IP_BAD_OPTS), 1);
+	assert_int_equal(scn_nconns(), 0);
+}
+
 /* A route with hops left makes us a router: dropped, even when
  * completed routes are accepted. */
 static void
@@ -357,6 +385,40 @@ timewait_ack_echoes_segment(void **state)
 	assert_int_equal(scn_nconns(), 0);
 }
 
+/* A retransmitted FIN into TIME-WAIT with options it cannot echo: no
+ * ACK, but the 2 MSL restarts as for any retransmitted FIN (Linux
+ * tcp_timewait_state_process reschedules before tcp_v4_timewait_ack
+ * fails to build the ACK). */
+static void
+timewait_noecho_fin_restarts_2msl(void **state)
+{
+	(void)state;
+	W->tconf.msl_ms = 1000;
+	start(false);
+	scn_listen(PORT_US);
+	IN(S, .seq = 100, .mss = 1460);
+	OUT(SA, .ack = 101, .mss = 1460);
+	IN(A);
+	assert_int_equal(pn_tcp_accept(W->l, &W->cctx, &W->c), 0);
+	pn_tcp_close(W->c);
+	W->c = NULL;
+	OUT(FA, .seq = ISN + 1);
+	IN(A, .ack = ISN + 2);
+	IN(FA, .seq = 101, .ack = ISN + 2);
+	OUT(A, .seq = ISN + 2, .ack = 102);
+	ADVANCE_MS(1500);
+	IN(FA, .seq = 101, .ack = ISN + 2, .ipopts = CUT_RR,
+	   .ipopts_len = sizeof(CUT_RR));
+	NONE();
+	assert_int_equal(scn_drops(PN_DROP_IP_OPTS_NOECHO), 1);
+	/* 2 MSL after entering TIME-WAIT: still there, restarted */
+	ADVANCE_MS(1000);
+	assert_int_equal(scn_nconns(), 1);
+	ADVANCE_MS(1100);
+	assert_int_equal(scn_nconns(), 0);
+	NONE();
+}
+
 /* A SYN with a timestamp option: the SYN-ACK carries our input stamp
  * and a slot stamped on output (flag 1: our address before each). */
 static void
@@ -442,6 +504,7 @@ main(void)
 		SCN(passive_syn_route_reversed),
 		SCN(passive_later_route_overrides),
 		SCN(passive_srr_refused_by_default),
+		SCN(passive_cipso_refused),
 		SCN(srr_with_hops_left_dropped),
 		SCN(rst_reply_reversed),
 		SCN(syncookie_synack_reversed),
@@ -452,6 +515,7 @@ main(void)
 		SCN(passive_ts_echoed),
 		SCN(passive_noecho_plain),
 		SCN(timewait_ack_echoes_segment),
+		SCN(timewait_noecho_fin_restarts_2msl),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

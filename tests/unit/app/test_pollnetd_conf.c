@@ -306,6 +306,41 @@ test_forward_to(void **state)
 	assert_int_equal(c.forward_to_port, 443);
 }
 
+/* PN_TAG (tools/pn_tag.sh) tags the default file prefix and peer socket;
+ * the file and --set still win; a bad one is one line naming PN_TAG. */
+static void
+test_pn_tag(void **state)
+{
+	struct pnd_conf c;
+	const char *path;
+
+	(void)state;
+	pnd_conf_default(&c);
+	assert_int_equal(pnd_conf_tag(&c, NULL, err, sizeof(err)), 0);
+	assert_int_equal(pnd_conf_tag(&c, "", err, sizeof(err)), 0);
+	assert_string_equal(c.file_prefix, "pollnetd");
+	assert_string_equal(c.virtio.path, "/tmp/pn-peer-pollnet/vh.sock");
+	assert_int_equal(pnd_conf_tag(&c, "ci1", err, sizeof(err)), 0);
+	assert_string_equal(c.file_prefix, "pollnetd-ci1");
+	assert_string_equal(c.virtio.path, "/tmp/pn-peer-pollnet-ci1/vh.sock");
+	path = write_tmp("[eal]\nfile_prefix = mine\n");
+	assert_int_equal(pnd_conf_load(&c, path, err, sizeof(err)), 0);
+	unlink(path);
+	assert_string_equal(c.file_prefix, "mine");
+	assert_int_equal(pnd_conf_set(&c, "port.path=/tmp/x.sock", err, sizeof(err)), 0);
+	assert_string_equal(c.virtio.path, "/tmp/x.sock");
+
+	pnd_conf_default(&c);
+	assert_int_equal(pnd_conf_tag(&c, "abcdefgh", err, sizeof(err)), 0);
+	assert_string_equal(c.file_prefix, "pollnetd-abcdefgh");
+	assert_int_equal(pnd_conf_tag(&c, "abcdefghi", err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "PN_TAG='abcdefghi': must be 1..8 characters of a-z 0-9 (it goes into file prefixes, socket paths, namespace and interface names)");
+	assert_int_equal(pnd_conf_tag(&c, "Bad_1", err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "PN_TAG='Bad_1'"));
+	assert_null(strchr(err, '\n'));
+	assert_string_equal(c.file_prefix, "pollnetd-abcdefgh");
+}
+
 int
 main(void)
 {
@@ -317,6 +352,7 @@ main(void)
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_cross_checks),
 		cmocka_unit_test(test_forward_to),
+		cmocka_unit_test(test_pn_tag),
 	};
 
 	return cmocka_run_group_tests_name("pollnetd_conf", tests, NULL, NULL);

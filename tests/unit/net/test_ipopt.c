@@ -242,6 +242,7 @@ static void
 test_input_drops(void **state)
 {
 	static const uint8_t bad[] = { 131, 7, 3, 0, 0, 0, 0, 0 };
+	static const uint8_t cipso[] = { 134, 8, 0, 0, 0, 3, 0, 0 };
 	static const uint8_t transit[] = { 131, 11, 8, B4(HOP2), B4(IP_ROUTER),
 					   0 };
 	uint8_t f[PKT_MAX];
@@ -271,6 +272,18 @@ test_input_drops(void **state)
 	assert_int_equal(g[38], 22);
 	assert_int_equal(g[39] | g[40] | g[41], 0);
 	assert_int_equal(pkt_ref_cksum(g + 34, 8 + n - 14), 0);
+	assert_memory_equal(g + 42, f + 14, n - 14);
+	tw_clear(0);
+	/* CIPSO with no DOI configured (Linux cipso_v4_validate): the same
+	 * drop, the pointer at its DOI (header offset 22) */
+	n = f_ip_opts(f, cipso, sizeof(cipso));
+	tw_rx(0, f, n);
+	assert_int_equal(tw_drops(0, PN_DROP_IP_BAD_OPTS), 2);
+	assert_int_equal(T->ntx[0], 1);
+	tw_ip_frame(0, 0, g, &ip);
+	assert_int_equal(g[34], 12);
+	assert_int_equal(g[35], 0);
+	assert_int_equal(g[38], 22);
 	assert_memory_equal(g + 42, f + 14, n - 14);
 	tw_clear(0);
 	/* Linux ip_rcv_options: source routes are dropped silently. */

@@ -130,6 +130,24 @@ parse_unknown_accepted(void **state)
 	assert_int_equal(parse(o, sizeof(o), &i), 0);
 }
 
+/* CIPSO (134): Linux ip_options_compile -> cipso_v4_validate refuses it
+ * unless NetLabel knows its DOI; none is configured (a Linux host's
+ * default, and we have no NetLabel): the parameter problem points at
+ * the DOI, or at the length when the option is shorter than 8. */
+static void
+parse_cipso_refused(void **state)
+{
+	static const uint8_t o[] = { 1, 134, 10, 0, 0, 0, 3, 1, 4, 0, 0, 0 };
+	static const uint8_t s8[] = { 134, 6, 0, 0, 0, 3, 0, 0 };
+	struct pn_ipopt_info i;
+
+	(void)state;
+	assert_int_equal(parse(o, sizeof(o), &i), -EBADMSG);
+	assert_int_equal(i.bad, 20 + 1 + 2);
+	assert_int_equal(parse(s8, sizeof(s8), &i), -EBADMSG);
+	assert_int_equal(i.bad, 20 + 1);
+}
+
 /* --- IP_OPTIONS (ip_options_get) --- */
 
 static void
@@ -198,6 +216,7 @@ compile_refused(void **state)
 		{ { 131, 3, 4 }, 3 },		/* no address */
 		{ { 131, 9, 4 }, 9 },		/* not whole addresses */
 		{ { 130, 4, 0, 0 }, 4 },	/* security: CAP_NET_RAW */
+		{ { 134, 8, 0, 0, 0, 3, 0, 0 }, 8 }, /* CIPSO: CAP_NET_RAW */
 		{ { 68, 8, 5, 2, 0, 0, 0, 0 }, 8 }, /* TS flag 2 */
 		{ { 7, 2 }, 2 },		/* RR length < 3 */
 		{ { 1 }, 41 },			/* over 40 bytes */
@@ -603,6 +622,7 @@ main(void)
 		cmocka_unit_test(parse_rr_ts),
 		cmocka_unit_test(parse_malformed),
 		cmocka_unit_test(parse_unknown_accepted),
+		cmocka_unit_test(parse_cipso_refused),
 		cmocka_unit_test(compile_lsrr_takes_first_hop),
 		cmocka_unit_test(compile_one_hop_and_nops),
 		cmocka_unit_test(compile_empty_clears),
