@@ -848,6 +848,15 @@ st_time_wait(struct pn_tcp_conn *c, struct tcp_seg *s)
 		tcp_listen_input(l, s);
 		return;
 	}
+	/* Linux tcp_timewait_state_process restarts 2 MSL
+	 * (inet_twsk_reschedule) for every segment but a RST that is in the
+	 * window and empty, carries an ACK or fails PAWS, before any reply
+	 * is built; an ACK-less SYN may be a new connection's and leaves it.
+	 * The peer still talking means it has not seen our last ACK. */
+	if (!(s->h.flags & PN_TCP_RST) &&
+	    ((s->h.flags & PN_TCP_ACK) ||
+	     (s->h.seq == c->rcv_nxt && s->seg_len == 0) || !paws_ok(c, s)))
+		tcp_timewait_arm(c);
 	/* A retransmitted FIN (already ACKed, so below RCV.NXT): ACK it
 	 * again and restart 2 MSL (RFC 9293 3.10.7.4, Linux tw). */
 	fin_again = (s->h.flags & (PN_TCP_FIN | PN_TCP_RST | PN_TCP_SYN)) == PN_TCP_FIN &&

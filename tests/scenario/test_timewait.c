@@ -115,6 +115,55 @@ ack_in_time_wait_ignored(void **state)
 	assert_int_equal(scn_drops(PN_DROP_TCP_TIMEWAIT), 1);
 }
 
+/* Linux tcp_timewait_state_process: an in-window ACK restarts 2 MSL
+ * (inet_twsk_reschedule) and gets no answer. */
+static void
+ack_in_time_wait_restarts_2msl(void **state)
+{
+	(void)state;
+	to_time_wait();
+	ADVANCE_MS(30000);
+	IN(A, .seq = 1002, .ack = ISN + 2);
+	NONE();
+	ADVANCE_MS(59999);
+	assert_int_equal(scn_nconns(), 1);
+	ADVANCE_MS(1);
+	assert_int_equal(scn_nconns(), 0);
+}
+
+/* ... and so does an old segment with an ACK, which is ACKed. */
+static void
+old_segment_in_time_wait_restarts_2msl(void **state)
+{
+	(void)state;
+	to_time_wait();
+	ADVANCE_MS(30000);
+	IN(PA, .seq = 900, .len = 10, .ack = ISN + 2);
+	OUT(A, .ack = 1002);
+	ADVANCE_MS(59999);
+	assert_int_equal(scn_nconns(), 1);
+	ADVANCE_MS(1);
+	assert_int_equal(scn_nconns(), 0);
+}
+
+/* Neither an ACK-less old SYN (challenged) nor a RST outside the window
+ * (ignored) restarts it: Linux keeps the old deadline for both. */
+static void
+old_syn_or_rst_in_time_wait_keeps_2msl(void **state)
+{
+	(void)state;
+	to_time_wait();
+	ADVANCE_MS(30000);
+	IN(S, .seq = 500);
+	OUT(A, .ack = 1002);
+	IN(R, .seq = 500);
+	NONE();
+	ADVANCE_MS(29999);
+	assert_int_equal(scn_nconns(), 1);
+	ADVANCE_MS(1);
+	assert_int_equal(scn_nconns(), 0);
+}
+
 static void
 time_wait_via_closing(void **state)
 {
@@ -213,6 +262,9 @@ main(void)
 		SCN(old_syn_in_time_wait_not_reopened),
 		SCN(old_segment_in_time_wait_acked),
 		SCN(ack_in_time_wait_ignored),
+		SCN(ack_in_time_wait_restarts_2msl),
+		SCN(old_segment_in_time_wait_restarts_2msl),
+		SCN(old_syn_or_rst_in_time_wait_keeps_2msl),
 		SCN(time_wait_via_closing),
 		SCN(reuse_for_active_open),
 		SCN(no_reuse_without_timestamps),
