@@ -17,17 +17,6 @@
 /** Largest burst any NAPI instance asks for (upper bound of weight). */
 #define PN_RX_BURST_MAX 512
 
-/**
- * Bytes an RX queue poll takes, about: after a burst of big packets (TSO
- * or LRO segments of up to 64 KB) the next poll asks for as many of that
- * mean size as fit, at least one. The round then ends and its TX flush
- * sends the ACKs of two such segments before the next ones are copied
- * in, as Linux ACKs every second full segment (__tcp_ack_snd_check), a
- * GRO super-packet counting as one: a sender whose send buffer fits in
- * one device ring hears from the receiver while it still sends.
- */
-#define PN_RX_POLL_BYTES (128 * 1024)
-
 struct pn_lcore;
 struct pn_napi;
 
@@ -59,8 +48,6 @@ struct pn_napi {
 	uint16_t weight;       /**< most packets per poll */
 	uint16_t port;         /**< RX queue instances: ethdev port */
 	uint16_t queue;        /**< RX queue instances: queue id */
-	uint16_t burst;        /**< RX queue instances: packets the next poll
-				*   asks for at most (PN_RX_POLL_BYTES) */
 	bool irq_ok;           /**< irq_setup succeeded (or not needed) */
 	char name[32];
 	/* counters, owner lcore only */

@@ -18,18 +18,12 @@ static int
 rxq_poll(struct pn_lcore *lc, struct pn_napi *n, int weight)
 {
 	struct rte_mbuf *pkts[PN_RX_BURST_MAX];
-	uint16_t want = (uint16_t)RTE_MIN(weight, PN_RX_BURST_MAX), nb, i;
-	uint64_t bytes = 0, fit;
+	uint16_t nb;
 
-	nb = rte_eth_rx_burst(n->port, n->queue, pkts, RTE_MIN(want, n->burst));
-	if (nb == 0)
-		return 0;
-	for (i = 0; i < nb; i++)
-		bytes += pkts[i]->pkt_len;
-	/* the byte budget of the next poll, by this burst's mean size */
-	fit = (uint64_t)PN_RX_POLL_BYTES * nb / bytes;
-	n->burst = (uint16_t)(fit == 0 ? 1 : RTE_MIN(fit, (uint64_t)PN_RX_BURST_MAX));
-	pn_lcore_rx(lc, pkts, nb);
+	nb = rte_eth_rx_burst(n->port, n->queue, pkts,
+			      (uint16_t)RTE_MIN(weight, PN_RX_BURST_MAX));
+	if (nb > 0)
+		pn_lcore_rx(lc, pkts, nb);
 	return nb;
 }
 
@@ -82,7 +76,6 @@ pn_napi_rxq_init(struct pn_napi *n, uint16_t port, uint16_t queue,
 	n->port = port;
 	n->queue = queue;
 	n->weight = weight;
-	n->burst = PN_RX_BURST_MAX;
 	snprintf(n->name, sizeof(n->name), "rx-p%u-q%u", port, queue);
 }
 
