@@ -586,12 +586,14 @@ tso_len(const struct pn_tcp_conn *c, uint32_t mss, uint32_t avail,
  * some), new data waits in the send queue, not as packets in the hold
  * queue, and its connection goes on tcp->tsq; the TX flush that finds
  * nothing held any more sends it again (tcp_tsq_resume, Linux
- * tcp_tsq_handler on TX completion). Linux bounds each flow, floor two
- * TSO packets (2 * skb->truesize); one lcore owns the device queue here,
- * so the bound is the lcore's: two of the largest TSO packets, 128 KB,
- * about half a 256-slot virtio ring of them.
+ * tcp_tsq_handler on TX completion). Linux bounds each flow (floor two
+ * TSO packets, cap tcp_limit_output_bytes); one lcore owns the device
+ * queue here, so the bound is the lcore's: four of the largest TSO
+ * packets, 256 KB, about half a 256-slot virtio ring of them (34 slots
+ * each). A flow with the default 256 KB send buffer never reaches it
+ * and leaves in one burst per round, as without the bound.
  */
-#define TCP_TSQ_BYTES (2u * 65536u)
+#define TCP_TSQ_BYTES (4u * 65536u)
 
 /* Before @p c sends new data. @return true: it stops sending. */
 static bool
