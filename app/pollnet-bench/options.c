@@ -31,7 +31,8 @@ enum {
 	OPT_STACK, OPT_ROLE, OPT_CONNECT, OPT_PORT, OPT_CONNS, OPT_REQ,
 	OPT_RESP, OPT_DEPTH, OPT_DIR, OPT_LINGER0, OPT_BUSYPOLL, OPT_WARMUP,
 	OPT_THREADS, OPT_PATH, OPT_ADDR, OPT_GW, OPT_RSS, OPT_NOGRO, OPT_NOTSO,
-	OPT_NOLRO, OPT_NOTXCK, OPT_CYCLES, OPT_MAXCONNS, OPT_MBUFS, OPT_PORTS, OPT_RATE, OPT_TCP_LAST = OPT_RATE,
+	OPT_NOLRO, OPT_NOTXCK, OPT_CYCLES, OPT_MAXCONNS, OPT_MBUFS, OPT_SNDBUF,
+	OPT_PORTS, OPT_RATE, OPT_TCP_LAST = OPT_RATE,
 };
 
 static const struct option bench_opts[] = {
@@ -90,6 +91,7 @@ static const struct option bench_opts[] = {
 	{ "cycles", no_argument, NULL, OPT_CYCLES },
 	{ "max-conns", required_argument, NULL, OPT_MAXCONNS },
 	{ "mbufs", required_argument, NULL, OPT_MBUFS },
+	{ "sndbuf", required_argument, NULL, OPT_SNDBUF },
 	{ "ports", required_argument, NULL, OPT_PORTS },
 	{ "rate", required_argument, NULL, OPT_RATE },
 	{ NULL, 0, NULL, 0 },
@@ -219,9 +221,9 @@ bench_usage(FILE *f)
 "                        loop, 1..10000000 (10000)\n"
 "  --addr=A/N --gw=A --rss  pollnet: pn_init's options (198.18.0.2/24)\n"
 "  --no-gro --no-tso --no-lro --no-tx-cksum --cycles --max-conns=N --mbufs=N\n"
-"                        pollnet: pn_init's options (offloads off, cycle\n"
-"                        accounting, TCP connections and mbufs per shard;\n"
-"                        pn_init checks the ranges)\n",
+"  --sndbuf=B            pollnet: pn_init's options (offloads off, cycle\n"
+"                        accounting, TCP connections and mbufs per shard,\n"
+"                        the TCP send buffer; pn_init checks the ranges)\n",
 	bench_engine_names(), bench_impair_usage(), TB_MAX_SIZE, TB_MAX_SIZE,
 	TB_MAX_DEPTH, TB_MAX_THREADS);
 }
@@ -366,7 +368,7 @@ tcp_check(const struct bench_conf *c, const bool *seen)
 			    "tcp-stream, http), not --forward-mode=%s", o->name,
 			    c->engine->name);
 		if (t->stack == TB_LINUX &&
-		    o->val >= OPT_ADDR && o->val <= OPT_MBUFS)
+		    o->val >= OPT_ADDR && o->val <= OPT_SNDBUF)
 			bad("--%s: a pollnet option (pn_init's); --stack=linux "
 			    "uses the kernel's addresses", o->name);
 		if (t->stack == TB_POLLNET && o->val == OPT_THREADS)
@@ -520,6 +522,9 @@ bench_parse_args(struct bench_conf *c, int argc, char **argv)
 			break;
 		case OPT_MBUFS:
 			copy_opt(t->mbufs, sizeof(t->mbufs), "mbufs", optarg);
+			break;
+		case OPT_SNDBUF:
+			copy_opt(t->sndbuf, sizeof(t->sndbuf), "sndbuf", optarg);
 			break;
 		case OPT_PORTS:
 			parse_ports(t, optarg);

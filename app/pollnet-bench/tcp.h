@@ -80,6 +80,7 @@ struct tb_conf {
 	bool cycles;              /**< pollnet: --cycles for pn_init */
 	char max_conns[16];       /**< pollnet: --max-conns for pn_init ("") */
 	char mbufs[16];           /**< pollnet: --mbufs for pn_init ("") */
+	char sndbuf[16];          /**< pollnet: --sndbuf for pn_init ("") */
 	char host[80];            /**< http Host: the --connect text */
 };
 

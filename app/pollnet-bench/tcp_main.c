@@ -303,7 +303,7 @@ static int
 run_pollnet(struct tb_ctx *ctx, int argc, char **argv)
 {
 	const struct tb_conf *tc = ctx->tc;
-	char **av = calloc((size_t)argc + 17, sizeof(*av));
+	char **av = calloc((size_t)argc + 19, sizeof(*av));
 	pthread_t mon;
 	int n = 0, rc;
 
@@ -322,6 +322,7 @@ run_pollnet(struct tb_ctx *ctx, int argc, char **argv)
 	n = pn_opt(av, n, "--cycles", tc->cycles, NULL);
 	n = pn_opt(av, n, "--max-conns", tc->max_conns[0] != '\0', tc->max_conns);
 	n = pn_opt(av, n, "--mbufs", tc->mbufs[0] != '\0', tc->mbufs);
+	n = pn_opt(av, n, "--sndbuf", tc->sndbuf[0] != '\0', tc->sndbuf);
 	av[n] = NULL;
 	rc = pn_init(n, av);
 	if (rc < 0) {

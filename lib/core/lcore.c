@@ -86,6 +86,7 @@ txq_drain_held(struct pn_lcore *lc, struct pn_txq *q)
 
 		q->hold_head = (q->hold_head + sent) % cap;
 		q->hold_len -= sent;
+		lc->tx_held_now -= sent;
 		/* the device moves: poll on (the busy-poll window), as no
 		 * interrupt says it has room again; when it does not, the
 		 * lcore may sleep: what comes in (the peer's ACKs, answers)
@@ -117,6 +118,7 @@ txq_hold(struct pn_lcore *lc, struct pn_txq *q, struct rte_mbuf **pkts,
 	for (i = 0; i < k; i++)
 		q->hold[(q->hold_head + q->hold_len + i) % cap] = pkts[i];
 	q->hold_len += k;
+	lc->tx_held_now += k;
 	lc->stat.tx_held += k;
 	if (k < n) {
 		q->dropped += n - k;
@@ -195,13 +197,29 @@ pn_tx(struct pn_lcore *lc, uint16_t port, struct rte_mbuf *m)
 	pn_txq_push(lc, &lc->txq[lc->txq_of_port[port]], m);
 }
 
-void
-pn_tx_flush(struct pn_lcore *lc)
+static void
+tx_flush_all(struct pn_lcore *lc)
 {
 	uint8_t i;
 
 	for (i = 0; i < lc->nb_txq; i++)
 		pn_txq_flush(lc, &lc->txq[i]);
+}
+
+void
+pn_tx_flush(struct pn_lcore *lc)
+{
+	tx_flush_all(lc);
+	/* the devices took all they had refused: who waited for that sends
+	 * now, in this flush (Linux: TX completion runs tcp_tsq_handler) */
+	if (unlikely(lc->tx_drain_wanted) && lc->tx_held_now == 0) {
+		lc->tx_drain_wanted = false;
+		lc->stat.tx_drained++;
+		if (lc->tx_drained != NULL) {
+			lc->tx_drained(lc, lc->tx_drained_arg);
+			tx_flush_all(lc);
+		}
+	}
 }
 
 /* --- drops --- */
@@ -468,6 +486,7 @@ pn_lcore_fini(struct pn_lcore *lc)
 		q->hold = NULL;
 		q->hold_cap = 0;
 	}
+	lc->tx_held_now = 0;
 	if (lc->backlog_ring != NULL) {
 		while ((n = rte_ring_dequeue_burst(lc->backlog_ring,
 						   (void **)pkts, 64,
@@ -548,6 +567,13 @@ pn_lcore_set_after_rx(struct pn_lcore *lc, pn_hook_fn fn, void *arg)
 {
 	lc->after_rx = fn;
 	lc->after_rx_arg = arg;
+}
+
+void
+pn_lcore_set_tx_drained(struct pn_lcore *lc, pn_hook_fn fn, void *arg)
+{
+	lc->tx_drained = fn;
+	lc->tx_drained_arg = arg;
 }
 
 static const char *const phase_names[PN_PHASE__MAX] = {

@@ -92,6 +92,7 @@ struct pn_softnet_stat {
 	uint64_t tx_packets;    /**< packets accepted by the device */
 	uint64_t tx_bursts;     /**< tx_burst calls */
 	uint64_t tx_held;       /**< packets the device refused, held to retry */
+	uint64_t tx_drained;    /**< waits for the held packets ended (tx_drained hook) */
 	uint64_t timers;        /**< timers fired */
 	uint64_t msg_in;        /**< messages handled */
 	uint64_t msg_out;       /**< messages sent */
@@ -203,6 +204,11 @@ struct pn_lcore {
 	void *after_rx_arg;
 	pn_hook_fn events;              /**< socket/epoll events */
 	void *events_arg;
+	pn_hook_fn tx_drained;          /**< held packets all sent (TCP small
+					 *   queues resume) */
+	void *tx_drained_arg;
+	uint32_t tx_held_now;           /**< packets held over all TX queues */
+	bool tx_drain_wanted;           /**< run tx_drained once none is held */
 
 	struct rte_epoll_event wake_ev; /**< wake_fd in the thread's epoll */
 
@@ -266,6 +272,32 @@ void pn_lcore_set_after_rx(struct pn_lcore *lc, pn_hook_fn fn, void *arg);
  * nothing it left pending waits for the next round.
  */
 void pn_lcore_rx(struct pn_lcore *lc, struct rte_mbuf **pkts, uint16_t n);
+
+/**
+ * Set the TX-drained hook: asked for with pn_lcore_tx_wait_drain(), run
+ * by the first TX flush that finds no packet held any more (every device
+ * queue took what it had refused), and followed by one more flush of
+ * what it queued. TCP small queues resume their throttled connections
+ * there (Linux tcp_tsq_handler on TX completion). NULL: none.
+ */
+void pn_lcore_set_tx_drained(struct pn_lcore *lc, pn_hook_fn fn, void *arg);
+
+/**
+ * Packets the device refused and the lcore holds, over all its TX queues:
+ * non-zero while a device queue is full.
+ */
+static inline uint32_t
+pn_lcore_tx_held(const struct pn_lcore *lc)
+{
+	return lc->tx_held_now;
+}
+
+/** Run the tx_drained hook once no packet is held (at a TX flush). */
+static inline void
+pn_lcore_tx_wait_drain(struct pn_lcore *lc)
+{
+	lc->tx_drain_wanted = true;
+}
 
 /** The lcore's TX buffer for @p port / @p queue, or NULL if it has none. */
 struct pn_txq *pn_lcore_txq(struct pn_lcore *lc, uint16_t port, uint16_t queue);

@@ -127,7 +127,8 @@ rt_parse_u32(const char *name, const char *s, uint32_t lo, uint32_t hi,
 #define RT_USAGE "--addr A.B.C.D/N, --gw A.B.C.D, --rss, --no-gro, --no-tso, " \
 		 "--no-lro, --no-tx-cksum, --cycles, " \
 		 "--max-conns 16..16777216, --mbufs 1023..16777215, " \
-		 "--tx-queue-len 0..65536, --queues 1..<shards>"
+		 "--tx-queue-len 0..65536, --queues 1..<shards>, " \
+		 "--sndbuf 4096..67108864"
 
 /* pollnet's own options, after EAL's: --addr A.B.C.D/N (one per port, in
  * port order), --gw A.B.C.D, --rss (device RSS instead of software
@@ -139,7 +140,8 @@ rt_parse_u32(const char *name, const char *s, uint32_t lo, uint32_t hi,
  * (packets held while the device TX queue is full, napi.tx_queue_len),
  * --queues N (device queue pairs, fewer than the shards: the shards
  * without one get their packets by software steering and share a TX
- * queue, as pollnetd's [port] queues). */
+ * queue, as pollnetd's [port] queues), --sndbuf N (the TCP send buffer
+ * a connection starts with, tcp.sndbuf, as pollnetd's [tcp] sndbuf). */
 static int
 rt_options(int argc, char **argv)
 {
@@ -156,6 +158,7 @@ rt_options(int argc, char **argv)
 		{ "mbufs", required_argument, NULL, 'm' },
 		{ "tx-queue-len", required_argument, NULL, 'x' },
 		{ "queues", required_argument, NULL, 'q' },
+		{ "sndbuf", required_argument, NULL, 's' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct in_addr in;
@@ -214,6 +217,11 @@ rt_options(int argc, char **argv)
 		case 'q': /* against the shard count once it is known */
 			if (rt_parse_u32("queues", optarg, 1, PN_MAX_SHARDS,
 					 &rt.queues) < 0)
+				return -1;
+			break;
+		case 's':
+			if (rt_parse_u32("sndbuf", optarg, 4096, 67108864,
+					 &rt.tcp.sndbuf) < 0)
 				return -1;
 			break;
 		default:

@@ -239,6 +239,7 @@ pn_tcp_create(const struct pn_tcp_conf *conf, struct pn_lcore *lc,
 	tcp->cc = tcp_cc_find(conf->cc);
 	TAILQ_INIT(&tcp->conns);
 	TAILQ_INIT(&tcp->reap);
+	TAILQ_INIT(&tcp->tsq);
 	memcpy(tcp->secret, conf->isn_secret, sizeof(tcp->secret));
 	{
 		static const uint8_t zero[16];
@@ -276,6 +277,7 @@ pn_tcp_create(const struct pn_tcp_conf *conf, struct pn_lcore *lc,
 		goto err_conns;
 	}
 	tcp_shard_set(lc->shard, tcp);
+	pn_lcore_set_tx_drained(lc, tcp_tsq_resume, tcp);
 	tcp_telemetry_register();
 	*out = tcp;
 	return 0;
@@ -293,6 +295,7 @@ conn_free(struct pn_tcp_conn *c)
 {
 	tcp_timers_cancel(c);
 	tcp_ack_unhold(c);
+	tcp_tsq_unlink(c);
 	tcp_mq_free(&c->sndq);
 	tcp_mq_free(&c->rcvq);
 	tcp_reass_free(c);
@@ -325,6 +328,8 @@ pn_tcp_free(struct pn_tcp *tcp)
 			free(l);
 		}
 	pn_net_register_proto(tcp->net, PN_IPV4_PROTO_TCP, NULL, NULL);
+	if (tcp->lc->tx_drained_arg == tcp)
+		pn_lcore_set_tx_drained(tcp->lc, NULL, NULL);
 	tcp_icmp_register(tcp, false);
 	tcp_redir_register(tcp, false);
 	tcp_redir_free(tcp);

@@ -112,7 +112,7 @@ struct pn_tcp_upcalls {
 	X(TCPDSACKOldSent) X(TCPDSACKOfoSent) \
 	X(TCPLossProbes) X(TCPPMTUUpdates) X(TCPRcvQDrop) X(TWRecycled) \
 	X(TCPRedirects) X(TCPRedirectedSegs) X(TCPRedirectFull) \
-	X(TCPAckCoalesced) X(TCPNegativeAdvice)
+	X(TCPAckCoalesced) X(TCPNegativeAdvice) X(TCPSmallQueueThrottles)
 
 struct pn_tcp_stat {
 #define X(n) uint64_t n;

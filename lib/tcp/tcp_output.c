@@ -583,6 +583,80 @@ tso_len(const struct pn_tcp_conn *c, uint32_t mss, uint32_t avail,
 	return len >= 2 * mss ? len : 0;
 }
 
+/*
+ * TCP small queues (Linux tcp_small_queue_check): the TCP data the lcore
+ * queued below TCP that no device took yet stays under TCP_TSQ_BYTES and
+ * one segment. Past that, the queued packets go to the device before
+ * more are built; while the device refuses packets (the lcore holds
+ * some), new data waits in the send queue, not as packets in the hold
+ * queue, and its connection goes on tcp->tsq; the TX flush that finds
+ * nothing held any more sends it again (tcp_tsq_resume, Linux
+ * tcp_tsq_handler on TX completion). Linux bounds each flow (floor two
+ * TSO packets, cap tcp_limit_output_bytes); one lcore owns the device
+ * queue here, so the bound is the lcore's: four of the largest TSO
+ * packets, 256 KB, about half a 256-slot virtio ring of them (34 slots
+ * each). A flow with the default 256 KB send buffer never reaches it
+ * and leaves in one burst per round, as without the bound.
+ */
+#define TCP_TSQ_BYTES (4u * 65536u)
+
+/* Before @p c sends new data. @return true: it stops sending. */
+static bool
+tsq_throttle(struct pn_tcp_conn *c)
+{
+	struct pn_tcp *tcp = c->tcp;
+	struct pn_lcore *lc = tcp->lc;
+
+	if (tcp->tsq_mark != lc->stat.tx_bursts) {
+		/* a flush since: what was queued went to the device */
+		tcp->tsq_mark = lc->stat.tx_bursts;
+		tcp->tsq_queued = 0;
+	}
+	if (tcp->tsq_queued >= TCP_TSQ_BYTES && pn_lcore_tx_held(lc) == 0) {
+		pn_tx_flush(lc);
+		tcp->tsq_mark = lc->stat.tx_bursts;
+		tcp->tsq_queued = 0;
+	}
+	if (likely(pn_lcore_tx_held(lc) == 0))
+		return false;
+	if (c->tsq_link.tqe_prev == NULL) {
+		TAILQ_INSERT_TAIL(&tcp->tsq, c, tsq_link);
+		tcp->stat.TCPSmallQueueThrottles++;
+	}
+	pn_lcore_tx_wait_drain(lc);
+	return true;
+}
+
+void
+tcp_tsq_unlink(struct pn_tcp_conn *c)
+{
+	if (c->tsq_link.tqe_prev == NULL)
+		return;
+	TAILQ_REMOVE(&c->tcp->tsq, c, tsq_link);
+	c->tsq_link.tqe_prev = NULL;
+}
+
+void
+tcp_tsq_resume(struct pn_lcore *lc, void *arg)
+{
+	struct pn_tcp *tcp = arg;
+	struct pn_tcp_conn *c;
+	uint32_t n = 0;
+
+	RTE_SET_USED(lc);
+	tcp->busy++;
+	/* in order; who is throttled again goes back to the tail, and is
+	 * not taken again in this call */
+	TAILQ_FOREACH(c, &tcp->tsq, tsq_link)
+		n++;
+	while (n-- > 0 && (c = TAILQ_FIRST(&tcp->tsq)) != NULL) {
+		tcp_tsq_unlink(c);
+		tcp_output(c);
+	}
+	tcp->busy--;
+	tcp_reap(tcp);
+}
+
 /* Everything queued and the FIN, if queued, went out, and nothing is to
  * be sent again (SND.NXT = SND.MAX): output_data's loop would find no
  * segment (and, with SND.NXT at SND.MAX, skip no SACKed range). */
@@ -650,6 +724,8 @@ output_data(struct pn_tcp_conn *c)
 			fin_ok = false;
 		if (len > 0 && len == avail)
 			fl |= PN_TCP_PSH;
+		if (len > 0 && tsq_throttle(c))
+			break;
 		if (pn_seq_lt(c->snd_nxt, c->snd_max)) {
 			tcp->stat.RetransSegs++;
 			c->total_retrans++;
@@ -664,6 +740,7 @@ output_data(struct pn_tcp_conn *c)
 			break;
 		sent = true;
 		pipe += len;
+		tcp->tsq_queued += len;
 		c->snd_nxt += len + !!(fl & PN_TCP_FIN);
 		if (fl & PN_TCP_FIN)
 			c->flags |= TF_FIN_SENT;

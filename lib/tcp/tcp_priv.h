@@ -238,6 +238,9 @@ struct pn_tcp_conn {
 	struct pn_tcp_listen *listener; /**< embryo or on its accept queue */
 	TAILQ_ENTRY(pn_tcp_conn) qlink; /**< listener's embryo/accept list */
 	TAILQ_ENTRY(pn_tcp_conn) link;  /**< tcp->conns */
+	/** tcp->tsq: new data waits for the device (TCP small queues,
+	 *  tcp_output.c); tqe_prev NULL: not on it */
+	TAILQ_ENTRY(pn_tcp_conn) tsq_link;
 	/* tcp->ctab's chain (tcp_table.c); a lookup reads hnext only past
 	 * another key of the chain, so it stays out of the hot lines */
 	struct pn_tcp_conn *hnext;
@@ -301,6 +304,12 @@ struct pn_tcp {
 	struct rte_hash *redir_h;   /**< tcp_key -> shard, tcp_redir.c; NULL until used */
 	TAILQ_HEAD(, pn_tcp_conn) conns;
 	TAILQ_HEAD(, pn_tcp_conn) reap;  /**< closed, freed by tcp_reap() */
+	/** throttled by TCP small queues, sent again when the lcore's held
+	 *  packets are all sent (tcp_tsq_resume) */
+	TAILQ_HEAD(, pn_tcp_conn) tsq;
+	uint32_t tsq_queued;        /**< data bytes queued since tsq_mark */
+	uint64_t tsq_mark;          /**< lc->stat.tx_bursts then: a flush
+				     *   since empties the buffer */
 	uint32_t nconns;
 	uint32_t nlisten;           /**< up to TCP_LISTEN_MAX */
 	uint32_t busy;              /**< nesting depth: reap only at 0 */
@@ -473,6 +482,11 @@ void tcp_ack_or_hold(struct pn_tcp_conn *c);
 void tcp_ack_send_held(struct pn_tcp_conn *c);
 /** End of a burst: send the ACKs held, one per connection. */
 void tcp_ack_flush(struct pn_tcp *tcp);
+/** Take @p c off tcp->tsq, if on it (the TCB is freed). */
+void tcp_tsq_unlink(struct pn_tcp_conn *c);
+/** The lcore's held packets are all sent: the connections TCP small
+ * queues throttled send again (lcore tx_drained hook; @p arg the tcp). */
+void tcp_tsq_resume(struct pn_lcore *lc, void *arg);
 /** Forget @p c's held ACK (the TCB is freed). */
 void tcp_ack_unhold(struct pn_tcp_conn *c);
 /** RST in reply to @p s, not to a TCB (RFC 9293 3.10.7.1). */

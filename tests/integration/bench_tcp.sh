@@ -86,6 +86,14 @@ PN_PREFIXES+=("$PN_RUN_ID-badopt")
 grep -q -- "--max-conns 5: expected an integer in 16..16777216" "$PN_TMP/badopt.log" ||
 	pn_fail "--max-conns 5: no message naming the option: $(cat "$PN_TMP/badopt.log")"
 echo "ok: pn_init --max-conns 5 refused (exit 2)"
+rc=0
+"$PN_BENCH" "${PN_EAL_COMMON[@]}" --file-prefix "$PN_RUN_ID-badopt" \
+	--lcores '0@0' --vdev net_null0 -- --engine tcp-rr --role server \
+	--sndbuf 4095 >"$PN_TMP/badopt.log" 2>&1 || rc=$?
+[ "$rc" = 2 ] || pn_fail "--sndbuf 4095: exit $rc, expected 2"
+grep -q -- "--sndbuf 4095: expected an integer in 4096..67108864" "$PN_TMP/badopt.log" ||
+	pn_fail "--sndbuf 4095: no message naming the option: $(cat "$PN_TMP/badopt.log")"
+echo "ok: pn_init --sndbuf 4095 refused (exit 2)"
 
 # --- pollnet tcp-idle: 2000 connections over 4 ports, opened and held ------
 sock=$(pn_vhost_sock idle)

@@ -26,6 +26,10 @@ scn_tx_burst(struct pn_lcore *lc, uint16_t port, uint16_t queue,
 	(void)lc;
 	(void)port;
 	(void)queue;
+	if (W->tx_limit) {	/* a full ring refuses the rest */
+		n = (uint16_t)RTE_MIN(n, W->tx_room);
+		W->tx_room -= n;
+	}
 	for (i = 0; i < n; i++) {
 		if (W->ntx < RTE_DIM(W->tx))
 			W->tx[W->ntx++] = pkts[i];

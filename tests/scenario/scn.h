@@ -99,6 +99,8 @@ struct scn_world {
 	unsigned int pool_avail;
 	struct rte_mbuf *tx[512];
 	unsigned int ntx, rtx;       /* captured, read */
+	bool tx_limit;               /* the device takes only tx_room more */
+	unsigned int tx_room;
 	/* the peer's view */
 	uint32_t peer_nxt;           /* next seq the peer sends */
 	uint32_t peer_ack;           /* what the peer ACKs: our seq end */

@@ -262,6 +262,85 @@ without_tso_segments_at_the_mss(void **state)
 	assert_int_equal(scn_stat("OutSegs") - segs, 10);
 }
 
+/*
+ * TCP small queues (Linux tcp_small_queue_check / tcp_tsq_handler): while
+ * the device refuses packets, new data waits in the send queue rather
+ * than as packets held below TCP, and goes, in order, from the TX flush
+ * that sends the last held packet.
+ */
+static void
+small_queues_wait_for_the_device(void **state)
+{
+	(void)state;
+	est(true);
+	W->tx_limit = true;
+	W->tx_room = 1;
+	send_pat(3000);		/* taken: the ring's last slot */
+	send_pat(3000);		/* refused: held below TCP */
+	assert_int_equal(pn_lcore_tx_held(&W->lc), 1);
+	send_pat(3000);		/* waits in TCP, not in the hold queue */
+	assert_int_equal(pn_lcore_tx_held(&W->lc), 1);
+	assert_int_equal(scn_stat("TCPSmallQueueThrottles"), 1);
+	assert_int_equal(W->c->snd_nxt - W->c->snd_una, 6000u);
+	assert_int_equal(scn_pending(), 1);
+	/* still full: nothing moves, nothing is lost */
+	ADVANCE_MS(1);
+	assert_int_equal(scn_pending(), 1);
+	assert_int_equal(W->c->snd_nxt - W->c->snd_una, 6000u);
+	/* room again: the held packet, then the waiting data, in order */
+	W->tx_room = 16;
+	ADVANCE_MS(1);
+	assert_int_equal(pn_lcore_tx_held(&W->lc), 0);
+	assert_int_equal(W->lc.stat.tx_drained, 1);
+	payload_is(0, 3000);
+	OUT(PA, .seq = ISN + 1, .len = 3000, .tso = 1000);
+	payload_is(3000, 3000);
+	OUT(PA, .seq = ISN + 1 + 3000, .len = 3000, .tso = 1000);
+	payload_is(6000, 3000);
+	OUT(PA, .seq = ISN + 1 + 6000, .len = 3000, .tso = 1000);
+	NONE();
+	assert_int_equal(scn_drops(PN_DROP_TX_FULL), 0);
+}
+
+/* What TCP queued below it and no device took stays under 256 KB and one
+ * segment: a send of 400 KB hands the first TSO segments to the device
+ * before it builds the rest. */
+static void
+small_queues_bound_bytes_below_tcp(void **state)
+{
+	static uint8_t buf[400000];
+	struct iovec iov = { buf, sizeof(buf) };
+	uint32_t off = 0, len, i;
+
+	(void)state;
+	W->tconf.sndbuf = 1u << 20;
+	W->nconf.port[0].tx_tcp_cksum = true;
+	W->nconf.port[0].tx_tso = true;
+	scn_start();
+	scn_listen(80);
+	IN(S, .seq = 1000, .mss = 1460, .ws = 7);
+	OUT(SA);
+	IN(A, .win = 4096);	/* 512 KB */
+	assert_int_equal(pn_tcp_accept(W->l, &W->cctx, &W->c), 0);
+	W->c->cwnd = 1u << 20;
+	for (i = 0; i < sizeof(buf); i++)
+		buf[i] = pat(i);
+	assert_int_equal(pn_tcp_send(W->c, &iov, 1, 0), (ssize_t)sizeof(buf));
+	/* 5 x 64240 queued (>= 256 KB) went to the device before the 6th */
+	assert_int_equal(scn_pending(), 5);
+	pn_tx_flush(&W->lc);
+	while (scn_pending() > 0) {
+		len = W->tx[W->rtx]->pkt_len - 54; /* Ethernet, IPv4, TCP */
+		payload_is(off, len);
+		OUT(A, .seq = ISN + 1 + off, .len = len, .tso = 1460);
+		assert_true(len <= 64240);
+		off += len;
+	}
+	/* all but the Nagle tail went, in order */
+	assert_int_equal(off, 400000 - 400000 % 1460);
+	assert_int_equal(scn_stat("TCPSmallQueueThrottles"), 0);
+}
+
 int
 main(void)
 {
@@ -277,6 +356,8 @@ main(void)
 		SCN(effective_mss_with_timestamps),
 		SCN(sack_blocks_shrink_the_segment_size),
 		SCN(without_tso_segments_at_the_mss),
+		SCN(small_queues_wait_for_the_device),
+		SCN(small_queues_bound_bytes_below_tcp),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -474,6 +474,58 @@ test_tx_full_held_then_sent_first(void **state)
 	assert_int_equal(lc->stat.drops, 0);
 }
 
+static unsigned int drained_calls;
+static uint32_t drained_held_seen;
+
+static void
+on_drained(struct pn_lcore *lc, void *arg)
+{
+	RTE_SET_USED(arg);
+	drained_calls++;
+	drained_held_seen = pn_lcore_tx_held(lc);
+}
+
+/* Who waits for the held packets (TCP small queues) is called once, by
+ * the flush that sends the last of them, and not before; a wait asked
+ * for when nothing is held runs at the next flush. */
+static void
+test_tx_drained_hook_after_last_held(void **state)
+{
+	struct pn_lcore *lc = &W->lc[0];
+	struct pn_txq *q;
+	struct rte_mbuf *pkts[6];
+
+	RTE_SET_USED(state);
+	world_init(32, 300, 1);
+	q = &lc->txq[0];
+	drained_calls = 0;
+	drained_held_seen = UINT32_MAX;
+	pn_lcore_set_tx_drained(lc, on_drained, NULL);
+	tx_pkts(pkts, 6, 0);
+	W->tx_accept_max = 2;
+	pn_txq_push_bulk(lc, q, pkts, 6);
+	pn_tx_flush(lc);
+	assert_int_equal(pn_lcore_tx_held(lc), 4);
+	pn_lcore_tx_wait_drain(lc);
+	/* two of the four go: still held, no call */
+	pn_tx_flush(lc);
+	assert_int_equal(pn_lcore_tx_held(lc), 2);
+	assert_int_equal(drained_calls, 0);
+	pn_tx_flush(lc);
+	assert_int_equal(q->hold_len, 0);
+	assert_int_equal(drained_calls, 1);
+	assert_int_equal(drained_held_seen, 0);
+	assert_int_equal(lc->stat.tx_drained, 1);
+	/* once per wait */
+	pn_tx_flush(lc);
+	assert_int_equal(drained_calls, 1);
+	pn_lcore_tx_wait_drain(lc);
+	pn_lcore_round(lc);
+	assert_int_equal(drained_calls, 2);
+	assert_tx_in_order(6);
+	pn_lcore_set_tx_drained(lc, NULL, NULL);
+}
+
 /* Held packets are bounded by tx_queue_len; past it, TX_FULL drops. */
 static void
 test_tx_queue_len_bounds_held(void **state)
@@ -1029,6 +1081,7 @@ main(void)
 		T(test_tx_full_drops_counted),
 		T(test_tx_full_held_then_sent_first),
 		T(test_tx_queue_len_bounds_held),
+		T(test_tx_drained_hook_after_last_held),
 		T(test_no_sleep_while_tx_held),
 		T(test_tx_push_bulk),
 		T(test_tx_shared_queue_locked),
