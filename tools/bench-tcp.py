@@ -44,6 +44,13 @@ sides' counters over the measured window (telemetry: /pollnet/tcp,
 /pollnet/drops, /pollnet/softnet, /ethdev/stats) and prints the non-zero
 deltas per run. --tag T puts T in the DPDK file prefixes and the netns name,
 after PN_TAG (environment, tools/pntag.py) when that is set too.
+--huge runs every pollnet process on 2 MB hugepages (EAL --in-memory
+--single-file-segments instead of --no-huge; -m 512 each, so 512 free
+pages while a pair runs; --huge-dir names the hugetlbfs mount),
+--huge-variant NAME only that variant (hugepages against 4 KB pages in
+one interleaved run);
+--variant-eal NAME:EAL_ARGS appends EAL arguments to one variant
+('lifo:--mbuf-pool-ops-name stack'). The default stays --no-huge.
 
   tools/bench-tcp.py --cases stream --variant tso:tso=1: \
       --variant notso:tso=1:--no-tso --cycles
@@ -55,6 +62,8 @@ usage: tools/bench-tcp.py [--build DIR] [--duration S] [--warmup S]
                           [--variant NAME:VHOST_ARGS:POLLNET_OPTS]...
                           [--variant-build NAME:DIR]... [--counters]
                           [--tag T] [--cycles] [--no-linux]
+                          [--huge] [--huge-variant NAME]... [--huge-dir DIR]
+                          [--variant-eal NAME:EAL_ARGS]...
 """
 import argparse
 import json
@@ -75,6 +84,33 @@ EAL = ["--no-huge", "-m", "512", "--no-pci",
        "--log-level=lib.vhost.config:warning",
        "--log-level=pmd.net.virtio.*:error", "--log-level=pmd.net.vhost:warning"]
 SERVER_IP, CLIENT_ADDR = "198.18.0.1", "198.18.0.2/24"
+
+
+def eal(huge, huge_dir, extra):
+    """The pollnet processes' EAL arguments: EAL (no hugepages) by default;
+    with huge, 2 MB hugepages from a hugetlbfs mount (huge_dir, else the one
+    EAL finds), --in-memory (the files unlinked once mapped: nothing left
+    behind), one file per segment list; extra (a variant's --variant-eal
+    words) at the end."""
+    out = list(EAL)
+    if huge:
+        # one file per memory segment list: virtio_user shares each
+        # file with vhost as one region (at most 8)
+        out[0:1] = ["--in-memory", "--single-file-segments"] + (
+            ["--huge-dir", huge_dir] if huge_dir else [])
+    return out + extra
+
+
+def hugepages_free():
+    """Free 2 MB hugepages (HugePages_Free, /proc/meminfo), 0 if unknown."""
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("HugePages_Free:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
 
 
 def wait_for(what, cond, timeout=30.0):
@@ -268,7 +304,8 @@ class Run:
         return th
 
     def pollnet(self, name, srv_args, cli_args, server_cmd=None, env=None,
-                vhost_args="", pn_opts="", build=None, virtio_args=""):
+                vhost_args="", pn_opts="", build=None, virtio_args="",
+                stack="pollnet"):
         sock = os.path.join(self.tmp, name + ".sock")
         if pn_opts:
             env = dict(env if env is not None else os.environ,
@@ -281,12 +318,15 @@ class Run:
         pre_s, pre_c = self.prefix("s"), self.prefix("c")
         bench = os.path.join(os.path.abspath(build), "app", "pollnet-bench") \
             if build else self.bench
+        a = self.args
+        ealv = eal(a.huge or stack in a.huge_variant, a.huge_dir,
+                   a.eal_extra.get(stack, []))
         if server_cmd is None:
             server_cmd = [bench]
             ready = "pollnet-bench: running"
         else:
             ready = None
-        scmd = server_cmd + EAL + [
+        scmd = server_cmd + ealv + [
             "--file-prefix", pre_s, "--lcores", f"0@{srv_cpu}",
             "--vdev", vdev, "--",
             "--addr", f"{SERVER_IP}/24"] + srv_args + cyc
@@ -300,7 +340,7 @@ class Run:
                          or srv.poll() is not None)
             if srv.poll() is not None:
                 raise RuntimeError(f"{name} server exited; see {slog}")
-            ccmd = [bench] + EAL + [
+            ccmd = [bench] + ealv + [
                 "--file-prefix", pre_c, "--lcores", f"0@{cli_cpu}",
                 "--vdev", f"virtio_user0,path={sock},queues=1" +
                 (f",{virtio_args}" if virtio_args else ""), "--",
@@ -432,7 +472,7 @@ def run_case(r, case, both, cli, port, stack, var=("", "", None, "")):
             return r.pollnet(name, [], both + ["--connect",
                              f"{SERVER_IP}:{port}"] + cli, srv, env,
                              vhost_args=var[0], pn_opts=var[1], build=var[2],
-                             virtio_args=var[3])
+                             virtio_args=var[3], stack=stack)
         srv = [os.path.join(r.build, "app", "http-linux")]
         # http-linux prints nothing when ready: the client retries its
         # connects during the warm-up
@@ -448,7 +488,7 @@ def run_case(r, case, both, cli, port, stack, var=("", "", None, "")):
         return r.pollnet(name, srv_args, both + ["--connect",
                          f"{SERVER_IP}:{port}"] + cli,
                          vhost_args=var[0], pn_opts=var[1], build=var[2],
-                         virtio_args=var[3])
+                         virtio_args=var[3], stack=stack)
     return r.linux(name, srv_args, both + ["--connect", f"127.0.0.1:{port}"] + cli)
 
 
@@ -494,7 +534,11 @@ def markdown_variants(rows, meta, stacks):
            "Variants (name: net_vhost devargs; POLLNET_OPTS; virtio_user "
            "devargs): " +
            "; ".join(f"{n}: {v[0] or '-'}; {v[1] or '-'}; {v[3] or '-'}" +
-                     (f"; build {v[2]}" if v[2] else "")
+                     (f"; build {v[2]}" if v[2] else "") +
+                     ("; 2 MB hugepages" if meta.get("huge") or
+                      n in meta.get("huge_variants", []) else "") +
+                     (f"; EAL {' '.join(meta['eal_extra'][n])}"
+                      if n in meta.get("eal_extra", {}) else "")
                      for n, v in meta["variants"].items()) + ". "
            "Cells: median (ratio to linux) [busy cycles/byte server / client; "
            "the receiver's receive cycles/byte: poll + gro + input].",
@@ -518,7 +562,9 @@ def markdown_variants(rows, meta, stacks):
 def markdown(rows, meta):
     out = [f"Medians of {meta['reps']} interleaved runs, {meta['duration_s']} s "
            f"each after {meta['warmup_s']} s warm-up; server on CPU "
-           f"{meta['cpu_server']}, client on CPU {meta['cpu_client']}.", "",
+           f"{meta['cpu_server']}, client on CPU {meta['cpu_client']}" +
+           ("; pollnet on 2 MB hugepages" if meta.get("huge") else "") +
+           ".", "",
            "| case | unit | pollnet | linux | pollnet/linux | p50 us pollnet / linux | p99 us pollnet / linux | errors |",
            "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for r in rows:
@@ -584,6 +630,21 @@ def main():
                     "deltas per run")
     ap.add_argument("--tag", default="",
                     help="a word for the DPDK file prefixes and the netns name")
+    ap.add_argument("--huge", action="store_true",
+                    help="every pollnet column on 2 MB hugepages (-m 512 "
+                    "each: 256 free pages per process, two at a time) "
+                    "instead of --no-huge")
+    ap.add_argument("--huge-variant", action="append", default=[],
+                    metavar="NAME",
+                    help="variant NAME alone on 2 MB hugepages (repeatable: "
+                    "A/B against --no-huge in the same run)")
+    ap.add_argument("--huge-dir", default="",
+                    help="the hugetlbfs mount for --huge/--huge-variant "
+                    "(EAL --huge-dir; default: the one EAL finds)")
+    ap.add_argument("--variant-eal", action="append", default=[],
+                    metavar="NAME:EAL_ARGS",
+                    help="more EAL arguments (space separated) for variant "
+                    "NAME, e.g. 'lifo:--mbuf-pool-ops-name stack'")
     args = ap.parse_args()
     pntag.tag()
     variants = {}
@@ -605,6 +666,22 @@ def main():
                      f"{', '.join(variants)}, DIR a build with app/pollnet-bench")
         variants[name] = variants[name][:2] + (d,) + variants[name][3:]
     stacks = list(variants) + ([] if args.no_linux else ["linux"])
+    args.eal_extra = {}
+    for v in args.variant_eal:
+        name, _, words = v.partition(":")
+        if name not in variants or not words.split():
+            ap.error(f"--variant-eal {v}: expected NAME:EAL_ARGS, NAME one "
+                     f"of {', '.join(variants)}")
+        args.eal_extra[name] = words.split()
+    for name in args.huge_variant:
+        if name not in variants:
+            ap.error(f"--huge-variant {name}: not a variant (one of "
+                     f"{', '.join(variants)})")
+    if (args.huge or args.huge_variant) and hugepages_free() < 512:
+        ap.error(f"--huge/--huge-variant: {hugepages_free()} free 2 MB "
+                 "hugepages, need 512 (two processes of -m 512); as root: "
+                 "echo 512 > /sys/kernel/mm/hugepages/hugepages-2048kB/"
+                 "nr_hugepages, and a hugetlbfs mount (--huge-dir)")
 
     r = Run(args)
     results = {}
@@ -656,7 +733,8 @@ def main():
             "cpu_client": r.cpu_cli, "netns": r.ns is not None,
             "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "kernel": os.uname().release, "variants": variants,
-            "cycles": args.cycles}
+            "cycles": args.cycles, "huge": args.huge,
+            "huge_variants": args.huge_variant, "eal_extra": args.eal_extra}
     rows = summarize(results)
     os.makedirs(args.out, exist_ok=True)
     with open(os.path.join(args.out, "bench-tcp.json"), "w") as f:

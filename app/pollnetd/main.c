@@ -325,9 +325,8 @@ setup_shards(void)
 			die(1, "shard %d: no memory (raise [eal] memory_mb = %u)", i,
 			    c->memory_mb);
 		snprintf(name, sizeof(name), "pnd_pool_%d", i);
-		s->pool = rte_pktmbuf_pool_create(name, c->mbufs, 256, 0,
-						  RTE_MBUF_DEFAULT_BUF_SIZE,
-						  (int)rte_lcore_to_socket_id(lcore));
+		s->pool = pn_eal_pktmbuf_pool_create(name, c->mbufs,
+						     (int)rte_lcore_to_socket_id(lcore));
 		if (s->pool == NULL)
 			die(1, "shard %d: mempool of [pollnetd] mbufs = %u: %s "
 			    "(raise [eal] memory_mb = %u or lower mbufs)", i, c->mbufs,

@@ -402,9 +402,7 @@ pn_init(int argc, char **argv)
 		}
 		s->lcore = lc;
 		snprintf(name, sizeof(name), "pn_pool_%d", i);
-		s->pool = rte_pktmbuf_pool_create(name, rt.mbufs, 256, 0,
-						  RTE_MBUF_DEFAULT_BUF_SIZE,
-						  sock);
+		s->pool = pn_eal_pktmbuf_pool_create(name, rt.mbufs, sock);
 		if (s->pool == NULL) {
 			rt_fail(ENOMEM, "shard %d: mempool of --mbufs %u: %s (give EAL more memory, -m, or lower --mbufs)",
 				i, rt.mbufs, rte_strerror(rte_errno));
