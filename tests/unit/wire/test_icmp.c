@@ -32,8 +32,12 @@ mk_unreach(uint8_t *b, uint8_t code, uint16_t mtu, uint32_t qlen)
 	uint8_t dgram[PKT_MAX];
 	uint32_t hl = pkt_ipv4(dgram, 0, 100, PN_IPV4_PROTO_UDP, IP1, IP2);
 
+	/* every byte of the quote set: a truncation must not find a valid
+	 * checksum by chance (zero bytes cut off the end keep it valid) */
 	pkt_put16(dgram + hl, 4000);
 	pkt_put16(dgram + hl + 2, 5000);
+	pkt_put16(dgram + hl + 4, 100 - hl);
+	pkt_put16(dgram + hl + 6, 0xbeef);
 	memset(b, 0, 8);
 	b[0] = PN_ICMP_DEST_UNREACH;
 	b[1] = code;
@@ -258,8 +262,12 @@ test_param_problem(void **state)
 	struct pn_icmp_hdr h;
 	int n;
 
+	/* every byte of the quote set: a truncation must not find a valid
+	 * checksum by chance (zero bytes cut off the end keep it valid) */
 	pkt_put16(dgram + hl, 4000);
 	pkt_put16(dgram + hl + 2, 5000);
+	pkt_put16(dgram + hl + 4, 100 - hl);
+	pkt_put16(dgram + hl + 6, 0xbeef);
 	n = pn_icmp_build_error(b, sizeof(b), PN_ICMP_PARAM_PROBLEM, 0,
 				22u << 24, dgram, 120);
 	assert_int_equal(n, 8 + hl + 8);	/* header with options + 8 */
