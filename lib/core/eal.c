@@ -46,8 +46,8 @@ pn_eal_remove_runtime_dir_at_exit(void)
 #define EAL_POOL_OPS   "stack"
 #define EAL_POOL_CACHE 256
 
-static bool
-pool_ops_registered(const char *name)
+bool
+pn_eal_mempool_ops_registered(const char *name)
 {
 	for (uint32_t i = 0; i < rte_mempool_ops_table.num_ops; i++)
 		if (strcmp(rte_mempool_ops_table.ops[i].name, name) == 0)
@@ -60,7 +60,7 @@ pn_eal_pktmbuf_pool_create(const char *name, unsigned int n, int socket)
 {
 	const char *ops = rte_mbuf_user_mempool_ops();
 
-	if (ops == NULL && pool_ops_registered(EAL_POOL_OPS))
+	if (ops == NULL && pn_eal_mempool_ops_registered(EAL_POOL_OPS))
 		ops = EAL_POOL_OPS;
 	if (ops == NULL)
 		return rte_pktmbuf_pool_create(name, n, EAL_POOL_CACHE, 0,

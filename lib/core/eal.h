@@ -2,6 +2,8 @@
 #ifndef PN_CORE_EAL_H
 #define PN_CORE_EAL_H
 
+#include <stdbool.h>
+
 /*
  * EAL leaves its runtime directory (/var/run/dpdk/<file-prefix>: config,
  * multi-process and telemetry sockets) behind even after
@@ -12,6 +14,9 @@
 void pn_eal_remove_runtime_dir_at_exit(void);
 
 struct rte_mempool;
+
+/** @return true when a mempool driver @p name is registered (linked in). */
+bool pn_eal_mempool_ops_registered(const char *name);
 
 /*
  * A shard's packet mbuf pool: @p n mbufs of RTE_MBUF_DEFAULT_BUF_SIZE, a

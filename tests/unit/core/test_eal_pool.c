@@ -24,15 +24,6 @@
 #define INFLIGHT 1200u   /* > the 256-mbuf cache and its 384 flush mark */
 #define CACHE    256u
 
-static bool
-ops_registered(const char *name)
-{
-	for (uint32_t i = 0; i < rte_mempool_ops_table.num_ops; i++)
-		if (strcmp(rte_mempool_ops_table.ops[i].name, name) == 0)
-			return true;
-	return false;
-}
-
 static void
 test_stack_ops(void **state)
 {
@@ -40,7 +31,7 @@ test_stack_ops(void **state)
 
 	(void)state;
 	pn_test_eal_init();
-	if (!ops_registered("stack"))
+	if (!pn_eal_mempool_ops_registered("stack"))
 		skip();
 	mp = pn_eal_pktmbuf_pool_create("t_pool_ops", 1023, SOCKET_ID_ANY);
 	assert_non_null(mp);
@@ -72,7 +63,7 @@ test_reuse_last_freed(void **state)
 
 	(void)state;
 	pn_test_eal_init();
-	if (!ops_registered("stack"))
+	if (!pn_eal_mempool_ops_registered("stack"))
 		skip();
 	mp = pn_eal_pktmbuf_pool_create("t_pool_lifo", POOL_N, SOCKET_ID_ANY);
 	assert_non_null(mp);
