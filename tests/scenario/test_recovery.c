@@ -195,18 +195,15 @@ rto_go_back_n_skips_sacked(void **state)
 	two_sacked_above_hole();
 	ADVANCE_MS(2);
 	scn_flush(); /* recovery: 0, 1 again */
-	/* nothing back for a PTO: everything unSACKed is lost */
+	/* nothing back: no loss probe in recovery (Linux
+	 * tcp_schedule_loss_probe: only in the Open or CWR state); the
+	 * RTO, 200 ms after recovery began, go-back-N from SND.UNA */
+	ADVANCE_MS(197);
+	NONE();
 	ADVANCE_MS(2);
 	OUT(A, .seq = sg(0), .len = M);
-	OUT(A, .seq = sg(1), .len = M);
-	OUT(A, .seq = sg(2), .len = M);
-	OUT(A, .seq = sg(5), .len = M);
 	NONE();
-	assert_int_equal(scn_stat("TCPLossProbes"), 1);
-	/* all lost again: the RTO, go-back-N from SND.UNA */
-	ADVANCE_MS(200);
-	OUT(A, .seq = sg(0), .len = M);
-	NONE();
+	assert_int_equal(scn_stat("TCPLossProbes"), 0);
 	IN(A, .ack = sg(1), .tsval = 1003, .nsack = 1,
 	   .sack = { { sg(3), sg(5) } });
 	OUT(A, .seq = sg(1), .len = M);
@@ -220,7 +217,8 @@ rto_go_back_n_skips_sacked(void **state)
 	IN(A, .ack = sg(6), .tsval = 1005);
 	NONE();
 	assert_int_equal(scn_stat("TCPTimeouts"), 1);
-	assert_int_equal(scn_stat("RetransSegs"), 10);
+	assert_int_equal(scn_stat("RetransSegs"), 6);
+	assert_int_equal(scn_stat("TCPLossProbes"), 0);
 }
 
 static void
@@ -387,31 +385,109 @@ loss_probe_is_the_last_segment_not_new_data(void **state)
 	   .sack = { { sg(9), sg(10) } });
 	send_segs(10, 15);
 	NONE();
+	/* the D-SACK says both arrived: the episode ends with no loss
+	 * (Linux tcp_process_tlp_ack), no reduction on the next ACK */
+	IN(A, .ack = sg(15), .tsval = 1003);
+	NONE();
 	assert_int_equal(scn_stat("TCPSackRecovery"), 0);
 	assert_int_equal(scn_stat("TCPTimeouts"), 0);
+	assert_int_equal(scn_stat("TCPLossProbeRecovery"), 0);
 }
 
+/* Linux tcp_send_loss_probe: one probe, then tcp_rearm_rto: the RTO
+ * from the probe on, not a second probe a PTO later. */
 static void
-unanswered_probe_is_sent_once_more_before_rto(void **state)
+unanswered_probe_then_the_rto(void **state)
 {
 	(void)state;
 	ten_in_flight(10);
 	ADVANCE_MS(3);
 	OUT(A, .seq = sg(9), .len = M);
 	NONE();
-	/* the probe (or its ACK) was lost: a second probe a PTO later, not
-	 * 200 ms of silence */
-	ADVANCE_MS(3);
-	OUT(A, .seq = sg(9), .len = M);
-	NONE();
-	assert_int_equal(scn_stat("TCPLossProbes"), 2);
-	/* then only the RTO: 200 ms (rto_min) after the second probe */
+	/* the probe (or its ACK) was lost: 200 ms (rto_min) of silence */
 	ADVANCE_MS(199);
 	NONE();
 	ADVANCE_MS(1);
 	OUT(A, .seq = sg(0), .len = M);
 	assert_int_equal(scn_stat("TCPTimeouts"), 1);
-	assert_int_equal(scn_stat("TCPLossProbes"), 2);
+	assert_int_equal(scn_stat("TCPLossProbes"), 1);
+}
+
+/* Linux tcp_send_loss_probe "at most one outstanding TLP": an ACK below
+ * tp->tlp_high_seq (the probe's end) leaves the episode open, so no
+ * second probe; the RTO, 200 ms after that ACK. */
+static void
+no_second_probe_until_the_first_is_acked(void **state)
+{
+	(void)state;
+	ten_in_flight(10);
+	ADVANCE_MS(3);
+	OUT(A, .seq = sg(9), .len = M);
+	IN(A, .ack = sg(5), .tsval = 1002);
+	NONE();
+	ADVANCE_MS(199);
+	NONE();
+	ADVANCE_MS(1);
+	OUT(A, .seq = sg(5), .len = M);
+	assert_int_equal(scn_stat("TCPLossProbes"), 1);
+	assert_int_equal(scn_stat("TCPTimeouts"), 1);
+}
+
+/* Linux tcp_process_tlp_ack: an ACK past the probe's end with no D-SACK
+ * of it means the probe repaired a loss: cwnd is reduced once (CWR,
+ * cwnd = ssthresh = 0.7 cwnd, CUBIC), no recovery. */
+static void
+probe_that_repaired_a_loss_reduces_cwnd(void **state)
+{
+	struct pn_tcp_info i;
+
+	(void)state;
+	ten_in_flight(15);
+	ADVANCE_MS(3);
+	OUT(A, .seq = sg(9), .len = M);
+	NONE();
+	/* 9 had been lost, the probe got through: ACK of all of it, no
+	 * D-SACK; the episode waits for what comes after the probe */
+	IN(A, .ack = sg(10), .tsval = 1002);
+	send_segs(10, 15);
+	NONE();
+	pn_tcp_info(W->c, &i);
+	assert_int_equal(i.snd_cwnd, 12); /* slow start, 2 SMSS an ACK */
+	assert_int_equal(scn_stat("TCPLossProbeRecovery"), 0);
+	IN(A, .ack = sg(15), .tsval = 1003);
+	NONE();
+	pn_tcp_info(W->c, &i);
+	assert_int_equal(i.snd_ssthresh, 12 * 1460 * 7 / 10);
+	assert_int_equal(i.snd_cwnd, 12 * 1460 * 7 / 10 / 1460);
+	assert_int_equal(i.ca_state, 0);
+	assert_int_equal(scn_stat("TCPLossProbeRecovery"), 1);
+	assert_int_equal(scn_stat("TCPSackRecovery"), 0);
+}
+
+/* After an RTO Linux is in the Loss state until the flight of then is
+ * ACKed: no loss probe for the go-back-N retransmissions, the RTO. */
+static void
+no_probe_after_rto_until_its_flight_is_acked(void **state)
+{
+	(void)state;
+	est_sack();
+	scn_send(3 * M);
+	send_segs(0, 3);
+	ADVANCE_MS(3);
+	OUT(A, .seq = sg(2), .len = M); /* the probe */
+	ADVANCE_MS(200);
+	OUT(A, .seq = sg(0), .len = M); /* the RTO */
+	NONE();
+	/* 0 arrived: go-back-N sends 1 and 2 (cwnd 2) */
+	IN(A, .ack = sg(1), .tsval = 1002);
+	send_segs(1, 3);
+	NONE();
+	ADVANCE_MS(199);
+	NONE();
+	ADVANCE_MS(1);
+	OUT(A, .seq = sg(1), .len = M);
+	assert_int_equal(scn_stat("TCPLossProbes"), 1);
+	assert_int_equal(scn_stat("TCPTimeouts"), 2);
 }
 
 static void
@@ -509,7 +585,10 @@ main(void)
 		SCN(loss_probe_timeout_is_linux_schedule),
 		SCN(loss_probe_timeout_one_segment_waits_rto_min),
 		SCN(loss_probe_is_the_last_segment_not_new_data),
-		SCN(unanswered_probe_is_sent_once_more_before_rto),
+		SCN(unanswered_probe_then_the_rto),
+		SCN(no_second_probe_until_the_first_is_acked),
+		SCN(probe_that_repaired_a_loss_reduces_cwnd),
+		SCN(no_probe_after_rto_until_its_flight_is_acked),
 		SCN(loss_probe_covers_the_fin),
 		SCN(reordering_seen_late_segment_is_no_loss),
 		SCN(reordering_window_expires_into_recovery),
