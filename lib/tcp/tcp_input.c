@@ -876,14 +876,17 @@ st_time_wait(struct pn_tcp_conn *c, struct tcp_seg *s)
 	/* Linux tcp_timewait_state_process restarts 2 MSL
 	 * (inet_twsk_reschedule) for every segment but a RST that is in the
 	 * window and empty, carries an ACK or fails PAWS, before any reply
-	 * is built; an ACK-less SYN may be a new connection's and leaves it.
-	 * The peer still talking means it has not seen our last ACK. */
+	 * is built; an ACK-less SYN may be a new connection's and leaves it,
+	 * and so does an ACK-less FIN (ACKed below, as Linux): only ACKs
+	 * tell that the peer has not seen our last ACK. RFC 9293 3.10.7.4
+	 * drops an ACK-less segment before the FIN check, and restarts 2 MSL
+	 * for a FIN: we follow Linux. */
 	if (!(s->h.flags & PN_TCP_RST) &&
 	    ((s->h.flags & PN_TCP_ACK) ||
 	     (s->h.seq == c->rcv_nxt && s->seg_len == 0) || !paws_ok(c, s)))
 		tcp_timewait_arm(c);
 	/* A retransmitted FIN (already ACKed, so below RCV.NXT): ACK it
-	 * again and restart 2 MSL (RFC 9293 3.10.7.4, Linux tw). */
+	 * again (RFC 9293 3.10.7.4, Linux tw); 2 MSL as above. */
 	fin_again = (s->h.flags & (PN_TCP_FIN | PN_TCP_RST | PN_TCP_SYN)) == PN_TCP_FIN &&
 		    s->h.seq + s->seg_len == c->rcv_nxt && paws_ok(c, s);
 	/* Any ACK from here answers @p s with the echo of its options
@@ -894,23 +897,19 @@ st_time_wait(struct pn_tcp_conn *c, struct tcp_seg *s)
 	 * ip_send_unicast_reply only gives up on the ACK. */
 	if (!(s->h.flags & PN_TCP_RST) &&
 	    unlikely(tcp_ipopt_timewait(c, s) < 0)) {
-		if (fin_again)
-			tcp_timewait_arm(c);
 		tcp_seg_drop(c->tcp, s, PN_DROP_IP_OPTS_NOECHO);
 		return;
 	}
 	if (fin_again) {
 		c->flags |= TF_ACK_NOW;
-		tcp_timewait_arm(c);
 		tcp_seg_done(c->tcp, s);
 		return;
 	}
 	if (!front_checks(c, s))
 		return;
-	/* Only a retransmitted FIN matters: ACK it, restart 2 MSL. */
+	/* Only a retransmitted FIN matters: ACK it. */
 	if (s->h.flags & PN_TCP_FIN) {
 		c->flags |= TF_ACK_NOW;
-		tcp_timewait_arm(c);
 		tcp_seg_done(c->tcp, s);
 		return;
 	}
