@@ -17,6 +17,27 @@ ten_in_flight(int queued)
 	NONE();
 }
 
+/* Segment @p k goes exactly @p ms from now, nothing before it. */
+static void
+seg_after_ms(uint64_t ms, int k)
+{
+	ADVANCE_MS(ms - 1);
+	NONE();
+	ADVANCE_MS(1);
+	OUT(A, .seq = sg(k), .len = M);
+}
+
+/* ten_in_flight(@p queued) and no ACK: the loss probe, the last segment
+ * sent again a PTO later (2 SRTT + 2 ms, SRTT ~0: 3 ms). */
+static void
+ten_then_probe(int queued)
+{
+	ten_in_flight(queued);
+	seg_after_ms(3, 9);
+	NONE();
+	assert_int_equal(scn_stat("TCPLossProbes"), 1);
+}
+
 /* 0 and 5 lost, 1..4 and 6..9 SACKed: recovery (ssthresh 10220). */
 static void
 lose_0_and_5(void)
@@ -198,10 +219,7 @@ rto_go_back_n_skips_sacked(void **state)
 	/* nothing back: no loss probe in recovery (Linux
 	 * tcp_schedule_loss_probe: only in the Open or CWR state); the
 	 * RTO, 200 ms after recovery began, go-back-N from SND.UNA */
-	ADVANCE_MS(197);
-	NONE();
-	ADVANCE_MS(2);
-	OUT(A, .seq = sg(0), .len = M);
+	seg_after_ms(199, 0);
 	NONE();
 	assert_int_equal(scn_stat("TCPLossProbes"), 0);
 	IN(A, .ack = sg(1), .tsval = 1003, .nsack = 1,
@@ -301,10 +319,7 @@ tail_loss_probe_before_rto(void **state)
 	/* RFC 8985 7, Linux tcp_schedule_loss_probe: PTO = 2 SRTT + 2 ms,
 	 * whole ms: 3 ms (SRTT ~0); nothing new to send, so the last
 	 * segment goes again */
-	ADVANCE_MS(2);
-	NONE();
-	ADVANCE_MS(1);
-	OUT(A, .seq = sg(2), .len = M);
+	seg_after_ms(3, 2);
 	NONE();
 	assert_int_equal(scn_stat("TCPLossProbes"), 1);
 	/* its SACK shows the hole: a reordering window, then recovery */
@@ -343,10 +358,7 @@ loss_probe_timeout_is_linux_schedule(void **state)
 	 * timer (it was 2 ms: max(2 SRTT, 2 ms)) */
 	pto_ms = (2ull * i.rtt_us + 2000 + 999) / 1000;
 	assert_int_equal(pto_ms, 3);
-	ADVANCE_MS(pto_ms - 1);
-	NONE();
-	ADVANCE_MS(1);
-	OUT(A, .seq = sg(3), .len = M);
+	seg_after_ms(pto_ms, 3);
 	NONE();
 	assert_int_equal(scn_stat("TCPLossProbes"), 1);
 }
@@ -360,10 +372,7 @@ loss_probe_timeout_one_segment_waits_rto_min(void **state)
 	est_sack();
 	scn_send(M);
 	send_segs(0, 1);
-	ADVANCE_MS(199);
-	NONE();
-	ADVANCE_MS(1);
-	OUT(A, .seq = sg(0), .len = M);
+	seg_after_ms(200, 0);
 	assert_int_equal(scn_stat("TCPLossProbes"), 0);
 	assert_int_equal(scn_stat("TCPTimeouts"), 1);
 }
@@ -375,11 +384,7 @@ loss_probe_is_the_last_segment_not_new_data(void **state)
 	/* cwnd-limited: 5 more queued. The probe is the last segment sent:
 	 * a Linux receiver ACKs a duplicate at once, one new segment only
 	 * after its delayed-ACK time (40 ms) */
-	ten_in_flight(15);
-	ADVANCE_MS(3);
-	OUT(A, .seq = sg(9), .len = M);
-	NONE();
-	assert_int_equal(scn_stat("TCPLossProbes"), 1);
+	ten_then_probe(15);
 	/* the ACK covers everything: new data, no recovery */
 	IN(A, .ack = sg(10), .tsval = 1002, .nsack = 1,
 	   .sack = { { sg(9), sg(10) } });
@@ -400,15 +405,9 @@ static void
 unanswered_probe_then_the_rto(void **state)
 {
 	(void)state;
-	ten_in_flight(10);
-	ADVANCE_MS(3);
-	OUT(A, .seq = sg(9), .len = M);
-	NONE();
+	ten_then_probe(10);
 	/* the probe (or its ACK) was lost: 200 ms (rto_min) of silence */
-	ADVANCE_MS(199);
-	NONE();
-	ADVANCE_MS(1);
-	OUT(A, .seq = sg(0), .len = M);
+	seg_after_ms(200, 0);
 	assert_int_equal(scn_stat("TCPTimeouts"), 1);
 	assert_int_equal(scn_stat("TCPLossProbes"), 1);
 }
@@ -420,15 +419,10 @@ static void
 no_second_probe_until_the_first_is_acked(void **state)
 {
 	(void)state;
-	ten_in_flight(10);
-	ADVANCE_MS(3);
-	OUT(A, .seq = sg(9), .len = M);
+	ten_then_probe(10);
 	IN(A, .ack = sg(5), .tsval = 1002);
 	NONE();
-	ADVANCE_MS(199);
-	NONE();
-	ADVANCE_MS(1);
-	OUT(A, .seq = sg(5), .len = M);
+	seg_after_ms(200, 5);
 	assert_int_equal(scn_stat("TCPLossProbes"), 1);
 	assert_int_equal(scn_stat("TCPTimeouts"), 1);
 }
@@ -442,10 +436,7 @@ probe_that_repaired_a_loss_reduces_cwnd(void **state)
 	struct pn_tcp_info i;
 
 	(void)state;
-	ten_in_flight(15);
-	ADVANCE_MS(3);
-	OUT(A, .seq = sg(9), .len = M);
-	NONE();
+	ten_then_probe(15);
 	/* 9 had been lost, the probe got through: ACK of all of it, no
 	 * D-SACK; the episode waits for what comes after the probe */
 	IN(A, .ack = sg(10), .tsval = 1002);
@@ -482,10 +473,7 @@ no_probe_after_rto_until_its_flight_is_acked(void **state)
 	IN(A, .ack = sg(1), .tsval = 1002);
 	send_segs(1, 3);
 	NONE();
-	ADVANCE_MS(199);
-	NONE();
-	ADVANCE_MS(1);
-	OUT(A, .seq = sg(1), .len = M);
+	seg_after_ms(200, 1);
 	assert_int_equal(scn_stat("TCPLossProbes"), 1);
 	assert_int_equal(scn_stat("TCPTimeouts"), 2);
 }
