@@ -98,7 +98,37 @@ txq_drain_held(struct pn_lcore *lc, struct pn_txq *q)
 			return false;
 	}
 	q->hold_head = 0;
+	q->hold_backoff = 0;
 	return true;
+}
+
+/* Rounds a try that sent nothing waits at most: 1 << this. */
+#define TXQ_HOLD_BACKOFF_MAX 3
+
+/* May the held packets of @p q go to the device now? Linux retries a
+ * stopped queue only when the driver wakes it (netif_tx_wake_queue ->
+ * net_tx_action); nothing tells us the device has room, so we try at most
+ * once a round, and after a try it took nothing of, after 2, 4, then 8
+ * rounds: a device that stays full (a starved peer) costs a burst every
+ * 8 rounds, not one every round. */
+static inline bool
+txq_hold_due(struct pn_lcore *lc, struct pn_txq *q)
+{
+	if (lc->stat.rounds >= q->hold_next_round)
+		return true;
+	lc->stat.tx_hold_waits++;
+	return false;
+}
+
+/* After a flush that tried the device and left packets held. */
+static void
+txq_hold_backoff(struct pn_lcore *lc, struct pn_txq *q, bool moved)
+{
+	if (moved)
+		q->hold_backoff = 0;
+	else if (q->hold_backoff < TXQ_HOLD_BACKOFF_MAX)
+		q->hold_backoff++;
+	q->hold_next_round = lc->stat.rounds + (1u << q->hold_backoff);
 }
 
 /* What the device refused: held behind what is held already, as many as
@@ -131,8 +161,13 @@ static void
 txq_send(struct pn_lcore *lc, struct pn_txq *q, struct rte_mbuf **pkts,
 	 uint16_t n)
 {
+	uint64_t before = q->packets;
 	uint16_t sent = 0;
 
+	if (q->hold_len > 0 && !txq_hold_due(lc, q)) {
+		txq_hold(lc, q, pkts, n);	/* behind the held, in order */
+		return;
+	}
 	/* A device queue shared by several lcores: one burst at a time
 	 * (rte_eth_tx_burst is not safe on one queue from two lcores). */
 	if (q->lock != NULL)
@@ -141,8 +176,21 @@ txq_send(struct pn_lcore *lc, struct pn_txq *q, struct rte_mbuf **pkts,
 		sent = txq_burst(lc, q, pkts, n);
 	if (q->lock != NULL)
 		rte_spinlock_unlock(q->lock);
-	if (sent < n)
+	if (unlikely(sent < n))
 		txq_hold(lc, q, pkts + sent, (uint16_t)(n - sent));
+	if (unlikely(q->hold_len > 0))
+		txq_hold_backoff(lc, q, q->packets != before);
+}
+
+/* The next round tries every queue's held packets: after a sleep, or
+ * before the held are dropped. */
+static void
+txq_hold_due_all(struct pn_lcore *lc)
+{
+	uint8_t i;
+
+	for (i = 0; i < lc->nb_txq; i++)
+		lc->txq[i].hold_next_round = 0;
 }
 
 void
@@ -474,6 +522,7 @@ pn_lcore_fini(struct pn_lcore *lc)
 	unsigned int n;
 	uint8_t i;
 
+	txq_hold_due_all(lc);
 	pn_tx_flush(lc);
 	for (i = 0; i < lc->nb_txq; i++) {
 		struct pn_txq *q = &lc->txq[i];
@@ -830,6 +879,8 @@ lcore_sleep(struct pn_lcore *lc, uint64_t deadline, pn_lcore_ready_fn ready,
 	atomic_store(&lc->sleeping, 0);
 	lc->now = pn_clock_now(lc->clock);
 	lc->stat.sleep_ns += lc->now - t0;
+	if (lc->tx_held_now > 0)
+		txq_hold_due_all(lc);	/* time passed: no spin to spare */
 	if (rc > 0)
 		lc->stat.wakeups++;
 	else

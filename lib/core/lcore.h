@@ -92,6 +92,8 @@ struct pn_softnet_stat {
 	uint64_t tx_packets;    /**< packets accepted by the device */
 	uint64_t tx_bursts;     /**< tx_burst calls */
 	uint64_t tx_held;       /**< packets the device refused, held to retry */
+	uint64_t tx_hold_waits; /**< flushes that left held packets alone:
+				 *   tried this round already, or backing off */
 	uint64_t tx_drained;    /**< waits for the held packets ended (tx_drained hook) */
 	uint64_t timers;        /**< timers fired */
 	uint64_t msg_in;        /**< messages handled */
@@ -160,6 +162,11 @@ struct pn_txq {
 	 * refusal. */
 	struct rte_mbuf **hold;
 	uint32_t hold_cap, hold_head, hold_len;
+	/* While packets are held the device is tried at most once a round,
+	 * and after a try it took none of, only 2, 4, then every 8 rounds
+	 * (lcore.c txq_hold_due); a sleep makes the next round try. */
+	uint64_t hold_next_round;  /**< stat.rounds from which to try again */
+	uint8_t hold_backoff;      /**< tries in a row that sent nothing, capped */
 	struct rte_mbuf *buf[PN_TX_BUF_SIZE];
 };
 

@@ -16,8 +16,8 @@ static struct pn_shards *tel_shards;
 	X(rounds) X(busy_rounds) X(processed) X(time_squeeze) \
 	X(budget_squeeze) X(sleeps) X(naps) X(sleep_aborts) X(wakeups) \
 	X(timer_wakeups) X(sleep_ns) X(steered_out) X(steered_in) \
-	X(tx_packets) X(tx_bursts) X(tx_held) X(tx_drained) X(timers) \
-	X(drops)
+	X(tx_packets) X(tx_bursts) X(tx_held) X(tx_hold_waits) \
+	X(tx_drained) X(timers) X(drops)
 
 int
 pn_telemetry_shard_param(const char *params)

@@ -110,7 +110,8 @@ struct pn_tcp_upcalls {
 	X(TCPDupAcks) X(TCPRcvBufGrow) X(TCPLostRetransmit) X(TCPDSACKRecv) \
 	X(TCPSackDiscard) X(TCPDSACKUndo) X(TCPReoTimeout) \
 	X(TCPDSACKOldSent) X(TCPDSACKOfoSent) \
-	X(TCPLossProbes) X(TCPPMTUUpdates) X(TCPRcvQDrop) X(TWRecycled) \
+	X(TCPLossProbes) X(TCPLossProbeRecovery) X(TCPPMTUUpdates) \
+	X(TCPRcvQDrop) X(TWRecycled) \
 	X(TCPRedirects) X(TCPRedirectedSegs) X(TCPRedirectFull) \
 	X(TCPAckCoalesced) X(TCPNegativeAdvice) X(TCPSmallQueueThrottles)
 

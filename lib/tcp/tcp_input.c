@@ -252,7 +252,7 @@ tcp_enter_recovery(struct pn_tcp_conn *c)
 	c->ssthresh = c->cc->ssthresh(c);
 	c->recover = c->snd_max;
 	c->flags |= TF_IN_RECOVERY;
-	c->rec_all_lost = false;
+	c->tlp_out = false; /* Linux tcp_init_cwnd_reduction */
 	tcp->stat.TCPFastRetrans++;
 	c->rtt_start_ns = 0;
 	if (c->flags & TF_SACK) {
@@ -321,8 +321,6 @@ ack_new(struct pn_tcp_conn *c, const struct tcp_seg *s, uint32_t acked)
 	if (c->nsb > 0)
 		tcp_sb_prune(c);
 	c->backoff = 0; /* RFC 6298 5.7: a new ACK ends the backoff */
-	c->tlp_out = false;
-	c->tlp_n = 0;
 	c->rtx_start_ns = 0;
 	c->dupacks = 0;
 	if (c->flags & TF_IN_RECOVERY) {
@@ -339,7 +337,6 @@ ack_new(struct pn_tcp_conn *c, const struct tcp_seg *s, uint32_t acked)
 			if (c->cwnd < c->mss)
 				c->cwnd = c->mss;
 			c->flags &= (uint16_t)~TF_IN_RECOVERY;
-			c->rec_all_lost = false;
 			c->cc->recovered(c);
 		} else if (!(c->flags & TF_SACK)) {
 			/* RFC 6582 3.2 step 4, partial ACK: retransmit the
@@ -358,6 +355,35 @@ ack_new(struct pn_tcp_conn *c, const struct tcp_seg *s, uint32_t acked)
 	else if (!(c->flags & TF_PERSIST))
 		tcp_rtx_arm(c);
 	write_space(c, space_before);
+}
+
+/* Linux tcp_process_tlp_ack (RFC 8985 7.4.2): an ACK at or past the
+ * loss probe's end (rxt_fence) ends the episode, and tells whether it
+ * repaired a loss. Our probe is always a retransmission
+ * (tp->tlp_retrans). Before SND.UNA moves: cwnd grows from the ACK after
+ * the reduction, as in Linux tcp_ack (tcp_cong_control comes later). */
+static void
+tlp_ack(struct pn_tcp_conn *c, const struct tcp_seg *s, uint32_t newly,
+	bool win_update)
+{
+	uint32_t ack = s->h.ack;
+
+	if (pn_seq_lt(ack, c->rxt_fence))
+		return;
+	if (tcp_sb_has_dsack(&s->h.opts, ack)) {
+		c->tlp_out = false; /* the original and the probe arrived */
+	} else if (pn_seq_gt(ack, c->rxt_fence)) {
+		/* past the probe, no D-SACK: it repaired a loss. Reduce
+		 * once (tcp_init_cwnd_reduction, CWR, tcp_end_cwnd_reduction:
+		 * cwnd = ssthresh), the state stays open. */
+		c->tlp_out = false;
+		c->ssthresh = c->cc->ssthresh(c);
+		c->cwnd = c->ssthresh;
+		c->tcp->stat.TCPLossProbeRecovery++;
+	} else if (ack == c->snd_una && s->len == 0 && !win_update &&
+		   newly == 0) {
+		c->tlp_out = false; /* a pure duplicate ACK: both arrived */
+	}
 }
 
 /* RFC 9293 3.10.7.4 fifth check, synchronized states. @return go on. */
@@ -400,6 +426,8 @@ ack_process(struct pn_tcp_conn *c, struct tcp_seg *s)
 		if (wnd > c->max_snd_wnd)
 			c->max_snd_wnd = wnd;
 	}
+	if (unlikely(c->tlp_out))
+		tlp_ack(c, s, newly, win_update);
 	if (pn_seq_gt(ack, c->snd_una)) {
 		ack_new(c, s, ack - c->snd_una);
 		if (s->len == 0)
@@ -419,9 +447,6 @@ ack_process(struct pn_tcp_conn *c, struct tcp_seg *s)
 	if (c->flags & TF_IN_RECOVERY) {
 		if (c->flags & TF_SACK)
 			tcp_sb_lost_retransmit(c);
-		/* SACKs are progress: the loss probe waits a PTO from here */
-		if (newly > 0 && !c->tlp_out)
-			tcp_rtx_arm(c);
 	} else if (c->snd_una != c->snd_max && tcp_may_enter_recovery(c, ack) &&
 		   !((c->flags & TF_SACK) && c->reord_seen) &&
 		   (c->dupacks >= c->dupthresh || ((c->flags & TF_SACK) &&
@@ -851,14 +876,17 @@ st_time_wait(struct pn_tcp_conn *c, struct tcp_seg *s)
 	/* Linux tcp_timewait_state_process restarts 2 MSL
 	 * (inet_twsk_reschedule) for every segment but a RST that is in the
 	 * window and empty, carries an ACK or fails PAWS, before any reply
-	 * is built; an ACK-less SYN may be a new connection's and leaves it.
-	 * The peer still talking means it has not seen our last ACK. */
+	 * is built; an ACK-less SYN may be a new connection's and leaves it,
+	 * and so does an ACK-less FIN (ACKed below, as Linux): only ACKs
+	 * tell that the peer has not seen our last ACK. RFC 9293 3.10.7.4
+	 * drops an ACK-less segment before the FIN check, and restarts 2 MSL
+	 * for a FIN: we follow Linux. */
 	if (!(s->h.flags & PN_TCP_RST) &&
 	    ((s->h.flags & PN_TCP_ACK) ||
 	     (s->h.seq == c->rcv_nxt && s->seg_len == 0) || !paws_ok(c, s)))
 		tcp_timewait_arm(c);
 	/* A retransmitted FIN (already ACKed, so below RCV.NXT): ACK it
-	 * again and restart 2 MSL (RFC 9293 3.10.7.4, Linux tw). */
+	 * again (RFC 9293 3.10.7.4, Linux tw); 2 MSL as above. */
 	fin_again = (s->h.flags & (PN_TCP_FIN | PN_TCP_RST | PN_TCP_SYN)) == PN_TCP_FIN &&
 		    s->h.seq + s->seg_len == c->rcv_nxt && paws_ok(c, s);
 	/* Any ACK from here answers @p s with the echo of its options
@@ -869,23 +897,19 @@ st_time_wait(struct pn_tcp_conn *c, struct tcp_seg *s)
 	 * ip_send_unicast_reply only gives up on the ACK. */
 	if (!(s->h.flags & PN_TCP_RST) &&
 	    unlikely(tcp_ipopt_timewait(c, s) < 0)) {
-		if (fin_again)
-			tcp_timewait_arm(c);
 		tcp_seg_drop(c->tcp, s, PN_DROP_IP_OPTS_NOECHO);
 		return;
 	}
 	if (fin_again) {
 		c->flags |= TF_ACK_NOW;
-		tcp_timewait_arm(c);
 		tcp_seg_done(c->tcp, s);
 		return;
 	}
 	if (!front_checks(c, s))
 		return;
-	/* Only a retransmitted FIN matters: ACK it, restart 2 MSL. */
+	/* Only a retransmitted FIN matters: ACK it. */
 	if (s->h.flags & PN_TCP_FIN) {
 		c->flags |= TF_ACK_NOW;
-		tcp_timewait_arm(c);
 		tcp_seg_done(c->tcp, s);
 		return;
 	}

@@ -103,7 +103,6 @@ struct tcp_cc_ops;
 #define TCP_DUPTHRESH 3      /**< RFC 6675 DupThresh at the start */
 #define TCP_DUPTHRESH_MAX 8  /**< raised by proven reordering up to this */
 #define TCP_PTO_MIN_MS 2ull  /**< added to 2 SRTT (Linux TCP_TIMEOUT_MIN_US) */
-#define TCP_TLP_MAX 2        /**< loss probes before the RTO (tcp_timer.c) */
 /** RFC 9293 R1: unanswered retransmissions before negative advice to IP
  * (Linux net.ipv4.tcp_retries1); in SYN-SENT/SYN-RECEIVED one (Linux
  * tcp_write_timeout: any retransmission of the SYN). */
@@ -167,8 +166,8 @@ struct pn_tcp_conn {
 	bool dsack_on;              /**< dsack is pending (RFC 2883) */
 	bool reo_armed;             /**< t_rtx holds the reordering timer */
 	bool tlp_armed;             /**< t_rtx holds the loss probe (PTO) */
-	bool tlp_out;               /**< a probe is out: none until an ACK */
-	uint8_t tlp_n;              /**< probes since the last new ACK */
+	bool tlp_out;               /**< a probe episode is open (Linux
+				     *   tp->tlp_high_seq != 0): no other */
 	uint32_t nooo;
 	struct tcp_ooo *ooo;        /**< sorted by seq, nooo entries */
 	/* RTT (RFC 6298) */
@@ -209,7 +208,9 @@ struct pn_tcp_conn {
 	uint32_t urg_seq;           /**< the urgent byte announced (RCV.UP - 1) */
 	struct pn_tcp_sack_blk dsack; /**< duplicate range to report once */
 	uint32_t ooo_last_seq;       /**< most recent OOO arrival (SACK order) */
-	uint32_t rxt_fence;         /**< snd_max at the latest retransmission */
+	uint32_t rxt_fence;         /**< snd_max at the latest retransmission;
+				     *   with tlp_out the loss probe's
+				     *   (Linux tp->tlp_high_seq) */
 	uint32_t total_retrans;
 	/* SACK scoreboard (RFC 6675, tcp_sack.c), NULL until needed */
 	struct tcp_scoreboard *scb;
@@ -224,8 +225,6 @@ struct pn_tcp_conn {
 	uint8_t undo_reord;         /**< segments SACKed above at entry */
 	uint8_t dupthresh;          /**< RFC 6675 DupThresh, 3 or more */
 	bool undo_ok;
-	bool rec_all_lost;          /**< recovery stalled a PTO: all unSACKed
-				     *   data counts as lost (RFC 8985 6.3) */
 	bool reord_seen;            /**< a hole filled without a retransmission
 				     *   (Linux tp->reord_seen): DupThresh waits
 				     *   for the reordering window */
@@ -557,6 +556,8 @@ void tcp_rtt_sample(struct pn_tcp_conn *c, uint32_t rtt_us);
  * kept. @return bytes newly SACKed. */
 uint32_t tcp_sb_update(struct pn_tcp_conn *c, const struct pn_tcp_opts *o,
 		       uint32_t ack);
+/** @p o (ACK @p ack) starts with a D-SACK block (RFC 2883 4). */
+bool tcp_sb_has_dsack(const struct pn_tcp_opts *o, uint32_t ack);
 /** Forget what SND.UNA passed. */
 void tcp_sb_prune(struct pn_tcp_conn *c);
 uint32_t tcp_sb_bytes(const struct pn_tcp_conn *c);

@@ -117,6 +117,12 @@ is_dsack(const struct pn_tcp_opts *o, uint8_t i, uint32_t ack)
 	       pn_seq_leq(o->sack[0].right, o->sack[1].right);
 }
 
+bool
+tcp_sb_has_dsack(const struct pn_tcp_opts *o, uint32_t ack)
+{
+	return (o->has & PN_TCPO_SACK) && o->nsack > 0 && is_dsack(o, 0, ack);
+}
+
 void
 tcp_undo_start(struct pn_tcp_conn *c)
 {
@@ -174,7 +180,6 @@ undo_dsack(struct pn_tcp_conn *c, uint32_t left)
 	if (c->flags & TF_IN_RECOVERY) {
 		/* a new loss may start a recovery at once */
 		c->flags &= (uint16_t)~TF_IN_RECOVERY;
-		c->rec_all_lost = false;
 		c->recover = c->snd_una;
 		c->high_rxt = c->snd_una;
 		c->cc->recovered(c);
@@ -277,8 +282,7 @@ tcp_sb_pipe_walk(const struct pn_tcp_conn *c)
 		if (pn_seq_lt(pos, hr)) {
 			if (rec && pn_seq_gt(c->high_rxt, pos))
 				rx = pn_seq_min(c->high_rxt, hr) - pos;
-			if (rec && (c->rec_all_lost ||
-				    (i < c->nsb && tcp_sb_is_lost(c, pos))))
+			if (rec && i < c->nsb && tcp_sb_is_lost(c, pos))
 				pipe += rx;
 			else
 				pipe += hr - pos + rx;
@@ -313,18 +317,10 @@ tcp_sb_next_seg(const struct pn_tcp_conn *c, uint32_t *seq, bool *lost)
 		if (!pn_seq_lt(s, end))
 			return 0;
 		*seq = s;
-		*lost = c->rec_all_lost || tcp_sb_is_lost(c, s);
+		*lost = tcp_sb_is_lost(c, s);
 		return end - s;
 	}
-	/* After a stalled recovery, the data above the SACKed ranges too. */
-	end = pn_seq_min(data_end, c->snd_max);
-	if (!c->rec_all_lost || !pn_seq_lt(s, end))
-		return 0;
-	if (end - s > tcp_eff_mss(c))
-		end = s + tcp_eff_mss(c);
-	*seq = s;
-	*lost = true;
-	return end - s;
+	return 0;
 }
 
 uint32_t

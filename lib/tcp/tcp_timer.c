@@ -64,9 +64,12 @@ tcp_rtt_sample(struct pn_tcp_conn *c, uint32_t rtt_us)
 }
 
 /* RFC 8985 7.2: a tail loss probe is due after PTO when the flight is
- * open (its FIN too) and SACK tells what the probe finds. One probe in
- * recovery; outside, a second one when the first got no answer in a PTO
- * (see tlp_fire). */
+ * open (its FIN too) and SACK tells what the probe finds. Linux
+ * tcp_schedule_loss_probe: only in the Open (or CWR) congestion state:
+ * not in recovery, nothing SACKed (Disorder), not after an RTO until
+ * its flight is ACKed (Loss); tcp_send_loss_probe: at most one probe
+ * out (tp->tlp_high_seq: rxt_fence; tcp_input.c's tlp_ack), the RTO
+ * instead of a second one. */
 static bool
 tlp_eligible(const struct pn_tcp_conn *c)
 {
@@ -75,10 +78,10 @@ tlp_eligible(const struct pn_tcp_conn *c)
 		    c->state == PN_TCP_FIN_WAIT_1 || c->state == PN_TCP_CLOSING ||
 		    c->state == PN_TCP_LAST_ACK;
 
-	return (c->flags & TF_SACK) && open && c->backoff == 0 &&
-	       c->srtt_us != 0 && c->snd_una != c->snd_max &&
-	       c->tlp_n < ((c->flags & TF_IN_RECOVERY) ? 1 : TCP_TLP_MAX) &&
-	       !((c->flags & TF_IN_RECOVERY) && c->tlp_out);
+	return (c->flags & TF_SACK) && open && !c->tlp_out &&
+	       !(c->flags & TF_IN_RECOVERY) && c->nsb == 0 &&
+	       c->backoff == 0 && tcp_may_enter_recovery(c, c->snd_una) &&
+	       c->srtt_us != 0 && c->snd_una != c->snd_max;
 }
 
 void
@@ -99,10 +102,6 @@ tcp_rtx_arm(struct pn_tcp_conn *c)
 		       (uint64_t)c->tcp->conf.rto_min_ms * 1000 :
 		       TCP_PTO_MIN_MS * 1000);
 		pto = (pto + 999) / 1000 * PN_NS_PER_MS;
-		/* In recovery the ACK clock runs: wait out the variance. */
-		if ((c->flags & TF_IN_RECOVERY) &&
-		    pto < (uint64_t)(c->srtt_us + 4ull * c->rttvar_us) * PN_NS_PER_US)
-			pto = (uint64_t)(c->srtt_us + 4ull * c->rttvar_us) * PN_NS_PER_US;
 		/* Linux caps the PTO at the RTO and probes then; the RTO
 		 * fires here instead, at the same time. */
 		if (pto < rto) {
@@ -122,10 +121,8 @@ tcp_rtx_arm(struct pn_tcp_conn *c)
  * but holds the ACK of one new in-order segment for its delayed-ACK time
  * (40 ms at least): when the probe's cause was a lost ACK for the whole
  * flight (Linux ACKs a burst with one ACK), a new-data probe stalled the
- * transfer 40 ms. When the tail was lost, the probe repairs it. A probe
- * that got no answer within a PTO (the probe or its ACK lost) is sent
- * once more before the RTO (TCP_TLP_MAX): at LAN RTTs the PTO is ~1 ms,
- * the RTO 200 ms.
+ * transfer 40 ms. When the tail was lost, the probe repairs it. Then the
+ * RTO from now (Linux tcp_rearm_rto), never a second probe.
  */
 static void
 tlp_fire(struct pn_tcp_conn *c)
@@ -135,17 +132,8 @@ tlp_fire(struct pn_tcp_conn *c)
 
 	c->tlp_armed = false;
 	c->tlp_out = true;
-	c->tlp_n++;
+	c->rxt_fence = c->snd_max;
 	c->tcp->stat.TCPLossProbes++;
-	if (c->flags & TF_IN_RECOVERY) {
-		/* RFC 8985 6.3 in spirit: nothing came back for a PTO, so
-		 * what was sent before is lost; NextSeg goes over it all. */
-		c->rec_all_lost = true;
-		c->high_rxt = c->snd_una;
-		tcp_output(c);
-		tcp_rtx_arm(c);
-		return;
-	}
 	if ((c->flags & TF_FIN_SENT) && end - c->snd_una == c->sndq.len + 1) {
 		fl |= PN_TCP_FIN;
 		end--;
@@ -363,7 +351,7 @@ rtx_fire(struct pn_timer *t)
 	 * (tcp_output). */
 	c->high_rxt = c->snd_una;
 	c->undo_ok = false;
-	c->rec_all_lost = false;
+	c->tlp_out = false; /* Linux tcp_enter_loss */
 	c->snd_nxt = c->snd_una;
 	tcp_retransmit_head(c);
 	/* Go back N: the FIN counts as sent only if this covered it. */

@@ -2,6 +2,11 @@
 # Helpers for tests of pollnetd against the Linux kernel (sourced): a
 # tools/peer.sh bridge plus a pollnetd on its built-in default, pointed at
 # the bridge's socket. pollnetd runs on CPU 0, the bridge on CPU 1.
+# pollnetd and pollnetctl find each other by PN_TAG (pollnetd's default
+# EAL file prefix is pollnetd-PN_TAG): no prefix is passed around. A run
+# without a tag takes its own, k<PID>, so parallel runs stay apart; a
+# test runs one pollnetd at a time.
+[ -n "${PN_TAG:-}" ] || export PN_TAG=k$$
 . "$(dirname "${BASH_SOURCE[0]}")/peer_lib.sh"
 
 PN_POLLNETD=$PN_BUILD_DIR/app/pollnetd
@@ -10,11 +15,11 @@ PN_POLLNETD=$PN_BUILD_DIR/app/pollnetd
 # pn_pollnetd_start NAME PEER [--set S.K=V ...]: pollnetd connected to
 # bridge PEER; waits until it reports running. Output in $PN_TMP/NAME.log.
 pn_pollnetd_start() {
-	local name=$1 peer=$2 prefix="$PN_RUN_ID-$1"
+	local name=$1 peer=$2
 	shift 2
-	PN_PREFIXES+=("$prefix")
+	PN_PREFIXES+=("pollnetd-$PN_TAG")
 	"$PN_POLLNETD" --set "port.path=$(pn_peer_sock "$peer")" \
-		--set "eal.file_prefix=$prefix" --set "eal.lcores=0@0,1@0" \
+		--set "eal.lcores=0@0,1@0" \
 		--set "eal.log_level=lib.vhost.config:warning" "$@" \
 		>"$PN_TMP/$name.log" 2>&1 &
 	local pid=$!
@@ -22,6 +27,9 @@ pn_pollnetd_start() {
 	printf -v "PN_PID_$name" '%s' "$pid"
 	pn_wait_for "pollnetd $name to run" 30 pn_log_has "$name" '^pollnetd: running'
 }
+
+# pn_ctl ARGS...: pollnetctl for the running pollnetd.
+pn_ctl() { "$PN_SOURCE_DIR/tools/pollnetctl" "$@"; }
 
 # pn_pollnetd_stop NAME: SIGTERM, expect exit 0 and the final counters.
 pn_pollnetd_stop() {

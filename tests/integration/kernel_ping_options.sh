@@ -8,7 +8,6 @@
 # Then the same for a TCP server's SYN-ACK and data segments.
 . "$(dirname "$0")/kernel_lib.sh"
 
-PN_RUN_ID="pnecho$$"	# pollnetd's EAL file prefix
 peer=echo$$
 pn_peer_up "$peer"
 pn_pollnetd_start d "$peer"

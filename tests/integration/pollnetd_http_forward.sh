@@ -13,10 +13,8 @@
 #    handshake and the request; [pollnetd] capture from the start.
 . "$(dirname "$0")/pollnetd_lib.sh"
 
-PN_RUN_ID=$(pn_tagged "svc$$") # the EAL file prefix: svc$$[-PN_TAG]-d
 peer=svc$$
 root=$PN_TMP/www
-ctl() { "$PN_SOURCE_DIR/tools/pollnetctl" --prefix "$PN_RUN_ID-d" "$@"; }
 mkdir -p "$root/sub" "$root/emptydir"
 printf '<h1>pollnet</h1>\n' >"$root/index.html"
 printf 'body { }\n' >"$root/sub/a.css"
@@ -124,36 +122,36 @@ pn_wait_for "the backend to see the reset" 10 grep -qs reset "$PN_TMP/backend-$p
 ns bash -c 'sleep 4 | nc 198.18.0.2 9' </dev/null >/dev/null 2>&1 &
 PN_PIDS+=("$!")
 pn_wait_for "an open discard connection" 10 bash -c \
-	"'$PN_SOURCE_DIR/tools/pollnetctl' --prefix '$PN_RUN_ID-d' conns | grep -Eq '^ESTABLISHED +0 +0 +198\.18\.0\.2:9 +198\.18\.0\.1:[0-9]+'"
-ctl conns | head -n 1 | grep -Eq '^State +Recv-Q +Send-Q +Local Address:Port +Peer Address:Port' ||
-	pn_fail "conns header: $(ctl conns | head -n 1)"
-ctl conns -i | grep -Eq 'rtt:[0-9.]+/[0-9.]+ mss:1460 cwnd:[0-9]+ .*retrans:0/0' ||
-	pn_fail "conns -i: $(ctl conns -i)"
-ctl --json conns | python3 -c '
+	"'$PN_SOURCE_DIR/tools/pollnetctl' conns | grep -Eq '^ESTABLISHED +0 +0 +198\.18\.0\.2:9 +198\.18\.0\.1:[0-9]+'"
+pn_ctl conns | head -n 1 | grep -Eq '^State +Recv-Q +Send-Q +Local Address:Port +Peer Address:Port' ||
+	pn_fail "conns header: $(pn_ctl conns | head -n 1)"
+pn_ctl conns -i | grep -Eq 'rtt:[0-9.]+/[0-9.]+ mss:1460 cwnd:[0-9]+ .*retrans:0/0' ||
+	pn_fail "conns -i: $(pn_ctl conns -i)"
+pn_ctl --json conns | python3 -c '
 import json, sys
 rows = json.load(sys.stdin)
 assert any(r["state"] == "ESTABLISHED" and r["local"] == "198.18.0.2:9" and r["rtt_us"] > 0
            for r in rows), rows' || pn_fail "conns --json"
-ctl ports >"$PN_TMP/ports"
+pn_ctl ports >"$PN_TMP/ports"
 grep -q '^port 0 (virtio_user0): driver net_virtio_user, devargs "path='"$PEER_socket"'' "$PN_TMP/ports" &&
 	grep -q '^  mac 02:00:00:00:00:02, link UP, mtu 1500, 1 queue pair(s)' "$PN_TMP/ports" &&
 	grep -q '^  rx offloads .*tcp_cksum' "$PN_TMP/ports" &&
 	grep -q '^  rss off: one queue; rx interrupts on' "$PN_TMP/ports" ||
 	pn_fail "ports: $(cat "$PN_TMP/ports")"
-ctl --json ports | python3 -c '
+pn_ctl --json ports | python3 -c '
 import json, sys
 p = json.load(sys.stdin)[0]
 assert p["driver"] == "net_virtio_user" and p["rss"] == 0 and p["ipackets"] > 0, p' ||
 	pn_fail "ports --json"
 
 # --- capture ---
-ctl capture stop >/dev/null || pn_fail "capture stop (of [pollnetd] capture) failed"
+pn_ctl capture stop >/dev/null || pn_fail "capture stop (of [pollnetd] capture) failed"
 tcpdump -r "$PN_TMP/start.pcapng" -nn 2>/dev/null | grep -q 'ICMP echo request' ||
 	pn_fail "[pollnetd] capture: no ping in the file"
-ctl capture start "$PN_TMP/cap.pcapng" | grep -q "^capture running: $PN_TMP/cap.pcapng" ||
+pn_ctl capture start "$PN_TMP/cap.pcapng" | grep -q "^capture running: $PN_TMP/cap.pcapng" ||
 	pn_fail "capture start"
 ns curl -s -m 5 -o /dev/null "$url/sub/a.css" || pn_fail "curl during the capture"
-ctl capture stop >"$PN_TMP/capstop" || pn_fail "capture stop"
+pn_ctl capture stop >"$PN_TMP/capstop" || pn_fail "capture stop"
 grep -Eq '^capture stopped: .*, written [1-9][0-9]*, dropped 0' "$PN_TMP/capstop" ||
 	pn_fail "capture stop: $(cat "$PN_TMP/capstop")"
 tcpdump -r "$PN_TMP/cap.pcapng" -nn >"$PN_TMP/cap.txt" 2>/dev/null || pn_fail "tcpdump -r failed"
@@ -164,7 +162,7 @@ grep -Eq 'IP 198\.18\.0\.1\.[0-9]+ > 198\.18\.0\.2\.80: Flags \[S\]' "$PN_TMP/ca
 	pn_fail "capture: $(cat "$PN_TMP/cap.txt")"
 # the packets are timestamped now, not in 1970 or garbage
 grep -q '^\[Error converting time\]' "$PN_TMP/cap.txt" && pn_fail "capture: bad timestamps"
-ctl capture stop 2>&1 | grep -q 'no capture is running' || pn_fail "a second stop was not refused"
+pn_ctl capture stop 2>&1 | grep -q 'no capture is running' || pn_fail "a second stop was not refused"
 
 pn_pollnetd_stop d
 pn_echo_backend_stop "$peer"

@@ -3,8 +3,7 @@
 # non-zero exit, and leave nothing behind; a clean start and SIGTERM stop
 # leave no process, runtime directory or socket behind either. PN_TAG
 # names the clean run's runtime directory: pollnetd and pollnetctl are
-# given no prefix (l<PID> when PN_TAG is unset, so it stays apart).
-[ -n "${PN_TAG:-}" ] || export PN_TAG=l$$
+# given no prefix (kernel_lib.sh).
 . "$(dirname "$0")/kernel_lib.sh"
 
 prefix=$PN_RUN_ID-lc
@@ -58,22 +57,16 @@ expect_fail 1 'mempool of \[pollnetd\] mbufs = 1048575' \
 # A clean run: start, answer, stop on SIGTERM, leave nothing. No prefix
 # given: pollnetd's default, pollnetd-PN_TAG, which pollnetctl finds.
 dprefix=pollnetd-$PN_TAG
-PN_PREFIXES+=("$dprefix")
-"$PN_POLLNETD" --set "port.path=$PEER_socket" --set eal.lcores=0@0,1@0 \
-	--set eal.log_level=lib.vhost.config:warning >"$PN_TMP/d.log" 2>&1 &
-PN_PID_d=$!
-PN_PIDS+=("$PN_PID_d")
-pn_wait_for "pollnetd d to run" 30 pn_log_has d '^pollnetd: running'
+pn_pollnetd_start d "$peer"
 pn_log_has d "telemetry in /var/run/dpdk/$dprefix\$" || pn_fail "pollnetd does not run as $dprefix: $(grep '^pollnetd: running' "$PN_TMP/d.log")"
 pn_peer_exec "$peer" ping -c 1 -W 2 198.18.0.2 >/dev/null ||
 	pn_wait_for "an echo reply" 20 pn_peer_exec "$peer" ping -c 1 -W 1 198.18.0.2
 [ -S "/var/run/dpdk/$dprefix/dpdk_telemetry.v2" ] || pn_fail "no telemetry socket while running"
 # pollnetctl reads it: what the ping did is there, as tables and as JSON.
-ctl=$PN_SOURCE_DIR/tools/pollnetctl
-"$ctl" >"$PN_TMP/ctl.txt" || pn_fail "pollnetctl status failed"
+pn_ctl >"$PN_TMP/ctl.txt" || pn_fail "pollnetctl status failed"
 grep -q 'virtio_user0' "$PN_TMP/ctl.txt" || pn_fail "pollnetctl status: no port: $(cat "$PN_TMP/ctl.txt")"
-"$ctl" --json status >"$PN_TMP/status.json" || pn_fail "pollnetctl --json status"
-"$ctl" --json arp >"$PN_TMP/arp.json" || pn_fail "pollnetctl --json arp"
+pn_ctl --json status >"$PN_TMP/status.json" || pn_fail "pollnetctl --json status"
+pn_ctl --json arp >"$PN_TMP/arp.json" || pn_fail "pollnetctl --json arp"
 pn_json_check "$PN_TMP/status.json" "$PN_TMP/arp.json" -- '
 st, arp = j
 assert st["lcores"]["shards"] == 1, st["lcores"]
@@ -83,7 +76,7 @@ assert st["softnet"][0]["processed"] >= 2, st["softnet"]
 assert any(e.startswith("198.18.0.1 ") for e in arp["0"]), arp
 print("ok: pollnetctl shows the echo, the port and the neighbour")
 '
-"$ctl" --prefix "$PN_RUN_ID-nope" status 2>"$PN_TMP/ctl.err" && pn_fail "pollnetctl: no error for a missing process"
+pn_ctl --prefix "$PN_RUN_ID-nope" status 2>"$PN_TMP/ctl.err" && pn_fail "pollnetctl: no error for a missing process"
 grep -q 'no telemetry socket' "$PN_TMP/ctl.err" || pn_fail "pollnetctl: unclear error: $(cat "$PN_TMP/ctl.err")"
 pn_pollnetd_stop d
 pn_log_has d '^shard 0: rounds' || pn_fail "no final counters"

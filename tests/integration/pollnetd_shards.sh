@@ -33,9 +33,8 @@ json() { python3 -c "import json, sys; d = json.load(sys.stdin); print($1)"; }
 run_mode() {
 	local mode=$1 peer=$1$$ d=$1 url=http://198.18.0.2/ s t p a syn0 syn1 synre
 	local steered got kretrans drops ofo e peer_opts=() pnd_opts=()
-	ctl() { "$PN_SOURCE_DIR/tools/pollnetctl" --prefix "$PN_RUN_ID-$d" "$@"; }
 	ns() { pn_peer_exec "$peer" "$@"; }
-	opens_on() { [ "$(ctl raw "/pollnet/tcp,$1" | json "d[\"$2\"]")" -ge 1 ]; } # SHARD COUNTER
+	opens_on() { [ "$(pn_ctl raw "/pollnet/tcp,$1" | json "d[\"$2\"]")" -ge 1 ]; } # SHARD COUNTER
 	case $mode in
 	soft) pnd_opts=(--set port.queues=1 --set net.gro_max_flows=16 --set net.gro_max_segs=8) ;;
 	rss) peer_opts=(--queues 2)
@@ -85,14 +84,14 @@ run_mode() {
 
 	# Both shards served connections, passive and active.
 	for s in 0 1; do
-		t=$(ctl raw "/pollnet/tcp,$s") || pn_fail "$mode: telemetry /pollnet/tcp,$s"
+		t=$(pn_ctl raw "/pollnet/tcp,$s") || pn_fail "$mode: telemetry /pollnet/tcp,$s"
 		p=$(json 'd["PassiveOpens"]' <<<"$t")
 		a=$(json 'd["ActiveOpens"]' <<<"$t")
 		[ "$p" -ge 1 ] && [ "$a" -ge 1 ] ||
 			pn_fail "$mode: shard $s: PassiveOpens $p ActiveOpens $a, expected both on both shards"
 		printf -v "opens_${mode}_$s" '%s/%s' "$p" "$a"
 	done
-	t=$(ctl --json softnet) || pn_fail "$mode: telemetry /pollnet/softnet"
+	t=$(pn_ctl --json softnet) || pn_fail "$mode: telemetry /pollnet/softnet"
 	steered=$(json 'd[0]["steered_out"] + d[1]["steered_out"]' <<<"$t")
 	got=$(json 'd[1]["steered_in"]' <<<"$t")
 	case $mode in
@@ -104,13 +103,13 @@ run_mode() {
 	printf -v "steered_$mode" '%s' "$steered"
 	# The [net] gro* and [napi] cycles keys took effect on every shard.
 	case $mode in
-	soft) t=$(ctl raw /pollnet/gro) || pn_fail "soft: telemetry /pollnet/gro"
+	soft) t=$(pn_ctl raw /pollnet/gro) || pn_fail "soft: telemetry /pollnet/gro"
 		[ "$(json '[(d[s]["max_flows"], d[s]["max_segs"]) for s in ("0", "1")]' <<<"$t")" = "[(16, 8), (16, 8)]" ] ||
 			pn_fail "soft: GRO max_flows/max_segs not 16/8 on both shards: $t" ;;
-	rss) t=$(ctl --json cycles) || pn_fail "rss: pollnetctl cycles"
+	rss) t=$(pn_ctl --json cycles) || pn_fail "rss: pollnetctl cycles"
 		[ "$(json '[(r["enabled"], r["rx_packets"] > 0) for r in d]' <<<"$t")" = "[(1, True), (1, True)]" ] ||
 			pn_fail "rss: cycle accounting not on, or nothing counted, on both shards: $t"
-		t=$(ctl raw /pollnet/gro) || pn_fail "rss: telemetry /pollnet/gro"
+		t=$(pn_ctl raw /pollnet/gro) || pn_fail "rss: telemetry /pollnet/gro"
 		[ "$(json 'len(d or {})' <<<"$t")" = 0 ] || pn_fail "rss: [net] gro = false, but GRO runs: $t" ;;
 	esac
 	syn1=$(ns nstat -az TcpExtTCPSynRetrans | awk '$1 == "TcpExtTCPSynRetrans" { print $2 }')

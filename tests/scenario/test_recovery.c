@@ -17,6 +17,27 @@ ten_in_flight(int queued)
 	NONE();
 }
 
+/* Segment @p k goes exactly @p ms from now, nothing before it. */
+static void
+seg_after_ms(uint64_t ms, int k)
+{
+	ADVANCE_MS(ms - 1);
+	NONE();
+	ADVANCE_MS(1);
+	OUT(A, .seq = sg(k), .len = M);
+}
+
+/* ten_in_flight(@p queued) and no ACK: the loss probe, the last segment
+ * sent again a PTO later (2 SRTT + 2 ms, SRTT ~0: 3 ms). */
+static void
+ten_then_probe(int queued)
+{
+	ten_in_flight(queued);
+	seg_after_ms(3, 9);
+	NONE();
+	assert_int_equal(scn_stat("TCPLossProbes"), 1);
+}
+
 /* 0 and 5 lost, 1..4 and 6..9 SACKed: recovery (ssthresh 10220). */
 static void
 lose_0_and_5(void)
@@ -195,18 +216,12 @@ rto_go_back_n_skips_sacked(void **state)
 	two_sacked_above_hole();
 	ADVANCE_MS(2);
 	scn_flush(); /* recovery: 0, 1 again */
-	/* nothing back for a PTO: everything unSACKed is lost */
-	ADVANCE_MS(2);
-	OUT(A, .seq = sg(0), .len = M);
-	OUT(A, .seq = sg(1), .len = M);
-	OUT(A, .seq = sg(2), .len = M);
-	OUT(A, .seq = sg(5), .len = M);
+	/* nothing back: no loss probe in recovery (Linux
+	 * tcp_schedule_loss_probe: only in the Open or CWR state); the
+	 * RTO, 200 ms after recovery began, go-back-N from SND.UNA */
+	seg_after_ms(199, 0);
 	NONE();
-	assert_int_equal(scn_stat("TCPLossProbes"), 1);
-	/* all lost again: the RTO, go-back-N from SND.UNA */
-	ADVANCE_MS(200);
-	OUT(A, .seq = sg(0), .len = M);
-	NONE();
+	assert_int_equal(scn_stat("TCPLossProbes"), 0);
 	IN(A, .ack = sg(1), .tsval = 1003, .nsack = 1,
 	   .sack = { { sg(3), sg(5) } });
 	OUT(A, .seq = sg(1), .len = M);
@@ -220,7 +235,8 @@ rto_go_back_n_skips_sacked(void **state)
 	IN(A, .ack = sg(6), .tsval = 1005);
 	NONE();
 	assert_int_equal(scn_stat("TCPTimeouts"), 1);
-	assert_int_equal(scn_stat("RetransSegs"), 10);
+	assert_int_equal(scn_stat("RetransSegs"), 6);
+	assert_int_equal(scn_stat("TCPLossProbes"), 0);
 }
 
 static void
@@ -303,10 +319,7 @@ tail_loss_probe_before_rto(void **state)
 	/* RFC 8985 7, Linux tcp_schedule_loss_probe: PTO = 2 SRTT + 2 ms,
 	 * whole ms: 3 ms (SRTT ~0); nothing new to send, so the last
 	 * segment goes again */
-	ADVANCE_MS(2);
-	NONE();
-	ADVANCE_MS(1);
-	OUT(A, .seq = sg(2), .len = M);
+	seg_after_ms(3, 2);
 	NONE();
 	assert_int_equal(scn_stat("TCPLossProbes"), 1);
 	/* its SACK shows the hole: a reordering window, then recovery */
@@ -345,10 +358,7 @@ loss_probe_timeout_is_linux_schedule(void **state)
 	 * timer (it was 2 ms: max(2 SRTT, 2 ms)) */
 	pto_ms = (2ull * i.rtt_us + 2000 + 999) / 1000;
 	assert_int_equal(pto_ms, 3);
-	ADVANCE_MS(pto_ms - 1);
-	NONE();
-	ADVANCE_MS(1);
-	OUT(A, .seq = sg(3), .len = M);
+	seg_after_ms(pto_ms, 3);
 	NONE();
 	assert_int_equal(scn_stat("TCPLossProbes"), 1);
 }
@@ -362,10 +372,7 @@ loss_probe_timeout_one_segment_waits_rto_min(void **state)
 	est_sack();
 	scn_send(M);
 	send_segs(0, 1);
-	ADVANCE_MS(199);
-	NONE();
-	ADVANCE_MS(1);
-	OUT(A, .seq = sg(0), .len = M);
+	seg_after_ms(200, 0);
 	assert_int_equal(scn_stat("TCPLossProbes"), 0);
 	assert_int_equal(scn_stat("TCPTimeouts"), 1);
 }
@@ -377,41 +384,98 @@ loss_probe_is_the_last_segment_not_new_data(void **state)
 	/* cwnd-limited: 5 more queued. The probe is the last segment sent:
 	 * a Linux receiver ACKs a duplicate at once, one new segment only
 	 * after its delayed-ACK time (40 ms) */
-	ten_in_flight(15);
-	ADVANCE_MS(3);
-	OUT(A, .seq = sg(9), .len = M);
-	NONE();
-	assert_int_equal(scn_stat("TCPLossProbes"), 1);
+	ten_then_probe(15);
 	/* the ACK covers everything: new data, no recovery */
 	IN(A, .ack = sg(10), .tsval = 1002, .nsack = 1,
 	   .sack = { { sg(9), sg(10) } });
 	send_segs(10, 15);
 	NONE();
+	/* the D-SACK says both arrived: the episode ends with no loss
+	 * (Linux tcp_process_tlp_ack), no reduction on the next ACK */
+	IN(A, .ack = sg(15), .tsval = 1003);
+	NONE();
 	assert_int_equal(scn_stat("TCPSackRecovery"), 0);
 	assert_int_equal(scn_stat("TCPTimeouts"), 0);
+	assert_int_equal(scn_stat("TCPLossProbeRecovery"), 0);
 }
 
+/* Linux tcp_send_loss_probe: one probe, then tcp_rearm_rto: the RTO
+ * from the probe on, not a second probe a PTO later. */
 static void
-unanswered_probe_is_sent_once_more_before_rto(void **state)
+unanswered_probe_then_the_rto(void **state)
 {
 	(void)state;
-	ten_in_flight(10);
-	ADVANCE_MS(3);
-	OUT(A, .seq = sg(9), .len = M);
-	NONE();
-	/* the probe (or its ACK) was lost: a second probe a PTO later, not
-	 * 200 ms of silence */
-	ADVANCE_MS(3);
-	OUT(A, .seq = sg(9), .len = M);
-	NONE();
-	assert_int_equal(scn_stat("TCPLossProbes"), 2);
-	/* then only the RTO: 200 ms (rto_min) after the second probe */
-	ADVANCE_MS(199);
-	NONE();
-	ADVANCE_MS(1);
-	OUT(A, .seq = sg(0), .len = M);
+	ten_then_probe(10);
+	/* the probe (or its ACK) was lost: 200 ms (rto_min) of silence */
+	seg_after_ms(200, 0);
 	assert_int_equal(scn_stat("TCPTimeouts"), 1);
-	assert_int_equal(scn_stat("TCPLossProbes"), 2);
+	assert_int_equal(scn_stat("TCPLossProbes"), 1);
+}
+
+/* Linux tcp_send_loss_probe "at most one outstanding TLP": an ACK below
+ * tp->tlp_high_seq (the probe's end) leaves the episode open, so no
+ * second probe; the RTO, 200 ms after that ACK. */
+static void
+no_second_probe_until_the_first_is_acked(void **state)
+{
+	(void)state;
+	ten_then_probe(10);
+	IN(A, .ack = sg(5), .tsval = 1002);
+	NONE();
+	seg_after_ms(200, 5);
+	assert_int_equal(scn_stat("TCPLossProbes"), 1);
+	assert_int_equal(scn_stat("TCPTimeouts"), 1);
+}
+
+/* Linux tcp_process_tlp_ack: an ACK past the probe's end with no D-SACK
+ * of it means the probe repaired a loss: cwnd is reduced once (CWR,
+ * cwnd = ssthresh = 0.7 cwnd, CUBIC), no recovery. */
+static void
+probe_that_repaired_a_loss_reduces_cwnd(void **state)
+{
+	struct pn_tcp_info i;
+
+	(void)state;
+	ten_then_probe(15);
+	/* 9 had been lost, the probe got through: ACK of all of it, no
+	 * D-SACK; the episode waits for what comes after the probe */
+	IN(A, .ack = sg(10), .tsval = 1002);
+	send_segs(10, 15);
+	NONE();
+	pn_tcp_info(W->c, &i);
+	assert_int_equal(i.snd_cwnd, 12); /* slow start, 2 SMSS an ACK */
+	assert_int_equal(scn_stat("TCPLossProbeRecovery"), 0);
+	IN(A, .ack = sg(15), .tsval = 1003);
+	NONE();
+	pn_tcp_info(W->c, &i);
+	assert_int_equal(i.snd_ssthresh, 12 * 1460 * 7 / 10);
+	assert_int_equal(i.snd_cwnd, 12 * 1460 * 7 / 10 / 1460);
+	assert_int_equal(i.ca_state, 0);
+	assert_int_equal(scn_stat("TCPLossProbeRecovery"), 1);
+	assert_int_equal(scn_stat("TCPSackRecovery"), 0);
+}
+
+/* After an RTO Linux is in the Loss state until the flight of then is
+ * ACKed: no loss probe for the go-back-N retransmissions, the RTO. */
+static void
+no_probe_after_rto_until_its_flight_is_acked(void **state)
+{
+	(void)state;
+	est_sack();
+	scn_send(3 * M);
+	send_segs(0, 3);
+	ADVANCE_MS(3);
+	OUT(A, .seq = sg(2), .len = M); /* the probe */
+	ADVANCE_MS(200);
+	OUT(A, .seq = sg(0), .len = M); /* the RTO */
+	NONE();
+	/* 0 arrived: go-back-N sends 1 and 2 (cwnd 2) */
+	IN(A, .ack = sg(1), .tsval = 1002);
+	send_segs(1, 3);
+	NONE();
+	seg_after_ms(200, 1);
+	assert_int_equal(scn_stat("TCPLossProbes"), 1);
+	assert_int_equal(scn_stat("TCPTimeouts"), 2);
 }
 
 static void
@@ -509,7 +573,10 @@ main(void)
 		SCN(loss_probe_timeout_is_linux_schedule),
 		SCN(loss_probe_timeout_one_segment_waits_rto_min),
 		SCN(loss_probe_is_the_last_segment_not_new_data),
-		SCN(unanswered_probe_is_sent_once_more_before_rto),
+		SCN(unanswered_probe_then_the_rto),
+		SCN(no_second_probe_until_the_first_is_acked),
+		SCN(probe_that_repaired_a_loss_reduces_cwnd),
+		SCN(no_probe_after_rto_until_its_flight_is_acked),
 		SCN(loss_probe_covers_the_fin),
 		SCN(reordering_seen_late_segment_is_no_loss),
 		SCN(reordering_window_expires_into_recovery),

@@ -144,6 +144,23 @@ old_segment_in_time_wait_restarts_2msl(void **state)
 	gone_after_ms(60000);
 }
 
+/* Linux tcp_timewait_state_process: a retransmitted FIN without an ACK
+ * is ACKed (tcp_timewait_check_oow_rate_limit: a FIN takes sequence
+ * space, never rate limited) but reschedules nothing (only
+ * "paws_reject || th->ack" does). RFC 9293 3.10.7.4 would drop it
+ * unanswered (fifth check, "if the ACK bit is off"), yet restart 2 MSL
+ * for a FIN that got through: we follow Linux. */
+static void
+fin_without_ack_in_time_wait_acked_keeps_2msl(void **state)
+{
+	(void)state;
+	to_time_wait();
+	ADVANCE_MS(30000);
+	IN(F, .seq = 1001);
+	OUT(A, .seq = ISN + 2, .ack = 1002);
+	gone_after_ms(30000);
+}
+
 /* Neither an ACK-less old SYN (challenged) nor a RST outside the window
  * (ignored) restarts it: Linux keeps the old deadline for both. */
 static void
@@ -263,6 +280,7 @@ main(void)
 		SCN(time_wait_via_closing),
 		SCN(reuse_for_active_open),
 		SCN(no_reuse_without_timestamps),
+		SCN(fin_without_ack_in_time_wait_acked_keeps_2msl),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

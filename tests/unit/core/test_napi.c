@@ -438,6 +438,18 @@ assert_tx_in_order(unsigned int n)
 		assert_int_equal(W->tx_log[i], i);
 }
 
+/* Rounds until the held packets are tried again (the backoff: at most
+ * 8 rounds). */
+static void
+tx_next_try(struct pn_lcore *lc)
+{
+	unsigned int calls = W->tx_calls, i;
+
+	for (i = 0; i < 8 && W->tx_calls == calls; i++)
+		pn_lcore_round(lc);
+	assert_true(W->tx_calls > calls);
+}
+
 /* A full device queue: what it refuses is held, not dropped (Linux: the
  * qdisc keeps packets while the driver has stopped its queue,
  * dev_requeue_skb), and goes out before anything newer, in order. */
@@ -508,10 +520,10 @@ test_tx_drained_hook_after_last_held(void **state)
 	assert_int_equal(pn_lcore_tx_held(lc), 4);
 	pn_lcore_tx_wait_drain(lc);
 	/* two of the four go: still held, no call */
-	pn_tx_flush(lc);
+	tx_next_try(lc);
 	assert_int_equal(pn_lcore_tx_held(lc), 2);
 	assert_int_equal(drained_calls, 0);
-	pn_tx_flush(lc);
+	tx_next_try(lc);
 	assert_int_equal(q->hold_len, 0);
 	assert_int_equal(drained_calls, 1);
 	assert_int_equal(drained_held_seen, 0);
@@ -547,14 +559,14 @@ test_tx_queue_len_bounds_held(void **state)
 	assert_int_equal(q->dropped, 3);
 	/* the wrap-around: 2 out, 2 more in, all 5 out in order */
 	W->tx_accept_max = 2;
-	pn_tx_flush(lc);
+	tx_next_try(lc);
 	tx_pkts(pkts, 2, 5);
 	W->tx_accept_max = 0;
 	pn_txq_push_bulk(lc, q, pkts, 2);
 	pn_tx_flush(lc);
 	assert_int_equal(q->hold_len, 5);
 	W->tx_accept_max = UINT32_MAX;
-	pn_tx_flush(lc);
+	tx_next_try(lc);
 	assert_int_equal(q->hold_len, 0);
 	assert_tx_in_order(7);
 }
@@ -568,18 +580,17 @@ static void
 test_no_sleep_while_tx_held(void **state)
 {
 	struct pn_lcore *lc = &W->lc[0];
-	struct rte_mbuf *pkts[3];
+	struct rte_mbuf *pkts[4];
 
 	RTE_SET_USED(state);
 	world_init(32, 300, 1);
 	lc->conf.busy_poll_us = 50;
 	W->wait_rc = 0;
-	tx_pkts(pkts, 3, 0);
-	W->tx_accept_max = 0;
-	pn_txq_push_bulk(lc, &lc->txq[0], pkts, 3);
-	pn_tx_flush(lc);
+	tx_pkts(pkts, 4, 0);
 	/* the device takes one per round: it moves, no sleep */
 	W->tx_accept_max = 1;
+	pn_txq_push_bulk(lc, &lc->txq[0], pkts, 4);
+	pn_tx_flush(lc);
 	pn_clock_advance(&W->clock, 60 * PN_NS_PER_US);
 	assert_int_equal(pn_lcore_idle(lc, pn_lcore_round(lc)), 0);
 	pn_clock_advance(&W->clock, 60 * PN_NS_PER_US);
@@ -593,13 +604,14 @@ test_no_sleep_while_tx_held(void **state)
 	assert_int_equal(pn_lcore_idle(lc, pn_lcore_round(lc)), 1);
 	assert_int_equal(W->waits, 1);
 	assert_true(W->last_timeout == UINT64_MAX);
-	/* woken (a packet came): room again, the held one goes first */
+	/* woken (a packet came): room again, the held one goes first, in
+	 * the first round after the sleep whatever the backoff */
 	W->tx_accept_max = UINT32_MAX;
 	pn_lcore_round(lc);
-	assert_int_equal(W->tx_total, 3);
+	assert_int_equal(W->tx_total, 4);
 	assert_int_equal(lc->txq[0].hold_len, 0);
 	/* held at the end: dropped as SHUTDOWN by pn_lcore_fini */
-	tx_pkts(pkts, 3, 3);
+	tx_pkts(pkts, 3, 4);
 	W->tx_accept_max = 0;
 	pn_txq_push_bulk(lc, &lc->txq[0], pkts, 3);
 	pn_tx_flush(lc);
@@ -609,6 +621,49 @@ test_no_sleep_while_tx_held(void **state)
 	/* teardown finishes both again: make them fresh */
 	pn_lcore_fini(&W->lc[1]);
 	world_init(32, 300, 1);
+}
+
+/* Held packets are tried at most once a round, and after a try the
+ * device took none of, 2, 4, then every 8 rounds later (Linux retries a
+ * stopped queue only when the driver wakes it: net_tx_action); the
+ * skipped flushes are counted (softnet tx_hold_waits). Progress makes the
+ * next round try again. */
+static void
+test_tx_hold_retry_backs_off(void **state)
+{
+	static const uint64_t tried[] = { 1, 3, 7, 15, 23, 31, 32, 33, 34 };
+	struct pn_lcore *lc = &W->lc[0];
+	struct rte_mbuf *pkts[4];
+	uint64_t r;
+	unsigned int i = 0, calls;
+
+	RTE_SET_USED(state);
+	world_init(32, 300, 1);
+	tx_pkts(pkts, 4, 0);
+	W->tx_accept_max = 0;
+	pn_txq_push_bulk(lc, &lc->txq[0], pkts, 4);
+	for (r = 1; r <= 34; r++) {
+		if (r == 24)	/* room for one packet per burst */
+			W->tx_accept_max = 1;
+		calls = W->tx_calls;
+		pn_lcore_round(lc);
+		assert_int_equal(lc->stat.rounds, r);
+		if (i < RTE_DIM(tried) && tried[i] == r) {
+			assert_int_equal(W->tx_calls, calls + 1);
+			i++;
+		} else {
+			assert_int_equal(W->tx_calls, calls);
+		}
+		if (r == 31) {	/* tried this round: a second flush waits */
+			pn_tx_flush(lc);
+			assert_int_equal(W->tx_calls, calls + 1);
+		}
+	}
+	assert_int_equal(i, RTE_DIM(tried));
+	assert_int_equal(lc->txq[0].hold_len, 0);
+	assert_tx_in_order(4);
+	assert_int_equal(lc->stat.tx_hold_waits, 34 - RTE_DIM(tried) + 1);
+	assert_int_equal(lc->stat.drops, 0);
 }
 
 /* A device queue shared by shards: each burst holds its lock. */
@@ -1083,6 +1138,7 @@ main(void)
 		T(test_tx_queue_len_bounds_held),
 		T(test_tx_drained_hook_after_last_held),
 		T(test_no_sleep_while_tx_held),
+		T(test_tx_hold_retry_backs_off),
 		T(test_tx_push_bulk),
 		T(test_tx_shared_queue_locked),
 		T(test_tx_without_queue_dropped),
