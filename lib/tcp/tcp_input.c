@@ -252,6 +252,7 @@ tcp_enter_recovery(struct pn_tcp_conn *c)
 	c->ssthresh = c->cc->ssthresh(c);
 	c->recover = c->snd_max;
 	c->flags |= TF_IN_RECOVERY;
+	c->rec_all_lost = false;
 	c->tlp_out = false; /* Linux tcp_init_cwnd_reduction */
 	tcp->stat.TCPFastRetrans++;
 	c->rtt_start_ns = 0;
@@ -337,6 +338,7 @@ ack_new(struct pn_tcp_conn *c, const struct tcp_seg *s, uint32_t acked)
 			if (c->cwnd < c->mss)
 				c->cwnd = c->mss;
 			c->flags &= (uint16_t)~TF_IN_RECOVERY;
+			c->rec_all_lost = false;
 			c->cc->recovered(c);
 		} else if (!(c->flags & TF_SACK)) {
 			/* RFC 6582 3.2 step 4, partial ACK: retransmit the
@@ -447,6 +449,8 @@ ack_process(struct pn_tcp_conn *c, struct tcp_seg *s)
 	if (c->flags & TF_IN_RECOVERY) {
 		if (c->flags & TF_SACK)
 			tcp_sb_lost_retransmit(c);
+		if (newly > 0 && !c->tlp_out)
+			tcp_rtx_arm(c);
 	} else if (c->snd_una != c->snd_max && tcp_may_enter_recovery(c, ack) &&
 		   !((c->flags & TF_SACK) && c->reord_seen) &&
 		   (c->dupacks >= c->dupthresh || ((c->flags & TF_SACK) &&

@@ -225,6 +225,7 @@ struct pn_tcp_conn {
 	uint8_t undo_reord;         /**< segments SACKed above at entry */
 	uint8_t dupthresh;          /**< RFC 6675 DupThresh, 3 or more */
 	bool undo_ok;
+	bool rec_all_lost;
 	bool reord_seen;            /**< a hole filled without a retransmission
 				     *   (Linux tp->reord_seen): DupThresh waits
 				     *   for the reordering window */

@@ -180,6 +180,7 @@ undo_dsack(struct pn_tcp_conn *c, uint32_t left)
 	if (c->flags & TF_IN_RECOVERY) {
 		/* a new loss may start a recovery at once */
 		c->flags &= (uint16_t)~TF_IN_RECOVERY;
+		c->rec_all_lost = false;
 		c->recover = c->snd_una;
 		c->high_rxt = c->snd_una;
 		c->cc->recovered(c);
@@ -282,7 +283,8 @@ tcp_sb_pipe_walk(const struct pn_tcp_conn *c)
 		if (pn_seq_lt(pos, hr)) {
 			if (rec && pn_seq_gt(c->high_rxt, pos))
 				rx = pn_seq_min(c->high_rxt, hr) - pos;
-			if (rec && i < c->nsb && tcp_sb_is_lost(c, pos))
+			if (rec && (c->rec_all_lost ||
+				    (i < c->nsb && tcp_sb_is_lost(c, pos))))
 				pipe += rx;
 			else
 				pipe += hr - pos + rx;
@@ -317,10 +319,17 @@ tcp_sb_next_seg(const struct pn_tcp_conn *c, uint32_t *seq, bool *lost)
 		if (!pn_seq_lt(s, end))
 			return 0;
 		*seq = s;
-		*lost = tcp_sb_is_lost(c, s);
+		*lost = c->rec_all_lost || tcp_sb_is_lost(c, s);
 		return end - s;
 	}
-	return 0;
+	end = pn_seq_min(data_end, c->snd_max);
+	if (!c->rec_all_lost || !pn_seq_lt(s, end))
+		return 0;
+	if (end - s > tcp_eff_mss(c))
+		end = s + tcp_eff_mss(c);
+	*seq = s;
+	*lost = true;
+	return end - s;
 }
 
 uint32_t

@@ -79,8 +79,9 @@ tlp_eligible(const struct pn_tcp_conn *c)
 		    c->state == PN_TCP_LAST_ACK;
 
 	return (c->flags & TF_SACK) && open && !c->tlp_out &&
-	       !(c->flags & TF_IN_RECOVERY) && c->nsb == 0 &&
-	       c->backoff == 0 && tcp_may_enter_recovery(c, c->snd_una) &&
+	       ((c->flags & TF_IN_RECOVERY) || (c->nsb == 0 &&
+	       tcp_may_enter_recovery(c, c->snd_una))) &&
+	       c->backoff == 0 &&
 	       c->srtt_us != 0 && c->snd_una != c->snd_max;
 }
 
@@ -102,6 +103,9 @@ tcp_rtx_arm(struct pn_tcp_conn *c)
 		       (uint64_t)c->tcp->conf.rto_min_ms * 1000 :
 		       TCP_PTO_MIN_MS * 1000);
 		pto = (pto + 999) / 1000 * PN_NS_PER_MS;
+		if ((c->flags & TF_IN_RECOVERY) &&
+		    pto < (uint64_t)(c->srtt_us + 4ull * c->rttvar_us) * PN_NS_PER_US)
+			pto = (uint64_t)(c->srtt_us + 4ull * c->rttvar_us) * PN_NS_PER_US;
 		/* Linux caps the PTO at the RTO and probes then; the RTO
 		 * fires here instead, at the same time. */
 		if (pto < rto) {
@@ -134,6 +138,13 @@ tlp_fire(struct pn_tcp_conn *c)
 	c->tlp_out = true;
 	c->rxt_fence = c->snd_max;
 	c->tcp->stat.TCPLossProbes++;
+	if (c->flags & TF_IN_RECOVERY) {
+		c->rec_all_lost = true;
+		c->high_rxt = c->snd_una;
+		tcp_output(c);
+		tcp_rtx_arm(c);
+		return;
+	}
 	if ((c->flags & TF_FIN_SENT) && end - c->snd_una == c->sndq.len + 1) {
 		fl |= PN_TCP_FIN;
 		end--;
@@ -351,6 +362,7 @@ rtx_fire(struct pn_timer *t)
 	 * (tcp_output). */
 	c->high_rxt = c->snd_una;
 	c->undo_ok = false;
+	c->rec_all_lost = false;
 	c->tlp_out = false; /* Linux tcp_enter_loss */
 	c->snd_nxt = c->snd_una;
 	tcp_retransmit_head(c);

@@ -18,9 +18,9 @@ SIZE_CLEAN=${PN_TCP_SIZE_CLEAN:-100000000}
 # The impaired runs move 100 MB each way too: with RFC 6675 recovery and
 # PRR, D-SACK undo, the reordering window once reordering was seen, and
 # tail loss probes (docs/rfc9293.md "Loss recovery") pollnet as the sender
-# makes ~8-29 MB/s through these impairments on the 2-CPU VM, with 14-22
-# RTOs since the probes follow Linux's rules (the kernel as sender ~18-28
-# MB/s), so each direction takes ~3-12 s on a
+# makes ~8-29 MB/s through these impairments on the 2-CPU VM, with 3-10
+# RTOs (14-22 without the one probe in recovery that stands in for RACK)
+# (the kernel as sender ~18-28 MB/s), so each direction takes ~3-12 s on a
 # quiet VM, up to ~30 s when the 2 CPUs are busy with other work (hence
 # the 120 s deadline). PN_TCP_SIZE_IMPAIRED overrides it.
 SIZE_IMPAIRED=${PN_TCP_SIZE_IMPAIRED:-100000000}
