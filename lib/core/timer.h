@@ -56,6 +56,7 @@ struct pn_timer_wheel {
 	uint64_t stale;       /**< lazily cancelled timers unlinked by it */
 	struct pn_timer *slots; /**< nslots list heads (sentinels) */
 	uint64_t *occ;        /**< one bit per slot: its list is not empty */
+	uint64_t *occ_sum;    /**< one bit per occ word: it is not zero */
 	uint64_t next_ns;     /**< pn_timer_wheel_next's answer, if next_ok */
 	bool next_ok;         /**< next_ns is the earliest pending expiry */
 };
@@ -177,9 +178,10 @@ unsigned int pn_timer_wheel_run(struct pn_timer_wheel *w, uint64_t now_ns);
 /**
  * Earliest expiry among pending timers (exact, in ns), or UINT64_MAX when
  * none is pending. Used by the sleep decision. Cached until the timer
- * holding it is cancelled, re-armed later or fired; then O(slots / 64 +
- * timers scanned): the walk visits only slots holding timers (a bit per
- * slot), stopping at the first tick holding a due timer. The timer
+ * holding it is cancelled, re-armed later or fired; then O(timers
+ * scanned): the walk visits only slots holding timers (a bit per slot,
+ * a bit per 64 slots above it), stopping at the first tick holding a due
+ * timer or at the tick of the earliest expiry seen. The timer
  * fires only at the tick boundary at or after this value.
  */
 uint64_t pn_timer_wheel_next(struct pn_timer_wheel *w);
