@@ -296,15 +296,6 @@ pn_timer_wheel_fini(struct pn_timer_wheel *w)
 }
 
 void
-pn_timer_init(struct pn_timer *t, pn_timer_fn fn)
-{
-	t->next = NULL;
-	t->prev = NULL;
-	t->expire_ns = 0;
-	t->fn = fn;
-}
-
-void
 pn_timer_arm(struct pn_timer_wheel *w, struct pn_timer *t,
 	     uint64_t expire_ns)
 {

@@ -73,7 +73,14 @@ int pn_timer_wheel_init(struct pn_timer_wheel *w, uint64_t tick_ns,
 void pn_timer_wheel_fini(struct pn_timer_wheel *w);
 
 /** Initialise a timer (not pending) calling @p fn when it fires. */
-void pn_timer_init(struct pn_timer *t, pn_timer_fn fn);
+static inline void
+pn_timer_init(struct pn_timer *t, pn_timer_fn fn)
+{
+	t->next = NULL;
+	t->prev = NULL;
+	t->expire_ns = 0;
+	t->fn = fn;
+}
 
 /**
  * Arm (or re-arm) @p t to fire at absolute @p expire_ns. A pending timer is
