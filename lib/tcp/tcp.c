@@ -293,15 +293,25 @@ err_free:
 static void
 conn_free(struct pn_tcp_conn *c)
 {
+	/* Most of it is empty by now (a CRR connection has sent and taken
+	 * all): test inline, call only for what is held. */
 	tcp_timers_cancel(c);
-	tcp_ack_unhold(c);
-	tcp_tsq_unlink(c);
-	tcp_mq_free(&c->sndq);
-	tcp_mq_free(&c->rcvq);
-	tcp_reass_free(c);
-	tcp_scb_free(c);
-	free(c->cc_state);
-	free(c->ipopt);
+	if (c->ack_held)
+		tcp_ack_unhold(c);
+	if (c->tsq_link.tqe_prev != NULL)
+		tcp_tsq_unlink(c);
+	if (c->sndq.head != NULL)
+		tcp_mq_free(&c->sndq);
+	if (c->rcvq.head != NULL)
+		tcp_mq_free(&c->rcvq);
+	if (c->ooo != NULL)
+		tcp_reass_free(c);
+	if (c->scb != NULL)
+		tcp_scb_free(c);
+	if (c->cc_state != NULL)
+		free(c->cc_state);
+	if (c->ipopt != NULL)
+		free(c->ipopt);
 	pn_objcache_put(&c->tcp->free_conns, c);
 }
 
