@@ -249,16 +249,19 @@ xmit_seg(struct pn_tcp_conn *c, uint32_t seq, uint32_t len, uint8_t flags,
 		h.ack = c->rcv_nxt;
 	tcp_urg_output(c, seq, &h);
 	fill_opts(c, flags, &h.opts);
-	wnd = tcp_rcv_wnd(c);
-	if (flags & PN_TCP_SYN)
-		h.win = (uint16_t)(wnd > 65535 ? 65535 : wnd); /* RFC 7323 2.2 */
-	else
-		h.win = (uint16_t)(wnd >> c->rcv_wscale);
-	if (flags & PN_TCP_RST)
-		h.win = 0;
-	else if (pn_seq_gt(c->rcv_nxt + ((flags & PN_TCP_SYN) ? h.win : wnd),
-			   c->rcv_adv))
-		c->rcv_adv = c->rcv_nxt + ((flags & PN_TCP_SYN) ? h.win : wnd);
+	if (flags & PN_TCP_RST) {
+		h.win = 0;	/* a RST offers no window: none computed */
+	} else {
+		wnd = tcp_rcv_wnd(c);
+		if (flags & PN_TCP_SYN)	/* RFC 7323 2.2 */
+			h.win = (uint16_t)(wnd > 65535 ? 65535 : wnd);
+		else
+			h.win = (uint16_t)(wnd >> c->rcv_wscale);
+		if (pn_seq_gt(c->rcv_nxt + ((flags & PN_TCP_SYN) ? h.win : wnd),
+			      c->rcv_adv))
+			c->rcv_adv = c->rcv_nxt +
+				     ((flags & PN_TCP_SYN) ? h.win : wnd);
+	}
 	if (h.flags & PN_TCP_ACK) {
 		c->last_ack_sent = c->rcv_nxt;
 		c->flags &= (uint16_t)~(TF_ACK_NOW | TF_DELACK);
