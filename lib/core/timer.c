@@ -93,11 +93,20 @@ occ_words(uint32_t nslots)
 	return (nslots + 63) / 64;
 }
 
+/*
+ * The summary is kept lazily, so that arming and cancelling pay almost
+ * nothing for it: a word's summary bit is set when the word gets its
+ * first slot, and cleared only by a search that finds the word empty
+ * again (occ_word_next). Invariant: a non-zero word has its bit.
+ */
 static inline void
 occ_set(struct pn_timer_wheel *w, uint32_t slot)
 {
-	w->occ[slot / 64] |= 1ull << (slot % 64);
-	w->occ_sum[slot / 4096] |= 1ull << (slot / 64 % 64);
+	uint64_t *o = &w->occ[slot / 64];
+
+	if (*o == 0)
+		w->occ_sum[slot / 4096] |= 1ull << (slot / 64 % 64);
+	*o |= 1ull << (slot % 64);
 }
 
 static inline bool
@@ -106,28 +115,35 @@ occ_test(const struct pn_timer_wheel *w, uint32_t slot)
 	return (w->occ[slot / 64] >> (slot % 64)) & 1;
 }
 
-/* The first non-zero occupancy word >= @p from, or occ_words() if none. */
+/* The first non-zero occupancy word >= @p from, or occ_words() if none;
+ * summary bits of words found empty on the way are cleared. */
 static uint32_t
-occ_word_next(const struct pn_timer_wheel *w, uint32_t from)
+occ_word_next(struct pn_timer_wheel *w, uint32_t from)
 {
-	uint32_t n = occ_words(w->nslots), i = from / 64;
+	uint32_t n = occ_words(w->nslots), i = from / 64, word;
 	uint64_t bits;
 
 	if (from >= n)
 		return n;
 	bits = w->occ_sum[i] & (~0ull << (from % 64));
-	while (bits == 0) {
-		if (++i == occ_words(n))
-			return n;
-		bits = w->occ_sum[i];
+	for (;;) {
+		while (bits == 0) {
+			if (++i == occ_words(n))
+				return n;
+			bits = w->occ_sum[i];
+		}
+		/* Bits past the last word are never set. */
+		word = i * 64 + (uint32_t)__builtin_ctzll(bits);
+		if (w->occ[word] != 0)
+			return word;
+		w->occ_sum[i] &= ~(1ull << (word % 64));	/* emptied */
+		bits &= bits - 1;
 	}
-	/* Bits past the last word are never set. */
-	return i * 64 + (uint32_t)__builtin_ctzll(bits);
 }
 
 /* The first occupied slot >= @p from, or nslots if none. */
 static uint32_t
-occ_next(const struct pn_timer_wheel *w, uint32_t from)
+occ_next(struct pn_timer_wheel *w, uint32_t from)
 {
 	uint32_t i = from / 64;
 	uint64_t bits;
@@ -148,7 +164,7 @@ occ_next(const struct pn_timer_wheel *w, uint32_t from)
 /* Ticks from slot @p slot to the next occupied one in wheel order (1 to
  * nslots - 1), or nslots when no other slot is occupied. */
 static uint32_t
-occ_dist(const struct pn_timer_wheel *w, uint32_t slot)
+occ_dist(struct pn_timer_wheel *w, uint32_t slot)
 {
 	uint32_t s = occ_next(w, slot + 1);
 
@@ -170,7 +186,7 @@ occ_dist(const struct pn_timer_wheel *w, uint32_t slot)
  * ahead, ~430 instructions per run, tcp-crr).
  */
 static uint32_t
-occ_dist_within(const struct pn_timer_wheel *w, uint32_t slot, uint32_t span)
+occ_dist_within(struct pn_timer_wheel *w, uint32_t slot, uint32_t span)
 {
 	uint32_t s = (slot + 1) & wheel_mask(w), d;
 	uint64_t bits = w->occ[s / 64] >> (s % 64);
@@ -184,18 +200,14 @@ occ_dist_within(const struct pn_timer_wheel *w, uint32_t slot, uint32_t span)
 	return d <= span ? d : span + 1;
 }
 
-/* Clear slot @p head's bit if its list is empty, and its word's summary
- * bit if that was the word's last. */
+/* Clear slot @p head's bit if its list is empty (its word's summary bit
+ * stays until a search finds the word empty). */
 static inline void
 occ_settle(struct pn_timer_wheel *w, const struct pn_timer *head)
 {
-	uint32_t slot = (uint32_t)(head - w->slots);
-
-	if (head->next != head)
-		return;
-	w->occ[slot / 64] &= ~(1ull << (slot % 64));
-	if (w->occ[slot / 64] == 0)
-		w->occ_sum[slot / 4096] &= ~(1ull << (slot / 64 % 64));
+	if (head->next == head)
+		w->occ[(uint32_t)(head - w->slots) / 64] &=
+			~(1ull << ((uint32_t)(head - w->slots) % 64));
 }
 
 static inline void

@@ -56,7 +56,8 @@ struct pn_timer_wheel {
 	uint64_t stale;       /**< lazily cancelled timers unlinked by it */
 	struct pn_timer *slots; /**< nslots list heads (sentinels) */
 	uint64_t *occ;        /**< one bit per slot: its list is not empty */
-	uint64_t *occ_sum;    /**< one bit per occ word: it is not zero */
+	uint64_t *occ_sum;    /**< one bit per occ word: set for every non-zero
+				   word (cleared lazily, timer.c) */
 	uint64_t next_ns;     /**< pn_timer_wheel_next's answer, if next_ok */
 	bool next_ok;         /**< next_ns is the earliest pending expiry */
 };

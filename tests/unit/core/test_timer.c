@@ -776,6 +776,31 @@ test_defer_same_as_arm_random(void **state)
 	pn_timer_wheel_fini(&wl);
 }
 
+/* Every slot's occupancy bit is clear. */
+static bool
+occ_all_clear(const struct pn_timer_wheel *w)
+{
+	uint32_t i;
+
+	for (i = 0; i < (w->nslots + 63) / 64; i++)
+		if (w->occ[i] != 0)
+			return false;
+	return true;
+}
+
+/* The summary's invariant: a non-zero occupancy word has its bit (a set
+ * bit over an empty word is allowed: the search clears it). */
+static bool
+occ_sum_covers(const struct pn_timer_wheel *w)
+{
+	uint32_t i;
+
+	for (i = 0; i < (w->nslots + 63) / 64; i++)
+		if (w->occ[i] != 0 && !((w->occ_sum[i / 64] >> (i % 64)) & 1))
+			return false;
+	return true;
+}
+
 /*
  * A wheel of 256 slots (four bitmap words) against a brute-force model:
  * random arms, defers, lazy and plain cancels and runs, sometimes far
@@ -857,6 +882,7 @@ occupancy_random(uint32_t bslots)
 				best = exp[i];
 		}
 		assert_int_equal(pn_timer_wheel_next(&w), best);
+		assert_true(occ_sum_covers(&w));
 	}
 	assert_true(fired > 1000);
 	pn_timer_wheel_fini(&w);
@@ -878,27 +904,13 @@ test_occupancy_random_small(void **state)
 	occupancy_random(16);
 }
 
-/* Every occupancy bit, slot and summary, is clear. */
-static bool
-occ_all_clear(const struct pn_timer_wheel *w)
-{
-	uint32_t words = (w->nslots + 63) / 64, i;
-
-	for (i = 0; i < words; i++)
-		if (w->occ[i] != 0)
-			return false;
-	for (i = 0; i < (words + 63) / 64; i++)
-		if (w->occ_sum[i] != 0)
-			return false;
-	return true;
-}
 
 /*
  * The two bitmap levels on the largest wheel (2^20 slots: 16,384 slot
  * words, 256 summary words): timers on both sides of word and summary
- * word boundaries, the last one in a summary word cancelled, the search
- * wrapping from the wheel's end to its start, and the last timer removed
- * leaving every bit clear.
+ * word boundaries, the last one in a summary word cancelled (its bit
+ * cleared by the next search), the search wrapping from the wheel's end
+ * to its start, and the last timer removed leaving every slot bit clear.
  */
 static void
 test_occupancy_levels(void **state)
@@ -917,9 +929,11 @@ test_occupancy_levels(void **state)
 	pn_timer_arm(&c.w, &r[1].t, 4095 * TICK);
 	pn_timer_arm(&c.w, &r[2].t, (NS - 1) * TICK);	/* the last slot */
 	assert_int_equal(pn_timer_wheel_next(&c.w), 4095 * TICK);
-	pn_timer_cancel(&c.w, &r[1].t);	/* summary word 0 empties */
-	assert_int_equal(c.w.occ_sum[0], 0);
+	pn_timer_cancel(&c.w, &r[1].t);	/* summary word 0's last slot */
+	assert_true(occ_sum_covers(&c.w));
+	/* the search passes the emptied word and clears its summary bit */
 	assert_int_equal(pn_timer_wheel_next(&c.w), 4096 * TICK);
+	assert_int_equal(c.w.occ_sum[0], 0);
 	pn_timer_cancel(&c.w, &r[0].t);
 	assert_int_equal(pn_timer_wheel_next(&c.w), (NS - 1) * TICK);
 	/* far apart: 2^20 - 1 slots skipped in a few words */
@@ -942,7 +956,12 @@ test_occupancy_levels(void **state)
 	pn_timer_cancel(&c.w, &r[4].t);	/* the last timer */
 	assert_int_equal(c.w.count, 0);
 	assert_true(occ_all_clear(&c.w));
+	assert_true(occ_sum_covers(&c.w));
 	assert_int_equal(pn_timer_wheel_next(&c.w), UINT64_MAX);
+	/* stale summary bits left behind do not hide a new timer */
+	pn_timer_arm(&c.w, &r[0].t, (2 * NS + 5) * TICK);
+	assert_int_equal(pn_timer_wheel_next(&c.w), (2 * NS + 5) * TICK);
+	pn_timer_cancel(&c.w, &r[0].t);
 	pn_timer_wheel_fini(&c.w);
 }
 
