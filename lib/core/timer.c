@@ -77,11 +77,15 @@ list_del(struct pn_timer *t)
 }
 
 /*
- * Slot occupancy, one bit per slot, kept with every link and unlink, so
- * that the sleep decision and a run after a long sleep skip empty slots
- * 64 at a time instead of visiting up to a rotation of them one by one
- * (16,384 slots on an lcore: 40-70k instructions each time a busy lcore
- * went to sleep with only far timers, such as a CRR client's).
+ * Slot occupancy in two levels, kept with every link and unlink: a bit per
+ * slot (occ) and, above it, a bit per occupancy word that is not zero
+ * (occ_sum). The sleep decision and a run after a long sleep find the next
+ * occupied slot from one occ word, the summary and one more occ word,
+ * instead of visiting up to a rotation of slots one by one (16,384 slots
+ * on an lcore: 40-70k instructions each time a busy lcore went to sleep
+ * with only far timers) or of words (256: ~835 instructions a decision on
+ * a CRR client). A 16,384-slot wheel has four summary words, the largest
+ * (2^20 slots) 256.
  */
 static inline uint32_t
 occ_words(uint32_t nslots)
@@ -89,10 +93,20 @@ occ_words(uint32_t nslots)
 	return (nslots + 63) / 64;
 }
 
+/*
+ * The summary is kept lazily, so that arming and cancelling pay almost
+ * nothing for it: a word's summary bit is set when the word gets its
+ * first slot, and cleared only by a search that finds the word empty
+ * again (occ_word_next). Invariant: a non-zero word has its bit.
+ */
 static inline void
 occ_set(struct pn_timer_wheel *w, uint32_t slot)
 {
-	w->occ[slot / 64] |= 1ull << (slot % 64);
+	uint64_t *o = &w->occ[slot / 64];
+
+	if (*o == 0)
+		w->occ_sum[slot / 4096] |= 1ull << (slot / 64 % 64);
+	*o |= 1ull << (slot % 64);
 }
 
 static inline bool
@@ -101,18 +115,45 @@ occ_test(const struct pn_timer_wheel *w, uint32_t slot)
 	return (w->occ[slot / 64] >> (slot % 64)) & 1;
 }
 
+/* The first non-zero occupancy word >= @p from, or occ_words() if none;
+ * summary bits of words found empty on the way are cleared. */
+static uint32_t
+occ_word_next(struct pn_timer_wheel *w, uint32_t from)
+{
+	uint32_t n = occ_words(w->nslots), i = from / 64, word;
+	uint64_t bits;
+
+	if (from >= n)
+		return n;
+	bits = w->occ_sum[i] & (~0ull << (from % 64));
+	for (;;) {
+		while (bits == 0) {
+			if (++i == occ_words(n))
+				return n;
+			bits = w->occ_sum[i];
+		}
+		/* Bits past the last word are never set. */
+		word = i * 64 + (uint32_t)__builtin_ctzll(bits);
+		if (w->occ[word] != 0)
+			return word;
+		w->occ_sum[i] &= ~(1ull << (word % 64));	/* emptied */
+		bits &= bits - 1;
+	}
+}
+
 /* The first occupied slot >= @p from, or nslots if none. */
 static uint32_t
-occ_next(const struct pn_timer_wheel *w, uint32_t from)
+occ_next(struct pn_timer_wheel *w, uint32_t from)
 {
-	uint32_t i = from / 64, n = occ_words(w->nslots);
+	uint32_t i = from / 64;
 	uint64_t bits;
 
 	if (from >= w->nslots)
 		return w->nslots;
 	bits = w->occ[i] & (~0ull << (from % 64));
-	while (bits == 0) {
-		if (++i == n)
+	if (bits == 0) {
+		i = occ_word_next(w, i + 1);
+		if (i == occ_words(w->nslots))
 			return w->nslots;
 		bits = w->occ[i];
 	}
@@ -123,7 +164,7 @@ occ_next(const struct pn_timer_wheel *w, uint32_t from)
 /* Ticks from slot @p slot to the next occupied one in wheel order (1 to
  * nslots - 1), or nslots when no other slot is occupied. */
 static uint32_t
-occ_dist(const struct pn_timer_wheel *w, uint32_t slot)
+occ_dist(struct pn_timer_wheel *w, uint32_t slot)
 {
 	uint32_t s = occ_next(w, slot + 1);
 
@@ -139,32 +180,28 @@ occ_dist(const struct pn_timer_wheel *w, uint32_t slot)
 /*
  * Ticks from slot @p slot to the next occupied one, looking at most
  * @p span slots ahead (span < nslots): 1 to span, or span + 1 when none
- * is that close. A run needs no further: between two rounds of a busy
- * lcore the clock moves a tick or none, and the unbounded occ_dist
- * scanned up to a rotation's words to the RTO timers a second ahead
- * (~430 instructions per run, tcp-crr).
+ * is that close. Between two rounds of a busy lcore the clock moves a
+ * tick or none: the rest of the current word answers, without the
+ * summary (an unbounded search went on to the RTO timers a second
+ * ahead, ~430 instructions per run, tcp-crr).
  */
 static uint32_t
-occ_dist_within(const struct pn_timer_wheel *w, uint32_t slot, uint32_t span)
+occ_dist_within(struct pn_timer_wheel *w, uint32_t slot, uint32_t span)
 {
-	uint32_t d = 1;
+	uint32_t s = (slot + 1) & wheel_mask(w), d;
+	uint64_t bits = w->occ[s / 64] >> (s % 64);
 
-	while (d <= span) {
-		uint32_t s = (slot + d) & wheel_mask(w);
-		uint64_t bits = w->occ[s / 64] >> (s % 64);
-
-		if (bits != 0) {
-			/* bits past nslots are never set: s + ctz < nslots */
-			d += (uint32_t)__builtin_ctzll(bits);
-			return d <= span ? d : span + 1;
-		}
-		/* to the next word, or to slot 0 (a wheel under 64 slots) */
-		d += 64 - s % 64 < w->nslots - s ? 64 - s % 64 : w->nslots - s;
-	}
-	return span + 1;
+	if (bits != 0)	/* bits past nslots are never set: no wrap */
+		d = 1 + (uint32_t)__builtin_ctzll(bits);
+	else if (span <= 64 - s % 64 && span <= w->nslots - s)
+		return span + 1;	/* the word's rest covers the span */
+	else
+		d = occ_dist(w, slot);
+	return d <= span ? d : span + 1;
 }
 
-/* Clear slot @p head's bit if its list is empty. */
+/* Clear slot @p head's bit if its list is empty (its word's summary bit
+ * stays until a search finds the word empty). */
 static inline void
 occ_settle(struct pn_timer_wheel *w, const struct pn_timer *head)
 {
@@ -214,11 +251,14 @@ pn_timer_wheel_init(struct pn_timer_wheel *w, uint64_t tick_ns,
 	 */
 	w->slots = calloc(nslots, sizeof(*w->slots));
 	w->occ = calloc(occ_words(nslots), sizeof(*w->occ));
-	if (w->slots == NULL || w->occ == NULL) {
+	w->occ_sum = calloc(occ_words(occ_words(nslots)), sizeof(*w->occ_sum));
+	if (w->slots == NULL || w->occ == NULL || w->occ_sum == NULL) {
 		free(w->slots);
 		free(w->occ);
+		free(w->occ_sum);
 		w->slots = NULL;
 		w->occ = NULL;
+		w->occ_sum = NULL;
 		return -ENOMEM;
 	}
 	for (i = 0; i < nslots; i++)
@@ -258,20 +298,13 @@ pn_timer_wheel_fini(struct pn_timer_wheel *w)
 	}
 	free(w->slots);
 	free(w->occ);
+	free(w->occ_sum);
 	w->slots = NULL;
 	w->occ = NULL;
+	w->occ_sum = NULL;
 	w->count = 0;
 	w->next_ns = UINT64_MAX;
 	w->next_ok = true;
-}
-
-void
-pn_timer_init(struct pn_timer *t, pn_timer_fn fn)
-{
-	t->next = NULL;
-	t->prev = NULL;
-	t->expire_ns = 0;
-	t->fn = fn;
 }
 
 void
@@ -435,10 +468,11 @@ pn_timer_wheel_next(struct pn_timer_wheel *w)
 		return UINT64_MAX;
 	/*
 	 * Walk one rotation in tick order from cur_tick, occupied slots
-	 * only. The first slot holding a timer due by its tick ends the
-	 * search: every timer not yet seen expires in a later tick.
-	 * Otherwise all timers are in later rotations and the minimum over
-	 * the full scan is the answer.
+	 * only. Reaching the tick of the earliest expiry seen (a timer due
+	 * by its own slot's tick, or a deferred one seen in an earlier
+	 * slot) ends the search: every timer not yet seen expires in a
+	 * later tick. Otherwise all timers are in later rotations and the
+	 * minimum over the full scan is the answer.
 	 */
 	s0 = (uint32_t)(w->cur_tick & wheel_mask(w));
 	for (i = occ_test(w, s0) ? 0 : occ_dist(w, s0);
@@ -447,19 +481,13 @@ pn_timer_wheel_next(struct pn_timer_wheel *w)
 		uint64_t tick = w->cur_tick + i;
 		const struct pn_timer *head = &w->slots[tick & wheel_mask(w)];
 		const struct pn_timer *t;
-		uint64_t end = tick_end_ns(w, tick);
-		bool due = false;
 
 		for (t = head->next; t != head; t = t->next) {
 			seen++;
-			if (t->expire_ns & PN_TIMER_DEAD)
-				continue;
-			if (t->expire_ns < best)
+			if (!(t->expire_ns & PN_TIMER_DEAD) && t->expire_ns < best)
 				best = t->expire_ns;
-			if (t->expire_ns <= end)
-				due = true;
 		}
-		if (due)
+		if (best <= tick_end_ns(w, tick))
 			break;
 	}
 	w->next_ns = best;

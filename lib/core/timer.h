@@ -56,6 +56,8 @@ struct pn_timer_wheel {
 	uint64_t stale;       /**< lazily cancelled timers unlinked by it */
 	struct pn_timer *slots; /**< nslots list heads (sentinels) */
 	uint64_t *occ;        /**< one bit per slot: its list is not empty */
+	uint64_t *occ_sum;    /**< one bit per occ word: set for every non-zero
+				   word (cleared lazily, timer.c) */
 	uint64_t next_ns;     /**< pn_timer_wheel_next's answer, if next_ok */
 	bool next_ok;         /**< next_ns is the earliest pending expiry */
 };
@@ -72,7 +74,14 @@ int pn_timer_wheel_init(struct pn_timer_wheel *w, uint64_t tick_ns,
 void pn_timer_wheel_fini(struct pn_timer_wheel *w);
 
 /** Initialise a timer (not pending) calling @p fn when it fires. */
-void pn_timer_init(struct pn_timer *t, pn_timer_fn fn);
+static inline void
+pn_timer_init(struct pn_timer *t, pn_timer_fn fn)
+{
+	t->next = NULL;
+	t->prev = NULL;
+	t->expire_ns = 0;
+	t->fn = fn;
+}
 
 /**
  * Arm (or re-arm) @p t to fire at absolute @p expire_ns. A pending timer is
@@ -177,9 +186,10 @@ unsigned int pn_timer_wheel_run(struct pn_timer_wheel *w, uint64_t now_ns);
 /**
  * Earliest expiry among pending timers (exact, in ns), or UINT64_MAX when
  * none is pending. Used by the sleep decision. Cached until the timer
- * holding it is cancelled, re-armed later or fired; then O(slots / 64 +
- * timers scanned): the walk visits only slots holding timers (a bit per
- * slot), stopping at the first tick holding a due timer. The timer
+ * holding it is cancelled, re-armed later or fired; then O(timers
+ * scanned): the walk visits only slots holding timers (a bit per slot,
+ * a bit per 64 slots above it), stopping at the first tick holding a due
+ * timer or at the tick of the earliest expiry seen. The timer
  * fires only at the tick boundary at or after this value.
  */
 uint64_t pn_timer_wheel_next(struct pn_timer_wheel *w);

@@ -120,12 +120,21 @@ pn_tcp_conf_check(const struct pn_tcp_conf *c, char *err, size_t len)
 /* --- keyed hash: SipHash-2-4 (RFC 6528 suggests a PRF of the tuple) --- */
 
 #define ROTL(x, b) (uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
-#define SIPROUND do { \
-	v0 += v1; v1 = ROTL(v1, 13); v1 ^= v0; v0 = ROTL(v0, 32); \
-	v2 += v3; v3 = ROTL(v3, 16); v3 ^= v2; \
-	v0 += v3; v3 = ROTL(v3, 21); v3 ^= v0; \
-	v2 += v1; v1 = ROTL(v1, 17); v1 ^= v2; v2 = ROTL(v2, 32); \
-	} while (0)
+
+struct sip {
+	uint64_t v0, v1, v2, v3;
+};
+
+static inline void
+sip_round(struct sip *s)
+{
+	s->v0 += s->v1; s->v1 = ROTL(s->v1, 13); s->v1 ^= s->v0;
+	s->v0 = ROTL(s->v0, 32);
+	s->v2 += s->v3; s->v3 = ROTL(s->v3, 16); s->v3 ^= s->v2;
+	s->v0 += s->v3; s->v3 = ROTL(s->v3, 21); s->v3 ^= s->v0;
+	s->v2 += s->v1; s->v1 = ROTL(s->v1, 17); s->v1 ^= s->v2;
+	s->v2 = ROTL(s->v2, 32);
+}
 
 static uint64_t
 le64(const uint8_t *p)
@@ -136,34 +145,69 @@ le64(const uint8_t *p)
 	return rte_le_to_cpu_64(v);
 }
 
+static inline void
+sip_init(struct sip *s, const uint8_t key[16])
+{
+	uint64_t k0 = le64(key), k1 = le64(key + 8);
+
+	s->v0 = 0x736f6d6570736575ULL ^ k0;
+	s->v1 = 0x646f72616e646f6dULL ^ k1;
+	s->v2 = 0x6c7967656e657261ULL ^ k0;
+	s->v3 = 0x7465646279746573ULL ^ k1;
+}
+
+/* One message word: SipHash-2-4's two compression rounds. */
+static inline void
+sip_word(struct sip *s, uint64_t m)
+{
+	s->v3 ^= m;
+	sip_round(s);
+	sip_round(s);
+	s->v0 ^= m;
+}
+
+/* The last block @p b (the length in its top byte), then four rounds. */
+static inline uint64_t
+sip_final(struct sip *s, uint64_t b)
+{
+	sip_word(s, b);
+	s->v2 ^= 0xff;
+	sip_round(s);
+	sip_round(s);
+	sip_round(s);
+	sip_round(s);
+	return s->v0 ^ s->v1 ^ s->v2 ^ s->v3;
+}
+
 static uint64_t
 siphash24(const uint8_t key[16], const uint8_t *in, size_t len)
 {
-	uint64_t k0 = le64(key), k1 = le64(key + 8);
-	uint64_t v0 = 0x736f6d6570736575ULL ^ k0, v1 = 0x646f72616e646f6dULL ^ k1;
-	uint64_t v2 = 0x6c7967656e657261ULL ^ k0, v3 = 0x7465646279746573ULL ^ k1;
-	uint64_t m, b = (uint64_t)len << 56;
+	struct sip s;
+	uint64_t b = (uint64_t)len << 56;
 	size_t i, left = len & 7;
 
-	for (i = 0; i + 8 <= len; i += 8) {
-		m = le64(in + i);
-		v3 ^= m;
-		SIPROUND;
-		SIPROUND;
-		v0 ^= m;
-	}
+	sip_init(&s, key);
+	for (i = 0; i + 8 <= len; i += 8)
+		sip_word(&s, le64(in + i));
 	for (size_t j = 0; j < left; j++)
 		b |= (uint64_t)in[i + j] << (8 * j);
-	v3 ^= b;
-	SIPROUND;
-	SIPROUND;
-	v0 ^= b;
-	v2 ^= 0xff;
-	SIPROUND;
-	SIPROUND;
-	SIPROUND;
-	SIPROUND;
-	return v0 ^ v1 ^ v2 ^ v3;
+	return sip_final(&s, b);
+}
+
+/*
+ * SipHash-2-4 of exactly 12 bytes (Linux siphash_3u32): one message
+ * word and the final block holding the last four, straight-line.
+ */
+static inline uint64_t
+siphash24_12(const uint8_t key[16], const uint8_t in[12])
+{
+	struct sip s;
+	uint32_t t;
+
+	memcpy(&t, in + 8, sizeof(t));
+	sip_init(&s, key);
+	sip_word(&s, le64(in));
+	return sip_final(&s, 12ull << 56 | rte_le_to_cpu_32(t));
 }
 
 static uint64_t
@@ -187,12 +231,22 @@ tcp_hash32(const struct pn_tcp *tcp, const struct tcp_key *k, uint32_t extra)
 
 /* One SipHash for both secrets of a connection (Linux keeps two keys,
  * secure_tcp_seq and secure_tcp_ts_off): F in its low half, the
- * timestamp offset (fixed per tuple) in its high half. */
+ * timestamp offset (fixed per tuple) in its high half. Over the 12
+ * bytes of the tuple alone, as Linux's siphash_3u32 in secure_tcp_seq:
+ * a message word and the final block, 8 SipRounds (the 16 bytes with a
+ * zero word behind took 10). */
 uint32_t
 tcp_isn_ts(const struct pn_tcp *tcp, const struct tcp_key *k,
 	   uint32_t *ts_off)
 {
-	uint64_t h = tcp_hash64(tcp, k, 0);
+	uint8_t in[12];
+	uint64_t h;
+
+	memcpy(in, &k->lip, 4);
+	memcpy(in + 4, &k->rip, 4);
+	memcpy(in + 8, &k->lport, 2);
+	memcpy(in + 10, &k->rport, 2);
+	h = siphash24_12(tcp->secret, in);
 
 	if (ts_off != NULL)
 		*ts_off = (uint32_t)(h >> 32);
@@ -293,15 +347,25 @@ err_free:
 static void
 conn_free(struct pn_tcp_conn *c)
 {
+	/* Most of it is empty by now (a CRR connection has sent and taken
+	 * all): test inline, call only for what is held. */
 	tcp_timers_cancel(c);
-	tcp_ack_unhold(c);
-	tcp_tsq_unlink(c);
-	tcp_mq_free(&c->sndq);
-	tcp_mq_free(&c->rcvq);
-	tcp_reass_free(c);
-	tcp_scb_free(c);
-	free(c->cc_state);
-	free(c->ipopt);
+	if (c->ack_held)
+		tcp_ack_unhold(c);
+	if (c->tsq_link.tqe_prev != NULL)
+		tcp_tsq_unlink(c);
+	if (c->sndq.head != NULL)
+		tcp_mq_free(&c->sndq);
+	if (c->rcvq.head != NULL)
+		tcp_mq_free(&c->rcvq);
+	if (c->ooo != NULL)
+		tcp_reass_free(c);
+	if (c->scb != NULL)
+		tcp_scb_free(c);
+	if (c->cc_state != NULL)
+		free(c->cc_state);
+	if (c->ipopt != NULL)
+		free(c->ipopt);
 	pn_objcache_put(&c->tcp->free_conns, c);
 }
 

@@ -195,6 +195,17 @@ seg_send(struct pn_tcp *tcp, const struct tcp_key *k, struct pn_tcp_hdr *h,
 				     &c->ipopt->tx : NULL);
 }
 
+/* The timestamp option of a segment after the handshake. */
+static inline void
+fill_ts(const struct pn_tcp_conn *c, struct pn_tcp_opts *o)
+{
+	if (c->flags & TF_TS) {
+		o->has |= PN_TCPO_TS;
+		o->tsval = tcp_ts_now(c);
+		o->tsecr = c->ts_recent;
+	}
+}
+
 /* @p o comes zeroed (xmit_seg's header). */
 static void
 fill_opts(struct pn_tcp_conn *c, uint8_t flags, struct pn_tcp_opts *o)
@@ -219,11 +230,7 @@ fill_opts(struct pn_tcp_conn *c, uint8_t flags, struct pn_tcp_opts *o)
 		}
 		return;
 	}
-	if (c->flags & TF_TS) {
-		o->has |= PN_TCPO_TS;
-		o->tsval = tcp_ts_now(c);
-		o->tsecr = c->ts_recent;
-	}
+	fill_ts(c, o);
 	if ((c->flags & TF_SACK) && (c->nooo > 0 || c->dsack_on) &&
 	    (flags & PN_TCP_ACK) && !(flags & PN_TCP_RST)) {
 		o->has |= PN_TCPO_SACK;
@@ -371,14 +378,24 @@ tcp_ack_unhold(struct pn_tcp_conn *c)
 void
 tcp_send_rst(struct pn_tcp_conn *c)
 {
+	/*
+	 * Not through xmit_seg: a RST carries window 0 (Linux
+	 * tcp_send_active_reset), no urgent pointer and no SACK, and the
+	 * connection goes, so nothing the ACK bookkeeping keeps (the
+	 * window, the held or delayed ACK) is needed: only its timestamp.
+	 */
+	struct pn_tcp_hdr h = { .seq = c->snd_max, .ack = c->rcv_nxt,
+				.flags = PN_TCP_RST | PN_TCP_ACK };
+
 	if (c->state == PN_TCP_SYN_SENT) {
 		/* Nothing synchronized: RST with our SYN's successor. */
-		struct pn_tcp_hdr h = { .seq = c->snd_nxt, .flags = PN_TCP_RST };
-
+		h = (struct pn_tcp_hdr){ .seq = c->snd_nxt, .flags = PN_TCP_RST };
 		seg_send(c->tcp, &c->key, &h, c, 0, 0, 0, c->tos);
 		return;
 	}
-	tcp_xmit(c, c->snd_max, 0, PN_TCP_RST | PN_TCP_ACK);
+	fill_ts(c, &h.opts);
+	c->segs_out++;
+	seg_send(c->tcp, &c->key, &h, c, 0, 0, 0, c->tos);
 }
 
 void

@@ -451,7 +451,12 @@ tcp_timers_init(struct pn_tcp_conn *c)
 void
 tcp_timers_cancel(struct pn_tcp_conn *c)
 {
-	pn_timer_cancel(wheel(c), &c->t_rtx);
-	pn_timer_cancel(wheel(c), &c->t_delack);
-	pn_timer_cancel(wheel(c), &c->t_keep);
+	/* At the close, again when a reset connection's socket closes, and
+	 * at the free: mostly none is linked, and then no call is made. */
+	if (pn_timer_linked(&c->t_rtx))
+		pn_timer_cancel(wheel(c), &c->t_rtx);
+	if (pn_timer_linked(&c->t_delack))
+		pn_timer_cancel(wheel(c), &c->t_delack);
+	if (pn_timer_linked(&c->t_keep))
+		pn_timer_cancel(wheel(c), &c->t_keep);
 }

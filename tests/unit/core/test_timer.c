@@ -776,6 +776,31 @@ test_defer_same_as_arm_random(void **state)
 	pn_timer_wheel_fini(&wl);
 }
 
+/* Every slot's occupancy bit is clear. */
+static bool
+occ_all_clear(const struct pn_timer_wheel *w)
+{
+	uint32_t i;
+
+	for (i = 0; i < (w->nslots + 63) / 64; i++)
+		if (w->occ[i] != 0)
+			return false;
+	return true;
+}
+
+/* The summary's invariant: a non-zero occupancy word has its bit (a set
+ * bit over an empty word is allowed: the search clears it). */
+static bool
+occ_sum_covers(const struct pn_timer_wheel *w)
+{
+	uint32_t i;
+
+	for (i = 0; i < (w->nslots + 63) / 64; i++)
+		if (w->occ[i] != 0 && !((w->occ_sum[i / 64] >> (i % 64)) & 1))
+			return false;
+	return true;
+}
+
 /*
  * A wheel of 256 slots (four bitmap words) against a brute-force model:
  * random arms, defers, lazy and plain cancels and runs, sometimes far
@@ -857,6 +882,7 @@ occupancy_random(uint32_t bslots)
 				best = exp[i];
 		}
 		assert_int_equal(pn_timer_wheel_next(&w), best);
+		assert_true(occ_sum_covers(&w));
 	}
 	assert_true(fired > 1000);
 	pn_timer_wheel_fini(&w);
@@ -876,6 +902,101 @@ test_occupancy_random_small(void **state)
 {
 	(void)state;
 	occupancy_random(16);
+}
+
+
+/*
+ * The two bitmap levels on the largest wheel (2^20 slots: 16,384 slot
+ * words, 256 summary words): timers on both sides of word and summary
+ * word boundaries, the last one in a summary word cancelled (its bit
+ * cleared by the next search), the search wrapping from the wheel's end
+ * to its start, and the last timer removed leaving every slot bit clear.
+ */
+static void
+test_occupancy_levels(void **state)
+{
+	enum { NS = 1u << 20 };
+	struct ctx c = { .now = 0 };
+	struct rec r[6];
+	unsigned int i;
+
+	(void)state;
+	assert_int_equal(pn_timer_wheel_init(&c.w, TICK, NS, 0), 0);
+	for (i = 0; i < 6; i++)
+		rec_init(&c, &r[i]);
+	/* slot 4095 ends summary word 0's last slot word; 4096 starts word 1 */
+	pn_timer_arm(&c.w, &r[0].t, 4096 * TICK);
+	pn_timer_arm(&c.w, &r[1].t, 4095 * TICK);
+	pn_timer_arm(&c.w, &r[2].t, (NS - 1) * TICK);	/* the last slot */
+	assert_int_equal(pn_timer_wheel_next(&c.w), 4095 * TICK);
+	pn_timer_cancel(&c.w, &r[1].t);	/* summary word 0's last slot */
+	assert_true(occ_sum_covers(&c.w));
+	/* the search passes the emptied word and clears its summary bit */
+	assert_int_equal(pn_timer_wheel_next(&c.w), 4096 * TICK);
+	assert_int_equal(c.w.occ_sum[0], 0);
+	pn_timer_cancel(&c.w, &r[0].t);
+	assert_int_equal(pn_timer_wheel_next(&c.w), (NS - 1) * TICK);
+	/* far apart: 2^20 - 1 slots skipped in a few words */
+	assert_int_equal(run_to(&c, (NS - 2) * TICK), 0);
+	/* Wrap-around: slot 3 of the next rotation, behind cur_tick's slot
+	 * in the arrays, and one more rotation ahead in slot NS - 1. */
+	pn_timer_arm(&c.w, &r[3].t, (NS + 3) * TICK);
+	pn_timer_arm(&c.w, &r[4].t, (2 * NS - 1) * TICK + 1);
+	pn_timer_cancel(&c.w, &r[2].t);
+	assert_int_equal(pn_timer_wheel_next(&c.w), (NS + 3) * TICK);
+	assert_int_equal(run_to(&c, (NS + 3) * TICK), 1);
+	assert_int_equal(r[3].fired, 1);
+	assert_int_equal(pn_timer_wheel_next(&c.w), (2 * NS - 1) * TICK + 1);
+	/* A run after a long sleep crosses summary words to the one due. */
+	pn_timer_arm(&c.w, &r[5].t, (NS + 3 + 300000) * TICK);
+	assert_int_equal(run_to(&c, (NS + 3 + 299999) * TICK), 0);
+	assert_int_equal(run_to(&c, (NS + 3 + 300000) * TICK), 1);
+	assert_int_equal(r[5].fired, 1);
+	assert_int_equal(r[4].fired, 0);
+	pn_timer_cancel(&c.w, &r[4].t);	/* the last timer */
+	assert_int_equal(c.w.count, 0);
+	assert_true(occ_all_clear(&c.w));
+	assert_true(occ_sum_covers(&c.w));
+	assert_int_equal(pn_timer_wheel_next(&c.w), UINT64_MAX);
+	/* stale summary bits left behind do not hide a new timer */
+	pn_timer_arm(&c.w, &r[0].t, (2 * NS + 5) * TICK);
+	assert_int_equal(pn_timer_wheel_next(&c.w), (2 * NS + 5) * TICK);
+	pn_timer_cancel(&c.w, &r[0].t);
+	pn_timer_wheel_fini(&c.w);
+}
+
+/*
+ * A deferred timer seen first in the walk ends the search for the next
+ * expiry at its own tick: a timer due in a later slot is not earlier.
+ */
+static void
+test_next_deferred_first(void **state)
+{
+	struct ctx *c = *state;
+	struct rec a, b;
+
+	rec_init(c, &a);
+	rec_init(c, &b);
+	pn_timer_arm(&c->w, &a.t, 2 * TICK);
+	pn_timer_defer(&c->w, &a.t, 5 * TICK + 1);	/* stays in slot 2 */
+	pn_timer_arm(&c->w, &b.t, 9 * TICK);
+	assert_int_equal(pn_timer_wheel_next(&c->w), 5 * TICK + 1);
+	pn_timer_defer(&c->w, &a.t, 11 * TICK);	/* past b now */
+	assert_int_equal(pn_timer_wheel_next(&c->w), 9 * TICK);
+	assert_int_equal(run_to(c, 9 * TICK), 1);
+	assert_int_equal(b.fired, 1);
+	assert_int_equal(pn_timer_wheel_next(&c->w), 11 * TICK);
+	assert_int_equal(run_to(c, 11 * TICK), 1);
+	assert_int_equal(a.fired, 1);
+	assert_true(occ_all_clear(&c->w));
+}
+
+/* The random model on 8,192 slots: two summary words. */
+static void
+test_occupancy_random_two_levels(void **state)
+{
+	(void)state;
+	occupancy_random(8192);
 }
 
 int
@@ -906,6 +1027,9 @@ main(void)
 		cmocka_unit_test(test_defer_same_as_arm_random),
 		cmocka_unit_test(test_occupancy_random),
 		cmocka_unit_test(test_occupancy_random_small),
+		cmocka_unit_test(test_occupancy_random_two_levels),
+		cmocka_unit_test(test_occupancy_levels),
+		cmocka_unit_test_setup_teardown(test_next_deferred_first, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("core/timer", tests, NULL, NULL);

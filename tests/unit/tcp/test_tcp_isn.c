@@ -84,6 +84,41 @@ ts_offset_per_tuple(void **state)
 	assert_int_not_equal(a, tcp_isn(&tcp, &K) - (uint32_t)(lc.now / 4000));
 }
 
+/*
+ * F is SipHash-2-4 over the 12 bytes of the tuple as they lie in the key
+ * (Linux secure_tcp_seq: siphash_3u32 of saddr, daddr and the ports):
+ * with the reference key 00..0f and the message 00..0b it is the
+ * reference test vector for 12 bytes, fb e5 0e 86 bc 8f 1e 75 (SipHash
+ * reference implementation, vectors.h), its low half in the ISN, its
+ * high half the timestamp offset.
+ */
+static void
+isn_is_siphash_of_tuple(void **state)
+{
+	static const uint8_t msg[12] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 };
+	static const uint8_t msg16[16] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
+					   11, 12, 13, 14, 15 };
+	const uint64_t h = 0x751e8fbc860ee5fbull;
+	struct tcp_key k;
+	uint32_t ts, extra;
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < sizeof(tcp.secret); i++)
+		tcp.secret[i] = (uint8_t)i;
+	memcpy(&k.lip, msg, 4);
+	memcpy(&k.rip, msg + 4, 4);
+	memcpy(&k.lport, msg + 8, 2);
+	memcpy(&k.rport, msg + 10, 2);
+	assert_int_equal(tcp_isn_ts(&tcp, &k, &ts),
+			 (uint32_t)(lc.now / 4000) + (uint32_t)h);
+	assert_int_equal(ts, (uint32_t)(h >> 32));
+	/* the SYN cookies' 16 bytes (the tuple and a word): vector 16,
+	 * db 9b c2 57 7f cc 2a 3f, its low half */
+	memcpy(&extra, msg16 + 12, 4);
+	assert_int_equal(tcp_hash32(&tcp, &k, extra), 0x57c29bdbu);
+}
+
 static void
 cookie_roundtrip(void **state)
 {
@@ -134,6 +169,7 @@ main(void)
 		cmocka_unit_test_setup(advances_with_4us_clock, setup),
 		cmocka_unit_test_setup(differs_by_secret, setup),
 		cmocka_unit_test_setup(ts_offset_per_tuple, setup),
+		cmocka_unit_test_setup(isn_is_siphash_of_tuple, setup),
 		cmocka_unit_test_setup(cookie_roundtrip, setup),
 		cmocka_unit_test_setup(cookie_mss_rounded_down, setup),
 		cmocka_unit_test_setup(cookie_ages_out, setup),
