@@ -261,9 +261,7 @@ xmit_seg(struct pn_tcp_conn *c, uint32_t seq, uint32_t len, uint8_t flags,
 		h.win = (uint16_t)(wnd > 65535 ? 65535 : wnd); /* RFC 7323 2.2 */
 	else
 		h.win = (uint16_t)(wnd >> c->rcv_wscale);
-	if (flags & PN_TCP_RST)
-		h.win = 0;
-	else if (pn_seq_gt(c->rcv_nxt + ((flags & PN_TCP_SYN) ? h.win : wnd),
+	if (pn_seq_gt(c->rcv_nxt + ((flags & PN_TCP_SYN) ? h.win : wnd),
 			   c->rcv_adv))
 		c->rcv_adv = c->rcv_nxt + ((flags & PN_TCP_SYN) ? h.win : wnd);
 	if (h.flags & PN_TCP_ACK) {
@@ -379,10 +377,13 @@ void
 tcp_send_rst(struct pn_tcp_conn *c)
 {
 	/*
-	 * Not through xmit_seg: a RST carries window 0 (Linux
-	 * tcp_send_active_reset), no urgent pointer and no SACK, and the
-	 * connection goes, so nothing the ACK bookkeeping keeps (the
-	 * window, the held or delayed ACK) is needed: only its timestamp.
+	 * Not through xmit_seg: a RST carries no urgent pointer and no
+	 * SACK, and the connection goes, so nothing the ACK bookkeeping
+	 * keeps (RCV.ADV, the held or delayed ACK) is needed: only the
+	 * timestamp and the window. Linux tcp_send_active_reset goes
+	 * through tcp_transmit_skb, which offers tcp_select_window's
+	 * window as on any segment (a SO_LINGER 0 close on loopback:
+	 * "Flags [R.], ... win 64", window scale 10), not 0.
 	 */
 	struct pn_tcp_hdr h = { .seq = c->snd_max, .ack = c->rcv_nxt,
 				.flags = PN_TCP_RST | PN_TCP_ACK };
@@ -393,6 +394,7 @@ tcp_send_rst(struct pn_tcp_conn *c)
 		seg_send(c->tcp, &c->key, &h, c, 0, 0, 0, c->tos);
 		return;
 	}
+	h.win = (uint16_t)(tcp_rcv_wnd(c) >> c->rcv_wscale);
 	fill_ts(c, &h.opts);
 	c->segs_out++;
 	seg_send(c->tcp, &c->key, &h, c, 0, 0, 0, c->tos);

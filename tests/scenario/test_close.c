@@ -155,7 +155,7 @@ linger_zero_close_sends_rst(void **state)
 	pn_tcp_setopt(W->c, PN_TCP_OPT_LINGER, 0);
 	pn_tcp_close(W->c);
 	W->c = NULL;
-	OUT(RA, .seq = ISN + 1, .ack = 1001, .win = 0);
+	OUT(RA, .seq = ISN + 1, .ack = 1001, .win = 65535);
 	assert_int_equal(scn_nconns(), 0);
 }
 
@@ -166,8 +166,9 @@ abort_sends_rst(void **state)
 	est();
 	pn_tcp_abort(W->c);
 	W->c = NULL;
-	/* Linux tcp_send_active_reset: RST|ACK, window 0, no data */
-	OUT(RA, .seq = ISN + 1, .ack = 1001, .win = 0, .len = 0);
+	/* Linux tcp_send_active_reset: RST|ACK, no data, the window as on
+	 * any segment (tcp_transmit_skb: tcp_select_window) */
+	OUT(RA, .seq = ISN + 1, .ack = 1001, .win = 65535, .len = 0);
 	assert_int_equal(scn_nconns(), 0);
 }
 
