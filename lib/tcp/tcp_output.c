@@ -605,19 +605,27 @@ tso_len(const struct pn_tcp_conn *c, uint32_t mss, uint32_t avail,
 /*
  * TCP small queues (Linux tcp_small_queue_check): the TCP data the lcore
  * queued below TCP that no device took yet stays under TCP_TSQ_BYTES and
- * one segment. Past that, the queued packets go to the device before
- * more are built; while the device refuses packets (the lcore holds
- * some), new data waits in the send queue, not as packets in the hold
- * queue, and its connection goes on tcp->tsq; the TX flush that finds
- * nothing held any more sends it again (tcp_tsq_resume, Linux
- * tcp_tsq_handler on TX completion). Linux bounds each flow (floor two
- * TSO packets, cap tcp_limit_output_bytes); one lcore owns the device
- * queue here, so the bound is the lcore's: four of the largest TSO
- * packets, 256 KB, about half a 256-slot virtio ring of them (34 slots
- * each). A flow with the default 256 KB send buffer never reaches it
- * and leaves in one burst per round, as without the bound.
+ * one segment. Past that, the queued packets go to the device at once
+ * (tsq_push); while the device refuses packets (the lcore holds some),
+ * new data waits in the send queue, not as packets in the hold queue,
+ * and its connection goes on tcp->tsq; the TX flush that finds nothing
+ * held any more sends it again (tcp_tsq_resume, Linux tcp_tsq_handler on
+ * TX completion). Linux bounds each flow (floor two TSO packets, cap
+ * tcp_limit_output_bytes); one lcore owns the device queue here, so the
+ * bound is the lcore's: two of the largest TSO packets (less a little,
+ * so that two of 45 x 1448 bytes reach it), about a quarter of a
+ * 256-slot virtio ring of them (34 slots each).
+ *
+ * The bound is also when data goes: Linux tcp_sendmsg_locked pushes each
+ * full TSO packet it has copied (tcp_push_one), so the device has it
+ * while the application copies the next. Here packets waited in the TX
+ * buffer for the round's flush: a 256 KB send buffer left in one burst a
+ * round, the peer's one ACK for all of it came back, and both sides
+ * slept in turn (a stop-and-wait, docs/benchmarks.md). A push every TSO
+ * packet measured slower for s2c (more, smaller vhost enqueues, the
+ * receiver woken twice as often); every second one did not.
  */
-#define TCP_TSQ_BYTES (4u * 65536u)
+#define TCP_TSQ_BYTES (2u * 60u * 1024u)
 
 /* Before @p c sends new data. @return true: it stops sending. */
 static bool
@@ -626,24 +634,39 @@ tsq_throttle(struct pn_tcp_conn *c)
 	struct pn_tcp *tcp = c->tcp;
 	struct pn_lcore *lc = tcp->lc;
 
-	if (tcp->tsq_mark != lc->stat.tx_bursts) {
-		/* a flush since: what was queued went to the device */
-		tcp->tsq_mark = lc->stat.tx_bursts;
-		tcp->tsq_queued = 0;
-	}
-	if (tcp->tsq_queued >= TCP_TSQ_BYTES && pn_lcore_tx_held(lc) == 0) {
-		pn_tx_flush(lc);
-		tcp->tsq_mark = lc->stat.tx_bursts;
-		tcp->tsq_queued = 0;
-	}
-	if (likely(pn_lcore_tx_held(lc) == 0))
+	if (likely(pn_lcore_tx_held(lc) == 0)) {
+		/* sends now: not again from a flush (tsq_push) */
+		if (unlikely(c->tsq_link.tqe_prev != NULL))
+			tcp_tsq_unlink(c);
 		return false;
+	}
 	if (c->tsq_link.tqe_prev == NULL) {
 		TAILQ_INSERT_TAIL(&tcp->tsq, c, tsq_link);
 		tcp->stat.TCPSmallQueueThrottles++;
 	}
 	pn_lcore_tx_wait_drain(lc);
 	return true;
+}
+
+/* @p len data bytes were queued below TCP: past the bound, what is
+ * queued goes to the device now (the TX flush), unless it refuses
+ * packets already (then tsq_throttle stops the next segment). */
+static void
+tsq_push(struct pn_tcp *tcp, uint32_t len)
+{
+	struct pn_lcore *lc = tcp->lc;
+
+	if (tcp->tsq_mark != lc->stat.tx_bursts) {
+		/* a flush since: what was queued went to the device */
+		tcp->tsq_mark = lc->stat.tx_bursts;
+		tcp->tsq_queued = 0;
+	}
+	tcp->tsq_queued += len;
+	if (tcp->tsq_queued >= TCP_TSQ_BYTES && pn_lcore_tx_held(lc) == 0) {
+		pn_tx_flush(lc);
+		tcp->tsq_mark = lc->stat.tx_bursts;
+		tcp->tsq_queued = 0;
+	}
 }
 
 void
@@ -759,7 +782,6 @@ output_data(struct pn_tcp_conn *c)
 			break;
 		sent = true;
 		pipe += len;
-		tcp->tsq_queued += len;
 		c->snd_nxt += len + !!(fl & PN_TCP_FIN);
 		if (fl & PN_TCP_FIN)
 			c->flags |= TF_FIN_SENT;
@@ -770,6 +792,8 @@ output_data(struct pn_tcp_conn *c)
 			armed = true;
 			armed_at = c->segs_out;
 		}
+		if (len > 0)	/* last: its flush may send for others */
+			tsq_push(tcp, len);
 		if ((fl & PN_TCP_FIN) || all_sent(c))
 			break;	/* a further round would find nothing */
 	}
