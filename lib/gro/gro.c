@@ -15,6 +15,9 @@
 #include <rte_mbuf.h>
 #include <rte_prefetch.h>
 #include <rte_tcp.h>
+#ifdef __SSE4_1__
+#include <smmintrin.h>
+#endif
 
 #include "cksum.h"
 #include "conf_check.h"
@@ -302,6 +305,85 @@ gro_match(const struct pn_gro *g, const struct pn_gro_flow *f,
 	return step;
 }
 
+/*
+ * The expected header (gro_one_expected): what the next segment carries
+ * if it is full-size and continues the held packet, as the sender builds
+ * it. Its first 64 bytes are compared in 16-byte vectors (SSE on x86-64,
+ * NEON on arm64, by the compiler's generic vectors).
+ */
+#define GRO_EXPECT_LEN 64u
+typedef uint64_t gro_v16 __attribute__((vector_size(16)));
+
+/* Bytes 32..47 of a segment that may differ from the expected ones:
+ * FIN and PSH (CWR must be clear, and is clear in the expected byte). */
+static const uint8_t gro_keep32[16] __attribute__((aligned(16))) = {
+	GRO_FF4, GRO_FF4, GRO_FF4, 0xff, 0xff, 0xff,
+	(uint8_t)~(RTE_TCP_FIN_FLAG | RTE_TCP_PSH_FLAG),
+};
+
+static inline gro_v16
+gro_ldv(const void *p)
+{
+	gro_v16 v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+/* The IPv4 ID and header checksum of the next segment. */
+static inline void
+gro_expect_id(struct pn_gro_flow *f)
+{
+	uint8_t *e = (uint8_t *)f->expect;
+	uint16_t id = rte_cpu_to_be_16(f->id_next);
+	uint16_t ck = rte_cpu_to_be_16(
+		(uint16_t)~pn_cksum_fold(f->ip_sum + f->id_next));
+
+	memcpy(e + GRO_L3_OFF + offsetof(struct rte_ipv4_hdr, packet_id), &id,
+	       sizeof(id));
+	memcpy(e + GRO_L3_OFF + offsetof(struct rte_ipv4_hdr, hdr_checksum),
+	       &ck, sizeof(ck));
+}
+
+/* The sequence number of the next segment. */
+static inline void
+gro_expect_seq(struct pn_gro_flow *f)
+{
+	uint32_t seq = rte_cpu_to_be_32(f->next_seq);
+
+	memcpy((uint8_t *)f->expect + GRO_L4_OFF +
+	       offsetof(struct rte_tcp_hdr, sent_seq), &seq, sizeof(seq));
+}
+
+/*
+ * Nonzero when header @p eh differs from the expected one of @p f where
+ * a merge needs it equal (gro_hdr_diff's bytes), or in length, ID, IPv4
+ * checksum or sequence number from a full-size segment's that continues
+ * the packet. The bytes past 63 (TCP options) are compared with the
+ * held header's from 62 on, in the option words gro_hdr_diff uses.
+ */
+static __rte_always_inline int
+gro_expect_diff(const struct pn_gro_flow *f, const uint8_t *eh)
+{
+	const uint8_t *e = __builtin_assume_aligned(f->expect, 16);
+	gro_v16 d;
+	uint32_t x = 0, i;
+
+	d = (gro_ldv(eh) ^ gro_ldv(e)) | (gro_ldv(eh + 16) ^ gro_ldv(e + 16)) |
+	    ((gro_ldv(eh + 32) & gro_ldv(gro_keep32)) ^ gro_ldv(e + 32)) |
+	    ((gro_ldv(eh + 48) & gro_ldv(f->keep48)) ^ gro_ldv(e + 48));
+#ifdef __SSE4_1__
+	if (!_mm_testz_si128((__m128i)d, (__m128i)d))
+		return 1;
+#else
+	if (d[0] | d[1])
+		return 1;
+#endif
+	for (i = GRO_EXPECT_LEN - 2; i < f->hdr_len; i += 4)
+		x |= (uint32_t)(gro_ld(eh + i, 4) ^ gro_ld(f->hdr + i, 4));
+	return x != 0;
+}
+
 /* Chain @p m, which gro_match found mergeable with @p step, to @p f. */
 static __rte_always_inline enum gro_verdict
 gro_link(struct pn_gro *g, struct pn_gro_flow *f, struct rte_mbuf *m,
@@ -332,6 +414,10 @@ gro_link(struct pn_gro *g, struct pn_gro_flow *f, struct rte_mbuf *m,
 	/* A short last segment or PSH/FIN ends the packet. */
 	if (payload < f->mss || (flags & GRO_END_FLAGS))
 		return GRO_MERGED_LAST;
+	/* room counts single-mbuf full-size segments from the head on. */
+	f->room = m->nb_segs == 1 && f->room ? (uint16_t)(f->room - 1) : 0;
+	gro_expect_id(f);
+	gro_expect_seq(f);
 	return GRO_MERGED;
 }
 
@@ -411,6 +497,49 @@ gro_take(struct pn_gro *g, uint16_t i)
 	return m;
 }
 
+/* The expected header of the segment after @p m, parsed into @p s, just
+ * held in @p f; and the limits as a count of such segments. */
+static void
+gro_expect_init(const struct pn_gro *g, struct pn_gro_flow *f,
+		const struct rte_mbuf *m, const struct gro_seg *s)
+{
+	uint8_t *e = (uint8_t *)f->expect, *k = (uint8_t *)f->keep48;
+	const uint8_t *ip = (const uint8_t *)s->ip;
+	uint32_t i, sum = 0, room;
+
+	memset(f->expect, 0, sizeof(f->expect));
+	memcpy(e, s->eh, RTE_MIN(s->hdr_len, GRO_EXPECT_LEN));
+	e[GRO_L4_OFF + offsetof(struct rte_tcp_hdr, tcp_flags)] &=
+		(uint8_t)~GRO_FREE_FLAGS;
+	/* Bytes 48..63: the window and options (up to the header's end)
+	 * as gro_hdr_diff compares them; not the checksum or urgent
+	 * pointer (50..53), which tcp_gro_receive does not compare. */
+	for (i = 0; i < 16; i++)
+		k[i] = 48 + i < s->hdr_len && (48 + i < 50 || 48 + i > 53) ?
+			0xff : 0;
+	memset(e + 50, 0, 4);
+	/* The words but ID (2) and checksum (5): RFC 1071, host order. */
+	for (i = 0; i < sizeof(struct rte_ipv4_hdr) / 2; i++)
+		if (i != 2 && i != 5)
+			sum += (uint32_t)ip[2 * i] << 8 | ip[2 * i + 1];
+	f->ip_sum = sum;
+	f->phdr = pn_ipv4_phdr_add(rte_be_to_cpu_32(s->ip->src_addr),
+				   rte_be_to_cpu_32(s->ip->dst_addr),
+				   IPPROTO_TCP,
+				   (uint16_t)(s->ip_len -
+					      sizeof(struct rte_ipv4_hdr)));
+	f->frame_len = m->pkt_len;
+	f->port = m->port;
+	/* gro_match's limits, for segments of f->mss bytes in one mbuf. */
+	room = RTE_MIN((uint32_t)g->conf.max_segs - 1,
+		       (GRO_MAX_IP_LEN - s->ip_len) / s->payload);
+	room = RTE_MIN(room, (uint32_t)RTE_MBUF_MAX_NB_SEGS - m->nb_segs);
+	/* A frame shorter than the vectors compared is never expected. */
+	f->room = m->pkt_len >= GRO_EXPECT_LEN ? (uint16_t)room : 0;
+	gro_expect_id(f);
+	gro_expect_seq(f);
+}
+
 static void
 gro_hold(struct pn_gro *g, struct rte_mbuf *m, const struct gro_seg *s)
 {
@@ -433,8 +562,76 @@ gro_hold(struct pn_gro *g, struct rte_mbuf *m, const struct gro_seg *s)
 	f->fin_psh = 0;
 	f->hdr_len = (uint8_t)s->hdr_len;
 	f->ip_var = pn_cksum_fold(pn_cksum_fold(gro_ip_var(s->ip)));
+	gro_expect_init(g, f, m, s);
 	g->last = i;
 	g->stat.held++;
+}
+
+/*
+ * @p m merged into the flow hit last if it is the segment expected
+ * there: full-size, in one mbuf, its headers equal to the expected ones
+ * (gro_expect_diff), room left. Such a segment is one gro_one_fast
+ * merges (its IPv4 header checksum verified by the comparison: the
+ * expected one is valid) and is merged the same way; anything else goes
+ * on to gro_one_fast, which decides exactly as before.
+ * @return packets written to @p out, or -1: not taken.
+ */
+static int
+gro_one_expected(struct pn_gro *g, struct rte_mbuf *m, struct rte_mbuf **out)
+{
+	uint64_t ol = m->ol_flags, l4cs = ol & RTE_MBUF_F_RX_L4_CKSUM_MASK;
+	const uint8_t *eh = rte_pktmbuf_mtod(m, const uint8_t *);
+	struct pn_gro_flow *f;
+	uint8_t flags;
+
+	if (g->last >= g->nb_flows)
+		return -1;
+	f = &g->flow[g->last];
+	if (f->room == 0 || m->pkt_len != f->frame_len ||
+	    m->data_len != f->frame_len || m->nb_segs != 1 ||
+	    m->port != f->port || (ol & RTE_MBUF_F_RX_VLAN_STRIPPED) ||
+	    (ol & RTE_MBUF_F_RX_IP_CKSUM_MASK) == RTE_MBUF_F_RX_IP_CKSUM_BAD ||
+	    l4cs == RTE_MBUF_F_RX_L4_CKSUM_BAD || gro_expect_diff(f, eh))
+		return -1;
+	/* As gro_cksum (NONE: partial, merged unverified). */
+	if (l4cs == RTE_MBUF_F_RX_L4_CKSUM_UNKNOWN) {
+		g->stat.csum_sw++;
+		if (pn_cksum_add_finish(f->phdr, eh + GRO_L4_OFF,
+					f->frame_len - GRO_L4_OFF) != 0) {
+			g->stat.csum_bad++;
+			g->stat.bypass++;
+			m->ol_flags = (ol & ~CKSUM_MASKS) |
+				      RTE_MBUF_F_RX_IP_CKSUM_GOOD |
+				      RTE_MBUF_F_RX_L4_CKSUM_BAD;
+			out[0] = m;
+			return 1;
+		}
+	}
+	m->ol_flags = (ol & ~CKSUM_MASKS) | CKSUM_GOOD;
+	/* gro_link for this segment. */
+	flags = eh[GRO_L4_OFF + offsetof(struct rte_tcp_hdr, tcp_flags)];
+	m->data_off = (uint16_t)(m->data_off + f->hdr_len);
+	m->data_len = f->mss;
+	m->pkt_len = f->mss;
+	f->tail->next = m;
+	f->tail = m;
+	f->nb_segs++;
+	f->ip_len += f->mss;
+	f->next_seq += f->mss;
+	f->segs++;
+	f->room--;
+	g->stat.merged++;
+	if (flags & (RTE_TCP_FIN_FLAG | RTE_TCP_PSH_FLAG)) {
+		f->fin_psh |= flags & (RTE_TCP_FIN_FLAG | RTE_TCP_PSH_FLAG);
+		out[0] = gro_take(g, g->last);
+		return 1;
+	}
+	if (f->id_step) {
+		f->id_next++;
+		gro_expect_id(f);
+	}
+	gro_expect_seq(f);
+	return 0;
 }
 
 /*
@@ -489,7 +686,8 @@ gro_one(struct pn_gro *g, struct rte_mbuf *m, struct rte_mbuf **out)
 	uint16_t k = 0;
 	int i;
 
-	if ((i = gro_one_fast(g, m, out)) >= 0)
+	if ((i = gro_one_expected(g, m, out)) >= 0 ||
+	    (i = gro_one_fast(g, m, out)) >= 0)
 		return (uint16_t)i;
 	if (gro_parse(g, m, &s) < 0) {
 		g->stat.bypass++;

@@ -87,6 +87,16 @@ struct pn_gro_flow {
 	uint8_t fin_psh;	/* FIN/PSH of merged segments, for the head */
 	uint8_t hdr_len;	/* Ethernet + IPv4 + TCP header bytes */
 	uint16_t ip_var;	/* IPv4 length + ID + checksum words, folded */
+	/* The next segment if it is full-size and continues the packet
+	 * (gro_one_expected): its first 64 header bytes, the bits it may
+	 * vary in zeroed (and bytes 48..63 to be masked with keep48). */
+	uint64_t expect[8] __attribute__((aligned(16)));
+	uint64_t keep48[2];
+	uint32_t frame_len;	/* its pkt_len and data_len */
+	uint32_t phdr;		/* its TCP pseudo-header sum, not folded */
+	uint32_t ip_sum;	/* its IPv4 header words but ID, checksum */
+	uint16_t port;		/* the head's mbuf port */
+	uint16_t room;		/* such segments the limits still let in */
 };
 
 /** A table: one per lcore, used only by it. */

@@ -36,6 +36,8 @@ struct seg {
 	uint16_t frag;		/* fragment field bits besides DF */
 	uint16_t pad;		/* link padding */
 	bool bad_ip, bad_tcp;
+	bool ip_ck_ffff;	/* a header checksum of 0 written as 0xffff */
+	uint16_t urp;		/* urgent pointer (without URG) */
 	uint8_t mac_src_last;
 };
 
@@ -93,6 +95,8 @@ frame(uint8_t *f, const struct seg *s)
 	if (s->ip_opts)
 		memset(ip + 20, 1, s->ip_opts); /* NOPs */
 	pkt_ipv4_fix_cksum(ip);
+	if (s->ip_ck_ffff && ip[10] == 0 && ip[11] == 0)
+		ip[10] = ip[11] = 0xff;
 	if (s->bad_ip)
 		ip[10] ^= 0x11;
 	memset(th, 0, thl);
@@ -103,6 +107,7 @@ frame(uint8_t *f, const struct seg *s)
 	th[12] = (uint8_t)(thl / 4 << 4);
 	th[13] = s->flags;
 	pkt_put16(th + 14, s->win);
+	pkt_put16(th + 18, s->urp);
 	if (s->ts) {
 		th[20] = 1;
 		th[21] = 1;
@@ -441,13 +446,17 @@ static void e_mac(struct seg *s) { s->mac_src_last = 9; }
 static void e_port(struct seg *s) { s->port = 1; }
 static void e_id_jump(struct seg *s) { s->id += 5; }
 
+static void e_seq(struct seg *s) { s->seq += 1; }
+static void e_ece(struct seg *s) { s->flags |= ECE_F; }
+static void e_len(struct seg *s) { s->len = MSS + 4; }
+static void (*const edits[])(struct seg *) = {
+	e_ack, e_win, e_tsval, e_tsecr, e_no_ts, e_tos, e_ttl, e_df,
+	e_mac, e_port, e_id_jump, e_seq, e_ece, e_len,
+};
+
 static void
 test_fields_that_must_match(void **state)
 {
-	static void (*const edits[])(struct seg *) = {
-		e_ack, e_win, e_tsval, e_tsecr, e_no_ts, e_tos, e_ttl, e_df,
-		e_mac, e_port, e_id_jump,
-	};
 	unsigned int i;
 
 	(void)state;
@@ -461,6 +470,119 @@ test_fields_that_must_match(void **state)
 		assert_alone(up[0], &s[0]);
 		assert_int_equal(flush(), 1);
 		assert_alone(up[1], &s[1]);
+		up_free();
+	}
+}
+
+/* The same edits deep in a run (the fourth segment), where a segment
+ * is compared with the one expected next: the three merged go up, the
+ * edited one is held. */
+static void
+test_fields_that_must_match_in_a_run(void **state)
+{
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < RTE_DIM(edits); i++) {
+		struct seg s[4] = { sg(0, MSS), sg(1, MSS), sg(2, MSS),
+				    sg(3, MSS) };
+
+		edits[i](&s[3]);
+		assert_int_equal(rx(&s[0]) + rx(&s[1]) + rx(&s[2]), 0);
+		if (rx(&s[3]) != 1)
+			fail_msg("edit %u merged", i);
+		assert_merged(up[0], s, 3);
+		assert_int_equal(flush(), 1);
+		assert_alone(up[1], &s[3]);
+		up_free();
+	}
+}
+
+/* tcp_gro_receive compares neither the TCP checksum nor the urgent
+ * pointer (URG itself ends the packet): a run differing there merges,
+ * with the first segment's in the header. */
+static void
+test_urgent_pointer_not_compared(void **state)
+{
+	struct seg s[4] = { sg(0, MSS), sg(1, MSS), sg(2, MSS), sg(3, MSS) };
+
+	(void)state;
+	s[1].urp = 7;
+	s[3].urp = 9;
+	assert_int_equal(rx(&s[0]) + rx(&s[1]) + rx(&s[2]) + rx(&s[3]), 0);
+	assert_int_equal(flush(), 1);
+	assert_merged(up[0], s, 4);
+}
+
+/* Frames shorter than 64 bytes (4-byte segments, no options) merge as
+ * any others. */
+static void
+test_tiny_segments_merge(void **state)
+{
+	struct seg s[3] = { sg(0, 4), sg(1, 4), sg(2, 4) };
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < 3; i++) {
+		s[i].ts = false;
+		assert_int_equal(rx(&s[i]), 0);
+	}
+	assert_int_equal(flush(), 1);
+	assert_merged(up[0], s, 3);
+}
+
+/* A header checksum of 0 may be sent as 0xffff (RFC 1071 arithmetic:
+ * both verify; Linux ip_fast_csum sums to 0 either way): merged. */
+static void
+test_ip_cksum_zero_as_ffff(void **state)
+{
+	struct seg s[4] = { sg(0, MSS), sg(1, MSS), sg(2, MSS), sg(3, MSS) };
+	uint8_t f[PKT_MAX];
+	uint16_t c0;
+	unsigned int i;
+
+	(void)state;
+	/* With ID c0 (the checksum of the header with ID 0) the checksum
+	 * is 0: the words sum to 0xffff without it. */
+	s[2].id = 0;
+	frame(f, &s[2]);
+	c0 = (uint16_t)(f[24] << 8 | f[25]);
+	for (i = 0; i < 4; i++)
+		s[i].id = (uint16_t)(c0 - 2 + i);
+	s[2].ip_ck_ffff = true;
+	frame(f, &s[2]);
+	assert_int_equal(f[24] << 8 | f[25], 0xffff);
+	assert_int_equal(rx(&s[0]) + rx(&s[1]) + rx(&s[2]) + rx(&s[3]), 0);
+	assert_int_equal(flush(), 1);
+	assert_merged(up[0], s, 4);
+}
+
+/* What the device says of a segment deep in a run: VLAN stripped, IPv4
+ * or TCP checksum bad (the data being valid): handed up alone, the held
+ * packet kept, as for the second segment. */
+static void
+test_device_flags_in_a_run(void **state)
+{
+	static const uint64_t flags[] = {
+		RTE_MBUF_F_RX_VLAN_STRIPPED | RTE_MBUF_F_RX_VLAN,
+		RTE_MBUF_F_RX_IP_CKSUM_BAD, RTE_MBUF_F_RX_L4_CKSUM_BAD,
+	};
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < RTE_DIM(flags); i++) {
+		struct seg s[4] = { sg(0, MSS), sg(1, MSS), sg(2, MSS),
+				    sg(3, MSS) };
+		struct rte_mbuf *m = mk(&s[3]);
+
+		assert_int_equal(rx(&s[0]) + rx(&s[1]) + rx(&s[2]), 0);
+		m->ol_flags |= flags[i];
+		assert_int_equal(pn_gro_receive(&G, &m, 1, up + nup), 1);
+		assert_ptr_equal(up[nup], m);
+		nup++;
+		assert_int_equal(pn_gro_nb_held(&G), 1);
+		assert_int_equal(flush(), 1);
+		assert_merged(up[1], s, 3);
 		up_free();
 	}
 }
@@ -958,6 +1080,11 @@ main(void)
 		GRO_TEST(test_pure_ack_flushes_first),
 		GRO_TEST(test_sequence_gap),
 		GRO_TEST(test_fields_that_must_match),
+		GRO_TEST(test_fields_that_must_match_in_a_run),
+		GRO_TEST(test_urgent_pointer_not_compared),
+		GRO_TEST(test_tiny_segments_merge),
+		GRO_TEST(test_ip_cksum_zero_as_ffff),
+		GRO_TEST(test_device_flags_in_a_run),
 		GRO_TEST(test_ip_id_fixed_under_df),
 		GRO_TEST(test_chained_input),
 		GRO_TEST(test_bypass),
