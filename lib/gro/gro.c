@@ -5,6 +5,7 @@
  * with at most 64 flows a scan of two packed key arrays (the flow hit
  * last first) beats hashing.
  */
+#include <assert.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -306,7 +307,7 @@ gro_match(const struct pn_gro *g, const struct pn_gro_flow *f,
 }
 
 /*
- * The expected header (gro_one_expected): what the next segment carries
+ * The expected header (gro_run): what the next segment carries
  * if it is full-size and continues the held packet, as the sender builds
  * it. Its first 64 bytes are compared in 16-byte vectors (SSE on x86-64,
  * NEON on arm64, by the compiler's generic vectors).
@@ -320,6 +321,39 @@ static const uint8_t gro_keep32[16] __attribute__((aligned(16))) = {
 	GRO_FF4, GRO_FF4, GRO_FF4, 0xff, 0xff, 0xff,
 	(uint8_t)~(RTE_TCP_FIN_FLAG | RTE_TCP_PSH_FLAG),
 };
+
+/* Two pairs of neighbouring mbuf fields, each read as one word. */
+struct gro_mbuf_lens {
+	uint32_t pkt_len;
+	uint16_t data_len;
+	uint16_t vlan_tci;
+};
+struct gro_mbuf_segs_port {
+	uint16_t nb_segs;
+	uint16_t port;
+};
+static_assert(offsetof(struct rte_mbuf, data_len) ==
+	      offsetof(struct rte_mbuf, pkt_len) + 4 &&
+	      offsetof(struct rte_mbuf, vlan_tci) ==
+	      offsetof(struct rte_mbuf, pkt_len) + 6 &&
+	      offsetof(struct rte_mbuf, port) ==
+	      offsetof(struct rte_mbuf, nb_segs) + 2, "mbuf layout");
+
+/* Nonzero unless @p m is one mbuf, from the head's port, of the expected
+ * segment's length. */
+static __rte_always_inline uint64_t
+gro_expect_mbuf_diff(const struct pn_gro_flow *f, const struct rte_mbuf *m)
+{
+	static const struct gro_mbuf_lens keep = { UINT32_MAX, UINT16_MAX, 0 };
+	const uint8_t *b = (const uint8_t *)m;
+	uint64_t lens, k;
+	uint32_t sp;
+
+	memcpy(&lens, b + offsetof(struct rte_mbuf, pkt_len), sizeof(lens));
+	memcpy(&k, &keep, sizeof(k));
+	memcpy(&sp, b + offsetof(struct rte_mbuf, nb_segs), sizeof(sp));
+	return ((lens & k) ^ f->mbuf_lens) | (sp ^ f->mbuf_segs_port);
+}
 
 static inline gro_v16
 gro_ldv(const void *p)
@@ -529,7 +563,13 @@ gro_expect_init(const struct pn_gro *g, struct pn_gro_flow *f,
 				   (uint16_t)(s->ip_len -
 					      sizeof(struct rte_ipv4_hdr)));
 	f->frame_len = m->pkt_len;
-	f->port = m->port;
+	{
+		struct gro_mbuf_lens l = { m->pkt_len, (uint16_t)m->pkt_len, 0 };
+		struct gro_mbuf_segs_port sp = { 1, m->port };
+
+		memcpy(&f->mbuf_lens, &l, sizeof(l));
+		memcpy(&f->mbuf_segs_port, &sp, sizeof(sp));
+	}
 	/* gro_match's limits, for segments of f->mss bytes in one mbuf. */
 	room = RTE_MIN((uint32_t)g->conf.max_segs - 1,
 		       (GRO_MAX_IP_LEN - s->ip_len) / s->payload);
@@ -568,70 +608,90 @@ gro_hold(struct pn_gro *g, struct rte_mbuf *m, const struct gro_seg *s)
 }
 
 /*
- * @p m merged into the flow hit last if it is the segment expected
+ * Segments merged into the flow hit last while each is the one expected
  * there: full-size, in one mbuf, its headers equal to the expected ones
  * (gro_expect_diff), room left. Such a segment is one gro_one_fast
  * merges (its IPv4 header checksum verified by the comparison: the
- * expected one is valid) and is merged the same way; anything else goes
- * on to gro_one_fast, which decides exactly as before.
- * @return packets written to @p out, or -1: not taken.
+ * expected one is valid) and is merged the same way; the first that is
+ * not goes to gro_one, which decides exactly as before. A loop of its
+ * own, out of line: the flow and the loop stay in registers across the
+ * checksum call.
+ * @return segments of @p pkts[0..n) taken; *@p k counts those written
+ *   to @p out.
  */
-static int
-gro_one_expected(struct pn_gro *g, struct rte_mbuf *m, struct rte_mbuf **out)
+static __rte_noinline unsigned int
+gro_run(struct pn_gro *g, struct rte_mbuf **pkts, unsigned int n,
+	struct rte_mbuf **out, unsigned int *k)
 {
-	uint64_t ol = m->ol_flags, l4cs = ol & RTE_MBUF_F_RX_L4_CKSUM_MASK;
-	const uint8_t *eh = rte_pktmbuf_mtod(m, const uint8_t *);
 	struct pn_gro_flow *f;
-	uint8_t flags;
+	unsigned int j;
 
 	if (g->last >= g->nb_flows)
-		return -1;
+		return 0;
 	f = &g->flow[g->last];
-	if (f->room == 0 || m->pkt_len != f->frame_len ||
-	    m->data_len != f->frame_len || m->nb_segs != 1 ||
-	    m->port != f->port || (ol & RTE_MBUF_F_RX_VLAN_STRIPPED) ||
-	    (ol & RTE_MBUF_F_RX_IP_CKSUM_MASK) == RTE_MBUF_F_RX_IP_CKSUM_BAD ||
-	    l4cs == RTE_MBUF_F_RX_L4_CKSUM_BAD || gro_expect_diff(f, eh))
-		return -1;
-	/* As gro_cksum (NONE: partial, merged unverified). */
-	if (l4cs == RTE_MBUF_F_RX_L4_CKSUM_UNKNOWN) {
-		g->stat.csum_sw++;
-		if (pn_cksum_add_finish(f->phdr, eh + GRO_L4_OFF,
-					f->frame_len - GRO_L4_OFF) != 0) {
-			g->stat.csum_bad++;
-			g->stat.bypass++;
-			m->ol_flags = (ol & ~CKSUM_MASKS) |
-				      RTE_MBUF_F_RX_IP_CKSUM_GOOD |
-				      RTE_MBUF_F_RX_L4_CKSUM_BAD;
-			out[0] = m;
-			return 1;
+	for (j = 0; j < n; j++) {
+		struct rte_mbuf *m = pkts[j];
+		uint64_t ol = m->ol_flags;
+		const uint8_t *eh;
+		uint32_t mss;
+		uint8_t flags;
+
+		if (j + 1 < n)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[j + 1], void *));
+		if (f->room == 0 || gro_expect_mbuf_diff(f, m) ||
+		    (ol & RTE_MBUF_F_RX_VLAN_STRIPPED) ||
+		    (ol & RTE_MBUF_F_RX_IP_CKSUM_MASK) ==
+			    RTE_MBUF_F_RX_IP_CKSUM_BAD ||
+		    (ol & RTE_MBUF_F_RX_L4_CKSUM_MASK) ==
+			    RTE_MBUF_F_RX_L4_CKSUM_BAD)
+			break;
+		eh = rte_pktmbuf_mtod(m, const uint8_t *);
+		if (gro_expect_diff(f, eh))
+			break;
+		/* As gro_cksum (NONE: partial, merged unverified). */
+		if ((ol & RTE_MBUF_F_RX_L4_CKSUM_MASK) ==
+		    RTE_MBUF_F_RX_L4_CKSUM_UNKNOWN) {
+			g->stat.csum_sw++;
+			if (unlikely(pn_cksum_add_finish(f->phdr,
+					eh + GRO_L4_OFF,
+					f->frame_len - GRO_L4_OFF) != 0)) {
+				g->stat.csum_bad++;
+				g->stat.bypass++;
+				m->ol_flags = (ol & ~CKSUM_MASKS) |
+					      RTE_MBUF_F_RX_IP_CKSUM_GOOD |
+					      RTE_MBUF_F_RX_L4_CKSUM_BAD;
+				out[(*k)++] = m;
+				continue;
+			}
 		}
+		m->ol_flags = (ol & ~CKSUM_MASKS) | CKSUM_GOOD;
+		/* gro_link for this segment. */
+		mss = f->mss;
+		flags = eh[GRO_L4_OFF + offsetof(struct rte_tcp_hdr, tcp_flags)];
+		m->data_off = (uint16_t)(m->data_off + f->hdr_len);
+		m->data_len = (uint16_t)mss;
+		m->pkt_len = mss;
+		f->tail->next = m;
+		f->tail = m;
+		f->nb_segs++;
+		f->ip_len += mss;
+		f->next_seq += mss;
+		f->segs++;
+		f->room--;
+		g->stat.merged++;
+		if (unlikely(flags & (RTE_TCP_FIN_FLAG | RTE_TCP_PSH_FLAG))) {
+			f->fin_psh |= flags &
+				      (RTE_TCP_FIN_FLAG | RTE_TCP_PSH_FLAG);
+			out[(*k)++] = gro_take(g, g->last);
+			return j + 1;
+		}
+		if (f->id_step) {
+			f->id_next++;
+			gro_expect_id(f);
+		}
+		gro_expect_seq(f);
 	}
-	m->ol_flags = (ol & ~CKSUM_MASKS) | CKSUM_GOOD;
-	/* gro_link for this segment. */
-	flags = eh[GRO_L4_OFF + offsetof(struct rte_tcp_hdr, tcp_flags)];
-	m->data_off = (uint16_t)(m->data_off + f->hdr_len);
-	m->data_len = f->mss;
-	m->pkt_len = f->mss;
-	f->tail->next = m;
-	f->tail = m;
-	f->nb_segs++;
-	f->ip_len += f->mss;
-	f->next_seq += f->mss;
-	f->segs++;
-	f->room--;
-	g->stat.merged++;
-	if (flags & (RTE_TCP_FIN_FLAG | RTE_TCP_PSH_FLAG)) {
-		f->fin_psh |= flags & (RTE_TCP_FIN_FLAG | RTE_TCP_PSH_FLAG);
-		out[0] = gro_take(g, g->last);
-		return 1;
-	}
-	if (f->id_step) {
-		f->id_next++;
-		gro_expect_id(f);
-	}
-	gro_expect_seq(f);
-	return 0;
+	return j;
 }
 
 /*
@@ -678,16 +738,16 @@ gro_one_fast(struct pn_gro *g, struct rte_mbuf *m, struct rte_mbuf **out)
 	}
 }
 
-/* One packet: kept, or written to @p out after what it flushes. */
-static uint16_t
+/* One packet gro_run did not take: kept, or written to @p out after what
+ * it flushes. */
+static __rte_noinline unsigned int
 gro_one(struct pn_gro *g, struct rte_mbuf *m, struct rte_mbuf **out)
 {
 	struct gro_seg s;
 	uint16_t k = 0;
 	int i;
 
-	if ((i = gro_one_expected(g, m, out)) >= 0 ||
-	    (i = gro_one_fast(g, m, out)) >= 0)
+	if ((i = gro_one_fast(g, m, out)) >= 0)
 		return (uint16_t)i;
 	if (gro_parse(g, m, &s) < 0) {
 		g->stat.bypass++;
@@ -725,14 +785,18 @@ uint16_t
 pn_gro_receive(struct pn_gro *g, struct rte_mbuf **pkts, uint16_t n,
 	       struct rte_mbuf **out)
 {
-	uint16_t i, k = 0;
+	unsigned int i = 0, k = 0;
 
-	for (i = 0; i < n; i++) {
+	while (i < n) {
+		i += gro_run(g, pkts + i, n - i, out, &k);
+		if (i == n)
+			break;
 		if (i + 1 < n)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
-		k = (uint16_t)(k + gro_one(g, pkts[i], out + k));
+		k += gro_one(g, pkts[i], out + k);
+		i++;
 	}
-	return k;
+	return (uint16_t)k;
 }
 
 uint16_t

@@ -885,6 +885,73 @@ test_burst_keeps_flow_order(void **state)
 	assert_alone(up[3], &s[4]);		/* B0 */
 }
 
+/* The segments of test_burst_same_as_one_by_one: two flows, runs broken
+ * by a bad TCP checksum, PSH, a gap, a short segment, CWR. */
+static unsigned int
+mixed_segs(struct seg *s)
+{
+	unsigned int n = 0, i;
+
+	for (i = 0; i < 40; i++) {
+		s[n] = sg(i, MSS);
+		if (i == 5)
+			s[n].bad_tcp = true;
+		if (i == 9 || i == 30)
+			s[n].flags |= PSH_F;
+		if (i == 14)
+			continue;	/* a gap */
+		if (i == 20)
+			s[n].len = 100;	/* short: seq of those after is off */
+		if (i == 24)
+			s[n].flags |= CWR_F;
+		n++;
+		if (i % 7 == 3) {
+			s[n] = sg(i / 7, 536);	/* flow B now and then */
+			s[n].sport = 40001;
+			n++;
+		}
+	}
+	return n;
+}
+
+/* One burst of everything, or the same one by one: the same packets
+ * handed up, in the same order, byte for byte. */
+static void
+test_burst_same_as_one_by_one(void **state)
+{
+	static struct seg s[64];
+	static uint8_t a[70000], b[70000];
+	struct rte_mbuf *m[64], *one[128];
+	unsigned int n = mixed_segs(s), i, k, k1 = 0;
+
+	(void)state;
+	for (i = 0; i < n; i++)
+		m[i] = mk(&s[i]);
+	k = pn_gro_receive(&G, m, (uint16_t)n, up);
+	nup = k;
+	k += pn_gro_flush(&G, up + k, PN_GRO_MAX_FLOWS);
+	nup = k;
+	g_setup(NULL);
+	nup = k;
+	for (i = 0; i < n; i++) {
+		struct rte_mbuf *x = mk(&s[i]);
+
+		k1 += pn_gro_receive(&G, &x, 1, one + k1);
+	}
+	k1 += pn_gro_flush(&G, one + k1, PN_GRO_MAX_FLOWS);
+	assert_int_equal(k, k1);
+	for (i = 0; i < k; i++) {
+		assert_int_equal(up[i]->pkt_len, one[i]->pkt_len);
+		assert_int_equal(up[i]->nb_segs, one[i]->nb_segs);
+		assert_int_equal(up[i]->ol_flags, one[i]->ol_flags);
+		assert_memory_equal(rte_pktmbuf_read(up[i], 0, up[i]->pkt_len, a),
+				    rte_pktmbuf_read(one[i], 0, one[i]->pkt_len, b),
+				    up[i]->pkt_len);
+		rte_pktmbuf_free(one[i]);
+	}
+	assert_true(k > 8);
+}
+
 static void
 test_conf_check(void **state)
 {
@@ -1095,6 +1162,7 @@ main(void)
 		GRO_TEST(test_flows_interleaved_and_flushed_oldest_first),
 		GRO_TEST(test_table_full_evicts_oldest),
 		GRO_TEST(test_burst_keeps_flow_order),
+		GRO_TEST(test_burst_same_as_one_by_one),
 		GRO_TEST(test_conf_check),
 		TW_TEST(test_net_merges_within_a_round),
 		TW_TEST(test_net_gro_off),
