@@ -385,14 +385,30 @@ pn_cksum_add_finish(uint32_t sum, const void *buf, uint32_t len)
 {
 	uint64_t s = len >= PN_CKSUM_VEC_MIN ? cksum_vec(buf, len) :
 		     cksum_scalar(buf, len);
-	/* @p sum is of big-endian words: in native order for the buffer's. */
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	uint64_t w = __builtin_bswap16(pn_cksum_fold(sum));
-#else
-	uint64_t w = pn_cksum_fold(sum);
-#endif
+	uint32_t x;
 
-	return (uint16_t)~cksum_fold64(cksum_add64(s, w));
+	/*
+	 * @p sum is of big-endian words: in native order for the buffer's.
+	 * Swapping all four bytes swaps each 16-bit half, and the halves
+	 * add the same (2^16 = 1 mod 0xffff); 0 only if @p sum is.
+	 */
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	s = cksum_add64(s, __builtin_bswap32(sum));
+#else
+	s = cksum_add64(s, sum);
+#endif
+	/* Fold with end-around carries by adding the value rotated by half
+	 * its width: the upper half gets the sum of both halves plus the
+	 * carry out of the lower (as Linux csum_fold); never 0 from a
+	 * nonzero value. */
+	s = (s + (s >> 32 | s << 32)) >> 32;
+	x = (uint32_t)s;
+	x = (x + (x >> 16 | x << 16)) >> 16;
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	return (uint16_t)~__builtin_bswap16((uint16_t)x);
+#else
+	return (uint16_t)~x;
+#endif
 }
 
 uint16_t
