@@ -137,10 +137,10 @@ static const uint8_t cksum_keep_last[64] = {
 };
 
 /*
- * The partial sum of @p len bytes, 32 <= len <= CKSUM_VEC_CHUNK: 128
- * bytes a loop step (four vectors added in a tree first: one add into
+ * The partial sum of @p len bytes, 32 <= len <= CKSUM_VEC_CHUNK: 256
+ * bytes a loop step (eight vectors added in a tree first: one add into
  * the accumulator a step, and no register copies in GCC's loop), then
- * 64 and 32 bytes straight, then the last 2..31 bytes of an even count
+ * 128, 64 and 32 bytes straight, then the last 2..31 bytes of an even count
  * as one masked vector: the 32 bytes ending with them (word-aligned, as
  * what precedes is a multiple of 32) with those before them masked to
  * zero words, which count 0 once flipped and added back. An odd last
@@ -151,7 +151,7 @@ cksum_avx2_chunk(const uint8_t *p, uint32_t len, const uint8_t **rest)
 {
 	__m256i flip = _mm256_set1_epi16((short)0x8000);
 	__m256i one = _mm256_set1_epi16(1);
-	const uint8_t *end = p + (len & ~127u);
+	const uint8_t *end = p + (len & ~255u);
 	uint32_t e = len & 30, words = (len & ~31u) / 2;
 	__m256i a = _mm256_setzero_si256();
 
@@ -161,12 +161,18 @@ cksum_avx2_chunk(const uint8_t *p, uint32_t len, const uint8_t **rest)
 
 #define CKSUM_AVX2_STEP(v) _mm256_madd_epi16(_mm256_xor_si256(v, flip), one)
 #define CKSUM_AVX2_LOAD(off) _mm256_loadu_si256((const void *)(p + (off)))
-	for (; p != end; p += 128)
-		a = _mm256_add_epi32(a, _mm256_add_epi32(
-			_mm256_add_epi32(CKSUM_AVX2_STEP(CKSUM_AVX2_LOAD(0)),
-					 CKSUM_AVX2_STEP(CKSUM_AVX2_LOAD(32))),
-			_mm256_add_epi32(CKSUM_AVX2_STEP(CKSUM_AVX2_LOAD(64)),
-					 CKSUM_AVX2_STEP(CKSUM_AVX2_LOAD(96)))));
+#define CKSUM_AVX2_128(off) _mm256_add_epi32( \
+	_mm256_add_epi32(CKSUM_AVX2_STEP(CKSUM_AVX2_LOAD(off)), \
+			 CKSUM_AVX2_STEP(CKSUM_AVX2_LOAD((off) + 32))), \
+	_mm256_add_epi32(CKSUM_AVX2_STEP(CKSUM_AVX2_LOAD((off) + 64)), \
+			 CKSUM_AVX2_STEP(CKSUM_AVX2_LOAD((off) + 96))))
+	for (; p != end; p += 256)
+		a = _mm256_add_epi32(a, _mm256_add_epi32(CKSUM_AVX2_128(0),
+							 CKSUM_AVX2_128(128)));
+	if (len & 128) {
+		a = _mm256_add_epi32(a, CKSUM_AVX2_128(0));
+		p += 128;
+	}
 	if (len & 64) {
 		a = _mm256_add_epi32(a, _mm256_add_epi32(
 			CKSUM_AVX2_STEP(CKSUM_AVX2_LOAD(0)),
@@ -184,6 +190,7 @@ cksum_avx2_chunk(const uint8_t *p, uint32_t len, const uint8_t **rest)
 		words += 16;
 		p += e;
 	}
+#undef CKSUM_AVX2_128
 #undef CKSUM_AVX2_LOAD
 #undef CKSUM_AVX2_STEP
 	*rest = p;
