@@ -539,7 +539,7 @@ gro_expect_init(const struct pn_gro *g, struct pn_gro_flow *f,
 {
 	uint8_t *e = (uint8_t *)f->expect, *k = (uint8_t *)f->keep48;
 	const uint8_t *ip = (const uint8_t *)s->ip;
-	uint32_t i, sum = 0, room;
+	uint32_t room;
 
 	memset(f->expect, 0, sizeof(f->expect));
 	memcpy(e, s->eh, RTE_MIN(s->hdr_len, GRO_EXPECT_LEN));
@@ -548,15 +548,15 @@ gro_expect_init(const struct pn_gro *g, struct pn_gro_flow *f,
 	/* Bytes 48..63: the window and options (up to the header's end)
 	 * as gro_hdr_diff compares them; not the checksum or urgent
 	 * pointer (50..53), which tcp_gro_receive does not compare. */
-	for (i = 0; i < 16; i++)
-		k[i] = 48 + i < s->hdr_len && (48 + i < 50 || 48 + i > 53) ?
-			0xff : 0;
+	memset(f->keep48, 0, sizeof(f->keep48));
+	memset(k, 0xff, RTE_MIN(s->hdr_len - 48u, sizeof(f->keep48)));
+	memset(k + 2, 0, 4);
 	memset(e + 50, 0, 4);
 	/* The words but ID (2) and checksum (5): RFC 1071, host order. */
-	for (i = 0; i < sizeof(struct rte_ipv4_hdr) / 2; i++)
-		if (i != 2 && i != 5)
-			sum += (uint32_t)ip[2 * i] << 8 | ip[2 * i + 1];
-	f->ip_sum = sum;
+#define GRO_W(i) ((uint32_t)ip[2 * (i)] << 8 | ip[2 * (i) + 1])
+	f->ip_sum = GRO_W(0) + GRO_W(1) + GRO_W(3) + GRO_W(4) + GRO_W(6) +
+		    GRO_W(7) + GRO_W(8) + GRO_W(9);
+#undef GRO_W
 	f->phdr = pn_ipv4_phdr_add(rte_be_to_cpu_32(s->ip->src_addr),
 				   rte_be_to_cpu_32(s->ip->dst_addr),
 				   IPPROTO_TCP,
