@@ -219,6 +219,27 @@ gro_find(struct pn_gro *g, uint64_t addr, uint32_t ports)
 }
 
 /*
+ * gro_find with the addresses and ports where gro_parse reads them in a
+ * packet it takes (IPv4 without options): the flow of @p m if it is such
+ * a packet and held, else -1 (or, for a packet gro_parse refuses, any
+ * flow: only a packet it takes uses the answer).
+ */
+static int
+gro_lookup(struct pn_gro *g, const struct rte_mbuf *m)
+{
+	const uint8_t *eh = rte_pktmbuf_mtod(m, const uint8_t *);
+	uint64_t addr;
+	uint32_t ports;
+
+	if (m->data_len < GRO_L4_OFF + sizeof(ports))
+		return -1;
+	memcpy(&addr, eh + GRO_L3_OFF + offsetof(struct rte_ipv4_hdr, src_addr),
+	       sizeof(addr));
+	memcpy(&ports, eh + GRO_L4_OFF, sizeof(ports));
+	return gro_find(g, addr, ports);
+}
+
+/*
  * The bytes of the first 48 header bytes a segment must share with the
  * held packet's first to be merged into it (0xff: compared): the MAC
  * addresses, all IPv4 fields but total length, ID and checksum
@@ -418,6 +439,70 @@ gro_expect_diff(const struct pn_gro_flow *f, const uint8_t *eh)
 	return x != 0;
 }
 
+/* gro_match's limits as a count of further segments of f->mss bytes in
+ * one mbuf each; 0 for frames shorter than the vectors compared. */
+static uint16_t
+gro_room(const struct pn_gro *g, const struct pn_gro_flow *f)
+{
+	uint32_t room;
+
+	if (f->frame_len < GRO_EXPECT_LEN)
+		return 0;
+	room = RTE_MIN((uint32_t)g->conf.max_segs - f->segs,
+		       (GRO_MAX_IP_LEN - f->ip_len) / f->mss);
+	return (uint16_t)RTE_MIN(room, (uint32_t)RTE_MBUF_MAX_NB_SEGS -
+					       f->nb_segs);
+}
+
+/*
+ * The expected header of @p f's next segment, built when a segment is
+ * first merged into it (a packet that stays alone never needs it): the
+ * held header (f->hdr, as received) with the next ID, checksum and
+ * sequence number.
+ */
+static void
+gro_expect_init(const struct pn_gro *g, struct pn_gro_flow *f)
+{
+	uint8_t *e = (uint8_t *)f->expect, *k = (uint8_t *)f->keep48;
+	const uint8_t *ip = f->hdr + GRO_L3_OFF;
+	uint32_t ip_len = f->hdr_len - GRO_L3_OFF + f->mss;
+
+	memset(f->expect, 0, sizeof(f->expect));
+	memcpy(e, f->hdr, RTE_MIN(f->hdr_len, GRO_EXPECT_LEN));
+	e[GRO_L4_OFF + offsetof(struct rte_tcp_hdr, tcp_flags)] &=
+		(uint8_t)~GRO_FREE_FLAGS;
+	/* Bytes 48..63: the window and options (up to the header's end)
+	 * as gro_hdr_diff compares them; not the checksum or urgent
+	 * pointer (50..53), which tcp_gro_receive does not compare. */
+	memset(f->keep48, 0, sizeof(f->keep48));
+	memset(k, 0xff, RTE_MIN(f->hdr_len - 48u, sizeof(f->keep48)));
+	memset(k + 2, 0, 4);
+	memset(e + 50, 0, 4);
+	/* The words but ID (2) and checksum (5): RFC 1071, host order. */
+#define GRO_W(i) ((uint32_t)ip[2 * (i)] << 8 | ip[2 * (i) + 1])
+	f->ip_sum = GRO_W(0) + GRO_W(1) + GRO_W(3) + GRO_W(4) + GRO_W(6) +
+		    GRO_W(7) + GRO_W(8) + GRO_W(9);
+	f->phdr = pn_ipv4_phdr_add((uint32_t)GRO_W(6) << 16 | GRO_W(7),
+				   (uint32_t)GRO_W(8) << 16 | GRO_W(9),
+				   IPPROTO_TCP,
+				   (uint16_t)(ip_len -
+					      sizeof(struct rte_ipv4_hdr)));
+#undef GRO_W
+	f->frame_len = GRO_L3_OFF + ip_len;
+	{
+		struct gro_mbuf_lens l = { f->frame_len, (uint16_t)f->frame_len,
+					   0 };
+		struct gro_mbuf_segs_port sp = { 1, f->head->port };
+
+		memcpy(&f->mbuf_lens, &l, sizeof(l));
+		memcpy(&f->mbuf_segs_port, &sp, sizeof(sp));
+	}
+	f->room = gro_room(g, f);
+	f->expect_ok = 1;
+	gro_expect_id(f);
+	gro_expect_seq(f);
+}
+
 /* Chain @p m, which gro_match found mergeable with @p step, to @p f. */
 static __rte_always_inline enum gro_verdict
 gro_link(struct pn_gro *g, struct pn_gro_flow *f, struct rte_mbuf *m,
@@ -448,10 +533,13 @@ gro_link(struct pn_gro *g, struct pn_gro_flow *f, struct rte_mbuf *m,
 	/* A short last segment or PSH/FIN ends the packet. */
 	if (payload < f->mss || (flags & GRO_END_FLAGS))
 		return GRO_MERGED_LAST;
-	/* room counts single-mbuf full-size segments from the head on. */
-	f->room = m->nb_segs == 1 && f->room ? (uint16_t)(f->room - 1) : 0;
-	gro_expect_id(f);
-	gro_expect_seq(f);
+	if (!f->expect_ok) {
+		gro_expect_init(g, f);
+	} else {
+		f->room = gro_room(g, f);
+		gro_expect_id(f);
+		gro_expect_seq(f);
+	}
 	return GRO_MERGED;
 }
 
@@ -531,55 +619,6 @@ gro_take(struct pn_gro *g, uint16_t i)
 	return m;
 }
 
-/* The expected header of the segment after @p m, parsed into @p s, just
- * held in @p f; and the limits as a count of such segments. */
-static void
-gro_expect_init(const struct pn_gro *g, struct pn_gro_flow *f,
-		const struct rte_mbuf *m, const struct gro_seg *s)
-{
-	uint8_t *e = (uint8_t *)f->expect, *k = (uint8_t *)f->keep48;
-	const uint8_t *ip = (const uint8_t *)s->ip;
-	uint32_t room;
-
-	memset(f->expect, 0, sizeof(f->expect));
-	memcpy(e, s->eh, RTE_MIN(s->hdr_len, GRO_EXPECT_LEN));
-	e[GRO_L4_OFF + offsetof(struct rte_tcp_hdr, tcp_flags)] &=
-		(uint8_t)~GRO_FREE_FLAGS;
-	/* Bytes 48..63: the window and options (up to the header's end)
-	 * as gro_hdr_diff compares them; not the checksum or urgent
-	 * pointer (50..53), which tcp_gro_receive does not compare. */
-	memset(f->keep48, 0, sizeof(f->keep48));
-	memset(k, 0xff, RTE_MIN(s->hdr_len - 48u, sizeof(f->keep48)));
-	memset(k + 2, 0, 4);
-	memset(e + 50, 0, 4);
-	/* The words but ID (2) and checksum (5): RFC 1071, host order. */
-#define GRO_W(i) ((uint32_t)ip[2 * (i)] << 8 | ip[2 * (i) + 1])
-	f->ip_sum = GRO_W(0) + GRO_W(1) + GRO_W(3) + GRO_W(4) + GRO_W(6) +
-		    GRO_W(7) + GRO_W(8) + GRO_W(9);
-#undef GRO_W
-	f->phdr = pn_ipv4_phdr_add(rte_be_to_cpu_32(s->ip->src_addr),
-				   rte_be_to_cpu_32(s->ip->dst_addr),
-				   IPPROTO_TCP,
-				   (uint16_t)(s->ip_len -
-					      sizeof(struct rte_ipv4_hdr)));
-	f->frame_len = m->pkt_len;
-	{
-		struct gro_mbuf_lens l = { m->pkt_len, (uint16_t)m->pkt_len, 0 };
-		struct gro_mbuf_segs_port sp = { 1, m->port };
-
-		memcpy(&f->mbuf_lens, &l, sizeof(l));
-		memcpy(&f->mbuf_segs_port, &sp, sizeof(sp));
-	}
-	/* gro_match's limits, for segments of f->mss bytes in one mbuf. */
-	room = RTE_MIN((uint32_t)g->conf.max_segs - 1,
-		       (GRO_MAX_IP_LEN - s->ip_len) / s->payload);
-	room = RTE_MIN(room, (uint32_t)RTE_MBUF_MAX_NB_SEGS - m->nb_segs);
-	/* A frame shorter than the vectors compared is never expected. */
-	f->room = m->pkt_len >= GRO_EXPECT_LEN ? (uint16_t)room : 0;
-	gro_expect_id(f);
-	gro_expect_seq(f);
-}
-
 static void
 gro_hold(struct pn_gro *g, struct rte_mbuf *m, const struct gro_seg *s)
 {
@@ -602,7 +641,8 @@ gro_hold(struct pn_gro *g, struct rte_mbuf *m, const struct gro_seg *s)
 	f->fin_psh = 0;
 	f->hdr_len = (uint8_t)s->hdr_len;
 	f->ip_var = pn_cksum_fold(pn_cksum_fold(gro_ip_var(s->ip)));
-	gro_expect_init(g, f, m, s);
+	f->room = 0;	/* gro_run: not before the first merge */
+	f->expect_ok = 0;
 	g->last = i;
 	g->stat.held++;
 }
@@ -619,6 +659,14 @@ gro_hold(struct pn_gro *g, struct rte_mbuf *m, const struct gro_seg *s)
  * @return segments of @p pkts[0..n) taken; *@p k counts those written
  *   to @p out.
  */
+/* Whether the flow hit last can take a segment in gro_run (the call
+ * costs more than this test when it cannot). */
+static inline bool
+gro_may_run(const struct pn_gro *g)
+{
+	return g->last < g->nb_flows && g->flow[g->last].room != 0;
+}
+
 static __rte_noinline unsigned int
 gro_run(struct pn_gro *g, struct rte_mbuf **pkts, unsigned int n,
 	struct rte_mbuf **out, unsigned int *k)
@@ -738,10 +786,11 @@ gro_one_fast(struct pn_gro *g, struct rte_mbuf *m, struct rte_mbuf **out)
 	}
 }
 
-/* One packet gro_run did not take: kept, or written to @p out after what
- * it flushes. */
+/* One packet gro_run did not take, @p found its flow by gro_lookup (or
+ * -1): kept, or written to @p out after what it flushes. */
 static __rte_noinline unsigned int
-gro_one(struct pn_gro *g, struct rte_mbuf *m, struct rte_mbuf **out)
+gro_one(struct pn_gro *g, struct rte_mbuf *m, struct rte_mbuf **out,
+	int found)
 {
 	struct gro_seg s;
 	uint16_t k = 0;
@@ -754,7 +803,9 @@ gro_one(struct pn_gro *g, struct rte_mbuf *m, struct rte_mbuf **out)
 		out[0] = m;
 		return 1;
 	}
-	i = gro_find(g, s.addr, s.ports);
+	/* gro_lookup's flow: of these addresses and ports (gro_parse
+	 * found them where it read them), the table unchanged since. */
+	i = found;
 	if (i >= 0) {
 		switch (gro_merge(g, &g->flow[i], m, &s)) {
 		case GRO_MERGED:
@@ -785,15 +836,28 @@ uint16_t
 pn_gro_receive(struct pn_gro *g, struct rte_mbuf **pkts, uint16_t n,
 	       struct rte_mbuf **out)
 {
-	unsigned int i = 0, k = 0;
+	unsigned int i = 0, k = 0, c;
+	uint16_t last;
+	int found;
 
 	while (i < n) {
-		i += gro_run(g, pkts + i, n - i, out, &k);
-		if (i == n)
-			break;
+		if (gro_may_run(g)) {
+			i += gro_run(g, pkts + i, n - i, out, &k);
+			if (i == n)
+				break;
+		}
+		/* Not the flow hit last: the one it belongs to, if held,
+		 * may expect it (flows interleaved). */
+		last = g->last;
+		found = gro_lookup(g, pkts[i]);
+		if (found >= 0 && found != last && gro_may_run(g) &&
+		    (c = gro_run(g, pkts + i, n - i, out, &k)) != 0) {
+			i += c;
+			continue;
+		}
 		if (i + 1 < n)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
-		k += gro_one(g, pkts[i], out + k);
+		k += gro_one(g, pkts[i], out + k, found);
 		i++;
 	}
 	return (uint16_t)k;

@@ -98,6 +98,7 @@ struct pn_gro_flow {
 	uint32_t phdr;		/* its TCP pseudo-header sum, not folded */
 	uint32_t ip_sum;	/* its IPv4 header words but ID, checksum */
 	uint16_t room;		/* such segments the limits still let in */
+	uint8_t expect_ok;	/* expect etc. built (at the first merge) */
 };
 
 /** A table: one per lcore, used only by it. */

@@ -914,17 +914,33 @@ mixed_segs(struct seg *s)
 	return n;
 }
 
-/* One burst of everything, or the same one by one: the same packets
+/* Four flows round robin, 12 segments each; flow 2's seventh has PSH,
+ * flow 3's fifth a bad TCP checksum. */
+static unsigned int
+round_robin_segs(struct seg *s)
+{
+	unsigned int i;
+
+	for (i = 0; i < 48; i++) {
+		s[i] = sg(i / 4, MSS);
+		s[i].sport = (uint16_t)(40000 + i % 4);
+		if (i == 4 * 6 + 2)
+			s[i].flags |= PSH_F;
+		if (i == 4 * 4 + 3)
+			s[i].bad_tcp = true;
+	}
+	return 48;
+}
+
+/* One burst of @p s[0..n), or the same one by one: the same packets
  * handed up, in the same order, byte for byte. */
 static void
-test_burst_same_as_one_by_one(void **state)
+burst_same_as_one_by_one(const struct seg *s, unsigned int n)
 {
-	static struct seg s[64];
 	static uint8_t a[70000], b[70000];
 	struct rte_mbuf *m[64], *one[128];
-	unsigned int n = mixed_segs(s), i, k, k1 = 0;
+	unsigned int i, k, k1 = 0;
 
-	(void)state;
 	for (i = 0; i < n; i++)
 		m[i] = mk(&s[i]);
 	k = pn_gro_receive(&G, m, (uint16_t)n, up);
@@ -949,7 +965,19 @@ test_burst_same_as_one_by_one(void **state)
 				    up[i]->pkt_len);
 		rte_pktmbuf_free(one[i]);
 	}
-	assert_true(k > 8);
+	assert_true(k >= 4);
+}
+
+static void
+test_burst_same_as_one_by_one(void **state)
+{
+	static struct seg s[64];
+
+	(void)state;
+	burst_same_as_one_by_one(s, mixed_segs(s));
+	up_free();
+	g_setup(NULL);
+	burst_same_as_one_by_one(s, round_robin_segs(s));
 }
 
 static void
