@@ -659,14 +659,6 @@ gro_hold(struct pn_gro *g, struct rte_mbuf *m, const struct gro_seg *s)
  * @return segments of @p pkts[0..n) taken; *@p k counts those written
  *   to @p out.
  */
-/* Whether the flow hit last can take a segment in gro_run (the call
- * costs more than this test when it cannot). */
-static inline bool
-gro_may_run(const struct pn_gro *g)
-{
-	return g->last < g->nb_flows && g->flow[g->last].room != 0;
-}
-
 static __rte_noinline unsigned int
 gro_run(struct pn_gro *g, struct rte_mbuf **pkts, unsigned int n,
 	struct rte_mbuf **out, unsigned int *k)
@@ -796,7 +788,9 @@ gro_one(struct pn_gro *g, struct rte_mbuf *m, struct rte_mbuf **out,
 	uint16_t k = 0;
 	int i;
 
-	if ((i = gro_one_fast(g, m, out)) >= 0)
+	/* gro_one_fast merges only into the packet's own flow: when
+	 * gro_lookup found none, it would refuse. */
+	if (found >= 0 && (i = gro_one_fast(g, m, out)) >= 0)
 		return (uint16_t)i;
 	if (gro_parse(g, m, &s) < 0) {
 		g->stat.bypass++;
@@ -837,20 +831,13 @@ pn_gro_receive(struct pn_gro *g, struct rte_mbuf **pkts, uint16_t n,
 	       struct rte_mbuf **out)
 {
 	unsigned int i = 0, k = 0, c;
-	uint16_t last;
 	int found;
 
 	while (i < n) {
-		if (gro_may_run(g)) {
-			i += gro_run(g, pkts + i, n - i, out, &k);
-			if (i == n)
-				break;
-		}
-		/* Not the flow hit last: the one it belongs to, if held,
-		 * may expect it (flows interleaved). */
-		last = g->last;
+		/* The packet's flow (hit last: the first key compared) runs
+		 * while segments are the ones it expects. */
 		found = gro_lookup(g, pkts[i]);
-		if (found >= 0 && found != last && gro_may_run(g) &&
+		if (found >= 0 && g->flow[found].room != 0 &&
 		    (c = gro_run(g, pkts + i, n - i, out, &k)) != 0) {
 			i += c;
 			continue;
