@@ -648,8 +648,8 @@ gro_hold(struct pn_gro *g, struct rte_mbuf *m, const struct gro_seg *s)
 }
 
 /*
- * Segments merged into the flow hit last while each is the one expected
- * there: full-size, in one mbuf, its headers equal to the expected ones
+ * Segments merged into the flow hit last (gro_lookup found the first
+ * one's) while each is the one expected there: full-size, in one mbuf, its headers equal to the expected ones
  * (gro_expect_diff), room left. Such a segment is one gro_one_fast
  * merges (its IPv4 header checksum verified by the comparison: the
  * expected one is valid) and is merged the same way; the first that is
