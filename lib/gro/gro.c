@@ -5,6 +5,7 @@
  * with at most 64 flows a scan of two packed key arrays (the flow hit
  * last first) beats hashing.
  */
+#include <assert.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -15,6 +16,9 @@
 #include <rte_mbuf.h>
 #include <rte_prefetch.h>
 #include <rte_tcp.h>
+#ifdef __SSE4_1__
+#include <smmintrin.h>
+#endif
 
 #include "cksum.h"
 #include "conf_check.h"
@@ -215,6 +219,27 @@ gro_find(struct pn_gro *g, uint64_t addr, uint32_t ports)
 }
 
 /*
+ * gro_find with the addresses and ports where gro_parse reads them in a
+ * packet it takes (IPv4 without options): the flow of @p m if it is such
+ * a packet and held, else -1 (or, for a packet gro_parse refuses, any
+ * flow: only a packet it takes uses the answer).
+ */
+static int
+gro_lookup(struct pn_gro *g, const struct rte_mbuf *m)
+{
+	const uint8_t *eh = rte_pktmbuf_mtod(m, const uint8_t *);
+	uint64_t addr;
+	uint32_t ports;
+
+	if (m->data_len < GRO_L4_OFF + sizeof(ports))
+		return -1;
+	memcpy(&addr, eh + GRO_L3_OFF + offsetof(struct rte_ipv4_hdr, src_addr),
+	       sizeof(addr));
+	memcpy(&ports, eh + GRO_L4_OFF, sizeof(ports));
+	return gro_find(g, addr, ports);
+}
+
+/*
  * The bytes of the first 48 header bytes a segment must share with the
  * held packet's first to be merged into it (0xff: compared): the MAC
  * addresses, all IPv4 fields but total length, ID and checksum
@@ -302,6 +327,182 @@ gro_match(const struct pn_gro *g, const struct pn_gro_flow *f,
 	return step;
 }
 
+/*
+ * The expected header (gro_run): what the next segment carries
+ * if it is full-size and continues the held packet, as the sender builds
+ * it. Its first 64 bytes are compared in 16-byte vectors (SSE on x86-64,
+ * NEON on arm64, by the compiler's generic vectors).
+ */
+#define GRO_EXPECT_LEN 64u
+typedef uint64_t gro_v16 __attribute__((vector_size(16)));
+
+/* Bytes 32..47 of a segment that may differ from the expected ones:
+ * FIN and PSH (CWR must be clear, and is clear in the expected byte). */
+static const uint8_t gro_keep32[16] __attribute__((aligned(16))) = {
+	GRO_FF4, GRO_FF4, GRO_FF4, 0xff, 0xff, 0xff,
+	(uint8_t)~(RTE_TCP_FIN_FLAG | RTE_TCP_PSH_FLAG),
+};
+
+/* Two pairs of neighbouring mbuf fields, each read as one word. */
+struct gro_mbuf_lens {
+	uint32_t pkt_len;
+	uint16_t data_len;
+	uint16_t vlan_tci;
+};
+struct gro_mbuf_segs_port {
+	uint16_t nb_segs;
+	uint16_t port;
+};
+static_assert(offsetof(struct rte_mbuf, data_len) ==
+	      offsetof(struct rte_mbuf, pkt_len) + 4 &&
+	      offsetof(struct rte_mbuf, vlan_tci) ==
+	      offsetof(struct rte_mbuf, pkt_len) + 6 &&
+	      offsetof(struct rte_mbuf, port) ==
+	      offsetof(struct rte_mbuf, nb_segs) + 2, "mbuf layout");
+
+/* Nonzero unless @p m is one mbuf, from the head's port, of the expected
+ * segment's length. */
+static __rte_always_inline uint64_t
+gro_expect_mbuf_diff(const struct pn_gro_flow *f, const struct rte_mbuf *m)
+{
+	static const struct gro_mbuf_lens keep = { UINT32_MAX, UINT16_MAX, 0 };
+	const uint8_t *b = (const uint8_t *)m;
+	uint64_t lens, k;
+	uint32_t sp;
+
+	memcpy(&lens, b + offsetof(struct rte_mbuf, pkt_len), sizeof(lens));
+	memcpy(&k, &keep, sizeof(k));
+	memcpy(&sp, b + offsetof(struct rte_mbuf, nb_segs), sizeof(sp));
+	return ((lens & k) ^ f->mbuf_lens) | (sp ^ f->mbuf_segs_port);
+}
+
+static inline gro_v16
+gro_ldv(const void *p)
+{
+	gro_v16 v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+/* The IPv4 ID and header checksum of the next segment. */
+static inline void
+gro_expect_id(struct pn_gro_flow *f)
+{
+	uint8_t *e = (uint8_t *)f->expect;
+	uint16_t id = rte_cpu_to_be_16(f->id_next);
+	uint16_t ck = rte_cpu_to_be_16(
+		(uint16_t)~pn_cksum_fold(f->ip_sum + f->id_next));
+
+	memcpy(e + GRO_L3_OFF + offsetof(struct rte_ipv4_hdr, packet_id), &id,
+	       sizeof(id));
+	memcpy(e + GRO_L3_OFF + offsetof(struct rte_ipv4_hdr, hdr_checksum),
+	       &ck, sizeof(ck));
+}
+
+/* The sequence number of the next segment. */
+static inline void
+gro_expect_seq(struct pn_gro_flow *f)
+{
+	uint32_t seq = rte_cpu_to_be_32(f->next_seq);
+
+	memcpy((uint8_t *)f->expect + GRO_L4_OFF +
+	       offsetof(struct rte_tcp_hdr, sent_seq), &seq, sizeof(seq));
+}
+
+/*
+ * Nonzero when header @p eh differs from the expected one of @p f where
+ * a merge needs it equal (gro_hdr_diff's bytes), or in length, ID, IPv4
+ * checksum or sequence number from a full-size segment's that continues
+ * the packet. The bytes past 63 (TCP options) are compared with the
+ * held header's from 62 on, in the option words gro_hdr_diff uses.
+ */
+static __rte_always_inline int
+gro_expect_diff(const struct pn_gro_flow *f, const uint8_t *eh)
+{
+	const uint8_t *e = __builtin_assume_aligned(f->expect, 16);
+	gro_v16 d;
+	uint32_t x = 0, i;
+
+	d = (gro_ldv(eh) ^ gro_ldv(e)) | (gro_ldv(eh + 16) ^ gro_ldv(e + 16)) |
+	    ((gro_ldv(eh + 32) & gro_ldv(gro_keep32)) ^ gro_ldv(e + 32)) |
+	    ((gro_ldv(eh + 48) & gro_ldv(f->keep48)) ^ gro_ldv(e + 48));
+#ifdef __SSE4_1__
+	if (!_mm_testz_si128((__m128i)d, (__m128i)d))
+		return 1;
+#else
+	if (d[0] | d[1])
+		return 1;
+#endif
+	for (i = GRO_EXPECT_LEN - 2; i < f->hdr_len; i += 4)
+		x |= (uint32_t)(gro_ld(eh + i, 4) ^ gro_ld(f->hdr + i, 4));
+	return x != 0;
+}
+
+/* gro_match's limits as a count of further segments of f->mss bytes in
+ * one mbuf each; 0 for frames shorter than the vectors compared. */
+static uint16_t
+gro_room(const struct pn_gro *g, const struct pn_gro_flow *f)
+{
+	uint32_t room;
+
+	if (f->frame_len < GRO_EXPECT_LEN)
+		return 0;
+	room = RTE_MIN((uint32_t)g->conf.max_segs - f->segs,
+		       (GRO_MAX_IP_LEN - f->ip_len) / f->mss);
+	return (uint16_t)RTE_MIN(room, (uint32_t)RTE_MBUF_MAX_NB_SEGS -
+					       f->nb_segs);
+}
+
+/*
+ * The expected header of @p f's next segment, built when a segment is
+ * first merged into it (a packet that stays alone never needs it): the
+ * held header (f->hdr, as received) with the next ID, checksum and
+ * sequence number.
+ */
+static void
+gro_expect_init(const struct pn_gro *g, struct pn_gro_flow *f)
+{
+	uint8_t *e = (uint8_t *)f->expect, *k = (uint8_t *)f->keep48;
+	const uint8_t *ip = f->hdr + GRO_L3_OFF;
+	uint32_t ip_len = f->hdr_len - GRO_L3_OFF + f->mss;
+
+	memset(f->expect, 0, sizeof(f->expect));
+	memcpy(e, f->hdr, RTE_MIN(f->hdr_len, GRO_EXPECT_LEN));
+	e[GRO_L4_OFF + offsetof(struct rte_tcp_hdr, tcp_flags)] &=
+		(uint8_t)~GRO_FREE_FLAGS;
+	/* Bytes 48..63: the window and options (up to the header's end)
+	 * as gro_hdr_diff compares them; not the checksum or urgent
+	 * pointer (50..53), which tcp_gro_receive does not compare. */
+	memset(f->keep48, 0, sizeof(f->keep48));
+	memset(k, 0xff, RTE_MIN(f->hdr_len - 48u, sizeof(f->keep48)));
+	memset(k + 2, 0, 4);
+	memset(e + 50, 0, 4);
+	/* The words but ID (2) and checksum (5): RFC 1071, host order. */
+#define GRO_W(i) ((uint32_t)ip[2 * (i)] << 8 | ip[2 * (i) + 1])
+	f->ip_sum = GRO_W(0) + GRO_W(1) + GRO_W(3) + GRO_W(4) + GRO_W(6) +
+		    GRO_W(7) + GRO_W(8) + GRO_W(9);
+	f->phdr = pn_ipv4_phdr_add((uint32_t)GRO_W(6) << 16 | GRO_W(7),
+				   (uint32_t)GRO_W(8) << 16 | GRO_W(9),
+				   IPPROTO_TCP,
+				   (uint16_t)(ip_len -
+					      sizeof(struct rte_ipv4_hdr)));
+#undef GRO_W
+	f->frame_len = GRO_L3_OFF + ip_len;
+	{
+		struct gro_mbuf_lens l = { f->frame_len, (uint16_t)f->frame_len,
+					   0 };
+		struct gro_mbuf_segs_port sp = { 1, f->head->port };
+
+		memcpy(&f->mbuf_lens, &l, sizeof(l));
+		memcpy(&f->mbuf_segs_port, &sp, sizeof(sp));
+	}
+	f->room = gro_room(g, f);
+	f->expect_ok = 1;
+	gro_expect_id(f);
+	gro_expect_seq(f);
+}
+
 /* Chain @p m, which gro_match found mergeable with @p step, to @p f. */
 static __rte_always_inline enum gro_verdict
 gro_link(struct pn_gro *g, struct pn_gro_flow *f, struct rte_mbuf *m,
@@ -332,6 +533,13 @@ gro_link(struct pn_gro *g, struct pn_gro_flow *f, struct rte_mbuf *m,
 	/* A short last segment or PSH/FIN ends the packet. */
 	if (payload < f->mss || (flags & GRO_END_FLAGS))
 		return GRO_MERGED_LAST;
+	if (!f->expect_ok) {
+		gro_expect_init(g, f);
+	} else {
+		f->room = gro_room(g, f);
+		gro_expect_id(f);
+		gro_expect_seq(f);
+	}
 	return GRO_MERGED;
 }
 
@@ -433,8 +641,97 @@ gro_hold(struct pn_gro *g, struct rte_mbuf *m, const struct gro_seg *s)
 	f->fin_psh = 0;
 	f->hdr_len = (uint8_t)s->hdr_len;
 	f->ip_var = pn_cksum_fold(pn_cksum_fold(gro_ip_var(s->ip)));
+	f->room = 0;	/* gro_run: not before the first merge */
+	f->expect_ok = 0;
 	g->last = i;
 	g->stat.held++;
+}
+
+/*
+ * Segments merged into the flow hit last (gro_lookup found the first
+ * one's) while each is the one expected there: full-size, in one mbuf, its headers equal to the expected ones
+ * (gro_expect_diff), room left. Such a segment is one gro_one_fast
+ * merges (its IPv4 header checksum verified by the comparison: the
+ * expected one is valid) and is merged the same way; the first that is
+ * not goes to gro_one, which decides exactly as before. A loop of its
+ * own, out of line: the flow and the loop stay in registers across the
+ * checksum call.
+ * @return segments of @p pkts[0..n) taken; *@p k counts those written
+ *   to @p out.
+ */
+static __rte_noinline unsigned int
+gro_run(struct pn_gro *g, struct rte_mbuf **pkts, unsigned int n,
+	struct rte_mbuf **out, unsigned int *k)
+{
+	struct pn_gro_flow *f;
+	unsigned int j;
+
+	if (g->last >= g->nb_flows)
+		return 0;
+	f = &g->flow[g->last];
+	for (j = 0; j < n; j++) {
+		struct rte_mbuf *m = pkts[j];
+		uint64_t ol = m->ol_flags;
+		const uint8_t *eh;
+		uint32_t mss;
+		uint8_t flags;
+
+		if (j + 1 < n)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[j + 1], void *));
+		if (f->room == 0 || gro_expect_mbuf_diff(f, m) ||
+		    (ol & RTE_MBUF_F_RX_VLAN_STRIPPED) ||
+		    (ol & RTE_MBUF_F_RX_IP_CKSUM_MASK) ==
+			    RTE_MBUF_F_RX_IP_CKSUM_BAD ||
+		    (ol & RTE_MBUF_F_RX_L4_CKSUM_MASK) ==
+			    RTE_MBUF_F_RX_L4_CKSUM_BAD)
+			break;
+		eh = rte_pktmbuf_mtod(m, const uint8_t *);
+		if (gro_expect_diff(f, eh))
+			break;
+		/* As gro_cksum (NONE: partial, merged unverified). */
+		if ((ol & RTE_MBUF_F_RX_L4_CKSUM_MASK) ==
+		    RTE_MBUF_F_RX_L4_CKSUM_UNKNOWN) {
+			g->stat.csum_sw++;
+			if (unlikely(pn_cksum_add_finish(f->phdr,
+					eh + GRO_L4_OFF,
+					f->frame_len - GRO_L4_OFF) != 0)) {
+				g->stat.csum_bad++;
+				g->stat.bypass++;
+				m->ol_flags = (ol & ~CKSUM_MASKS) |
+					      RTE_MBUF_F_RX_IP_CKSUM_GOOD |
+					      RTE_MBUF_F_RX_L4_CKSUM_BAD;
+				out[(*k)++] = m;
+				continue;
+			}
+		}
+		m->ol_flags = (ol & ~CKSUM_MASKS) | CKSUM_GOOD;
+		/* gro_link for this segment. */
+		mss = f->mss;
+		flags = eh[GRO_L4_OFF + offsetof(struct rte_tcp_hdr, tcp_flags)];
+		m->data_off = (uint16_t)(m->data_off + f->hdr_len);
+		m->data_len = (uint16_t)mss;
+		m->pkt_len = mss;
+		f->tail->next = m;
+		f->tail = m;
+		f->nb_segs++;
+		f->ip_len += mss;
+		f->next_seq += mss;
+		f->segs++;
+		f->room--;
+		g->stat.merged++;
+		if (unlikely(flags & (RTE_TCP_FIN_FLAG | RTE_TCP_PSH_FLAG))) {
+			f->fin_psh |= flags &
+				      (RTE_TCP_FIN_FLAG | RTE_TCP_PSH_FLAG);
+			out[(*k)++] = gro_take(g, g->last);
+			return j + 1;
+		}
+		if (f->id_step) {
+			f->id_next++;
+			gro_expect_id(f);
+		}
+		gro_expect_seq(f);
+	}
+	return j;
 }
 
 /*
@@ -481,22 +778,28 @@ gro_one_fast(struct pn_gro *g, struct rte_mbuf *m, struct rte_mbuf **out)
 	}
 }
 
-/* One packet: kept, or written to @p out after what it flushes. */
-static uint16_t
-gro_one(struct pn_gro *g, struct rte_mbuf *m, struct rte_mbuf **out)
+/* One packet gro_run did not take, @p found its flow by gro_lookup (or
+ * -1): kept, or written to @p out after what it flushes. */
+static __rte_noinline unsigned int
+gro_one(struct pn_gro *g, struct rte_mbuf *m, struct rte_mbuf **out,
+	int found)
 {
 	struct gro_seg s;
 	uint16_t k = 0;
 	int i;
 
-	if ((i = gro_one_fast(g, m, out)) >= 0)
+	/* gro_one_fast merges only into the packet's own flow: when
+	 * gro_lookup found none, it would refuse. */
+	if (found >= 0 && (i = gro_one_fast(g, m, out)) >= 0)
 		return (uint16_t)i;
 	if (gro_parse(g, m, &s) < 0) {
 		g->stat.bypass++;
 		out[0] = m;
 		return 1;
 	}
-	i = gro_find(g, s.addr, s.ports);
+	/* gro_lookup's flow: of these addresses and ports (gro_parse
+	 * found them where it read them), the table unchanged since. */
+	i = found;
 	if (i >= 0) {
 		switch (gro_merge(g, &g->flow[i], m, &s)) {
 		case GRO_MERGED:
@@ -527,14 +830,24 @@ uint16_t
 pn_gro_receive(struct pn_gro *g, struct rte_mbuf **pkts, uint16_t n,
 	       struct rte_mbuf **out)
 {
-	uint16_t i, k = 0;
+	unsigned int i = 0, k = 0, c;
+	int found;
 
-	for (i = 0; i < n; i++) {
+	while (i < n) {
+		/* The packet's flow (hit last: the first key compared) runs
+		 * while segments are the ones it expects. */
+		found = gro_lookup(g, pkts[i]);
+		if (found >= 0 && g->flow[found].room != 0 &&
+		    (c = gro_run(g, pkts + i, n - i, out, &k)) != 0) {
+			i += c;
+			continue;
+		}
 		if (i + 1 < n)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
-		k = (uint16_t)(k + gro_one(g, pkts[i], out + k));
+		k += gro_one(g, pkts[i], out + k, found);
+		i++;
 	}
-	return k;
+	return (uint16_t)k;
 }
 
 uint16_t

@@ -87,6 +87,18 @@ struct pn_gro_flow {
 	uint8_t fin_psh;	/* FIN/PSH of merged segments, for the head */
 	uint8_t hdr_len;	/* Ethernet + IPv4 + TCP header bytes */
 	uint16_t ip_var;	/* IPv4 length + ID + checksum words, folded */
+	/* The next segment if it is full-size and continues the packet
+	 * (gro_run): its first 64 header bytes, the bits it may
+	 * vary in zeroed (and bytes 48..63 to be masked with keep48). */
+	uint64_t expect[8] __attribute__((aligned(16)));
+	uint64_t keep48[2];
+	uint64_t mbuf_lens;	/* its mbuf's pkt_len, data_len, as in memory */
+	uint32_t mbuf_segs_port;/* its mbuf's nb_segs (1), port, as in memory */
+	uint32_t frame_len;	/* its pkt_len and data_len */
+	uint32_t phdr;		/* its TCP pseudo-header sum, not folded */
+	uint32_t ip_sum;	/* its IPv4 header words but ID, checksum */
+	uint16_t room;		/* such segments the limits still let in */
+	uint8_t expect_ok;	/* expect etc. built (at the first merge) */
 };
 
 /** A table: one per lcore, used only by it. */

@@ -136,50 +136,78 @@ static const uint8_t cksum_keep_last[64] = {
 	CKSUM_FFx8, CKSUM_FFx8, CKSUM_FFx8, CKSUM_FFx8,
 };
 
+/*
+ * The partial sum of @p len bytes, 32 <= len <= CKSUM_VEC_CHUNK: 256
+ * bytes a loop step (eight vectors added in a tree first: one add into
+ * the accumulator a step, and no register copies in GCC's loop), then
+ * 128, 64 and 32 bytes straight, then the last 2..31 bytes of an even count
+ * as one masked vector: the 32 bytes ending with them (word-aligned, as
+ * what precedes is a multiple of 32) with those before them masked to
+ * zero words, which count 0 once flipped and added back. An odd last
+ * byte is left to the caller (*@p rest).
+ */
+__attribute__((target(CKSUM_AVX2_TARGET))) static inline uint64_t
+cksum_avx2_chunk(const uint8_t *p, uint32_t len, const uint8_t **rest)
+{
+	__m256i flip = _mm256_set1_epi16((short)0x8000);
+	__m256i one = _mm256_set1_epi16(1);
+	const uint8_t *end = p + (len & ~255u);
+	uint32_t e = len & 30, words = (len & ~31u) / 2;
+	__m256i a = _mm256_setzero_si256();
+
+	/* Opaque to GCC, which would otherwise build them again (six
+	 * instructions) in each branch below. */
+	__asm__("" : "+x"(flip), "+x"(one));
+
+#define CKSUM_AVX2_STEP(v) _mm256_madd_epi16(_mm256_xor_si256(v, flip), one)
+#define CKSUM_AVX2_LOAD(off) _mm256_loadu_si256((const void *)(p + (off)))
+#define CKSUM_AVX2_128(off) _mm256_add_epi32( \
+	_mm256_add_epi32(CKSUM_AVX2_STEP(CKSUM_AVX2_LOAD(off)), \
+			 CKSUM_AVX2_STEP(CKSUM_AVX2_LOAD((off) + 32))), \
+	_mm256_add_epi32(CKSUM_AVX2_STEP(CKSUM_AVX2_LOAD((off) + 64)), \
+			 CKSUM_AVX2_STEP(CKSUM_AVX2_LOAD((off) + 96))))
+	for (; p != end; p += 256)
+		a = _mm256_add_epi32(a, _mm256_add_epi32(CKSUM_AVX2_128(0),
+							 CKSUM_AVX2_128(128)));
+	if (len & 128) {
+		a = _mm256_add_epi32(a, CKSUM_AVX2_128(0));
+		p += 128;
+	}
+	if (len & 64) {
+		a = _mm256_add_epi32(a, _mm256_add_epi32(
+			CKSUM_AVX2_STEP(CKSUM_AVX2_LOAD(0)),
+			CKSUM_AVX2_STEP(CKSUM_AVX2_LOAD(32))));
+		p += 64;
+	}
+	if (len & 32) {
+		a = _mm256_add_epi32(a, CKSUM_AVX2_STEP(CKSUM_AVX2_LOAD(0)));
+		p += 32;
+	}
+	if (e) {
+		a = _mm256_add_epi32(a, CKSUM_AVX2_STEP(_mm256_and_si256(
+			CKSUM_AVX2_LOAD((int32_t)e - 32),
+			_mm256_loadu_si256((const void *)(cksum_keep_last + e)))));
+		words += 16;
+		p += e;
+	}
+#undef CKSUM_AVX2_128
+#undef CKSUM_AVX2_LOAD
+#undef CKSUM_AVX2_STEP
+	*rest = p;
+	/* 32768 per word: exact and >= 0. */
+	return (uint64_t)(cksum_avx2_hsum(a) + (int64_t)words * 32768);
+}
+
 __attribute__((target(CKSUM_AVX2_TARGET))) static uint64_t
 cksum_avx2(const uint8_t *p, uint32_t len)
 {
-	const __m256i flip = _mm256_set1_epi16((short)0x8000);
-	const __m256i one = _mm256_set1_epi16(1);
 	uint64_t sum = 0;
 
-	while (len >= 32) {
-		uint32_t n = len < CKSUM_VEC_CHUNK ? len & ~31u : CKSUM_VEC_CHUNK;
-		__m256i a = _mm256_setzero_si256();
-		uint32_t i, words;
-
-		/* One accumulator, the four steps added in a tree first: one
-		 * add a step, and no register copies in GCC's loop. */
-#define CKSUM_AVX2_STEP(v) _mm256_madd_epi16(_mm256_xor_si256(v, flip), one)
-#define CKSUM_AVX2_LOAD(off) _mm256_loadu_si256((const void *)(p + (off)))
-		for (i = n / 128; i; i--, p += 128)
-			a = _mm256_add_epi32(a, _mm256_add_epi32(
-				_mm256_add_epi32(CKSUM_AVX2_STEP(CKSUM_AVX2_LOAD(0)),
-						 CKSUM_AVX2_STEP(CKSUM_AVX2_LOAD(32))),
-				_mm256_add_epi32(CKSUM_AVX2_STEP(CKSUM_AVX2_LOAD(64)),
-						 CKSUM_AVX2_STEP(CKSUM_AVX2_LOAD(96)))));
-		for (i = n % 128 / 32; i; i--, p += 32)
-			a = _mm256_add_epi32(a, CKSUM_AVX2_STEP(CKSUM_AVX2_LOAD(0)));
-		words = n / 2;
-		len -= n;
-		if (len < 32 && len >= 2) {
-			/* The last 2..31 bytes, an even count: the 32 bytes
-			 * ending with them (word-aligned, as n is even) with
-			 * those before them masked to zero words, which count
-			 * 0 once flipped and added back. */
-			uint32_t e = len & ~1u;
-
-			a = _mm256_add_epi32(a, CKSUM_AVX2_STEP(_mm256_and_si256(
-				CKSUM_AVX2_LOAD((int32_t)e - 32),
-				_mm256_loadu_si256((const void *)(cksum_keep_last + e)))));
-			words += 16;
-			p += e;
-			len -= e;
-		}
-#undef CKSUM_AVX2_LOAD
-#undef CKSUM_AVX2_STEP
-		/* 32768 per word: exact and >= 0. */
-		sum += (uint64_t)(cksum_avx2_hsum(a) + (int64_t)words * 32768);
+	for (; len > CKSUM_VEC_CHUNK; len -= CKSUM_VEC_CHUNK)
+		sum += cksum_avx2_chunk(p, CKSUM_VEC_CHUNK, &p);
+	if (len >= 32) {
+		sum += cksum_avx2_chunk(p, len, &p);
+		len &= 1;
 	}
 	/* Clean upper halves before any SSE code runs: GCC leaves them
 	 * dirty on its tail call here, and SSE code after that runs with
@@ -364,14 +392,30 @@ pn_cksum_add_finish(uint32_t sum, const void *buf, uint32_t len)
 {
 	uint64_t s = len >= PN_CKSUM_VEC_MIN ? cksum_vec(buf, len) :
 		     cksum_scalar(buf, len);
-	/* @p sum is of big-endian words: in native order for the buffer's. */
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	uint64_t w = __builtin_bswap16(pn_cksum_fold(sum));
-#else
-	uint64_t w = pn_cksum_fold(sum);
-#endif
+	uint32_t x;
 
-	return (uint16_t)~cksum_fold64(cksum_add64(s, w));
+	/*
+	 * @p sum is of big-endian words: in native order for the buffer's.
+	 * Swapping all four bytes swaps each 16-bit half, and the halves
+	 * add the same (2^16 = 1 mod 0xffff); 0 only if @p sum is.
+	 */
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	s = cksum_add64(s, __builtin_bswap32(sum));
+#else
+	s = cksum_add64(s, sum);
+#endif
+	/* Fold with end-around carries by adding the value rotated by half
+	 * its width: the upper half gets the sum of both halves plus the
+	 * carry out of the lower (as Linux csum_fold); never 0 from a
+	 * nonzero value. */
+	s = (s + (s >> 32 | s << 32)) >> 32;
+	x = (uint32_t)s;
+	x = (x + (x >> 16 | x << 16)) >> 16;
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	return (uint16_t)~__builtin_bswap16((uint16_t)x);
+#else
+	return (uint16_t)~x;
+#endif
 }
 
 uint16_t

@@ -36,6 +36,8 @@ struct seg {
 	uint16_t frag;		/* fragment field bits besides DF */
 	uint16_t pad;		/* link padding */
 	bool bad_ip, bad_tcp;
+	bool ip_ck_ffff;	/* a header checksum of 0 written as 0xffff */
+	uint16_t urp;		/* urgent pointer (without URG) */
 	uint8_t mac_src_last;
 };
 
@@ -93,6 +95,8 @@ frame(uint8_t *f, const struct seg *s)
 	if (s->ip_opts)
 		memset(ip + 20, 1, s->ip_opts); /* NOPs */
 	pkt_ipv4_fix_cksum(ip);
+	if (s->ip_ck_ffff && ip[10] == 0 && ip[11] == 0)
+		ip[10] = ip[11] = 0xff;
 	if (s->bad_ip)
 		ip[10] ^= 0x11;
 	memset(th, 0, thl);
@@ -103,6 +107,7 @@ frame(uint8_t *f, const struct seg *s)
 	th[12] = (uint8_t)(thl / 4 << 4);
 	th[13] = s->flags;
 	pkt_put16(th + 14, s->win);
+	pkt_put16(th + 18, s->urp);
 	if (s->ts) {
 		th[20] = 1;
 		th[21] = 1;
@@ -441,13 +446,17 @@ static void e_mac(struct seg *s) { s->mac_src_last = 9; }
 static void e_port(struct seg *s) { s->port = 1; }
 static void e_id_jump(struct seg *s) { s->id += 5; }
 
+static void e_seq(struct seg *s) { s->seq += 1; }
+static void e_ece(struct seg *s) { s->flags |= ECE_F; }
+static void e_len(struct seg *s) { s->len = MSS + 4; }
+static void (*const edits[])(struct seg *) = {
+	e_ack, e_win, e_tsval, e_tsecr, e_no_ts, e_tos, e_ttl, e_df,
+	e_mac, e_port, e_id_jump, e_seq, e_ece, e_len,
+};
+
 static void
 test_fields_that_must_match(void **state)
 {
-	static void (*const edits[])(struct seg *) = {
-		e_ack, e_win, e_tsval, e_tsecr, e_no_ts, e_tos, e_ttl, e_df,
-		e_mac, e_port, e_id_jump,
-	};
 	unsigned int i;
 
 	(void)state;
@@ -461,6 +470,119 @@ test_fields_that_must_match(void **state)
 		assert_alone(up[0], &s[0]);
 		assert_int_equal(flush(), 1);
 		assert_alone(up[1], &s[1]);
+		up_free();
+	}
+}
+
+/* The same edits deep in a run (the fourth segment), where a segment
+ * is compared with the one expected next: the three merged go up, the
+ * edited one is held. */
+static void
+test_fields_that_must_match_in_a_run(void **state)
+{
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < RTE_DIM(edits); i++) {
+		struct seg s[4] = { sg(0, MSS), sg(1, MSS), sg(2, MSS),
+				    sg(3, MSS) };
+
+		edits[i](&s[3]);
+		assert_int_equal(rx(&s[0]) + rx(&s[1]) + rx(&s[2]), 0);
+		if (rx(&s[3]) != 1)
+			fail_msg("edit %u merged", i);
+		assert_merged(up[0], s, 3);
+		assert_int_equal(flush(), 1);
+		assert_alone(up[1], &s[3]);
+		up_free();
+	}
+}
+
+/* tcp_gro_receive compares neither the TCP checksum nor the urgent
+ * pointer (URG itself ends the packet): a run differing there merges,
+ * with the first segment's in the header. */
+static void
+test_urgent_pointer_not_compared(void **state)
+{
+	struct seg s[4] = { sg(0, MSS), sg(1, MSS), sg(2, MSS), sg(3, MSS) };
+
+	(void)state;
+	s[1].urp = 7;
+	s[3].urp = 9;
+	assert_int_equal(rx(&s[0]) + rx(&s[1]) + rx(&s[2]) + rx(&s[3]), 0);
+	assert_int_equal(flush(), 1);
+	assert_merged(up[0], s, 4);
+}
+
+/* Frames shorter than 64 bytes (4-byte segments, no options) merge as
+ * any others. */
+static void
+test_tiny_segments_merge(void **state)
+{
+	struct seg s[3] = { sg(0, 4), sg(1, 4), sg(2, 4) };
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < 3; i++) {
+		s[i].ts = false;
+		assert_int_equal(rx(&s[i]), 0);
+	}
+	assert_int_equal(flush(), 1);
+	assert_merged(up[0], s, 3);
+}
+
+/* A header checksum of 0 may be sent as 0xffff (RFC 1071 arithmetic:
+ * both verify; Linux ip_fast_csum sums to 0 either way): merged. */
+static void
+test_ip_cksum_zero_as_ffff(void **state)
+{
+	struct seg s[4] = { sg(0, MSS), sg(1, MSS), sg(2, MSS), sg(3, MSS) };
+	uint8_t f[PKT_MAX];
+	uint16_t c0;
+	unsigned int i;
+
+	(void)state;
+	/* With ID c0 (the checksum of the header with ID 0) the checksum
+	 * is 0: the words sum to 0xffff without it. */
+	s[2].id = 0;
+	frame(f, &s[2]);
+	c0 = (uint16_t)(f[24] << 8 | f[25]);
+	for (i = 0; i < 4; i++)
+		s[i].id = (uint16_t)(c0 - 2 + i);
+	s[2].ip_ck_ffff = true;
+	frame(f, &s[2]);
+	assert_int_equal(f[24] << 8 | f[25], 0xffff);
+	assert_int_equal(rx(&s[0]) + rx(&s[1]) + rx(&s[2]) + rx(&s[3]), 0);
+	assert_int_equal(flush(), 1);
+	assert_merged(up[0], s, 4);
+}
+
+/* What the device says of a segment deep in a run: VLAN stripped, IPv4
+ * or TCP checksum bad (the data being valid): handed up alone, the held
+ * packet kept, as for the second segment. */
+static void
+test_device_flags_in_a_run(void **state)
+{
+	static const uint64_t flags[] = {
+		RTE_MBUF_F_RX_VLAN_STRIPPED | RTE_MBUF_F_RX_VLAN,
+		RTE_MBUF_F_RX_IP_CKSUM_BAD, RTE_MBUF_F_RX_L4_CKSUM_BAD,
+	};
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < RTE_DIM(flags); i++) {
+		struct seg s[4] = { sg(0, MSS), sg(1, MSS), sg(2, MSS),
+				    sg(3, MSS) };
+		struct rte_mbuf *m = mk(&s[3]);
+
+		assert_int_equal(rx(&s[0]) + rx(&s[1]) + rx(&s[2]), 0);
+		m->ol_flags |= flags[i];
+		assert_int_equal(pn_gro_receive(&G, &m, 1, up + nup), 1);
+		assert_ptr_equal(up[nup], m);
+		nup++;
+		assert_int_equal(pn_gro_nb_held(&G), 1);
+		assert_int_equal(flush(), 1);
+		assert_merged(up[1], s, 3);
 		up_free();
 	}
 }
@@ -763,6 +885,101 @@ test_burst_keeps_flow_order(void **state)
 	assert_alone(up[3], &s[4]);		/* B0 */
 }
 
+/* The segments of test_burst_same_as_one_by_one: two flows, runs broken
+ * by a bad TCP checksum, PSH, a gap, a short segment, CWR. */
+static unsigned int
+mixed_segs(struct seg *s)
+{
+	unsigned int n = 0, i;
+
+	for (i = 0; i < 40; i++) {
+		s[n] = sg(i, MSS);
+		if (i == 5)
+			s[n].bad_tcp = true;
+		if (i == 9 || i == 30)
+			s[n].flags |= PSH_F;
+		if (i == 14)
+			continue;	/* a gap */
+		if (i == 20)
+			s[n].len = 100;	/* short: seq of those after is off */
+		if (i == 24)
+			s[n].flags |= CWR_F;
+		n++;
+		if (i % 7 == 3) {
+			s[n] = sg(i / 7, 536);	/* flow B now and then */
+			s[n].sport = 40001;
+			n++;
+		}
+	}
+	return n;
+}
+
+/* Four flows round robin, 12 segments each; flow 2's seventh has PSH,
+ * flow 3's fifth a bad TCP checksum. */
+static unsigned int
+round_robin_segs(struct seg *s)
+{
+	unsigned int i;
+
+	for (i = 0; i < 48; i++) {
+		s[i] = sg(i / 4, MSS);
+		s[i].sport = (uint16_t)(40000 + i % 4);
+		if (i == 4 * 6 + 2)
+			s[i].flags |= PSH_F;
+		if (i == 4 * 4 + 3)
+			s[i].bad_tcp = true;
+	}
+	return 48;
+}
+
+/* One burst of @p s[0..n), or the same one by one: the same packets
+ * handed up, in the same order, byte for byte. */
+static void
+burst_same_as_one_by_one(const struct seg *s, unsigned int n)
+{
+	static uint8_t a[70000], b[70000];
+	struct rte_mbuf *m[64], *one[128];
+	unsigned int i, k, k1 = 0;
+
+	for (i = 0; i < n; i++)
+		m[i] = mk(&s[i]);
+	k = pn_gro_receive(&G, m, (uint16_t)n, up);
+	nup = k;
+	k += pn_gro_flush(&G, up + k, PN_GRO_MAX_FLOWS);
+	nup = k;
+	g_setup(NULL);
+	nup = k;
+	for (i = 0; i < n; i++) {
+		struct rte_mbuf *x = mk(&s[i]);
+
+		k1 += pn_gro_receive(&G, &x, 1, one + k1);
+	}
+	k1 += pn_gro_flush(&G, one + k1, PN_GRO_MAX_FLOWS);
+	assert_int_equal(k, k1);
+	for (i = 0; i < k; i++) {
+		assert_int_equal(up[i]->pkt_len, one[i]->pkt_len);
+		assert_int_equal(up[i]->nb_segs, one[i]->nb_segs);
+		assert_int_equal(up[i]->ol_flags, one[i]->ol_flags);
+		assert_memory_equal(rte_pktmbuf_read(up[i], 0, up[i]->pkt_len, a),
+				    rte_pktmbuf_read(one[i], 0, one[i]->pkt_len, b),
+				    up[i]->pkt_len);
+		rte_pktmbuf_free(one[i]);
+	}
+	assert_true(k >= 4);
+}
+
+static void
+test_burst_same_as_one_by_one(void **state)
+{
+	static struct seg s[64];
+
+	(void)state;
+	burst_same_as_one_by_one(s, mixed_segs(s));
+	up_free();
+	g_setup(NULL);
+	burst_same_as_one_by_one(s, round_robin_segs(s));
+}
+
 static void
 test_conf_check(void **state)
 {
@@ -958,6 +1175,11 @@ main(void)
 		GRO_TEST(test_pure_ack_flushes_first),
 		GRO_TEST(test_sequence_gap),
 		GRO_TEST(test_fields_that_must_match),
+		GRO_TEST(test_fields_that_must_match_in_a_run),
+		GRO_TEST(test_urgent_pointer_not_compared),
+		GRO_TEST(test_tiny_segments_merge),
+		GRO_TEST(test_ip_cksum_zero_as_ffff),
+		GRO_TEST(test_device_flags_in_a_run),
 		GRO_TEST(test_ip_id_fixed_under_df),
 		GRO_TEST(test_chained_input),
 		GRO_TEST(test_bypass),
@@ -968,6 +1190,7 @@ main(void)
 		GRO_TEST(test_flows_interleaved_and_flushed_oldest_first),
 		GRO_TEST(test_table_full_evicts_oldest),
 		GRO_TEST(test_burst_keeps_flow_order),
+		GRO_TEST(test_burst_same_as_one_by_one),
 		GRO_TEST(test_conf_check),
 		TW_TEST(test_net_merges_within_a_round),
 		TW_TEST(test_net_gro_off),
