@@ -59,12 +59,6 @@ tcp_syn_options(struct pn_tcp_conn *c, const struct pn_tcp_opts *o)
 	}
 }
 
-static uint32_t
-send_low_mark(const struct pn_tcp_conn *c)
-{
-	return c->sndlowat > c->sndbuf / 2 ? c->sndlowat : c->sndbuf / 2;
-}
-
 static void
 became_established(struct pn_tcp_conn *c)
 {
@@ -210,7 +204,7 @@ ts_update(struct pn_tcp_conn *c, const struct tcp_seg *s)
 static void
 write_space(struct pn_tcp_conn *c, uint32_t before)
 {
-	uint32_t low = send_low_mark(c), now = pn_tcp_send_space(c);
+	uint32_t low = tcp_send_low_mark(c), now = tcp_send_space(c);
 
 	/* Like sk_stream_write_space: wake only when crossing the mark. */
 	if (before < low && now >= low)
@@ -290,7 +284,7 @@ static void
 ack_new(struct pn_tcp_conn *c, const struct tcp_seg *s, uint32_t acked)
 {
 	struct pn_tcp *tcp = c->tcp;
-	uint32_t space_before = pn_tcp_send_space(c), data = acked;
+	uint32_t space_before = tcp_send_space(c), data = acked;
 	uint32_t ack = s->h.ack;
 
 	/* The FIN (and a SYN) take sequence space, not queue bytes. */

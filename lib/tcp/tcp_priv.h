@@ -357,6 +357,22 @@ tcp_poll_stale(struct pn_tcp_conn *c)
 	c->poll_ok = false;
 }
 
+/* Free send buffer bytes (pn_tcp_send_space, inline: the exported one is
+ * not inlined in the position-independent library). */
+static inline uint32_t
+tcp_send_space(const struct pn_tcp_conn *c)
+{
+	return c->sndq.len >= c->sndbuf ? 0 : c->sndbuf - c->sndq.len;
+}
+
+/* Writable (EPOLLOUT) from this much send space on: SO_SNDLOWAT, at
+ * least half the buffer. */
+static inline uint32_t
+tcp_send_low_mark(const struct pn_tcp_conn *c)
+{
+	return c->sndlowat > c->sndbuf / 2 ? c->sndlowat : c->sndbuf / 2;
+}
+
 /** Free the segment: handled, nothing kept. */
 void tcp_seg_done(struct pn_tcp *tcp, struct tcp_seg *s);
 /** Drop the segment with @p reason. */
