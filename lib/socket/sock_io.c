@@ -28,7 +28,8 @@ sock_recv_oob(struct pn_sock *s, const struct iovec *iov, int iovcnt,
 	return n < 0 ? sock_fail((int)-n) : n;
 }
 
-static ssize_t
+/* inline in each call: the data calls' own frame is the only one */
+static __rte_always_inline ssize_t
 sock_recv_iov(struct pn_sock *s, const struct iovec *iov, int iovcnt,
 	      int flags)
 {
@@ -61,7 +62,7 @@ sock_recv_iov(struct pn_sock *s, const struct iovec *iov, int iovcnt,
 	return n < 0 ? sock_fail((int)-n) : n;
 }
 
-static ssize_t
+static __rte_always_inline ssize_t
 sock_send_iov(struct pn_sock *s, const struct iovec *iov, int iovcnt,
 	      int flags)
 {
@@ -136,7 +137,7 @@ sock_send_iov(struct pn_sock *s, const struct iovec *iov, int iovcnt,
 ssize_t
 pn_recv(int fd, void *buf, size_t len, int flags)
 {
-	struct pn_sock *s = sock_lookup(fd, ENOTSOCK);
+	struct pn_sock *s = fd_sock(fd, ENOTSOCK);
 	struct iovec iov = { .iov_base = buf, .iov_len = len };
 
 	if (s == NULL)
@@ -147,7 +148,7 @@ pn_recv(int fd, void *buf, size_t len, int flags)
 ssize_t
 pn_send(int fd, const void *buf, size_t len, int flags)
 {
-	struct pn_sock *s = sock_lookup(fd, ENOTSOCK);
+	struct pn_sock *s = fd_sock(fd, ENOTSOCK);
 	struct iovec iov = { .iov_base = (void *)(uintptr_t)buf, .iov_len = len };
 
 	if (s == NULL)
@@ -159,7 +160,7 @@ pn_send(int fd, const void *buf, size_t len, int flags)
 ssize_t
 pn_read(int fd, void *buf, size_t len)
 {
-	struct pn_sock *s = sock_lookup(fd, EINVAL);
+	struct pn_sock *s = fd_sock(fd, EINVAL);
 	struct iovec iov = { .iov_base = buf, .iov_len = len };
 
 	if (s == NULL)
@@ -170,7 +171,7 @@ pn_read(int fd, void *buf, size_t len)
 ssize_t
 pn_write(int fd, const void *buf, size_t len)
 {
-	struct pn_sock *s = sock_lookup(fd, EINVAL);
+	struct pn_sock *s = fd_sock(fd, EINVAL);
 	struct iovec iov = { .iov_base = (void *)(uintptr_t)buf, .iov_len = len };
 
 	if (s == NULL)
@@ -181,7 +182,7 @@ pn_write(int fd, const void *buf, size_t len)
 ssize_t
 pn_readv(int fd, const struct iovec *iov, int iovcnt)
 {
-	struct pn_sock *s = sock_lookup(fd, EINVAL);
+	struct pn_sock *s = fd_sock(fd, EINVAL);
 
 	if (s == NULL)
 		return -1;
@@ -191,7 +192,7 @@ pn_readv(int fd, const struct iovec *iov, int iovcnt)
 ssize_t
 pn_writev(int fd, const struct iovec *iov, int iovcnt)
 {
-	struct pn_sock *s = sock_lookup(fd, EINVAL);
+	struct pn_sock *s = fd_sock(fd, EINVAL);
 
 	if (s == NULL)
 		return -1;

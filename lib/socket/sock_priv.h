@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <sys/queue.h>
 
+#include "lcore.h"
 #include "objcache.h"
 #include "pollnet/socket.h"
 #include "sock.h"
@@ -135,6 +136,53 @@ sock_fd_split(int fd, uint32_t *shard, uint32_t *slot)
 
 /** The caller's socket layer or NULL with errno EPERM. */
 struct pn_sock_lcore *sock_current(void);
+
+/* fd.c's: this thread's socket layer (pn_sock_lcore_enter) */
+extern __thread struct pn_sock_lcore *sock_cur;
+
+/* sock_current and sock_fd_get, inline for the lookups of the data
+ * calls: an exported function is not inlined (the library is
+ * position-independent). */
+static inline struct pn_sock_lcore *
+fd_current(void)
+{
+	if (sock_cur == NULL)
+		errno = EPERM;
+	return sock_cur;
+}
+
+static inline struct pn_file *
+fd_get(struct pn_sock_lcore *sl, int fd)
+{
+	uint32_t shard, slot;
+
+	if (!sock_fd_split(fd, &shard, &slot) || shard != sl->lc->shard ||
+	    slot >= sl->max_fds)
+		return NULL;
+	return sl->files[slot];
+}
+
+/* The socket behind @p fd, a non-socket failing with @p notsock_errno
+ * (three lookups per request/response: two reads and a send). */
+static inline struct pn_sock *
+fd_sock(int fd, int notsock_errno)
+{
+	struct pn_sock_lcore *sl = fd_current();
+	struct pn_file *f;
+
+	if (sl == NULL)
+		return NULL;
+	f = fd_get(sl, fd);
+	if (f == NULL) {
+		errno = EBADF;
+		return NULL;
+	}
+	if (f->type != PN_FILE_SOCK) {
+		errno = notsock_errno;
+		return NULL;
+	}
+	return (struct pn_sock *)f;
+}
 
 /** Install @p f in a free slot. @return the fd or -EMFILE. */
 int sock_fd_alloc(struct pn_sock_lcore *sl, struct pn_file *f);
