@@ -6,6 +6,7 @@
 #include <sys/epoll.h>
 
 #include <rte_common.h>
+#include <rte_debug.h>
 
 #include "pollnet/socket.h"
 #include "sock_priv.h"
@@ -26,6 +27,32 @@ sock_recv_oob(struct pn_sock *s, const struct iovec *iov, int iovcnt,
 			     ((flags & MSG_PEEK) ? PN_TCP_PEEK : 0));
 	sock_settle(s);
 	return n < 0 ? sock_fail((int)-n) : n;
+}
+
+/*
+ * A non-blocking read that found nothing (the second read of a
+ * read-until-EAGAIN loop) on a socket last settled or woken with nothing
+ * to read: TCP changed nothing (pn_tcp_recv's early return), and what
+ * the socket last saw is still the mask, since every change that adds
+ * readiness wakes it (sock_wakeup) and the user calls that take some
+ * away settle it. Nothing to settle again. A build with
+ * -DPN_TCP_POLL_CHECK checks that.
+ */
+static inline bool
+sock_settled_unreadable(struct pn_sock *s)
+{
+	if (s->rcv_seen != 0 ||
+	    (s->last_mask & (EPOLLIN | EPOLLRDNORM | EPOLLPRI | EPOLLERR |
+			     EPOLLHUP | EPOLLRDHUP)))
+		return false;
+#ifdef PN_TCP_POLL_CHECK
+	if (sock_poll(s) != s->last_mask ||
+	    s->sl->ops->readable(s->conn) != s->rcv_seen)
+		rte_panic("sock_recv: settled %#x/%u, now %#x/%u\n",
+			  s->last_mask, s->rcv_seen, sock_poll(s),
+			  s->sl->ops->readable(s->conn));
+#endif
+	return true;
 }
 
 /* inline in each call: the data calls' own frame is the only one */
@@ -58,6 +85,8 @@ sock_recv_iov(struct pn_sock *s, const struct iovec *iov, int iovcnt,
 			break;
 		}
 	}
+	if (n == -EAGAIN && !block && sock_settled_unreadable(s))
+		return sock_fail(EAGAIN);
 	sock_settle(s);
 	return n < 0 ? sock_fail((int)-n) : n;
 }
