@@ -8,6 +8,7 @@
 #include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/epoll.h>
 #include <sys/queue.h>
 
 #include "lcore.h"
@@ -193,8 +194,27 @@ struct pn_file *sock_fd_get(struct pn_sock_lcore *sl, int fd);
 /** Free @p fd's slot. */
 void sock_fd_release(struct pn_sock_lcore *sl, int fd);
 
-/** The socket's current EPOLL* mask (Linux tcp_poll). */
-uint32_t sock_poll(const struct pn_sock *s);
+/* Linux tcp_poll on a TCP_CLOSE socket: a socket with no connection */
+#define SOCK_MASK_CLOSED  (EPOLLOUT | EPOLLWRNORM | EPOLLHUP)
+
+/** The socket's current EPOLL* mask (Linux tcp_poll); inline: asked
+ * after each data call, at each wake-up and by epoll. */
+static inline uint32_t
+sock_poll(const struct pn_sock *s)
+{
+	const struct pn_sock_tcp_ops *ops = s->sl->ops;
+	uint32_t m;
+
+	if (s->lis != NULL)
+		m = ops->listen_poll(s->lis);
+	else if (s->conn != NULL)
+		m = ops->poll(s->conn);
+	else
+		m = SOCK_MASK_CLOSED;
+	if (s->err != 0)
+		m |= EPOLLERR;
+	return m;
+}
 
 /** The deadline (lcore clock, ns) of a blocking call with timeout @p timeo. */
 uint64_t sock_deadline(const struct pn_sock *s, long timeo);
