@@ -201,6 +201,26 @@ ts_update(struct pn_tcp_conn *c, const struct tcp_seg *s)
 	}
 }
 
+/* A segment passed the front checks: TS.Recent, the keepalive clock. */
+static void
+seg_accepted(struct pn_tcp_conn *c, const struct tcp_seg *s)
+{
+	ts_update(c, s);
+	c->last_rcv_ns = c->tcp->lc->now;
+	if (c->probes > 0 && (c->flags & TF_KEEPALIVE))
+		c->probes = 0;
+	tcp_keep_arm(c);
+}
+
+/* RFC 9293 3.10.7.4: SND.WL1/WL2 say the segment may update the send
+ * window. */
+static inline bool
+wnd_update_ok(const struct pn_tcp_conn *c, const struct tcp_seg *s)
+{
+	return pn_seq_lt(c->snd_wl1, s->h.seq) ||
+	       (c->snd_wl1 == s->h.seq && pn_seq_leq(c->snd_wl2, s->h.ack));
+}
+
 static void
 write_space(struct pn_tcp_conn *c, uint32_t before)
 {
@@ -379,8 +399,7 @@ ack_process(struct pn_tcp_conn *c, struct tcp_seg *s)
 		newly = tcp_sb_update(c, &s->h.opts, ack);
 	}
 	/* Window update, RFC 9293 3.10.7.4 (SND.WL1/WL2). */
-	if (pn_seq_lt(c->snd_wl1, s->h.seq) ||
-	    (c->snd_wl1 == s->h.seq && pn_seq_leq(c->snd_wl2, ack))) {
+	if (wnd_update_ok(c, s)) {
 		win_update = wnd != c->snd_wnd;
 		if (c->snd_wnd == 0 && wnd > 0 && (c->flags & TF_PERSIST)) {
 			tcp_rtx_stop(c);
@@ -711,11 +730,7 @@ front_checks(struct pn_tcp_conn *c, struct tcp_seg *s)
 		tcp_seg_drop(tcp, s, PN_DROP_TCP_NO_ACK);
 		return false;
 	}
-	ts_update(c, s);
-	c->last_rcv_ns = tcp->lc->now;
-	if (c->probes > 0 && (c->flags & TF_KEEPALIVE))
-		c->probes = 0;
-	tcp_keep_arm(c);
+	seg_accepted(c, s);
 	return true;
 }
 
@@ -925,14 +940,9 @@ est_predicted(struct pn_tcp_conn *c, struct tcp_seg *s)
 	/* RFC 5681 2: a duplicate ACK is counted by the general path */
 	if (ack == c->snd_una && len == 0 && c->snd_una != c->snd_max)
 		return false;
-	ts_update(c, s);
-	c->last_rcv_ns = tcp->lc->now;
-	if (c->probes > 0 && (c->flags & TF_KEEPALIVE))
-		c->probes = 0;
-	tcp_keep_arm(c);
+	seg_accepted(c, s);
 	/* the window update of RFC 9293 3.10.7.4, the window the same */
-	if (pn_seq_lt(c->snd_wl1, s->h.seq) ||
-	    (c->snd_wl1 == s->h.seq && pn_seq_leq(c->snd_wl2, ack))) {
+	if (wnd_update_ok(c, s)) {
 		c->snd_wl1 = s->h.seq;
 		c->snd_wl2 = ack;
 		if (c->snd_wnd > c->max_snd_wnd)
