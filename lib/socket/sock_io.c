@@ -30,16 +30,17 @@ sock_recv_oob(struct pn_sock *s, const struct iovec *iov, int iovcnt,
 }
 
 /*
- * A non-blocking read that found nothing (the second read of a
- * read-until-EAGAIN loop) on a socket last settled or woken with nothing
- * to read: TCP changed nothing (pn_tcp_recv's early return), and what
- * the socket last saw is still the mask, since every change that adds
- * readiness wakes it (sock_wakeup) and the user calls that take some
- * away settle it. Nothing to settle again. A build with
- * -DPN_TCP_POLL_CHECK checks that.
+ * The socket was last settled or woken with nothing to read, no error,
+ * no EOF, no urgent byte: what it saw is still the mask, since every
+ * change that adds readiness wakes it (sock_wakeup) and the user calls
+ * that take some away settle it. A non-blocking read then finds nothing
+ * (pn_tcp_recv's early return, which changes nothing): the second read
+ * of a read-until-EAGAIN loop needs neither TCP nor a settle. A build
+ * with -DPN_TCP_POLL_CHECK checks it against TCP.
  */
 static inline bool
-sock_settled_unreadable(struct pn_sock *s)
+sock_settled_unreadable(struct pn_sock *s, const struct iovec *iov,
+			int iovcnt)
 {
 	if (s->rcv_seen != 0 ||
 	    (s->last_mask & (EPOLLIN | EPOLLRDNORM | EPOLLPRI | EPOLLERR |
@@ -47,10 +48,14 @@ sock_settled_unreadable(struct pn_sock *s)
 		return false;
 #ifdef PN_TCP_POLL_CHECK
 	if (sock_poll(s) != s->last_mask ||
-	    s->sl->ops->readable(s->conn) != s->rcv_seen)
+	    s->sl->ops->readable(s->conn) != s->rcv_seen ||
+	    s->sl->ops->recv(s->conn, iov, iovcnt, PN_TCP_PEEK) != -EAGAIN)
 		rte_panic("sock_recv: settled %#x/%u, now %#x/%u\n",
 			  s->last_mask, s->rcv_seen, sock_poll(s),
 			  s->sl->ops->readable(s->conn));
+#else
+	RTE_SET_USED(iov);
+	RTE_SET_USED(iovcnt);
 #endif
 	return true;
 }
@@ -72,6 +77,8 @@ sock_recv_iov(struct pn_sock *s, const struct iovec *iov, int iovcnt,
 		return sock_recv_oob(s, iov, iovcnt, flags);
 	if (s->conn == NULL)
 		return sock_fail(ENOTCONN);
+	if (!block && sock_settled_unreadable(s, iov, iovcnt))
+		return sock_fail(EAGAIN);
 	deadline = block ? sock_deadline(s, s->rcvtimeo) : 0;
 	for (;;) {
 		n = ops->recv(s->conn, iov, iovcnt,
@@ -85,8 +92,6 @@ sock_recv_iov(struct pn_sock *s, const struct iovec *iov, int iovcnt,
 			break;
 		}
 	}
-	if (n == -EAGAIN && !block && sock_settled_unreadable(s))
-		return sock_fail(EAGAIN);
 	sock_settle(s);
 	return n < 0 ? sock_fail((int)-n) : n;
 }
