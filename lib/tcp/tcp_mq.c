@@ -10,7 +10,8 @@
 
 #include "tcp_priv.h"
 
-static void
+/* inline: the queues free one mbuf per request and per response */
+static __rte_always_inline void
 free_seg(struct rte_mbuf *m)
 {
 	m->next = NULL;
@@ -46,6 +47,15 @@ tcp_mq_drop(struct tcp_mq *q, uint32_t bytes)
 
 	if (bytes > q->len)
 		bytes = q->len;
+	/* all of a one-mbuf queue (a request read, a response ACKed) */
+	h = q->head;
+	if (h != NULL && h == q->tail && bytes == h->data_len &&
+	    bytes == q->len) {
+		q->head = q->tail = NULL;
+		q->len = 0;
+		free_seg(h);
+		return;
+	}
 	q->len -= bytes;
 	while ((h = q->head) != NULL) {
 		if (h->data_len > bytes) {
