@@ -74,13 +74,6 @@ const struct pn_tcp_upcalls pn_sock_upcalls = {
 	.wakeup = sock_wakeup,
 };
 
-void
-sock_settle(struct pn_sock *s)
-{
-	s->last_mask = sock_poll(s);
-	s->rcv_seen = s->conn != NULL ? s->sl->ops->readable(s->conn) : 0;
-}
-
 /* --- create --- */
 
 static struct pn_sock *

@@ -237,7 +237,12 @@ struct pn_sock *sock_get(int fd);
 struct pn_sock *sock_lookup(int fd, int notsock_errno);
 
 /** Refresh what the next wake-up compares against (after a call). */
-void sock_settle(struct pn_sock *s);
+static inline void
+sock_settle(struct pn_sock *s)
+{
+	s->last_mask = sock_poll(s);
+	s->rcv_seen = s->conn != NULL ? s->sl->ops->readable(s->conn) : 0;
+}
 
 /** Hand the options set on @p s to its TCP connection. */
 void sock_push_opts(struct pn_sock *s);
