@@ -202,7 +202,7 @@ ts_update(struct pn_tcp_conn *c, const struct tcp_seg *s)
 }
 
 /* A segment passed the front checks: TS.Recent, the keepalive clock. */
-static void
+static inline void
 seg_accepted(struct pn_tcp_conn *c, const struct tcp_seg *s)
 {
 	ts_update(c, s);
@@ -984,7 +984,10 @@ tcp_input(struct pn_tcp_conn *c, struct tcp_seg *s)
 {
 	c->segs_in++;
 	if (c->state == PN_TCP_ESTABLISHED && est_predicted(c, s)) {
-		/* handled */
+		/* tcp_output in ESTABLISHED: nothing to send, no ACK due
+		 * (a request whose ACK waits for its response) */
+		if (tcp_output_idle(c) && !(c->flags & TF_ACK_NOW))
+			return;
 	} else if (c->state >= RTE_DIM(states) || states[c->state] == NULL) {
 		tcp_seg_drop(c->tcp, s, PN_DROP_TCP_NO_SOCKET);
 		return;

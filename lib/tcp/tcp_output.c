@@ -657,17 +657,6 @@ tcp_tsq_resume(struct pn_lcore *lc, void *arg)
 	tcp_reap(tcp);
 }
 
-/* Everything queued and the FIN, if queued, went out, and nothing is to
- * be sent again (SND.NXT = SND.MAX): output_data's loop would find no
- * segment (and, with SND.NXT at SND.MAX, skip no SACKed range). */
-static inline bool
-all_sent(const struct pn_tcp_conn *c)
-{
-	return c->snd_nxt == c->snd_max &&
-	       c->sndq.len <= c->snd_nxt - c->snd_una &&
-	       (c->flags & (TF_FIN_QUEUED | TF_FIN_SENT)) != TF_FIN_QUEUED;
-}
-
 /* Send data segments (and the FIN) the windows allow. @return sent any.
  * Out of line: tcp_output's idle return then saves no registers. */
 static bool __rte_noinline
@@ -751,7 +740,7 @@ output_data(struct pn_tcp_conn *c)
 			armed = true;
 			armed_at = c->segs_out;
 		}
-		if ((fl & PN_TCP_FIN) || all_sent(c))
+		if ((fl & PN_TCP_FIN) || tcp_all_sent(c))
 			break;	/* a further round would find nothing */
 	}
 	if (sack && (c->flags & TF_IN_RECOVERY))
@@ -817,16 +806,6 @@ output_one(struct pn_tcp_conn *c)
 	return true;
 }
 
-/* Everything queued is sent, no FIN waits, nothing to retransmit: what
- * output_data would find at once (no segment, no timer to arm), without
- * asking the MSS, the pipe and the windows. The input path's call after
- * an ACK of everything, in request/response traffic, takes this. */
-static inline bool
-output_idle(const struct pn_tcp_conn *c)
-{
-	return all_sent(c) && !(c->flags & TF_IN_RECOVERY);
-}
-
 void
 tcp_output(struct pn_tcp_conn *c)
 {
@@ -851,7 +830,7 @@ tcp_output(struct pn_tcp_conn *c)
 	default:
 		break;
 	}
-	if (output_idle(c))
+	if (tcp_output_idle(c))
 		goto ack;
 	if (output_one_ok(c) ? output_one(c) : output_data(c))
 		return;

@@ -488,6 +488,27 @@ void tcp_syn_options(struct pn_tcp_conn *c, const struct pn_tcp_opts *o);
 /* tcp_output.c */
 /** Send what is due: data within the windows, FIN, pending ACK. */
 void tcp_output(struct pn_tcp_conn *c);
+
+/* Everything queued and the FIN, if queued, went out, and nothing is to
+ * be sent again (SND.NXT = SND.MAX): output_data's loop would find no
+ * segment (and, with SND.NXT at SND.MAX, skip no SACKed range). */
+static inline bool
+tcp_all_sent(const struct pn_tcp_conn *c)
+{
+	return c->snd_nxt == c->snd_max &&
+	       c->sndq.len <= c->snd_nxt - c->snd_una &&
+	       (c->flags & (TF_FIN_QUEUED | TF_FIN_SENT)) != TF_FIN_QUEUED;
+}
+
+/* Everything queued is sent, no FIN waits, nothing to retransmit: what
+ * output_data would find at once (no segment, no timer to arm), without
+ * asking the MSS, the pipe and the windows. The input path's call after
+ * an ACK of everything, in request/response traffic, takes this. */
+static inline bool
+tcp_output_idle(const struct pn_tcp_conn *c)
+{
+	return tcp_all_sent(c) && !(c->flags & TF_IN_RECOVERY);
+}
 /** Send one segment [seq, seq+len) of the send queue with @p flags. */
 int tcp_xmit(struct pn_tcp_conn *c, uint32_t seq, uint32_t len, uint8_t flags);
 void tcp_send_ack(struct pn_tcp_conn *c);
