@@ -20,6 +20,7 @@
 #include <sys/queue.h>
 
 #include <rte_jhash.h>
+#include <rte_mbuf.h>
 #include <rte_prefetch.h>
 
 #include "ipopt.h"
@@ -378,8 +379,6 @@ void tcp_seg_done(struct pn_tcp *tcp, struct tcp_seg *s);
 /** Drop the segment with @p reason. */
 void tcp_seg_drop(struct pn_tcp *tcp, struct tcp_seg *s,
 		  enum pn_drop_reason reason);
-/** Take payload bytes [skip, skip+len) as a data-only chain. */
-struct rte_mbuf *tcp_seg_take(struct tcp_seg *s, uint32_t skip, uint32_t len);
 
 static inline uint32_t
 tcp_now_ms(const struct pn_tcp *tcp)
@@ -679,13 +678,55 @@ void tcp_dsack_set(struct pn_tcp_conn *c, uint32_t seq, uint32_t end);
 void tcp_dsack_extend(struct pn_tcp_conn *c, uint32_t seq, uint32_t end);
 
 /* tcp_mq.c */
-void tcp_mq_append(struct tcp_mq *q, struct rte_mbuf *m);
+void tcp_mq_append_chain(struct tcp_mq *q, struct rte_mbuf *m);
+/** Append @p m (a chain, NULL: nothing) to @p q. Inline for one mbuf (a
+ * segment's payload, a send buffer's). */
+static inline void
+tcp_mq_append(struct tcp_mq *q, struct rte_mbuf *m)
+{
+	if (m == NULL || m->next != NULL) {
+		tcp_mq_append_chain(q, m);
+		return;
+	}
+	if (q->tail != NULL)
+		q->tail->next = m;
+	else
+		q->head = m;
+	q->tail = m;
+	q->len += m->data_len;
+}
 void tcp_mq_drop(struct tcp_mq *q, uint32_t bytes);
 void tcp_mq_free(struct tcp_mq *q);
 uint32_t tcp_mq_copy(const struct tcp_mq *q, uint32_t off, void *dst,
 		     uint32_t len);
+struct rte_mbuf *tcp_mbuf_slice_walk(struct rte_mbuf *m, uint32_t off,
+				     uint32_t len);
 /** Cut @p m (a chain) to @p len bytes from @p off: data only. */
-struct rte_mbuf *tcp_mbuf_slice(struct rte_mbuf *m, uint32_t off, uint32_t len);
+static inline struct rte_mbuf *
+tcp_mbuf_slice(struct rte_mbuf *m, uint32_t off, uint32_t len)
+{
+	/* All that follows the first @p off bytes (a segment's payload, a
+	 * GRO packet's, up to 64 mbufs): nothing to walk. */
+	if (off < m->data_len && len > 0 && m->pkt_len == off + len) {
+		m->data_off = (uint16_t)(m->data_off + off);
+		m->data_len = (uint16_t)(m->data_len - off);
+		m->pkt_len = len;
+		return m;
+	}
+	return tcp_mbuf_slice_walk(m, off, len);
+}
+
+/** Take payload bytes [skip, skip+len) of @p s as a data-only chain. */
+static inline struct rte_mbuf *
+tcp_seg_take(struct tcp_seg *s, uint32_t skip, uint32_t len)
+{
+	struct rte_mbuf *m = s->m;
+
+	s->m = NULL;
+	if (m == NULL)
+		return NULL;
+	return tcp_mbuf_slice(m, s->off + skip, len);
+}
 
 /* tcp_syncookie.c */
 uint32_t tcp_cookie_make(struct pn_tcp *tcp, const struct tcp_key *k,
