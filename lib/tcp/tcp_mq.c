@@ -32,12 +32,7 @@ tcp_mq_append_chain(struct tcp_mq *q, struct rte_mbuf *m)
 		if (t->next == NULL)
 			break;
 	}
-	if (q->tail != NULL)
-		q->tail->next = m;
-	else
-		q->head = m;
-	q->tail = t;
-	q->len += n;
+	tcp_mq_link(q, m, t, n);
 }
 
 void

@@ -679,21 +679,27 @@ void tcp_dsack_extend(struct pn_tcp_conn *c, uint32_t seq, uint32_t end);
 
 /* tcp_mq.c */
 void tcp_mq_append_chain(struct tcp_mq *q, struct rte_mbuf *m);
+/* Link the chain @p m .. @p t of @p n bytes behind @p q's tail. */
+static inline void
+tcp_mq_link(struct tcp_mq *q, struct rte_mbuf *m, struct rte_mbuf *t,
+	    uint32_t n)
+{
+	if (q->tail != NULL)
+		q->tail->next = m;
+	else
+		q->head = m;
+	q->tail = t;
+	q->len += n;
+}
 /** Append @p m (a chain, NULL: nothing) to @p q. Inline for one mbuf (a
  * segment's payload, a send buffer's). */
 static inline void
 tcp_mq_append(struct tcp_mq *q, struct rte_mbuf *m)
 {
-	if (m == NULL || m->next != NULL) {
+	if (m == NULL || m->next != NULL)
 		tcp_mq_append_chain(q, m);
-		return;
-	}
-	if (q->tail != NULL)
-		q->tail->next = m;
 	else
-		q->head = m;
-	q->tail = m;
-	q->len += m->data_len;
+		tcp_mq_link(q, m, m, m->data_len);
 }
 void tcp_mq_drop(struct tcp_mq *q, uint32_t bytes);
 void tcp_mq_free(struct tcp_mq *q);
