@@ -64,14 +64,11 @@ struct pn_epoll {
 
 /* --- the kernel eventfd mirror of "ready list not empty" --- */
 
-static void
-ep_efd_sync(struct pn_epoll *ep)
+static void __rte_noinline
+ep_efd_write(struct pn_epoll *ep, bool want)
 {
-	bool want = !TAILQ_EMPTY(&ep->rdllist);
 	uint64_t v = 1;
 
-	if (ep->efd < 0 || want == ep->efd_set)
-		return;
 	if (want) {
 		if (write(ep->efd, &v, sizeof(v)) == sizeof(v))
 			ep->efd_set = true;
@@ -79,6 +76,17 @@ ep_efd_sync(struct pn_epoll *ep)
 		   errno == EAGAIN) {
 		ep->efd_set = false;
 	}
+}
+
+/* Most epolls never had pn_epoll_fd_kernel asked: no eventfd to keep. */
+static inline void
+ep_efd_sync(struct pn_epoll *ep)
+{
+	bool want = !TAILQ_EMPTY(&ep->rdllist);
+
+	if (ep->efd < 0 || want == ep->efd_set)
+		return;
+	ep_efd_write(ep, want);
 }
 
 /* Put @p epi on its ready list. @return true if it was not there. */

@@ -27,7 +27,7 @@ _Static_assert((uint64_t)PN_FD_BASE * 2 - 1 <= INT_MAX,
 
 #define FD_WORDS(n) (((n) + 63u) / 64u)
 
-static __thread struct pn_sock_lcore *sock_cur;
+__thread struct pn_sock_lcore *sock_cur;
 
 void
 pn_sock_lcore_enter(struct pn_sock_lcore *sl)
@@ -39,27 +39,6 @@ struct pn_sock_lcore *
 pn_sock_lcore_current(void)
 {
 	return sock_cur;
-}
-
-/* sock_current and sock_fd_get, inlined by the lookups below: an
- * exported function is not (the library is position-independent). */
-static inline struct pn_sock_lcore *
-fd_current(void)
-{
-	if (sock_cur == NULL)
-		errno = EPERM;
-	return sock_cur;
-}
-
-static inline struct pn_file *
-fd_get(struct pn_sock_lcore *sl, int fd)
-{
-	uint32_t shard, slot;
-
-	if (!sock_fd_split(fd, &shard, &slot) || shard != sl->lc->shard ||
-	    slot >= sl->max_fds)
-		return NULL;
-	return sl->files[slot];
 }
 
 struct pn_sock_lcore *
@@ -248,28 +227,6 @@ struct pn_file *
 sock_fd_get(struct pn_sock_lcore *sl, int fd)
 {
 	return fd_get(sl, fd);
-}
-
-/* The socket behind @p fd, a non-socket failing with @p notsock_errno
- * (three lookups per request/response: two reads and a send). */
-static inline struct pn_sock *
-fd_sock(int fd, int notsock_errno)
-{
-	struct pn_sock_lcore *sl = fd_current();
-	struct pn_file *f;
-
-	if (sl == NULL)
-		return NULL;
-	f = fd_get(sl, fd);
-	if (f == NULL) {
-		errno = EBADF;
-		return NULL;
-	}
-	if (f->type != PN_FILE_SOCK) {
-		errno = notsock_errno;
-		return NULL;
-	}
-	return (struct pn_sock *)f;
 }
 
 struct pn_sock *

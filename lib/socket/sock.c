@@ -22,27 +22,8 @@
 #define SOCK_EPHEMERAL_LO 32768 /* Linux ip_local_port_range */
 #define SOCK_EPHEMERAL_HI 60999
 #define SOCK_SOMAXCONN    4096
-/* Linux tcp_poll on a TCP_CLOSE socket: a socket with no connection */
-#define SOCK_MASK_CLOSED  (EPOLLOUT | EPOLLWRNORM | EPOLLHUP)
 
 /* --- readiness --- */
-
-uint32_t
-sock_poll(const struct pn_sock *s)
-{
-	const struct pn_sock_tcp_ops *ops = s->sl->ops;
-	uint32_t m;
-
-	if (s->lis != NULL)
-		m = ops->listen_poll(s->lis);
-	else if (s->conn != NULL)
-		m = ops->poll(s->conn);
-	else
-		m = SOCK_MASK_CLOSED;
-	if (s->err != 0)
-		m |= EPOLLERR;
-	return m;
-}
 
 /*
  * Linux wakes epoll with a key saying what happened: EPOLLIN from
@@ -92,13 +73,6 @@ sock_wakeup(void *ctx)
 const struct pn_tcp_upcalls pn_sock_upcalls = {
 	.wakeup = sock_wakeup,
 };
-
-void
-sock_settle(struct pn_sock *s)
-{
-	s->last_mask = sock_poll(s);
-	s->rcv_seen = s->conn != NULL ? s->sl->ops->readable(s->conn) : 0;
-}
 
 /* --- create --- */
 

@@ -6,6 +6,7 @@
 #include <sys/epoll.h>
 
 #include <rte_common.h>
+#include <rte_debug.h>
 
 #include "pollnet/socket.h"
 #include "sock_priv.h"
@@ -28,7 +29,39 @@ sock_recv_oob(struct pn_sock *s, const struct iovec *iov, int iovcnt,
 	return n < 0 ? sock_fail((int)-n) : n;
 }
 
-static ssize_t
+/*
+ * The socket was last settled or woken with nothing to read, no error,
+ * no EOF, no urgent byte: what it saw is still the mask, since every
+ * change that adds readiness wakes it (sock_wakeup) and the user calls
+ * that take some away settle it. A non-blocking read then finds nothing
+ * (pn_tcp_recv's early return, which changes nothing): the second read
+ * of a read-until-EAGAIN loop needs neither TCP nor a settle. A build
+ * with -DPN_TCP_POLL_CHECK checks it against TCP.
+ */
+static inline bool
+sock_settled_unreadable(struct pn_sock *s, const struct iovec *iov,
+			int iovcnt)
+{
+	if (s->rcv_seen != 0 ||
+	    (s->last_mask & (EPOLLIN | EPOLLRDNORM | EPOLLPRI | EPOLLERR |
+			     EPOLLHUP | EPOLLRDHUP)))
+		return false;
+#ifdef PN_TCP_POLL_CHECK
+	if (sock_poll(s) != s->last_mask ||
+	    s->sl->ops->readable(s->conn) != s->rcv_seen ||
+	    s->sl->ops->recv(s->conn, iov, iovcnt, PN_TCP_PEEK) != -EAGAIN)
+		rte_panic("sock_recv: settled %#x/%u, now %#x/%u\n",
+			  s->last_mask, s->rcv_seen, sock_poll(s),
+			  s->sl->ops->readable(s->conn));
+#else
+	RTE_SET_USED(iov);
+	RTE_SET_USED(iovcnt);
+#endif
+	return true;
+}
+
+/* inline in each call: the data calls' own frame is the only one */
+static __rte_always_inline ssize_t
 sock_recv_iov(struct pn_sock *s, const struct iovec *iov, int iovcnt,
 	      int flags)
 {
@@ -44,6 +77,8 @@ sock_recv_iov(struct pn_sock *s, const struct iovec *iov, int iovcnt,
 		return sock_recv_oob(s, iov, iovcnt, flags);
 	if (s->conn == NULL)
 		return sock_fail(ENOTCONN);
+	if (!block && sock_settled_unreadable(s, iov, iovcnt))
+		return sock_fail(EAGAIN);
 	deadline = block ? sock_deadline(s, s->rcvtimeo) : 0;
 	for (;;) {
 		n = ops->recv(s->conn, iov, iovcnt,
@@ -61,7 +96,7 @@ sock_recv_iov(struct pn_sock *s, const struct iovec *iov, int iovcnt,
 	return n < 0 ? sock_fail((int)-n) : n;
 }
 
-static ssize_t
+static __rte_always_inline ssize_t
 sock_send_iov(struct pn_sock *s, const struct iovec *iov, int iovcnt,
 	      int flags)
 {
@@ -136,7 +171,7 @@ sock_send_iov(struct pn_sock *s, const struct iovec *iov, int iovcnt,
 ssize_t
 pn_recv(int fd, void *buf, size_t len, int flags)
 {
-	struct pn_sock *s = sock_lookup(fd, ENOTSOCK);
+	struct pn_sock *s = fd_sock(fd, ENOTSOCK);
 	struct iovec iov = { .iov_base = buf, .iov_len = len };
 
 	if (s == NULL)
@@ -147,7 +182,7 @@ pn_recv(int fd, void *buf, size_t len, int flags)
 ssize_t
 pn_send(int fd, const void *buf, size_t len, int flags)
 {
-	struct pn_sock *s = sock_lookup(fd, ENOTSOCK);
+	struct pn_sock *s = fd_sock(fd, ENOTSOCK);
 	struct iovec iov = { .iov_base = (void *)(uintptr_t)buf, .iov_len = len };
 
 	if (s == NULL)
@@ -159,7 +194,7 @@ pn_send(int fd, const void *buf, size_t len, int flags)
 ssize_t
 pn_read(int fd, void *buf, size_t len)
 {
-	struct pn_sock *s = sock_lookup(fd, EINVAL);
+	struct pn_sock *s = fd_sock(fd, EINVAL);
 	struct iovec iov = { .iov_base = buf, .iov_len = len };
 
 	if (s == NULL)
@@ -170,7 +205,7 @@ pn_read(int fd, void *buf, size_t len)
 ssize_t
 pn_write(int fd, const void *buf, size_t len)
 {
-	struct pn_sock *s = sock_lookup(fd, EINVAL);
+	struct pn_sock *s = fd_sock(fd, EINVAL);
 	struct iovec iov = { .iov_base = (void *)(uintptr_t)buf, .iov_len = len };
 
 	if (s == NULL)
@@ -181,7 +216,7 @@ pn_write(int fd, const void *buf, size_t len)
 ssize_t
 pn_readv(int fd, const struct iovec *iov, int iovcnt)
 {
-	struct pn_sock *s = sock_lookup(fd, EINVAL);
+	struct pn_sock *s = fd_sock(fd, EINVAL);
 
 	if (s == NULL)
 		return -1;
@@ -191,7 +226,7 @@ pn_readv(int fd, const struct iovec *iov, int iovcnt)
 ssize_t
 pn_writev(int fd, const struct iovec *iov, int iovcnt)
 {
-	struct pn_sock *s = sock_lookup(fd, EINVAL);
+	struct pn_sock *s = fd_sock(fd, EINVAL);
 
 	if (s == NULL)
 		return -1;

@@ -8,8 +8,10 @@
 #include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/epoll.h>
 #include <sys/queue.h>
 
+#include "lcore.h"
 #include "objcache.h"
 #include "pollnet/socket.h"
 #include "sock.h"
@@ -136,6 +138,53 @@ sock_fd_split(int fd, uint32_t *shard, uint32_t *slot)
 /** The caller's socket layer or NULL with errno EPERM. */
 struct pn_sock_lcore *sock_current(void);
 
+/* fd.c's: this thread's socket layer (pn_sock_lcore_enter) */
+extern __thread struct pn_sock_lcore *sock_cur;
+
+/* sock_current and sock_fd_get, inline for the lookups of the data
+ * calls: an exported function is not inlined (the library is
+ * position-independent). */
+static inline struct pn_sock_lcore *
+fd_current(void)
+{
+	if (sock_cur == NULL)
+		errno = EPERM;
+	return sock_cur;
+}
+
+static inline struct pn_file *
+fd_get(struct pn_sock_lcore *sl, int fd)
+{
+	uint32_t shard, slot;
+
+	if (!sock_fd_split(fd, &shard, &slot) || shard != sl->lc->shard ||
+	    slot >= sl->max_fds)
+		return NULL;
+	return sl->files[slot];
+}
+
+/* The socket behind @p fd, a non-socket failing with @p notsock_errno
+ * (three lookups per request/response: two reads and a send). */
+static inline struct pn_sock *
+fd_sock(int fd, int notsock_errno)
+{
+	struct pn_sock_lcore *sl = fd_current();
+	struct pn_file *f;
+
+	if (sl == NULL)
+		return NULL;
+	f = fd_get(sl, fd);
+	if (f == NULL) {
+		errno = EBADF;
+		return NULL;
+	}
+	if (f->type != PN_FILE_SOCK) {
+		errno = notsock_errno;
+		return NULL;
+	}
+	return (struct pn_sock *)f;
+}
+
 /** Install @p f in a free slot. @return the fd or -EMFILE. */
 int sock_fd_alloc(struct pn_sock_lcore *sl, struct pn_file *f);
 
@@ -145,8 +194,27 @@ struct pn_file *sock_fd_get(struct pn_sock_lcore *sl, int fd);
 /** Free @p fd's slot. */
 void sock_fd_release(struct pn_sock_lcore *sl, int fd);
 
-/** The socket's current EPOLL* mask (Linux tcp_poll). */
-uint32_t sock_poll(const struct pn_sock *s);
+/* Linux tcp_poll on a TCP_CLOSE socket: a socket with no connection */
+#define SOCK_MASK_CLOSED  (EPOLLOUT | EPOLLWRNORM | EPOLLHUP)
+
+/** The socket's current EPOLL* mask (Linux tcp_poll); inline: asked
+ * after each data call, at each wake-up and by epoll. */
+static inline uint32_t
+sock_poll(const struct pn_sock *s)
+{
+	const struct pn_sock_tcp_ops *ops = s->sl->ops;
+	uint32_t m;
+
+	if (s->lis != NULL)
+		m = ops->listen_poll(s->lis);
+	else if (s->conn != NULL)
+		m = ops->poll(s->conn);
+	else
+		m = SOCK_MASK_CLOSED;
+	if (s->err != 0)
+		m |= EPOLLERR;
+	return m;
+}
 
 /** The deadline (lcore clock, ns) of a blocking call with timeout @p timeo. */
 uint64_t sock_deadline(const struct pn_sock *s, long timeo);
@@ -169,7 +237,12 @@ struct pn_sock *sock_get(int fd);
 struct pn_sock *sock_lookup(int fd, int notsock_errno);
 
 /** Refresh what the next wake-up compares against (after a call). */
-void sock_settle(struct pn_sock *s);
+static inline void
+sock_settle(struct pn_sock *s)
+{
+	s->last_mask = sock_poll(s);
+	s->rcv_seen = s->conn != NULL ? s->sl->ops->readable(s->conn) : 0;
+}
 
 /** Hand the options set on @p s to its TCP connection. */
 void sock_push_opts(struct pn_sock *s);

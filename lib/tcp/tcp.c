@@ -577,17 +577,6 @@ tcp_seg_drop(struct pn_tcp *tcp, struct tcp_seg *s, enum pn_drop_reason r)
 	}
 }
 
-struct rte_mbuf *
-tcp_seg_take(struct tcp_seg *s, uint32_t skip, uint32_t len)
-{
-	struct rte_mbuf *m = s->m;
-
-	s->m = NULL;
-	if (m == NULL)
-		return NULL;
-	return tcp_mbuf_slice(m, s->off + skip, len);
-}
-
 /* Segments beyond the first that a received packet of @p payload bytes
  * stands for: none, or for an LRO/GRO packet (tso_segsz = the originals'
  * size) the rest of its payload in segments, as Linux counts gso_segs

@@ -113,7 +113,8 @@ struct pn_tcp_upcalls {
 	X(TCPLossProbes) X(TCPLossProbeRecovery) X(TCPPMTUUpdates) \
 	X(TCPRcvQDrop) X(TWRecycled) \
 	X(TCPRedirects) X(TCPRedirectedSegs) X(TCPRedirectFull) \
-	X(TCPAckCoalesced) X(TCPNegativeAdvice) X(TCPSmallQueueThrottles)
+	X(TCPAckCoalesced) X(TCPNegativeAdvice) X(TCPSmallQueueThrottles) \
+	X(TCPHPHits)
 
 struct pn_tcp_stat {
 #define X(n) uint64_t n;

@@ -59,12 +59,6 @@ tcp_syn_options(struct pn_tcp_conn *c, const struct pn_tcp_opts *o)
 	}
 }
 
-static uint32_t
-send_low_mark(const struct pn_tcp_conn *c)
-{
-	return c->sndlowat > c->sndbuf / 2 ? c->sndlowat : c->sndbuf / 2;
-}
-
 static void
 became_established(struct pn_tcp_conn *c)
 {
@@ -207,10 +201,30 @@ ts_update(struct pn_tcp_conn *c, const struct tcp_seg *s)
 	}
 }
 
+/* A segment passed the front checks: TS.Recent, the keepalive clock. */
+static inline void
+seg_accepted(struct pn_tcp_conn *c, const struct tcp_seg *s)
+{
+	ts_update(c, s);
+	c->last_rcv_ns = c->tcp->lc->now;
+	if (c->probes > 0 && (c->flags & TF_KEEPALIVE))
+		c->probes = 0;
+	tcp_keep_arm(c);
+}
+
+/* RFC 9293 3.10.7.4: SND.WL1/WL2 say the segment may update the send
+ * window. */
+static inline bool
+wnd_update_ok(const struct pn_tcp_conn *c, const struct tcp_seg *s)
+{
+	return pn_seq_lt(c->snd_wl1, s->h.seq) ||
+	       (c->snd_wl1 == s->h.seq && pn_seq_leq(c->snd_wl2, s->h.ack));
+}
+
 static void
 write_space(struct pn_tcp_conn *c, uint32_t before)
 {
-	uint32_t low = send_low_mark(c), now = pn_tcp_send_space(c);
+	uint32_t low = tcp_send_low_mark(c), now = tcp_send_space(c);
 
 	/* Like sk_stream_write_space: wake only when crossing the mark. */
 	if (before < low && now >= low)
@@ -291,7 +305,7 @@ static void
 ack_new(struct pn_tcp_conn *c, const struct tcp_seg *s, uint32_t acked)
 {
 	struct pn_tcp *tcp = c->tcp;
-	uint32_t space_before = pn_tcp_send_space(c), data = acked;
+	uint32_t space_before = tcp_send_space(c), data = acked;
 	uint32_t ack = s->h.ack;
 
 	/* The FIN (and a SYN) take sequence space, not queue bytes. */
@@ -413,8 +427,7 @@ ack_process(struct pn_tcp_conn *c, struct tcp_seg *s)
 		newly = tcp_sb_update(c, &s->h.opts, ack);
 	}
 	/* Window update, RFC 9293 3.10.7.4 (SND.WL1/WL2). */
-	if (pn_seq_lt(c->snd_wl1, s->h.seq) ||
-	    (c->snd_wl1 == s->h.seq && pn_seq_leq(c->snd_wl2, ack))) {
+	if (wnd_update_ok(c, s)) {
 		win_update = wnd != c->snd_wnd;
 		if (c->snd_wnd == 0 && wnd > 0 && (c->flags & TF_PERSIST)) {
 			tcp_rtx_stop(c);
@@ -746,11 +759,7 @@ front_checks(struct pn_tcp_conn *c, struct tcp_seg *s)
 		tcp_seg_drop(tcp, s, PN_DROP_TCP_NO_ACK);
 		return false;
 	}
-	ts_update(c, s);
-	c->last_rcv_ns = tcp->lc->now;
-	if (c->probes > 0 && (c->flags & TF_KEEPALIVE))
-		c->probes = 0;
-	tcp_keep_arm(c);
+	seg_accepted(c, s);
 	return true;
 }
 
@@ -920,6 +929,71 @@ st_time_wait(struct pn_tcp_conn *c, struct tcp_seg *s)
 	tcp_seg_drop(c->tcp, s, PN_DROP_TCP_TIMEWAIT);
 }
 
+/*
+ * Header prediction (Linux tcp_rcv_established's fast path): in
+ * ESTABLISHED, the next segment in order with ACK (and PSH) alone, the
+ * send window unchanged, a timestamp not older than TS.Recent, no SACK
+ * blocks, and nothing that gives the general path more to do: no
+ * out-of-order data or scoreboard, no recovery, persist or duplicate ACK
+ * count, no loss probe's episode open (tlp_ack), no urgent byte awaited,
+ * no shutdown; its ACK within
+ * [SND.UNA, SND.MAX] and not a duplicate ACK; its payload within the
+ * window offered and the receive buffer. Every check of RFC 9293
+ * 3.10.7.4 passes then; what remains is done here in the same order as
+ * front_checks, ack_process and data_and_fin do it. @return handled
+ * (false: the general path takes it, nothing changed).
+ */
+static bool
+est_predicted(struct pn_tcp_conn *c, struct tcp_seg *s)
+{
+	struct pn_tcp *tcp = c->tcp;
+	uint32_t ack = s->h.ack, len = s->len;
+
+	if ((s->h.flags & (uint8_t)~PN_TCP_PSH) != PN_TCP_ACK ||
+	    s->h.seq != c->rcv_nxt ||
+	    ((uint32_t)s->h.win << c->snd_wscale) != c->snd_wnd ||
+	    (s->h.opts.has & PN_TCPO_SACK) ||
+	    (c->nsb | c->nooo | c->dupacks) != 0 || c->tlp_out ||
+	    (c->flags & (TF_IN_RECOVERY | TF_PERSIST | TF_CLOSED | TF_SHUT_RD)) ||
+	    c->urg_data == TCP_URG_NOTYET ||
+	    pn_seq_lt(ack, c->snd_una) || pn_seq_gt(ack, c->snd_max))
+		return false;
+	/* PAWS (RFC 7323 5.3) passes without a look at the clock */
+	if ((c->flags & TF_TS) && (!(s->h.opts.has & PN_TCPO_TS) ||
+				   pn_seq_lt(s->h.opts.tsval, c->ts_recent)))
+		return false;
+	/* acceptable, nothing to trim, room in the queue */
+	if (len > 0 && (len > tcp_rcv_offered(c) ||
+			c->rcvq.len + len > c->rcvbuf))
+		return false;
+	/* RFC 5681 2: a duplicate ACK is counted by the general path */
+	if (ack == c->snd_una && len == 0 && c->snd_una != c->snd_max)
+		return false;
+	seg_accepted(c, s);
+	/* the window update of RFC 9293 3.10.7.4, the window the same */
+	if (wnd_update_ok(c, s)) {
+		c->snd_wl1 = s->h.seq;
+		c->snd_wl2 = ack;
+		if (c->snd_wnd > c->max_snd_wnd)
+			c->max_snd_wnd = c->snd_wnd;
+	}
+	if (pn_seq_gt(ack, c->snd_una)) {
+		ack_new(c, s, ack - c->snd_una);
+		if (len == 0)
+			tcp->stat.TCPPureAcks++;
+	}
+	if (len > 0) {
+		tcp->stat.TCPHPHits++;
+		c->rcv_nxt += len;
+		c->bytes_received += len;
+		tcp_mq_append(&c->rcvq, tcp_seg_take(s, 0, len));
+		/* A closed window is announced at once. */
+		ack_data(c, tcp_rcv_wnd_closed(c));
+		tcp_wakeup(c);
+	}
+	return true;
+}
+
 typedef void (*state_fn)(struct pn_tcp_conn *c, struct tcp_seg *s);
 
 static const state_fn states[] = {
@@ -938,11 +1012,17 @@ void
 tcp_input(struct pn_tcp_conn *c, struct tcp_seg *s)
 {
 	c->segs_in++;
-	if (c->state >= RTE_DIM(states) || states[c->state] == NULL) {
+	if (c->state == PN_TCP_ESTABLISHED && est_predicted(c, s)) {
+		/* tcp_output in ESTABLISHED: nothing to send, no ACK due
+		 * (a request whose ACK waits for its response) */
+		if (tcp_output_idle(c) && !(c->flags & TF_ACK_NOW))
+			return;
+	} else if (c->state >= RTE_DIM(states) || states[c->state] == NULL) {
 		tcp_seg_drop(c->tcp, s, PN_DROP_TCP_NO_SOCKET);
 		return;
+	} else {
+		states[c->state](c, s);
 	}
-	states[c->state](c, s);
 	if (!(c->flags & TF_ZOMBIE) && c->state != PN_TCP_CLOSED)
 		tcp_output(c);
 }

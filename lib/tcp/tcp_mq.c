@@ -10,7 +10,8 @@
 
 #include "tcp_priv.h"
 
-static void
+/* inline: the queues free one mbuf per request and per response */
+static __rte_always_inline void
 free_seg(struct rte_mbuf *m)
 {
 	m->next = NULL;
@@ -19,7 +20,7 @@ free_seg(struct rte_mbuf *m)
 }
 
 void
-tcp_mq_append(struct tcp_mq *q, struct rte_mbuf *m)
+tcp_mq_append_chain(struct tcp_mq *q, struct rte_mbuf *m)
 {
 	struct rte_mbuf *t;
 	uint32_t n = 0;
@@ -31,12 +32,7 @@ tcp_mq_append(struct tcp_mq *q, struct rte_mbuf *m)
 		if (t->next == NULL)
 			break;
 	}
-	if (q->tail != NULL)
-		q->tail->next = m;
-	else
-		q->head = m;
-	q->tail = t;
-	q->len += n;
+	tcp_mq_link(q, m, t, n);
 }
 
 void
@@ -46,6 +42,15 @@ tcp_mq_drop(struct tcp_mq *q, uint32_t bytes)
 
 	if (bytes > q->len)
 		bytes = q->len;
+	/* all of a one-mbuf queue (a request read, a response ACKed) */
+	h = q->head;
+	if (h != NULL && h == q->tail && bytes == h->data_len &&
+	    bytes == q->len) {
+		q->head = q->tail = NULL;
+		q->len = 0;
+		free_seg(h);
+		return;
+	}
 	q->len -= bytes;
 	while ((h = q->head) != NULL) {
 		if (h->data_len > bytes) {
@@ -106,19 +111,11 @@ tcp_mq_copy(const struct tcp_mq *q, uint32_t off, void *dst, uint32_t len)
 }
 
 struct rte_mbuf *
-tcp_mbuf_slice(struct rte_mbuf *m, uint32_t off, uint32_t len)
+tcp_mbuf_slice_walk(struct rte_mbuf *m, uint32_t off, uint32_t len)
 {
 	struct rte_mbuf *h = m, *t, *n;
 	uint16_t segs = 0;
 
-	/* All that follows the first @p off bytes (a GRO packet's payload,
-	 * up to 64 mbufs): nothing to walk. */
-	if (off < m->data_len && len > 0 && m->pkt_len == off + len) {
-		m->data_off = (uint16_t)(m->data_off + off);
-		m->data_len = (uint16_t)(m->data_len - off);
-		m->pkt_len = len;
-		return m;
-	}
 	while (h != NULL && off >= h->data_len) {
 		off -= h->data_len;
 		n = h->next;

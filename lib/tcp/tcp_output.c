@@ -699,17 +699,6 @@ tcp_tsq_resume(struct pn_lcore *lc, void *arg)
 	tcp_reap(tcp);
 }
 
-/* Everything queued and the FIN, if queued, went out, and nothing is to
- * be sent again (SND.NXT = SND.MAX): output_data's loop would find no
- * segment (and, with SND.NXT at SND.MAX, skip no SACKed range). */
-static inline bool
-all_sent(const struct pn_tcp_conn *c)
-{
-	return c->snd_nxt == c->snd_max &&
-	       c->sndq.len <= c->snd_nxt - c->snd_una &&
-	       (c->flags & (TF_FIN_QUEUED | TF_FIN_SENT)) != TF_FIN_QUEUED;
-}
-
 /* Send data segments (and the FIN) the windows allow. @return sent any.
  * Out of line: tcp_output's idle return then saves no registers. */
 static bool __rte_noinline
@@ -794,7 +783,7 @@ output_data(struct pn_tcp_conn *c)
 		}
 		if (len > 0)	/* last: its flush may send for others */
 			tsq_push(tcp, len);
-		if ((fl & PN_TCP_FIN) || all_sent(c))
+		if ((fl & PN_TCP_FIN) || tcp_all_sent(c))
 			break;	/* a further round would find nothing */
 	}
 	if (sack && (c->flags & TF_IN_RECOVERY))
@@ -814,14 +803,50 @@ output_data(struct pn_tcp_conn *c)
 	return sent;
 }
 
-/* Everything queued is sent, no FIN waits, nothing to retransmit: what
- * output_data would find at once (no segment, no timer to arm), without
- * asking the MSS, the pipe and the windows. The input path's call after
- * an ACK of everything, in request/response traffic, takes this. */
+/*
+ * Nothing in flight, no FIN queued, no recovery, no urgent mode, and
+ * what is queued (at most one MSS) fits in the send and congestion
+ * windows: output_data would send it all as one segment (no pipe, no
+ * TSO, Nagle and SWS cannot hold it with nothing in flight). A response
+ * in request/response traffic; output_one does just that.
+ */
 static inline bool
-output_idle(const struct pn_tcp_conn *c)
+output_one_ok(const struct pn_tcp_conn *c)
 {
-	return all_sent(c) && !(c->flags & TF_IN_RECOVERY);
+	uint32_t len = c->sndq.len;
+
+	return c->snd_nxt == c->snd_una && c->snd_max == c->snd_una &&
+	       len > 0 && len <= c->snd_wnd && len <= c->cwnd &&
+	       !(c->flags & (TF_FIN_QUEUED | TF_IN_RECOVERY)) &&
+	       !tcp_urg_mode(c) && len <= tcp_eff_mss(c);
+}
+
+/* output_data's loop for the one segment output_one_ok describes, step by
+ * step the same. @return sent. */
+static bool
+output_one(struct pn_tcp_conn *c)
+{
+	struct pn_tcp *tcp = c->tcp;
+	uint32_t len = c->sndq.len;
+
+	if (tsq_throttle(c))
+		return false;
+	if (c->rtt_start_ns == 0) {
+		c->rtt_seq = c->snd_nxt; /* Karn: only new data */
+		c->rtt_start_ns = tcp->lc->now;
+	}
+	data_sent(c);
+	if (xmit_seg(c, c->snd_nxt, len, PN_TCP_ACK | PN_TCP_PSH, 0) < 0)
+		return false;
+	tsq_push(tcp, len);
+	c->snd_nxt += len;
+	c->snd_max = c->snd_nxt;
+	/* armed once for the segment; a pending timer is re-armed only for
+	 * a loss probe (output_data's PTO rule) */
+	if (!pn_timer_pending(&c->t_rtx) || (c->flags & TF_PERSIST) ||
+	    c->tlp_armed)
+		tcp_rtx_arm(c);
+	return true;
 }
 
 void
@@ -848,9 +873,9 @@ tcp_output(struct pn_tcp_conn *c)
 	default:
 		break;
 	}
-	if (output_idle(c))
+	if (tcp_output_idle(c))
 		goto ack;
-	if (output_data(c))
+	if (output_one_ok(c) ? output_one(c) : output_data(c))
 		return;
 ack:
 	if (c->flags & TF_ACK_NOW)

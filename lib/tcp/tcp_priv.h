@@ -20,6 +20,7 @@
 #include <sys/queue.h>
 
 #include <rte_jhash.h>
+#include <rte_mbuf.h>
 #include <rte_prefetch.h>
 
 #include "ipopt.h"
@@ -357,13 +358,27 @@ tcp_poll_stale(struct pn_tcp_conn *c)
 	c->poll_ok = false;
 }
 
+/* Free send buffer bytes (pn_tcp_send_space, inline: the exported one is
+ * not inlined in the position-independent library). */
+static inline uint32_t
+tcp_send_space(const struct pn_tcp_conn *c)
+{
+	return c->sndq.len >= c->sndbuf ? 0 : c->sndbuf - c->sndq.len;
+}
+
+/* Writable (EPOLLOUT) from this much send space on: SO_SNDLOWAT, at
+ * least half the buffer. */
+static inline uint32_t
+tcp_send_low_mark(const struct pn_tcp_conn *c)
+{
+	return c->sndlowat > c->sndbuf / 2 ? c->sndlowat : c->sndbuf / 2;
+}
+
 /** Free the segment: handled, nothing kept. */
 void tcp_seg_done(struct pn_tcp *tcp, struct tcp_seg *s);
 /** Drop the segment with @p reason. */
 void tcp_seg_drop(struct pn_tcp *tcp, struct tcp_seg *s,
 		  enum pn_drop_reason reason);
-/** Take payload bytes [skip, skip+len) as a data-only chain. */
-struct rte_mbuf *tcp_seg_take(struct tcp_seg *s, uint32_t skip, uint32_t len);
 
 static inline uint32_t
 tcp_now_ms(const struct pn_tcp *tcp)
@@ -472,6 +487,27 @@ void tcp_syn_options(struct pn_tcp_conn *c, const struct pn_tcp_opts *o);
 /* tcp_output.c */
 /** Send what is due: data within the windows, FIN, pending ACK. */
 void tcp_output(struct pn_tcp_conn *c);
+
+/* Everything queued and the FIN, if queued, went out, and nothing is to
+ * be sent again (SND.NXT = SND.MAX): output_data's loop would find no
+ * segment (and, with SND.NXT at SND.MAX, skip no SACKed range). */
+static inline bool
+tcp_all_sent(const struct pn_tcp_conn *c)
+{
+	return c->snd_nxt == c->snd_max &&
+	       c->sndq.len <= c->snd_nxt - c->snd_una &&
+	       (c->flags & (TF_FIN_QUEUED | TF_FIN_SENT)) != TF_FIN_QUEUED;
+}
+
+/* Everything queued is sent, no FIN waits, nothing to retransmit: what
+ * output_data would find at once (no segment, no timer to arm), without
+ * asking the MSS, the pipe and the windows. The input path's call after
+ * an ACK of everything, in request/response traffic, takes this. */
+static inline bool
+tcp_output_idle(const struct pn_tcp_conn *c)
+{
+	return tcp_all_sent(c) && !(c->flags & TF_IN_RECOVERY);
+}
 /** Send one segment [seq, seq+len) of the send queue with @p flags. */
 int tcp_xmit(struct pn_tcp_conn *c, uint32_t seq, uint32_t len, uint8_t flags);
 void tcp_send_ack(struct pn_tcp_conn *c);
@@ -644,13 +680,61 @@ void tcp_dsack_set(struct pn_tcp_conn *c, uint32_t seq, uint32_t end);
 void tcp_dsack_extend(struct pn_tcp_conn *c, uint32_t seq, uint32_t end);
 
 /* tcp_mq.c */
-void tcp_mq_append(struct tcp_mq *q, struct rte_mbuf *m);
+void tcp_mq_append_chain(struct tcp_mq *q, struct rte_mbuf *m);
+/* Link the chain @p m .. @p t of @p n bytes behind @p q's tail. */
+static inline void
+tcp_mq_link(struct tcp_mq *q, struct rte_mbuf *m, struct rte_mbuf *t,
+	    uint32_t n)
+{
+	if (q->tail != NULL)
+		q->tail->next = m;
+	else
+		q->head = m;
+	q->tail = t;
+	q->len += n;
+}
+/** Append @p m (a chain, NULL: nothing) to @p q. Inline for one mbuf (a
+ * segment's payload, a send buffer's). */
+static inline void
+tcp_mq_append(struct tcp_mq *q, struct rte_mbuf *m)
+{
+	if (m == NULL || m->next != NULL)
+		tcp_mq_append_chain(q, m);
+	else
+		tcp_mq_link(q, m, m, m->data_len);
+}
 void tcp_mq_drop(struct tcp_mq *q, uint32_t bytes);
 void tcp_mq_free(struct tcp_mq *q);
 uint32_t tcp_mq_copy(const struct tcp_mq *q, uint32_t off, void *dst,
 		     uint32_t len);
+struct rte_mbuf *tcp_mbuf_slice_walk(struct rte_mbuf *m, uint32_t off,
+				     uint32_t len);
 /** Cut @p m (a chain) to @p len bytes from @p off: data only. */
-struct rte_mbuf *tcp_mbuf_slice(struct rte_mbuf *m, uint32_t off, uint32_t len);
+static inline struct rte_mbuf *
+tcp_mbuf_slice(struct rte_mbuf *m, uint32_t off, uint32_t len)
+{
+	/* All that follows the first @p off bytes (a segment's payload, a
+	 * GRO packet's, up to 64 mbufs): nothing to walk. */
+	if (off < m->data_len && len > 0 && m->pkt_len == off + len) {
+		m->data_off = (uint16_t)(m->data_off + off);
+		m->data_len = (uint16_t)(m->data_len - off);
+		m->pkt_len = len;
+		return m;
+	}
+	return tcp_mbuf_slice_walk(m, off, len);
+}
+
+/** Take payload bytes [skip, skip+len) of @p s as a data-only chain. */
+static inline struct rte_mbuf *
+tcp_seg_take(struct tcp_seg *s, uint32_t skip, uint32_t len)
+{
+	struct rte_mbuf *m = s->m;
+
+	s->m = NULL;
+	if (m == NULL)
+		return NULL;
+	return tcp_mbuf_slice(m, s->off + skip, len);
+}
 
 /* tcp_syncookie.c */
 uint32_t tcp_cookie_make(struct pn_tcp *tcp, const struct tcp_key *k,

@@ -14,24 +14,10 @@
 
 #include "tcp_priv.h"
 
-static uint32_t
-low_mark(const struct pn_tcp_conn *c)
-{
-	return c->sndlowat > c->sndbuf / 2 ? c->sndlowat : c->sndbuf / 2;
-}
-
-/* Inline here: the exported pn_tcp_send_space is not inlined in the
- * position-independent library. */
-static inline uint32_t
-send_space(const struct pn_tcp_conn *c)
-{
-	return c->sndq.len >= c->sndbuf ? 0 : c->sndbuf - c->sndq.len;
-}
-
 uint32_t
 pn_tcp_send_space(const struct pn_tcp_conn *c)
 {
-	return send_space(c);
+	return tcp_send_space(c);
 }
 
 uint32_t
@@ -78,7 +64,7 @@ pn_tcp_send(struct pn_tcp_conn *c, const struct iovec *iov, int iovcnt,
 	tcp_poll_stale(c);
 	if ((rc = send_check(c)) < 0)
 		return rc;
-	space = send_space(c);
+	space = tcp_send_space(c);
 	if (space == 0)
 		return -EAGAIN;
 	for (i = 0; i < iovcnt && done < space; i++) {
@@ -135,7 +121,7 @@ pn_tcp_send_mbuf(struct pn_tcp_conn *c, struct rte_mbuf *m)
 	tcp_poll_stale(c);
 	if ((rc = send_check(c)) < 0)
 		return rc;
-	if (send_space(c) < len)
+	if (tcp_send_space(c) < len)
 		return -EAGAIN;
 	tcp_mq_append(&c->sndq, m);
 	tcp_output(c);
@@ -345,7 +331,7 @@ poll_now(const struct pn_tcp_conn *c)
 		mask |= EPOLLIN | EPOLLRDNORM;
 	if (c->urg_data & TCP_URG_VALID)
 		mask |= EPOLLPRI; /* RFC 9293 MUST-32 */
-	if (wr_shut || send_space(c) >= low_mark(c))
+	if (wr_shut || tcp_send_space(c) >= tcp_send_low_mark(c))
 		mask |= EPOLLOUT | EPOLLWRNORM;
 	return mask;
 }
@@ -375,7 +361,7 @@ pn_tcp_poll(struct pn_tcp_conn *c)
 	if (likely(poll_plain(c))) {
 		uint32_t mask = c->rcvq.len > 0 ? EPOLLIN | EPOLLRDNORM : 0;
 
-		if (send_space(c) >= low_mark(c))
+		if (tcp_send_space(c) >= tcp_send_low_mark(c))
 			mask |= EPOLLOUT | EPOLLWRNORM;
 #ifdef PN_TCP_POLL_CHECK
 		if (mask != poll_now(c))

@@ -153,6 +153,37 @@ every_second_segment_acked(void **state)
 	NONE();
 }
 
+/* Linux tcp_rcv_established: the next in-order segment with ACK alone
+ * and the window unchanged takes the fast path (TcpExt TCPHPHits counts
+ * those with data). One that moves the window, or a duplicate ACK, goes
+ * the general way: the new window is taken, the duplicate counted. */
+static void
+header_prediction_in_order_only(void **state)
+{
+	(void)state;
+	est();
+	IN(PA, .len = 100);
+	OUT(A, .ack = 1101);
+	assert_int_equal(scn_stat("TCPHPHits"), 1);
+	IN(PA, .len = 100, .win = 150);
+	OUT(A, .ack = 1201);
+	assert_int_equal(scn_stat("TCPHPHits"), 1);
+	assert_int_equal(pn_tcp_readable(W->c), 200);
+	assert_int_equal(scn_send(300), 300);
+	OUT(PA, .seq = ISN + 1, .len = 150);
+	NONE();
+	IN(A, .ack = ISN + 1, .win = 150);
+	assert_int_equal(scn_stat("TCPDupAcks"), 1);
+	NONE();
+	IN(A, .win = 150);	/* all of it: a pure ACK on the fast path */
+	OUT(PA, .seq = ISN + 151, .len = 150);
+	assert_int_equal(scn_stat("TCPPureAcks"), 1);
+	assert_int_equal(scn_stat("TCPHPHits"), 1);
+	IN(PA, .len = 100, .win = 150);
+	assert_int_equal(scn_stat("TCPHPHits"), 2);
+	assert_int_equal(pn_tcp_readable(W->c), 300);
+}
+
 static void
 out_of_order_acked_at_once(void **state)
 {
@@ -508,6 +539,7 @@ main(void)
 		SCN(response_carries_the_ack),
 		SCN(small_segments_share_a_delayed_ack),
 		SCN(reordered_pure_ack_processed_silently),
+		SCN(header_prediction_in_order_only),
 		SCN(out_of_order_acked_at_once),
 		SCN(ooo_segments_merge_and_fill),
 		SCN(ooo_overlapping_segments_trimmed),
