@@ -420,7 +420,7 @@ gro_expect_seq(struct pn_gro_flow *f)
 static __rte_always_inline int
 gro_expect_diff(const struct pn_gro_flow *f, const uint8_t *eh)
 {
-	const uint8_t *e = __builtin_assume_aligned(f->expect, 16);
+	const uint8_t *e = (const uint8_t *)f->expect;
 	gro_v16 d;
 	uint32_t x = 0, i;
 
