@@ -45,6 +45,7 @@ if build build; then
 	run build plain "${suite[@]}"
 else
 	echo "pollnet: build failed"; fail_setup=1
+	logs+=("build (build failed)")  # counted as a failure
 fi
 
 if [ -z "${PN_TEST_NO_SAN:-}" ]; then
@@ -56,11 +57,13 @@ if [ -z "${PN_TEST_NO_SAN:-}" ]; then
 			run build-san asan+ubsan --suite unit --suite scenario --suite fuzz
 	else
 		echo "pollnet: sanitizer build failed"; fail_setup=1
+		logs+=("build-san (build failed)")  # counted as a failure
 	fi
 	if CC=clang build build-fuzz -Dfuzz=enabled; then
 		run build-fuzz libfuzzer --suite fuzz
 	else
 		echo "pollnet: clang fuzz build failed"; fail_setup=1
+		logs+=("build-fuzz (build failed)")  # counted as a failure
 	fi
 fi
 
