@@ -848,8 +848,10 @@ output_one(struct pn_tcp_conn *c)
 	c->snd_nxt += len;
 	c->snd_max = c->snd_nxt;
 	/* nothing was in flight: a new window, of len bytes (Linux
-	 * tcp_cwnd_validate); cwnd-limited only if len leaves no segment */
-	c->cwnd_limited = c->cwnd < len + tcp_eff_mss(c);
+	 * tcp_cwnd_validate); cwnd-limited only if len leaves no segment
+	 * (the MSS is at least the payload size: asked first, cheaper) */
+	c->cwnd_limited = c->cwnd < len + c->mss &&
+			  c->cwnd < len + tcp_eff_mss(c);
 	c->max_out = len;
 	c->cwnd_usage_seq = c->snd_nxt;
 	/* armed once for the segment; a pending timer is re-armed only for
