@@ -363,7 +363,9 @@ ack_new(struct pn_tcp_conn *c, const struct tcp_seg *s, uint32_t acked)
 			tcp_rtx_arm(c);
 		}
 		/* SACK partial ACK: tcp_output() sends NextSeg (RFC 6675). */
-	} else {
+	} else if (tcp_is_cwnd_limited(c)) {
+		/* Linux's algorithms each ask first (tcp_reno_cong_avoid,
+		 * cubictcp_cong_avoid); here once for all of them */
 		c->cc->cong_avoid(c, acked);
 	}
 	if (c->snd_una == c->snd_max)

@@ -707,6 +707,7 @@ output_data(struct pn_tcp_conn *c)
 	struct pn_tcp *tcp = c->tcp;
 	uint32_t mss = tcp_eff_mss(c), pipe = 0, armed_at = 0;
 	bool sack = (c->flags & TF_SACK) != 0, sent = false, armed = false;
+	bool limited;
 	int64_t tso = -1;	/* TSO payload limit, -1: not asked yet */
 
 	if (sack) {
@@ -788,6 +789,11 @@ output_data(struct pn_tcp_conn *c)
 	}
 	if (sack && (c->flags & TF_IN_RECOVERY))
 		sent |= sack_rxt(c, &pipe, false);
+	/* Linux tcp_write_xmit: cwnd-limited when what is in flight leaves
+	 * no room for a segment (tcp_packets_in_flight >= cwnd) */
+	limited = cwnd_room(c, pipe) < mss;
+	if (sent || limited)
+		tcp_cwnd_validate(c, limited);
 	/* RFC 8985 7.2: the PTO restarts after new data goes out; not when
 	 * it was armed above and nothing went since: the same instant and
 	 * state give the same expiry (one re-arm per request/response).
@@ -841,6 +847,13 @@ output_one(struct pn_tcp_conn *c)
 	tsq_push(tcp, len);
 	c->snd_nxt += len;
 	c->snd_max = c->snd_nxt;
+	/* nothing was in flight: a new window, of len bytes (Linux
+	 * tcp_cwnd_validate); cwnd-limited only if len leaves no segment
+	 * (the MSS is at least the payload size: asked first, cheaper) */
+	c->cwnd_limited = c->cwnd < len + c->mss &&
+			  c->cwnd < len + tcp_eff_mss(c);
+	c->max_out = len;
+	c->cwnd_usage_seq = c->snd_nxt;
 	/* armed once for the segment; a pending timer is re-armed only for
 	 * a loss probe (output_data's PTO rule) */
 	if (!pn_timer_pending(&c->t_rtx) || (c->flags & TF_PERSIST) ||

@@ -169,6 +169,8 @@ struct pn_tcp_conn {
 	bool tlp_armed;             /**< t_rtx holds the loss probe (PTO) */
 	bool tlp_out;               /**< a probe episode is open (Linux
 				     *   tp->tlp_high_seq != 0): no other */
+	bool cwnd_limited;          /**< this window filled cwnd (Linux
+				     *   tp->is_cwnd_limited), tcp_cwnd_validate */
 	uint32_t nooo;
 	struct tcp_ooo *ooo;        /**< sorted by seq, nooo entries */
 	/* RTT (RFC 6298) */
@@ -182,6 +184,10 @@ struct pn_tcp_conn {
 	uint32_t dupacks, recover;
 	uint32_t bytes_acked_ca;
 	uint32_t high_rxt;          /**< RFC 6675 HighRxt */
+	/* application-limited or not (Linux tcp_cwnd_validate, 6.1): the
+	 * most bytes outstanding at a send in this window (tp->max_packets_out,
+	 * in bytes as cwnd), and the window's end (tp->cwnd_usage_seq) */
+	uint32_t max_out, cwnd_usage_seq;
 	uint8_t nsb;                /**< ranges in scb->sb (0 without scb) */
 	uint8_t tos;                /**< IP_TOS of every segment (MUST-48) */
 	bool snd_urg;               /**< urgent mode until SND.UP is ACKed */
@@ -611,6 +617,43 @@ tcp_sb_pipe(const struct pn_tcp_conn *c)
 		return pn_seq_lt(c->snd_una, c->snd_nxt) ?
 		       c->snd_nxt - c->snd_una : 0;
 	return tcp_sb_pipe_walk(c);
+}
+
+/*
+ * Linux 6.1 tcp_cwnd_validate's first half, after each send that sent or
+ * found cwnd full (tcp_write_xmit): a window in which cwnd was full is
+ * remembered as cwnd-limited; otherwise the most bytes outstanding at a
+ * send in the window. A window ends when SND.UNA passes the SND.NXT of
+ * the send that opened it (cwnd_usage_seq). In bytes, as cwnd.
+ */
+static inline void
+tcp_cwnd_validate(struct pn_tcp_conn *c, bool limited)
+{
+	uint32_t out = c->snd_max - c->snd_una;	/* tp->packets_out */
+
+	if (!pn_seq_lt(c->snd_una, c->cwnd_usage_seq) || limited ||
+	    (!c->cwnd_limited && out > c->max_out)) {
+		c->cwnd_limited = limited;
+		c->max_out = out;
+		c->cwnd_usage_seq = c->snd_nxt;
+	}
+}
+
+/*
+ * Linux 6.1 tcp_is_cwnd_limited (include/net/tcp.h), which
+ * tcp_reno_cong_avoid and cubictcp_cong_avoid ask before growing cwnd:
+ * cwnd grows only while the flow uses it (RFC 7661's concern). In slow
+ * start, up to twice the most that was outstanding; past it, only when
+ * cwnd was full. Request/response traffic never fills it: no growth.
+ */
+static inline bool
+tcp_is_cwnd_limited(const struct pn_tcp_conn *c)
+{
+	if (c->cwnd_limited)
+		return true;
+	if (c->cwnd < c->ssthresh)	/* tcp_in_slow_start */
+		return c->cwnd < 2ull * c->max_out;
+	return false;
 }
 /** RFC 6675 NextSeg rules 1/3: next hole above HighRxt. @return its
  * length (at most one MSS, 0: none); *lost: IsLost. */
