@@ -559,10 +559,30 @@ tcp_conn_reset(struct pn_tcp_conn *c, int err)
 void
 tcp_seg_done(struct pn_tcp *tcp, struct tcp_seg *s)
 {
-	(void)tcp;
-	if (s->m != NULL)
-		rte_pktmbuf_free(s->m);
+	struct rte_mbuf *m = s->m;
+
+	if (m == NULL)
+		return;
 	s->m = NULL;
+	/* In a burst: freed with the burst's others (tcp_rx_free_flush).
+	 * Never full there (one per segment); else at once. */
+	if (tcp->in_burst && likely(tcp->nrxfree < TCP_RXFREE_MAX))
+		tcp->rxfree[tcp->nrxfree++] = m;
+	else
+		rte_pktmbuf_free(m);
+}
+
+/* The mbufs of the segments the burst is done with, back to their pools
+ * in one call: rte_pktmbuf_free_bulk frees every segment of a chain and
+ * drops one reference from those others still hold, as
+ * rte_pktmbuf_free does. */
+static void
+tcp_rx_free_flush(struct pn_tcp *tcp)
+{
+	if (tcp->nrxfree == 0)
+		return;
+	rte_pktmbuf_free_bulk(tcp->rxfree, tcp->nrxfree);
+	tcp->nrxfree = 0;
 }
 
 void
@@ -762,6 +782,7 @@ tcp_rx(struct pn_lcore *lc, struct pn_net *net, struct rte_mbuf *m,
  */
 #define TCP_RX_BURST NET_BATCH_MAX
 _Static_assert(TCP_ACKQ_MAX >= TCP_RX_BURST, "an ACK held per segment");
+_Static_assert(TCP_RXFREE_MAX >= TCP_RX_BURST, "an mbuf freed per segment");
 
 static void
 tcp_rx_chunk(struct pn_tcp *tcp, struct pn_net *net, struct rte_mbuf **m,
@@ -804,6 +825,7 @@ tcp_rx_chunk(struct pn_tcp *tcp, struct pn_net *net, struct rte_mbuf **m,
 		tcp->busy--;
 		tcp_reap(tcp);
 	}
+	tcp_rx_free_flush(tcp);	/* before the ACKs, which may reuse them */
 	tcp_ack_flush(tcp);
 }
 
