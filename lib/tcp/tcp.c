@@ -557,19 +557,9 @@ tcp_conn_reset(struct pn_tcp_conn *c, int err)
 /* --- segments --- */
 
 void
-tcp_seg_done(struct pn_tcp *tcp, struct tcp_seg *s)
+tcp_seg_free_now(struct rte_mbuf *m)
 {
-	struct rte_mbuf *m = s->m;
-
-	if (m == NULL)
-		return;
-	s->m = NULL;
-	/* In a burst: freed with the burst's others (tcp_rx_free_flush).
-	 * Never full there (one per segment); else at once. */
-	if (tcp->in_burst && likely(tcp->nrxfree < TCP_RXFREE_MAX))
-		tcp->rxfree[tcp->nrxfree++] = m;
-	else
-		rte_pktmbuf_free(m);
+	rte_pktmbuf_free(m);
 }
 
 /* The mbufs of the segments the burst is done with, back to their pools

@@ -381,9 +381,26 @@ tcp_send_low_mark(const struct pn_tcp_conn *c)
 	return c->sndlowat > c->sndbuf / 2 ? c->sndlowat : c->sndbuf / 2;
 }
 
+/** rte_pktmbuf_free, out of line: tcp_seg_done's rare way. */
+void tcp_seg_free_now(struct rte_mbuf *m);
+
 /** Free the segment: handled, nothing kept. Inside a burst the mbuf
- * waits for the burst's end (tcp_rx_chunk); @p s no longer has it. */
-void tcp_seg_done(struct pn_tcp *tcp, struct tcp_seg *s);
+ * waits for the burst's end (tcp_rx_chunk, tcp_rx_free_flush); @p s no
+ * longer has it. Inline: a few instructions, called once a segment. */
+static inline void
+tcp_seg_done(struct pn_tcp *tcp, struct tcp_seg *s)
+{
+	struct rte_mbuf *m = s->m;
+
+	if (m == NULL)
+		return;
+	s->m = NULL;
+	/* never full in a burst: one per segment */
+	if (likely(tcp->in_burst && tcp->nrxfree < TCP_RXFREE_MAX))
+		tcp->rxfree[tcp->nrxfree++] = m;
+	else
+		tcp_seg_free_now(m);
+}
 /** Drop the segment with @p reason. */
 void tcp_seg_drop(struct pn_tcp *tcp, struct tcp_seg *s,
 		  enum pn_drop_reason reason);
