@@ -557,12 +557,22 @@ tcp_conn_reset(struct pn_tcp_conn *c, int err)
 /* --- segments --- */
 
 void
-tcp_seg_done(struct pn_tcp *tcp, struct tcp_seg *s)
+tcp_seg_free_now(struct rte_mbuf *m)
 {
-	(void)tcp;
-	if (s->m != NULL)
-		rte_pktmbuf_free(s->m);
-	s->m = NULL;
+	rte_pktmbuf_free(m);
+}
+
+/* The mbufs of the segments the burst is done with, back to their pools
+ * in one call: rte_pktmbuf_free_bulk frees every segment of a chain and
+ * drops one reference from those others still hold, as
+ * rte_pktmbuf_free does. */
+static void
+tcp_rx_free_flush(struct pn_tcp *tcp)
+{
+	if (tcp->nrxfree == 0)
+		return;
+	rte_pktmbuf_free_bulk(tcp->rxfree, tcp->nrxfree);
+	tcp->nrxfree = 0;
 }
 
 void
@@ -650,6 +660,9 @@ tcp_listen_lookup(struct pn_tcp *tcp, uint32_t ip, uint16_t port)
  * The checks before demultiplexing (Linux tcp_v4_rcv up to the socket
  * lookup). @p local: the destination is one of our addresses. Fills @p s
  * and @p k; false when the segment was dropped.
+ * @p s comes uninitialised but for m (and sig): when it returns true,
+ * every other field of @p s is written (h whole by pn_tcp_parse); when
+ * false, only s->m was read.
  */
 static __rte_always_inline bool
 rx_check(struct pn_tcp *tcp, struct tcp_seg *s, struct tcp_key *k,
@@ -738,10 +751,11 @@ tcp_rx(struct pn_lcore *lc, struct pn_net *net, struct rte_mbuf *m,
        const struct pn_ipv4_hdr *ip, void *arg)
 {
 	struct pn_tcp *tcp = arg;
-	struct tcp_seg s = { .m = m };
+	struct tcp_seg s;	/* rx_check fills it */
 	struct tcp_key k;
 
 	(void)lc;
+	s.m = m;
 	tcp->busy++;
 	if (rx_check(tcp, &s, &k, ip, pn_net_is_local(net, ip->dst))) {
 		s.sig = tcp_table_hash(&tcp->ctab, &k);
@@ -762,6 +776,7 @@ tcp_rx(struct pn_lcore *lc, struct pn_net *net, struct rte_mbuf *m,
  */
 #define TCP_RX_BURST NET_BATCH_MAX
 _Static_assert(TCP_ACKQ_MAX >= TCP_RX_BURST, "an ACK held per segment");
+_Static_assert(TCP_RXFREE_MAX >= TCP_RX_BURST, "an mbuf freed per segment");
 
 static void
 tcp_rx_chunk(struct pn_tcp *tcp, struct pn_net *net, struct rte_mbuf **m,
@@ -788,9 +803,11 @@ tcp_rx_chunk(struct pn_tcp *tcp, struct pn_net *net, struct rte_mbuf **m,
 	}
 	tcp->in_burst = true;	/* MUST-59: ACKs after the last segment */
 	for (i = 0; i < n; i++) {
-		struct tcp_seg s = { .m = m[i], .sig = sig[i] };
+		struct tcp_seg s;	/* rx_check fills it */
 		struct tcp_key key;
 
+		s.m = m[i];
+		s.sig = sig[i];
 		tcp->busy++;
 		/* A broadcast may also be ours: ask only then (tcp_rx asks
 		 * always; ip4_input let through only local or broadcast). */
@@ -804,6 +821,7 @@ tcp_rx_chunk(struct pn_tcp *tcp, struct pn_net *net, struct rte_mbuf **m,
 		tcp->busy--;
 		tcp_reap(tcp);
 	}
+	tcp_rx_free_flush(tcp);	/* before the ACKs, which may reuse them */
 	tcp_ack_flush(tcp);
 }
 

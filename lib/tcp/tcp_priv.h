@@ -125,6 +125,9 @@ struct tcp_scoreboard {
 /** Connections with an ACK held over one burst: one per segment of a
  * tcp_rx_burst chunk at most (NET_BATCH_MAX). */
 #define TCP_ACKQ_MAX 32
+/** Segments of a burst waiting to be freed: one per segment of a
+ * tcp_rx_burst chunk at most (NET_BATCH_MAX). */
+#define TCP_RXFREE_MAX 32
 
 /**
  * The TCB (RFC 9293 3.3.1), one per connection, a million on one lcore
@@ -330,6 +333,10 @@ struct pn_tcp {
 	uint16_t nackq;
 	uint32_t ack_holds;         /**< ACKs asked for during the burst */
 	struct pn_tcp_conn *ackq[TCP_ACKQ_MAX];
+	/* The burst's segments done with (tcp_seg_done), freed in one
+	 * rte_pktmbuf_free_bulk after its last one (tcp_rx_chunk) */
+	uint16_t nrxfree;
+	struct rte_mbuf *rxfree[TCP_RXFREE_MAX];
 	struct pn_objcache free_conns; /**< freed TCBs to reuse */
 	struct pn_tcp_stat stat;
 };
@@ -380,8 +387,26 @@ tcp_send_low_mark(const struct pn_tcp_conn *c)
 	return c->sndlowat > c->sndbuf / 2 ? c->sndlowat : c->sndbuf / 2;
 }
 
-/** Free the segment: handled, nothing kept. */
-void tcp_seg_done(struct pn_tcp *tcp, struct tcp_seg *s);
+/** rte_pktmbuf_free, out of line: tcp_seg_done's rare way. */
+void tcp_seg_free_now(struct rte_mbuf *m);
+
+/** Free the segment: handled, nothing kept. Inside a burst the mbuf
+ * waits for the burst's end (tcp_rx_chunk, tcp_rx_free_flush); @p s no
+ * longer has it. Inline: a few instructions, called once a segment. */
+static inline void
+tcp_seg_done(struct pn_tcp *tcp, struct tcp_seg *s)
+{
+	struct rte_mbuf *m = s->m;
+
+	if (m == NULL)
+		return;
+	s->m = NULL;
+	/* never full in a burst: one per segment */
+	if (likely(tcp->in_burst && tcp->nrxfree < TCP_RXFREE_MAX))
+		tcp->rxfree[tcp->nrxfree++] = m;
+	else
+		tcp_seg_free_now(m);
+}
 /** Drop the segment with @p reason. */
 void tcp_seg_drop(struct pn_tcp *tcp, struct tcp_seg *s,
 		  enum pn_drop_reason reason);

@@ -7,7 +7,10 @@
  * (__tcp_ack_snd_check, TCPAckCompressed); we hold the pure ACKs of a
  * tcp_rx_burst (tcp_ack_or_hold, tcp_ack_flush, TCPAckCoalesced).
  */
+#include <rte_mbuf.h>
+
 #include "scn.h"
+#include "test_eal.h"
 
 #define PORT_PEER2 40001
 
@@ -205,6 +208,33 @@ challenge_ack_not_held(void **state)
 	assert_int_equal(scn_stat("TCPAckCoalesced"), 1);
 }
 
+/* The mbufs of the segments a burst is done with (pure ACKs here) go
+ * back to the pool in one bulk free after the burst, not one by one;
+ * one still referenced elsewhere only loses the burst's reference, as
+ * rte_pktmbuf_free would take it. */
+static void
+done_mbufs_freed_after_burst(void **state)
+{
+	struct rte_mbuf *held;
+	unsigned int avail;
+
+	(void)state;
+	est_sack();
+	avail = rte_mempool_avail_count(pn_test_pool());
+	scn_burst_begin();
+	IN(A, .tsval = 1002);
+	held = W->burst[W->nburst - 1];
+	rte_mbuf_refcnt_update(held, 1);	/* someone else's too */
+	IN(A, .tsval = 1002);
+	IN(A, .tsval = 1002);
+	scn_burst_end();
+	NONE();
+	assert_int_equal(rte_mbuf_refcnt_read(held), 1);
+	assert_int_equal(rte_mempool_avail_count(pn_test_pool()), avail - 1);
+	rte_pktmbuf_free(held);
+	assert_int_equal(rte_mempool_avail_count(pn_test_pool()), avail);
+}
+
 int
 main(void)
 {
@@ -219,6 +249,7 @@ main(void)
 		SCN(dsack_touching_duplicates_widen),
 		SCN(dsack_separate_duplicates_both_reported),
 		SCN(challenge_ack_not_held),
+		SCN(done_mbufs_freed_after_burst),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
