@@ -847,13 +847,11 @@ output_one(struct pn_tcp_conn *c)
 	tsq_push(tcp, len);
 	c->snd_nxt += len;
 	c->snd_max = c->snd_nxt;
-	/* nothing was in flight: a new window, of len bytes (Linux
-	 * tcp_cwnd_validate); cwnd-limited only if len leaves no segment
-	 * (the MSS is at least the payload size: asked first, cheaper) */
-	c->cwnd_limited = c->cwnd < len + c->mss &&
-			  c->cwnd < len + tcp_eff_mss(c);
-	c->max_out = len;
-	c->cwnd_usage_seq = c->snd_nxt;
+	/* nothing was in flight: a new window, of len bytes; cwnd-limited
+	 * only if len leaves no segment (the MSS is at least the payload
+	 * size: asked first, cheaper) */
+	tcp_cwnd_validate(c, c->cwnd < len + c->mss &&
+			     c->cwnd < len + tcp_eff_mss(c));
 	/* armed once for the segment; a pending timer is re-armed only for
 	 * a loss probe (output_data's PTO rule) */
 	if (!pn_timer_pending(&c->t_rtx) || (c->flags & TF_PERSIST) ||

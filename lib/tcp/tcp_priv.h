@@ -680,6 +680,7 @@ tcp_is_cwnd_limited(const struct pn_tcp_conn *c)
 		return c->cwnd < 2ull * c->max_out;
 	return false;
 }
+
 /** RFC 6675 NextSeg rules 1/3: next hole above HighRxt. @return its
  * length (at most one MSS, 0: none); *lost: IsLost. */
 uint32_t tcp_sb_next_seg(const struct pn_tcp_conn *c, uint32_t *seq,
