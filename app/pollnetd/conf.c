@@ -245,6 +245,8 @@ static const struct key keys[] = {
 	     "print counters every N seconds; 0: only at exit"),
 	UINT("pollnetd", "mbufs", mbufs, 1023, 1048575, "16383",
 	     "mbufs per shard"),
+	UINT("pollnetd", "drain_ms", drain_ms, 0, 60000, "2000",
+	     "at SIGINT/SIGTERM the connections close and the shards run on up to this long until nothing is owed to a peer (FINs and data acknowledged, the ACKs due, TIME-WAIT answering a lost ACK), as Linux's TCP goes on after a process exits; what is left is reset; 0: reset at once"),
 	STR("pollnetd", "capture", capture, "",
 	    "write RX and TX packets into this pcapng file from the start (pollnetctl capture starts/stops one later); empty: no capture"),
 	UINT("pollnetd", "capture_snaplen", capture_snaplen, 64, 65535, "65535",

@@ -55,6 +55,7 @@ struct pnd_conf {
 	/* [pollnetd] */
 	uint32_t stats_period_s;
 	uint32_t mbufs;        /**< per shard mempool size */
+	uint32_t drain_ms;     /**< the bound of the drain at the stop */
 	char capture[256];     /**< pcapng file to capture into from the start */
 	uint32_t capture_snaplen; /**< bytes kept of each captured packet */
 };

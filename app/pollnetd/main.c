@@ -66,6 +66,7 @@ static struct {
 	struct pn_shards shards;
 	struct svc_conf svc;
 	char *http_body;            /**< [services] http_body_size bytes */
+	atomic_uint draining;       /**< shards still draining (pn_tcp_drain) */
 } d;
 
 static volatile sig_atomic_t quit_signal;
@@ -278,6 +279,24 @@ setup_services(void)
 	}
 }
 
+/* At the stop, what Linux's TCP does after a process exits: the
+ * sockets close and the connections finish while the shard runs on,
+ * together with the others (steering may pass them its packets), up to
+ * [pollnetd] drain_ms; the free then resets what is left. */
+static void
+drain(struct shard *s)
+{
+	if (d.conf.drain_ms == 0)
+		return;
+	/* the stop flag would keep the loop from sleeping */
+	atomic_store(&s->lc.stop, false);
+	pn_sock_lcore_close_all(s->sl);
+	if (pn_tcp_drain(s->tcp, (uint64_t)d.conf.drain_ms * PN_NS_PER_MS,
+			 &d.draining) < 0)
+		printf(PROG ": shard %d: connections still owed something after [pollnetd] drain_ms = %u: reset\n",
+		       s->lc.shard, d.conf.drain_ms);
+}
+
 static int
 shard_main(void *arg)
 {
@@ -300,6 +319,7 @@ shard_main(void *arg)
 	} else {
 		s->rc = pn_lcore_run(&s->lc);
 	}
+	drain(s);
 	pn_tx_flush(&s->lc);
 	pn_sock_lcore_enter(NULL);
 	return s->rc;
@@ -614,6 +634,7 @@ main(int argc, char **argv)
 		}
 	}
 	printf(PROG ": %s: stopping\n", strsignal(quit_signal));
+	atomic_store(&d.draining, (unsigned int)d.nshards);
 	for (i = 0; i < d.nshards; i++)
 		pn_lcore_stop(&d.sh[i]->lc);
 	rte_eal_mp_wait_lcore();
