@@ -68,6 +68,8 @@ static const struct key keys[] = {
 	     "memory for DPDK, MB (-m)"),
 	ENUM("eal", "hugepages", hugepages, "auto|yes|no", "auto",
 	     "use 2 MB hugepages: auto = when some are free, else --no-huge"),
+	BOOL("eal", "multiprocess", multiprocess, "false",
+	     "let DPDK secondary processes (dpdk-dumpcap) attach, with hugepages: their files then stay in the hugetlbfs mount while pollnetd runs and are removed at its exit (not after a SIGKILL); false: --in-memory, no hugepage file at all"),
 	STR("eal", "file_prefix", file_prefix, "pollnetd",
 	    "DPDK runtime directory name (/var/run/dpdk/<prefix>): the telemetry socket lives there"),
 	STR("eal", "log_level", log_level, "info",

@@ -27,6 +27,7 @@ struct pnd_conf {
 	char lcores[128];      /**< --lcores: main lcore, then one per shard */
 	uint32_t memory_mb;    /**< -m */
 	char hugepages[8];     /**< auto|yes|no */
+	bool multiprocess;     /**< hugepage files for secondary processes */
 	char file_prefix[64];
 	char log_level[32];
 	char eal_extra[256];
