@@ -160,17 +160,24 @@ peer_acks_fin(void)
 	IN(A, .ack = ISN + 2);
 }
 
-/* Closed in ESTABLISHED (FIN-WAIT-1): owed until the FIN is ACKed. */
+/* The application closes an ESTABLISHED connection: our FIN goes. */
 static void
-drain_waits_for_our_fin_ack(void **state)
+closed_in_established(void)
 {
-	(void)state;
 	scn_start();
 	script_start();
 	scn_passive(1000, 0);
 	pn_tcp_close(W->c);
 	W->c = NULL;
 	OUT(FA, .seq = ISN + 1);
+}
+
+/* Closed in ESTABLISHED (FIN-WAIT-1): owed until the FIN is ACKed. */
+static void
+drain_waits_for_our_fin_ack(void **state)
+{
+	(void)state;
+	closed_in_established();
 	assert_int_equal(pn_tcp_owed(W->tcp), UINT64_MAX);
 	script_at_ms(50, peer_acks_fin);
 	assert_int_equal(pn_tcp_drain(W->tcp, 2000 * PN_NS_PER_MS, NULL), 0);
@@ -228,12 +235,7 @@ static void
 drain_bounded(void **state)
 {
 	(void)state;
-	scn_start();
-	script_start();
-	scn_passive(1000, 0);
-	pn_tcp_close(W->c);
-	W->c = NULL;
-	OUT(FA, .seq = ISN + 1);
+	closed_in_established();
 	assert_int_equal(pn_tcp_drain(W->tcp, 1000 * PN_NS_PER_MS, NULL),
 			 -ETIMEDOUT);
 	OUT(FA, .seq = ISN + 1); /* the RTO's retransmission */
