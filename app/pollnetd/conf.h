@@ -27,6 +27,7 @@ struct pnd_conf {
 	char lcores[128];      /**< --lcores: main lcore, then one per shard */
 	uint32_t memory_mb;    /**< -m */
 	char hugepages[8];     /**< auto|yes|no */
+	bool multiprocess;     /**< hugepage files for secondary processes */
 	char file_prefix[64];
 	char log_level[32];
 	char eal_extra[256];
@@ -55,6 +56,7 @@ struct pnd_conf {
 	/* [pollnetd] */
 	uint32_t stats_period_s;
 	uint32_t mbufs;        /**< per shard mempool size */
+	uint32_t drain_ms;     /**< the bound of the drain at the stop */
 	char capture[256];     /**< pcapng file to capture into from the start */
 	uint32_t capture_snaplen; /**< bytes kept of each captured packet */
 };

@@ -11,9 +11,11 @@
 /* rte_pcapng is experimental in DPDK 22.11 */
 #define ALLOW_EXPERIMENTAL_API
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdarg.h>
@@ -66,6 +68,7 @@ static struct {
 	struct pn_shards shards;
 	struct svc_conf svc;
 	char *http_body;            /**< [services] http_body_size bytes */
+	atomic_uint draining;       /**< shards still draining (pn_tcp_drain) */
 } d;
 
 static volatile sig_atomic_t quit_signal;
@@ -175,6 +178,12 @@ eal_args(const struct pnd_conf *c, char **argv, int max, char *store, size_t len
 	/* virtio_user over vhost-user needs one file per segment list with
 	 * hugepages ("Too many memory regions" otherwise). */
 	argv[n++] = huge ? "--single-file-segments" : "--no-huge";
+	/* EAL leaves its hugepage files (<prefix>map_N) in the mount it
+	 * took them from, holding the pages, and --huge-unlink does not
+	 * unlink them with --single-file-segments; --in-memory maps memfds
+	 * and makes none. Secondary processes need the files. */
+	if (huge && !c->multiprocess)
+		argv[n++] = "--in-memory";
 	*use_huge = huge;
 	if (c->virtio.pci[0] != '\0') {
 		argv[n++] = "-a";
@@ -278,6 +287,24 @@ setup_services(void)
 	}
 }
 
+/* At the stop, what Linux's TCP does after a process exits: the
+ * sockets close and the connections finish while the shard runs on,
+ * together with the others (steering may pass them its packets), up to
+ * [pollnetd] drain_ms; the free then resets what is left. */
+static void
+drain(struct shard *s)
+{
+	if (d.conf.drain_ms == 0)
+		return;
+	/* the stop flag would keep the loop from sleeping */
+	atomic_store(&s->lc.stop, false);
+	pn_sock_lcore_close_all(s->sl);
+	if (pn_tcp_drain(s->tcp, (uint64_t)d.conf.drain_ms * PN_NS_PER_MS,
+			 &d.draining) < 0)
+		printf(PROG ": shard %d: connections still owed something after [pollnetd] drain_ms = %u: reset\n",
+		       s->lc.shard, d.conf.drain_ms);
+}
+
 static int
 shard_main(void *arg)
 {
@@ -300,6 +327,7 @@ shard_main(void *arg)
 	} else {
 		s->rc = pn_lcore_run(&s->lc);
 	}
+	drain(s);
 	pn_tx_flush(&s->lc);
 	pn_sock_lcore_enter(NULL);
 	return s->rc;
@@ -394,6 +422,39 @@ setup_shards(void)
 	pn_telemetry_register(&d.shards);
 }
 
+/* [eal] multiprocess with hugepages: EAL leaves its files in the
+ * hugetlbfs mount (rte_eal_cleanup closes them, unlinks none), holding
+ * the pages; remove ours (<prefix>map_N) from every mount at any exit. */
+static void
+remove_hugefiles(void)
+{
+	FILE *f = fopen("/proc/mounts", "r");
+	char line[512], mnt[256], fstype[64], path[PATH_MAX];
+	char stem[sizeof(d.conf.file_prefix) + 8];
+	struct dirent *e;
+	DIR *dir;
+
+	if (f == NULL)
+		return;
+	snprintf(stem, sizeof(stem), "%smap_", d.conf.file_prefix);
+	while (fgets(line, sizeof(line), f) != NULL) {
+		if (sscanf(line, "%*s %255s %63s", mnt, fstype) != 2 ||
+		    strcmp(fstype, "hugetlbfs") != 0 ||
+		    (dir = opendir(mnt)) == NULL)
+			continue;
+		while ((e = readdir(dir)) != NULL) {
+			if (strncmp(e->d_name, stem, strlen(stem)) != 0)
+				continue;
+			snprintf(path, sizeof(path), "%s/%s", mnt, e->d_name);
+			if (unlink(path) < 0)
+				fprintf(stderr, PROG ": hugepage file %s left: %s\n",
+					path, strerror(errno));
+		}
+		closedir(dir);
+	}
+	fclose(f);
+}
+
 /* --- packet capture --- */
 
 /*
@@ -408,6 +469,8 @@ setup_pdump(bool huge)
 
 	if (!huge)
 		why = "no hugepages (--no-huge)";
+	else if (!d.conf.multiprocess)
+		why = "[eal] multiprocess = false (--in-memory)";
 	else if (strstr(d.conf.eal_extra, "--in-memory") != NULL)
 		why = "--in-memory";
 	else if (strstr(d.conf.eal_extra, "--no-shconf") != NULL)
@@ -576,6 +639,8 @@ main(int argc, char **argv)
 		die(1, "EAL start-up failed: %s (check [eal] lcores, memory_mb, hugepages, extra)",
 		    rte_strerror(rte_errno));
 	pn_eal_remove_runtime_dir_at_exit();
+	if (huge && d.conf.multiprocess && atexit(remove_hugefiles) != 0)
+		die(1, "atexit: cannot register the removal of the hugepage files");
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	signal(SIGPIPE, SIG_IGN);
@@ -614,6 +679,7 @@ main(int argc, char **argv)
 		}
 	}
 	printf(PROG ": %s: stopping\n", strsignal(quit_signal));
+	atomic_store(&d.draining, (unsigned int)d.nshards);
 	for (i = 0; i < d.nshards; i++)
 		pn_lcore_stop(&d.sh[i]->lc);
 	rte_eal_mp_wait_lcore();

@@ -163,13 +163,19 @@ fd_close_all(struct pn_sock_lcore *sl, uint8_t type)
 }
 
 void
+pn_sock_lcore_close_all(struct pn_sock_lcore *sl)
+{
+	/* epoll instances first: sockets then have no watchers to visit */
+	fd_close_all(sl, PN_FILE_EPOLL);
+	fd_close_all(sl, 0);
+}
+
+void
 pn_sock_lcore_free(struct pn_sock_lcore *sl)
 {
 	if (sl == NULL)
 		return;
-	/* epoll instances first: sockets then have no watchers to visit */
-	fd_close_all(sl, PN_FILE_EPOLL);
-	fd_close_all(sl, 0);
+	pn_sock_lcore_close_all(sl);
 	if (sock_cur == sl)
 		sock_cur = NULL;
 	pn_objcache_fini(&sl->socks);

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,7 @@
 #include "telemetry.h"
 
 #define RT_MBUFS     8191
+#define RT_DRAIN_MS  2000u
 #define RT_MBUFS_MIN 1023u
 #define RT_MBUFS_MAX 16777215u
 
@@ -50,16 +52,20 @@ struct rt_shard {
 	int (*fn)(void *);
 	void *arg;
 	int rc;
+	int (*job)(struct rt_shard *); /* what rt_on_shards runs here */
 };
 
 static struct {
 	bool up;
+	bool ready;       /* pn_init completed: pn_cleanup drains */
 	bool rss;
 	bool cycles;
 	bool no_tso, no_lro, no_tx_cksum; /* offloads turned off by option */
-	int done_fd;      /* eventfd: workers add 1 on return from pn_run's fn */
+	int done_fd;      /* eventfd: workers add 1 when their job returns */
 	uint32_t mbufs;   /* per shard */
 	uint32_t queues;  /* --queues: device queue pairs, 0: one per shard */
+	uint32_t drain_ms; /* --drain-ms: pn_cleanup's bound */
+	atomic_uint draining; /* shards not settled yet (pn_tcp_drain) */
 	int nshards;
 	int nqueues;      /* queue pairs in use, 1..nshards */
 	rte_spinlock_t txq_lock[PN_MAX_PORTS][PN_MAX_SHARDS]; /* shared TX queues */
@@ -128,7 +134,7 @@ rt_parse_u32(const char *name, const char *s, uint32_t lo, uint32_t hi,
 		 "--no-lro, --no-tx-cksum, --cycles, " \
 		 "--max-conns 16..16777216, --mbufs 1023..16777215, " \
 		 "--tx-queue-len 0..65536, --queues 1..<shards>, " \
-		 "--sndbuf 4096..67108864"
+		 "--sndbuf 4096..67108864, --drain-ms 0..60000"
 
 /* pollnet's own options, after EAL's: --addr A.B.C.D/N (one per port, in
  * port order), --gw A.B.C.D, --rss (device RSS instead of software
@@ -141,7 +147,9 @@ rt_parse_u32(const char *name, const char *s, uint32_t lo, uint32_t hi,
  * --queues N (device queue pairs, fewer than the shards: the shards
  * without one get their packets by software steering and share a TX
  * queue, as pollnetd's [port] queues), --sndbuf N (the TCP send buffer
- * a connection starts with, tcp.sndbuf, as pollnetd's [tcp] sndbuf). */
+ * a connection starts with, tcp.sndbuf, as pollnetd's [tcp] sndbuf),
+ * --drain-ms N (how long pn_cleanup may run the shards on so that the
+ * connections finish, pn_tcp_drain; 0: not at all). */
 static int
 rt_options(int argc, char **argv)
 {
@@ -159,6 +167,7 @@ rt_options(int argc, char **argv)
 		{ "tx-queue-len", required_argument, NULL, 'x' },
 		{ "queues", required_argument, NULL, 'q' },
 		{ "sndbuf", required_argument, NULL, 's' },
+		{ "drain-ms", required_argument, NULL, 'd' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct in_addr in;
@@ -222,6 +231,11 @@ rt_options(int argc, char **argv)
 		case 's':
 			if (rt_parse_u32("sndbuf", optarg, 4096, 67108864,
 					 &rt.tcp.sndbuf) < 0)
+				return -1;
+			break;
+		case 'd':
+			if (rt_parse_u32("drain-ms", optarg, 0, 60000,
+					 &rt.drain_ms) < 0)
 				return -1;
 			break;
 		default:
@@ -367,6 +381,7 @@ pn_init(int argc, char **argv)
 	pn_tcp_conf_default(&rt.tcp);
 	pn_net_conf_default(&rt.net);
 	rt.mbufs = 0;
+	rt.drain_ms = RT_DRAIN_MS;
 	rt.done_fd = -1;
 	if (rt_options(argc - n, argv + n) < 0 || rt_env_options() < 0)
 		goto err_eal;
@@ -434,6 +449,7 @@ pn_init(int argc, char **argv)
 		goto err_shards;
 	}
 	rt.up = true;
+	rt.ready = true;
 	return 0;
 err_shards:
 	rt.up = true; /* let pn_cleanup undo what was made */
@@ -448,11 +464,10 @@ err_eal:
 	return -1;
 }
 
+/* pn_run's job on a shard: the application's function. */
 static int
-rt_shard_main(void *arg)
+rt_shard_serve(struct rt_shard *s)
 {
-	struct rt_shard *s = arg;
-
 	pn_sock_lcore_enter(s->sl);
 	s->lc.lcore_id = rte_lcore_id();
 	if (s->lc.shard == 0)
@@ -460,15 +475,41 @@ rt_shard_main(void *arg)
 	s->rc = s->fn(s->arg);
 	pn_tx_flush(&s->lc);
 	pn_sock_lcore_enter(NULL);
+	return s->rc;
+}
+
+/* pn_cleanup's job on a shard, what Linux does after a process exits:
+ * the sockets left open close, and the connections finish (their FINs,
+ * the ACKs owed) while the loop runs on, up to --drain-ms. */
+static int
+rt_shard_drain(struct rt_shard *s)
+{
+	pn_sock_lcore_enter(s->sl);
+	s->lc.lcore_id = rte_lcore_id();
+	pn_sock_lcore_close_all(s->sl);
+	if (pn_tcp_drain(s->tcp, (uint64_t)rt.drain_ms * PN_NS_PER_MS,
+			 &rt.draining) < 0)
+		PN_CORE_LOG(INFO, "shard %d: connections still owed something after --drain-ms %u: reset",
+			    s->lc.shard, rt.drain_ms);
+	pn_sock_lcore_enter(NULL);
+	return 0;
+}
+
+static int
+rt_shard_job(void *arg)
+{
+	struct rt_shard *s = arg;
+	int rc = s->job(s);
+
 	if (s->lcore != rte_get_main_lcore()) {
 		uint64_t one = 1;
 
-		/* wakes pn_run's main lcore, asleep in read() */
+		/* wakes the main lcore, asleep in read() */
 		if (write(rt.done_fd, &one, sizeof(one)) != sizeof(one))
 			PN_CORE_LOG(WARNING, "shard %d: eventfd write failed",
 				    s->lc.shard);
 	}
-	return s->rc;
+	return rc;
 }
 
 /*
@@ -494,10 +535,38 @@ rt_wait_workers(int n)
 	rte_eal_mp_wait_lcore();
 }
 
+/* Run @p job on every shard, each on its lcore (the main lcore's shard
+ * in this thread), and wait for them all. -1 with EBUSY if a worker
+ * lcore could not be launched. */
+static int
+rt_on_shards(int (*job)(struct rt_shard *))
+{
+	int i, rc = 0, launched = 0;
+
+	for (i = 0; i < rt.nshards; i++) {
+		rt.sh[i]->job = job;
+		if (rt.sh[i]->lcore == rte_get_main_lcore())
+			continue;
+		if (rte_eal_remote_launch(rt_shard_job, rt.sh[i],
+					  rt.sh[i]->lcore) < 0) {
+			rc = -1;
+			break;
+		}
+		launched++;
+	}
+	for (i = 0; rc == 0 && i < rt.nshards; i++)
+		if (rt.sh[i]->lcore == rte_get_main_lcore())
+			rt_shard_job(rt.sh[i]);
+	rt_wait_workers(launched);
+	if (rc < 0)
+		errno = EBUSY;
+	return rc;
+}
+
 int
 pn_run(int (*fn)(void *), void *arg)
 {
-	int i, rc = 0, launched = 0;
+	int i, rc = 0;
 
 	if (!rt.up || fn == NULL) {
 		errno = rt.up ? EINVAL : ENXIO;
@@ -506,19 +575,9 @@ pn_run(int (*fn)(void *), void *arg)
 	for (i = 0; i < rt.nshards; i++) {
 		rt.sh[i]->fn = fn;
 		rt.sh[i]->arg = arg;
-		if (rt.sh[i]->lcore != rte_get_main_lcore() &&
-		    rte_eal_remote_launch(rt_shard_main, rt.sh[i],
-					  rt.sh[i]->lcore) < 0) {
-			errno = EBUSY;
-			return -1;
-		}
-		if (rt.sh[i]->lcore != rte_get_main_lcore())
-			launched++;
 	}
-	for (i = 0; i < rt.nshards; i++)
-		if (rt.sh[i]->lcore == rte_get_main_lcore())
-			rt_shard_main(rt.sh[i]);
-	rt_wait_workers(launched);
+	if (rt_on_shards(rt_shard_serve) < 0)
+		return -1;
 	for (i = 0; i < rt.nshards; i++)
 		if (rc == 0)
 			rc = rt.sh[i]->rc;
@@ -552,6 +611,10 @@ pn_cleanup(void)
 
 	if (!rt.up)
 		return;
+	if (rt.ready && rt.drain_ms > 0) {
+		atomic_store(&rt.draining, (unsigned int)rt.nshards);
+		rt_on_shards(rt_shard_drain);
+	}
 	for (i = 0; i < rt.nshards; i++) {
 		struct rt_shard *s = rt.sh[i];
 

@@ -99,6 +99,14 @@ int pn_sock_lcore_create(struct pn_lcore *lc, struct pn_tcp *tcp,
 void pn_sock_lcore_free(struct pn_sock_lcore *sl);
 
 /**
+ * Close every open fd, epoll instances first, as the exit of a Linux
+ * process does: each socket as pn_close() would (FIN, or RST over unread
+ * data or with SO_LINGER 0; no lingering close), so that pn_tcp_drain()
+ * can then finish the connections. On the owner lcore.
+ */
+void pn_sock_lcore_close_all(struct pn_sock_lcore *sl);
+
+/**
  * Make @p sl the socket layer of the calling thread (NULL: none; calls
  * then fail with EPERM).
  */

@@ -381,7 +381,11 @@ pn_tcp_free(struct pn_tcp *tcp)
 	while ((c = TAILQ_FIRST(&tcp->conns)) != NULL) {
 		c->ctx = NULL;
 		c->owned = false;
-		if (tcp_synchronized(c) || c->state == PN_TCP_SYN_RECEIVED)
+		/* TIME-WAIT has nothing to reset (Linux sends nothing when
+		 * it ends); a RST would reach a peer in LAST-ACK that only
+		 * lost our ACK as ECONNRESET */
+		if ((tcp_synchronized(c) && c->state != PN_TCP_TIME_WAIT) ||
+		    c->state == PN_TCP_SYN_RECEIVED)
 			tcp_send_rst(c);
 		tcp_conn_closed(c);
 	}

@@ -19,6 +19,7 @@
  * machine is done (after TIME-WAIT, or at once on RST).
  */
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -143,8 +144,37 @@ int pn_tcp_create(const struct pn_tcp_conf *conf, struct pn_lcore *lc,
 		  struct pn_net *net, const struct pn_tcp_upcalls *up,
 		  struct pn_tcp **out);
 
-/** Destroy: every connection is aborted (RST sent) and freed. */
+/** Destroy: every connection is freed, aborted with a RST unless in
+ * TIME-WAIT (which, as at its end in Linux, sends nothing). */
 void pn_tcp_free(struct pn_tcp *tcp);
+
+/* --- shutdown: what Linux goes on doing after the process exits --- */
+
+/**
+ * What @p tcp still owes its peers, as the Linux kernel goes on after a
+ * process exits: a delayed ACK is sent at once; a connection whose FIN
+ * or data is not acknowledged yet (FIN-WAIT-1, CLOSING, LAST-ACK, data
+ * in flight) is owed until it is; a TIME-WAIT one for two RTOs after the
+ * peer's last segment, so that a FIN the peer retransmits because our
+ * ACK was lost is answered. FIN-WAIT-2, SYN-SENT and SYN-RECEIVED owe
+ * nothing. On the owner lcore.
+ * @return 0: nothing; else the lcore time (ns) until which something
+ *   is owed, UINT64_MAX: until a segment or a timer settles it.
+ */
+uint64_t pn_tcp_owed(struct pn_tcp *tcp);
+
+/**
+ * Run @p tcp's lcore loop (pn_lcore_poll) until nothing is owed
+ * (pn_tcp_owed) and no packet is held for the device, for at most
+ * @p max_ns. With @p busy, the number of shards draining together
+ * (software steering passes them each other's packets): count it down
+ * once, when settled or out of time, and poll on until it is 0 or the
+ * time is up. On the owner lcore, after the application's sockets were
+ * closed (pn_sock_lcore_close_all); the lcore must not be stopping
+ * (pn_lcore_stop), or it spins instead of sleeping.
+ * @return 0 once nothing was owed, -ETIMEDOUT if something still is.
+ */
+int pn_tcp_drain(struct pn_tcp *tcp, uint64_t max_ns, atomic_uint *busy);
 
 /** The TCP instance of shard @p shard, or NULL. */
 struct pn_tcp *pn_tcp_of_shard(uint16_t shard);

@@ -7,15 +7,30 @@
 . "$(dirname "$0")/kernel_lib.sh"
 
 prefix=$PN_RUN_ID-lc
+dprefix=pollnetd-$PN_TAG
+# hugefiles_left: files named after our prefixes in any hugetlbfs mount
+# (EAL names them <prefix>map_N in the mount it took the pages from;
+# without hugepages reserved there are none to find, and none to leave).
+hugefiles_left() {
+	local dev mnt fstype rest
+	while read -r dev mnt fstype rest; do
+		[ "$fstype" = hugetlbfs ] || continue
+		mnt=$(printf '%b' "$mnt") # /proc/mounts writes a space as \040
+		ls -A "$mnt" 2>/dev/null | grep -e "^$prefix" -e "^$dprefix" -e "^$PN_RUN_ID" |
+			sed "s|^|$mnt/|"
+	done </proc/mounts
+}
 # expect_fail CODE NEEDLE ARGS...: pollnetd exits CODE, its last line has NEEDLE.
 expect_fail() {
-	local code=$1 needle=$2 out rc
+	local code=$1 needle=$2 out rc left
 	shift 2
 	out=$("$PN_POLLNETD" --set "eal.file_prefix=$prefix" --set eal.lcores=0@0,1@0 "$@" 2>&1)
 	rc=$?
 	[ $rc -eq "$code" ] || pn_fail "pollnetd $*: exit $rc, expected $code: $(tail -n 3 <<<"$out")"
 	grep -q "^pollnetd: .*$needle" <<<"$out" || pn_fail "pollnetd $*: no line with '$needle': $(tail -n 3 <<<"$out")"
 	[ ! -e "/var/run/dpdk/$prefix" ] || pn_fail "pollnetd $*: left /var/run/dpdk/$prefix behind"
+	left=$(hugefiles_left)
+	[ -z "$left" ] || pn_fail "pollnetd $*: left hugepage files: $left"
 	echo "ok: exit $code: $(grep '^pollnetd: ' <<<"$out" | tail -n 1)"
 }
 
@@ -56,7 +71,6 @@ expect_fail 1 'mempool of \[pollnetd\] mbufs = 1048575' \
 
 # A clean run: start, answer, stop on SIGTERM, leave nothing. No prefix
 # given: pollnetd's default, pollnetd-PN_TAG, which pollnetctl finds.
-dprefix=pollnetd-$PN_TAG
 pn_pollnetd_start d "$peer"
 pn_log_has d "telemetry in /var/run/dpdk/$dprefix\$" || pn_fail "pollnetd does not run as $dprefix: $(grep '^pollnetd: running' "$PN_TMP/d.log")"
 pn_peer_exec "$peer" ping -c 1 -W 2 198.18.0.2 >/dev/null ||
@@ -82,7 +96,8 @@ pn_pollnetd_stop d
 pn_log_has d '^shard 0: rounds' || pn_fail "no final counters"
 [ ! -e "/var/run/dpdk/$dprefix" ] || pn_fail "runtime directory left after stop: $(ls /var/run/dpdk/$dprefix)"
 pn_alive "$PN_PID_d" && pn_fail "a pollnetd process is left"
-ls /dev/hugepages 2>/dev/null | grep -q -e "$PN_RUN_ID" -e "$dprefix" && pn_fail "hugepage files left"
+left=$(hugefiles_left)
+[ -z "$left" ] || pn_fail "hugepage files left: $left"
 pn_peer_down "$peer"
 ip netns list | grep -q "$PEER_namespace" && pn_fail "namespace $PEER_namespace left"
 echo "ok: clean start/stop, nothing left"
