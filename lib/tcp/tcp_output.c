@@ -542,12 +542,13 @@ cwnd_room(const struct pn_tcp_conn *c, uint32_t pipe)
 	return cwnd > flight ? cwnd - flight : 0;
 }
 
-/* Linux tcp_event_data_sent: data sent within a delayed-ACK time of data
- * received is a request/response exchange (pingpong): quick ACKs end, so
- * the next request's ACK rides on its response. */
+/* Linux tcp_event_data_sent: lsndtime; data sent within a delayed-ACK
+ * time of data received is a request/response exchange (pingpong): quick
+ * ACKs end, so the next request's ACK rides on its response. */
 static void
 data_sent(struct pn_tcp_conn *c)
 {
+	c->lsnd_ms = tcp_now_ms(c->tcp);
 	if (c->quickack > 0 && c->last_data_ns != 0 &&
 	    c->tcp->lc->now - c->last_data_ns <
 	    (uint64_t)c->tcp->conf.delack_ms * PN_NS_PER_MS)
