@@ -142,6 +142,45 @@ app_limited_blocked_on_space_keeps_cwnd(void **state)
 	assert_int_equal(W->c->cwnd, W40);
 }
 
+/* CUBIC in avoidance, cwnd-limited: @p n segments ACKed one by one, one
+ * more queued segment sent for each. */
+static void
+cubic_rounds(int k, int n)
+{
+	int j;
+
+	for (j = k; j < k + n; j++) {
+		IN(A, .ack = sg(j + 1), .tsval = tsval++);
+		scn_flush();
+	}
+}
+
+/* The window's growth over 20 cwnd-limited ACKs, sent 10 s after a first
+ * epoch of 20 ACKs (Linux cubictcp_cwnd_event shifts epoch_start by the
+ * 10 s; without it t - K is 10 s and cwnd jumps to 1.5 x cwnd's target). */
+static void
+cubic_epoch_moves_over_idle(void **state)
+{
+	uint32_t before;
+
+	(void)state;
+	W->tconf.slow_start_after_idle = false;
+	est_sack();
+	W->c->ssthresh = W->c->cwnd;
+	scn_send(30 * M);
+	cubic_rounds(0, 20);
+	/* the last 10 ACKed: nothing in flight */
+	IN(A, .ack = sg(30), .tsval = tsval++);
+	scn_flush();
+	assert_int_equal(W->c->snd_una, W->c->snd_max);
+	before = W->c->cwnd;
+	ADVANCE_MS(10000);
+	scn_send(200 * M);
+	scn_flush();
+	cubic_rounds(30, 20);
+	assert_true(W->c->cwnd <= before + 1460u);
+}
+
 int
 main(void)
 {
@@ -152,6 +191,7 @@ main(void)
 		SCN(restart_off_keeps_cwnd),
 		SCN(app_limited_for_an_rto_halves_towards_used),
 		SCN(app_limited_blocked_on_space_keeps_cwnd),
+		SCN(cubic_epoch_moves_over_idle),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
