@@ -138,12 +138,11 @@ cubic_cwnd_event(struct pn_tcp_conn *c, enum tcp_ca_event ev)
 {
 	struct cubic *cb = c->cc_state;
 	uint64_t now = c->tcp->lc->now;
-	int32_t delta = (int32_t)(tcp_now_ms(c->tcp) - c->lsnd_ms);
 
 	if (ev != TCP_CA_EVENT_TX_START || cb == NULL || cb->epoch_ns == 0 ||
-	    delta <= 0)
+	    now <= c->lsnd_ns)
 		return;
-	cb->epoch_ns += (uint64_t)delta * PN_NS_PER_MS;
+	cb->epoch_ns += now - c->lsnd_ns;
 	if (cb->epoch_ns > now)
 		cb->epoch_ns = now;
 }

@@ -50,21 +50,21 @@ tcp_cwnd_application_limited(struct pn_tcp_conn *c)
 		}
 		c->cwnd_used = 0;
 	}
-	c->cwnd_stamp_ms = tcp_now_ms(c->tcp);
+	c->cwnd_stamp_ns = c->tcp->lc->now;
 }
 
 /*
  * RFC 5681 4.1 / RFC 2861, as Linux 6.1 tcp_cwnd_restart: after
- * @p delta_ms without sending (more than an RTO), cwnd halves once per
+ * @p delta_ns without sending (more than an RTO), cwnd halves once per
  * RTO of it, not below the restart window (the initial window, or cwnd
  * if smaller); ssthresh keeps three quarters of the old cwnd. In bytes.
  */
 void
-tcp_cwnd_restart(struct pn_tcp_conn *c, uint32_t delta_ms)
+tcp_cwnd_restart(struct pn_tcp_conn *c, uint64_t delta_ns)
 {
 	uint32_t restart = c->tcp->conf.init_cwnd * (uint32_t)c->mss;
 	uint32_t cwnd = c->cwnd;
-	int64_t delta = (int64_t)delta_ms * 1000;
+	int64_t delta = (int64_t)(delta_ns / PN_NS_PER_US);
 
 	c->ssthresh = current_ssthresh(c);
 	if (restart > cwnd)
@@ -72,7 +72,7 @@ tcp_cwnd_restart(struct pn_tcp_conn *c, uint32_t delta_ms)
 	while ((delta -= c->rto_us) > 0 && cwnd > restart)
 		cwnd >>= 1;
 	c->cwnd = cwnd > restart ? cwnd : restart;
-	c->cwnd_stamp_ms = tcp_now_ms(c->tcp);
+	c->cwnd_stamp_ns = c->tcp->lc->now;
 	c->cwnd_used = 0;
 }
 

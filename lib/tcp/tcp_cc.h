@@ -15,7 +15,7 @@ struct pn_tcp_conn;
 
 /** Events an algorithm may act on (Linux enum tcp_ca_event). */
 enum tcp_ca_event {
-	/** data goes out with nothing in flight, c->lsnd_ms still the
+	/** data goes out with nothing in flight, c->lsnd_ns still the
 	 *  last send before (tcp_event_data_sent) */
 	TCP_CA_EVENT_TX_START,
 };

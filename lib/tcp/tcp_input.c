@@ -28,7 +28,7 @@ set_iw(struct pn_tcp_conn *c)
 	c->dupthresh = TCP_DUPTHRESH;
 	/* Linux tcp_init_transfer (snd_cwnd_stamp) and the lsndtime set
 	 * when the connection is established */
-	c->cwnd_stamp_ms = c->lsnd_ms = tcp_now_ms(c->tcp);
+	c->cwnd_stamp_ns = c->lsnd_ns = c->tcp->lc->now;
 	c->cwnd_used = 0;
 	c->cc->init(c);
 }
@@ -378,7 +378,7 @@ ack_new(struct pn_tcp_conn *c, const struct tcp_seg *s, uint32_t acked)
 	 * data outside a reduction, whether it grew or not (snd_cwnd_stamp);
 	 * the full ACK that ends recovery too (tcp_end_cwnd_reduction) */
 	if (!(c->flags & TF_IN_RECOVERY))
-		c->cwnd_stamp_ms = tcp_now_ms(tcp);
+		c->cwnd_stamp_ns = tcp->lc->now;
 	if (c->snd_una == c->snd_max)
 		tcp_rtx_stop(c);
 	else if (!(c->flags & TF_PERSIST))
@@ -408,7 +408,7 @@ tlp_ack(struct pn_tcp_conn *c, const struct tcp_seg *s, uint32_t newly,
 		c->tlp_out = false;
 		c->ssthresh = c->cc->ssthresh(c);
 		c->cwnd = c->ssthresh;
-		c->cwnd_stamp_ms = tcp_now_ms(c->tcp);
+		c->cwnd_stamp_ns = c->tcp->lc->now;
 		c->tcp->stat.TCPLossProbeRecovery++;
 	} else if (ack == c->snd_una && s->len == 0 && !win_update &&
 		   newly == 0) {

@@ -548,13 +548,13 @@ cwnd_room(const struct pn_tcp_conn *c, uint32_t pipe)
  * lsndtime; data sent within a delayed-ACK time of data received is a
  * request/response exchange (pingpong): quick ACKs end, so the next
  * request's ACK rides on its response. */
-static void
+static __rte_always_inline void
 data_sent(struct pn_tcp_conn *c)
 {
-	if (c->snd_nxt == c->snd_una && c->cc_state != NULL &&
+	if (unlikely(c->cc_state != NULL) && c->snd_nxt == c->snd_una &&
 	    c->cc->cwnd_event != NULL)
 		c->cc->cwnd_event(c, TCP_CA_EVENT_TX_START);
-	c->lsnd_ms = tcp_now_ms(c->tcp);
+	c->lsnd_ns = c->tcp->lc->now;
 	if (c->quickack > 0 && c->last_data_ns != 0 &&
 	    c->tcp->lc->now - c->last_data_ns <
 	    (uint64_t)c->tcp->conf.delack_ms * PN_NS_PER_MS)

@@ -192,16 +192,17 @@ struct pn_tcp_conn {
 	 * most bytes outstanding at a send in this window (tp->max_packets_out,
 	 * in bytes as cwnd), and the window's end (tp->cwnd_usage_seq) */
 	uint32_t max_out, cwnd_usage_seq;
-	/* RFC 2861 (Linux 6.1 tcp_cwnd_validate's second half,
-	 * tcp_cwnd_application_limited, tcp_cwnd_restart): the most bytes
-	 * outstanding since cwnd was last full (tp->snd_cwnd_used), when
-	 * cwnd was last validated (tp->snd_cwnd_stamp) and when data last
-	 * went out (tp->lsndtime); times in ms (tcp_jiffies32, HZ 1000) */
-	uint32_t cwnd_used, cwnd_stamp_ms, lsnd_ms;
+	uint32_t cwnd_used;         /**< most bytes outstanding since cwnd
+				     *   was last full (tp->snd_cwnd_used) */
 	uint8_t nsb;                /**< ranges in scb->sb (0 without scb) */
 	uint8_t tos;                /**< IP_TOS of every segment (MUST-48) */
 	bool snd_urg;               /**< urgent mode until SND.UP is ACKed */
 	bool redir;                 /**< redir_owner passes our segments on */
+	/* RFC 2861 (Linux 6.1 tcp_cwnd_validate's second half,
+	 * tcp_cwnd_application_limited, tcp_cwnd_restart): when cwnd was
+	 * last validated (tp->snd_cwnd_stamp) and when data last went out
+	 * (tp->lsndtime); on the ns clock, not in jiffies */
+	uint64_t cwnd_stamp_ns, lsnd_ns;
 	uint32_t sndbuf, rcvbuf, rcvlowat, sndlowat;
 	uint32_t rcv_space_seq;     /**< auto-sizing: start of the measure */
 	uint64_t rcv_space_ns;
@@ -670,7 +671,7 @@ tcp_is_cwnd_limited(const struct pn_tcp_conn *c)
 
 /* tcp_cc.c: RFC 2861 congestion window validation, as Linux 6.1 */
 void tcp_cwnd_application_limited(struct pn_tcp_conn *c);
-void tcp_cwnd_restart(struct pn_tcp_conn *c, uint32_t delta_ms);
+void tcp_cwnd_restart(struct pn_tcp_conn *c, uint64_t delta_ns);
 
 /*
  * Linux 6.1 tcp_cwnd_validate, after each send that sent or found cwnd
@@ -687,7 +688,7 @@ static inline void
 tcp_cwnd_validate(struct pn_tcp_conn *c, bool limited)
 {
 	uint32_t out = c->snd_max - c->snd_una;	/* tp->packets_out */
-	uint32_t now = tcp_now_ms(c->tcp);
+	uint64_t now = c->tcp->lc->now;
 
 	if (!pn_seq_lt(c->snd_una, c->cwnd_usage_seq) || limited ||
 	    (!c->cwnd_limited && out > c->max_out)) {
@@ -697,12 +698,12 @@ tcp_cwnd_validate(struct pn_tcp_conn *c, bool limited)
 	}
 	if (tcp_is_cwnd_limited(c)) {
 		c->cwnd_used = 0;
-		c->cwnd_stamp_ms = now;
+		c->cwnd_stamp_ns = now;
 		return;
 	}
 	if (out > c->cwnd_used)
 		c->cwnd_used = out;
-	if (unlikely((uint64_t)(now - c->cwnd_stamp_ms) * 1000 >= c->rto_us) &&
+	if (unlikely(now - c->cwnd_stamp_ns >= (uint64_t)c->rto_us * PN_NS_PER_US) &&
 	    c->tcp->conf.slow_start_after_idle)
 		tcp_cwnd_application_limited(c);
 }
@@ -717,12 +718,12 @@ tcp_cwnd_validate(struct pn_tcp_conn *c, bool limited)
 static inline void
 tcp_slow_start_after_idle_check(struct pn_tcp_conn *c)
 {
-	uint32_t delta;
+	uint64_t delta;
 
 	if (c->snd_una != c->snd_max || !c->tcp->conf.slow_start_after_idle)
 		return;
-	delta = tcp_now_ms(c->tcp) - c->lsnd_ms;
-	if (unlikely((uint64_t)delta * 1000 > c->rto_us))
+	delta = c->tcp->lc->now - c->lsnd_ns;
+	if (unlikely(delta > (uint64_t)c->rto_us * PN_NS_PER_US))
 		tcp_cwnd_restart(c, delta);
 }
 
