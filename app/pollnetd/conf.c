@@ -188,6 +188,8 @@ static const struct key keys[] = {
 	ENUM("tcp", "cc", tcp.cc, "cubic|newreno", "cubic", "congestion control"),
 	UINT("tcp", "init_cwnd", tcp.init_cwnd, 1, 100, "10",
 	     "initial congestion window, segments (RFC 6928)"),
+	BOOL("tcp", "slow_start_after_idle", tcp.slow_start_after_idle, "true",
+	     "cwnd restarts after an idle RTO (RFC 2861, Linux sysctl)"),
 	BOOL("tcp", "syncookies", tcp.syncookies, "true",
 	     "SYN cookies when a listener's SYN backlog is full"),
 	UINT("tcp", "syn_backlog", tcp.syn_backlog, 1, 65536, "1024",

@@ -130,6 +130,23 @@ cubic_on_rto(struct pn_tcp_conn *c)
 	cubic_recovered(c);
 }
 
+/* Linux cubictcp_cwnd_event (CA_EVENT_TX_START): sending again after
+ * an idle spell, the epoch moves on by the spell, so the curve resumes
+ * where it stopped instead of jumping by the idle time; never past now. */
+static void
+cubic_cwnd_event(struct pn_tcp_conn *c, enum tcp_ca_event ev)
+{
+	struct cubic *cb = c->cc_state;
+	uint64_t now = c->tcp->lc->now;
+
+	if (ev != TCP_CA_EVENT_TX_START || cb == NULL || cb->epoch_ns == 0 ||
+	    now <= c->lsnd_ns)
+		return;
+	cb->epoch_ns += now - c->lsnd_ns;
+	if (cb->epoch_ns > now)
+		cb->epoch_ns = now;
+}
+
 const struct tcp_cc_ops tcp_cc_cubic = {
 	.name = "cubic",
 	.init = cubic_init,
@@ -137,4 +154,5 @@ const struct tcp_cc_ops tcp_cc_cubic = {
 	.ssthresh = cubic_ssthresh,
 	.recovered = cubic_recovered,
 	.on_rto = cubic_on_rto,
+	.cwnd_event = cubic_cwnd_event,
 };

@@ -73,6 +73,7 @@ pn_tcp_conf_default(struct pn_tcp_conf *c)
 	c->keepalive_cnt = 9;
 	c->ooo_max_segs = 256;
 	c->init_cwnd = 10;
+	c->slow_start_after_idle = true;
 	snprintf(c->cc, sizeof(c->cc), "cubic");
 }
 

@@ -80,6 +80,10 @@ struct pn_tcp_conf {
 	uint32_t keepalive_cnt;     /**< (9) */
 	uint32_t ooo_max_segs;   /**< out-of-order segments held per connection (256) */
 	uint32_t init_cwnd;      /**< segments, RFC 6928 (10) */
+	/** RFC 2861 / RFC 5681 4.1: cwnd restarts after an idle RTO and
+	 *  shrinks when not used for one (Linux sysctl
+	 *  tcp_slow_start_after_idle) (true) */
+	bool slow_start_after_idle;
 	char cc[16];             /**< congestion control: "cubic" | "newreno" (cubic) */
 	uint8_t isn_secret[16];  /**< RFC 6528 key; zero: random at start */
 };

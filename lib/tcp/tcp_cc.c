@@ -14,6 +14,68 @@ tcp_cc_find(const char *name)
 	return NULL;
 }
 
+/* Linux tcp_current_ssthresh: in a reduction, ssthresh; else no less
+ * than three quarters of cwnd. */
+static uint32_t
+current_ssthresh(const struct pn_tcp_conn *c)
+{
+	uint32_t q = (c->cwnd >> 1) + (c->cwnd >> 2);
+
+	if (c->flags & TF_IN_RECOVERY)
+		return c->ssthresh;
+	return c->ssthresh > q ? c->ssthresh : q;
+}
+
+/*
+ * RFC 2861's slow part, as Linux 6.1 tcp_cwnd_application_limited: cwnd
+ * went an RTO without being used in full (tcp_cwnd_validate). In the
+ * Open state (no recovery, nothing SACKed or duplicate-ACKed, no RTO
+ * backoff), unless the application is blocked on send space (SOCK_NOSPACE:
+ * the buffer limits it, not the network), cwnd falls halfway to the most
+ * that was used (the initial window at least), ssthresh keeping the old
+ * cwnd's three quarters.
+ */
+void
+tcp_cwnd_application_limited(struct pn_tcp_conn *c)
+{
+	if (!(c->flags & TF_IN_RECOVERY) && c->nsb == 0 && c->dupacks == 0 &&
+	    c->backoff == 0 && c->owned && !c->nospace) {
+		uint32_t used = c->tcp->conf.init_cwnd * (uint32_t)c->mss;
+
+		if (c->cwnd_used > used)
+			used = c->cwnd_used;
+		if (used < c->cwnd) {
+			c->ssthresh = current_ssthresh(c);
+			c->cwnd = (c->cwnd + used) >> 1;
+		}
+		c->cwnd_used = 0;
+	}
+	c->cwnd_stamp_ns = c->tcp->lc->now;
+}
+
+/*
+ * RFC 5681 4.1 / RFC 2861, as Linux 6.1 tcp_cwnd_restart: after
+ * @p delta_ns without sending (more than an RTO), cwnd halves once per
+ * RTO of it, not below the restart window (the initial window, or cwnd
+ * if smaller); ssthresh keeps three quarters of the old cwnd. In bytes.
+ */
+void
+tcp_cwnd_restart(struct pn_tcp_conn *c, uint64_t delta_ns)
+{
+	uint32_t restart = c->tcp->conf.init_cwnd * (uint32_t)c->mss;
+	uint32_t cwnd = c->cwnd;
+	int64_t delta = (int64_t)(delta_ns / PN_NS_PER_US);
+
+	c->ssthresh = current_ssthresh(c);
+	if (restart > cwnd)
+		restart = cwnd;
+	while ((delta -= c->rto_us) > 0 && cwnd > restart)
+		cwnd >>= 1;
+	c->cwnd = cwnd > restart ? cwnd : restart;
+	c->cwnd_stamp_ns = c->tcp->lc->now;
+	c->cwnd_used = 0;
+}
+
 void
 tcp_cc_reno_grow(struct pn_tcp_conn *c, uint32_t acked)
 {

@@ -13,6 +13,13 @@
 
 struct pn_tcp_conn;
 
+/** Events an algorithm may act on (Linux enum tcp_ca_event). */
+enum tcp_ca_event {
+	/** data goes out with nothing in flight, c->lsnd_ns still the
+	 *  last send before (tcp_event_data_sent) */
+	TCP_CA_EVENT_TX_START,
+};
+
 struct tcp_cc_ops {
 	const char *name;
 	/** Connection established (cwnd set to IW already). */
@@ -25,6 +32,9 @@ struct tcp_cc_ops {
 	void (*recovered)(struct pn_tcp_conn *c);
 	/** RTO fired (cwnd set to 1 MSS by the caller). */
 	void (*on_rto)(struct pn_tcp_conn *c);
+	/** @p ev happened; NULL: nothing to do. Asked only once the
+	 *  algorithm holds state (c->cc_state). */
+	void (*cwnd_event)(struct pn_tcp_conn *c, enum tcp_ca_event ev);
 };
 
 extern const struct tcp_cc_ops tcp_cc_newreno;

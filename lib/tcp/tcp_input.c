@@ -26,6 +26,10 @@ set_iw(struct pn_tcp_conn *c)
 	c->cwnd = c->tcp->conf.init_cwnd * (uint32_t)c->mss;
 	c->ssthresh = UINT32_MAX / 2;
 	c->dupthresh = TCP_DUPTHRESH;
+	/* Linux tcp_init_transfer (snd_cwnd_stamp) and the lsndtime set
+	 * when the connection is established */
+	c->cwnd_stamp_ns = c->lsnd_ns = c->tcp->lc->now;
+	c->cwnd_used = 0;
 	c->cc->init(c);
 }
 
@@ -227,8 +231,10 @@ write_space(struct pn_tcp_conn *c, uint32_t before)
 	uint32_t low = tcp_send_low_mark(c), now = tcp_send_space(c);
 
 	/* Like sk_stream_write_space: wake only when crossing the mark. */
-	if (before < low && now >= low)
+	if (before < low && now >= low) {
+		c->nospace = false;	/* sk_stream_write_space */
 		tcp_wakeup(c);
+	}
 }
 
 /* Retransmit the first unSACKed segment at SND.UNA (RFC 6675 4.3). */
@@ -368,6 +374,11 @@ ack_new(struct pn_tcp_conn *c, const struct tcp_seg *s, uint32_t acked)
 		 * cubictcp_cong_avoid); here once for all of them */
 		c->cc->cong_avoid(c, acked);
 	}
+	/* Linux tcp_cong_avoid: cwnd is valid now after every ACK of new
+	 * data outside a reduction, whether it grew or not (snd_cwnd_stamp);
+	 * the full ACK that ends recovery too (tcp_end_cwnd_reduction) */
+	if (!(c->flags & TF_IN_RECOVERY))
+		c->cwnd_stamp_ns = tcp->lc->now;
 	if (c->snd_una == c->snd_max)
 		tcp_rtx_stop(c);
 	else if (!(c->flags & TF_PERSIST))
@@ -397,6 +408,7 @@ tlp_ack(struct pn_tcp_conn *c, const struct tcp_seg *s, uint32_t newly,
 		c->tlp_out = false;
 		c->ssthresh = c->cc->ssthresh(c);
 		c->cwnd = c->ssthresh;
+		c->cwnd_stamp_ns = c->tcp->lc->now;
 		c->tcp->stat.TCPLossProbeRecovery++;
 	} else if (ack == c->snd_una && s->len == 0 && !win_update &&
 		   newly == 0) {
@@ -442,6 +454,10 @@ ack_process(struct pn_tcp_conn *c, struct tcp_seg *s)
 		c->snd_wl2 = ack;
 		if (wnd > c->max_snd_wnd)
 			c->max_snd_wnd = wnd;
+		/* Linux tcp_ack_update_window: a new window with data
+		 * waiting may end an idle spell */
+		if (win_update && c->sndq.len > c->snd_max - c->snd_una)
+			tcp_slow_start_after_idle_check(c);
 	}
 	if (unlikely(c->tlp_out))
 		tlp_ack(c, s, newly, win_update);

@@ -14,6 +14,7 @@
 
 #include "ipv4.h"
 #include "net.h"
+#include "tcp_cc.h"
 #include "tcp_priv.h"
 
 #define TCP_CHALLENGE_MAX 10   /* challenge ACKs per socket per second */
@@ -542,12 +543,18 @@ cwnd_room(const struct pn_tcp_conn *c, uint32_t pipe)
 	return cwnd > flight ? cwnd - flight : 0;
 }
 
-/* Linux tcp_event_data_sent: data sent within a delayed-ACK time of data
- * received is a request/response exchange (pingpong): quick ACKs end, so
- * the next request's ACK rides on its response. */
-static void
+/* Linux tcp_event_data_sent: with nothing in flight the algorithm hears
+ * CA_EVENT_TX_START (an algorithm without state has nothing to move);
+ * lsndtime; data sent within a delayed-ACK time of data received is a
+ * request/response exchange (pingpong): quick ACKs end, so the next
+ * request's ACK rides on its response. */
+static __rte_always_inline void
 data_sent(struct pn_tcp_conn *c)
 {
+	if (unlikely(c->cc_state != NULL) && c->snd_nxt == c->snd_una &&
+	    c->cc->cwnd_event != NULL)
+		c->cc->cwnd_event(c, TCP_CA_EVENT_TX_START);
+	c->lsnd_ns = c->tcp->lc->now;
 	if (c->quickack > 0 && c->last_data_ns != 0 &&
 	    c->tcp->lc->now - c->last_data_ns <
 	    (uint64_t)c->tcp->conf.delack_ms * PN_NS_PER_MS)

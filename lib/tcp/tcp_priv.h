@@ -166,7 +166,8 @@ struct pn_tcp_conn {
 	bool owned;                 /**< the socket holds it (ctx valid) */
 	bool ack_held;              /**< on tcp->ackq: a pure ACK waits for
 				     *   the end of the burst (MUST-59) */
-	bool was_writable_low;      /**< for the write-space wakeup edge */
+	bool nospace;               /**< a send found the buffer full, not
+				     *   writable since (Linux SOCK_NOSPACE) */
 	bool dsack_on;              /**< dsack is pending (RFC 2883) */
 	bool reo_armed;             /**< t_rtx holds the reordering timer */
 	bool tlp_armed;             /**< t_rtx holds the loss probe (PTO) */
@@ -191,10 +192,17 @@ struct pn_tcp_conn {
 	 * most bytes outstanding at a send in this window (tp->max_packets_out,
 	 * in bytes as cwnd), and the window's end (tp->cwnd_usage_seq) */
 	uint32_t max_out, cwnd_usage_seq;
+	uint32_t cwnd_used;         /**< most bytes outstanding since cwnd
+				     *   was last full (tp->snd_cwnd_used) */
 	uint8_t nsb;                /**< ranges in scb->sb (0 without scb) */
 	uint8_t tos;                /**< IP_TOS of every segment (MUST-48) */
 	bool snd_urg;               /**< urgent mode until SND.UP is ACKed */
 	bool redir;                 /**< redir_owner passes our segments on */
+	/* RFC 2861 (Linux 6.1 tcp_cwnd_validate's second half,
+	 * tcp_cwnd_application_limited, tcp_cwnd_restart): when cwnd was
+	 * last validated (tp->snd_cwnd_stamp) and when data last went out
+	 * (tp->lsndtime); on the ns clock, not in jiffies */
+	uint64_t cwnd_stamp_ns, lsnd_ns;
 	uint32_t sndbuf, rcvbuf, rcvlowat, sndlowat;
 	uint32_t rcv_space_seq;     /**< auto-sizing: start of the measure */
 	uint64_t rcv_space_ns;
@@ -645,26 +653,6 @@ tcp_sb_pipe(const struct pn_tcp_conn *c)
 }
 
 /*
- * Linux 6.1 tcp_cwnd_validate's first half, after each send that sent or
- * found cwnd full (tcp_write_xmit): a window in which cwnd was full is
- * remembered as cwnd-limited; otherwise the most bytes outstanding at a
- * send in the window. A window ends when SND.UNA passes the SND.NXT of
- * the send that opened it (cwnd_usage_seq). In bytes, as cwnd.
- */
-static inline void
-tcp_cwnd_validate(struct pn_tcp_conn *c, bool limited)
-{
-	uint32_t out = c->snd_max - c->snd_una;	/* tp->packets_out */
-
-	if (!pn_seq_lt(c->snd_una, c->cwnd_usage_seq) || limited ||
-	    (!c->cwnd_limited && out > c->max_out)) {
-		c->cwnd_limited = limited;
-		c->max_out = out;
-		c->cwnd_usage_seq = c->snd_nxt;
-	}
-}
-
-/*
  * Linux 6.1 tcp_is_cwnd_limited (include/net/tcp.h), which
  * tcp_reno_cong_avoid and cubictcp_cong_avoid ask before growing cwnd:
  * cwnd grows only while the flow uses it (RFC 7661's concern). In slow
@@ -679,6 +667,64 @@ tcp_is_cwnd_limited(const struct pn_tcp_conn *c)
 	if (c->cwnd < c->ssthresh)	/* tcp_in_slow_start */
 		return c->cwnd < 2ull * c->max_out;
 	return false;
+}
+
+/* tcp_cc.c: RFC 2861 congestion window validation, as Linux 6.1 */
+void tcp_cwnd_application_limited(struct pn_tcp_conn *c);
+void tcp_cwnd_restart(struct pn_tcp_conn *c, uint64_t delta_ns);
+
+/*
+ * Linux 6.1 tcp_cwnd_validate, after each send that sent or found cwnd
+ * full (tcp_write_xmit): a window in which cwnd was full is remembered
+ * as cwnd-limited; otherwise the most bytes outstanding at a send in the
+ * window. A window ends when SND.UNA passes the SND.NXT of the send that
+ * opened it (cwnd_usage_seq). In bytes, as cwnd. Then RFC 2861: while
+ * cwnd is used it is valid now (snd_cwnd_stamp); while not, the most
+ * used is noted, and once cwnd went an RTO unvalidated it shrinks
+ * towards that (tcp_cwnd_application_limited; sysctl
+ * tcp_slow_start_after_idle gates it).
+ */
+static inline void
+tcp_cwnd_validate(struct pn_tcp_conn *c, bool limited)
+{
+	uint32_t out = c->snd_max - c->snd_una;	/* tp->packets_out */
+	uint64_t now = c->tcp->lc->now;
+
+	if (!pn_seq_lt(c->snd_una, c->cwnd_usage_seq) || limited ||
+	    (!c->cwnd_limited && out > c->max_out)) {
+		c->cwnd_limited = limited;
+		c->max_out = out;
+		c->cwnd_usage_seq = c->snd_nxt;
+	}
+	if (tcp_is_cwnd_limited(c)) {
+		c->cwnd_used = 0;
+		c->cwnd_stamp_ns = now;
+		return;
+	}
+	if (out > c->cwnd_used)
+		c->cwnd_used = out;
+	if (unlikely(now - c->cwnd_stamp_ns >= (uint64_t)c->rto_us * PN_NS_PER_US) &&
+	    c->tcp->conf.slow_start_after_idle)
+		tcp_cwnd_application_limited(c);
+}
+
+/*
+ * Linux 6.1 tcp_slow_start_after_idle_check (include/net/tcp.h; from
+ * tcp_skb_entail when the application queues data, and from
+ * tcp_ack_update_window when the window moves with data waiting):
+ * nothing in flight and nothing sent for more than an RTO, cwnd
+ * restarts (tcp_cwnd_restart, RFC 2861 / RFC 5681 4.1).
+ */
+static inline void
+tcp_slow_start_after_idle_check(struct pn_tcp_conn *c)
+{
+	uint64_t delta;
+
+	if (c->snd_una != c->snd_max || !c->tcp->conf.slow_start_after_idle)
+		return;
+	delta = c->tcp->lc->now - c->lsnd_ns;
+	if (unlikely(delta > (uint64_t)c->rto_us * PN_NS_PER_US))
+		tcp_cwnd_restart(c, delta);
 }
 
 /** RFC 6675 NextSeg rules 1/3: next hole above HighRxt. @return its

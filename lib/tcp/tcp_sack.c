@@ -171,6 +171,7 @@ undo_dsack(struct pn_tcp_conn *c, uint32_t left)
 	c->tcp->stat.TCPDSACKUndo++;
 	if (c->cwnd < c->prior_cwnd)
 		c->cwnd = c->prior_cwnd;
+	c->cwnd_stamp_ns = c->tcp->lc->now; /* tcp_undo_cwnd_reduction */
 	if (c->ssthresh < c->prior_ssthresh)
 		c->ssthresh = c->prior_ssthresh;
 	if (c->dupthresh < c->undo_reord + 1)

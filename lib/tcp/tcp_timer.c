@@ -354,6 +354,7 @@ rtx_fire(struct pn_timer *t)
 	if (c->backoff == 1 || !(c->flags & TF_IN_RECOVERY))
 		c->ssthresh = c->cc->ssthresh(c);
 	c->cwnd = c->mss;
+	c->cwnd_stamp_ns = tcp->lc->now; /* Linux tcp_enter_loss */
 	c->cc->on_rto(c);
 	c->flags &= (uint16_t)~TF_IN_RECOVERY;
 	c->recover = c->snd_max;

@@ -65,8 +65,11 @@ pn_tcp_send(struct pn_tcp_conn *c, const struct iovec *iov, int iovcnt,
 	if ((rc = send_check(c)) < 0)
 		return rc;
 	space = tcp_send_space(c);
-	if (space == 0)
+	if (space == 0) {
+		c->nospace = true;	/* Linux: SOCK_NOSPACE, wait_for_space */
 		return -EAGAIN;
+	}
+	tcp_slow_start_after_idle_check(c);
 	for (i = 0; i < iovcnt && done < space; i++) {
 		const uint8_t *p = iov[i].iov_base;
 		size_t left = iov[i].iov_len;
@@ -98,6 +101,8 @@ pn_tcp_send(struct pn_tcp_conn *c, const struct iovec *iov, int iovcnt,
 			left -= n;
 			done += n;
 		}
+		if (left > 0)	/* the buffer is full before the data ends */
+			c->nospace = true;
 	}
 out:
 	if (done == 0)
@@ -121,8 +126,11 @@ pn_tcp_send_mbuf(struct pn_tcp_conn *c, struct rte_mbuf *m)
 	tcp_poll_stale(c);
 	if ((rc = send_check(c)) < 0)
 		return rc;
-	if (tcp_send_space(c) < len)
+	if (tcp_send_space(c) < len) {
+		c->nospace = true;
 		return -EAGAIN;
+	}
+	tcp_slow_start_after_idle_check(c);
 	tcp_mq_append(&c->sndq, m);
 	tcp_output(c);
 	tcp_reap(c->tcp);

@@ -22,6 +22,7 @@ defaults_valid(void **state)
 	assert_int_equal(pn_tcp_conf_check(&c, err, sizeof(err)), 0);
 	assert_int_equal(c.mss, 1460);
 	assert_int_equal(c.init_cwnd, 10);
+	assert_true(c.slow_start_after_idle); /* Linux sysctl: 1 */
 	assert_string_equal(c.cc, "cubic");
 	assert_int_equal(c.rto_init_ms, 1000);
 	assert_int_equal(c.rto_min_ms, 200);
