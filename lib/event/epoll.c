@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include <rte_common.h>
+#include <rte_debug.h>
 
 #include "clock.h"
 #include "lcore.h"
@@ -103,17 +104,48 @@ ep_ready(struct pn_epitem *epi)
 
 static uint32_t ep_eventpoll_poll(struct pn_epoll *ep);
 
+/*
+ * A socket's item that asks only for read events, the socket's only
+ * watcher, while the socket's last read left nothing (rd_quiet): its
+ * poll is known to give nothing. A level-triggered item read until
+ * EAGAIN is polled once more by the next wait (ep_send_events put it
+ * back): that poll is this test. The only watcher: tcp_poll's other
+ * effect, asking for the write-space wake-up, matters to no one else.
+ */
+static inline bool
+ep_item_quiet(const struct pn_epitem *epi, const struct pn_sock *s)
+{
+	bool q = s->rd_quiet &&
+		 !(epi->events & ~(uint32_t)(SOCK_MASK_READ | EPOLLRDBAND |
+					     EP_PRIVATE_BITS)) &&
+		 TAILQ_NEXT(epi, file_link) == NULL &&
+		 TAILQ_FIRST(&s->f.watchers) == epi;
+
+#ifdef PN_TCP_POLL_CHECK
+	if (q && (sock_poll(s) & epi->events) != 0)
+		rte_panic("ep_item_poll: quiet socket shows %#x\n",
+			  sock_poll(s));
+#endif
+	return q;
+}
+
 /* Linux ep_item_poll(): the watched file's mask & the interest. */
 static uint32_t
 ep_item_poll(struct pn_epitem *epi)
 {
-	const struct pn_file *f = epi->file;
+	struct pn_file *f = epi->file;
+	struct pn_sock *s;
 	uint32_t m;
 
-	if (f->type == PN_FILE_EPOLL)
+	if (f->type == PN_FILE_EPOLL) {
 		m = ep_eventpoll_poll((struct pn_epoll *)epi->file);
-	else
-		m = sock_poll((const struct pn_sock *)f);
+	} else {
+		s = (struct pn_sock *)f;
+		if (ep_item_quiet(epi, s))
+			return 0;
+		m = sock_poll(s);
+		sock_polled(s, m);
+	}
 	return m & epi->events;
 }
 
