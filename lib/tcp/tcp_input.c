@@ -829,6 +829,8 @@ st_fin_wait_1(struct pn_tcp_conn *c, struct tcp_seg *s)
 		tcp_set_state(c, PN_TCP_FIN_WAIT_2);
 		if (c->flags & TF_CLOSED)
 			tcp_finwait2_arm(c);
+		/* Linux tcp_rcv_state_process: sk_state_change */
+		tcp_wakeup(c, PN_TCP_WAKE_STATE);
 	}
 	data_and_fin(c, s);
 }
@@ -854,8 +856,11 @@ st_closing(struct pn_tcp_conn *c, struct tcp_seg *s)
 {
 	if (!front_checks(c, s) || !ack_process(c, s))
 		return;
-	if (fin_acked(c))
+	if (fin_acked(c)) {
 		enter_time_wait(c);
+		/* Linux tcp_time_wait ends with tcp_done: sk_state_change */
+		tcp_wakeup(c, PN_TCP_WAKE_STATE);
+	}
 	data_and_fin(c, s);
 }
 
