@@ -129,24 +129,28 @@ ep_item_quiet(const struct pn_epitem *epi, const struct pn_sock *s)
 	return q;
 }
 
+/* ep_item_poll() of a socket's item: inline in ep_send_events, which
+ * polls each item it reports and each level-triggered one again. */
+static __rte_always_inline uint32_t
+ep_sock_item_poll(struct pn_epitem *epi, struct pn_sock *s)
+{
+	uint32_t m;
+
+	if (ep_item_quiet(epi, s))
+		return 0;
+	m = sock_poll(s);
+	sock_polled(s, m);
+	return m & epi->events;
+}
+
 /* Linux ep_item_poll(): the watched file's mask & the interest. */
 static uint32_t
 ep_item_poll(struct pn_epitem *epi)
 {
-	struct pn_file *f = epi->file;
-	struct pn_sock *s;
-	uint32_t m;
-
-	if (f->type == PN_FILE_EPOLL) {
-		m = ep_eventpoll_poll((struct pn_epoll *)epi->file);
-	} else {
-		s = (struct pn_sock *)f;
-		if (ep_item_quiet(epi, s))
-			return 0;
-		m = sock_poll(s);
-		sock_polled(s, m);
-	}
-	return m & epi->events;
+	if (epi->file->type == PN_FILE_EPOLL)
+		return ep_eventpoll_poll((struct pn_epoll *)epi->file) &
+		       epi->events;
+	return ep_sock_item_poll(epi, (struct pn_sock *)epi->file);
 }
 
 /*
@@ -496,7 +500,11 @@ ep_send_events(struct pn_epoll *ep, struct epoll_event *events, int maxevents)
 	while (n < maxevents && (epi = TAILQ_FIRST(&txlist)) != NULL) {
 		TAILQ_REMOVE(&txlist, epi, rdl);
 		epi->ready = false;
-		revents = ep_item_poll(epi);
+		if (likely(epi->file->type == PN_FILE_SOCK))
+			revents = ep_sock_item_poll(epi,
+						    (struct pn_sock *)epi->file);
+		else
+			revents = ep_item_poll(epi);
 		if (revents == 0)
 			continue;
 		events[n].events = revents;

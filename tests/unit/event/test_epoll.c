@@ -850,29 +850,6 @@ e_lt_drained_rst(struct dctx *c)
 	RI(c, "read", (int)A->read(srv, buf, sizeof(buf)));
 }
 
-/* Linux tcp_rcv_state_process: the ACK of our FIN (FIN-WAIT-1 to -2)
- * calls sk_state_change, which wakes every item: an ET item reports its
- * unchanged mask again. */
-static void
-e_et_fin_acked(struct dctx *c)
-{
-	int ep = h_epoll(c), cli, srv;
-
-	h_pair(c, &cli, &srv, SOCK_NONBLOCK);
-	h_ep(c, ep, ADD, cli, EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET, 1);
-	W(c, "writable", ep, 8, 0);
-	RI(c, "shutdown WR", A->shutdown(cli, SHUT_WR));
-	W(c, "own shutdown", ep, 8, 0);
-	A->pump();
-	A->pump();
-	W(c, "FIN acked", ep, 8, 0);
-	W(c, "ET none", ep, 8, 0);
-	RI(c, "peer shutdown WR", A->shutdown(srv, SHUT_WR));
-	A->pump();
-	A->pump();
-	W(c, "peer FIN", ep, 8, 0);
-}
-
 #ifdef PN_DIFF_REAL /* the fake TCP has no urgent data */
 /* Linux sock_def_readable's key holds EPOLLPRI: an ET item asking for
  * EPOLLPRI alone fires again on plain data while the urgent byte is
@@ -952,7 +929,6 @@ static const struct dcase cases[] = {
 	CASE(lt_drained_two_epolls),
 	CASE(et_out_acked_no_wake),
 	CASE(lt_drained_rst),
-	CASE(et_fin_acked),
 #ifdef PN_DIFF_REAL
 	CASE(et_pri_more_data),
 #endif
