@@ -58,6 +58,7 @@ sock_wakeup(void *ctx, int what)
 		break;
 	default:
 		s->rd_quiet = false;
+		s->syn_wait = false; /* connected or failed */
 		ep_wake(&s->f, 0);
 		break;
 	}
@@ -236,7 +237,7 @@ pn_getsockname(int fd, struct sockaddr *addr, socklen_t *len)
 	return sock_put_addr(addr, len, lip, lport);
 }
 
-int
+static int
 sock_conn_state(const struct pn_sock *s)
 {
 	struct pn_tcp_info ti;
@@ -464,6 +465,7 @@ pn_connect(int fd, const struct sockaddr *addr, socklen_t len)
 	}
 	s->state = PN_SS_CONNECTING;
 	sock_push_opts(s); /* before the SYN: TCP_MAXSEG, SO_RCVBUF shape it */
+	s->syn_wait = true;
 	s->sl->ops->connect_start(s->conn);
 	if (s->f.nonblock)
 		return sock_fail(EINPROGRESS);

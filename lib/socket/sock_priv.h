@@ -65,6 +65,7 @@ struct pn_sock {
 	bool bound;
 	bool nospace;                   /**< Linux SOCK_NOSPACE: EPOLLOUT wakes */
 	bool rd_quiet;                  /**< nothing to read: sock_read_settle */
+	bool syn_wait;                  /**< connect()'s SYN out, no state wake yet */
 	bool reuseaddr, reuseport, keepalive, nodelay;
 	bool oobinline;                 /**< SO_OOBINLINE */
 	uint8_t tos;                    /**< IP_TOS (ECN bits clear) */
@@ -219,33 +220,18 @@ sock_poll(const struct pn_sock *s)
 #define SOCK_MASK_READ (EPOLLIN | EPOLLRDNORM | EPOLLPRI | EPOLLERR | \
 			EPOLLHUP | EPOLLRDHUP)
 
-/** The TCP state of @p s's connection (PN_TCP_CLOSED: none). */
-int sock_conn_state(const struct pn_sock *s);
-
 /**
  * @p s was polled (by epoll) and showed @p m: as Linux tcp_poll, a
  * connection found without send space asks for the write-space wake-up
- * (SOCK_NOSPACE). A handshake shows no EPOLLOUT either but asks nothing.
+ * (SOCK_NOSPACE). A handshake (SYN-SENT, SYN-RECEIVED of a simultaneous
+ * open: until the state wake-up that ends it) shows no EPOLLOUT either
+ * but asks nothing.
  */
 static inline void
 sock_polled(struct pn_sock *s, uint32_t m)
 {
-	if ((m & EPOLLOUT) || s->conn == NULL || s->nospace)
-		return;
-	if (s->state == PN_SS_CONNECTED ||
-	    (m & (EPOLLIN | EPOLLPRI | EPOLLHUP)) != 0) {
+	if (!(m & EPOLLOUT) && s->conn != NULL && !s->syn_wait)
 		s->nospace = true;
-		return;
-	}
-	/* a connect() not called again: the handshake may be over */
-	switch (sock_conn_state(s)) {
-	case PN_TCP_SYN_SENT:
-	case PN_TCP_SYN_RECEIVED:
-	case PN_TCP_CLOSED:
-		break;
-	default:
-		s->nospace = true;
-	}
 }
 
 /** The deadline (lcore clock, ns) of a blocking call with timeout @p timeo. */
