@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include <rte_common.h>
+#include <rte_debug.h>
 
 #include "clock.h"
 #include "lcore.h"
@@ -103,18 +104,53 @@ ep_ready(struct pn_epitem *epi)
 
 static uint32_t ep_eventpoll_poll(struct pn_epoll *ep);
 
+/*
+ * A socket's item that asks only for read events, the socket's only
+ * watcher, while the socket's last read left nothing (rd_quiet): its
+ * poll is known to give nothing. A level-triggered item read until
+ * EAGAIN is polled once more by the next wait (ep_send_events put it
+ * back): that poll is this test. The only watcher: tcp_poll's other
+ * effect, asking for the write-space wake-up, matters to no one else.
+ */
+static inline bool
+ep_item_quiet(const struct pn_epitem *epi, const struct pn_sock *s)
+{
+	bool q = s->rd_quiet &&
+		 !(epi->events & ~(uint32_t)(SOCK_MASK_READ | EPOLLRDBAND |
+					     EP_PRIVATE_BITS)) &&
+		 TAILQ_NEXT(epi, file_link) == NULL &&
+		 TAILQ_FIRST(&s->f.watchers) == epi;
+
+#ifdef PN_TCP_POLL_CHECK
+	if (q && (sock_poll(s) & epi->events) != 0)
+		rte_panic("ep_item_poll: quiet socket shows %#x\n",
+			  sock_poll(s));
+#endif
+	return q;
+}
+
+/* ep_item_poll() of a socket's item: inline in ep_send_events, which
+ * polls each item it reports and each level-triggered one again. */
+static __rte_always_inline uint32_t
+ep_sock_item_poll(struct pn_epitem *epi, struct pn_sock *s)
+{
+	uint32_t m;
+
+	if (ep_item_quiet(epi, s))
+		return 0;
+	m = sock_poll(s);
+	sock_polled(s, m);
+	return m & epi->events;
+}
+
 /* Linux ep_item_poll(): the watched file's mask & the interest. */
 static uint32_t
 ep_item_poll(struct pn_epitem *epi)
 {
-	const struct pn_file *f = epi->file;
-	uint32_t m;
-
-	if (f->type == PN_FILE_EPOLL)
-		m = ep_eventpoll_poll((struct pn_epoll *)epi->file);
-	else
-		m = sock_poll((const struct pn_sock *)f);
-	return m & epi->events;
+	if (epi->file->type == PN_FILE_EPOLL)
+		return ep_eventpoll_poll((struct pn_epoll *)epi->file) &
+		       epi->events;
+	return ep_sock_item_poll(epi, (struct pn_sock *)epi->file);
 }
 
 /*
@@ -464,7 +500,11 @@ ep_send_events(struct pn_epoll *ep, struct epoll_event *events, int maxevents)
 	while (n < maxevents && (epi = TAILQ_FIRST(&txlist)) != NULL) {
 		TAILQ_REMOVE(&txlist, epi, rdl);
 		epi->ready = false;
-		revents = ep_item_poll(epi);
+		if (likely(epi->file->type == PN_FILE_SOCK))
+			revents = ep_sock_item_poll(epi,
+						    (struct pn_sock *)epi->file);
+		else
+			revents = ep_item_poll(epi);
 		if (revents == 0)
 			continue;
 		events[n].events = revents;

@@ -25,49 +25,43 @@
 
 /* --- readiness --- */
 
+/* Linux sock_def_readable's key (sk_data_ready) */
+#define SOCK_KEY_DATA (EPOLLIN | EPOLLPRI | EPOLLRDNORM | EPOLLRDBAND)
+/* Linux sk_stream_write_space's key */
+#define SOCK_KEY_SPACE (EPOLLOUT | EPOLLWRNORM | EPOLLWRBAND)
+
 /*
- * Linux wakes epoll with a key saying what happened: EPOLLIN from
- * sk_data_ready, EPOLLOUT from sk_write_space (only once a writer saw no
- * space), nothing (everything) from sk_state_change / sk_error_report.
- * TCP tells us only "something changed"; derive the key from what did.
+ * TCP says what kind of change happened; wake epoll with the key Linux
+ * gives it, asking TCP nothing (ep_poll_callback checks the key against
+ * each item's interest; epoll asks the mask when it reports the item):
+ *  - data (sk_data_ready, sock_def_readable): IN | PRI | RDNORM | RDBAND,
+ *    every time, so an edge-triggered item fires again on more data;
+ *  - send space (sk_stream_write_space): only once a writer found no
+ *    space or a poll saw none (SOCK_NOSPACE), and only if writable now;
+ *  - state (sk_state_change, sk_error_report): key 0, every item.
  */
 static void
-sock_wakeup(void *ctx)
+sock_wakeup(void *ctx, int what)
 {
 	struct pn_sock *s = ctx;
-	uint32_t mask, changed, r, key = 0;
-	bool all = false;
 
-	/* A listener's key is always EPOLLIN (sk_data_ready), whatever its
-	 * mask: no poll, and no last mask kept (pn_shutdown settles it
-	 * when it stops listening). */
-	if (s->state == PN_SS_LISTEN) {
-		ep_wake(&s->f, EPOLLIN | EPOLLRDNORM);
-		return;
-	}
-	mask = sock_poll(s);
-	changed = mask ^ s->last_mask;
-	r = s->conn != NULL ? s->sl->ops->readable(s->conn) : 0;
-	if (changed & (EPOLLERR | EPOLLHUP | EPOLLRDHUP))
-		all = true;
-	if (s->state == PN_SS_CONNECTING && (changed & mask & EPOLLOUT))
-		all = true;
-	/* more bytes, or readable again (data behind an urgent mark
-	 * FIONREAD does not count yet) */
-	if (r > s->rcv_seen || (changed & mask & EPOLLIN))
-		key |= EPOLLIN | EPOLLRDNORM;
-	if (changed & mask & EPOLLPRI)
-		key |= EPOLLPRI; /* urgent data (sk_data_ready) */
-	if ((mask & EPOLLOUT) && (s->nospace || (changed & EPOLLOUT))) {
-		key |= EPOLLOUT | EPOLLWRNORM;
+	switch (what) {
+	case PN_TCP_WAKE_DATA:
+		s->rd_quiet = false;
+		ep_wake(&s->f, SOCK_KEY_DATA);
+		break;
+	case PN_TCP_WAKE_SPACE:
+		if (!s->nospace || !(sock_poll(s) & EPOLLOUT))
+			break;
 		s->nospace = false;
-	}
-	s->rcv_seen = r;
-	s->last_mask = mask;
-	if (all)
+		ep_wake(&s->f, SOCK_KEY_SPACE);
+		break;
+	default:
+		s->rd_quiet = false;
+		s->syn_wait = false; /* connected or failed */
 		ep_wake(&s->f, 0);
-	else if (key != 0)
-		ep_wake(&s->f, key);
+		break;
+	}
 }
 
 const struct pn_tcp_upcalls pn_sock_upcalls = {
@@ -100,7 +94,6 @@ sock_new(struct pn_sock_lcore *sl, int flags)
 		errno = -fd;
 		return NULL;
 	}
-	s->last_mask = SOCK_MASK_CLOSED; /* sock_poll: nothing, no error */
 	return s;
 }
 
@@ -334,7 +327,6 @@ pn_listen(int fd, int backlog)
 		return sock_fail(rc == -ENOMEM ? ENOBUFS : -rc);
 	s->state = PN_SS_LISTEN;
 	sock_push_listen_opts(s);
-	sock_settle(s);
 	return 0;
 }
 
@@ -377,7 +369,6 @@ pn_accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags)
 			break;
 		}
 	}
-	/* no sock_settle(s): a listener's wake-up keys need no last mask */
 	if (rc < 0) {
 		sock_fd_release(s->sl, ns->f.fd);
 		pn_objcache_put(&s->sl->socks, ns);
@@ -389,7 +380,6 @@ pn_accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags)
 	sock_push_opts(ns);
 	s->sl->ops->addrs(c, &lip, &lport, &rip, &rport);
 	sock_bind_to(ns, lip, lport);
-	sock_settle(ns);
 	if (addr != NULL)
 		sock_put_addr(addr, len, rip, rport);
 	return ns->f.fd;
@@ -410,7 +400,7 @@ sock_connect_result(struct pn_sock *s)
 		s->sl->ops->close(s->conn);
 		s->conn = NULL;
 		s->state = PN_SS_NEW;
-		sock_settle(s);
+		s->rd_quiet = false;
 		return -(err != 0 ? err : ECONNABORTED);
 	}
 	s->state = PN_SS_CONNECTED;
@@ -475,8 +465,8 @@ pn_connect(int fd, const struct sockaddr *addr, socklen_t len)
 	}
 	s->state = PN_SS_CONNECTING;
 	sock_push_opts(s); /* before the SYN: TCP_MAXSEG, SO_RCVBUF shape it */
+	s->syn_wait = true;
 	s->sl->ops->connect_start(s->conn);
-	sock_settle(s);
 	if (s->f.nonblock)
 		return sock_fail(EINPROGRESS);
 	timedout = EINPROGRESS;
@@ -491,7 +481,6 @@ wait:
 			break;
 		}
 	}
-	sock_settle(s);
 	return rc < 0 ? sock_fail(-rc) : 0;
 }
 
@@ -515,15 +504,14 @@ pn_shutdown(int fd, int how)
 		s->lis = NULL;
 		s->state = PN_SS_NEW;
 		ep_wake(&s->f, 0);
-		sock_settle(s);
 		return 0;
 	}
 	if (s->conn == NULL)
 		return sock_fail(ENOTCONN);
 	rc = s->sl->ops->shutdown(s->conn, how);
 	/* Linux inet_shutdown ends with sk_state_change: wake everything */
+	s->rd_quiet = false;
 	ep_wake(&s->f, 0);
-	sock_settle(s);
 	return rc < 0 ? sock_fail(-rc) : 0;
 }
 

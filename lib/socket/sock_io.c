@@ -25,34 +25,28 @@ sock_recv_oob(struct pn_sock *s, const struct iovec *iov, int iovcnt,
 		return sock_fail(EINVAL);
 	n = s->sl->ops->recv(s->conn, iov, iovcnt, PN_TCP_OOB |
 			     ((flags & MSG_PEEK) ? PN_TCP_PEEK : 0));
-	sock_settle(s);
 	return n < 0 ? sock_fail((int)-n) : n;
 }
 
 /*
- * The socket was last settled or woken with nothing to read, no error,
- * no EOF, no urgent byte: what it saw is still the mask, since every
- * change that adds readiness wakes it (sock_wakeup) and the user calls
- * that take some away settle it. A non-blocking read then finds nothing
- * (pn_tcp_recv's early return, which changes nothing): the second read
- * of a read-until-EAGAIN loop needs neither TCP nor a settle. A build
- * with -DPN_TCP_POLL_CHECK checks it against TCP.
+ * The last read left nothing to read and nothing has woken the socket
+ * since (sock_read_settle): a non-blocking read finds nothing
+ * (pn_tcp_recv's early return, which changes nothing), so the second
+ * read of a read-until-EAGAIN loop needs neither TCP nor a settle. A
+ * build with -DPN_TCP_POLL_CHECK checks it against TCP.
  */
 static inline bool
 sock_settled_unreadable(struct pn_sock *s, const struct iovec *iov,
 			int iovcnt)
 {
-	if (s->rcv_seen != 0 ||
-	    (s->last_mask & (EPOLLIN | EPOLLRDNORM | EPOLLPRI | EPOLLERR |
-			     EPOLLHUP | EPOLLRDHUP)))
+	if (!s->rd_quiet)
 		return false;
 #ifdef PN_TCP_POLL_CHECK
-	if (sock_poll(s) != s->last_mask ||
-	    s->sl->ops->readable(s->conn) != s->rcv_seen ||
+	if ((sock_poll(s) & SOCK_MASK_READ) != 0 ||
+	    s->sl->ops->readable(s->conn) != 0 ||
 	    s->sl->ops->recv(s->conn, iov, iovcnt, PN_TCP_PEEK) != -EAGAIN)
-		rte_panic("sock_recv: settled %#x/%u, now %#x/%u\n",
-			  s->last_mask, s->rcv_seen, sock_poll(s),
-			  s->sl->ops->readable(s->conn));
+		rte_panic("sock_recv: settled unreadable, now %#x/%u\n",
+			  sock_poll(s), s->sl->ops->readable(s->conn));
 #else
 	RTE_SET_USED(iov);
 	RTE_SET_USED(iovcnt);
@@ -92,7 +86,8 @@ sock_recv_iov(struct pn_sock *s, const struct iovec *iov, int iovcnt,
 			break;
 		}
 	}
-	sock_settle(s);
+	if (!(flags & MSG_PEEK))
+		sock_read_settle(s);
 	return n < 0 ? sock_fail((int)-n) : n;
 }
 
@@ -162,7 +157,6 @@ sock_send_iov(struct pn_sock *s, const struct iovec *iov, int iovcnt,
 			break;
 		}
 	}
-	sock_settle(s);
 	if (total > 0)
 		return (ssize_t)total;
 	return sock_fail((int)-n);
@@ -259,7 +253,6 @@ pn_recv_zc_done(int fd, size_t bytes)
 	if (s->conn == NULL)
 		return sock_fail(ENOTCONN);
 	s->sl->ops->recv_zc_done(s->conn, bytes);
-	sock_settle(s);
 	return 0;
 }
 
@@ -278,6 +271,5 @@ pn_send_mbuf(int fd, struct rte_mbuf *m)
 	n = s->sl->ops->send_mbuf(s->conn, m);
 	if (n == -EAGAIN)
 		s->nospace = true;
-	sock_settle(s);
 	return n < 0 ? sock_fail((int)-n) : n;
 }

@@ -55,8 +55,6 @@ struct pn_sock {
 	enum pn_sock_state state;
 	uint32_t lip;                   /**< host order */
 	int err;                        /**< pending error held by the socket */
-	uint32_t rcv_seen;              /**< readable bytes at the last wake */
-	uint32_t last_mask;             /**< poll mask at the last wake */
 	/* options kept by the socket, pushed to TCP when a conn exists */
 	int linger;                     /**< -1 off, else seconds */
 	int linger_t;                   /**< seconds kept while off */
@@ -65,7 +63,9 @@ struct pn_sock {
 	int keepidle, keepintvl, keepcnt, maxseg, syncnt;
 	uint16_t lport;
 	bool bound;
-	bool nospace;                   /**< saw no send space: EPOLLOUT wakes */
+	bool nospace;                   /**< Linux SOCK_NOSPACE: EPOLLOUT wakes */
+	bool rd_quiet;                  /**< nothing to read: sock_read_settle */
+	bool syn_wait;                  /**< connect()'s SYN out, no state wake yet */
 	bool reuseaddr, reuseport, keepalive, nodelay;
 	bool oobinline;                 /**< SO_OOBINLINE */
 	uint8_t tos;                    /**< IP_TOS (ECN bits clear) */
@@ -216,6 +216,24 @@ sock_poll(const struct pn_sock *s)
 	return m;
 }
 
+/* What a socket with nothing to read shows none of. */
+#define SOCK_MASK_READ (EPOLLIN | EPOLLRDNORM | EPOLLPRI | EPOLLERR | \
+			EPOLLHUP | EPOLLRDHUP)
+
+/**
+ * @p s was polled (by epoll) and showed @p m: as Linux tcp_poll, a
+ * connection found without send space asks for the write-space wake-up
+ * (SOCK_NOSPACE). A handshake (SYN-SENT, SYN-RECEIVED of a simultaneous
+ * open: until the state wake-up that ends it) shows no EPOLLOUT either
+ * but asks nothing.
+ */
+static inline void
+sock_polled(struct pn_sock *s, uint32_t m)
+{
+	if (!(m & EPOLLOUT) && s->conn != NULL && !s->syn_wait)
+		s->nospace = true;
+}
+
 /** The deadline (lcore clock, ns) of a blocking call with timeout @p timeo. */
 uint64_t sock_deadline(const struct pn_sock *s, long timeo);
 
@@ -236,12 +254,19 @@ struct pn_sock *sock_get(int fd);
 /** As sock_get(), a non-socket fd failing with @p notsock_errno. */
 struct pn_sock *sock_lookup(int fd, int notsock_errno);
 
-/** Refresh what the next wake-up compares against (after a call). */
+/*
+ * After a read: note whether @p s has nothing left to read (no byte, no
+ * error, no EOF, no urgent byte). Every change that adds any of that
+ * wakes the socket with PN_TCP_WAKE_DATA or _STATE (sock_wakeup), or is
+ * a shutdown(), and those clear it; what reads take away keeps it. While
+ * set, a non-blocking read fails with EAGAIN without asking TCP and epoll
+ * knows the socket's read bits without polling it.
+ */
 static inline void
-sock_settle(struct pn_sock *s)
+sock_read_settle(struct pn_sock *s)
 {
-	s->last_mask = sock_poll(s);
-	s->rcv_seen = s->conn != NULL ? s->sl->ops->readable(s->conn) : 0;
+	s->rd_quiet = s->conn != NULL && !(sock_poll(s) & SOCK_MASK_READ) &&
+		      s->sl->ops->readable(s->conn) == 0;
 }
 
 /** Hand the options set on @p s to its TCP connection. */

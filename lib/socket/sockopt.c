@@ -488,7 +488,6 @@ pn_getsockopt(int fd, int level, int name, void *val, socklen_t *len)
 				v = s->err;
 			}
 			s->err = 0;
-			sock_settle(s);
 			break;
 		case SO_TYPE: v = SOCK_STREAM; break;
 		case SO_DOMAIN: v = AF_INET; break;

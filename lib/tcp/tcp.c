@@ -474,18 +474,20 @@ tcp_set_state(struct pn_tcp_conn *c, uint8_t state)
 }
 
 void
-tcp_wakeup(struct pn_tcp_conn *c)
+tcp_wakeup(struct pn_tcp_conn *c, int what)
 {
 	tcp_poll_stale(c);
 	if (c->owned && c->ctx != NULL && c->tcp->up.wakeup != NULL)
-		c->tcp->up.wakeup(c->ctx);
+		c->tcp->up.wakeup(c->ctx, what);
 }
 
+/* Linux: a child joining the accept queue calls the listener's
+ * sk_data_ready */
 void
 tcp_listen_wakeup(struct pn_tcp_listen *l)
 {
 	if (l->ctx != NULL && l->tcp->up.wakeup != NULL)
-		l->tcp->up.wakeup(l->ctx);
+		l->tcp->up.wakeup(l->ctx, PN_TCP_WAKE_DATA);
 }
 
 void
@@ -556,7 +558,7 @@ tcp_conn_reset(struct pn_tcp_conn *c, int err)
 	tcp_poll_stale(c);
 	tcp_mq_free(&c->sndq);
 	tcp_conn_closed(c);
-	tcp_wakeup(c);
+	tcp_wakeup(c, PN_TCP_WAKE_STATE); /* tcp_reset: tcp_done, sk_error_report */
 }
 
 /* --- segments --- */

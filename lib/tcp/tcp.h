@@ -8,10 +8,12 @@
  * (one struct pn_tcp per lcore); nothing is locked.
  *
  * Upcalls (TCP -> socket), as in Linux sk_data_ready / sk_write_space /
- * sk_state_change: TCP never says *what* changed in detail; it calls
- * upcalls->wakeup(ctx), and the socket layer asks pn_tcp_poll() for the
- * current EPOLL* mask (Linux: ep_poll_callback, then tcp_poll()). That keeps
- * one source of truth for readiness.
+ * sk_state_change: TCP calls upcalls->wakeup(ctx, kind) with the kind of
+ * change (enum pn_tcp_wake), from which the socket derives epoll's wake-up
+ * key without asking anything; the mask is asked of pn_tcp_poll() only
+ * where it is reported (Linux: ep_poll_callback checks the key, then
+ * ep_send_events calls tcp_poll()). That keeps one source of truth for
+ * readiness.
  *
  * Lifetime: a connection (or listener) carries an opaque ctx (the socket).
  * After pn_tcp_close()/pn_tcp_abort() the socket has let go: TCP clears
@@ -88,14 +90,26 @@ struct pn_tcp_conf {
 	uint8_t isn_secret[16];  /**< RFC 6528 key; zero: random at start */
 };
 
+/** What kind of change a wake-up reports (Linux's three sock callbacks). */
+enum pn_tcp_wake {
+	/** sk_data_ready: in-order data or urgent data arrived, or a
+	 * listener's accept queue grew */
+	PN_TCP_WAKE_DATA = 1,
+	/** sk_write_space: the free send space rose to the low mark */
+	PN_TCP_WAKE_SPACE,
+	/** sk_state_change / sk_error_report: connected, FIN received,
+	 * closed, reset, error, shut down */
+	PN_TCP_WAKE_STATE,
+};
+
 /** Upcalls from TCP to the socket layer. */
 struct pn_tcp_upcalls {
 	/**
-	 * Something about @p ctx's connection or listener changed (data,
-	 * FIN, send space, connected, error, accept queue). Ask
-	 * pn_tcp_poll() / pn_tcp_listen_poll() what.
+	 * Something about @p ctx's connection or listener changed, of kind
+	 * @p what (enum pn_tcp_wake). pn_tcp_poll() / pn_tcp_listen_poll()
+	 * say what the mask is now.
 	 */
-	void (*wakeup)(void *ctx);
+	void (*wakeup)(void *ctx, int what);
 };
 
 /** Per-lcore TCP counters, named as Linux nstat names them (TcpExt...). */

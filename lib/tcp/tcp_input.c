@@ -233,7 +233,7 @@ write_space(struct pn_tcp_conn *c, uint32_t before)
 	/* Like sk_stream_write_space: wake only when crossing the mark. */
 	if (before < low && now >= low) {
 		c->nospace = false;	/* sk_stream_write_space */
-		tcp_wakeup(c);
+		tcp_wakeup(c, PN_TCP_WAKE_SPACE);
 	}
 }
 
@@ -550,11 +550,13 @@ static bool
 data_and_fin(struct pn_tcp_conn *c, struct tcp_seg *s)
 {
 	struct pn_tcp *tcp = c->tcp;
-	bool fin = (s->h.flags & PN_TCP_FIN) != 0, wake = false;
+	bool fin = (s->h.flags & PN_TCP_FIN) != 0;
+	int wake = 0;
 
-	/* RFC 9293 3.10.7.4 sixth check, URG; MUST-32: tell the user */
+	/* RFC 9293 3.10.7.4 sixth check, URG; MUST-32: tell the user
+	 * (Linux tcp_urg: sk_data_ready) */
 	if (tcp_urg_input(c, s))
-		tcp_wakeup(c);
+		tcp_wakeup(c, PN_TCP_WAKE_DATA);
 	if (s->len > 0) {
 		if (c->state != PN_TCP_ESTABLISHED &&
 		    c->state != PN_TCP_FIN_WAIT_1 && c->state != PN_TCP_FIN_WAIT_2) {
@@ -593,7 +595,7 @@ data_and_fin(struct pn_tcp_conn *c, struct tcp_seg *s)
 				fin = true, s->h.seq = c->rcv_nxt, s->len = 0;
 			/* A closed window is announced at once. */
 			ack_data(c, fill || fin || tcp_rcv_wnd_closed(c));
-			wake = true;
+			wake = PN_TCP_WAKE_DATA;
 		} else {
 			/* Out of order: keep it, ACK at once (RFC 5681 4.2; in
 			 * a burst, after its last segment: MUST-59). */
@@ -614,7 +616,7 @@ data_and_fin(struct pn_tcp_conn *c, struct tcp_seg *s)
 		/* RFC 9293 3.10.7.4 eighth. */
 		c->rcv_nxt++;
 		c->flags |= TF_RCVD_FIN | TF_ACK_NOW;
-		wake = true;
+		wake = PN_TCP_WAKE_STATE; /* tcp_fin: sk_state_change, all */
 		switch (c->state) {
 		case PN_TCP_SYN_RECEIVED:
 		case PN_TCP_ESTABLISHED:
@@ -636,8 +638,8 @@ data_and_fin(struct pn_tcp_conn *c, struct tcp_seg *s)
 		c->flags |= TF_ACK_NOW;
 		tcp_timewait_arm(c);
 	}
-	if (wake)
-		tcp_wakeup(c);
+	if (wake != 0)
+		tcp_wakeup(c, wake);
 	return true;
 }
 
@@ -686,7 +688,7 @@ st_syn_sent(struct pn_tcp_conn *c, struct tcp_seg *s)
 		tcp_rtx_stop(c);
 		became_established(c);
 		c->flags |= TF_ACK_NOW;
-		tcp_wakeup(c);
+		tcp_wakeup(c, PN_TCP_WAKE_STATE); /* tcp_finish_connect */
 		/* Data or FIN on the SYN-ACK: go on as ESTABLISHED. */
 		s->h.seq++;
 		s->h.flags &= (uint8_t)~PN_TCP_SYN;
@@ -818,7 +820,7 @@ st_syn_received(struct pn_tcp_conn *c, struct tcp_seg *s)
 		c->accepted = true;
 		tcp_listen_wakeup(l);
 	} else {
-		tcp_wakeup(c);
+		tcp_wakeup(c, PN_TCP_WAKE_STATE); /* sk_state_change */
 	}
 	if (data_and_fin(c, s))
 		tcp_seg_done(tcp, s);
@@ -843,6 +845,8 @@ st_fin_wait_1(struct pn_tcp_conn *c, struct tcp_seg *s)
 		tcp_set_state(c, PN_TCP_FIN_WAIT_2);
 		if (c->flags & TF_CLOSED)
 			tcp_finwait2_arm(c);
+		/* Linux tcp_rcv_state_process: sk_state_change */
+		tcp_wakeup(c, PN_TCP_WAKE_STATE);
 	}
 	data_and_fin(c, s);
 }
@@ -868,8 +872,11 @@ st_closing(struct pn_tcp_conn *c, struct tcp_seg *s)
 {
 	if (!front_checks(c, s) || !ack_process(c, s))
 		return;
-	if (fin_acked(c))
+	if (fin_acked(c)) {
 		enter_time_wait(c);
+		/* Linux tcp_time_wait ends with tcp_done: sk_state_change */
+		tcp_wakeup(c, PN_TCP_WAKE_STATE);
+	}
 	data_and_fin(c, s);
 }
 
@@ -881,7 +888,7 @@ st_last_ack(struct pn_tcp_conn *c, struct tcp_seg *s)
 	if (fin_acked(c)) {
 		tcp_seg_done(c->tcp, s);
 		tcp_conn_closed(c);
-		tcp_wakeup(c);
+		tcp_wakeup(c, PN_TCP_WAKE_STATE); /* tcp_done */
 	}
 }
 
@@ -1007,7 +1014,7 @@ est_predicted(struct pn_tcp_conn *c, struct tcp_seg *s)
 		tcp_mq_append(&c->rcvq, tcp_seg_take(s, 0, len));
 		/* A closed window is announced at once. */
 		ack_data(c, tcp_rcv_wnd_closed(c));
-		tcp_wakeup(c);
+		tcp_wakeup(c, PN_TCP_WAKE_DATA);
 	}
 	return true;
 }

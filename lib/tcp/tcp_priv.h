@@ -491,7 +491,9 @@ void tcp_conn_closed(struct pn_tcp_conn *c);
 /** Free connections tcp_conn_closed() retired. */
 void tcp_reap(struct pn_tcp *tcp);
 void tcp_set_state(struct pn_tcp_conn *c, uint8_t state);
-void tcp_wakeup(struct pn_tcp_conn *c);
+/** Tell the socket of @p c (if any) a change of kind @p what
+ * (enum pn_tcp_wake). */
+void tcp_wakeup(struct pn_tcp_conn *c, int what);
 void tcp_listen_wakeup(struct pn_tcp_listen *l);
 /** RST or timeout: record @p err, enter CLOSED, wake the socket. */
 void tcp_conn_reset(struct pn_tcp_conn *c, int err);

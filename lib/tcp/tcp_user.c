@@ -430,7 +430,7 @@ pn_tcp_shutdown(struct pn_tcp_conn *c, int how)
 	}
 	if (how == SHUT_RD || how == SHUT_RDWR)
 		c->flags |= TF_SHUT_RD;
-	tcp_wakeup(c);
+	tcp_wakeup(c, PN_TCP_WAKE_STATE); /* inet_shutdown: sk_state_change */
 	tcp->busy--;
 	tcp_reap(tcp);
 	return 0;

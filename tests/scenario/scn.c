@@ -40,12 +40,15 @@ scn_tx_burst(struct pn_lcore *lc, uint16_t port, uint16_t queue,
 }
 
 static void
-scn_wakeup(void *ctx)
+scn_wakeup(void *ctx, int what)
 {
-	if (ctx == &W->lctx)
+	assert_in_range(what, PN_TCP_WAKE_DATA, PN_TCP_WAKE_STATE);
+	if (ctx == &W->lctx) {
 		W->wake_l++;
-	else if (ctx == &W->cctx) {
+		W->wake_lkind = what;
+	} else if (ctx == &W->cctx) {
 		W->wake_c++;
+		W->wake_kind[what]++;
 		if (W->on_wake != NULL)
 			W->on_wake();
 	}

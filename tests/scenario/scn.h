@@ -111,6 +111,8 @@ struct scn_world {
 	struct pn_tcp_conn *c;
 	int lctx, cctx;              /* addresses are the ctx */
 	unsigned int wake_l, wake_c;
+	unsigned int wake_kind[4];   /* connection wakeups by enum pn_tcp_wake */
+	int wake_lkind;              /* the listener's last wakeup's kind */
 	void (*on_wake)(void);       /* run on a connection wakeup */
 	struct rte_mbuf *burst[32];  /* IN between scn_burst_begin/end */
 	unsigned int nburst;

@@ -732,6 +732,150 @@ e_epoll_of_closed_socket_fd_reuse(struct dctx *c)
 	h_ep(c, ep, ADD, fd, EPOLLIN, 2);
 }
 
+/* Linux sock_def_readable wakes with EPOLLIN on every arrival: an ET
+ * item fires again on more data though the socket was readable already
+ * and nothing was read (the mask did not change). */
+static void
+e_et_more_data_unread(struct dctx *c)
+{
+	int ep = h_epoll(c), cli, srv;
+
+	h_pair(c, &cli, &srv, SOCK_NONBLOCK);
+	h_ep(c, ep, ADD, srv, EPOLLIN | EPOLLRDHUP | EPOLLET, 1);
+	A->write(cli, "ab", 2);
+	A->pump();
+	W(c, "data", ep, 8, 0);
+	W(c, "ET: none", ep, 8, 0);
+	A->write(cli, "cd", 2);
+	A->pump();
+	W(c, "more data, none read", ep, 8, 0);
+	W(c, "ET: none again", ep, 8, 0);
+	A->shutdown(cli, SHUT_WR);
+	A->pump();
+	W(c, "FIN, none read", ep, 8, 0);
+}
+
+/* Level-triggered, read until EAGAIN (the EAGAIN shortcut and epoll's
+ * quiet item): nothing until data, a FIN or a reset comes again. */
+static void
+e_lt_drained(struct dctx *c)
+{
+	int ep = h_epoll(c), cli, srv;
+	char buf[8];
+
+	h_pair(c, &cli, &srv, SOCK_NONBLOCK);
+	h_ep(c, ep, ADD, srv, EPOLLIN | EPOLLRDHUP, 1);
+	A->write(cli, "abc", 3);
+	A->pump();
+	W(c, "data", ep, 8, 0);
+	RI(c, "read", (int)A->read(srv, buf, sizeof(buf)));
+	RI(c, "read EAGAIN", (int)A->read(srv, buf, sizeof(buf)));
+	RI(c, "read EAGAIN again", (int)A->read(srv, buf, sizeof(buf)));
+	W(c, "drained", ep, 8, 0);
+	W(c, "drained again", ep, 8, 0);
+	A->write(cli, "de", 2);
+	A->pump();
+	W(c, "new data", ep, 8, 0);
+	RI(c, "read", (int)A->read(srv, buf, 1));
+	W(c, "partly read", ep, 8, 0);
+	RI(c, "read rest", (int)A->read(srv, buf, sizeof(buf)));
+	RI(c, "read EAGAIN", (int)A->read(srv, buf, sizeof(buf)));
+	W(c, "drained", ep, 8, 0);
+	A->shutdown(cli, SHUT_WR);
+	A->pump();
+	W(c, "FIN", ep, 8, 0);
+	RI(c, "read EOF", (int)A->read(srv, buf, sizeof(buf)));
+	W(c, "FIN LT", ep, 8, 0);
+}
+
+/* As e_lt_drained with a second epoll watching EPOLLOUT: the drained
+ * socket still reports to each as Linux. */
+static void
+e_lt_drained_two_epolls(struct dctx *c)
+{
+	int ep1 = h_epoll(c), ep2 = h_epoll(c), cli, srv;
+	char buf[8];
+
+	h_pair(c, &cli, &srv, SOCK_NONBLOCK);
+	h_ep(c, ep1, ADD, srv, EPOLLIN, 1);
+	h_ep(c, ep2, ADD, srv, EPOLLOUT | EPOLLET, 2);
+	A->write(cli, "abc", 3);
+	A->pump();
+	W(c, "ep1 data", ep1, 8, 0);
+	W(c, "ep2 writable", ep2, 8, 0);
+	RI(c, "read", (int)A->read(srv, buf, sizeof(buf)));
+	RI(c, "read EAGAIN", (int)A->read(srv, buf, sizeof(buf)));
+	W(c, "ep1 drained", ep1, 8, 0);
+	W(c, "ep2 ET none", ep2, 8, 0);
+	A->write(cli, "d", 1);
+	A->pump();
+	W(c, "ep1 new data", ep1, 8, 0);
+	W(c, "ep2 none", ep2, 8, 0);
+}
+
+/* Linux sends EPOLLOUT wake-ups (sk_stream_write_space) only once a
+ * writer found no space: ACKs of a small write wake no ET item. */
+static void
+e_et_out_acked_no_wake(struct dctx *c)
+{
+	int ep = h_epoll(c), cli, srv;
+
+	h_pair(c, &cli, &srv, SOCK_NONBLOCK);
+	h_ep(c, ep, ADD, cli, EPOLLOUT | EPOLLET, 1);
+	W(c, "writable", ep, 8, 0);
+	RI(c, "write", (int)A->write(cli, "abcd", 4));
+	A->pump();
+	A->pump();
+	W(c, "acked, no wake", ep, 8, 0);
+}
+
+/* A peer's reset on a drained level-triggered socket: EPOLLIN | ERR |
+ * HUP at once (sk_error_report wakes every item). */
+static void
+e_lt_drained_rst(struct dctx *c)
+{
+	int ep = h_epoll(c), cli, srv;
+	char buf[8];
+
+	h_pair(c, &cli, &srv, SOCK_NONBLOCK);
+	h_ep(c, ep, ADD, srv, EPOLLIN, 1);
+	A->write(cli, "ab", 2);
+	A->pump();
+	RI(c, "read", (int)A->read(srv, buf, sizeof(buf)));
+	RI(c, "read EAGAIN", (int)A->read(srv, buf, sizeof(buf)));
+	W(c, "drained", ep, 8, 0);
+	h_linger0(c, cli);
+	A->pump();
+	W(c, "reset", ep, 8, 0);
+	RI(c, "read", (int)A->read(srv, buf, sizeof(buf)));
+}
+
+#ifdef PN_DIFF_REAL /* the fake TCP has no urgent data */
+/* Linux sock_def_readable's key holds EPOLLPRI: an ET item asking for
+ * EPOLLPRI alone fires again on plain data while the urgent byte is
+ * unread, and not once it is read. */
+static void
+e_et_pri_more_data(struct dctx *c)
+{
+	int ep = h_epoll(c), cli, srv;
+	char buf[8];
+
+	h_pair(c, &cli, &srv, SOCK_NONBLOCK);
+	h_ep(c, ep, ADD, srv, EPOLLPRI | EPOLLET, 1);
+	RI(c, "send MSG_OOB", (int)A->send(cli, "ab", 2, MSG_OOB));
+	A->pump();
+	W(c, "urgent", ep, 8, 0);
+	W(c, "ET none", ep, 8, 0);
+	RI(c, "send", (int)A->send(cli, "cd", 2, 0));
+	A->pump();
+	W(c, "plain data, urgent unread", ep, 8, 0);
+	RI(c, "recv MSG_OOB", (int)A->recv(srv, buf, 1, MSG_OOB));
+	RI(c, "send", (int)A->send(cli, "ef", 2, 0));
+	A->pump();
+	W(c, "plain data, urgent read", ep, 8, 0);
+}
+#endif
+
 #include "cases_nested.c"
 
 #define CASE(n) { #n, e_##n }
@@ -780,6 +924,14 @@ static const struct dcase cases[] = {
 	CASE(pri_requested),
 	CASE(same_socket_close_peer_et_hup),
 	CASE(epoll_of_closed_socket_fd_reuse),
+	CASE(et_more_data_unread),
+	CASE(lt_drained),
+	CASE(lt_drained_two_epolls),
+	CASE(et_out_acked_no_wake),
+	CASE(lt_drained_rst),
+#ifdef PN_DIFF_REAL
+	CASE(et_pri_more_data),
+#endif
 	CASE(nested_ctl),
 	CASE(nested_depth),
 	CASE(nested_lt),

@@ -60,12 +60,12 @@ struct pn_tcp {
 };
 
 static void
-fake_wake(struct pn_tcp *t, void *ctx)
+fake_wake(struct pn_tcp *t, void *ctx, int what)
 {
 	if (ctx == NULL)
 		return;
 	t->wakeups++;
-	t->up->wakeup(ctx);
+	t->up->wakeup(ctx, what);
 }
 
 static void
@@ -179,7 +179,7 @@ conn_reset(struct pn_tcp_conn *c)
 	c->rd_shut = c->wr_shut = true;
 	c->sq_len = 0;
 	c->peer = NULL;
-	fake_wake(c->t, c->ctx);
+	fake_wake(c->t, c->ctx, PN_TCP_WAKE_STATE);
 }
 
 void
@@ -238,8 +238,8 @@ step_connect(struct pn_tcp *t, struct pn_tcp_conn *c)
 	c->peer = s;
 	c->state = PN_TCP_ESTABLISHED;
 	l->q[l->nq++] = s;
-	fake_wake(t, c->ctx);
-	fake_wake(t, l->ctx);
+	fake_wake(t, c->ctx, PN_TCP_WAKE_STATE);
+	fake_wake(t, l->ctx, PN_TCP_WAKE_DATA);
 }
 
 static void
@@ -265,8 +265,8 @@ step_data(struct pn_tcp *t, struct pn_tcp_conn *c)
 		p->rq_len += n;
 		memmove(c->sq, c->sq + n, c->sq_len - n);
 		c->sq_len -= n;
-		fake_wake(t, p->ctx);
-		fake_wake(t, c->ctx);
+		fake_wake(t, p->ctx, PN_TCP_WAKE_DATA);
+		fake_wake(t, c->ctx, PN_TCP_WAKE_SPACE);
 	}
 fin:
 	if (c->fin_pending && !c->fin_sent && c->sq_len == 0) {
@@ -283,7 +283,7 @@ fin:
 			else if (p->state == PN_TCP_FIN_WAIT_1 ||
 				 p->state == PN_TCP_FIN_WAIT_2)
 				p->state = PN_TCP_TIME_WAIT;
-			fake_wake(t, p->ctx);
+			fake_wake(t, p->ctx, PN_TCP_WAKE_STATE);
 		}
 	}
 }
