@@ -46,6 +46,7 @@ static const uint8_t tcp_ts_only[4] = {
  * The options of a SYN and a SYN-ACK with all four: MSS, SACK-permitted,
  * TS, NOP, window scale (Linux tcp_options_write's order, and ours:
  * opts_build). Bytes 0-1, 4-7 and 16-18 are fixed; the rest are values.
+ * Parsed and built straight, as the timestamp-only layout.
  */
 #define TCP_SYN_ALL_LEN 20
 static const uint8_t tcp_syn_all[TCP_SYN_ALL_LEN] = {
@@ -238,6 +239,16 @@ pn_tcp_opts_build(uint8_t *p, uint32_t len, const struct pn_tcp_opts *o)
 		put32(p + 4, o->tsval);
 		put32(p + 8, o->tsecr);
 		return TCP_TS_ONLY_LEN;
+	}
+	if (o->has == (PN_TCPO_MSS | PN_TCPO_SACK_OK | PN_TCPO_TS | PN_TCPO_WS)) {
+		if (len < TCP_SYN_ALL_LEN)
+			return -EMSGSIZE;
+		memcpy(p, tcp_syn_all, TCP_SYN_ALL_LEN);
+		put16(p + 2, o->mss);
+		put32(p + 8, o->tsval);
+		put32(p + 12, o->tsecr);
+		p[19] = o->wscale;
+		return TCP_SYN_ALL_LEN;
 	}
 	return opts_build(p, len, o);
 }

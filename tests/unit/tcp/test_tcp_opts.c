@@ -286,7 +286,8 @@ parse_syn_fast_path_matches_generic(void **state)
 }
 
 /* ... and builds the same bytes as the generic builder, for random
- * option sets (timestamps alone half the time) and buffer sizes. */
+ * option sets (timestamps alone half the time, a SYN's four a quarter)
+ * and buffer sizes. */
 static void
 build_fast_path_matches_generic(void **state)
 {
@@ -298,7 +299,10 @@ build_fast_path_matches_generic(void **state)
 	(void)state;
 	for (i = 0; i < 200000; i++) {
 		memset(&o, 0, sizeof(o));
-		o.has = i % 2 ? PN_TCPO_TS : (uint8_t)(rnd(&x) & 0x1f);
+		o.has = i % 2 ? PN_TCPO_TS :
+			i % 4 == 0 ? (PN_TCPO_MSS | PN_TCPO_SACK_OK |
+				      PN_TCPO_TS | PN_TCPO_WS) :
+				     (uint8_t)(rnd(&x) & 0x1f);
 		o.wscale = (uint8_t)rnd(&x);
 		o.mss = (uint16_t)rnd(&x);
 		o.tsval = rnd(&x);
