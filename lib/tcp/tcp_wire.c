@@ -240,7 +240,8 @@ pn_tcp_opts_build(uint8_t *p, uint32_t len, const struct pn_tcp_opts *o)
 		put32(p + 8, o->tsecr);
 		return TCP_TS_ONLY_LEN;
 	}
-	if (o->has == (PN_TCPO_MSS | PN_TCPO_SACK_OK | PN_TCPO_TS | PN_TCPO_WS)) {
+	if (o->has ==
+	    (PN_TCPO_MSS | PN_TCPO_SACK_OK | PN_TCPO_TS | PN_TCPO_WS)) {
 		if (len < TCP_SYN_ALL_LEN)
 			return -EMSGSIZE;
 		memcpy(p, tcp_syn_all, TCP_SYN_ALL_LEN);
