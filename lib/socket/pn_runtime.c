@@ -134,7 +134,8 @@ rt_parse_u32(const char *name, const char *s, uint32_t lo, uint32_t hi,
 		 "--no-lro, --no-tx-cksum, --cycles, " \
 		 "--max-conns 16..16777216, --mbufs 1023..16777215, " \
 		 "--tx-queue-len 0..65536, --queues 1..<shards>, " \
-		 "--sndbuf 4096..67108864, --drain-ms 0..60000"
+		 "--sndbuf 4096..67108864, --napi-weight 1..512, " \
+		 "--napi-budget 1..65536, --drain-ms 0..60000"
 
 /* pollnet's own options, after EAL's: --addr A.B.C.D/N (one per port, in
  * port order), --gw A.B.C.D, --rss (device RSS instead of software
@@ -148,6 +149,8 @@ rt_parse_u32(const char *name, const char *s, uint32_t lo, uint32_t hi,
  * without one get their packets by software steering and share a TX
  * queue, as pollnetd's [port] queues), --sndbuf N (the TCP send buffer
  * a connection starts with, tcp.sndbuf, as pollnetd's [tcp] sndbuf),
+ * --napi-weight N / --napi-budget N (packets per RX poll and per loop
+ * round, napi.weight and napi.budget, as pollnetd's [napi] ones),
  * --drain-ms N (how long pn_cleanup may run the shards on so that the
  * connections finish, pn_tcp_drain; 0: not at all). */
 static int
@@ -167,6 +170,8 @@ rt_options(int argc, char **argv)
 		{ "tx-queue-len", required_argument, NULL, 'x' },
 		{ "queues", required_argument, NULL, 'q' },
 		{ "sndbuf", required_argument, NULL, 's' },
+		{ "napi-weight", required_argument, NULL, 'w' },
+		{ "napi-budget", required_argument, NULL, 'b' },
 		{ "drain-ms", required_argument, NULL, 'd' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -231,6 +236,16 @@ rt_options(int argc, char **argv)
 		case 's':
 			if (rt_parse_u32("sndbuf", optarg, 4096, 67108864,
 					 &rt.tcp.sndbuf) < 0)
+				return -1;
+			break;
+		case 'w':
+			if (rt_parse_u32("napi-weight", optarg, 1, 512,
+					 &rt.napi.weight) < 0)
+				return -1;
+			break;
+		case 'b':
+			if (rt_parse_u32("napi-budget", optarg, 1, 65536,
+					 &rt.napi.budget) < 0)
 				return -1;
 			break;
 		case 'd':

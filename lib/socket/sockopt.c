@@ -366,7 +366,12 @@ sockopt_out(void *val, socklen_t *len, const void *v, size_t vlen)
 {
 	size_t n = RTE_MIN((size_t)*len, vlen);
 
-	memcpy(val, v, n);
+	/* most options are one int (SO_ERROR after every connect): a
+	 * fixed-size copy is one move, not a libc call */
+	if (n == sizeof(int))
+		memcpy(val, v, sizeof(int));
+	else
+		memcpy(val, v, n);
 	*len = (socklen_t)n;
 	return 0;
 }

@@ -556,7 +556,8 @@ tcp_conn_reset(struct pn_tcp_conn *c, int err)
 		c->tcp->stat.AttemptFails++;
 	c->err = err;
 	tcp_poll_stale(c);
-	tcp_mq_free(&c->sndq);
+	if (c->sndq.head != NULL)	/* a CRR connection's is empty by now */
+		tcp_mq_free(&c->sndq);
 	tcp_conn_closed(c);
 	tcp_wakeup(c, PN_TCP_WAKE_STATE); /* tcp_reset: tcp_done, sk_error_report */
 }

@@ -42,6 +42,18 @@ static const uint8_t tcp_ts_only[4] = {
 	PN_TCPOPT_NOP, PN_TCPOPT_NOP, PN_TCPOPT_TS, 10
 };
 
+/*
+ * The options of a SYN and a SYN-ACK with all four: MSS, SACK-permitted,
+ * TS, NOP, window scale (Linux tcp_options_write's order, and ours:
+ * opts_build). Bytes 0-1, 4-7 and 16-18 are fixed; the rest are values.
+ * Parsed and built straight, as the timestamp-only layout.
+ */
+#define TCP_SYN_ALL_LEN 20
+static const uint8_t tcp_syn_all[TCP_SYN_ALL_LEN] = {
+	PN_TCPOPT_MSS, 4, 0, 0, PN_TCPOPT_SACK_OK, 2, PN_TCPOPT_TS, 10,
+	0, 0, 0, 0, 0, 0, 0, 0, PN_TCPOPT_NOP, PN_TCPOPT_WS, 3, 0
+};
+
 /* The generic parser, into a zeroed @p o. */
 static int
 opts_parse(const uint8_t *p, uint32_t len, struct pn_tcp_opts *o)
@@ -116,6 +128,18 @@ pn_tcp_opts_parse(const uint8_t *p, uint32_t len, struct pn_tcp_opts *o)
 		o->has = PN_TCPO_TS;
 		o->tsval = get32(p + 4);
 		o->tsecr = get32(p + 8);
+		return 0;
+	}
+	/* the handshake's: the generic loop's five options, straight */
+	if (len == TCP_SYN_ALL_LEN && memcmp(p, tcp_syn_all, 2) == 0 &&
+	    memcmp(p + 4, tcp_syn_all + 4, 4) == 0 &&
+	    memcmp(p + 16, tcp_syn_all + 16, 3) == 0) {
+		o->has = PN_TCPO_MSS | PN_TCPO_SACK_OK | PN_TCPO_TS |
+			 PN_TCPO_WS;
+		o->mss = get16(p + 2);
+		o->tsval = get32(p + 8);
+		o->tsecr = get32(p + 12);
+		o->wscale = p[19];
 		return 0;
 	}
 	return len == 0 ? 0 : opts_parse(p, len, o);
@@ -215,6 +239,17 @@ pn_tcp_opts_build(uint8_t *p, uint32_t len, const struct pn_tcp_opts *o)
 		put32(p + 4, o->tsval);
 		put32(p + 8, o->tsecr);
 		return TCP_TS_ONLY_LEN;
+	}
+	if (o->has ==
+	    (PN_TCPO_MSS | PN_TCPO_SACK_OK | PN_TCPO_TS | PN_TCPO_WS)) {
+		if (len < TCP_SYN_ALL_LEN)
+			return -EMSGSIZE;
+		memcpy(p, tcp_syn_all, TCP_SYN_ALL_LEN);
+		put16(p + 2, o->mss);
+		put32(p + 8, o->tsval);
+		put32(p + 12, o->tsecr);
+		p[19] = o->wscale;
+		return TCP_SYN_ALL_LEN;
 	}
 	return opts_build(p, len, o);
 }
