@@ -137,7 +137,8 @@ seg_send_opts(struct pn_tcp *tcp, const struct tcp_key *k,
 	m = rte_pktmbuf_alloc(tcp->pool);
 	if (m == NULL)
 		return -ENOBUFS;
-	hl = PN_TCP_HDR_MIN_LEN + pn_tcp_opts_len(&h->opts);
+	hl = PN_TCP_HDR_MIN_LEN + (h->opts.has == PN_TCPO_TS ?
+				   PN_TCP_OPTS_TS_LEN : pn_tcp_opts_len(&h->opts));
 	p = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)(hl + first));
 	if (p == NULL ||
 	    (len > first && attach_payload(tcp->pool, m, &c->sndq, off,
