@@ -724,11 +724,26 @@ void tcp_urg_output(struct pn_tcp_conn *c, uint32_t seq,
 /** Bytes a read may take from the front of the receive queue before the
  * mark, and (*skip) whether the front byte is the out-of-band byte that
  * must be skipped first. */
-uint32_t tcp_urg_readable(const struct pn_tcp_conn *c, bool *skip);
+uint32_t tcp_urg_readable_mark(const struct pn_tcp_conn *c, bool *skip);
+static inline uint32_t
+tcp_urg_readable(const struct pn_tcp_conn *c, bool *skip)
+{
+	if (likely(c->urg_data == 0)) {	/* no mark: all of it */
+		*skip = false;
+		return c->rcvq.len;
+	}
+	return tcp_urg_readable_mark(c, skip);
+}
 /** FIONREAD (Linux tcp_inq): the bytes before a mark in the queue. */
 uint32_t tcp_urg_inq(const struct pn_tcp_conn *c);
 /** After a read: the mark passed clears the urgent state (Linux). */
-void tcp_urg_consumed(struct pn_tcp_conn *c);
+void tcp_urg_consumed_mark(struct pn_tcp_conn *c);
+static inline void
+tcp_urg_consumed(struct pn_tcp_conn *c)
+{
+	if (unlikely(c->urg_data != 0))
+		tcp_urg_consumed_mark(c);
+}
 
 /* tcp_reass.c */
 /** Queue out-of-order data; consumes @p m. @return true if queued. */
