@@ -21,12 +21,6 @@
  * header and a TCP header with 40 bytes of options. */
 #define TCP_TSO_MAX (PN_IPV4_MAX_LEN - PN_IPV4_HDR_MIN_LEN - 60)
 
-uint32_t
-tcp_ts_now(const struct pn_tcp_conn *c)
-{
-	return tcp_now_ms(c->tcp) + c->ts_off;
-}
-
 static uint32_t
 ooo_bytes(const struct pn_tcp_conn *c)
 {

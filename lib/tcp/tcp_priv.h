@@ -583,7 +583,13 @@ tcp_rcv_wnd_closed(const struct pn_tcp_conn *c)
 {
 	return !pn_seq_gt(c->rcv_adv, c->rcv_nxt) && tcp_rcv_wnd(c) == 0;
 }
-uint32_t tcp_ts_now(const struct pn_tcp_conn *c);
+/* Our TSval now (RFC 7323 5.4: the ms clock plus the connection's offset;
+ * inline: every segment out and every RTT sample from timestamps). */
+static inline uint32_t
+tcp_ts_now(const struct pn_tcp_conn *c)
+{
+	return tcp_now_ms(c->tcp) + c->ts_off;
+}
 void tcp_retransmit_head(struct pn_tcp_conn *c);
 
 /** Linux MAX_TCP_SYNCNT */
