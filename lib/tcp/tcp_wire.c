@@ -108,8 +108,9 @@ opts_parse(const uint8_t *p, uint32_t len, struct pn_tcp_opts *o)
 	return 0;
 }
 
-int
-pn_tcp_opts_parse(const uint8_t *p, uint32_t len, struct pn_tcp_opts *o)
+/* pn_tcp_opts_parse, inline in pn_tcp_parse: every segment's */
+static inline __attribute__((always_inline)) int
+opts_parse_ts_first(const uint8_t *p, uint32_t len, struct pn_tcp_opts *o)
 {
 	memset(o, 0, sizeof(*o));
 	if (len == TCP_TS_ONLY_LEN && memcmp(p, tcp_ts_only, 4) == 0) {
@@ -119,6 +120,12 @@ pn_tcp_opts_parse(const uint8_t *p, uint32_t len, struct pn_tcp_opts *o)
 		return 0;
 	}
 	return len == 0 ? 0 : opts_parse(p, len, o);
+}
+
+int
+pn_tcp_opts_parse(const uint8_t *p, uint32_t len, struct pn_tcp_opts *o)
+{
+	return opts_parse_ts_first(p, len, o);
 }
 
 int
@@ -247,7 +254,7 @@ pn_tcp_parse(const uint8_t *buf, uint32_t len, struct pn_tcp_hdr *h)
 	h->win = get16(buf + 14);
 	h->cksum = get16(buf + 16);
 	h->urp = get16(buf + 18);
-	return pn_tcp_opts_parse(buf + 20, off - 20, &h->opts);
+	return opts_parse_ts_first(buf + 20, off - 20, &h->opts);
 }
 
 int
