@@ -190,7 +190,10 @@ ip4_input(struct pn_lcore *lc, struct pn_net *net, uint8_t pidx,
 		return;
 	}
 	bcast = net_is_bcast(net, pidx, ip.dst);
-	if (!bcast && !pn_net_is_local(net, ip.dst)) {
+	/* the receiving port's own address first: the weak host model's
+	 * walk of every port (pn_net_is_local) only for the others' */
+	if (!bcast && !net_port_has_addr(net, pidx, ip.dst) &&
+	    !pn_net_is_local(net, ip.dst)) {
 		pn_drop(lc, m, PN_DROP_IP_NOT_FOR_US);
 		return;
 	}
@@ -216,6 +219,14 @@ eth_input(struct pn_lcore *lc, struct pn_net *net, struct rte_mbuf *m)
 		return;
 	}
 	pc = net_port(net, (uint8_t)pidx);
+	/* untagged IPv4 to our address: the general way's result, without
+	 * its copy of the header */
+	if (likely(pn_ether_is_ipv4_to(rte_pktmbuf_mtod(m, uint8_t *),
+				       m->data_len, pc->mac))) {
+		rte_pktmbuf_adj(m, PN_ETHER_HDR_LEN);
+		ip4_input(lc, net, (uint8_t)pidx, m);
+		return;
+	}
 	if (pn_ether_parse(rte_pktmbuf_mtod(m, uint8_t *), m->data_len,
 			   &eh) < 0) {
 		pn_drop(lc, m, PN_DROP_ETH_BAD);

@@ -243,7 +243,19 @@ net_is_bcast(const struct pn_net *net, uint8_t pidx, uint32_t ip)
 }
 /* Our address on port @p pidx to speak to @p peer from (subnet match). */
 uint32_t net_port_src(const struct pn_net *net, uint8_t pidx, uint32_t peer);
-bool net_port_has_addr(const struct pn_net *net, uint8_t pidx, uint32_t ip);
+/* @p ip is one of port @p pidx's addresses (inline: ip4_input asks the
+ * receiving port first, for every datagram). */
+static inline bool
+net_port_has_addr(const struct pn_net *net, uint8_t pidx, uint32_t ip)
+{
+	const struct pn_net_port_conf *pc = net_port(net, pidx);
+	unsigned int a;
+
+	for (a = 0; a < pc->nb_addrs; a++)
+		if (pc->addr[a].ip == ip)
+			return true;
+	return false;
+}
 
 /* arp.c */
 int arp_init(struct pn_net *net);

@@ -112,18 +112,6 @@ pn_net_route(const struct pn_net *net, uint32_t dst,
 	return 0;
 }
 
-bool
-net_port_has_addr(const struct pn_net *net, uint8_t pidx, uint32_t ip)
-{
-	const struct pn_net_port_conf *pc = net_port(net, pidx);
-	unsigned int a;
-
-	for (a = 0; a < pc->nb_addrs; a++)
-		if (pc->addr[a].ip == ip)
-			return true;
-	return false;
-}
-
 /* Weak host model (RFC 1122 3.3.4.2), as Linux: any port's address. */
 bool
 pn_net_is_local(const struct pn_net *net, uint32_t ip)

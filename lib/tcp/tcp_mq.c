@@ -10,15 +10,6 @@
 
 #include "tcp_priv.h"
 
-/* inline: the queues free one mbuf per request and per response */
-static __rte_always_inline void
-free_seg(struct rte_mbuf *m)
-{
-	m->next = NULL;
-	m->nb_segs = 1;
-	rte_pktmbuf_free_seg(m);
-}
-
 void
 tcp_mq_append_chain(struct tcp_mq *q, struct rte_mbuf *m)
 {
@@ -35,22 +26,15 @@ tcp_mq_append_chain(struct tcp_mq *q, struct rte_mbuf *m)
 	tcp_mq_link(q, m, t, n);
 }
 
+/* tcp_mq_drop but for all of a one-mbuf queue (one of them clamped
+ * here still is: freed below) */
 void
-tcp_mq_drop(struct tcp_mq *q, uint32_t bytes)
+tcp_mq_drop_walk(struct tcp_mq *q, uint32_t bytes)
 {
 	struct rte_mbuf *h;
 
 	if (bytes > q->len)
 		bytes = q->len;
-	/* all of a one-mbuf queue (a request read, a response ACKed) */
-	h = q->head;
-	if (h != NULL && h == q->tail && bytes == h->data_len &&
-	    bytes == q->len) {
-		q->head = q->tail = NULL;
-		q->len = 0;
-		free_seg(h);
-		return;
-	}
 	q->len -= bytes;
 	while ((h = q->head) != NULL) {
 		if (h->data_len > bytes) {
@@ -62,7 +46,7 @@ tcp_mq_drop(struct tcp_mq *q, uint32_t bytes)
 		q->head = h->next;
 		if (q->head == NULL)
 			q->tail = NULL;
-		free_seg(h);
+		tcp_mq_free_seg(h);
 		if (bytes == 0 && q->head != NULL && q->head->data_len > 0)
 			break;
 	}
@@ -75,26 +59,21 @@ tcp_mq_free(struct tcp_mq *q)
 
 	for (h = q->head; h != NULL; h = n) {
 		n = h->next;
-		free_seg(h);
+		tcp_mq_free_seg(h);
 	}
 	q->head = q->tail = NULL;
 	q->len = 0;
 }
 
+/* tcp_mq_copy over more than the first mbuf */
 uint32_t
-tcp_mq_copy(const struct tcp_mq *q, uint32_t off, void *dst, uint32_t len)
+tcp_mq_copy_walk(const struct tcp_mq *q, uint32_t off, void *dst, uint32_t len)
 {
 	const struct rte_mbuf *m;
 	uint8_t *d = dst;
 	uint32_t done = 0, n;
 
-	/* all of it in the first mbuf (a request, a response) */
-	m = q->head;
-	if (m != NULL && off < m->data_len && len <= m->data_len - off) {
-		memcpy(d, rte_pktmbuf_mtod_offset(m, const uint8_t *, off), len);
-		return len;
-	}
-	for (; m != NULL && done < len; m = m->next) {
+	for (m = q->head; m != NULL && done < len; m = m->next) {
 		if (off >= m->data_len) {
 			off -= m->data_len;
 			continue;
@@ -119,13 +98,13 @@ tcp_mbuf_slice_walk(struct rte_mbuf *m, uint32_t off, uint32_t len)
 	while (h != NULL && off >= h->data_len) {
 		off -= h->data_len;
 		n = h->next;
-		free_seg(h);
+		tcp_mq_free_seg(h);
 		h = n;
 	}
 	if (h == NULL || len == 0) {
 		for (; h != NULL; h = n) {
 			n = h->next;
-			free_seg(h);
+			tcp_mq_free_seg(h);
 		}
 		return NULL;
 	}
@@ -145,7 +124,7 @@ tcp_mbuf_slice_walk(struct rte_mbuf *m, uint32_t off, uint32_t len)
 	for (n = t->next; n != NULL; ) {
 		struct rte_mbuf *x = n->next;
 
-		free_seg(n);
+		tcp_mq_free_seg(n);
 		n = x;
 	}
 	t->next = NULL;

@@ -22,12 +22,6 @@
  * header and a TCP header with 40 bytes of options. */
 #define TCP_TSO_MAX (PN_IPV4_MAX_LEN - PN_IPV4_HDR_MIN_LEN - 60)
 
-uint32_t
-tcp_ts_now(const struct pn_tcp_conn *c)
-{
-	return tcp_now_ms(c->tcp) + c->ts_off;
-}
-
 static uint32_t
 ooo_bytes(const struct pn_tcp_conn *c)
 {
@@ -123,11 +117,10 @@ attach_payload(struct rte_mempool *pool, struct rte_mbuf *m,
  * @p segsz > 0: a TSO segment the device cuts into segsz-byte pieces.
  * @p tos: the IP TOS byte (RFC 9293 MUST-48); @p ipo: IPv4 options (NULL:
  * none). */
-static int
-seg_send_opts(struct pn_tcp *tcp, const struct tcp_key *k,
-	      struct pn_tcp_hdr *h, struct pn_tcp_conn *c, uint32_t off,
-	      uint32_t len, uint16_t segsz, uint8_t tos,
-	      const struct pn_ipopt_tx *ipo)
+static __rte_always_inline int
+seg_out(struct pn_tcp *tcp, const struct tcp_key *k, struct pn_tcp_hdr *h,
+	struct pn_tcp_conn *c, uint32_t off, uint32_t len, uint16_t segsz,
+	uint8_t tos, const struct pn_ipopt_tx *ipo)
 {
 	struct rte_mbuf *m;
 	/* bytes copied behind the header; a TSO payload is attached */
@@ -138,7 +131,8 @@ seg_send_opts(struct pn_tcp *tcp, const struct tcp_key *k,
 	m = rte_pktmbuf_alloc(tcp->pool);
 	if (m == NULL)
 		return -ENOBUFS;
-	hl = PN_TCP_HDR_MIN_LEN + pn_tcp_opts_len(&h->opts);
+	hl = PN_TCP_HDR_MIN_LEN + (h->opts.has == PN_TCPO_TS ?
+				   PN_TCP_OPTS_TS_LEN : pn_tcp_opts_len(&h->opts));
 	p = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)(hl + first));
 	if (p == NULL ||
 	    (len > first && attach_payload(tcp->pool, m, &c->sndq, off,
@@ -185,15 +179,31 @@ seg_send_opts(struct pn_tcp *tcp, const struct tcp_key *k,
 			     PN_IPV4_PROTO_TCP, tos, true);
 }
 
-/* seg_send_opts with @p c's IP options (MUST-51..53), if any. */
+/* seg_out, a call: the replies and resets. xmit_seg has seg_out inline
+ * (every data segment and ACK: no nine-argument call). */
+static int
+seg_send_opts(struct pn_tcp *tcp, const struct tcp_key *k,
+	      struct pn_tcp_hdr *h, struct pn_tcp_conn *c, uint32_t off,
+	      uint32_t len, uint16_t segsz, uint8_t tos,
+	      const struct pn_ipopt_tx *ipo)
+{
+	return seg_out(tcp, k, h, c, off, len, segsz, tos, ipo);
+}
+
+/* @p c's IP options to send (MUST-51..53), NULL for none. */
+static inline const struct pn_ipopt_tx *
+conn_ipo(const struct pn_tcp_conn *c)
+{
+	return c != NULL && unlikely(c->ipopt != NULL) ? &c->ipopt->tx : NULL;
+}
+
+/* seg_send_opts with @p c's IP options, if any. */
 static int
 seg_send(struct pn_tcp *tcp, const struct tcp_key *k, struct pn_tcp_hdr *h,
 	 struct pn_tcp_conn *c, uint32_t off, uint32_t len,
 	 uint16_t segsz, uint8_t tos)
 {
-	return seg_send_opts(tcp, k, h, c, off, len, segsz, tos,
-			     c != NULL && unlikely(c->ipopt != NULL) ?
-				     &c->ipopt->tx : NULL);
+	return seg_send_opts(tcp, k, h, c, off, len, segsz, tos, conn_ipo(c));
 }
 
 /* The timestamp option of a segment after the handshake. */
@@ -274,8 +284,8 @@ xmit_seg(struct pn_tcp_conn *c, uint32_t seq, uint32_t len, uint8_t flags,
 	if (c->flags & TF_IN_RECOVERY)
 		c->prr_out += len; /* RFC 6937 prr_out (tcp_prr_ack) */
 	/* RFC 9293 MUST-48: the connection's DiffServ field (IP_TOS) */
-	return seg_send(tcp, &c->key, &h, c, seq - c->snd_una, len, segsz,
-			c->tos);
+	return seg_out(tcp, &c->key, &h, c, seq - c->snd_una, len, segsz,
+		       c->tos, conn_ipo(c));
 }
 
 int

@@ -593,7 +593,13 @@ tcp_rcv_wnd_closed(const struct pn_tcp_conn *c)
 {
 	return !pn_seq_gt(c->rcv_adv, c->rcv_nxt) && tcp_rcv_wnd(c) == 0;
 }
-uint32_t tcp_ts_now(const struct pn_tcp_conn *c);
+/* Our TSval now (RFC 7323 5.4: the ms clock plus the connection's offset;
+ * inline: every segment out and every RTT sample from timestamps). */
+static inline uint32_t
+tcp_ts_now(const struct pn_tcp_conn *c)
+{
+	return tcp_now_ms(c->tcp) + c->ts_off;
+}
 void tcp_retransmit_head(struct pn_tcp_conn *c);
 
 /** Linux MAX_TCP_SYNCNT */
@@ -772,11 +778,26 @@ void tcp_urg_output(struct pn_tcp_conn *c, uint32_t seq,
 /** Bytes a read may take from the front of the receive queue before the
  * mark, and (*skip) whether the front byte is the out-of-band byte that
  * must be skipped first. */
-uint32_t tcp_urg_readable(const struct pn_tcp_conn *c, bool *skip);
+uint32_t tcp_urg_readable_mark(const struct pn_tcp_conn *c, bool *skip);
+static inline uint32_t
+tcp_urg_readable(const struct pn_tcp_conn *c, bool *skip)
+{
+	if (likely(c->urg_data == 0)) {	/* no mark: all of it */
+		*skip = false;
+		return c->rcvq.len;
+	}
+	return tcp_urg_readable_mark(c, skip);
+}
 /** FIONREAD (Linux tcp_inq): the bytes before a mark in the queue. */
 uint32_t tcp_urg_inq(const struct pn_tcp_conn *c);
 /** After a read: the mark passed clears the urgent state (Linux). */
-void tcp_urg_consumed(struct pn_tcp_conn *c);
+void tcp_urg_consumed_mark(struct pn_tcp_conn *c);
+static inline void
+tcp_urg_consumed(struct pn_tcp_conn *c)
+{
+	if (unlikely(c->urg_data != 0))
+		tcp_urg_consumed_mark(c);
+}
 
 /* tcp_reass.c */
 /** Queue out-of-order data; consumes @p m. @return true if queued. */
@@ -820,10 +841,49 @@ tcp_mq_append(struct tcp_mq *q, struct rte_mbuf *m)
 	else
 		tcp_mq_link(q, m, m, m->data_len);
 }
-void tcp_mq_drop(struct tcp_mq *q, uint32_t bytes);
+/* Free one queued mbuf, unlinked from the others. */
+static __rte_always_inline void
+tcp_mq_free_seg(struct rte_mbuf *m)
+{
+	m->next = NULL;
+	m->nb_segs = 1;
+	rte_pktmbuf_free_seg(m);
+}
+void tcp_mq_drop_walk(struct tcp_mq *q, uint32_t bytes);
+/* Drop @p bytes from the front of @p q. Inline for all of a one-mbuf
+ * queue (a request read, a response ACKed: twice a transaction). */
+static inline void
+tcp_mq_drop(struct tcp_mq *q, uint32_t bytes)
+{
+	struct rte_mbuf *h = q->head;
+
+	if (likely(h != NULL && h == q->tail && bytes == q->len &&
+		   bytes == h->data_len)) {
+		q->head = q->tail = NULL;
+		q->len = 0;
+		tcp_mq_free_seg(h);
+		return;
+	}
+	tcp_mq_drop_walk(q, bytes);
+}
 void tcp_mq_free(struct tcp_mq *q);
-uint32_t tcp_mq_copy(const struct tcp_mq *q, uint32_t off, void *dst,
-		     uint32_t len);
+uint32_t tcp_mq_copy_walk(const struct tcp_mq *q, uint32_t off, void *dst,
+			  uint32_t len);
+/* Copy [@p off, @p off + @p len) of @p q to @p dst; the bytes copied.
+ * Inline when the first mbuf holds them all (a request, a response). */
+static inline uint32_t
+tcp_mq_copy(const struct tcp_mq *q, uint32_t off, void *dst, uint32_t len)
+{
+	const struct rte_mbuf *m = q->head;
+
+	if (likely(m != NULL && off < m->data_len &&
+		   len <= m->data_len - off)) {
+		__builtin_memcpy(dst, rte_pktmbuf_mtod_offset(m, const uint8_t *,
+							      off), len);
+		return len;
+	}
+	return tcp_mq_copy_walk(q, off, dst, len);
+}
 struct rte_mbuf *tcp_mbuf_slice_walk(struct rte_mbuf *m, uint32_t off,
 				     uint32_t len);
 /** Cut @p m (a chain) to @p len bytes from @p off: data only. */

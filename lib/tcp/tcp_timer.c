@@ -69,7 +69,7 @@ tcp_rtt_sample(struct pn_tcp_conn *c, uint32_t rtt_us)
  * not in recovery, nothing SACKed (Disorder), not after an RTO until
  * its flight is ACKed (Loss); tcp_send_loss_probe: at most one probe
  * out (tp->tlp_high_seq: rxt_fence; tcp_input.c's tlp_ack), the RTO
- * instead of a second one. */
+ * instead of a second one. The caller checked SRTT and the flight. */
 static bool
 tlp_eligible(const struct pn_tcp_conn *c)
 {
@@ -81,8 +81,7 @@ tlp_eligible(const struct pn_tcp_conn *c)
 	return (c->flags & TF_SACK) && open && !c->tlp_out &&
 	       ((c->flags & TF_IN_RECOVERY) || (c->nsb == 0 &&
 	       tcp_may_enter_recovery(c, c->snd_una))) &&
-	       c->backoff == 0 &&
-	       c->srtt_us != 0 && c->snd_una != c->snd_max;
+	       c->backoff == 0;
 }
 
 void
@@ -93,7 +92,10 @@ tcp_rtx_arm(struct pn_tcp_conn *c)
 	c->reo_armed = false;
 	c->tlp_armed = false;
 	c->flags &= (uint16_t)~TF_PERSIST;
-	if (tlp_eligible(c)) {
+	/* The PTO first, the eligibility only when it comes before the RTO:
+	 * with one segment out on a LAN it never does (2 SRTT + rto_min
+	 * against an RTO of rto_min), and that is every request/response. */
+	if (c->srtt_us != 0 && c->snd_una != c->snd_max) {
 		/* Linux tcp_schedule_loss_probe: PTO = 2 SRTT + rto_min
 		 * (the worst delayed ACK) for one segment out, else + 2 ms
 		 * (TCP_TIMEOUT_MIN_US), in jiffies rounded up
@@ -103,14 +105,19 @@ tcp_rtx_arm(struct pn_tcp_conn *c)
 		       (uint64_t)c->tcp->conf.rto_min_ms * 1000 :
 		       TCP_PTO_MIN_MS * 1000);
 		pto = (pto + 999) / 1000 * PN_NS_PER_MS;
-		if ((c->flags & TF_IN_RECOVERY) &&
-		    pto < (uint64_t)(c->srtt_us + 4ull * c->rttvar_us) * PN_NS_PER_US)
-			pto = (uint64_t)(c->srtt_us + 4ull * c->rttvar_us) * PN_NS_PER_US;
 		/* Linux caps the PTO at the RTO and probes then; the RTO
-		 * fires here instead, at the same time. */
-		if (pto < rto) {
-			c->tlp_armed = true;
-			rto = pto;
+		 * fires here instead, at the same time. Recovery only raises
+		 * the PTO below. */
+		if (pto < rto && tlp_eligible(c)) {
+			if ((c->flags & TF_IN_RECOVERY) &&
+			    pto < (uint64_t)(c->srtt_us + 4ull * c->rttvar_us) *
+				  PN_NS_PER_US)
+				pto = (uint64_t)(c->srtt_us + 4ull * c->rttvar_us) *
+				      PN_NS_PER_US;
+			if (pto < rto) {
+				c->tlp_armed = true;
+				rto = pto;
+			}
 		}
 	}
 	/* Deferred: after each ACK the RTO moves later, mostly in place

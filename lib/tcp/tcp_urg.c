@@ -83,13 +83,11 @@ tcp_urg_output(struct pn_tcp_conn *c, uint32_t seq, struct pn_tcp_hdr *h)
 }
 
 uint32_t
-tcp_urg_readable(const struct pn_tcp_conn *c, bool *skip)
+tcp_urg_readable_mark(const struct pn_tcp_conn *c, bool *skip)
 {
 	uint32_t len = c->rcvq.len, off;
 
 	*skip = false;
-	if (c->urg_data == 0)
-		return len;
 	off = c->urg_seq - copied_seq(c);
 	if (off >= len)
 		return len;
@@ -102,9 +100,9 @@ tcp_urg_readable(const struct pn_tcp_conn *c, bool *skip)
 }
 
 void
-tcp_urg_consumed(struct pn_tcp_conn *c)
+tcp_urg_consumed_mark(struct pn_tcp_conn *c)
 {
-	if (c->urg_data != 0 && pn_seq_gt(copied_seq(c), c->urg_seq))
+	if (pn_seq_gt(copied_seq(c), c->urg_seq))
 		c->urg_data = 0;
 }
 

@@ -137,8 +137,9 @@ pn_tcp_send_mbuf(struct pn_tcp_conn *c, struct rte_mbuf *m)
 	return len;
 }
 
-/* After the application took data: grow the buffer, update the window. */
-static void
+/* After the application took data: grow the buffer, update the window.
+ * Inline: once per read that returns data. */
+static __rte_always_inline void
 rcv_consumed(struct pn_tcp_conn *c)
 {
 	struct pn_tcp *tcp = c->tcp;

@@ -37,7 +37,7 @@ put32(uint8_t *p, uint32_t v)
  * The options of nearly every segment of a connection with timestamps:
  * NOP, NOP, TS (RFC 7323 appendix A's layout, what Linux and we send).
  */
-#define TCP_TS_ONLY_LEN 12
+#define TCP_TS_ONLY_LEN PN_TCP_OPTS_TS_LEN
 static const uint8_t tcp_ts_only[4] = {
 	PN_TCPOPT_NOP, PN_TCPOPT_NOP, PN_TCPOPT_TS, 10
 };
@@ -120,8 +120,9 @@ opts_parse(const uint8_t *p, uint32_t len, struct pn_tcp_opts *o)
 	return 0;
 }
 
-int
-pn_tcp_opts_parse(const uint8_t *p, uint32_t len, struct pn_tcp_opts *o)
+/* pn_tcp_opts_parse, inline in pn_tcp_parse: every segment's */
+static inline __attribute__((always_inline)) int
+opts_parse_ts_first(const uint8_t *p, uint32_t len, struct pn_tcp_opts *o)
 {
 	memset(o, 0, sizeof(*o));
 	if (len == TCP_TS_ONLY_LEN && memcmp(p, tcp_ts_only, 4) == 0) {
@@ -143,6 +144,12 @@ pn_tcp_opts_parse(const uint8_t *p, uint32_t len, struct pn_tcp_opts *o)
 		return 0;
 	}
 	return len == 0 ? 0 : opts_parse(p, len, o);
+}
+
+int
+pn_tcp_opts_parse(const uint8_t *p, uint32_t len, struct pn_tcp_opts *o)
+{
+	return opts_parse_ts_first(p, len, o);
 }
 
 int
@@ -282,13 +289,16 @@ pn_tcp_parse(const uint8_t *buf, uint32_t len, struct pn_tcp_hdr *h)
 	h->win = get16(buf + 14);
 	h->cksum = get16(buf + 16);
 	h->urp = get16(buf + 18);
-	return pn_tcp_opts_parse(buf + 20, off - 20, &h->opts);
+	return opts_parse_ts_first(buf + 20, off - 20, &h->opts);
 }
 
 int
 pn_tcp_build(uint8_t *buf, uint32_t len, const struct pn_tcp_hdr *h)
 {
-	uint32_t olen = pn_tcp_opts_len(&h->opts), hl = 20 + olen;
+	/* timestamps alone (every established segment): no calls */
+	bool ts = h->opts.has == PN_TCPO_TS;
+	uint32_t olen = ts ? TCP_TS_ONLY_LEN : pn_tcp_opts_len(&h->opts);
+	uint32_t hl = 20 + olen;
 
 	if (len < hl)
 		return -EMSGSIZE;
@@ -301,6 +311,12 @@ pn_tcp_build(uint8_t *buf, uint32_t len, const struct pn_tcp_hdr *h)
 	put16(buf + 14, h->win);
 	put16(buf + 16, h->cksum);
 	put16(buf + 18, h->urp);
-	pn_tcp_opts_build(buf + 20, olen, &h->opts);
+	if (ts) {
+		memcpy(buf + 20, tcp_ts_only, 4);
+		put32(buf + 24, h->opts.tsval);
+		put32(buf + 28, h->opts.tsecr);
+	} else {
+		opts_build(buf + 20, olen, &h->opts);
+	}
 	return (int)hl;
 }

@@ -95,6 +95,10 @@ int pn_tcp_opts_parse_generic(const uint8_t *p, uint32_t len,
 int pn_tcp_opts_build_generic(uint8_t *p, uint32_t len,
 			      const struct pn_tcp_opts *o);
 
+/** pn_tcp_opts_len() of timestamps alone (NOP, NOP, TS), the options of
+ * every segment after a handshake that agreed on them. */
+#define PN_TCP_OPTS_TS_LEN 12
+
 /** Bytes pn_tcp_opts_build would write for @p o (at most 40). */
 uint32_t pn_tcp_opts_len(const struct pn_tcp_opts *o);
 

@@ -71,6 +71,22 @@ int pn_ether_parse(const uint8_t *buf, uint32_t len, struct pn_ether_hdr *out);
 int pn_ether_build(uint8_t *buf, uint32_t len, const struct pn_ether_hdr *h);
 
 /**
+ * The frame at @p buf (@p len bytes) is untagged IPv4 to @p mac: what
+ * pn_ether_parse() would report as ethertype PN_ETHER_TYPE_IPV4, hdr_len
+ * PN_ETHER_HDR_LEN and dst @p mac, without filling a header (every data
+ * segment's test).
+ */
+static inline bool
+pn_ether_is_ipv4_to(const uint8_t *buf, uint32_t len,
+		    const uint8_t mac[PN_ETHER_ADDR_LEN])
+{
+	return len >= PN_ETHER_HDR_LEN &&
+	       buf[12] == (PN_ETHER_TYPE_IPV4 >> 8) &&
+	       buf[13] == (PN_ETHER_TYPE_IPV4 & 0xff) &&
+	       __builtin_memcmp(buf, mac, PN_ETHER_ADDR_LEN) == 0;
+}
+
+/**
  * pn_ether_build of an untagged header, unchecked: @p buf holds 14 bytes.
  */
 static inline void

@@ -4,6 +4,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include "ether.h"
@@ -103,6 +105,41 @@ test_truncated_every_length(void **state)
 	check_truncated(b, n);
 	n = pkt_eth(b, PN_ETHER_TYPE_VLAN, 5, PN_ETHER_TYPE_IPV4);
 	check_truncated(b, n);
+	(void)state;
+}
+
+/* The inline test agrees with pn_ether_parse: untagged IPv4 to the MAC
+ * asked about, at every length, and nothing else (another MAC, ARP, a
+ * tagged IPv4 frame, whose ethertype pn_ether_parse reports after the
+ * tag). */
+static void
+test_is_ipv4_to(void **state)
+{
+	uint8_t b[PKT_MAX];
+	struct pn_ether_hdr h;
+	uint32_t n, len;
+
+	n = pkt_eth(b, 0, 0, PN_ETHER_TYPE_IPV4);
+	for (len = 0; len <= n; len++) {
+		uint8_t *p = pkt_dup(b, len);
+		bool ok;
+
+		assert_non_null(p);
+		ok = pn_ether_parse(p, len, &h) == 0 &&
+		     h.ethertype == PN_ETHER_TYPE_IPV4 &&
+		     h.hdr_len == PN_ETHER_HDR_LEN &&
+		     memcmp(h.dst, mac2, 6) == 0;
+		assert_true(ok == (len == n));
+		assert_true(pn_ether_is_ipv4_to(p, len, mac2) == ok);
+		free(p);
+	}
+	assert_false(pn_ether_is_ipv4_to(b, n, mac1));
+	n = pkt_eth(b, 0, 0, PN_ETHER_TYPE_ARP);
+	assert_false(pn_ether_is_ipv4_to(b, n, mac2));
+	n = pkt_eth(b, PN_ETHER_TYPE_VLAN, 5, PN_ETHER_TYPE_IPV4);
+	assert_int_equal(pn_ether_parse(b, n, &h), 0);
+	assert_int_equal(h.ethertype, PN_ETHER_TYPE_IPV4);
+	assert_false(pn_ether_is_ipv4_to(b, n, mac2));
 	(void)state;
 }
 
@@ -210,6 +247,7 @@ main(void)
 		cmocka_unit_test(test_vlan_8021ad),
 		cmocka_unit_test(test_double_tag_skips_one),
 		cmocka_unit_test(test_truncated_every_length),
+		cmocka_unit_test(test_is_ipv4_to),
 		cmocka_unit_test(test_8023_length_rejected),
 		cmocka_unit_test(test_known_vector),
 		cmocka_unit_test(test_addr_classes),
