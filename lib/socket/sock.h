@@ -58,6 +58,7 @@ struct pn_sock_tcp_ops {
 	uint32_t (*readable)(const struct pn_tcp_conn *c);
 	int (*atmark)(const struct pn_tcp_conn *c);
 	uint32_t (*send_space)(const struct pn_tcp_conn *c);
+	void (*set_nospace)(struct pn_tcp_conn *c);
 	uint32_t (*poll)(struct pn_tcp_conn *c);
 	int (*error)(struct pn_tcp_conn *c);
 	int (*shutdown)(struct pn_tcp_conn *c, int how);

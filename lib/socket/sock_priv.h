@@ -63,7 +63,6 @@ struct pn_sock {
 	int keepidle, keepintvl, keepcnt, maxseg, syncnt;
 	uint16_t lport;
 	bool bound;
-	bool nospace;                   /**< Linux SOCK_NOSPACE: EPOLLOUT wakes */
 	bool rd_quiet;                  /**< nothing to read: sock_read_settle */
 	bool syn_wait;                  /**< connect()'s SYN out, no state wake yet */
 	bool reuseaddr, reuseport, keepalive, nodelay;
@@ -223,15 +222,15 @@ sock_poll(const struct pn_sock *s)
 /**
  * @p s was polled (by epoll) and showed @p m: as Linux tcp_poll, a
  * connection found without send space asks for the write-space wake-up
- * (SOCK_NOSPACE). A handshake (SYN-SENT, SYN-RECEIVED of a simultaneous
- * open: until the state wake-up that ends it) shows no EPOLLOUT either
- * but asks nothing.
+ * (SOCK_NOSPACE, TCP's flag: sends set it there too). A handshake
+ * (SYN-SENT, SYN-RECEIVED of a simultaneous open: until the state wake-up
+ * that ends it) shows no EPOLLOUT either but asks nothing.
  */
 static inline void
 sock_polled(struct pn_sock *s, uint32_t m)
 {
 	if (!(m & EPOLLOUT) && s->conn != NULL && !s->syn_wait)
-		s->nospace = true;
+		s->sl->ops->set_nospace(s->conn);
 }
 
 /** The deadline (lcore clock, ns) of a blocking call with timeout @p timeo. */

@@ -23,6 +23,7 @@ static const struct pn_sock_tcp_ops sock_tcp_ops = {
 	.readable = pn_tcp_readable,
 	.atmark = pn_tcp_atmark,
 	.send_space = pn_tcp_send_space,
+	.set_nospace = pn_tcp_set_nospace,
 	.poll = pn_tcp_poll,
 	.error = pn_tcp_error,
 	.shutdown = pn_tcp_shutdown,

@@ -230,9 +230,11 @@ write_space(struct pn_tcp_conn *c, uint32_t before)
 {
 	uint32_t low = tcp_send_low_mark(c), now = tcp_send_space(c);
 
-	/* Like sk_stream_write_space: wake only when crossing the mark. */
-	if (before < low && now >= low) {
-		c->nospace = false;	/* sk_stream_write_space */
+	/* Like tcp_check_space: only for a writer or poll that found no
+	 * space (SOCK_NOSPACE); sk_stream_write_space: when crossing the
+	 * mark, clearing it. */
+	if (before < low && now >= low && c->nospace) {
+		c->nospace = false;
 		tcp_wakeup(c, PN_TCP_WAKE_SPACE);
 	}
 }

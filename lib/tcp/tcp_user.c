@@ -20,6 +20,12 @@ pn_tcp_send_space(const struct pn_tcp_conn *c)
 	return tcp_send_space(c);
 }
 
+void
+pn_tcp_set_nospace(struct pn_tcp_conn *c)
+{
+	c->nospace = true;
+}
+
 uint32_t
 pn_tcp_readable(const struct pn_tcp_conn *c)
 {
@@ -52,6 +58,17 @@ send_check(struct pn_tcp_conn *c)
 	default:
 		return -EPIPE;
 	}
+}
+
+/* Whether any of iov[i..iovcnt) has a byte: what a send stopping at
+ * iov[i] (some of it not taken) left over. */
+static inline bool
+send_left(const struct iovec *iov, int i, int iovcnt)
+{
+	for (; i < iovcnt; i++)
+		if (iov[i].iov_len > 0)
+			return true;
+	return false;
 }
 
 ssize_t
@@ -102,9 +119,12 @@ pn_tcp_send(struct pn_tcp_conn *c, const struct iovec *iov, int iovcnt,
 			done += n;
 		}
 		if (left > 0)	/* the buffer is full before the data ends */
-			c->nospace = true;
+			break;
 	}
 out:
+	/* Linux tcp_sendmsg: data left over waits for space (SOCK_NOSPACE) */
+	if (send_left(iov, i, iovcnt))
+		c->nospace = true;
 	if (done == 0)
 		return -ENOBUFS;
 	if (flags & PN_TCP_OOB) {
