@@ -11,6 +11,10 @@
 #include <sys/epoll.h>
 #include <sys/queue.h>
 
+#ifdef PN_TCP_POLL_CHECK
+#include <rte_debug.h>
+#endif
+
 #include "lcore.h"
 #include "objcache.h"
 #include "pollnet/socket.h"
@@ -264,8 +268,16 @@ struct pn_sock *sock_lookup(int fd, int notsock_errno);
 static inline void
 sock_read_settle(struct pn_sock *s)
 {
-	s->rd_quiet = s->conn != NULL && !(sock_poll(s) & SOCK_MASK_READ) &&
-		      s->sl->ops->readable(s->conn) == 0;
+	/* TCP's direct answer: what the mask (sock_poll) and FIONREAD say */
+	s->rd_quiet = s->conn != NULL && s->err == 0 &&
+		      s->sl->ops->unreadable(s->conn);
+#ifdef PN_TCP_POLL_CHECK
+	if (s->rd_quiet != (s->conn != NULL &&
+			    !(sock_poll(s) & SOCK_MASK_READ) &&
+			    s->sl->ops->readable(s->conn) == 0))
+		rte_panic("sock_read_settle: unreadable %d, mask %#x\n",
+			  s->rd_quiet, sock_poll(s));
+#endif
 }
 
 /** Hand the options set on @p s to its TCP connection. */

@@ -21,6 +21,7 @@ static const struct pn_sock_tcp_ops sock_tcp_ops = {
 	.recv_zc = pn_tcp_recv_zc,
 	.recv_zc_done = pn_tcp_recv_zc_done,
 	.readable = pn_tcp_readable,
+	.unreadable = pn_tcp_unreadable,
 	.atmark = pn_tcp_atmark,
 	.send_space = pn_tcp_send_space,
 	.set_nospace = pn_tcp_set_nospace,

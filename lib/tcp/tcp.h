@@ -324,6 +324,11 @@ int pn_tcp_atmark(const struct pn_tcp_conn *c);
  * bytes before it (Linux tcp_inq). */
 uint32_t pn_tcp_readable(const struct pn_tcp_conn *c);
 
+/** Nothing to read: no byte (pn_tcp_readable() 0), no EOF, no error, no
+ * urgent byte (pn_tcp_poll() shows none of IN, RDNORM, PRI, ERR, HUP,
+ * RDHUP). Asked after each read, as cheaply as the common case allows. */
+bool pn_tcp_unreadable(struct pn_tcp_conn *c);
+
 /** Free send space in bytes. */
 uint32_t pn_tcp_send_space(const struct pn_tcp_conn *c);
 

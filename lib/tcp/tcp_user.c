@@ -20,6 +20,20 @@ pn_tcp_send_space(const struct pn_tcp_conn *c)
 	return tcp_send_space(c);
 }
 
+bool
+pn_tcp_unreadable(struct pn_tcp_conn *c)
+{
+	/* an empty queue: nothing to read; the rest of the read bits as
+	 * poll_now gives them then (no data for EPOLLIN, any SO_RCVLOWAT) */
+	if (likely(c->rcvq.len == 0))
+		return c->err == 0 && (c->urg_data & TCP_URG_VALID) == 0 &&
+		       (c->flags & (TF_RCVD_FIN | TF_SHUT_RD)) == 0 &&
+		       c->state != PN_TCP_CLOSED;
+	return !(pn_tcp_poll(c) & (EPOLLIN | EPOLLRDNORM | EPOLLPRI |
+				   EPOLLERR | EPOLLHUP | EPOLLRDHUP)) &&
+	       pn_tcp_readable(c) == 0;
+}
+
 void
 pn_tcp_set_nospace(struct pn_tcp_conn *c)
 {

@@ -543,6 +543,15 @@ fake_readable(const struct pn_tcp_conn *c)
 	return (uint32_t)c->rq_len;
 }
 
+/* Nothing to read: no byte, and the mask shows no read bit. */
+static bool
+fake_unreadable(struct pn_tcp_conn *c)
+{
+	return c->rq_len == 0 &&
+	       !(fake_poll(c) & (EPOLLIN | EPOLLRDNORM | EPOLLPRI | EPOLLERR |
+				 EPOLLHUP | EPOLLRDHUP));
+}
+
 /* The fake carries no urgent data: never at the mark. */
 static int
 fake_atmark(const struct pn_tcp_conn *c)
@@ -690,6 +699,7 @@ const struct pn_sock_tcp_ops fake_tcp_ops = {
 	.recv_zc = fake_recv_zc,
 	.recv_zc_done = fake_recv_zc_done,
 	.readable = fake_readable,
+	.unreadable = fake_unreadable,
 	.atmark = fake_atmark,
 	.send_space = fake_send_space,
 	.poll = fake_poll,
