@@ -36,8 +36,9 @@
  * each item's interest; epoll asks the mask when it reports the item):
  *  - data (sk_data_ready, sock_def_readable): IN | PRI | RDNORM | RDBAND,
  *    every time, so an edge-triggered item fires again on more data;
- *  - send space (sk_stream_write_space): only once a writer found no
- *    space or a poll saw none (SOCK_NOSPACE), and only if writable now;
+ *  - send space (sk_stream_write_space): TCP gives it only once a writer
+ *    found no space or a poll saw none (SOCK_NOSPACE, TCP's flag), and
+ *    clears that; only if writable now;
  *  - state (sk_state_change, sk_error_report): key 0, every item.
  */
 static void
@@ -51,10 +52,8 @@ sock_wakeup(void *ctx, int what)
 		ep_wake(&s->f, SOCK_KEY_DATA);
 		break;
 	case PN_TCP_WAKE_SPACE:
-		if (!s->nospace || !(sock_poll(s) & EPOLLOUT))
-			break;
-		s->nospace = false;
-		ep_wake(&s->f, SOCK_KEY_SPACE);
+		if (sock_poll(s) & EPOLLOUT)
+			ep_wake(&s->f, SOCK_KEY_SPACE);
 		break;
 	default:
 		s->rd_quiet = false;

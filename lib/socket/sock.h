@@ -56,8 +56,10 @@ struct pn_sock_tcp_ops {
 	int (*recv_zc)(struct pn_tcp_conn *c, struct iovec *iov, int max);
 	void (*recv_zc_done)(struct pn_tcp_conn *c, size_t bytes);
 	uint32_t (*readable)(const struct pn_tcp_conn *c);
+	bool (*unreadable)(struct pn_tcp_conn *c);
 	int (*atmark)(const struct pn_tcp_conn *c);
 	uint32_t (*send_space)(const struct pn_tcp_conn *c);
+	void (*set_nospace)(struct pn_tcp_conn *c);
 	uint32_t (*poll)(struct pn_tcp_conn *c);
 	int (*error)(struct pn_tcp_conn *c);
 	int (*shutdown)(struct pn_tcp_conn *c, int how);

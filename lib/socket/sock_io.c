@@ -147,7 +147,7 @@ sock_send_iov(struct pn_sock *s, const struct iovec *iov, int iovcnt,
 		} else if (n != -EAGAIN) {
 			break;
 		}
-		s->nospace = true; /* short or EAGAIN: the buffer is full */
+		/* short or EAGAIN: TCP noted no space (SOCK_NOSPACE) */
 		if (!block)
 			break;
 		/* SO_SNDTIMEO: what was queued, or EAGAIN, as Linux */
@@ -269,7 +269,5 @@ pn_send_mbuf(int fd, struct rte_mbuf *m)
 	if (s->conn == NULL)
 		return sock_fail(EPIPE);
 	n = s->sl->ops->send_mbuf(s->conn, m);
-	if (n == -EAGAIN)
-		s->nospace = true;
 	return n < 0 ? sock_fail((int)-n) : n;
 }

@@ -11,6 +11,10 @@
 #include <sys/epoll.h>
 #include <sys/queue.h>
 
+#ifdef PN_TCP_POLL_CHECK
+#include <rte_debug.h>
+#endif
+
 #include "lcore.h"
 #include "objcache.h"
 #include "pollnet/socket.h"
@@ -63,7 +67,6 @@ struct pn_sock {
 	int keepidle, keepintvl, keepcnt, maxseg, syncnt;
 	uint16_t lport;
 	bool bound;
-	bool nospace;                   /**< Linux SOCK_NOSPACE: EPOLLOUT wakes */
 	bool rd_quiet;                  /**< nothing to read: sock_read_settle */
 	bool syn_wait;                  /**< connect()'s SYN out, no state wake yet */
 	bool reuseaddr, reuseport, keepalive, nodelay;
@@ -223,15 +226,15 @@ sock_poll(const struct pn_sock *s)
 /**
  * @p s was polled (by epoll) and showed @p m: as Linux tcp_poll, a
  * connection found without send space asks for the write-space wake-up
- * (SOCK_NOSPACE). A handshake (SYN-SENT, SYN-RECEIVED of a simultaneous
- * open: until the state wake-up that ends it) shows no EPOLLOUT either
- * but asks nothing.
+ * (SOCK_NOSPACE, TCP's flag: sends set it there too). A handshake
+ * (SYN-SENT, SYN-RECEIVED of a simultaneous open: until the state wake-up
+ * that ends it) shows no EPOLLOUT either but asks nothing.
  */
 static inline void
 sock_polled(struct pn_sock *s, uint32_t m)
 {
 	if (!(m & EPOLLOUT) && s->conn != NULL && !s->syn_wait)
-		s->nospace = true;
+		s->sl->ops->set_nospace(s->conn);
 }
 
 /** The deadline (lcore clock, ns) of a blocking call with timeout @p timeo. */
@@ -265,8 +268,16 @@ struct pn_sock *sock_lookup(int fd, int notsock_errno);
 static inline void
 sock_read_settle(struct pn_sock *s)
 {
-	s->rd_quiet = s->conn != NULL && !(sock_poll(s) & SOCK_MASK_READ) &&
-		      s->sl->ops->readable(s->conn) == 0;
+	/* TCP's direct answer: what the mask (sock_poll) and FIONREAD say */
+	s->rd_quiet = s->conn != NULL && s->err == 0 &&
+		      s->sl->ops->unreadable(s->conn);
+#ifdef PN_TCP_POLL_CHECK
+	if (s->rd_quiet != (s->conn != NULL &&
+			    !(sock_poll(s) & SOCK_MASK_READ) &&
+			    s->sl->ops->readable(s->conn) == 0))
+		rte_panic("sock_read_settle: unreadable %d, mask %#x\n",
+			  s->rd_quiet, sock_poll(s));
+#endif
 }
 
 /** Hand the options set on @p s to its TCP connection. */

@@ -324,8 +324,19 @@ int pn_tcp_atmark(const struct pn_tcp_conn *c);
  * bytes before it (Linux tcp_inq). */
 uint32_t pn_tcp_readable(const struct pn_tcp_conn *c);
 
+/** Nothing to read: no byte (pn_tcp_readable() 0), no EOF, no error, no
+ * urgent byte (pn_tcp_poll() shows none of IN, RDNORM, PRI, ERR, HUP,
+ * RDHUP). Asked after each read, as cheaply as the common case allows. */
+bool pn_tcp_unreadable(struct pn_tcp_conn *c);
+
 /** Free send space in bytes. */
 uint32_t pn_tcp_send_space(const struct pn_tcp_conn *c);
+
+/** A poll found @p c not writable: ask for the write-space wake-up, as
+ * Linux tcp_poll sets SOCK_NOSPACE. The one flag a short send also sets
+ * (sk_stream_wait_memory), the PN_TCP_WAKE_SPACE wake-up clears
+ * (sk_stream_write_space) and cwnd validation reads. */
+void pn_tcp_set_nospace(struct pn_tcp_conn *c);
 
 /**
  * Readiness like Linux tcp_poll(): EPOLLIN (data, EOF, or error),

@@ -230,9 +230,11 @@ write_space(struct pn_tcp_conn *c, uint32_t before)
 {
 	uint32_t low = tcp_send_low_mark(c), now = tcp_send_space(c);
 
-	/* Like sk_stream_write_space: wake only when crossing the mark. */
-	if (before < low && now >= low) {
-		c->nospace = false;	/* sk_stream_write_space */
+	/* Like tcp_check_space: only for a writer or poll that found no
+	 * space (SOCK_NOSPACE); sk_stream_write_space: when crossing the
+	 * mark, clearing it. */
+	if (before < low && now >= low && c->nospace) {
+		c->nospace = false;
 		tcp_wakeup(c, PN_TCP_WAKE_SPACE);
 	}
 }
@@ -742,8 +744,11 @@ front_checks(struct pn_tcp_conn *c, struct tcp_seg *s)
 	if (!seq_acceptable(c, s, wnd)) {
 		if (!(fl & PN_TCP_RST))
 			send_dupack(c, s);
+		/* Linux tcp_sequence: all of it before RCV.NXT is old */
 		tcp_seg_drop(tcp, s, (fl & PN_TCP_RST) ? PN_DROP_TCP_RST_INVALID :
-			     PN_DROP_TCP_OUT_OF_WINDOW);
+			     pn_seq_leq(s->h.seq + s->seg_len, c->rcv_nxt) &&
+			     pn_seq_lt(s->h.seq, c->rcv_nxt) ?
+			     PN_DROP_TCP_OLD_SEQUENCE : PN_DROP_TCP_OUT_OF_WINDOW);
 		return false;
 	}
 	/* Second: RST (RFC 5961 3.2). */

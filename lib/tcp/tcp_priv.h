@@ -166,8 +166,9 @@ struct pn_tcp_conn {
 	bool owned;                 /**< the socket holds it (ctx valid) */
 	bool ack_held;              /**< on tcp->ackq: a pure ACK waits for
 				     *   the end of the burst (MUST-59) */
-	bool nospace;               /**< a send found the buffer full, not
-				     *   writable since (Linux SOCK_NOSPACE) */
+	bool nospace;               /**< a send or a poll found no space, not
+				     *   writable since (Linux SOCK_NOSPACE;
+				     *   the socket's only copy) */
 	bool dsack_on;              /**< dsack is pending (RFC 2883) */
 	bool reo_armed;             /**< t_rtx holds the reordering timer */
 	bool tlp_armed;             /**< t_rtx holds the loss probe (PTO) */

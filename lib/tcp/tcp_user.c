@@ -20,6 +20,26 @@ pn_tcp_send_space(const struct pn_tcp_conn *c)
 	return tcp_send_space(c);
 }
 
+bool
+pn_tcp_unreadable(struct pn_tcp_conn *c)
+{
+	/* an empty queue: nothing to read; the rest of the read bits as
+	 * poll_now gives them then (no data for EPOLLIN, any SO_RCVLOWAT) */
+	if (likely(c->rcvq.len == 0))
+		return c->err == 0 && (c->urg_data & TCP_URG_VALID) == 0 &&
+		       (c->flags & (TF_RCVD_FIN | TF_SHUT_RD)) == 0 &&
+		       c->state != PN_TCP_CLOSED;
+	return !(pn_tcp_poll(c) & (EPOLLIN | EPOLLRDNORM | EPOLLPRI |
+				   EPOLLERR | EPOLLHUP | EPOLLRDHUP)) &&
+	       pn_tcp_readable(c) == 0;
+}
+
+void
+pn_tcp_set_nospace(struct pn_tcp_conn *c)
+{
+	c->nospace = true;
+}
+
 uint32_t
 pn_tcp_readable(const struct pn_tcp_conn *c)
 {
@@ -52,6 +72,17 @@ send_check(struct pn_tcp_conn *c)
 	default:
 		return -EPIPE;
 	}
+}
+
+/* Whether any of iov[i..iovcnt) has a byte: what a send stopping at
+ * iov[i] (some of it not taken) left over. */
+static inline bool
+send_left(const struct iovec *iov, int i, int iovcnt)
+{
+	for (; i < iovcnt; i++)
+		if (iov[i].iov_len > 0)
+			return true;
+	return false;
 }
 
 ssize_t
@@ -102,9 +133,12 @@ pn_tcp_send(struct pn_tcp_conn *c, const struct iovec *iov, int iovcnt,
 			done += n;
 		}
 		if (left > 0)	/* the buffer is full before the data ends */
-			c->nospace = true;
+			break;
 	}
 out:
+	/* Linux tcp_sendmsg: data left over waits for space (SOCK_NOSPACE) */
+	if (send_left(iov, i, iovcnt))
+		c->nospace = true;
 	if (done == 0)
 		return -ENOBUFS;
 	if (flags & PN_TCP_OOB) {

@@ -42,7 +42,8 @@ pn_echo_backend_stop() { kill "$(cat "$PN_TMP/backend-$1.pid")" 2>/dev/null; }
 # pn_pollnetd_check_drops NAME KERNEL_RETRANS [REASON...]: fail on any drop in
 # pollnetd NAME's final counters but the namespace's own multicast and
 # IPv6 chatter, and segments made stale by a retransmission: wholly below
-# rcv_nxt (TCP_OUT_OF_WINDOW, ACKed and dropped as RFC 9293 3.10.7.4 says)
+# rcv_nxt (TCP_OLD_SEQUENCE, or TCP_OUT_OF_WINDOW: ACKed and dropped as
+# RFC 9293 3.10.7.4 says)
 # or carrying an older timestamp than one already seen (TCP_PAWS: a kernel
 # retransmission overtaken by the next segment, the peer bridge having two
 # queues), at most one per kernel retransmission (a tail loss probe can
@@ -53,14 +54,15 @@ pn_echo_backend_stop() { kill "$(cat "$PN_TMP/backend-$1.pid")" 2>/dev/null; }
 # most one per segment we retransmitted; and the further REASONs given.
 # The drops are left in PN_DROPS (empty: none).
 pn_pollnetd_check_drops() {
-	local name=$1 kretrans=$2 drops oow paws cookie rtx d
+	local name=$1 kretrans=$2 drops oow old paws cookie rtx d
 	shift 2
 	drops=$(pn_pollnetd_drops "$name")
 	PN_DROPS=$drops
 	oow=$(grep -o 'TCP_OUT_OF_WINDOW [0-9]*' <<<"$drops" | awk '{ print $2 }')
+	old=$(grep -o 'TCP_OLD_SEQUENCE [0-9]*' <<<"$drops" | awk '{ print $2 }')
 	paws=$(grep -o 'TCP_PAWS [0-9]*' <<<"$drops" | awk '{ print $2 }')
-	[ $((${oow:-0} + ${paws:-0})) -le "${kretrans:-0}" ] ||
-		pn_fail "$name: TCP_OUT_OF_WINDOW ${oow:-0} + TCP_PAWS ${paws:-0} exceed the kernel's RetransSegs ${kretrans:-0}: $drops"
+	[ $((${oow:-0} + ${old:-0} + ${paws:-0})) -le "${kretrans:-0}" ] ||
+		pn_fail "$name: TCP_OUT_OF_WINDOW ${oow:-0} + TCP_OLD_SEQUENCE ${old:-0} + TCP_PAWS ${paws:-0} exceed the kernel's RetransSegs ${kretrans:-0}: $drops"
 	cookie=$(grep -o 'TCP_COOKIE_BAD [0-9]*' <<<"$drops" | awk '{ print $2 }')
 	rtx=$(grep '^tcp: ' "$PN_TMP/$name.log" | tail -n 1 | grep -o 'RetransSegs [0-9]*' | awk '{ print $2 }')
 	[ "${cookie:-0}" -le "${rtx:-0}" ] ||
@@ -68,7 +70,7 @@ pn_pollnetd_check_drops() {
 	for d in $drops; do
 		case " $* " in *" $d "*) continue ;; esac
 		case $d in
-		[0-9]*|ETH_MULTICAST|ETH_UNKNOWN_TYPE|TCP_OUT_OF_WINDOW|TCP_PAWS|TCP_COOKIE_BAD) ;;
+		[0-9]*|ETH_MULTICAST|ETH_UNKNOWN_TYPE|TCP_OUT_OF_WINDOW|TCP_OLD_SEQUENCE|TCP_PAWS|TCP_COOKIE_BAD) ;;
 		*) pn_fail "$name: unexpected pollnetd drops: $drops" ;;
 		esac
 	done

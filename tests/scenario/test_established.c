@@ -132,10 +132,12 @@ reordered_pure_ack_processed_silently(void **state)
 	assert_int_equal(scn_drops(PN_DROP_TCP_OUT_OF_WINDOW), 0);
 	ADVANCE_MS(40);
 	OUT(A, .ack = 1301);
-	/* Older than the last ACK we sent: out of window, ACKed (RFC 9293). */
+	/* Older than the last ACK we sent: not acceptable, ACKed (RFC 9293);
+	 * entirely old (Linux tcp_sequence: TCP_OLD_SEQUENCE). */
 	IN(A, .seq = 1201);
 	OUT(A, .ack = 1301);
-	assert_int_equal(scn_drops(PN_DROP_TCP_OUT_OF_WINDOW), 1);
+	assert_int_equal(scn_drops(PN_DROP_TCP_OLD_SEQUENCE), 1);
+	assert_int_equal(scn_drops(PN_DROP_TCP_OUT_OF_WINDOW), 0);
 }
 
 static void
@@ -227,6 +229,20 @@ ooo_overlapping_segments_trimmed(void **state)
 	assert_int_equal(pn_tcp_readable(W->c), 250);
 }
 
+/* Data wholly past the right edge: ACKed and dropped as out of window
+ * (Linux tcp_sequence: after(seq, rcv_nxt + window), not old). */
+static void
+data_past_window_out_of_window(void **state)
+{
+	(void)state;
+	est();
+	IN(PA, .seq = 1001 + (1u << 24), .len = 100);
+	OUT(A, .ack = 1001);
+	assert_int_equal(pn_tcp_readable(W->c), 0);
+	assert_int_equal(scn_drops(PN_DROP_TCP_OUT_OF_WINDOW), 1);
+	assert_int_equal(scn_drops(PN_DROP_TCP_OLD_SEQUENCE), 0);
+}
+
 static void
 old_duplicate_data_acked(void **state)
 {
@@ -237,7 +253,9 @@ old_duplicate_data_acked(void **state)
 	IN(PA, .seq = 1001, .len = 100);
 	OUT(A, .ack = 1101);
 	assert_int_equal(pn_tcp_readable(W->c), 100);
-	assert_int_equal(scn_drops(PN_DROP_TCP_OUT_OF_WINDOW), 1);
+	/* Linux tcp_sequence / tcp_data_queue: old data, not out of window */
+	assert_int_equal(scn_drops(PN_DROP_TCP_OLD_SEQUENCE), 1);
+	assert_int_equal(scn_drops(PN_DROP_TCP_OUT_OF_WINDOW), 0);
 }
 
 static void
@@ -472,6 +490,7 @@ zero_window_rejects_data(void **state)
 	IN(PA, .seq = 5097, .len = 10);
 	OUT(A, .ack = 5097, .win = 0);
 	assert_int_equal(scn_drops(PN_DROP_TCP_OUT_OF_WINDOW), 1);
+	assert_int_equal(scn_drops(PN_DROP_TCP_OLD_SEQUENCE), 0);
 	/* reading opens the window: update sent */
 	assert_int_equal(scn_recv(4096), 4096);
 	OUT(A, .ack = 5097, .win = 4096);
@@ -544,6 +563,7 @@ main(void)
 		SCN(ooo_segments_merge_and_fill),
 		SCN(ooo_overlapping_segments_trimmed),
 		SCN(old_duplicate_data_acked),
+		SCN(data_past_window_out_of_window),
 		SCN(partial_overlap_trimmed),
 		SCN(send_small_goes_at_once),
 		SCN(send_segmented_at_mss),

@@ -121,8 +121,9 @@ app_limited_for_an_rto_halves_towards_used(void **state)
 	assert_int_equal(W->c->cwnd_used, 0);
 }
 
-/* The same while the application is blocked on send space (SOCK_NOSPACE):
- * the buffer limits it, not the network; cwnd stays. */
+/* The same while the application is blocked on send space (SOCK_NOSPACE,
+ * here found by the socket's poll: the flag it shares with TCP): the
+ * buffer limits it, not the network; cwnd stays. */
 static void
 app_limited_blocked_on_space_keeps_cwnd(void **state)
 {
@@ -135,7 +136,7 @@ app_limited_blocked_on_space_keeps_cwnd(void **state)
 	OUT(A, .seq = sg(3), .len = M);
 	NONE();
 	ADVANCE_MS(100);
-	W->c->nospace = true;
+	pn_tcp_set_nospace(W->c);
 	scn_send(2 * M);
 	send_segs(4, 6);
 	NONE();

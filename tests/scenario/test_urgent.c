@@ -185,6 +185,47 @@ recv_oob_byte_out_of_stream(void **state)
 	assert_int_equal(pn_tcp_atmark(W->c), 0);
 }
 
+/* pn_tcp_unreadable() is @p want, and what the socket's settle asked
+ * before: no read bit in the mask and nothing for FIONREAD. */
+static void
+expect_unreadable(bool want)
+{
+	bool mask = !(pn_tcp_poll(W->c) & (EPOLLIN | EPOLLRDNORM | EPOLLPRI |
+					   EPOLLERR | EPOLLHUP | EPOLLRDHUP)) &&
+		    pn_tcp_readable(W->c) == 0;
+
+	assert_int_equal(mask, want);
+	assert_int_equal(pn_tcp_unreadable(W->c), want);
+}
+
+/* The socket's settle after a read (nothing to read: no byte, urgent
+ * byte, EOF or error) through each case: the urgent byte alone
+ * (EPOLLPRI), the out-of-band byte left in the queue after it was read
+ * (nothing to read), data, the FIN (tcp_poll's EPOLLIN | EPOLLRDHUP). */
+static void
+recv_unreadable_as_mask(void **state)
+{
+	uint32_t s0 = 1001;
+	uint8_t b[64];
+
+	(void)state;
+	est();
+	expect_unreadable(true);
+	urg_in(s0, 1, 1);           /* urgent byte: s0 */
+	OUT(A, .ack = s0 + 1);
+	expect_unreadable(false);
+	assert_int_equal(recv_flags(b, 1, PN_TCP_OOB), 1);
+	expect_unreadable(true);
+	IN(PA, .len = 4);
+	OUT(A, .ack = s0 + 5);
+	expect_unreadable(false);
+	assert_int_equal(recv_flags(b, sizeof(b), 0), 4);
+	expect_unreadable(true);
+	IN(FA);
+	OUT(A, .ack = s0 + 6);
+	expect_unreadable(false);
+}
+
 /* MUST-31: the pointer may point far beyond the data: the mark is kept,
  * MSG_OOB says EAGAIN until the byte arrives. */
 static void
@@ -408,6 +449,7 @@ int
 main(void)
 {
 	const struct CMUnitTest t[] = {
+		SCN(recv_unreadable_as_mask),
 		SCN(send_oob_pointer_on_each_segment),
 		SCN(send_oob_pointer_held_until_acked),
 		SCN(send_oob_announced_by_ack_at_zero_window),

@@ -10,6 +10,7 @@
 #include <sys/epoll.h>
 
 #include "scn.h"
+#include "tcp_priv.h"
 
 enum { DATA = PN_TCP_WAKE_DATA, SPACE = PN_TCP_WAKE_SPACE,
        STATE = PN_TCP_WAKE_STATE };
@@ -104,20 +105,59 @@ rst_is_state(void **state)
 	expect_kinds(0, 0, 1);
 }
 
+/* Established with an 8 KiB send buffer, @p n bytes offered: 8 KiB
+ * taken and sent. */
+static void
+est_send_8k(uint32_t n)
+{
+	W->tconf.sndbuf = 8192;
+	est();
+	pn_tcp_setopt(W->c, PN_TCP_OPT_SNDBUF, 8192);
+	assert_int_equal(scn_send(n), 8192);
+	scn_flush();
+}
+
 /* tcp_new_space: once, when the free space reaches the low mark. */
 static void
 ack_to_low_mark_is_space(void **state)
 {
 	(void)state;
-	W->tconf.sndbuf = 8192;
-	est();
-	pn_tcp_setopt(W->c, PN_TCP_OPT_SNDBUF, 8192);
-	assert_int_equal(scn_send(20000), 8192);
-	scn_flush();
+	est_send_8k(20000);
 	IN(A, .ack = ISN + 1 + 1072);
 	expect_kinds(0, 0, 0);
 	IN(A, .ack = ISN + 1 + 4288);
 	expect_kinds(0, 1, 0);
+	IN(A, .ack = ISN + 1 + 5360);
+	expect_kinds(0, 1, 0);
+}
+
+/* A send that filled the buffer exactly left nothing over and no poll
+ * found it full: no SOCK_NOSPACE, so no write-space wake-up (Linux
+ * tcp_check_space calls sk_write_space only with SOCK_NOSPACE set). */
+static void
+full_without_nospace_no_space_wake(void **state)
+{
+	(void)state;
+	est_send_8k(8192);
+	assert_false(W->c->nospace);
+	IN(A, .ack = ISN + 1 + 4288);
+	expect_kinds(0, 0, 0);
+}
+
+/* The same buffer found full by a poll (epoll's, through the socket:
+ * tcp_poll sets SOCK_NOSPACE): the one flag TCP's write-space wake-up
+ * and cwnd validation read; the wake-up clears it (sk_stream_write_space). */
+static void
+poll_nospace_is_space(void **state)
+{
+	(void)state;
+	est_send_8k(8192);
+	assert_false(pn_tcp_poll(W->c) & EPOLLOUT);
+	pn_tcp_set_nospace(W->c);
+	assert_true(W->c->nospace);
+	IN(A, .ack = ISN + 1 + 4288);
+	expect_kinds(0, 1, 0);
+	assert_false(W->c->nospace);
 	IN(A, .ack = ISN + 1 + 5360);
 	expect_kinds(0, 1, 0);
 }
@@ -183,6 +223,8 @@ main(void)
 		SCN(synack_is_state),
 		SCN(rst_is_state),
 		SCN(ack_to_low_mark_is_space),
+		SCN(full_without_nospace_no_space_wake),
+		SCN(poll_nospace_is_space),
 		SCN(fin_acked_is_state),
 		SCN(closing_to_time_wait_is_state),
 		SCN(accept_queue_is_data),

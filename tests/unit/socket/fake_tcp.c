@@ -46,6 +46,7 @@ struct pn_tcp_conn {
 	bool orphan;                   /* the socket let go */
 	int64_t opt[PN_TCP_OPT_USER_TIMEOUT + 1];
 	size_t zc_out;                 /* bytes handed out by recv_zc */
+	bool nospace;                  /* SOCK_NOSPACE: a send or poll found none */
 	TAILQ_ENTRY(pn_tcp_conn) link;
 };
 
@@ -58,6 +59,8 @@ struct pn_tcp {
 	struct pn_tcp_listen *ls[FAKE_MAX_LISTEN];
 	TAILQ_HEAD(, pn_tcp_conn) conns;
 };
+
+static uint32_t fake_poll(struct pn_tcp_conn *c);
 
 static void
 fake_wake(struct pn_tcp *t, void *ctx, int what)
@@ -266,7 +269,11 @@ step_data(struct pn_tcp *t, struct pn_tcp_conn *c)
 		memmove(c->sq, c->sq + n, c->sq_len - n);
 		c->sq_len -= n;
 		fake_wake(t, p->ctx, PN_TCP_WAKE_DATA);
-		fake_wake(t, c->ctx, PN_TCP_WAKE_SPACE);
+		/* sk_stream_write_space: for a writer that found no space */
+		if (c->nospace && (fake_poll(c) & EPOLLOUT)) {
+			c->nospace = false;
+			fake_wake(t, c->ctx, PN_TCP_WAKE_SPACE);
+		}
 	}
 fin:
 	if (c->fin_pending && !c->fin_sent && c->sq_len == 0) {
@@ -425,15 +432,17 @@ fake_send(struct pn_tcp_conn *c, const struct iovec *iov, int iovcnt,
 	if (c->state == PN_TCP_CLOSED)
 		return -EPIPE;
 	space = conn_sndbuf(c) > c->sq_len ? conn_sndbuf(c) - c->sq_len : 0;
-	if (space == 0)
-		return -EAGAIN;
-	for (i = 0; i < iovcnt && space > 0; i++) {
+	for (i = 0; i < iovcnt; i++) {
 		n = RTE_MIN(space, iov[i].iov_len);
+		if (n < iov[i].iov_len)
+			c->nospace = true; /* left over: SOCK_NOSPACE */
 		memcpy(c->sq + c->sq_len, iov[i].iov_base, n);
 		c->sq_len += n;
 		space -= n;
 		done += n;
 	}
+	if (done == 0)
+		return -EAGAIN;
 	/* like loopback: what the peer has room for arrives at once */
 	step_data(c->t, c);
 	return (ssize_t)done;
@@ -453,8 +462,10 @@ fake_send_mbuf(struct pn_tcp_conn *c, struct rte_mbuf *m)
 		len += s->data_len;
 	}
 	if (c->state == PN_TCP_ESTABLISHED &&
-	    conn_sndbuf(c) - c->sq_len < (size_t)len)
+	    conn_sndbuf(c) - c->sq_len < (size_t)len) {
+		c->nospace = true;
 		return -EAGAIN; /* all or nothing */
+	}
 	n = fake_send(c, iov, k, 0);
 	if (n > 0)
 		rte_pktmbuf_free(m);
@@ -532,6 +543,15 @@ fake_readable(const struct pn_tcp_conn *c)
 	return (uint32_t)c->rq_len;
 }
 
+/* Nothing to read: no byte, and the mask shows no read bit. */
+static bool
+fake_unreadable(struct pn_tcp_conn *c)
+{
+	return c->rq_len == 0 &&
+	       !(fake_poll(c) & (EPOLLIN | EPOLLRDNORM | EPOLLPRI | EPOLLERR |
+				 EPOLLHUP | EPOLLRDHUP));
+}
+
 /* The fake carries no urgent data: never at the mark. */
 static int
 fake_atmark(const struct pn_tcp_conn *c)
@@ -568,6 +588,12 @@ fake_poll(struct pn_tcp_conn *c)
 	if (c->err != 0)
 		m |= EPOLLERR;
 	return m;
+}
+
+static void
+fake_set_nospace(struct pn_tcp_conn *c)
+{
+	c->nospace = true;
 }
 
 static int
@@ -673,9 +699,11 @@ const struct pn_sock_tcp_ops fake_tcp_ops = {
 	.recv_zc = fake_recv_zc,
 	.recv_zc_done = fake_recv_zc_done,
 	.readable = fake_readable,
+	.unreadable = fake_unreadable,
 	.atmark = fake_atmark,
 	.send_space = fake_send_space,
 	.poll = fake_poll,
+	.set_nospace = fake_set_nospace,
 	.error = fake_error,
 	.shutdown = fake_shutdown,
 	.close = fake_close,
