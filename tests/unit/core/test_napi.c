@@ -31,6 +31,7 @@ struct fake_q {
 	unsigned int arrive_on_enable; /* packets that race with arming */
 	unsigned int enables, disables;
 	bool armed;
+	uint8_t next;             /* first byte of the next packet (mbufs) */
 };
 
 struct fake_world {
@@ -67,10 +68,12 @@ fake_poll(struct pn_lcore *lc, struct pn_napi *n, int weight)
 	pn_clock_advance(lc->clock, q->cost_ns);
 	if (q->mbufs && k > 0) {
 		struct rte_mbuf *pkts[PN_RX_BURST_MAX];
-		static const uint8_t zero[64];
+		uint8_t b[64] = { 0 };
 
-		for (i = 0; i < k; i++)
-			pkts[i] = pn_test_mbuf(zero, sizeof(zero));
+		for (i = 0; i < k; i++) {
+			b[0] = q->next++;
+			pkts[i] = pn_test_mbuf(b, sizeof(b));
+		}
 		pn_lcore_rx(lc, pkts, (uint16_t)k);
 	}
 	return (int)k;
@@ -1118,6 +1121,145 @@ test_poll_list_and_txq_limits(void **state)
 	assert_int_equal(pn_lcore_add_txq(lc, PN_MAX_PORTS, 0), -ENOSPC);
 }
 
+/* --- split polls (napi.split): half a burst this round, the rest next --- */
+
+/* One queue that may be split, delivering numbered mbufs; the handler
+ * sends each to the fake device, whose log keeps the order. */
+static void
+split_world(uint32_t weight, uint32_t split)
+{
+	world_init(weight, 300, 1);
+	W->lc[0].conf.split = split;
+	W->napi[0].split = true;
+	W->q[0].mbufs = true;
+	W->forward = true;
+}
+
+static void
+test_split_half_now_rest_next_round_in_order(void **state)
+{
+	struct pn_lcore *lc = &W->lc[0];
+
+	RTE_SET_USED(state);
+	split_world(64, 8);
+	W->q[0].avail = 16;	/* the crr convoy: 16 connections' packets */
+	assert_int_equal(pn_lcore_round(lc), 8);
+	assert_int_equal(W->tx_total, 8);	/* the first half answered */
+	assert_int_equal(W->napi[0].stash_len, 8);
+	assert_int_equal(lc->stat.rx_split, 1);
+	assert_int_equal(lc->stat.rx_stashed, 8);
+	assert_int_equal(lc->stat.processed, 8);
+	/* Newer packets wait behind the stash. */
+	W->q[0].avail = 4;
+	assert_int_equal(pn_lcore_round(lc), 12);
+	assert_int_equal(W->napi[0].stash_len, 0);
+	assert_int_equal(lc->stashed_now, 0);
+	assert_int_equal(lc->stat.processed, 20);
+	assert_tx_in_order(20);
+	assert_int_equal(lc->stat.drops, 0);
+}
+
+static void
+test_split_floor_and_off(void **state)
+{
+	struct pn_lcore *lc = &W->lc[0];
+
+	RTE_SET_USED(state);
+	split_world(64, 8);
+	W->q[0].avail = 8;	/* not over the floor: whole */
+	assert_int_equal(pn_lcore_round(lc), 8);
+	W->q[0].avail = 10;	/* the floor, then 2 */
+	assert_int_equal(pn_lcore_round(lc), 8);
+	assert_int_equal(W->napi[0].stash_len, 2);
+	assert_int_equal(pn_lcore_round(lc), 2);
+	lc->conf.split = 0;	/* off: a poll is one round's */
+	W->q[0].avail = 40;
+	assert_int_equal(pn_lcore_round(lc), 40);
+	assert_int_equal(lc->stat.rx_split, 1);
+	assert_tx_in_order(58);
+}
+
+/* A deep ring keeps full rounds: each the stash plus a split poll; the
+ * stash is at most half the weight and the instance is not polled again
+ * in a round once it stashed (nothing newer passes the stash). */
+static void
+test_split_bounded_nothing_lost_under_backlog(void **state)
+{
+	struct pn_lcore *lc = &W->lc[0];
+	unsigned int r, total = 0;
+
+	RTE_SET_USED(state);
+	split_world(64, 8);
+	W->q[0].avail = 200;
+	assert_int_equal(pn_lcore_round(lc), 32);
+	assert_int_equal(W->napi[0].polls, 1);
+	assert_int_equal(W->napi[0].full_polls, 1);
+	total = 32;
+	for (r = 0; r < 10 && (W->q[0].avail > 0 || lc->stashed_now > 0);
+	     r++) {
+		unsigned int w = pn_lcore_round(lc);
+
+		assert_true(W->napi[0].stash_len <= 32);
+		assert_true(w <= 64);
+		total += w;
+	}
+	assert_int_equal(total, 200);
+	assert_int_equal(lc->stat.processed, 200);
+	assert_int_equal(lc->stat.time_squeeze, 0);
+	assert_tx_in_order(200);
+}
+
+/* The lcore does not sleep (arm interrupts) with packets stashed, only
+ * once the stash is handled and the quiet spell is over. */
+static void
+test_split_no_sleep_with_stash(void **state)
+{
+	struct pn_lcore *lc = &W->lc[0];
+
+	RTE_SET_USED(state);
+	split_world(64, 8);
+	lc->conf.busy_poll_us = 0;
+	W->q[0].avail = 30;
+	assert_int_equal(pn_lcore_idle(lc, pn_lcore_round(lc)), 0);
+	assert_int_equal(W->napi[0].stash_len, 15);
+	/* even told the round found nothing, a stash keeps it awake */
+	pn_clock_advance(&W->clock, 100 * PN_NS_PER_US);
+	assert_int_equal(pn_lcore_idle(lc, 0), 0);
+	assert_int_equal(W->q[0].enables, 0);
+	assert_int_equal(pn_lcore_idle(lc, pn_lcore_round(lc)), 0);
+	assert_int_equal(lc->stashed_now, 0);
+	pn_clock_advance(&W->clock, 100 * PN_NS_PER_US);
+	W->wait_rc = 1;
+	assert_int_equal(pn_lcore_idle(lc, pn_lcore_round(lc)), 1);
+	assert_int_equal(W->waits, 1);
+	assert_tx_in_order(30);
+}
+
+/* pn_lcore_run hands the stash to the stack when told to stop; what a
+ * loop that never stopped left, pn_lcore_fini drops as SHUTDOWN. */
+static void
+test_split_stash_delivered_at_stop_dropped_at_fini(void **state)
+{
+	struct pn_lcore *lc = &W->lc[0];
+
+	RTE_SET_USED(state);
+	split_world(64, 8);
+	W->q[0].avail = 20;
+	assert_int_equal(pn_lcore_round(lc), 10);
+	pn_lcore_stop(lc);
+	assert_int_equal(pn_lcore_run(lc), 0);
+	assert_int_equal(lc->stashed_now, 0);
+	assert_int_equal(W->napi[0].stash_len, 0);
+	assert_tx_in_order(20);
+
+	W->q[0].avail = 20;
+	assert_int_equal(pn_lcore_round(lc), 10);
+	pn_lcore_fini(lc);
+	assert_int_equal(W->napi[0].stash_len, 0);
+	assert_int_equal(lc->stat.drop[PN_DROP_SHUTDOWN], 10);
+	assert_int_equal(lc->stat.drops, 10);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, NULL, teardown)
 
 int
@@ -1159,6 +1301,11 @@ main(void)
 		T(test_msg_delivered_on_owner_round),
 		T(test_msg_errors_and_full_ring),
 		T(test_msg_broadcast_wakes_sleepers),
+		T(test_split_half_now_rest_next_round_in_order),
+		T(test_split_floor_and_off),
+		T(test_split_bounded_nothing_lost_under_backlog),
+		T(test_split_no_sleep_with_stash),
+		T(test_split_stash_delivered_at_stop_dropped_at_fini),
 		T(test_init_rejects_bad_conf),
 		T(test_poll_list_and_txq_limits),
 	};
