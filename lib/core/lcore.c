@@ -393,9 +393,11 @@ lcore_rx_steer(struct pn_lcore *lc, struct rte_mbuf **pkts, uint16_t n)
  * napi.split), the rest waits in @p s's stash, in order, for the start of
  * the next round, after this round's TX burst. A convoy of connections
  * that arrives as one burst is answered in two halves, the peer working on
- * the first half's answers while this lcore does the second; a deep ring
- * still gives full rounds (the stash plus a full poll). Called once per
- * poll, with the stash empty (the round delivers it before polling).
+ * the first half's answers while this lcore does the second. Only a
+ * round's first poll of an instance that did not fill its weight splits:
+ * a deep ring (request/response over many connections) keeps its full
+ * rounds. Called once per poll, with the stash empty (the round delivers
+ * it before polling).
  * @return how many packets this round takes.
  */
 static uint16_t
@@ -431,7 +433,9 @@ lcore_stash_deliver(struct pn_lcore *lc, struct pn_napi *s)
 void
 pn_lcore_rx(struct pn_lcore *lc, struct rte_mbuf **pkts, uint16_t n)
 {
-	if (lc->split_napi != NULL && n > lc->conf.split)
+	/* A poll that filled its weight is a deep ring: whole rounds. */
+	if (lc->split_napi != NULL && n > lc->conf.split &&
+	    n < lc->split_napi->weight)
 		n = lcore_rx_split(lc, lc->split_napi, pkts, n);
 	lcore_rx_steer(lc, pkts, n);
 	if (!lc->in_poll && lc->after_rx != NULL)
@@ -730,6 +734,7 @@ lcore_round(struct pn_lcore *lc, const bool timed)
 {
 	uint8_t list[PN_LCORE_MAX_NAPI], done[PN_LCORE_MAX_NAPI];
 	unsigned int nl = lc->nb_napi, nd = 0, head = 0, work = 0, fired, k;
+	uint32_t polled = 0;	/* instances polled this round, by id */
 	int64_t budget = lc->conf.budget;
 	uint64_t t_end, before[ROUND_PHASES], tx0 = 0;
 
@@ -765,8 +770,11 @@ lcore_round(struct pn_lcore *lc, const bool timed)
 
 		if (unlikely(stashed > 0))	/* last round's rest first */
 			lcore_stash_deliver(lc, n);
-		if (n->split && lc->conf.split > 0)
+		/* Only a round's first poll of an instance may split: one
+		 * that follows a full poll is part of a deep ring. */
+		if (n->split && lc->conf.split > 0 && !(polled & 1u << id))
 			lc->split_napi = n;
+		polled |= 1u << id;
 		got = n->ops->poll(lc, n, n->weight);
 		lc->split_napi = NULL;
 		n->polls++;
