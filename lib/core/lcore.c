@@ -35,6 +35,8 @@ RTE_LOG_REGISTER(pn_logtype_core, pollnet.core, INFO);
 #define LCORE_MIN_SLEEP_NS PN_NS_PER_MS
 /* Messages one lcore can have waiting. */
 #define LCORE_MSG_RING 1024
+/* A poll of more than this many times napi.split is not split. */
+#define LCORE_SPLIT_MAX 3u
 /* A nap (no interrupt could be armed) lasts at most this long. */
 #define LCORE_NAP_NS PN_NS_PER_MS
 
@@ -394,9 +396,9 @@ lcore_rx_steer(struct pn_lcore *lc, struct rte_mbuf **pkts, uint16_t n)
  * the next round, after this round's TX burst. A convoy of connections
  * that arrives as one burst is answered in two halves, the peer working on
  * the first half's answers while this lcore does the second. Only a
- * round's first poll of an instance that did not fill its weight splits:
- * a deep ring (request/response over many connections) keeps its full
- * rounds. Called once per poll, with the stash empty (the round delivers
+ * round's first poll of an instance, of at most LCORE_SPLIT_MAX x
+ * napi.split packets and under its weight, splits: a deep ring
+ * (request/response over many connections) keeps its full rounds. Called once per poll, with the stash empty (the round delivers
  * it before polling).
  * @return how many packets this round takes.
  */
@@ -433,8 +435,11 @@ lcore_stash_deliver(struct pn_lcore *lc, struct pn_napi *s)
 void
 pn_lcore_rx(struct pn_lcore *lc, struct rte_mbuf **pkts, uint16_t n)
 {
-	/* A poll that filled its weight is a deep ring: whole rounds. */
+	/* Only a convoy of a few connections: from 3 x napi.split packets
+	 * on, many connections are waiting (request/response over
+	 * hundreds) and whole rounds batch better. */
 	if (lc->split_napi != NULL && n > lc->conf.split &&
+	    n <= LCORE_SPLIT_MAX * lc->conf.split &&
 	    n < lc->split_napi->weight)
 		n = lcore_rx_split(lc, lc->split_napi, pkts, n);
 	lcore_rx_steer(lc, pkts, n);

@@ -62,7 +62,8 @@ struct pn_napi_conf {
 				 *   queue is full, 0..65536 (4096; Linux
 				 *   txqueuelen / fq_codel limit); 0: dropped */
 	uint32_t split;         /**< a device poll that returns more than this
-				 *   many packets hands the loop only half of
+				 *   many packets (up to 3 x as many) hands
+				 *   the loop only half of
 				 *   them (at least this many) this round, the
 				 *   rest first thing next round, after the TX
 				 *   burst: the peer works on the answers while

@@ -1179,7 +1179,8 @@ test_split_floor_and_off(void **state)
 	assert_tx_in_order(58);
 }
 
-/* A poll that fills its weight is a deep ring: no split, the round
+/* A poll that fills its weight, or brings over 3 x napi.split packets,
+ * is a deep ring: no split, the round
  * polls on to its budget as without napi.split. Below the weight the
  * stash is at most half the poll. */
 static void
@@ -1193,15 +1194,18 @@ test_split_deep_ring_whole_rounds_stash_bounded(void **state)
 	assert_int_equal(pn_lcore_round(lc), 200);
 	assert_int_equal(W->napi[0].polls, 4);
 	assert_int_equal(lc->stat.rx_split, 0);
-	W->q[0].avail = 63;	/* under the weight: 32 now, 31 next */
-	assert_int_equal(pn_lcore_round(lc), 32);
-	assert_int_equal(W->napi[0].stash_len, 31);
+	W->q[0].avail = 25;	/* over 3 x the floor: many connections */
+	assert_int_equal(pn_lcore_round(lc), 25);
+	assert_int_equal(lc->stat.rx_split, 0);
+	W->q[0].avail = 24;	/* a convoy: 12 now, 12 next */
+	assert_int_equal(pn_lcore_round(lc), 12);
+	assert_int_equal(W->napi[0].stash_len, 12);
 	assert_true(W->napi[0].stash_len <= W->napi[0].weight / 2);
 	W->q[0].avail = 10;	/* the stash, then a first poll: split */
-	assert_int_equal(pn_lcore_round(lc), 31 + 8);
+	assert_int_equal(pn_lcore_round(lc), 12 + 8);
 	assert_int_equal(pn_lcore_round(lc), 2);
-	assert_int_equal(lc->stat.processed, 273);
-	assert_int_equal(lc->stat.rx_stashed, 33);
+	assert_int_equal(lc->stat.processed, 259);
+	assert_int_equal(lc->stat.rx_stashed, 14);
 	assert_int_equal(lc->stat.time_squeeze, 0);
 	assert_tx_in_order(256);	/* the log holds 256 */
 }
@@ -1216,9 +1220,9 @@ test_split_no_sleep_with_stash(void **state)
 	RTE_SET_USED(state);
 	split_world(64, 8);
 	lc->conf.busy_poll_us = 0;
-	W->q[0].avail = 30;
+	W->q[0].avail = 20;
 	assert_int_equal(pn_lcore_idle(lc, pn_lcore_round(lc)), 0);
-	assert_int_equal(W->napi[0].stash_len, 15);
+	assert_int_equal(W->napi[0].stash_len, 10);
 	/* even told the round found nothing, a stash keeps it awake */
 	pn_clock_advance(&W->clock, 100 * PN_NS_PER_US);
 	assert_int_equal(pn_lcore_idle(lc, 0), 0);
@@ -1229,7 +1233,7 @@ test_split_no_sleep_with_stash(void **state)
 	W->wait_rc = 1;
 	assert_int_equal(pn_lcore_idle(lc, pn_lcore_round(lc)), 1);
 	assert_int_equal(W->waits, 1);
-	assert_tx_in_order(30);
+	assert_tx_in_order(20);
 }
 
 /* pn_lcore_run hands the stash to the stack when told to stop; what a
