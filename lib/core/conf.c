@@ -15,7 +15,7 @@ pn_napi_conf_default(struct pn_napi_conf *c)
 	c->backlog_size = 4096;
 	c->tx_retries = 0;
 	c->tx_queue_len = 4096;
-	c->split = 8;
+	c->split = 0;
 	c->sleep = true;
 }
 

@@ -61,13 +61,14 @@ struct pn_napi_conf {
 	uint32_t tx_queue_len;  /**< packets held per TX queue while the device
 				 *   queue is full, 0..65536 (4096; Linux
 				 *   txqueuelen / fq_codel limit); 0: dropped */
-	uint32_t split;         /**< a device poll that returns more than this
-				 *   many packets (up to 3 x as many) hands
-				 *   the loop only half of
-				 *   them (at least this many) this round, the
-				 *   rest first thing next round, after the TX
-				 *   burst: the peer works on the answers while
-				 *   this lcore does the rest. 0..256, 0: off (8) */
+	uint32_t split;         /**< a device poll of more than this many
+				 *   packets (up to 3 x as many) hands the loop
+				 *   half of them (at least this many) this
+				 *   round, the rest first thing next round,
+				 *   after the TX burst: the peer works on the
+				 *   answers while this lcore does the rest.
+				 *   0..256, 0: off (0; 8 breaks tcp-crr's
+				 *   convoy) */
 	bool sleep;             /**< sleep on interrupts when idle (true) */
 };
 
