@@ -116,6 +116,8 @@ static const struct key keys[] = {
 	     "loop round time limit (netdev_budget_usecs)"),
 	UINT("napi", "busy_poll_us", napi.busy_poll_us, 0, 10000000, "50",
 	     "idle spell before arming interrupts and sleeping"),
+	UINT("napi", "split", napi.split, 0, 256, "0",
+	     "a poll of more than this many packets (up to 3x) is handled half this round, the rest first next round; 8 breaks a crr convoy (0: off)"),
 	BOOL("napi", "sleep", napi.sleep, "true",
 	     "sleep on interrupts when idle (false: always poll)"),
 	POW2("napi", "backlog_size", napi.backlog_size, 64, 65536, "4096",

@@ -15,6 +15,7 @@ pn_napi_conf_default(struct pn_napi_conf *c)
 	c->backlog_size = 4096;
 	c->tx_retries = 0;
 	c->tx_queue_len = 4096;
+	c->split = 0;
 	c->sleep = true;
 }
 
@@ -61,7 +62,9 @@ pn_napi_conf_check(const struct pn_napi_conf *c, char *err, size_t errlen)
 	    (rc = pn_conf_check_range("napi.tx_retries", c->tx_retries, 0,
 				      1000, err, errlen)) ||
 	    (rc = pn_conf_check_range("napi.tx_queue_len", c->tx_queue_len,
-				      0, 65536, err, errlen)))
+				      0, 65536, err, errlen)) ||
+	    (rc = pn_conf_check_range("napi.split", c->split, 0,
+				      PN_RX_BURST_MAX / 2, err, errlen)))
 		return rc;
 	return 0;
 }

@@ -35,6 +35,8 @@ RTE_LOG_REGISTER(pn_logtype_core, pollnet.core, INFO);
 #define LCORE_MIN_SLEEP_NS PN_NS_PER_MS
 /* Messages one lcore can have waiting. */
 #define LCORE_MSG_RING 1024
+/* A poll of more than this many times napi.split is not split. */
+#define LCORE_SPLIT_MAX 3u
 /* A nap (no interrupt could be armed) lasts at most this long. */
 #define LCORE_NAP_NS PN_NS_PER_MS
 
@@ -388,10 +390,58 @@ lcore_rx_steer(struct pn_lcore *lc, struct rte_mbuf **pkts, uint16_t n)
 	lcore_deliver(lc, pkts, keep);
 }
 
+/*
+ * A split poll (napi.split): this round takes half of @p n (at least
+ * napi.split), the rest waits in @p s's stash, in order, for the start of
+ * the next round, after this round's TX burst. A convoy of connections
+ * that arrives as one burst is answered in two halves, the peer working on
+ * the first half's answers while this lcore does the second. Only a
+ * round's first poll of an instance, of at most LCORE_SPLIT_MAX x
+ * napi.split packets and under its weight, splits: a deep ring
+ * (request/response over many connections) keeps its full rounds. Called once per poll, with the stash empty (the round delivers
+ * it before polling).
+ * @return how many packets this round takes.
+ */
+static uint16_t
+lcore_rx_split(struct pn_lcore *lc, struct pn_napi *s, struct rte_mbuf **pkts,
+	       uint16_t n)
+{
+	unsigned int keep = RTE_MAX(lc->conf.split, (n + 1u) / 2);
+
+	if (n - keep > RTE_DIM(s->stash))	/* a burst over 512 */
+		keep = n - (unsigned int)RTE_DIM(s->stash);
+	memcpy(s->stash, pkts + keep, (n - keep) * sizeof(*pkts));
+	s->stash_len = (uint16_t)(n - keep);
+	lc->stashed_now += s->stash_len;
+	lc->stat.rx_split++;
+	lc->stat.rx_stashed += s->stash_len;
+	lc->split_napi = NULL;	/* one split a poll: order kept */
+	return (uint16_t)keep;
+}
+
+/* The stash of @p s to the stack, before anything newer from it. */
+static uint16_t
+lcore_stash_deliver(struct pn_lcore *lc, struct pn_napi *s)
+{
+	uint16_t k = s->stash_len;
+
+	s->stash_len = 0;
+	lc->stashed_now -= k;
+	lcore_rx_steer(lc, s->stash, k);
+	return k;
+}
+
 /* Outside a round's poll phase, the after-RX hook runs at once (GRO flush). */
 void
 pn_lcore_rx(struct pn_lcore *lc, struct rte_mbuf **pkts, uint16_t n)
 {
+	/* Only a convoy of a few connections: from 3 x napi.split packets
+	 * on, many connections are waiting (request/response over
+	 * hundreds) and whole rounds batch better. */
+	if (lc->split_napi != NULL && n > lc->conf.split &&
+	    n <= LCORE_SPLIT_MAX * lc->conf.split &&
+	    n < lc->split_napi->weight)
+		n = lcore_rx_split(lc, lc->split_napi, pkts, n);
 	lcore_rx_steer(lc, pkts, n);
 	if (!lc->in_poll && lc->after_rx != NULL)
 		lc->after_rx(lc, lc->after_rx_arg);
@@ -536,6 +586,15 @@ pn_lcore_fini(struct pn_lcore *lc)
 		q->hold_cap = 0;
 	}
 	lc->tx_held_now = 0;
+	/* Stashes the loop did not deliver (it never stopped: driven by
+	 * pn_lcore_poll, the stack already freed) go as the backlog does. */
+	for (i = 0; i < lc->nb_napi && lc->stashed_now > 0; i++) {
+		struct pn_napi *s = lc->napi[i];
+
+		lc->stashed_now -= s->stash_len;
+		pn_drop_bulk(lc, s->stash, s->stash_len, PN_DROP_SHUTDOWN);
+		s->stash_len = 0;
+	}
 	if (lc->backlog_ring != NULL) {
 		while ((n = rte_ring_dequeue_burst(lc->backlog_ring,
 						   (void **)pkts, 64,
@@ -680,6 +739,7 @@ lcore_round(struct pn_lcore *lc, const bool timed)
 {
 	uint8_t list[PN_LCORE_MAX_NAPI], done[PN_LCORE_MAX_NAPI];
 	unsigned int nl = lc->nb_napi, nd = 0, head = 0, work = 0, fired, k;
+	uint32_t polled = 0;	/* instances polled this round, by id */
 	int64_t budget = lc->conf.budget;
 	uint64_t t_end, before[ROUND_PHASES], tx0 = 0;
 
@@ -701,22 +761,40 @@ lcore_round(struct pn_lcore *lc, const bool timed)
 	RTE_BUILD_BUG_ON((PN_LCORE_MAX_NAPI & (PN_LCORE_MAX_NAPI - 1)) != 0);
 	memcpy(list, lc->order, sizeof(list));
 
+	/* What the application sent since goes out before a stash is
+	 * worked on: the peer gets the first half's answers now. */
+	if (unlikely(lc->stashed_now > 0))
+		pn_tx_flush(lc);
+
 	/* Phase 1: poll RX, round robin within budget and time limit. */
 	lc->in_poll = true;
 	while (nl > 0) {
 		uint8_t id = list[head];
 		struct pn_napi *n = lc->napi[id];
-		int w = n->ops->poll(lc, n, n->weight);
+		int w, got, stashed = n->stash_len;
 
+		if (unlikely(stashed > 0))	/* last round's rest first */
+			lcore_stash_deliver(lc, n);
+		/* Only a round's first poll of an instance may split: one
+		 * that follows a full poll is part of a deep ring. */
+		if (n->split && lc->conf.split > 0 && !(polled & 1u << id))
+			lc->split_napi = n;
+		polled |= 1u << id;
+		got = n->ops->poll(lc, n, n->weight);
+		lc->split_napi = NULL;
 		n->polls++;
-		n->packets += (uint64_t)w;
+		n->packets += (uint64_t)got;
+		/* handled this round: the old stash, the poll less the new */
+		w = stashed + got - n->stash_len;
 		work += (unsigned int)w;
 		budget -= w;
 		head = (head + 1) % PN_LCORE_MAX_NAPI;
 		nl--;
-		if (w >= n->weight) {
-			/* Used its whole weight: more may wait; to the tail. */
+		if (got >= n->weight)
 			n->full_polls++;
+		/* Used its whole weight: more may wait; to the tail, unless
+		 * it stashed (nothing newer may pass the stash). */
+		if (got >= n->weight && n->stash_len == 0) {
 			list[(head + nl++) % PN_LCORE_MAX_NAPI] = id;
 		} else {
 			done[nd++] = id;
@@ -805,7 +883,7 @@ static __rte_always_inline int
 lcore_idle(struct pn_lcore *lc, unsigned int work, uint64_t deadline,
 	   pn_lcore_ready_fn ready, void *arg)
 {
-	if (work > 0) {
+	if (work > 0 || lc->stashed_now > 0) {	/* no sleep on a stash */
 		lc->last_work_ns = lc->now;
 		return 0;
 	}
@@ -995,6 +1073,7 @@ int
 pn_lcore_run(struct pn_lcore *lc)
 {
 	unsigned int work;
+	uint8_t i;
 
 	lc->lcore_id = rte_lcore_id();
 	lcore_setup_irqs(lc);
@@ -1004,6 +1083,11 @@ pn_lcore_run(struct pn_lcore *lc)
 		work = pn_lcore_round(lc);
 		pn_lcore_idle(lc, work);
 	}
+	for (i = 0; i < lc->nb_napi && lc->stashed_now > 0; i++)
+		if (lc->napi[i]->stash_len > 0)
+			lcore_stash_deliver(lc, lc->napi[i]);
+	if (lc->after_rx != NULL)
+		lc->after_rx(lc, lc->after_rx_arg);
 	pn_tx_flush(lc);
 	lcore_teardown_irqs(lc);
 	return 0;

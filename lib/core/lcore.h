@@ -61,6 +61,14 @@ struct pn_napi_conf {
 	uint32_t tx_queue_len;  /**< packets held per TX queue while the device
 				 *   queue is full, 0..65536 (4096; Linux
 				 *   txqueuelen / fq_codel limit); 0: dropped */
+	uint32_t split;         /**< a device poll of more than this many
+				 *   packets (up to 3 x as many) hands the loop
+				 *   half of them (at least this many) this
+				 *   round, the rest first thing next round,
+				 *   after the TX burst: the peer works on the
+				 *   answers while this lcore does the rest.
+				 *   0..256, 0: off (0; 8 breaks tcp-crr's
+				 *   convoy) */
 	bool sleep;             /**< sleep on interrupts when idle (true) */
 };
 
@@ -87,6 +95,8 @@ struct pn_softnet_stat {
 	uint64_t wakeups;       /**< sleeps ended by an interrupt or eventfd */
 	uint64_t timer_wakeups; /**< sleeps ended by the timeout (next timer) */
 	uint64_t sleep_ns;      /**< time spent asleep */
+	uint64_t rx_split;      /**< polls split over two rounds (napi.split) */
+	uint64_t rx_stashed;    /**< ... packets they left for the next round */
 	uint64_t steered_out;   /**< packets handed to another lcore's backlog */
 	uint64_t steered_in;    /**< packets taken from this lcore's backlog */
 	uint64_t tx_packets;    /**< packets accepted by the device */
@@ -220,6 +230,9 @@ struct pn_lcore {
 	struct rte_epoll_event wake_ev; /**< wake_fd in the thread's epoll */
 
 	bool in_poll;                   /**< inside a round's RX poll phase */
+	struct pn_napi *split_napi;     /**< instance being polled, when its
+					 *   poll may be split */
+	uint32_t stashed_now;           /**< packets in the instances' stashes */
 
 	/* --- read by telemetry --- */
 	struct pn_softnet_stat stat __rte_cache_aligned;

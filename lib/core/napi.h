@@ -19,6 +19,7 @@
 
 struct pn_lcore;
 struct pn_napi;
+struct rte_mbuf;
 
 struct pn_napi_ops {
 	/** Process up to @p weight packets; return how many (0..weight). */
@@ -49,17 +50,24 @@ struct pn_napi {
 	uint16_t port;         /**< RX queue instances: ethdev port */
 	uint16_t queue;        /**< RX queue instances: queue id */
 	bool irq_ok;           /**< irq_setup succeeded (or not needed) */
+	bool split;            /**< a poll's packets may be split over two
+				*   rounds (napi.split; device RX queues) */
 	char name[32];
 	/* counters, owner lcore only */
 	uint64_t polls;        /**< calls to poll */
 	uint64_t packets;      /**< packets returned by poll */
 	uint64_t full_polls;   /**< polls that used the whole weight */
+	/* What a split poll left for the next round, in arrival order
+	 * (owner lcore only; at most half a poll, so at most weight / 2). */
+	uint16_t stash_len;
+	struct rte_mbuf *stash[PN_RX_BURST_MAX / 2];
 };
 
 /**
  * Initialise an instance polling ethdev @p port / @p queue with
  * rte_eth_rx_burst and arming its RX interrupt before sleep. Received
- * packets go through pn_lcore_rx() (steering, then the RX handler).
+ * packets go through pn_lcore_rx() (steering, then the RX handler); a
+ * burst may be split over two rounds (napi.split).
  */
 void pn_napi_rxq_init(struct pn_napi *n, uint16_t port, uint16_t queue,
 		      uint16_t weight);

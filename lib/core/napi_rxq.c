@@ -76,6 +76,7 @@ pn_napi_rxq_init(struct pn_napi *n, uint16_t port, uint16_t queue,
 	n->port = port;
 	n->queue = queue;
 	n->weight = weight;
+	n->split = true;
 	snprintf(n->name, sizeof(n->name), "rx-p%u-q%u", port, queue);
 }
 

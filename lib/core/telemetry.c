@@ -15,7 +15,8 @@ static struct pn_shards *tel_shards;
 #define SOFTNET_FIELDS(X) \
 	X(rounds) X(busy_rounds) X(processed) X(time_squeeze) \
 	X(budget_squeeze) X(sleeps) X(naps) X(sleep_aborts) X(wakeups) \
-	X(timer_wakeups) X(sleep_ns) X(steered_out) X(steered_in) \
+	X(timer_wakeups) X(sleep_ns) X(rx_split) X(rx_stashed) \
+	X(steered_out) X(steered_in) \
 	X(tx_packets) X(tx_bursts) X(tx_held) X(tx_hold_waits) \
 	X(tx_drained) X(timers) X(drops)
 

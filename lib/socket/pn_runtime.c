@@ -135,7 +135,8 @@ rt_parse_u32(const char *name, const char *s, uint32_t lo, uint32_t hi,
 		 "--max-conns 16..16777216, --mbufs 1023..16777215, " \
 		 "--tx-queue-len 0..65536, --queues 1..<shards>, " \
 		 "--sndbuf 4096..67108864, --napi-weight 1..512, " \
-		 "--napi-budget 1..65536, --drain-ms 0..60000"
+		 "--napi-budget 1..65536, --napi-split 0..256, " \
+		 "--drain-ms 0..60000"
 
 /* pollnet's own options, after EAL's: --addr A.B.C.D/N (one per port, in
  * port order), --gw A.B.C.D, --rss (device RSS instead of software
@@ -151,6 +152,8 @@ rt_parse_u32(const char *name, const char *s, uint32_t lo, uint32_t hi,
  * a connection starts with, tcp.sndbuf, as pollnetd's [tcp] sndbuf),
  * --napi-weight N / --napi-budget N (packets per RX poll and per loop
  * round, napi.weight and napi.budget, as pollnetd's [napi] ones),
+ * --napi-split N (a poll over N packets is split over two rounds,
+ * napi.split, as pollnetd's [napi] split; 0: off),
  * --drain-ms N (how long pn_cleanup may run the shards on so that the
  * connections finish, pn_tcp_drain; 0: not at all). */
 static int
@@ -172,6 +175,7 @@ rt_options(int argc, char **argv)
 		{ "sndbuf", required_argument, NULL, 's' },
 		{ "napi-weight", required_argument, NULL, 'w' },
 		{ "napi-budget", required_argument, NULL, 'b' },
+		{ "napi-split", required_argument, NULL, 'S' },
 		{ "drain-ms", required_argument, NULL, 'd' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -246,6 +250,12 @@ rt_options(int argc, char **argv)
 		case 'b':
 			if (rt_parse_u32("napi-budget", optarg, 1, 65536,
 					 &rt.napi.budget) < 0)
+				return -1;
+			break;
+		case 'S':
+			if (rt_parse_u32("napi-split", optarg, 0,
+					 PN_RX_BURST_MAX / 2,
+					 &rt.napi.split) < 0)
 				return -1;
 			break;
 		case 'd':

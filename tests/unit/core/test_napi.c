@@ -31,6 +31,7 @@ struct fake_q {
 	unsigned int arrive_on_enable; /* packets that race with arming */
 	unsigned int enables, disables;
 	bool armed;
+	uint8_t next;             /* first byte of the next packet (mbufs) */
 };
 
 struct fake_world {
@@ -67,10 +68,12 @@ fake_poll(struct pn_lcore *lc, struct pn_napi *n, int weight)
 	pn_clock_advance(lc->clock, q->cost_ns);
 	if (q->mbufs && k > 0) {
 		struct rte_mbuf *pkts[PN_RX_BURST_MAX];
-		static const uint8_t zero[64];
+		uint8_t b[64] = { 0 };
 
-		for (i = 0; i < k; i++)
-			pkts[i] = pn_test_mbuf(zero, sizeof(zero));
+		for (i = 0; i < k; i++) {
+			b[0] = q->next++;
+			pkts[i] = pn_test_mbuf(b, sizeof(b));
+		}
 		pn_lcore_rx(lc, pkts, (uint16_t)k);
 	}
 	return (int)k;
@@ -1118,6 +1121,146 @@ test_poll_list_and_txq_limits(void **state)
 	assert_int_equal(pn_lcore_add_txq(lc, PN_MAX_PORTS, 0), -ENOSPC);
 }
 
+/* --- split polls (napi.split): half a burst this round, the rest next --- */
+
+/* One queue that may be split, delivering numbered mbufs; the handler
+ * sends each to the fake device, whose log keeps the order. */
+static void
+split_world(uint32_t weight, uint32_t split)
+{
+	world_init(weight, 300, 1);
+	W->lc[0].conf.split = split;
+	W->napi[0].split = true;
+	W->q[0].mbufs = true;
+	W->forward = true;
+}
+
+static void
+test_split_half_now_rest_next_round_in_order(void **state)
+{
+	struct pn_lcore *lc = &W->lc[0];
+
+	RTE_SET_USED(state);
+	split_world(64, 8);
+	W->q[0].avail = 16;	/* the crr convoy: 16 connections' packets */
+	assert_int_equal(pn_lcore_round(lc), 8);
+	assert_int_equal(W->tx_total, 8);	/* the first half answered */
+	assert_int_equal(W->napi[0].stash_len, 8);
+	assert_int_equal(lc->stat.rx_split, 1);
+	assert_int_equal(lc->stat.rx_stashed, 8);
+	assert_int_equal(lc->stat.processed, 8);
+	/* Newer packets wait behind the stash. */
+	W->q[0].avail = 4;
+	assert_int_equal(pn_lcore_round(lc), 12);
+	assert_int_equal(W->napi[0].stash_len, 0);
+	assert_int_equal(lc->stashed_now, 0);
+	assert_int_equal(lc->stat.processed, 20);
+	assert_tx_in_order(20);
+	assert_int_equal(lc->stat.drops, 0);
+}
+
+static void
+test_split_floor_and_off(void **state)
+{
+	struct pn_lcore *lc = &W->lc[0];
+
+	RTE_SET_USED(state);
+	split_world(64, 8);
+	W->q[0].avail = 8;	/* not over the floor: whole */
+	assert_int_equal(pn_lcore_round(lc), 8);
+	W->q[0].avail = 10;	/* the floor, then 2 */
+	assert_int_equal(pn_lcore_round(lc), 8);
+	assert_int_equal(W->napi[0].stash_len, 2);
+	assert_int_equal(pn_lcore_round(lc), 2);
+	lc->conf.split = 0;	/* off: a poll is one round's */
+	W->q[0].avail = 40;
+	assert_int_equal(pn_lcore_round(lc), 40);
+	assert_int_equal(lc->stat.rx_split, 1);
+	assert_tx_in_order(58);
+}
+
+/* A poll that fills its weight, or brings over 3 x napi.split packets,
+ * is a deep ring: no split, the round
+ * polls on to its budget as without napi.split. Below the weight the
+ * stash is at most half the poll. */
+static void
+test_split_deep_ring_whole_rounds_stash_bounded(void **state)
+{
+	struct pn_lcore *lc = &W->lc[0];
+
+	RTE_SET_USED(state);
+	split_world(64, 8);
+	W->q[0].avail = 200;	/* 64, 64, 64, 8: the tail is not split */
+	assert_int_equal(pn_lcore_round(lc), 200);
+	assert_int_equal(W->napi[0].polls, 4);
+	assert_int_equal(lc->stat.rx_split, 0);
+	W->q[0].avail = 25;	/* over 3 x the floor: many connections */
+	assert_int_equal(pn_lcore_round(lc), 25);
+	assert_int_equal(lc->stat.rx_split, 0);
+	W->q[0].avail = 24;	/* a convoy: 12 now, 12 next */
+	assert_int_equal(pn_lcore_round(lc), 12);
+	assert_int_equal(W->napi[0].stash_len, 12);
+	assert_true(W->napi[0].stash_len <= W->napi[0].weight / 2);
+	W->q[0].avail = 10;	/* the stash, then a first poll: split */
+	assert_int_equal(pn_lcore_round(lc), 12 + 8);
+	assert_int_equal(pn_lcore_round(lc), 2);
+	assert_int_equal(lc->stat.processed, 259);
+	assert_int_equal(lc->stat.rx_stashed, 14);
+	assert_int_equal(lc->stat.time_squeeze, 0);
+	assert_tx_in_order(256);	/* the log holds 256 */
+}
+
+/* The lcore does not sleep (arm interrupts) with packets stashed, only
+ * once the stash is handled and the quiet spell is over. */
+static void
+test_split_no_sleep_with_stash(void **state)
+{
+	struct pn_lcore *lc = &W->lc[0];
+
+	RTE_SET_USED(state);
+	split_world(64, 8);
+	lc->conf.busy_poll_us = 0;
+	W->q[0].avail = 20;
+	assert_int_equal(pn_lcore_idle(lc, pn_lcore_round(lc)), 0);
+	assert_int_equal(W->napi[0].stash_len, 10);
+	/* even told the round found nothing, a stash keeps it awake */
+	pn_clock_advance(&W->clock, 100 * PN_NS_PER_US);
+	assert_int_equal(pn_lcore_idle(lc, 0), 0);
+	assert_int_equal(W->q[0].enables, 0);
+	assert_int_equal(pn_lcore_idle(lc, pn_lcore_round(lc)), 0);
+	assert_int_equal(lc->stashed_now, 0);
+	pn_clock_advance(&W->clock, 100 * PN_NS_PER_US);
+	W->wait_rc = 1;
+	assert_int_equal(pn_lcore_idle(lc, pn_lcore_round(lc)), 1);
+	assert_int_equal(W->waits, 1);
+	assert_tx_in_order(20);
+}
+
+/* pn_lcore_run hands the stash to the stack when told to stop; what a
+ * loop that never stopped left, pn_lcore_fini drops as SHUTDOWN. */
+static void
+test_split_stash_delivered_at_stop_dropped_at_fini(void **state)
+{
+	struct pn_lcore *lc = &W->lc[0];
+
+	RTE_SET_USED(state);
+	split_world(64, 8);
+	W->q[0].avail = 20;
+	assert_int_equal(pn_lcore_round(lc), 10);
+	pn_lcore_stop(lc);
+	assert_int_equal(pn_lcore_run(lc), 0);
+	assert_int_equal(lc->stashed_now, 0);
+	assert_int_equal(W->napi[0].stash_len, 0);
+	assert_tx_in_order(20);
+
+	W->q[0].avail = 20;
+	assert_int_equal(pn_lcore_round(lc), 10);
+	pn_lcore_fini(lc);
+	assert_int_equal(W->napi[0].stash_len, 0);
+	assert_int_equal(lc->stat.drop[PN_DROP_SHUTDOWN], 10);
+	assert_int_equal(lc->stat.drops, 10);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, NULL, teardown)
 
 int
@@ -1159,6 +1302,11 @@ main(void)
 		T(test_msg_delivered_on_owner_round),
 		T(test_msg_errors_and_full_ring),
 		T(test_msg_broadcast_wakes_sleepers),
+		T(test_split_half_now_rest_next_round_in_order),
+		T(test_split_floor_and_off),
+		T(test_split_deep_ring_whole_rounds_stash_bounded),
+		T(test_split_no_sleep_with_stash),
+		T(test_split_stash_delivered_at_stop_dropped_at_fini),
 		T(test_init_rejects_bad_conf),
 		T(test_poll_list_and_txq_limits),
 	};
