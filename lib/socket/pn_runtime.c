@@ -156,10 +156,32 @@ rt_parse_u32(const char *name, const char *s, uint32_t lo, uint32_t hi,
  * napi.split, as pollnetd's [napi] split; 0: off),
  * --drain-ms N (how long pn_cleanup may run the shards on so that the
  * connections finish, pn_tcp_drain; 0: not at all). */
+/* The integer options: --NAME N in lo..hi into *out. getopt_long gives
+ * each the value RT_OPT_U32 + its index here. */
+#define RT_OPT_U32 256
+/* the other options, first in rt_options' table */
+#define RT_OPTS_OTHER 8
+static const struct {
+	const char *name;
+	uint32_t lo, hi;
+	uint32_t *out;
+} rt_u32_opts[] = {
+	{ "max-conns", 16, 16777216, &rt.tcp.max_conns },
+	{ "mbufs", RT_MBUFS_MIN, RT_MBUFS_MAX, &rt.mbufs },
+	{ "tx-queue-len", 0, 65536, &rt.napi.tx_queue_len },
+	/* against the shard count once it is known */
+	{ "queues", 1, PN_MAX_SHARDS, &rt.queues },
+	{ "sndbuf", 4096, 67108864, &rt.tcp.sndbuf },
+	{ "napi-weight", 1, 512, &rt.napi.weight },
+	{ "napi-budget", 1, 65536, &rt.napi.budget },
+	{ "napi-split", 0, PN_RX_BURST_MAX / 2, &rt.napi.split },
+	{ "drain-ms", 0, 60000, &rt.drain_ms },
+};
+
 static int
 rt_options(int argc, char **argv)
 {
-	static const struct option opts[] = {
+	struct option opts[RT_OPTS_OTHER + RTE_DIM(rt_u32_opts) + 1] = {
 		{ "addr", required_argument, NULL, 'a' },
 		{ "gw", required_argument, NULL, 'g' },
 		{ "rss", no_argument, NULL, 'r' },
@@ -168,20 +190,16 @@ rt_options(int argc, char **argv)
 		{ "no-lro", no_argument, NULL, 'L' },
 		{ "no-tx-cksum", no_argument, NULL, 'C' },
 		{ "cycles", no_argument, NULL, 'c' },
-		{ "max-conns", required_argument, NULL, 'n' },
-		{ "mbufs", required_argument, NULL, 'm' },
-		{ "tx-queue-len", required_argument, NULL, 'x' },
-		{ "queues", required_argument, NULL, 'q' },
-		{ "sndbuf", required_argument, NULL, 's' },
-		{ "napi-weight", required_argument, NULL, 'w' },
-		{ "napi-budget", required_argument, NULL, 'b' },
-		{ "napi-split", required_argument, NULL, 'S' },
-		{ "drain-ms", required_argument, NULL, 'd' },
-		{ NULL, 0, NULL, 0 },
 	};
 	struct in_addr in;
+	unsigned int i;
 	int opt, naddr = 0;
 
+	for (i = 0; i < RTE_DIM(rt_u32_opts); i++)
+		opts[RT_OPTS_OTHER + i] = (struct option){ rt_u32_opts[i].name,
+					       required_argument, NULL,
+					       RT_OPT_U32 + (int)i };
+	/* the last entry stays zero: the end */
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (opt) {
@@ -217,53 +235,16 @@ rt_options(int argc, char **argv)
 		case 'c':
 			rt.cycles = true;
 			break;
-		case 'n':
-			if (rt_parse_u32("max-conns", optarg, 16, 16777216,
-					 &rt.tcp.max_conns) < 0)
-				return -1;
-			break;
-		case 'm':
-			if (rt_parse_u32("mbufs", optarg, RT_MBUFS_MIN,
-					 RT_MBUFS_MAX, &rt.mbufs) < 0)
-				return -1;
-			break;
-		case 'x':
-			if (rt_parse_u32("tx-queue-len", optarg, 0, 65536,
-					 &rt.napi.tx_queue_len) < 0)
-				return -1;
-			break;
-		case 'q': /* against the shard count once it is known */
-			if (rt_parse_u32("queues", optarg, 1, PN_MAX_SHARDS,
-					 &rt.queues) < 0)
-				return -1;
-			break;
-		case 's':
-			if (rt_parse_u32("sndbuf", optarg, 4096, 67108864,
-					 &rt.tcp.sndbuf) < 0)
-				return -1;
-			break;
-		case 'w':
-			if (rt_parse_u32("napi-weight", optarg, 1, 512,
-					 &rt.napi.weight) < 0)
-				return -1;
-			break;
-		case 'b':
-			if (rt_parse_u32("napi-budget", optarg, 1, 65536,
-					 &rt.napi.budget) < 0)
-				return -1;
-			break;
-		case 'S':
-			if (rt_parse_u32("napi-split", optarg, 0,
-					 PN_RX_BURST_MAX / 2,
-					 &rt.napi.split) < 0)
-				return -1;
-			break;
-		case 'd':
-			if (rt_parse_u32("drain-ms", optarg, 0, 60000,
-					 &rt.drain_ms) < 0)
-				return -1;
-			break;
 		default:
+			i = (unsigned int)(opt - RT_OPT_U32);
+			if (opt >= RT_OPT_U32 && i < RTE_DIM(rt_u32_opts)) {
+				if (rt_parse_u32(rt_u32_opts[i].name, optarg,
+						 rt_u32_opts[i].lo,
+						 rt_u32_opts[i].hi,
+						 rt_u32_opts[i].out) < 0)
+					return -1;
+				break;
+			}
 			return rt_fail(EINVAL, "%s: unknown option or missing value (pollnet options: " RT_USAGE ")",
 				       argv[optind - 1]);
 		}
