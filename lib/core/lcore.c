@@ -992,6 +992,15 @@ pn_lcore_poll(struct pn_lcore *lc, uint64_t deadline_ns,
 		lcore_setup_irqs(lc);
 	}
 	work = pn_lcore_round(lc);
+	/*
+	 * The busy-poll window runs from the last packet, whichever way the
+	 * round ends: a round whose packets made the caller ready returns
+	 * before lcore_idle, and without this its work went unseen, so the
+	 * next quiet round found the window long over and slept (tcp-rr at
+	 * one connection slept once a transaction, on either side).
+	 */
+	if (work > 0)
+		lc->last_work_ns = lc->now;
 	if (ready != NULL && ready(arg))
 		return work;
 	lcore_idle(lc, work, deadline_ns, ready, arg);

@@ -771,6 +771,44 @@ test_wake_then_packet_processed(void **state)
 	assert_int_equal(W->waits, 1);
 }
 
+static bool ready_now;
+
+static bool
+is_ready(void *arg)
+{
+	RTE_SET_USED(arg);
+	return ready_now;
+}
+
+/*
+ * pn_lcore_poll from a waiting caller (pn_epoll_wait, a blocking call):
+ * the packets of a round that makes the caller ready open the busy-poll
+ * window too. They once went unseen (the call returned before the sleep
+ * decision), so the next quiet round slept at once: tcp-rr at one
+ * connection slept once a transaction on either side.
+ */
+static void
+test_ready_round_opens_busy_poll_window(void **state)
+{
+	struct pn_lcore *lc = &W->lc[0];
+
+	RTE_SET_USED(state);
+	world_init(64, 300, 1);
+	lc->conf.busy_poll_us = 50;
+	W->wait_rc = 1;
+	pn_clock_advance(&W->clock, PN_NS_PER_MS); /* long quiet before */
+	W->q[0].avail = 1;
+	ready_now = true;	/* the packet made a socket readable */
+	assert_int_equal(pn_lcore_poll(lc, UINT64_MAX, is_ready, NULL), 1);
+	ready_now = false;	/* the caller took it and waits again */
+	pn_clock_advance(&W->clock, 40 * PN_NS_PER_US);
+	assert_int_equal(pn_lcore_poll(lc, UINT64_MAX, is_ready, NULL), 0);
+	assert_int_equal(W->waits, 0);	/* inside the window: polled */
+	pn_clock_advance(&W->clock, 20 * PN_NS_PER_US);
+	pn_lcore_poll(lc, UINT64_MAX, is_ready, NULL);
+	assert_int_equal(W->waits, 1);	/* past it: slept */
+}
+
 static int fired;
 
 static void
@@ -1288,6 +1326,7 @@ main(void)
 		T(test_no_handler_drops),
 		T(test_busy_poll_window_then_sleep),
 		T(test_wake_then_packet_processed),
+		T(test_ready_round_opens_busy_poll_window),
 		T(test_sleep_until_next_timer),
 		T(test_near_timer_keeps_polling),
 		T(test_packet_racing_arm_aborts_sleep),
