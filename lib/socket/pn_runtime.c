@@ -136,7 +136,7 @@ rt_parse_u32(const char *name, const char *s, uint32_t lo, uint32_t hi,
 		 "--tx-queue-len 0..65536, --queues 1..<shards>, " \
 		 "--sndbuf 4096..67108864, --napi-weight 1..512, " \
 		 "--napi-budget 1..65536, --napi-split 0..256, " \
-		 "--drain-ms 0..60000"
+		 "--busy-poll-us 0..10000000, --drain-ms 0..60000"
 
 /* pollnet's own options, after EAL's: --addr A.B.C.D/N (one per port, in
  * port order), --gw A.B.C.D, --rss (device RSS instead of software
@@ -154,6 +154,8 @@ rt_parse_u32(const char *name, const char *s, uint32_t lo, uint32_t hi,
  * round, napi.weight and napi.budget, as pollnetd's [napi] ones),
  * --napi-split N (a poll over N packets is split over two rounds,
  * napi.split, as pollnetd's [napi] split; 0: off),
+ * --busy-poll-us N (how long a loop with nothing to do polls on before it
+ * sleeps, napi.busy_poll_us, as pollnetd's [napi] busy_poll_us),
  * --drain-ms N (how long pn_cleanup may run the shards on so that the
  * connections finish, pn_tcp_drain; 0: not at all). */
 /* The integer options: --NAME N in lo..hi into *out. getopt_long gives
@@ -175,6 +177,7 @@ static const struct {
 	{ "napi-weight", 1, 512, &rt.napi.weight },
 	{ "napi-budget", 1, 65536, &rt.napi.budget },
 	{ "napi-split", 0, PN_RX_BURST_MAX / 2, &rt.napi.split },
+	{ "busy-poll-us", 0, 10000000, &rt.napi.busy_poll_us },
 	{ "drain-ms", 0, 60000, &rt.drain_ms },
 };
 
