@@ -10,7 +10,8 @@ set -euo pipefail
 
 pkgs=(dpdk dpdk-dev libdpdk-dev libnuma-dev libcmocka-dev meson ninja-build
       pkg-config gcc clang libclang-rt-14-dev python3 iproute2 procps
-      iputils-ping iputils-arping netcat-openbsd curl wrk apache2-utils tcpdump)
+      iputils-ping iputils-arping netcat-openbsd curl wrk apache2-utils tcpdump
+      ethtool)
 if [ "${1:-}" = "--bench" ]; then
 	pkgs+=(nginx-light python3-matplotlib)
 fi
