@@ -37,7 +37,8 @@ RTE_LOG_REGISTER(pn_logtype_core, pollnet.core, INFO);
 #define LCORE_MSG_RING 1024
 /* A poll of more than this many times napi.split is not split. */
 #define LCORE_SPLIT_MAX 3u
-/* A nap (no interrupt could be armed) lasts at most this long. */
+/* A nap (no interrupt could be armed, or packets held for a full TX
+ * queue) lasts at most this long. */
 #define LCORE_NAP_NS PN_NS_PER_MS
 
 /* --- TX --- */
@@ -91,9 +92,9 @@ txq_drain_held(struct pn_lcore *lc, struct pn_txq *q)
 		lc->tx_held_now -= sent;
 		/* the device moves: poll on (the busy-poll window), as no
 		 * interrupt says it has room again; when it does not, the
-		 * lcore may sleep: what comes in (the peer's ACKs, answers)
-		 * or a TCP timer wakes it, and the flush tries again (a
-		 * peer gone or a link down costs no CPU) */
+		 * lcore naps: what comes in (the peer's ACKs, answers), a
+		 * TCP timer or the nap's end (1 ms) wakes it, and the flush
+		 * tries again */
 		if (sent > 0)
 			lc->last_work_ns = lc->now;
 		if (sent < k)
@@ -945,7 +946,13 @@ lcore_sleep(struct pn_lcore *lc, uint64_t deadline, pn_lcore_ready_fn ready,
 		return 0;
 	}
 	pn_lcore_phase(lc, PN_PHASE_IDLE); /* the look was a round */
-	if (nap) {
+	/*
+	 * Packets held for a full device queue: Linux's driver wakes the
+	 * stopped queue from its TX-completion interrupt; virtio_user and
+	 * net_vhost give none, and an RX interrupt or a TCP timer may be far
+	 * off when the peer is asleep too. A nap bounds that wait.
+	 */
+	if (nap || lc->tx_held_now > 0) {
 		timeout = RTE_MIN(timeout, LCORE_NAP_NS);
 		lc->stat.naps++;
 	} else {

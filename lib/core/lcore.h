@@ -90,7 +90,7 @@ struct pn_softnet_stat {
 	uint64_t time_squeeze;  /**< rounds ended with work left (budget or time) */
 	uint64_t budget_squeeze;/**< ... of which because the budget ran out */
 	uint64_t sleeps;        /**< times the lcore slept with interrupts armed */
-	uint64_t naps;          /**< timed sleeps because an interrupt could not be armed */
+	uint64_t naps;          /**< timed sleeps: an interrupt could not be armed, or TX held */
 	uint64_t sleep_aborts;  /**< sleeps given up: work found after arming */
 	uint64_t wakeups;       /**< sleeps ended by an interrupt or eventfd */
 	uint64_t timer_wakeups; /**< sleeps ended by the timeout (next timer) */
