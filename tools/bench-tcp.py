@@ -42,7 +42,9 @@ window) and the receiving side's receive cycles per byte (poll, gro, input).
 baseline build side by side, interleaved). --counters reads both pollnet
 sides' counters over the measured window (telemetry: /pollnet/tcp,
 /pollnet/drops, /pollnet/softnet, /ethdev/stats) and prints the non-zero
-deltas per run. --tag T puts T in the DPDK file prefixes and the netns name,
+deltas per run. --linux-spin adds a Linux column whose engines never
+sleep (pollnet-bench --busy-poll: epoll_wait with timeout 0 on both
+sides), Linux's answer to a polling stack. --tag T puts T in the DPDK file prefixes and the netns name,
 after PN_TAG (environment, tools/pntag.py) when that is set too.
 --huge runs every pollnet process on 2 MB hugepages (EAL --in-memory
 --single-file-segments instead of --no-huge; -m 512 each, so 512 free
@@ -61,7 +63,7 @@ usage: tools/bench-tcp.py [--build DIR] [--duration S] [--warmup S]
                           [--vhost-args A] [--pollnet-args A]
                           [--variant NAME:VHOST_ARGS:POLLNET_OPTS]...
                           [--variant-build NAME:DIR]... [--counters]
-                          [--tag T] [--cycles] [--no-linux]
+                          [--tag T] [--cycles] [--no-linux] [--linux-spin]
                           [--huge] [--huge-variant NAME]... [--huge-dir DIR]
                           [--variant-eal NAME:EAL_ARGS]...
 """
@@ -483,8 +485,10 @@ def run_case(r, case, both, cli, port, stack, var=("", "", None, "")):
         srv = ["nginx", "-c", conf, "-p", os.path.dirname(conf)]
         return r.linux(name, [], both + ["--connect", f"127.0.0.1:{port}"] + cli,
                        srv, ready_file=pid)
+    if stack == "linux-spin":   # both engines spin on epoll_wait(0)
+        both = both + ["--busy-poll"]
     srv_args = both + ["--role", "server", "--port", str(port)]
-    if stack != "linux":
+    if stack not in ("linux", "linux-spin"):
         return r.pollnet(name, srv_args, both + ["--connect",
                          f"{SERVER_IP}:{port}"] + cli,
                          vhost_args=var[0], pn_opts=var[1], build=var[2],
@@ -618,6 +622,11 @@ def main():
     ap.add_argument("--cycles", action="store_true",
                     help="cycle accounting on the pollnet sides: busy "
                     "cycles per byte for the stream cases")
+    ap.add_argument("--linux-spin", action="store_true",
+                    help="also a 'linux-spin' column: the same engines on "
+                    "Linux with --busy-poll (epoll_wait with timeout 0 on "
+                    "both sides, never sleeping, as pollnet's loop polls); "
+                    "not for http")
     ap.add_argument("--no-linux", action="store_true",
                     help="skip the linux runs")
     ap.add_argument("--variant-build", action="append", default=[],
@@ -665,7 +674,8 @@ def main():
             ap.error(f"--variant-build {v}: expected NAME:DIR, NAME one of "
                      f"{', '.join(variants)}, DIR a build with app/pollnet-bench")
         variants[name] = variants[name][:2] + (d,) + variants[name][3:]
-    stacks = list(variants) + ([] if args.no_linux else ["linux"])
+    stacks = list(variants) + ([] if args.no_linux else ["linux"]) + \
+        (["linux-spin"] if args.linux_spin else [])
     args.eal_extra = {}
     for v in args.variant_eal:
         name, _, words = v.partition(":")
@@ -691,6 +701,8 @@ def main():
         for rep in range(args.reps):
             for case, unit, both, cli in todo:
                 for stack in stacks:
+                    if stack == "linux-spin" and case == "http":
+                        continue    # http-linux has no spinning mode
                     port += 1
                     j = run_case(r, case, both, cli, port, stack,
                                  variants.get(stack, ("", "", None, "")))
@@ -740,7 +752,7 @@ def main():
     with open(os.path.join(args.out, "bench-tcp.json"), "w") as f:
         json.dump({"meta": meta, "rows": rows, "runs": results}, f, indent=1)
     md = markdown(rows, meta) if list(variants) == ["pollnet"] and \
-        not args.cycles and not args.no_linux else \
+        not args.cycles and not args.no_linux and not args.linux_spin else \
         markdown_variants(rows, meta, stacks)
     with open(os.path.join(args.out, "bench-tcp.md"), "w") as f:
         f.write(md)

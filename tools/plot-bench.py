@@ -21,11 +21,12 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-COLORS = {"pollnet": "#1f77b4", "linux": "#ff7f0e", "nginx": "#2ca02c"}
+COLORS = {"pollnet": "#1f77b4", "linux": "#ff7f0e", "linux-spin": "#d62728",
+          "nginx": "#2ca02c"}
 
 
 def stacks(row):
-    return [s for s in ("pollnet", "linux", "nginx") if s in row]
+    return [s for s in COLORS if s in row]
 
 
 def subtitle(meta):
@@ -37,9 +38,10 @@ def subtitle(meta):
 def plot_rates(rows, meta, out):
     """Every case relative to its linux (or nginx) median: one scale."""
     fig, ax = plt.subplots(figsize=(10, 4.5))
-    names, width = [r["case"] for r in rows], 0.38
+    names = [r["case"] for r in rows]
     for i, r in enumerate(rows):
         ref = r.get("linux", r.get("nginx"))["median"] or 1.0
+        width = 0.8 / len(stacks(r))
         for k, s in enumerate(stacks(r)):
             x = i + (k - (len(stacks(r)) - 1) / 2) * width
             ax.bar(x, r[s]["median"] / ref, width, color=COLORS[s],
@@ -70,7 +72,7 @@ def plot_rr(rows, meta, out):
         return
     conns = [int(r["case"].split("-c")[-1]) for r in rr]
     fig, ax = plt.subplots(figsize=(7, 4.5))
-    for s in ("pollnet", "linux"):
+    for s in ("pollnet", "linux", "linux-spin"):
         pts = [(c, r[s]["median"]) for c, r in zip(conns, rr) if s in r]
         if pts:
             ax.plot(*zip(*pts), "o-", color=COLORS[s], label=s)
@@ -90,12 +92,14 @@ def plot_latency(rows, meta, out):
     if not lat:
         return
     fig, ax = plt.subplots(figsize=(10, 4.5))
-    width, seen = 0.2, set()
+    seen = set()
     for i, r in enumerate(lat):
+        n = len(stacks(r))
+        width = 0.8 / n / 2  # a stack's slot: p50 and p99 side by side
         for k, s in enumerate(stacks(r)):
             if r[s].get("p50_us") is None:
                 continue
-            x = i + (k - 0.5) * 2 * width
+            x = i + (k - (n - 1) / 2) * 2 * width
             first = s not in seen
             seen.add(s)
             ax.bar(x - width / 2, r[s]["p50_us"], width, color=COLORS[s],
