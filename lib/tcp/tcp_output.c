@@ -814,14 +814,19 @@ output_data(struct pn_tcp_conn *c)
 	limited = cwnd_room(c, pipe) < mss;
 	if (sent || limited)
 		tcp_cwnd_validate(c, limited);
-	/* RFC 8985 7.2: the PTO restarts after new data goes out; not when
-	 * it was armed above and nothing went since: the same instant and
-	 * state give the same expiry (one re-arm per request/response).
+	/* RFC 8985 7.2: the PTO restarts after new data goes out, as Linux
+	 * tcp_schedule_loss_probe(sk, false) after tcp_write_xmit's loop.
 	 * Armed above for the first segment of a burst, it is armed again
-	 * for the whole flight, as Linux tcp_schedule_loss_probe after
-	 * tcp_write_xmit's loop: one segment out waits rto_min, more 2 ms. */
-	if (sent && (c->tlp_armed || armed) && !(armed && c->segs_out == armed_at))
-		tcp_rtx_arm(c);
+	 * for the whole flight (one segment out waits rto_min, more 2 ms);
+	 * not when nothing went since: the same instant and state give the
+	 * same expiry (one re-arm per request/response). A probe pending
+	 * from before is armed again over the RTO, which stays. */
+	if (sent && armed) {
+		if (c->segs_out != armed_at)
+			tcp_rtx_arm(c);
+	} else if (sent && c->tlp_armed) {
+		tcp_rtx_rearm_sent(c);
+	}
 	/* Zero window with data waiting and nothing in flight: persist. */
 	if (!sent && c->snd_wnd == 0 && c->snd_una == c->snd_max &&
 	    c->sndq.len > c->snd_nxt - c->snd_una && !pn_timer_pending(&c->t_rtx))
