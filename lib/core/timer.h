@@ -123,6 +123,13 @@ pn_timer_pending(const struct pn_timer *t)
 	return t->next != NULL && !(t->expire_ns & PN_TIMER_DEAD);
 }
 
+/** The absolute expiry of pending timer @p t. */
+static inline uint64_t
+pn_timer_expiry(const struct pn_timer *t)
+{
+	return t->expire_ns;
+}
+
 /* The cached earliest expiry is @p t's, which is going: forget it. */
 static inline void
 pn_timer__next_removed(struct pn_timer_wheel *w, const struct pn_timer *t)

@@ -294,20 +294,6 @@ tcp_enter_recovery(struct pn_tcp_conn *c)
 	tcp_rtx_arm(c);
 }
 
-/* RFC 6582 3.2 step 1 (and RFC 6675 5.1 after an RTO): not again for
- * losses of the window that recovery (or the RTO) already handles. With
- * SACK, an ACK at RecoveryPoint is enough: the scoreboard tells a new
- * loss from an old one. */
-bool
-tcp_may_enter_recovery(const struct pn_tcp_conn *c, uint32_t ack)
-{
-	if (c->recover == 0 || c->recover == c->iss)
-		return true;
-	if (c->flags & TF_SACK)
-		return pn_seq_geq(ack, c->recover);
-	return pn_seq_gt(ack, c->recover);
-}
-
 /* New data ACKed: @p acked sequence numbers. */
 static void
 ack_new(struct pn_tcp_conn *c, const struct tcp_seg *s, uint32_t acked)

@@ -252,6 +252,25 @@ fill_opts(struct pn_tcp_conn *c, uint8_t flags, struct pn_tcp_opts *o)
 	}
 }
 
+/* Linux tcp_event_data_sent, from __tcp_transmit_skb for every segment
+ * that carries data, new or retransmitted: with nothing in flight the
+ * algorithm hears CA_EVENT_TX_START (an algorithm without state has
+ * nothing to move); lsndtime; data sent within a delayed-ACK time of
+ * data received is a request/response exchange (pingpong): quick ACKs
+ * end, so the next request's ACK rides on its response. */
+static __rte_always_inline void
+data_sent(struct pn_tcp_conn *c)
+{
+	if (unlikely(c->cc_state != NULL) && c->snd_nxt == c->snd_una &&
+	    c->cc->cwnd_event != NULL)
+		c->cc->cwnd_event(c, TCP_CA_EVENT_TX_START);
+	c->lsnd_ns = c->tcp->lc->now;
+	if (c->quickack > 0 && c->last_data_ns != 0 &&
+	    c->tcp->lc->now - c->last_data_ns <
+	    (uint64_t)c->tcp->conf.delack_ms * PN_NS_PER_MS)
+		c->quickack = 0;
+}
+
 /* tcp_xmit, with @p segsz > 0 for a TSO segment of len / segsz pieces. */
 static int
 xmit_seg(struct pn_tcp_conn *c, uint32_t seq, uint32_t len, uint8_t flags,
@@ -261,6 +280,10 @@ xmit_seg(struct pn_tcp_conn *c, uint32_t seq, uint32_t len, uint8_t flags,
 	struct pn_tcp_hdr h = { 0 };
 	uint32_t wnd;
 
+	/* Linux's zero-window probe carries no data (tcp_xmit_probe_skb):
+	 * ours, one byte, is not data sent */
+	if (len > 0 && !(c->flags & TF_PERSIST))
+		data_sent(c);
 	h.seq = seq;
 	h.flags = flags;
 	if (h.flags & PN_TCP_ACK)
@@ -553,24 +576,6 @@ cwnd_room(const struct pn_tcp_conn *c, uint32_t pipe)
 	return cwnd > flight ? cwnd - flight : 0;
 }
 
-/* Linux tcp_event_data_sent: with nothing in flight the algorithm hears
- * CA_EVENT_TX_START (an algorithm without state has nothing to move);
- * lsndtime; data sent within a delayed-ACK time of data received is a
- * request/response exchange (pingpong): quick ACKs end, so the next
- * request's ACK rides on its response. */
-static __rte_always_inline void
-data_sent(struct pn_tcp_conn *c)
-{
-	if (unlikely(c->cc_state != NULL) && c->snd_nxt == c->snd_una &&
-	    c->cc->cwnd_event != NULL)
-		c->cc->cwnd_event(c, TCP_CA_EVENT_TX_START);
-	c->lsnd_ns = c->tcp->lc->now;
-	if (c->quickack > 0 && c->last_data_ns != 0 &&
-	    c->tcp->lc->now - c->last_data_ns <
-	    (uint64_t)c->tcp->conf.delack_ms * PN_NS_PER_MS)
-		c->quickack = 0;
-}
-
 /* The largest TSO payload for @p c (a multiple of @p mss), 0 when its
  * route's port does not segment TCP now. Asked once per output call,
  * only when there is more than one segment to send. */
@@ -782,8 +787,6 @@ output_data(struct pn_tcp_conn *c)
 			c->rtt_seq = c->snd_nxt; /* Karn: only new data */
 			c->rtt_start_ns = tcp->lc->now;
 		}
-		if (len > 0)
-			data_sent(c);
 		if (xmit_seg(c, c->snd_nxt, len, fl, big > 0 ? (uint16_t)mss : 0)
 		    < 0 && len > 0)
 			break;
@@ -811,14 +814,19 @@ output_data(struct pn_tcp_conn *c)
 	limited = cwnd_room(c, pipe) < mss;
 	if (sent || limited)
 		tcp_cwnd_validate(c, limited);
-	/* RFC 8985 7.2: the PTO restarts after new data goes out; not when
-	 * it was armed above and nothing went since: the same instant and
-	 * state give the same expiry (one re-arm per request/response).
+	/* RFC 8985 7.2: the PTO restarts after new data goes out, as Linux
+	 * tcp_schedule_loss_probe(sk, false) after tcp_write_xmit's loop.
 	 * Armed above for the first segment of a burst, it is armed again
-	 * for the whole flight, as Linux tcp_schedule_loss_probe after
-	 * tcp_write_xmit's loop: one segment out waits rto_min, more 2 ms. */
-	if (sent && (c->tlp_armed || armed) && !(armed && c->segs_out == armed_at))
-		tcp_rtx_arm(c);
+	 * for the whole flight (one segment out waits rto_min, more 2 ms);
+	 * not when nothing went since: the same instant and state give the
+	 * same expiry (one re-arm per request/response). A probe pending
+	 * from before is armed again over the RTO, which stays. */
+	if (sent && armed) {
+		if (c->segs_out != armed_at)
+			tcp_rtx_arm(c);
+	} else if (sent && c->tlp_armed) {
+		tcp_rtx_rearm_sent(c);
+	}
 	/* Zero window with data waiting and nothing in flight: persist. */
 	if (!sent && c->snd_wnd == 0 && c->snd_una == c->snd_max &&
 	    c->sndq.len > c->snd_nxt - c->snd_una && !pn_timer_pending(&c->t_rtx))
@@ -858,7 +866,6 @@ output_one(struct pn_tcp_conn *c)
 		c->rtt_seq = c->snd_nxt; /* Karn: only new data */
 		c->rtt_start_ns = tcp->lc->now;
 	}
-	data_sent(c);
 	if (xmit_seg(c, c->snd_nxt, len, PN_TCP_ACK | PN_TCP_PSH, 0) < 0)
 		return false;
 	tsq_push(tcp, len);

@@ -206,6 +206,9 @@ struct pn_tcp_conn {
 	uint64_t cwnd_stamp_ns, lsnd_ns;
 	uint32_t sndbuf, rcvbuf, rcvlowat, sndlowat;
 	uint32_t rcv_space_seq;     /**< auto-sizing: start of the measure */
+	uint32_t pto_rto_us;        /**< with tlp_armed: the RTO's expiry
+				     *   this long after the probe's (Linux
+				     *   tcp_rto_delta_us), tcp_timer.c */
 	uint64_t rcv_space_ns;
 	struct pn_net_dst dst;      /**< route and neighbour (pn_ip4_output_dst) */
 	/* timers */
@@ -521,8 +524,21 @@ void tcp_input(struct pn_tcp_conn *c, struct tcp_seg *s);
 void tcp_listen_input(struct pn_tcp_listen *l, struct tcp_seg *s);
 /** Start fast recovery (RFC 6582 / RFC 6675). */
 void tcp_enter_recovery(struct pn_tcp_conn *c);
-/** RFC 6582 3.2 step 1 / RFC 6675 5.1: recovery allowed at ACK @p ack. */
-bool tcp_may_enter_recovery(const struct pn_tcp_conn *c, uint32_t ack);
+/* RFC 6582 3.2 step 1 (and RFC 6675 5.1 after an RTO): recovery allowed
+ * at ACK @p ack; not again for losses of the window that recovery (or
+ * the RTO) already handles. With SACK, an ACK at RecoveryPoint is
+ * enough: the scoreboard tells a new loss from an old one. Inline: the
+ * loss probe asks on every output (tcp_timer.c). */
+static inline bool
+tcp_may_enter_recovery(const struct pn_tcp_conn *c, uint32_t ack)
+{
+	if (c->recover == 0 || c->recover == c->iss)
+		return true;
+	if (c->flags & TF_SACK)
+		return pn_seq_geq(ack, c->recover);
+	return pn_seq_gt(ack, c->recover);
+}
+
 /** Apply the peer's SYN options to @p c. */
 void tcp_syn_options(struct pn_tcp_conn *c, const struct pn_tcp_opts *o);
 
@@ -625,7 +641,13 @@ tcp_synack_retries(const struct pn_tcp_conn *c)
 /* tcp_timer.c */
 void tcp_timers_init(struct pn_tcp_conn *c);
 void tcp_timers_cancel(struct pn_tcp_conn *c);
+/** Arm t_rtx from now (RFC 6298 5.3; Linux tcp_set_xmit_timer, loss
+ * probe rules in tcp_timer.c). */
 void tcp_rtx_arm(struct pn_tcp_conn *c);
+/** Data went out with the loss probe pending: the probe again, the RTO
+ * under it where it was (Linux tcp_event_new_data_sent's tcp_rearm_rto,
+ * tcp_schedule_loss_probe(sk, false) after tcp_write_xmit). */
+void tcp_rtx_rearm_sent(struct pn_tcp_conn *c);
 void tcp_rtx_stop(struct pn_tcp_conn *c);
 /** Arm t_rtx for the reordering window (RFC 8985 6.2/6.3, simplified). */
 void tcp_reo_arm(struct pn_tcp_conn *c);

@@ -70,59 +70,88 @@ tcp_rtt_sample(struct pn_tcp_conn *c, uint32_t rtt_us)
  * its flight is ACKed (Loss); tcp_send_loss_probe: at most one probe
  * out (tp->tlp_high_seq: rxt_fence; tcp_input.c's tlp_ack), the RTO
  * instead of a second one. The caller checked SRTT and the flight. */
-static bool
+static inline bool
 tlp_eligible(const struct pn_tcp_conn *c)
 {
-	bool open = c->state == PN_TCP_ESTABLISHED ||
-		    c->state == PN_TCP_CLOSE_WAIT ||
-		    c->state == PN_TCP_FIN_WAIT_1 || c->state == PN_TCP_CLOSING ||
-		    c->state == PN_TCP_LAST_ACK;
+	/* the cheap tests first: every output of request/response asks */
+	const uint32_t open = 1u << PN_TCP_ESTABLISHED | 1u << PN_TCP_CLOSE_WAIT |
+			      1u << PN_TCP_FIN_WAIT_1 | 1u << PN_TCP_CLOSING |
+			      1u << PN_TCP_LAST_ACK;
 
-	return (c->flags & TF_SACK) && open && !c->tlp_out &&
+	return c->backoff == 0 && !c->tlp_out && (c->flags & TF_SACK) &&
+	       (open & (1u << c->state)) &&
 	       ((c->flags & TF_IN_RECOVERY) || (c->nsb == 0 &&
-	       tcp_may_enter_recovery(c, c->snd_una))) &&
-	       c->backoff == 0;
+	       tcp_may_enter_recovery(c, c->snd_una)));
+}
+
+/* Linux tcp_schedule_loss_probe's timeout: 2 SRTT + rto_min (the worst
+ * delayed ACK) for one segment out, else + 2 ms (TCP_TIMEOUT_MIN_US), in
+ * jiffies rounded up (usecs_to_jiffies; ours are HZ 1000 ones: whole ms). */
+static uint64_t
+pto_ns(const struct pn_tcp_conn *c)
+{
+	uint64_t us = 2ull * c->srtt_us +
+		      (c->snd_max - c->snd_una <= tcp_eff_mss(c) ?
+		       (uint64_t)c->tcp->conf.rto_min_ms * 1000 :
+		       TCP_PTO_MIN_MS * 1000);
+
+	return (us + 999) / 1000 * PN_NS_PER_MS;
+}
+
+/*
+ * t_rtx for the flight: the RTO at @p rto_at, or the loss probe before
+ * it. Linux tcp_schedule_loss_probe caps the PTO at the time left to
+ * the RTO (tcp_rto_delta_us; no cap when none is left) and the probe
+ * goes in the RTO's place: with one segment out (2 SRTT + rto_min
+ * against an RTO of about SRTT + rto_min) always. The RTO stays under
+ * the probe (pto_rto_us) for tcp_rtx_rearm_sent.
+ */
+static __rte_always_inline void
+rtx_arm_at(struct pn_tcp_conn *c, uint64_t rto_at)
+{
+	uint64_t now = c->tcp->lc->now, at = rto_at, pto, min;
+
+	c->reo_armed = false;
+	c->tlp_armed = false;
+	c->flags &= (uint16_t)~TF_PERSIST;
+	if (c->srtt_us != 0 && c->snd_una != c->snd_max && tlp_eligible(c)) {
+		pto = pto_ns(c);
+		if (!(c->flags & TF_IN_RECOVERY)) {
+			c->tlp_armed = true;
+			if (rto_at <= now || now + pto < rto_at)
+				at = now + pto;
+		} else {
+			/* ours, not Linux's (docs/rfc9293.md): at least
+			 * SRTT + 4 RTTVAR, and only before the RTO */
+			min = (uint64_t)(c->srtt_us + 4ull * c->rttvar_us) *
+			      PN_NS_PER_US;
+			if (pto < min)
+				pto = min;
+			if (now + pto < rto_at) {
+				c->tlp_armed = true;
+				at = now + pto;
+			}
+		}
+		if (c->tlp_armed)
+			c->pto_rto_us = at < rto_at ? (uint32_t)((rto_at - at +
+					PN_NS_PER_US - 1) / PN_NS_PER_US) : 0;
+	}
+	/* Deferred: after each ACK the RTO moves later, mostly in place
+	 * (Linux keeps icsk_timeout and re-arms on early expiry). */
+	pn_timer_defer(wheel(c), &c->t_rtx, at);
 }
 
 void
 tcp_rtx_arm(struct pn_tcp_conn *c)
 {
-	uint64_t rto = rto_ns(c), pto;
+	rtx_arm_at(c, c->tcp->lc->now + rto_ns(c));
+}
 
-	c->reo_armed = false;
-	c->tlp_armed = false;
-	c->flags &= (uint16_t)~TF_PERSIST;
-	/* The PTO first, the eligibility only when it comes before the RTO:
-	 * with one segment out on a LAN it never does (2 SRTT + rto_min
-	 * against an RTO of rto_min), and that is every request/response. */
-	if (c->srtt_us != 0 && c->snd_una != c->snd_max) {
-		/* Linux tcp_schedule_loss_probe: PTO = 2 SRTT + rto_min
-		 * (the worst delayed ACK) for one segment out, else + 2 ms
-		 * (TCP_TIMEOUT_MIN_US), in jiffies rounded up
-		 * (usecs_to_jiffies; ours are HZ 1000 ones: whole ms). */
-		pto = 2ull * c->srtt_us +
-		      (c->snd_max - c->snd_una <= tcp_eff_mss(c) ?
-		       (uint64_t)c->tcp->conf.rto_min_ms * 1000 :
-		       TCP_PTO_MIN_MS * 1000);
-		pto = (pto + 999) / 1000 * PN_NS_PER_MS;
-		/* Linux caps the PTO at the RTO and probes then; the RTO
-		 * fires here instead, at the same time. Recovery only raises
-		 * the PTO below. */
-		if (pto < rto && tlp_eligible(c)) {
-			if ((c->flags & TF_IN_RECOVERY) &&
-			    pto < (uint64_t)(c->srtt_us + 4ull * c->rttvar_us) *
-				  PN_NS_PER_US)
-				pto = (uint64_t)(c->srtt_us + 4ull * c->rttvar_us) *
-				      PN_NS_PER_US;
-			if (pto < rto) {
-				c->tlp_armed = true;
-				rto = pto;
-			}
-		}
-	}
-	/* Deferred: after each ACK the RTO moves later, mostly in place
-	 * (Linux keeps icsk_timeout and re-arms on early expiry). */
-	pn_timer_defer(wheel(c), &c->t_rtx, c->tcp->lc->now + rto);
+void
+tcp_rtx_rearm_sent(struct pn_tcp_conn *c)
+{
+	rtx_arm_at(c, pn_timer_expiry(&c->t_rtx) +
+		   (uint64_t)c->pto_rto_us * PN_NS_PER_US);
 }
 
 /*

@@ -93,6 +93,29 @@ response_carries_the_ack(void **state)
 	assert_int_equal(scn_stat("TCPDelayedACKs"), 0);
 }
 
+/* Linux 6.1 tcp_event_data_sent, for a retransmission too: our lost
+ * response goes again (the RTO) 1 ms after a request arrived, within the
+ * delayed-ACK time: pingpong, quick ACKs end; the next request waits for
+ * the delayed ACK. */
+static void
+retransmission_makes_the_exchange_pingpong(void **state)
+{
+	(void)state;
+	est();
+	assert_int_equal(scn_send(500), 500);
+	OUT(PA, .seq = ISN + 1, .len = 500);
+	ADVANCE_MS(199);
+	IN(PA, .len = 100, .ack = ISN + 1);
+	OUT(A, .ack = 1101);
+	ADVANCE_MS(1);
+	OUT(PA, .seq = ISN + 1, .len = 500, .ack = 1101);
+	IN(PA, .len = 100, .ack = ISN + 501);
+	NONE();
+	ADVANCE_MS(40);
+	OUT(A, .ack = 1201);
+	assert_int_equal(scn_stat("TCPDelayedACKs"), 1);
+}
+
 /* Small segments do not force an ACK (Linux: only more than one full
  * segment since the last ACK does); the delayed ACK covers them. */
 static void
@@ -552,6 +575,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		SCN(first_segments_quick_acked),
 		SCN(delayed_ack_after_quickacks),
+		SCN(retransmission_makes_the_exchange_pingpong),
 		SCN(delayed_ack_rearmed_after_lazy_cancel),
 		SCN(every_second_segment_acked),
 		SCN(gro_merged_segment_acked_at_once),

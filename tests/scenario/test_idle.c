@@ -143,6 +143,35 @@ app_limited_blocked_on_space_keeps_cwnd(void **state)
 	assert_int_equal(W->c->cwnd, W40);
 }
 
+/* Linux 6.1 tcp_event_data_sent runs for every segment that carries
+ * data (__tcp_transmit_skb), a retransmission too: the idle spell counts
+ * from the loss probe (at 200 ms), not from the flight's first send (at
+ * 100 ms). 150 ms after the probe, 250 ms after that send: no restart. */
+static void
+idle_counts_from_the_last_retransmission(void **state)
+{
+	(void)state;
+	grown_and_idle();
+	/* PTO 2 x 49 ms + 2 ms = 100 ms; the RTO stays rto_min */
+	W->c->srtt_us = 49000;
+	W->c->rttvar_us = 10000;
+	ADVANCE_MS(100);
+	scn_send(2 * M);
+	send_segs(2, 4);
+	NONE();
+	ADVANCE_MS(99);
+	NONE();
+	ADVANCE_MS(1);
+	OUT(A, .seq = sg(3), .len = M);
+	IN(A, .ack = sg(4), .tsval = tsval++);
+	NONE();
+	ADVANCE_MS(150);
+	scn_send(60 * M);
+	assert_int_equal(W->c->cwnd, W40);
+	send_segs(4, 44);
+	NONE();
+}
+
 /* CUBIC in avoidance, cwnd-limited: @p n segments ACKed one by one, one
  * more queued segment sent for each. */
 static void
@@ -192,6 +221,7 @@ main(void)
 		SCN(restart_off_keeps_cwnd),
 		SCN(app_limited_for_an_rto_halves_towards_used),
 		SCN(app_limited_blocked_on_space_keeps_cwnd),
+		SCN(idle_counts_from_the_last_retransmission),
 		SCN(cubic_epoch_moves_over_idle),
 	};
 

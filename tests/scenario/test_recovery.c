@@ -6,6 +6,7 @@
  * at RecoveryPoint.
  */
 #include "scn_sender.h"
+#include "tcp_priv.h"
 
 /* @p queued segments queued, the first 10 (the initial window) sent. */
 static void
@@ -372,17 +373,51 @@ loss_probe_timeout_is_linux_schedule(void **state)
 	assert_int_equal(scn_stat("TCPLossProbes"), 1);
 }
 
-/* One segment out: 2 SRTT + 200 ms passes the RTO (200 ms), so the RTO
- * comes first (Linux probes then instead); no probe 2 SRTT + 40 ms on. */
+/* One segment out: 2 SRTT + 200 ms passes the RTO (200 ms). Linux
+ * tcp_schedule_loss_probe caps the PTO at the RTO (tcp_rto_delta_us) and
+ * probes in its place: no cwnd reduction, no backoff; the RTO 200 ms
+ * after the probe (tcp_rearm_rto from tcp_send_loss_probe). */
 static void
-loss_probe_timeout_one_segment_waits_rto_min(void **state)
+loss_probe_timeout_one_segment_capped_at_the_rto(void **state)
 {
 	(void)state;
 	est_sack();
 	scn_send(M);
 	send_segs(0, 1);
 	seg_after_ms(200, 0);
-	assert_int_equal(scn_stat("TCPLossProbes"), 0);
+	assert_int_equal(scn_stat("TCPLossProbes"), 1);
+	assert_int_equal(scn_stat("TCPTimeouts"), 0);
+	assert_int_equal(W->c->cwnd, 10u * 1460u);
+	seg_after_ms(200, 0);
+	assert_int_equal(scn_stat("TCPLossProbes"), 1);
+	assert_int_equal(scn_stat("TCPTimeouts"), 1);
+}
+
+/* Linux tcp_write_xmit sending with the probe pending:
+ * tcp_event_new_data_sent (tcp_rearm_rto: the RTO where the head's send
+ * put it) and tcp_schedule_loss_probe(sk, false): the PTO from now,
+ * capped at what is left of that RTO. SRTT 80 ms: PTO 162 ms, RTO
+ * 200 ms. Two segments at 0, a third at 100: the PTO (262) would pass
+ * the RTO (200), so the probe goes at 200, in the RTO's place; before,
+ * the send pushed both on and the probe went at 262. */
+static void
+loss_probe_after_a_send_capped_at_the_head_rto(void **state)
+{
+	(void)state;
+	est_sack();
+	W->c->srtt_us = 80000;
+	W->c->rttvar_us = 10000;
+	scn_send(2 * M);
+	send_segs(0, 2);
+	ADVANCE_MS(100);
+	scn_send(M);
+	send_segs(2, 3);
+	NONE();
+	seg_after_ms(100, 2);
+	assert_int_equal(scn_stat("TCPLossProbes"), 1);
+	assert_int_equal(scn_stat("TCPTimeouts"), 0);
+	/* the RTO from the probe on */
+	seg_after_ms(200, 0);
 	assert_int_equal(scn_stat("TCPTimeouts"), 1);
 }
 
@@ -580,7 +615,8 @@ main(void)
 		SCN(dsack_of_original_duplicate_does_not_undo),
 		SCN(tail_loss_probe_before_rto),
 		SCN(loss_probe_timeout_is_linux_schedule),
-		SCN(loss_probe_timeout_one_segment_waits_rto_min),
+		SCN(loss_probe_timeout_one_segment_capped_at_the_rto),
+		SCN(loss_probe_after_a_send_capped_at_the_head_rto),
 		SCN(loss_probe_is_the_last_segment_not_new_data),
 		SCN(unanswered_probe_then_the_rto),
 		SCN(no_second_probe_until_the_first_is_acked),
