@@ -38,8 +38,10 @@ RTE_LOG_REGISTER(pn_logtype_core, pollnet.core, INFO);
 /* A poll of more than this many times napi.split is not split. */
 #define LCORE_SPLIT_MAX 3u
 /* A nap (no interrupt could be armed, or packets held for a full TX
- * queue) lasts at most this long. */
+ * queue) lasts at most this long; held packets the device keeps refusing
+ * double it up to 1 << this times. */
 #define LCORE_NAP_NS PN_NS_PER_MS
+#define LCORE_HOLD_NAP_SHIFT_MAX 7
 
 /* --- TX --- */
 
@@ -93,10 +95,12 @@ txq_drain_held(struct pn_lcore *lc, struct pn_txq *q)
 		/* the device moves: poll on (the busy-poll window), as no
 		 * interrupt says it has room again; when it does not, the
 		 * lcore naps: what comes in (the peer's ACKs, answers), a
-		 * TCP timer or the nap's end (1 ms) wakes it, and the flush
-		 * tries again */
-		if (sent > 0)
+		 * TCP timer or the nap's end (1 ms, longer while the device
+		 * takes nothing) wakes it, and the flush tries again */
+		if (sent > 0) {
 			lc->last_work_ns = lc->now;
+			lc->hold_nap_shift = 0;
+		}
 		if (sent < k)
 			return false;
 	}
@@ -952,8 +956,17 @@ lcore_sleep(struct pn_lcore *lc, uint64_t deadline, pn_lcore_ready_fn ready,
 	 * net_vhost give none, and an RX interrupt or a TCP timer may be far
 	 * off when the peer is asleep too. A nap bounds that wait.
 	 */
-	if (nap || lc->tx_held_now > 0) {
+	if (nap) {
 		timeout = RTE_MIN(timeout, LCORE_NAP_NS);
+		lc->stat.naps++;
+	} else if (lc->tx_held_now > 0) {
+		/* 1 ms, then twice as long after each nap the device took
+		 * nothing in, up to 128 ms: a link down or a peer gone for
+		 * good (Linux: a stopped queue waits for its watchdog) costs
+		 * a few wake-ups a second, not a thousand */
+		timeout = RTE_MIN(timeout, LCORE_NAP_NS << lc->hold_nap_shift);
+		if (lc->hold_nap_shift < LCORE_HOLD_NAP_SHIFT_MAX)
+			lc->hold_nap_shift++;
 		lc->stat.naps++;
 	} else {
 		lc->stat.sleeps++;

@@ -225,6 +225,8 @@ struct pn_lcore {
 					 *   queues resume) */
 	void *tx_drained_arg;
 	uint32_t tx_held_now;           /**< packets held over all TX queues */
+	uint8_t hold_nap_shift;         /**< naps in a row with TX held and
+					 *   nothing taken (the nap doubles) */
 	bool tx_drain_wanted;           /**< run tx_drained once none is held */
 
 	struct rte_epoll_event wake_ev; /**< wake_fd in the thread's epoll */

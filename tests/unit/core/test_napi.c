@@ -609,12 +609,23 @@ test_no_sleep_while_tx_held(void **state)
 	assert_int_equal(W->waits, 1);
 	assert_true(W->last_timeout == PN_NS_PER_MS);
 	assert_int_equal(lc->stat.naps, 1);
+	/* still refused: the next nap is twice as long (a link down costs
+	 * a few wake-ups a second), and it does not grow without bound */
+	pn_clock_advance(&W->clock, 60 * PN_NS_PER_US);
+	assert_int_equal(pn_lcore_idle(lc, pn_lcore_round(lc)), 1);
+	assert_true(W->last_timeout == 2 * PN_NS_PER_MS);
+	for (int i = 0; i < 10; i++) {
+		pn_clock_advance(&W->clock, 60 * PN_NS_PER_US);
+		pn_lcore_idle(lc, pn_lcore_round(lc));
+	}
+	assert_true(W->last_timeout == 128 * PN_NS_PER_MS);
 	/* woken (a packet came): room again, the held one goes first, in
 	 * the first round after the sleep whatever the backoff */
 	W->tx_accept_max = UINT32_MAX;
 	pn_lcore_round(lc);
 	assert_int_equal(W->tx_total, 4);
 	assert_int_equal(lc->txq[0].hold_len, 0);
+	assert_int_equal(lc->hold_nap_shift, 0);	/* it moved: 1 ms again */
 	/* held at the end: dropped as SHUTDOWN by pn_lcore_fini */
 	tx_pkts(pkts, 3, 4);
 	W->tx_accept_max = 0;
