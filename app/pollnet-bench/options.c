@@ -24,8 +24,8 @@
 enum {
 	OPT_FWD = 256, OPT_TXPKTS, OPT_BURST, OPT_DURATION, OPT_STATS, OPT_RXQ,
 	OPT_TXQ, OPT_FLOWS, OPT_PROTO, OPT_TXRSS, OPT_STEER, OPT_PEER, OPT_IP,
-	OPT_WEIGHT, OPT_BUDGET, OPT_TLIMIT, OPT_BUSY, OPT_NOSLEEP, OPT_JSON,
-	OPT_QUIET, OPT_TXCOUNT, OPT_TXDELAY, OPT_TXRETRY, OPT_TXFIRST, OPT_HELP,
+	OPT_WEIGHT, OPT_BUDGET, OPT_TLIMIT, OPT_BUSY, OPT_BUSYMAX, OPT_NOSLEEP,
+	OPT_JSON, OPT_QUIET, OPT_TXCOUNT, OPT_TXDELAY, OPT_TXRETRY, OPT_TXFIRST, OPT_HELP,
 	OPT_IMPAIR, OPT_SEED, OPT_STOPPED, OPT_OFFL, OPT_NOOFFL,
 	/* the TCP engines (tcp.h) */
 	OPT_STACK, OPT_ROLE, OPT_CONNECT, OPT_PORT, OPT_CONNS, OPT_REQ,
@@ -54,6 +54,7 @@ static const struct option bench_opts[] = {
 	{ "budget", required_argument, NULL, OPT_BUDGET },
 	{ "time-limit-us", required_argument, NULL, OPT_TLIMIT },
 	{ "busy-poll-us", required_argument, NULL, OPT_BUSY },
+	{ "busy-poll-max-us", required_argument, NULL, OPT_BUSYMAX },
 	{ "no-sleep", no_argument, NULL, OPT_NOSLEEP },
 	{ "tx-count", required_argument, NULL, OPT_TXCOUNT },
 	{ "tx-delay", required_argument, NULL, OPT_TXDELAY },
@@ -187,6 +188,8 @@ bench_usage(FILE *f)
 "  --budget=N            packets per loop round, 1..65536 (300)\n"
 "  --time-limit-us=N     loop round time limit, 1..1000000 (2000)\n"
 "  --busy-poll-us=N      idle spell before sleeping, 0..10000000 (50)\n"
+"  --busy-poll-max-us=N  the spell grows up to N after sleeps a packet ended\n"
+"                        soon, 0..10000000 (0: fixed)\n"
 "  --tx-retries=N        TX burst retries before dropping, 0..1000 (0)\n"
 "  --no-sleep            pure polling, never sleep on interrupts\n"
 "%s"
@@ -590,6 +593,11 @@ bench_parse_args(struct bench_conf *c, int argc, char **argv)
 		case OPT_BUSY:
 			c->napi.busy_poll_us = parse_u64("busy-poll-us", optarg,
 							 0, 10000000);
+			break;
+		case OPT_BUSYMAX:
+			c->napi.busy_poll_max_us = parse_u64("busy-poll-max-us",
+							     optarg, 0,
+							     10000000);
 			break;
 		case OPT_NOSLEEP:
 			c->napi.sleep = false;

@@ -504,6 +504,7 @@ pn_lcore_init(struct pn_lcore *lc, struct pn_shards *shards, uint16_t shard,
 	memset(lc->txq_of_port, -1, sizeof(lc->txq_of_port));
 	lc->now = pn_clock_now(clock);
 	lc->last_work_ns = lc->now;
+	lc->busy_poll_ns = (uint64_t)conf->busy_poll_us * PN_NS_PER_US;
 
 	rc = pn_timer_wheel_init(&lc->timers, LCORE_TIMER_TICK_NS,
 				 LCORE_TIMER_SLOTS, lc->now);
@@ -888,12 +889,44 @@ lcore_idle(struct pn_lcore *lc, unsigned int work, uint64_t deadline,
 		lc->last_work_ns = lc->now;
 		return 0;
 	}
-	if (!lc->conf.sleep ||
-	    lc->now - lc->last_work_ns <
-		    (uint64_t)lc->conf.busy_poll_us * PN_NS_PER_US ||
+	if (!lc->conf.sleep || lc->now - lc->last_work_ns < lc->busy_poll_ns ||
 	    deadline <= lc->now)	/* polling (timeout 0): no sleep */
 		return 0;
 	return lcore_sleep(lc, deadline, ready, arg);
+}
+
+/*
+ * The adaptive busy-poll window (napi.busy_poll_max_us), after a sleep,
+ * in the spirit of NVMe/io_uring hybrid polling and Linux's
+ * napi_defer_hard_irqs: a sleep that a packet (@p woken) ended soon after
+ * the last work was a busy poll missed by a short way, and cost a wake-up
+ * (tens of us on a VM's vCPU); the window grows to cover that gap, with a
+ * quarter to spare, up to the cap. Two peers whose batches outlast each
+ * other's window (http, 64 connections) otherwise sleep every cycle. A
+ * sleep that lasted to the cap, or that the timeout ended, was idleness:
+ * back to busy_poll_us, so a light, regular load spins no longer than it
+ * did. Learnt here, out of line: the round pays only its compare.
+ */
+static void
+lcore_busy_poll_learn(struct pn_lcore *lc, bool woken)
+{
+	uint64_t base = (uint64_t)lc->conf.busy_poll_us * PN_NS_PER_US;
+	uint64_t cap = (uint64_t)lc->conf.busy_poll_max_us * PN_NS_PER_US;
+	uint64_t gap = lc->now - lc->last_work_ns;
+	uint64_t w;
+
+	if (cap <= base)
+		return;
+	if (woken && gap < cap) {
+		w = RTE_MIN(gap + gap / 4, cap);
+		if (w > lc->busy_poll_ns) {
+			lc->busy_poll_ns = w;
+			lc->stat.busy_poll_grows++;
+		}
+	} else if (lc->busy_poll_ns != base) {
+		lc->busy_poll_ns = base;
+		lc->stat.busy_poll_shrinks++;
+	}
 }
 
 /* lcore_idle once the quiet spell is over: sleep unless a timer is near
@@ -970,6 +1003,7 @@ lcore_sleep(struct pn_lcore *lc, uint64_t deadline, pn_lcore_ready_fn ready,
 		lc->stat.wakeups++;
 	else
 		lc->stat.timer_wakeups++;
+	lcore_busy_poll_learn(lc, rc > 0);
 	pn_lcore_phase(lc, PN_PHASE_APP);
 	return 1;
 }

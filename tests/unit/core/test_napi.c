@@ -186,6 +186,15 @@ world_init(uint32_t weight, uint32_t budget, unsigned int nq)
 	}
 }
 
+/* The busy-poll window of @p lc: @p us, adaptive up to @p max_us. */
+static void
+busy_poll(struct pn_lcore *lc, uint32_t us, uint32_t max_us)
+{
+	lc->conf.busy_poll_us = us;
+	lc->conf.busy_poll_max_us = max_us;
+	lc->busy_poll_ns = (uint64_t)us * PN_NS_PER_US;
+}
+
 static int
 setup(void **state)
 {
@@ -587,7 +596,7 @@ test_no_sleep_while_tx_held(void **state)
 
 	RTE_SET_USED(state);
 	world_init(32, 300, 1);
-	lc->conf.busy_poll_us = 50;
+	busy_poll(lc, 50, 0);
 	W->wait_rc = 0;
 	tx_pkts(pkts, 4, 0);
 	/* the device takes one per round: it moves, no sleep */
@@ -729,7 +738,7 @@ test_busy_poll_window_then_sleep(void **state)
 
 	RTE_SET_USED(state);
 	world_init(64, 300, 2);
-	lc->conf.busy_poll_us = 50;
+	busy_poll(lc, 50, 0);
 	W->q[0].avail = 3;
 	assert_int_equal(pn_lcore_idle(lc, pn_lcore_round(lc)), 0);
 	/* Idle, but inside the 50 us window: keep polling. */
@@ -759,7 +768,7 @@ test_wake_then_packet_processed(void **state)
 
 	RTE_SET_USED(state);
 	world_init(64, 300, 1);
-	lc->conf.busy_poll_us = 0;
+	busy_poll(lc, 0, 0);
 	W->wait_rc = 1;
 	W->wait_advance = 3 * PN_NS_PER_MS;
 	assert_int_equal(pn_lcore_idle(lc, pn_lcore_round(lc)), 1);
@@ -767,7 +776,7 @@ test_wake_then_packet_processed(void **state)
 	W->q[0].avail = 5; /* the packet that raised the interrupt */
 	assert_int_equal(pn_lcore_round(lc), 5);
 	/* Work again: the busy-poll window restarts, no sleep yet. */
-	lc->conf.busy_poll_us = 50;
+	busy_poll(lc, 50, 0);
 	assert_int_equal(pn_lcore_idle(lc, 5), 0);
 	assert_int_equal(pn_lcore_idle(lc, pn_lcore_round(lc)), 0);
 	assert_int_equal(W->waits, 1);
@@ -796,7 +805,7 @@ test_ready_round_opens_busy_poll_window(void **state)
 
 	RTE_SET_USED(state);
 	world_init(64, 300, 1);
-	lc->conf.busy_poll_us = 50;
+	busy_poll(lc, 50, 0);
 	W->wait_rc = 1;
 	pn_clock_advance(&W->clock, PN_NS_PER_MS); /* long quiet before */
 	W->q[0].avail = 1;
@@ -820,6 +829,141 @@ on_timer(struct pn_timer *t)
 	fired++;
 }
 
+/* --- the adaptive busy-poll window (napi.busy_poll_max_us) --- */
+
+/* A packet, then @p quiet_us of nothing: the lcore polls through the
+ * window, sleeps, and @p rc (1: an interrupt, 0: the timeout) ends the
+ * sleep @p slept_us later. @return whether it slept. */
+static bool
+work_then_sleep(struct pn_lcore *lc, uint64_t quiet_us, int rc,
+		uint64_t slept_us)
+{
+	unsigned int waits = W->waits;
+
+	W->q[0].avail = 1;
+	assert_int_equal(pn_lcore_idle(lc, pn_lcore_round(lc)), 0);
+	pn_clock_advance(&W->clock, quiet_us * PN_NS_PER_US);
+	W->wait_rc = rc;
+	W->wait_advance = slept_us * PN_NS_PER_US;
+	pn_lcore_idle(lc, pn_lcore_round(lc));
+	return W->waits > waits;
+}
+
+/*
+ * The convoy: the peer answers 160 us after our last packet, past the
+ * 50 us window, so every cycle slept and paid a wake-up. The interrupt
+ * that ends such a sleep soon grows the window to cover the gap, with a
+ * quarter to spare; the next cycle polls through it.
+ */
+static void
+test_adaptive_window_grows_after_short_rx_sleep(void **state)
+{
+	struct pn_lcore *lc = &W->lc[0];
+
+	RTE_SET_USED(state);
+	world_init(64, 300, 1);
+	busy_poll(lc, 50, 500);
+	assert_true(work_then_sleep(lc, 60, 1, 100));	/* gap 160 us */
+	assert_int_equal(lc->busy_poll_ns, 200 * PN_NS_PER_US);
+	assert_int_equal(lc->stat.busy_poll_grows, 1);
+	assert_false(work_then_sleep(lc, 190, 1, 0));	/* polled through */
+	assert_int_equal(W->waits, 1);
+	/* a gap past the grown window: it grows again, to 210 + 1/4 */
+	pn_clock_advance(&W->clock, 20 * PN_NS_PER_US);
+	assert_int_equal(pn_lcore_idle(lc, pn_lcore_round(lc)), 1);
+	assert_int_equal(W->waits, 2);
+	assert_int_equal(lc->stat.busy_poll_grows, 2);
+	assert_int_equal(lc->busy_poll_ns, 262500);
+}
+
+/* The window grows up to busy_poll_max_us and no further; a gap past
+ * the cap is more than it will poll for: back to busy_poll_us. */
+static void
+test_adaptive_window_bounded_by_max(void **state)
+{
+	struct pn_lcore *lc = &W->lc[0];
+
+	RTE_SET_USED(state);
+	world_init(64, 300, 1);
+	busy_poll(lc, 50, 300);
+	assert_true(work_then_sleep(lc, 50, 1, 150));	/* gap 200 us */
+	assert_int_equal(lc->busy_poll_ns, 250 * PN_NS_PER_US);
+	assert_true(work_then_sleep(lc, 250, 1, 40));	/* gap 290 us */
+	assert_int_equal(lc->busy_poll_ns, 300 * PN_NS_PER_US); /* not 362 */
+	assert_int_equal(lc->stat.busy_poll_grows, 2);
+	assert_true(work_then_sleep(lc, 300, 1, 10));	/* gap 310 us */
+	assert_int_equal(lc->busy_poll_ns, 50 * PN_NS_PER_US);
+	assert_int_equal(lc->stat.busy_poll_shrinks, 1);
+}
+
+/* A sleep that outlasts the cap was idleness: back to busy_poll_us, so a
+ * light, regular load spins no longer than with the fixed window. */
+static void
+test_adaptive_window_shrinks_after_idleness(void **state)
+{
+	struct pn_lcore *lc = &W->lc[0];
+
+	RTE_SET_USED(state);
+	world_init(64, 300, 1);
+	busy_poll(lc, 50, 500);
+	work_then_sleep(lc, 60, 1, 100);
+	assert_int_equal(lc->busy_poll_ns, 200 * PN_NS_PER_US);
+	assert_true(work_then_sleep(lc, 200, 1, 5000));	/* 5 ms later */
+	assert_int_equal(lc->busy_poll_ns, 50 * PN_NS_PER_US);
+	assert_int_equal(lc->stat.busy_poll_shrinks, 1);
+	assert_true(work_then_sleep(lc, 50, 1, 5000));	/* stays there */
+	assert_int_equal(lc->busy_poll_ns, 50 * PN_NS_PER_US);
+	assert_int_equal(lc->stat.busy_poll_shrinks, 1);
+	assert_int_equal(W->waits, 3);
+}
+
+/* A sleep the timeout ended saw no packet: never a missed poll, however
+ * short; it shrinks the window. */
+static void
+test_adaptive_window_never_grows_on_timer_wakeup(void **state)
+{
+	struct pn_lcore *lc = &W->lc[0];
+	struct pn_timer t;
+
+	RTE_SET_USED(state);
+	world_init(64, 300, 1);
+	busy_poll(lc, 50, 10000);	/* a cap above the 1 ms sleeps */
+	pn_timer_init(&t, on_timer);
+	pn_timer_arm(&lc->timers, &t,
+		     pn_clock_now(&W->clock) + 2 * PN_NS_PER_MS);
+	assert_true(work_then_sleep(lc, 60, 0, 0));	/* the timer's */
+	assert_int_equal(lc->stat.timer_wakeups, 1);
+	assert_int_equal(lc->busy_poll_ns, 50 * PN_NS_PER_US);
+	assert_int_equal(lc->stat.busy_poll_grows, 0);
+	pn_timer_cancel(&lc->timers, &t);
+	work_then_sleep(lc, 60, 1, 100);	/* grown by a packet... */
+	assert_int_equal(lc->busy_poll_ns, 200 * PN_NS_PER_US);
+	pn_timer_arm(&lc->timers, &t,
+		     pn_clock_now(&W->clock) + 2 * PN_NS_PER_MS);
+	assert_true(work_then_sleep(lc, 200, 0, 0));	/* ...and back */
+	assert_int_equal(lc->busy_poll_ns, 50 * PN_NS_PER_US);
+	assert_int_equal(lc->stat.busy_poll_shrinks, 1);
+	pn_timer_cancel(&lc->timers, &t);
+}
+
+/* busy_poll_max_us 0, or not above busy_poll_us: the fixed window. */
+static void
+test_adaptive_window_off(void **state)
+{
+	struct pn_lcore *lc = &W->lc[0];
+
+	RTE_SET_USED(state);
+	world_init(64, 300, 1);
+	busy_poll(lc, 50, 0);
+	assert_true(work_then_sleep(lc, 60, 1, 100));
+	assert_int_equal(lc->busy_poll_ns, 50 * PN_NS_PER_US);
+	busy_poll(lc, 50, 50);
+	assert_true(work_then_sleep(lc, 60, 1, 100));
+	assert_int_equal(lc->busy_poll_ns, 50 * PN_NS_PER_US);
+	assert_int_equal(lc->stat.busy_poll_grows, 0);
+	assert_int_equal(lc->stat.busy_poll_shrinks, 0);
+}
+
 static void
 test_sleep_until_next_timer(void **state)
 {
@@ -828,7 +972,7 @@ test_sleep_until_next_timer(void **state)
 
 	RTE_SET_USED(state);
 	world_init(64, 300, 1);
-	lc->conf.busy_poll_us = 0;
+	busy_poll(lc, 0, 0);
 	fired = 0;
 	pn_timer_init(&t, on_timer);
 	pn_timer_arm(&lc->timers, &t, pn_clock_now(&W->clock) + 5 * PN_NS_PER_MS);
@@ -851,7 +995,7 @@ test_near_timer_keeps_polling(void **state)
 
 	RTE_SET_USED(state);
 	world_init(64, 300, 1);
-	lc->conf.busy_poll_us = 0;
+	busy_poll(lc, 0, 0);
 	pn_timer_init(&t, on_timer);
 	pn_timer_arm(&lc->timers, &t, pn_clock_now(&W->clock) + 300 * PN_NS_PER_US);
 	assert_int_equal(pn_lcore_idle(lc, pn_lcore_round(lc)), 0);
@@ -866,7 +1010,7 @@ test_packet_racing_arm_aborts_sleep(void **state)
 
 	RTE_SET_USED(state);
 	world_init(64, 300, 1);
-	lc->conf.busy_poll_us = 0;
+	busy_poll(lc, 0, 0);
 	W->q[0].arrive_on_enable = 2;
 	assert_int_equal(pn_lcore_idle(lc, pn_lcore_round(lc)), 0);
 	assert_int_equal(W->waits, 0);
@@ -882,7 +1026,7 @@ test_unarmable_queue_naps(void **state)
 
 	RTE_SET_USED(state);
 	world_init(64, 300, 1);
-	lc->conf.busy_poll_us = 0;
+	busy_poll(lc, 0, 0);
 	W->q[0].enable_rc = -ENOTSUP;
 	assert_int_equal(pn_lcore_idle(lc, pn_lcore_round(lc)), 1);
 	assert_true(W->last_timeout <= PN_NS_PER_MS);
@@ -911,7 +1055,7 @@ test_stop_request_aborts_sleep(void **state)
 
 	RTE_SET_USED(state);
 	world_init(64, 300, 1);
-	lc->conf.busy_poll_us = 0;
+	busy_poll(lc, 0, 0);
 	pn_lcore_stop(lc);
 	assert_int_equal(pn_lcore_idle(lc, pn_lcore_round(lc)), 0);
 	assert_int_equal(W->waits, 0);
@@ -1259,7 +1403,7 @@ test_split_no_sleep_with_stash(void **state)
 
 	RTE_SET_USED(state);
 	split_world(64, 8);
-	lc->conf.busy_poll_us = 0;
+	busy_poll(lc, 0, 0);
 	W->q[0].avail = 20;
 	assert_int_equal(pn_lcore_idle(lc, pn_lcore_round(lc)), 0);
 	assert_int_equal(W->napi[0].stash_len, 10);
@@ -1327,6 +1471,11 @@ main(void)
 		T(test_tx_without_queue_dropped),
 		T(test_no_handler_drops),
 		T(test_busy_poll_window_then_sleep),
+		T(test_adaptive_window_grows_after_short_rx_sleep),
+		T(test_adaptive_window_bounded_by_max),
+		T(test_adaptive_window_shrinks_after_idleness),
+		T(test_adaptive_window_never_grows_on_timer_wakeup),
+		T(test_adaptive_window_off),
 		T(test_wake_then_packet_processed),
 		T(test_ready_round_opens_busy_poll_window),
 		T(test_sleep_until_next_timer),
