@@ -221,7 +221,9 @@ bench_usage(FILE *f)
 "                        range, the client spreads over it (one port:\n"
 "                        --port or --connect's)\n"
 "  --rate=N              tcp-idle client: connects per second per event\n"
-"                        loop, 1..10000000 (10000)\n"
+"                        loop, 1..10000000 (10000); tcp-rr client:\n"
+"                        requests per second per connection, paced (the\n"
+"                        loop polls while one waits; default: at once)\n"
 "  --addr=A/N --gw=A --rss  pollnet: pn_init's options (198.18.0.2/24)\n"
 "  --no-gro --no-tso --no-lro --no-tx-cksum --cycles --max-conns=N --mbufs=N\n"
 "  --sndbuf=B            pollnet: pn_init's options (offloads off, cycle\n"
@@ -385,10 +387,13 @@ tcp_check(const struct bench_conf *c, const bool *seen)
 	if (t->role == TB_SERVER && t->kind == TB_HTTP)
 		bad("--engine=http: client only; serve with app/examples/http, "
 		    "pollnetd or nginx");
-	if (seen[OPT_PORTS - OPT_STACK] || seen[OPT_RATE - OPT_STACK]) {
-		if (t->kind != TB_IDLE)
-			bad("--%s: tcp-idle only", seen[OPT_PORTS - OPT_STACK] ?
-			    "ports" : "rate");
+	if (seen[OPT_PORTS - OPT_STACK] && t->kind != TB_IDLE)
+		bad("--ports: tcp-idle only");
+	if (seen[OPT_RATE - OPT_STACK] && t->kind == TB_RR) {
+		if (t->role != TB_CLIENT)
+			bad("--rate: tcp-rr paces the client");
+	} else if (seen[OPT_RATE - OPT_STACK] && t->kind != TB_IDLE) {
+		bad("--rate: tcp-idle and tcp-rr only");
 	}
 	if (t->kind == TB_CRR && t->depth != 1)
 		bad("--depth=%u: tcp-crr makes one request per connection", t->depth);
@@ -534,6 +539,7 @@ bench_parse_args(struct bench_conf *c, int argc, char **argv)
 			break;
 		case OPT_RATE:
 			t->rate = parse_u64("rate", optarg, 1, 10000000);
+			t->rr_rate = t->rate;	/* tcp-rr only (tcp_check) */
 			break;
 		case OPT_TXPKTS:
 			c->txpkts = parse_u64("txpkts", optarg, 60, 9000);
