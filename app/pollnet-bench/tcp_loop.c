@@ -59,6 +59,8 @@ struct tb_conn {
 	uint64_t ts[TB_MAX_DEPTH];
 };
 
+#define TB_NS_PER_S 1000000000ull
+
 /* Server connections: a bounded per-thread free list instead of malloc
  * and free per accepted connection. */
 #define TB_CONN_CACHE 256
@@ -342,7 +344,8 @@ rr_rx(struct tb_thread *t, struct tb_conn *c, size_t n, uint64_t now)
 		}
 		/* paced: 1/rate after the last one, never a burst to
 		 * catch up; paced_send sends it */
-		c->next_ns = RTE_MAX(c->next_ns + 1000000000ull / tc->rr_rate, now);
+		c->next_ns = RTE_MAX(c->next_ns + TB_NS_PER_S / tc->rr_rate,
+				     now);
 		if (!c->paced)
 			t->npaced++;
 		c->paced = true;
