@@ -41,6 +41,12 @@ RTE_LOG_REGISTER(pn_logtype_core, pollnet.core, INFO);
  * queue) lasts at most this long. */
 #define LCORE_NAP_NS PN_NS_PER_MS
 
+/* A grown busy-poll window lasts this long before it is learnt again. */
+#define LCORE_BUSY_POLL_RELEARN_NS (100 * PN_NS_PER_MS)
+/* Packets of a cycle counted towards its spin budget, at most (no
+ * overflow in batch x busy_poll_us). */
+#define LCORE_BUSY_POLL_BATCH_MAX (1u << 20)
+
 /* --- TX --- */
 
 static uint16_t
@@ -505,6 +511,7 @@ pn_lcore_init(struct pn_lcore *lc, struct pn_shards *shards, uint16_t shard,
 	lc->now = pn_clock_now(clock);
 	lc->last_work_ns = lc->now;
 	lc->busy_poll_ns = (uint64_t)conf->busy_poll_us * PN_NS_PER_US;
+	lc->busy_poll_until = UINT64_MAX;
 
 	rc = pn_timer_wheel_init(&lc->timers, LCORE_TIMER_TICK_NS,
 				 LCORE_TIMER_SLOTS, lc->now);
@@ -875,6 +882,19 @@ lcore_irq_disable(struct pn_lcore *lc, const bool *armed)
 static int lcore_sleep(struct pn_lcore *lc, uint64_t deadline,
 		       pn_lcore_ready_fn ready, void *arg);
 
+/* The busy-poll window back to busy_poll_us (adaptive: shrunk). */
+static void
+lcore_busy_poll_reset(struct pn_lcore *lc)
+{
+	uint64_t base = (uint64_t)lc->conf.busy_poll_us * PN_NS_PER_US;
+
+	lc->busy_poll_until = UINT64_MAX;
+	if (lc->busy_poll_ns != base) {
+		lc->busy_poll_ns = base;
+		lc->stat.busy_poll_shrinks++;
+	}
+}
+
 /*
  * The sleep decision; the sleep ends by @p deadline (ns) at the latest and
  * is given up when @p ready says the caller has something to do. Inline:
@@ -889,9 +909,16 @@ lcore_idle(struct pn_lcore *lc, unsigned int work, uint64_t deadline,
 		lc->last_work_ns = lc->now;
 		return 0;
 	}
-	if (!lc->conf.sleep || lc->now - lc->last_work_ns < lc->busy_poll_ns ||
-	    deadline <= lc->now)	/* polling (timeout 0): no sleep */
+	if (!lc->conf.sleep || deadline <= lc->now) /* timeout 0: no sleep */
 		return 0;
+	if (lc->now - lc->last_work_ns < lc->busy_poll_ns) {
+		/* A grown window is learnt afresh now and then: a spin that
+		 * never ends in a sleep learns nothing, and the load that
+		 * grew it may be gone. An idle round's compare. */
+		if (unlikely(lc->now >= lc->busy_poll_until))
+			lcore_busy_poll_reset(lc);
+		return 0;
+	}
 	return lcore_sleep(lc, deadline, ready, arg);
 }
 
@@ -902,13 +929,16 @@ lcore_idle(struct pn_lcore *lc, unsigned int work, uint64_t deadline,
  * the last work was a busy poll missed by a short way, and cost a wake-up
  * (tens of us on a VM's vCPU); the window grows to cover that gap, with a
  * quarter to spare, up to the cap. Two peers whose batches outlast each
- * other's window (http, 64 connections) otherwise sleep every cycle. A
- * sleep that lasted to the cap, or that the timeout ended, was idleness:
- * back to busy_poll_us, so a light, regular load spins no longer than it
- * did. Learnt here, out of line: the round pays only its compare.
+ * other's window (http, 64 connections) otherwise sleep every cycle.
+ * Only for a batch, though: the spin may cost busy_poll_us per packet of
+ * the cycle (@p batch, handled since the last wake-up) at most, so a
+ * light, regular trickle (a request every 200 us) still sleeps between
+ * packets as with the fixed window. Anything else (a sleep that lasted to
+ * the cap, that the timeout ended, a trickle) brings it back to
+ * busy_poll_us. Learnt here, out of line: a busy round pays nothing more.
  */
 static void
-lcore_busy_poll_learn(struct pn_lcore *lc, bool woken)
+lcore_busy_poll_learn(struct pn_lcore *lc, bool woken, uint64_t batch)
 {
 	uint64_t base = (uint64_t)lc->conf.busy_poll_us * PN_NS_PER_US;
 	uint64_t cap = (uint64_t)lc->conf.busy_poll_max_us * PN_NS_PER_US;
@@ -917,16 +947,17 @@ lcore_busy_poll_learn(struct pn_lcore *lc, bool woken)
 
 	if (cap <= base)
 		return;
-	if (woken && gap < cap) {
-		w = RTE_MIN(gap + gap / 4, cap);
-		if (w > lc->busy_poll_ns) {
-			lc->busy_poll_ns = w;
-			lc->stat.busy_poll_grows++;
-		}
-	} else if (lc->busy_poll_ns != base) {
-		lc->busy_poll_ns = base;
-		lc->stat.busy_poll_shrinks++;
+	batch = RTE_MIN(batch, LCORE_BUSY_POLL_BATCH_MAX);
+	if (!woken || gap >= cap || gap > batch * base) {
+		lcore_busy_poll_reset(lc);
+		return;
 	}
+	w = RTE_MIN(gap + gap / 4, cap);
+	if (w > lc->busy_poll_ns) {
+		lc->busy_poll_ns = w;
+		lc->stat.busy_poll_grows++;
+	}
+	lc->busy_poll_until = lc->now + LCORE_BUSY_POLL_RELEARN_NS;
 }
 
 /* lcore_idle once the quiet spell is over: sleep unless a timer is near
@@ -937,7 +968,7 @@ lcore_sleep(struct pn_lcore *lc, uint64_t deadline, pn_lcore_ready_fn ready,
 {
 	bool armed[PN_LCORE_MAX_NAPI] = { false };
 	bool nap = false;
-	uint64_t next, timeout, t0;
+	uint64_t next, timeout, t0, batch;
 	uint8_t i;
 	int rc;
 
@@ -991,6 +1022,7 @@ lcore_sleep(struct pn_lcore *lc, uint64_t deadline, pn_lcore_ready_fn ready,
 	} else {
 		lc->stat.sleeps++;
 	}
+	batch = lc->stat.processed - lc->wake_processed;
 	t0 = pn_clock_now(lc->clock);
 	rc = lc->ops.wait(lc, timeout);
 	lcore_irq_disable(lc, armed);
@@ -1003,7 +1035,8 @@ lcore_sleep(struct pn_lcore *lc, uint64_t deadline, pn_lcore_ready_fn ready,
 		lc->stat.wakeups++;
 	else
 		lc->stat.timer_wakeups++;
-	lcore_busy_poll_learn(lc, rc > 0);
+	lcore_busy_poll_learn(lc, rc > 0, batch);
+	lc->wake_processed = lc->stat.processed;
 	pn_lcore_phase(lc, PN_PHASE_APP);
 	return 1;
 }

@@ -57,8 +57,10 @@ struct pn_napi_conf {
 	uint32_t time_limit_us; /**< round time limit, 1..1000000 (2000) */
 	uint32_t busy_poll_us;  /**< idle spell before sleeping, 0..10000000 (50) */
 	uint32_t busy_poll_max_us; /**< the idle spell grows up to this after
-				 *   sleeps a packet ended soon (missed polls),
-				 *   back to busy_poll_us after idleness;
+				 *   sleeps a packet ended soon (missed polls)
+				 *   when the cycle was a batch (at most
+				 *   busy_poll_us of spin per packet), back to
+				 *   busy_poll_us after idleness;
 				 *   0..10000000, at most busy_poll_us: off,
 				 *   a fixed spell (0) */
 	uint32_t backlog_size;  /**< backlog ring, power of two 64..65536 (4096) */
@@ -103,7 +105,8 @@ struct pn_softnet_stat {
 	uint64_t busy_poll_grows;   /**< busy-poll window grown: a packet
 				     *   ended a sleep soon after the last work */
 	uint64_t busy_poll_shrinks; /**< ... back to busy_poll_us: a long or
-				     *   timer-ended sleep */
+				     *   timer-ended sleep, a trickle, or
+				     *   100 ms since it grew (learnt again) */
 	uint64_t rx_split;      /**< polls split over two rounds (napi.split) */
 	uint64_t rx_stashed;    /**< ... packets they left for the next round */
 	uint64_t steered_out;   /**< packets handed to another lcore's backlog */
@@ -209,6 +212,9 @@ struct pn_lcore {
 	uint64_t last_work_ns;          /**< last round that did work */
 	uint64_t busy_poll_ns;          /**< the busy-poll window now: from
 					 *   busy_poll_us up to busy_poll_max_us */
+	uint64_t busy_poll_until;       /**< a grown window is learnt again
+					 *   then (UINT64_MAX: not grown) */
+	uint64_t wake_processed;        /**< stat.processed at the last wake-up */
 
 	struct pn_napi *napi[PN_LCORE_MAX_NAPI];
 	uint8_t nb_napi;

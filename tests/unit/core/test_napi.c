@@ -193,6 +193,7 @@ busy_poll(struct pn_lcore *lc, uint32_t us, uint32_t max_us)
 	lc->conf.busy_poll_us = us;
 	lc->conf.busy_poll_max_us = max_us;
 	lc->busy_poll_ns = (uint64_t)us * PN_NS_PER_US;
+	lc->busy_poll_until = UINT64_MAX;
 }
 
 static int
@@ -831,16 +832,16 @@ on_timer(struct pn_timer *t)
 
 /* --- the adaptive busy-poll window (napi.busy_poll_max_us) --- */
 
-/* A packet, then @p quiet_us of nothing: the lcore polls through the
- * window, sleeps, and @p rc (1: an interrupt, 0: the timeout) ends the
- * sleep @p slept_us later. @return whether it slept. */
+/* @p pkts packets, then @p quiet_us of nothing: the lcore polls through
+ * the window, sleeps, and @p rc (1: an interrupt, 0: the timeout) ends
+ * the sleep @p slept_us later. @return whether it slept. */
 static bool
-work_then_sleep(struct pn_lcore *lc, uint64_t quiet_us, int rc,
-		uint64_t slept_us)
+work_then_sleep(struct pn_lcore *lc, unsigned int pkts, uint64_t quiet_us,
+		int rc, uint64_t slept_us)
 {
 	unsigned int waits = W->waits;
 
-	W->q[0].avail = 1;
+	W->q[0].avail = pkts;
 	assert_int_equal(pn_lcore_idle(lc, pn_lcore_round(lc)), 0);
 	pn_clock_advance(&W->clock, quiet_us * PN_NS_PER_US);
 	W->wait_rc = rc;
@@ -863,10 +864,10 @@ test_adaptive_window_grows_after_short_rx_sleep(void **state)
 	RTE_SET_USED(state);
 	world_init(64, 300, 1);
 	busy_poll(lc, 50, 500);
-	assert_true(work_then_sleep(lc, 60, 1, 100));	/* gap 160 us */
+	assert_true(work_then_sleep(lc, 16, 60, 1, 100));	/* gap 160 us */
 	assert_int_equal(lc->busy_poll_ns, 200 * PN_NS_PER_US);
 	assert_int_equal(lc->stat.busy_poll_grows, 1);
-	assert_false(work_then_sleep(lc, 190, 1, 0));	/* polled through */
+	assert_false(work_then_sleep(lc, 16, 190, 1, 0));	/* polled through */
 	assert_int_equal(W->waits, 1);
 	/* a gap past the grown window: it grows again, to 210 + 1/4 */
 	pn_clock_advance(&W->clock, 20 * PN_NS_PER_US);
@@ -886,12 +887,12 @@ test_adaptive_window_bounded_by_max(void **state)
 	RTE_SET_USED(state);
 	world_init(64, 300, 1);
 	busy_poll(lc, 50, 300);
-	assert_true(work_then_sleep(lc, 50, 1, 150));	/* gap 200 us */
+	assert_true(work_then_sleep(lc, 16, 50, 1, 150));	/* gap 200 us */
 	assert_int_equal(lc->busy_poll_ns, 250 * PN_NS_PER_US);
-	assert_true(work_then_sleep(lc, 250, 1, 40));	/* gap 290 us */
+	assert_true(work_then_sleep(lc, 16, 250, 1, 40));	/* gap 290 us */
 	assert_int_equal(lc->busy_poll_ns, 300 * PN_NS_PER_US); /* not 362 */
 	assert_int_equal(lc->stat.busy_poll_grows, 2);
-	assert_true(work_then_sleep(lc, 300, 1, 10));	/* gap 310 us */
+	assert_true(work_then_sleep(lc, 16, 300, 1, 10));	/* gap 310 us */
 	assert_int_equal(lc->busy_poll_ns, 50 * PN_NS_PER_US);
 	assert_int_equal(lc->stat.busy_poll_shrinks, 1);
 }
@@ -906,12 +907,12 @@ test_adaptive_window_shrinks_after_idleness(void **state)
 	RTE_SET_USED(state);
 	world_init(64, 300, 1);
 	busy_poll(lc, 50, 500);
-	work_then_sleep(lc, 60, 1, 100);
+	work_then_sleep(lc, 16, 60, 1, 100);
 	assert_int_equal(lc->busy_poll_ns, 200 * PN_NS_PER_US);
-	assert_true(work_then_sleep(lc, 200, 1, 5000));	/* 5 ms later */
+	assert_true(work_then_sleep(lc, 16, 200, 1, 5000));	/* 5 ms later */
 	assert_int_equal(lc->busy_poll_ns, 50 * PN_NS_PER_US);
 	assert_int_equal(lc->stat.busy_poll_shrinks, 1);
-	assert_true(work_then_sleep(lc, 50, 1, 5000));	/* stays there */
+	assert_true(work_then_sleep(lc, 16, 50, 1, 5000));	/* stays there */
 	assert_int_equal(lc->busy_poll_ns, 50 * PN_NS_PER_US);
 	assert_int_equal(lc->stat.busy_poll_shrinks, 1);
 	assert_int_equal(W->waits, 3);
@@ -931,19 +932,67 @@ test_adaptive_window_never_grows_on_timer_wakeup(void **state)
 	pn_timer_init(&t, on_timer);
 	pn_timer_arm(&lc->timers, &t,
 		     pn_clock_now(&W->clock) + 2 * PN_NS_PER_MS);
-	assert_true(work_then_sleep(lc, 60, 0, 0));	/* the timer's */
+	assert_true(work_then_sleep(lc, 16, 60, 0, 0));	/* the timer's */
 	assert_int_equal(lc->stat.timer_wakeups, 1);
 	assert_int_equal(lc->busy_poll_ns, 50 * PN_NS_PER_US);
 	assert_int_equal(lc->stat.busy_poll_grows, 0);
 	pn_timer_cancel(&lc->timers, &t);
-	work_then_sleep(lc, 60, 1, 100);	/* grown by a packet... */
+	work_then_sleep(lc, 16, 60, 1, 100);	/* grown by a packet... */
 	assert_int_equal(lc->busy_poll_ns, 200 * PN_NS_PER_US);
 	pn_timer_arm(&lc->timers, &t,
 		     pn_clock_now(&W->clock) + 2 * PN_NS_PER_MS);
-	assert_true(work_then_sleep(lc, 200, 0, 0));	/* ...and back */
+	assert_true(work_then_sleep(lc, 16, 200, 0, 0));	/* ...and back */
 	assert_int_equal(lc->busy_poll_ns, 50 * PN_NS_PER_US);
 	assert_int_equal(lc->stat.busy_poll_shrinks, 1);
 	pn_timer_cancel(&lc->timers, &t);
+}
+
+/* One packet a cycle (a paced request every 200 us): the spin would cost
+ * more than busy_poll_us a packet; it sleeps as with the fixed window. */
+static void
+test_adaptive_window_not_for_a_trickle(void **state)
+{
+	struct pn_lcore *lc = &W->lc[0];
+
+	RTE_SET_USED(state);
+	world_init(64, 300, 1);
+	busy_poll(lc, 50, 500);
+	assert_true(work_then_sleep(lc, 1, 60, 1, 140));	/* gap 200 us */
+	assert_int_equal(lc->busy_poll_ns, 50 * PN_NS_PER_US);
+	assert_true(work_then_sleep(lc, 4, 60, 1, 140));	/* 4 x 50 >= 200 */
+	assert_int_equal(lc->busy_poll_ns, 250 * PN_NS_PER_US);
+	assert_true(work_then_sleep(lc, 1, 250, 1, 50));	/* a trickle again */
+	assert_int_equal(lc->busy_poll_ns, 50 * PN_NS_PER_US);
+	assert_int_equal(lc->stat.busy_poll_grows, 1);
+	assert_int_equal(lc->stat.busy_poll_shrinks, 1);
+}
+
+/* A grown window that the traffic keeps polling through (no sleep, so
+ * nothing learnt) goes back to busy_poll_us after 100 ms: the next quiet
+ * spell past it sleeps once and learns the window afresh. */
+static void
+test_adaptive_window_learnt_again(void **state)
+{
+	struct pn_lcore *lc = &W->lc[0];
+	unsigned int i;
+
+	RTE_SET_USED(state);
+	world_init(64, 300, 1);
+	busy_poll(lc, 50, 500);
+	assert_true(work_then_sleep(lc, 16, 60, 1, 100));
+	assert_int_equal(lc->busy_poll_ns, 200 * PN_NS_PER_US);
+	W->wait_advance = 0;
+	for (i = 0; W->waits == 1 && i < 2000; i++) {	/* every 150 us */
+		W->q[0].avail = 16;
+		assert_int_equal(pn_lcore_idle(lc, pn_lcore_round(lc)), 0);
+		pn_clock_advance(&W->clock, 150 * PN_NS_PER_US);
+		pn_lcore_idle(lc, pn_lcore_round(lc));
+	}
+	assert_true(i > 100000 / 150);	/* polled through 100 ms */
+	assert_int_equal(W->waits, 2);	/* then slept once */
+	assert_int_equal(lc->stat.busy_poll_shrinks, 1);
+	assert_int_equal(lc->stat.busy_poll_grows, 2);
+	assert_int_equal(lc->busy_poll_ns, 187500);	/* 150 us + 1/4 */
 }
 
 /* busy_poll_max_us 0, or not above busy_poll_us: the fixed window. */
@@ -955,10 +1004,10 @@ test_adaptive_window_off(void **state)
 	RTE_SET_USED(state);
 	world_init(64, 300, 1);
 	busy_poll(lc, 50, 0);
-	assert_true(work_then_sleep(lc, 60, 1, 100));
+	assert_true(work_then_sleep(lc, 16, 60, 1, 100));
 	assert_int_equal(lc->busy_poll_ns, 50 * PN_NS_PER_US);
 	busy_poll(lc, 50, 50);
-	assert_true(work_then_sleep(lc, 60, 1, 100));
+	assert_true(work_then_sleep(lc, 16, 60, 1, 100));
 	assert_int_equal(lc->busy_poll_ns, 50 * PN_NS_PER_US);
 	assert_int_equal(lc->stat.busy_poll_grows, 0);
 	assert_int_equal(lc->stat.busy_poll_shrinks, 0);
@@ -1475,6 +1524,8 @@ main(void)
 		T(test_adaptive_window_bounded_by_max),
 		T(test_adaptive_window_shrinks_after_idleness),
 		T(test_adaptive_window_never_grows_on_timer_wakeup),
+		T(test_adaptive_window_not_for_a_trickle),
+		T(test_adaptive_window_learnt_again),
 		T(test_adaptive_window_off),
 		T(test_wake_then_packet_processed),
 		T(test_ready_round_opens_busy_poll_window),
