@@ -118,7 +118,7 @@ static const struct key keys[] = {
 	     "idle spell before arming interrupts and sleeping"),
 	UINT("napi", "busy_poll_max_us", napi.busy_poll_max_us, 0, 10000000,
 	     "0",
-	     "the idle spell grows up to this after sleeps a packet ended soon (missed busy polls) when the cycle was a batch (at most busy_poll_us of spin a packet), back to busy_poll_us after idleness or a trickle (0 or at most busy_poll_us: off, a fixed spell)"),
+	     "the idle spell grows up to this after sleeps a packet ended soon (missed busy polls) when the cycle was a batch (at most 10 us of spin a packet), back to busy_poll_us after idleness or a trickle (0 or at most busy_poll_us: off, a fixed spell)"),
 	UINT("napi", "split", napi.split, 0, 256, "0",
 	     "a poll of more than this many packets (up to 3x) is handled half this round, the rest first next round; 8 breaks a crr convoy (0: off)"),
 	BOOL("napi", "sleep", napi.sleep, "true",

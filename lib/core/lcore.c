@@ -43,8 +43,11 @@ RTE_LOG_REGISTER(pn_logtype_core, pollnet.core, INFO);
 
 /* A grown busy-poll window lasts this long before it is learnt again. */
 #define LCORE_BUSY_POLL_RELEARN_NS (100 * PN_NS_PER_MS)
-/* Packets of a cycle counted towards its spin budget, at most (no
- * overflow in batch x busy_poll_us). */
+/* The spin a grown busy-poll window may cost per packet of the cycle
+ * before the quiet spell: a batch of 30 (http's convoy: ~60) pays for a
+ * 300 us window, a paced request every 100 us does not. */
+#define LCORE_BUSY_POLL_NS_PER_PKT (10 * PN_NS_PER_US)
+/* Packets of a cycle counted, at most (no overflow in the product). */
 #define LCORE_BUSY_POLL_BATCH_MAX (1u << 20)
 
 /* --- TX --- */
@@ -889,6 +892,7 @@ lcore_busy_poll_reset(struct pn_lcore *lc)
 	uint64_t base = (uint64_t)lc->conf.busy_poll_us * PN_NS_PER_US;
 
 	lc->busy_poll_until = UINT64_MAX;
+	lc->spell_processed = lc->stat.processed;	/* a new cycle */
 	if (lc->busy_poll_ns != base) {
 		lc->busy_poll_ns = base;
 		lc->stat.busy_poll_shrinks++;
@@ -930,9 +934,9 @@ lcore_idle(struct pn_lcore *lc, unsigned int work, uint64_t deadline,
  * (tens of us on a VM's vCPU); the window grows to cover that gap, with a
  * quarter to spare, up to the cap. Two peers whose batches outlast each
  * other's window (http, 64 connections) otherwise sleep every cycle.
- * Only for a batch, though: the spin may cost busy_poll_us per packet of
- * the cycle (@p batch, handled since the last wake-up) at most, so a
- * light, regular trickle (a request every 200 us) still sleeps between
+ * Only for a batch, though: the spin may cost 10 us per packet of the
+ * cycle (@p batch, handled since the last quiet spell) at most, so a
+ * light, regular trickle (a request every 100 us) still sleeps between
  * packets as with the fixed window. Anything else (a sleep that lasted to
  * the cap, that the timeout ended, a trickle) brings it back to
  * busy_poll_us. Learnt here, out of line: a busy round pays nothing more.
@@ -948,7 +952,8 @@ lcore_busy_poll_learn(struct pn_lcore *lc, bool woken, uint64_t batch)
 	if (cap <= base)
 		return;
 	batch = RTE_MIN(batch, LCORE_BUSY_POLL_BATCH_MAX);
-	if (!woken || gap >= cap || gap > batch * base) {
+	if (!woken || gap >= cap ||
+	    gap > batch * LCORE_BUSY_POLL_NS_PER_PKT) {
 		lcore_busy_poll_reset(lc);
 		return;
 	}
@@ -972,6 +977,9 @@ lcore_sleep(struct pn_lcore *lc, uint64_t deadline, pn_lcore_ready_fn ready,
 	uint8_t i;
 	int rc;
 
+	/* the cycle that this quiet spell ends: its packets */
+	batch = lc->stat.processed - lc->spell_processed;
+	lc->spell_processed = lc->stat.processed;
 	next = pn_timer_wheel_next(&lc->timers);
 	if (next != UINT64_MAX) /* timers fire on tick boundaries */
 		next = RTE_ALIGN_MUL_CEIL(next, lc->timers.tick_ns);
@@ -1022,7 +1030,6 @@ lcore_sleep(struct pn_lcore *lc, uint64_t deadline, pn_lcore_ready_fn ready,
 	} else {
 		lc->stat.sleeps++;
 	}
-	batch = lc->stat.processed - lc->wake_processed;
 	t0 = pn_clock_now(lc->clock);
 	rc = lc->ops.wait(lc, timeout);
 	lcore_irq_disable(lc, armed);
@@ -1036,7 +1043,6 @@ lcore_sleep(struct pn_lcore *lc, uint64_t deadline, pn_lcore_ready_fn ready,
 	else
 		lc->stat.timer_wakeups++;
 	lcore_busy_poll_learn(lc, rc > 0, batch);
-	lc->wake_processed = lc->stat.processed;
 	pn_lcore_phase(lc, PN_PHASE_APP);
 	return 1;
 }

@@ -59,7 +59,7 @@ struct pn_napi_conf {
 	uint32_t busy_poll_max_us; /**< the idle spell grows up to this after
 				 *   sleeps a packet ended soon (missed polls)
 				 *   when the cycle was a batch (at most
-				 *   busy_poll_us of spin per packet), back to
+				 *   10 us of spin per packet), back to
 				 *   busy_poll_us after idleness;
 				 *   0..10000000, at most busy_poll_us: off,
 				 *   a fixed spell (0) */
@@ -214,7 +214,8 @@ struct pn_lcore {
 					 *   busy_poll_us up to busy_poll_max_us */
 	uint64_t busy_poll_until;       /**< a grown window is learnt again
 					 *   then (UINT64_MAX: not grown) */
-	uint64_t wake_processed;        /**< stat.processed at the last wake-up */
+	uint64_t spell_processed;       /**< stat.processed when the last quiet
+					 *   spell began (a cycle's packets) */
 
 	struct pn_napi *napi[PN_LCORE_MAX_NAPI];
 	uint8_t nb_napi;

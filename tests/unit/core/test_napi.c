@@ -864,10 +864,10 @@ test_adaptive_window_grows_after_short_rx_sleep(void **state)
 	RTE_SET_USED(state);
 	world_init(64, 300, 1);
 	busy_poll(lc, 50, 500);
-	assert_true(work_then_sleep(lc, 16, 60, 1, 100));	/* gap 160 us */
+	assert_true(work_then_sleep(lc, 32, 60, 1, 100));	/* gap 160 us */
 	assert_int_equal(lc->busy_poll_ns, 200 * PN_NS_PER_US);
 	assert_int_equal(lc->stat.busy_poll_grows, 1);
-	assert_false(work_then_sleep(lc, 16, 190, 1, 0));	/* polled through */
+	assert_false(work_then_sleep(lc, 32, 190, 1, 0));	/* polled through */
 	assert_int_equal(W->waits, 1);
 	/* a gap past the grown window: it grows again, to 210 + 1/4 */
 	pn_clock_advance(&W->clock, 20 * PN_NS_PER_US);
@@ -887,12 +887,12 @@ test_adaptive_window_bounded_by_max(void **state)
 	RTE_SET_USED(state);
 	world_init(64, 300, 1);
 	busy_poll(lc, 50, 300);
-	assert_true(work_then_sleep(lc, 16, 50, 1, 150));	/* gap 200 us */
+	assert_true(work_then_sleep(lc, 32, 50, 1, 150));	/* gap 200 us */
 	assert_int_equal(lc->busy_poll_ns, 250 * PN_NS_PER_US);
-	assert_true(work_then_sleep(lc, 16, 250, 1, 40));	/* gap 290 us */
+	assert_true(work_then_sleep(lc, 32, 250, 1, 40));	/* gap 290 us */
 	assert_int_equal(lc->busy_poll_ns, 300 * PN_NS_PER_US); /* not 362 */
 	assert_int_equal(lc->stat.busy_poll_grows, 2);
-	assert_true(work_then_sleep(lc, 16, 300, 1, 10));	/* gap 310 us */
+	assert_true(work_then_sleep(lc, 32, 300, 1, 10));	/* gap 310 us */
 	assert_int_equal(lc->busy_poll_ns, 50 * PN_NS_PER_US);
 	assert_int_equal(lc->stat.busy_poll_shrinks, 1);
 }
@@ -907,12 +907,12 @@ test_adaptive_window_shrinks_after_idleness(void **state)
 	RTE_SET_USED(state);
 	world_init(64, 300, 1);
 	busy_poll(lc, 50, 500);
-	work_then_sleep(lc, 16, 60, 1, 100);
+	work_then_sleep(lc, 32, 60, 1, 100);
 	assert_int_equal(lc->busy_poll_ns, 200 * PN_NS_PER_US);
-	assert_true(work_then_sleep(lc, 16, 200, 1, 5000));	/* 5 ms later */
+	assert_true(work_then_sleep(lc, 32, 200, 1, 5000));	/* 5 ms later */
 	assert_int_equal(lc->busy_poll_ns, 50 * PN_NS_PER_US);
 	assert_int_equal(lc->stat.busy_poll_shrinks, 1);
-	assert_true(work_then_sleep(lc, 16, 50, 1, 5000));	/* stays there */
+	assert_true(work_then_sleep(lc, 32, 50, 1, 5000));	/* stays there */
 	assert_int_equal(lc->busy_poll_ns, 50 * PN_NS_PER_US);
 	assert_int_equal(lc->stat.busy_poll_shrinks, 1);
 	assert_int_equal(W->waits, 3);
@@ -932,23 +932,23 @@ test_adaptive_window_never_grows_on_timer_wakeup(void **state)
 	pn_timer_init(&t, on_timer);
 	pn_timer_arm(&lc->timers, &t,
 		     pn_clock_now(&W->clock) + 2 * PN_NS_PER_MS);
-	assert_true(work_then_sleep(lc, 16, 60, 0, 0));	/* the timer's */
+	assert_true(work_then_sleep(lc, 32, 60, 0, 0));	/* the timer's */
 	assert_int_equal(lc->stat.timer_wakeups, 1);
 	assert_int_equal(lc->busy_poll_ns, 50 * PN_NS_PER_US);
 	assert_int_equal(lc->stat.busy_poll_grows, 0);
 	pn_timer_cancel(&lc->timers, &t);
-	work_then_sleep(lc, 16, 60, 1, 100);	/* grown by a packet... */
+	work_then_sleep(lc, 32, 60, 1, 100);	/* grown by a packet... */
 	assert_int_equal(lc->busy_poll_ns, 200 * PN_NS_PER_US);
 	pn_timer_arm(&lc->timers, &t,
 		     pn_clock_now(&W->clock) + 2 * PN_NS_PER_MS);
-	assert_true(work_then_sleep(lc, 16, 200, 0, 0));	/* ...and back */
+	assert_true(work_then_sleep(lc, 32, 200, 0, 0));	/* ...and back */
 	assert_int_equal(lc->busy_poll_ns, 50 * PN_NS_PER_US);
 	assert_int_equal(lc->stat.busy_poll_shrinks, 1);
 	pn_timer_cancel(&lc->timers, &t);
 }
 
 /* One packet a cycle (a paced request every 200 us): the spin would cost
- * more than busy_poll_us a packet; it sleeps as with the fixed window. */
+ * more than 10 us a packet; it sleeps as with the fixed window. */
 static void
 test_adaptive_window_not_for_a_trickle(void **state)
 {
@@ -959,7 +959,7 @@ test_adaptive_window_not_for_a_trickle(void **state)
 	busy_poll(lc, 50, 500);
 	assert_true(work_then_sleep(lc, 1, 60, 1, 140));	/* gap 200 us */
 	assert_int_equal(lc->busy_poll_ns, 50 * PN_NS_PER_US);
-	assert_true(work_then_sleep(lc, 4, 60, 1, 140));	/* 4 x 50 >= 200 */
+	assert_true(work_then_sleep(lc, 20, 60, 1, 140));	/* 20 x 10 >= 200 */
 	assert_int_equal(lc->busy_poll_ns, 250 * PN_NS_PER_US);
 	assert_true(work_then_sleep(lc, 1, 250, 1, 50));	/* a trickle again */
 	assert_int_equal(lc->busy_poll_ns, 50 * PN_NS_PER_US);
@@ -979,7 +979,7 @@ test_adaptive_window_learnt_again(void **state)
 	RTE_SET_USED(state);
 	world_init(64, 300, 1);
 	busy_poll(lc, 50, 500);
-	assert_true(work_then_sleep(lc, 16, 60, 1, 100));
+	assert_true(work_then_sleep(lc, 32, 60, 1, 100));
 	assert_int_equal(lc->busy_poll_ns, 200 * PN_NS_PER_US);
 	W->wait_advance = 0;
 	for (i = 0; W->waits == 1 && i < 2000; i++) {	/* every 150 us */
@@ -1004,10 +1004,10 @@ test_adaptive_window_off(void **state)
 	RTE_SET_USED(state);
 	world_init(64, 300, 1);
 	busy_poll(lc, 50, 0);
-	assert_true(work_then_sleep(lc, 16, 60, 1, 100));
+	assert_true(work_then_sleep(lc, 32, 60, 1, 100));
 	assert_int_equal(lc->busy_poll_ns, 50 * PN_NS_PER_US);
 	busy_poll(lc, 50, 50);
-	assert_true(work_then_sleep(lc, 16, 60, 1, 100));
+	assert_true(work_then_sleep(lc, 32, 60, 1, 100));
 	assert_int_equal(lc->busy_poll_ns, 50 * PN_NS_PER_US);
 	assert_int_equal(lc->stat.busy_poll_grows, 0);
 	assert_int_equal(lc->stat.busy_poll_shrinks, 0);
