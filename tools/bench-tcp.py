@@ -59,6 +59,7 @@ one interleaved run);
 
 usage: tools/bench-tcp.py [--build DIR] [--duration S] [--warmup S]
                           [--reps N] [--cases LIST] [--rr-conns LIST]
+                          [--rr-rate LIST]
                           [--out DIR] [--cpus SERVER,CLIENT]
                           [--vhost-args A] [--pollnet-args A]
                           [--variant NAME:VHOST_ARGS:POLLNET_OPTS]...
@@ -165,10 +166,12 @@ def counters(prefix):
 
 
 def counter_delta(c0, c1):
-    """Non-zero growths; gauges (CurrEstab) as their end value."""
+    """Non-zero growths; gauges (CurrEstab, the busy-poll window) as
+    their end value."""
     d = {k: v - c0.get(k, 0) for k, v in c1.items() if v != c0.get(k, 0)}
-    if c1.get("tcp.CurrEstab"):
-        d["tcp.CurrEstab"] = c1["tcp.CurrEstab"]
+    for g in ("tcp.CurrEstab", "softnet.busy_poll_us"):
+        if c1.get(g):
+            d[g] = c1[g]
     return d
 
 
@@ -444,10 +447,14 @@ def cases(args):
     sel = args.cases.split(",")
     if "rr" in sel:
         for n in args.rr_conns.split(","):
-            out.append((f"rr-64-c{n}", "trans/s",
-                        ["--engine", "tcp-rr", "--req-size", "64",
-                         "--resp-size", "64"],
-                        ["--conns", n] + dur))
+            for rate in args.rr_rate.split(","):
+                # paced (--rr-rate): a light load, the client's --rate
+                out.append((f"rr-64-c{n}" + (f"-r{rate}" if rate != "0"
+                                             else ""), "trans/s",
+                            ["--engine", "tcp-rr", "--req-size", "64",
+                             "--resp-size", "64"],
+                            ["--conns", n] + dur +
+                            (["--rate", rate] if rate != "0" else [])))
     if "crr" in sel:
         out.append(("crr", "conns/s",
                     ["--engine", "tcp-crr", "--req-size", "64",
@@ -596,6 +603,10 @@ def main():
     ap.add_argument("--cases", default="rr,crr,stream,http,nginx",
                     help="comma list of rr,crr,stream,http,nginx")
     ap.add_argument("--rr-conns", default="1,16,256,4096")
+    ap.add_argument("--rr-rate", default="0",
+                    help="rr cases paced: requests/s per connection, "
+                    "comma separated, 0 unpaced (a light load: compare "
+                    "the server's softnet.sleep_ns with --counters)")
     ap.add_argument("--crr-conns", type=int, default=16)
     ap.add_argument("--crr-fin", action="store_true",
                     help="close tcp-crr connections with FIN (default: RST, "

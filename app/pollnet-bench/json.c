@@ -112,6 +112,8 @@ json_lcore(struct jw *j, const struct bench_ctx *ctx, uint16_t i,
 	jw_u64(j, "wakeups", s->wakeups);
 	jw_u64(j, "timer_wakeups", s->timer_wakeups);
 	jw_u64(j, "sleep_ns", s->sleep_ns);
+	jw_u64(j, "busy_poll_grows", s->busy_poll_grows);
+	jw_u64(j, "busy_poll_shrinks", s->busy_poll_shrinks);
 	jw_u64(j, "steered_out", s->steered_out);
 	jw_u64(j, "steered_in", s->steered_in);
 	jw_u64(j, "tx_packets", s->tx_packets);

@@ -24,9 +24,9 @@
 enum {
 	OPT_FWD = 256, OPT_TXPKTS, OPT_BURST, OPT_DURATION, OPT_STATS, OPT_RXQ,
 	OPT_TXQ, OPT_FLOWS, OPT_PROTO, OPT_TXRSS, OPT_STEER, OPT_PEER, OPT_IP,
-	OPT_WEIGHT, OPT_BUDGET, OPT_TLIMIT, OPT_BUSY, OPT_NOSLEEP, OPT_JSON,
-	OPT_QUIET, OPT_TXCOUNT, OPT_TXDELAY, OPT_TXRETRY, OPT_TXFIRST, OPT_HELP,
-	OPT_IMPAIR, OPT_SEED, OPT_STOPPED, OPT_OFFL, OPT_NOOFFL,
+	OPT_WEIGHT, OPT_BUDGET, OPT_TLIMIT, OPT_BUSY, OPT_BUSYMAX, OPT_NOSLEEP,
+	OPT_JSON, OPT_QUIET, OPT_TXCOUNT, OPT_TXDELAY, OPT_TXRETRY, OPT_TXFIRST,
+	OPT_HELP, OPT_IMPAIR, OPT_SEED, OPT_STOPPED, OPT_OFFL, OPT_NOOFFL,
 	/* the TCP engines (tcp.h) */
 	OPT_STACK, OPT_ROLE, OPT_CONNECT, OPT_PORT, OPT_CONNS, OPT_REQ,
 	OPT_RESP, OPT_DEPTH, OPT_DIR, OPT_LINGER0, OPT_BUSYPOLL, OPT_WARMUP,
@@ -54,6 +54,7 @@ static const struct option bench_opts[] = {
 	{ "budget", required_argument, NULL, OPT_BUDGET },
 	{ "time-limit-us", required_argument, NULL, OPT_TLIMIT },
 	{ "busy-poll-us", required_argument, NULL, OPT_BUSY },
+	{ "busy-poll-max-us", required_argument, NULL, OPT_BUSYMAX },
 	{ "no-sleep", no_argument, NULL, OPT_NOSLEEP },
 	{ "tx-count", required_argument, NULL, OPT_TXCOUNT },
 	{ "tx-delay", required_argument, NULL, OPT_TXDELAY },
@@ -187,6 +188,8 @@ bench_usage(FILE *f)
 "  --budget=N            packets per loop round, 1..65536 (300)\n"
 "  --time-limit-us=N     loop round time limit, 1..1000000 (2000)\n"
 "  --busy-poll-us=N      idle spell before sleeping, 0..10000000 (50)\n"
+"  --busy-poll-max-us=N  the spell grows up to N after sleeps a packet ended\n"
+"                        soon, 0..10000000 (0: fixed)\n"
 "  --tx-retries=N        TX burst retries before dropping, 0..1000 (0)\n"
 "  --no-sleep            pure polling, never sleep on interrupts\n"
 "%s"
@@ -218,7 +221,9 @@ bench_usage(FILE *f)
 "                        range, the client spreads over it (one port:\n"
 "                        --port or --connect's)\n"
 "  --rate=N              tcp-idle client: connects per second per event\n"
-"                        loop, 1..10000000 (10000)\n"
+"                        loop, 1..10000000 (10000); tcp-rr client:\n"
+"                        requests per second per connection, paced (the\n"
+"                        loop polls while one waits; default: at once)\n"
 "  --addr=A/N --gw=A --rss  pollnet: pn_init's options (198.18.0.2/24)\n"
 "  --no-gro --no-tso --no-lro --no-tx-cksum --cycles --max-conns=N --mbufs=N\n"
 "  --sndbuf=B            pollnet: pn_init's options (offloads off, cycle\n"
@@ -382,10 +387,13 @@ tcp_check(const struct bench_conf *c, const bool *seen)
 	if (t->role == TB_SERVER && t->kind == TB_HTTP)
 		bad("--engine=http: client only; serve with app/examples/http, "
 		    "pollnetd or nginx");
-	if (seen[OPT_PORTS - OPT_STACK] || seen[OPT_RATE - OPT_STACK]) {
-		if (t->kind != TB_IDLE)
-			bad("--%s: tcp-idle only", seen[OPT_PORTS - OPT_STACK] ?
-			    "ports" : "rate");
+	if (seen[OPT_PORTS - OPT_STACK] && t->kind != TB_IDLE)
+		bad("--ports: tcp-idle only");
+	if (seen[OPT_RATE - OPT_STACK] && t->kind == TB_RR) {
+		if (t->role != TB_CLIENT)
+			bad("--rate: tcp-rr paces the client");
+	} else if (seen[OPT_RATE - OPT_STACK] && t->kind != TB_IDLE) {
+		bad("--rate: tcp-idle and tcp-rr only");
 	}
 	if (t->kind == TB_CRR && t->depth != 1)
 		bad("--depth=%u: tcp-crr makes one request per connection", t->depth);
@@ -531,6 +539,7 @@ bench_parse_args(struct bench_conf *c, int argc, char **argv)
 			break;
 		case OPT_RATE:
 			t->rate = parse_u64("rate", optarg, 1, 10000000);
+			t->rr_rate = t->rate;	/* tcp-rr only (tcp_check) */
 			break;
 		case OPT_TXPKTS:
 			c->txpkts = parse_u64("txpkts", optarg, 60, 9000);
@@ -590,6 +599,11 @@ bench_parse_args(struct bench_conf *c, int argc, char **argv)
 		case OPT_BUSY:
 			c->napi.busy_poll_us = parse_u64("busy-poll-us", optarg,
 							 0, 10000000);
+			break;
+		case OPT_BUSYMAX:
+			c->napi.busy_poll_max_us = parse_u64("busy-poll-max-us",
+							     optarg, 0,
+							     10000000);
 			break;
 		case OPT_NOSLEEP:
 			c->napi.sleep = false;

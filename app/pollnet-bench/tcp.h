@@ -60,6 +60,8 @@ struct tb_conf {
 	uint16_t port;            /**< client: server port; server: listen port */
 	uint16_t port_hi;         /**< tcp-idle: ports port..port_hi (--ports) */
 	uint32_t rate;            /**< tcp-idle client: connects/s per loop */
+	uint32_t rr_rate;         /**< tcp-rr client: requests/s per
+				   *   connection, paced (0: each at once) */
 	uint16_t ports_lo, ports_hi; /**< --ports as given (0: none) */
 	bool port_set;
 	uint32_t conns;           /**< client connections (crr: concurrency) */
@@ -144,6 +146,7 @@ struct tb_thread {
 	uint32_t nconn_free;      /**< on conn_free, <= TB_CONN_CACHE */
 	int lfd;                  /**< server: listener */
 	uint32_t nidle;           /**< client: connections to reopen */
+	uint32_t npaced;          /**< tcp-rr --rate: requests waiting */
 	int *held;                /**< tcp-idle: descriptors held */
 	uint32_t nheld, held_cap;
 	int *lfds;                /**< tcp-idle server: one listener per port */

@@ -47,6 +47,8 @@ struct tb_conn {
 	uint32_t out_off;        /**< where in the thread's pattern to go on */
 	uint32_t inflight;       /**< client: requests not answered yet */
 	uint32_t ts_head;        /**< client: oldest send time in ts[] */
+	bool paced;              /**< tcp-rr --rate: a request waits for next_ns */
+	uint64_t next_ns;        /**< tcp-rr --rate: when the next may go */
 	uint64_t body_left;      /**< http: body bytes of this response left */
 	uint32_t head_len;       /**< http: bytes in head[] */
 	int status;              /**< http: status of the response being read */
@@ -56,6 +58,8 @@ struct tb_conn {
 	 * zeroed it per connection: 2.6k instructions) */
 	uint64_t ts[TB_MAX_DEPTH];
 };
+
+#define TB_NS_PER_S 1000000000ull
 
 /* Server connections: a bounded per-thread free list instead of malloc
  * and free per accepted connection. */
@@ -145,6 +149,7 @@ conn_reset_io(struct tb_conn *c)
 	c->body_left = 0;
 	c->head_len = 0;
 	c->status = 0;
+	c->paced = false;	/* t->npaced is recounted by paced_send */
 }
 
 /* Close; a client connection goes back to IDLE (reopened later). */
@@ -331,10 +336,54 @@ rr_rx(struct tb_thread *t, struct tb_conn *c, size_t n, uint64_t now)
 			conn_close(t, c);
 			return 1; /* reopened by the caller */
 		}
-		if (!tb_stopping(t))
+		if (tb_stopping(t))
+			continue;
+		if (tc->rr_rate == 0) {
 			conn_request(t, c, now);
+			continue;
+		}
+		/* paced: 1/rate after the last one, never a burst to
+		 * catch up; paced_send sends it */
+		c->next_ns = RTE_MAX(c->next_ns + TB_NS_PER_S / tc->rr_rate,
+				     now);
+		if (!c->paced)
+			t->npaced++;
+		c->paced = true;
 	}
 	return conn_flush(t, c);
+}
+
+/*
+ * tcp-rr --rate: send the requests whose time has come. The loop polls
+ * (epoll_wait timeout 0) while one waits: pn_epoll_wait cannot sleep
+ * less than 1 ms. A light, regular load for the server to be measured
+ * at; the client's own CPU is not the point.
+ */
+static void
+paced_send(struct tb_thread *t)
+{
+	uint64_t now = tb_now_ns();
+	uint32_t i, n = 0;
+
+	for (i = 0; i < t->nconns; i++) {
+		struct tb_conn *c = &t->conns[i];
+
+		if (!c->paced)
+			continue;
+		if (c->fd < 0 || tb_stopping(t)) {
+			c->paced = false;
+			continue;
+		}
+		if (now < c->next_ns) {
+			n++;
+			continue;
+		}
+		c->paced = false;
+		conn_request(t, c, now);
+		if (conn_flush(t, c) < 0)
+			conn_close(t, c);
+	}
+	t->npaced = n;
 }
 
 /* http: parse the status line and the headers we need. */
@@ -756,7 +805,8 @@ tb_thread_run(struct tb_thread *t)
 			break;
 		if (phase == TB_MEASURE && !t->measuring)
 			begin_measure(t);
-		n = t->ops->epoll_wait(t->ep, evs, TB_EVENTS, tmo);
+		n = t->ops->epoll_wait(t->ep, evs, TB_EVENTS,
+				       t->npaced > 0 ? 0 : tmo);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -771,6 +821,8 @@ tb_thread_run(struct tb_thread *t)
 			else
 				conn_event(t, evs[i].data.ptr, evs[i].events);
 		}
+		if (t->npaced > 0)
+			paced_send(t);
 		if (t->nidle > 0 && tb_now_ns() - last_tick >= TB_TICK_NS) {
 			last_tick = tb_now_ns();
 			reopen_idle(t);

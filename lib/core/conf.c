@@ -12,6 +12,7 @@ pn_napi_conf_default(struct pn_napi_conf *c)
 	c->budget = 300;         /* Linux netdev_budget */
 	c->time_limit_us = 2000; /* Linux netdev_budget_usecs */
 	c->busy_poll_us = 50;    /* Linux busy_poll / busy_read */
+	c->busy_poll_max_us = 0;
 	c->backlog_size = 4096;
 	c->tx_retries = 0;
 	c->tx_queue_len = 4096;
@@ -57,6 +58,9 @@ pn_napi_conf_check(const struct pn_napi_conf *c, char *err, size_t errlen)
 				      1, 1000000, err, errlen)) ||
 	    (rc = pn_conf_check_range("napi.busy_poll_us", c->busy_poll_us, 0,
 				      10000000, err, errlen)) ||
+	    (rc = pn_conf_check_range("napi.busy_poll_max_us",
+				      c->busy_poll_max_us, 0, 10000000, err,
+				      errlen)) ||
 	    (rc = pn_conf_check_pow2("napi.backlog_size", c->backlog_size, 64,
 				     65536, err, errlen)) ||
 	    (rc = pn_conf_check_range("napi.tx_retries", c->tx_retries, 0,

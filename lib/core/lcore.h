@@ -56,6 +56,13 @@ struct pn_napi_conf {
 	uint32_t budget;        /**< packets per round, 1..65536 (300) */
 	uint32_t time_limit_us; /**< round time limit, 1..1000000 (2000) */
 	uint32_t busy_poll_us;  /**< idle spell before sleeping, 0..10000000 (50) */
+	uint32_t busy_poll_max_us; /**< the idle spell grows up to this after
+				 *   sleeps a packet ended soon (missed polls)
+				 *   when the cycle was a batch (at most
+				 *   10 us of spin per packet), back to
+				 *   busy_poll_us after idleness;
+				 *   0..10000000, at most busy_poll_us: off,
+				 *   a fixed spell (0) */
 	uint32_t backlog_size;  /**< backlog ring, power of two 64..65536 (4096) */
 	uint32_t tx_retries;    /**< TX burst retries before holding, 0..1000 (0) */
 	uint32_t tx_queue_len;  /**< packets held per TX queue while the device
@@ -95,6 +102,11 @@ struct pn_softnet_stat {
 	uint64_t wakeups;       /**< sleeps ended by an interrupt or eventfd */
 	uint64_t timer_wakeups; /**< sleeps ended by the timeout (next timer) */
 	uint64_t sleep_ns;      /**< time spent asleep */
+	uint64_t busy_poll_grows;   /**< busy-poll window grown: a packet
+				     *   ended a sleep soon after the last work */
+	uint64_t busy_poll_shrinks; /**< ... back to busy_poll_us: a long or
+				     *   timer-ended sleep, a trickle, or
+				     *   100 ms since it grew (learnt again) */
 	uint64_t rx_split;      /**< polls split over two rounds (napi.split) */
 	uint64_t rx_stashed;    /**< ... packets they left for the next round */
 	uint64_t steered_out;   /**< packets handed to another lcore's backlog */
@@ -198,6 +210,12 @@ struct pn_lcore {
 	struct pn_lcore_ops ops;
 	uint64_t now;                   /**< ns, refreshed each round */
 	uint64_t last_work_ns;          /**< last round that did work */
+	uint64_t busy_poll_ns;          /**< the busy-poll window now: from
+					 *   busy_poll_us up to busy_poll_max_us */
+	uint64_t busy_poll_until;       /**< a grown window is learnt again
+					 *   then (UINT64_MAX: not grown) */
+	uint64_t spell_processed;       /**< stat.processed when the last quiet
+					 *   spell began (a cycle's packets) */
 
 	struct pn_napi *napi[PN_LCORE_MAX_NAPI];
 	uint8_t nb_napi;

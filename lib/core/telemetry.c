@@ -15,7 +15,8 @@ static struct pn_shards *tel_shards;
 #define SOFTNET_FIELDS(X) \
 	X(rounds) X(busy_rounds) X(processed) X(time_squeeze) \
 	X(budget_squeeze) X(sleeps) X(naps) X(sleep_aborts) X(wakeups) \
-	X(timer_wakeups) X(sleep_ns) X(rx_split) X(rx_stashed) \
+	X(timer_wakeups) X(sleep_ns) X(busy_poll_grows) X(busy_poll_shrinks) \
+	X(rx_split) X(rx_stashed) \
 	X(steered_out) X(steered_in) \
 	X(tx_packets) X(tx_bursts) X(tx_held) X(tx_hold_waits) \
 	X(tx_drained) X(timers) X(drops)
@@ -58,6 +59,9 @@ softnet_dict(struct rte_tel_data *d, const struct pn_lcore *lc)
 	/* the wheel's lazy work (pn_timer_defer, pn_timer_cancel_lazy) */
 	rte_tel_data_add_dict_u64(d, "timers_moved", lc->timers.moved);
 	rte_tel_data_add_dict_u64(d, "timers_stale", lc->timers.stale);
+	/* a gauge: the adaptive window now (napi.busy_poll_max_us) */
+	rte_tel_data_add_dict_u64(d, "busy_poll_us",
+				  lc->busy_poll_ns / PN_NS_PER_US);
 }
 
 static int

@@ -136,7 +136,8 @@ rt_parse_u32(const char *name, const char *s, uint32_t lo, uint32_t hi,
 		 "--tx-queue-len 0..65536, --queues 1..<shards>, " \
 		 "--sndbuf 4096..67108864, --napi-weight 1..512, " \
 		 "--napi-budget 1..65536, --napi-split 0..256, " \
-		 "--busy-poll-us 0..10000000, --drain-ms 0..60000"
+		 "--busy-poll-us 0..10000000, --busy-poll-max-us 0..10000000, " \
+		 "--drain-ms 0..60000"
 
 /* pollnet's own options, after EAL's: --addr A.B.C.D/N (one per port, in
  * port order), --gw A.B.C.D, --rss (device RSS instead of software
@@ -156,6 +157,8 @@ rt_parse_u32(const char *name, const char *s, uint32_t lo, uint32_t hi,
  * napi.split, as pollnetd's [napi] split; 0: off),
  * --busy-poll-us N (how long a loop with nothing to do polls on before it
  * sleeps, napi.busy_poll_us, as pollnetd's [napi] busy_poll_us),
+ * --busy-poll-max-us N (how far that spell may grow after sleeps a packet
+ * ended soon, napi.busy_poll_max_us, as pollnetd's [napi] one; 0: fixed),
  * --drain-ms N (how long pn_cleanup may run the shards on so that the
  * connections finish, pn_tcp_drain; 0: not at all). */
 /* The integer options: --NAME N in lo..hi into *out. getopt_long gives
@@ -178,6 +181,7 @@ static const struct {
 	{ "napi-budget", 1, 65536, &rt.napi.budget },
 	{ "napi-split", 0, PN_RX_BURST_MAX / 2, &rt.napi.split },
 	{ "busy-poll-us", 0, 10000000, &rt.napi.busy_poll_us },
+	{ "busy-poll-max-us", 0, 10000000, &rt.napi.busy_poll_max_us },
 	{ "drain-ms", 0, 60000, &rt.drain_ms },
 };
 

@@ -33,6 +33,7 @@ test_defaults_are_linux_like_and_valid(void **state)
 	assert_int_equal(c.budget, 300);
 	assert_int_equal(c.time_limit_us, 2000);
 	assert_int_equal(c.busy_poll_us, 50);
+	assert_int_equal(c.busy_poll_max_us, 0);	/* a fixed window */
 	assert_true(c.sleep);
 	assert_int_equal(pn_napi_conf_check(&c, err, sizeof(err)), 0);
 }
@@ -53,6 +54,8 @@ test_each_field_range(void **state)
 	BAD(budget, 0, "napi.budget = 0 is out of range (1..65536)");
 	BAD(time_limit_us, 0, "napi.time_limit_us = 0 is out of range (1..1000000)");
 	BAD(busy_poll_us, 10000001, "napi.busy_poll_us");
+	BAD(busy_poll_max_us, 10000001,
+	    "napi.busy_poll_max_us = 10000001 is out of range (0..10000000)");
 	BAD(backlog_size, 100, "napi.backlog_size = 100 must be a power of two in 64..65536");
 	BAD(backlog_size, 32, "napi.backlog_size = 32");
 	BAD(tx_retries, 1001, "napi.tx_retries = 1001 is out of range (0..1000)");

@@ -186,6 +186,16 @@ world_init(uint32_t weight, uint32_t budget, unsigned int nq)
 	}
 }
 
+/* The busy-poll window of @p lc: @p us, adaptive up to @p max_us. */
+static void
+busy_poll(struct pn_lcore *lc, uint32_t us, uint32_t max_us)
+{
+	lc->conf.busy_poll_us = us;
+	lc->conf.busy_poll_max_us = max_us;
+	lc->busy_poll_ns = (uint64_t)us * PN_NS_PER_US;
+	lc->busy_poll_until = UINT64_MAX;
+}
+
 static int
 setup(void **state)
 {
@@ -587,7 +597,7 @@ test_no_sleep_while_tx_held(void **state)
 
 	RTE_SET_USED(state);
 	world_init(32, 300, 1);
-	lc->conf.busy_poll_us = 50;
+	busy_poll(lc, 50, 0);
 	W->wait_rc = 0;
 	tx_pkts(pkts, 4, 0);
 	/* the device takes one per round: it moves, no sleep */
@@ -740,7 +750,7 @@ test_busy_poll_window_then_sleep(void **state)
 
 	RTE_SET_USED(state);
 	world_init(64, 300, 2);
-	lc->conf.busy_poll_us = 50;
+	busy_poll(lc, 50, 0);
 	W->q[0].avail = 3;
 	assert_int_equal(pn_lcore_idle(lc, pn_lcore_round(lc)), 0);
 	/* Idle, but inside the 50 us window: keep polling. */
@@ -770,7 +780,7 @@ test_wake_then_packet_processed(void **state)
 
 	RTE_SET_USED(state);
 	world_init(64, 300, 1);
-	lc->conf.busy_poll_us = 0;
+	busy_poll(lc, 0, 0);
 	W->wait_rc = 1;
 	W->wait_advance = 3 * PN_NS_PER_MS;
 	assert_int_equal(pn_lcore_idle(lc, pn_lcore_round(lc)), 1);
@@ -778,7 +788,7 @@ test_wake_then_packet_processed(void **state)
 	W->q[0].avail = 5; /* the packet that raised the interrupt */
 	assert_int_equal(pn_lcore_round(lc), 5);
 	/* Work again: the busy-poll window restarts, no sleep yet. */
-	lc->conf.busy_poll_us = 50;
+	busy_poll(lc, 50, 0);
 	assert_int_equal(pn_lcore_idle(lc, 5), 0);
 	assert_int_equal(pn_lcore_idle(lc, pn_lcore_round(lc)), 0);
 	assert_int_equal(W->waits, 1);
@@ -807,7 +817,7 @@ test_ready_round_opens_busy_poll_window(void **state)
 
 	RTE_SET_USED(state);
 	world_init(64, 300, 1);
-	lc->conf.busy_poll_us = 50;
+	busy_poll(lc, 50, 0);
 	W->wait_rc = 1;
 	pn_clock_advance(&W->clock, PN_NS_PER_MS); /* long quiet before */
 	W->q[0].avail = 1;
@@ -831,6 +841,189 @@ on_timer(struct pn_timer *t)
 	fired++;
 }
 
+/* --- the adaptive busy-poll window (napi.busy_poll_max_us) --- */
+
+/* @p pkts packets, then @p quiet_us of nothing: the lcore polls through
+ * the window, sleeps, and @p rc (1: an interrupt, 0: the timeout) ends
+ * the sleep @p slept_us later. @return whether it slept. */
+static bool
+work_then_sleep(struct pn_lcore *lc, unsigned int pkts, uint64_t quiet_us,
+		int rc, uint64_t slept_us)
+{
+	unsigned int waits = W->waits;
+
+	W->q[0].avail = pkts;
+	assert_int_equal(pn_lcore_idle(lc, pn_lcore_round(lc)), 0);
+	pn_clock_advance(&W->clock, quiet_us * PN_NS_PER_US);
+	W->wait_rc = rc;
+	W->wait_advance = slept_us * PN_NS_PER_US;
+	pn_lcore_idle(lc, pn_lcore_round(lc));
+	return W->waits > waits;
+}
+
+/*
+ * The convoy: the peer answers 160 us after our last packet, past the
+ * 50 us window, so every cycle slept and paid a wake-up. The interrupt
+ * that ends such a sleep soon grows the window to cover the gap, with a
+ * quarter to spare; the next cycle polls through it.
+ */
+static void
+test_adaptive_window_grows_after_short_rx_sleep(void **state)
+{
+	struct pn_lcore *lc = &W->lc[0];
+
+	RTE_SET_USED(state);
+	world_init(64, 300, 1);
+	busy_poll(lc, 50, 500);
+	assert_true(work_then_sleep(lc, 32, 60, 1, 100));	/* gap 160 us */
+	assert_int_equal(lc->busy_poll_ns, 200 * PN_NS_PER_US);
+	assert_int_equal(lc->stat.busy_poll_grows, 1);
+	assert_false(work_then_sleep(lc, 32, 190, 1, 0));	/* polled through */
+	assert_int_equal(W->waits, 1);
+	/* a gap past the grown window: it grows again, to 210 + 1/4 */
+	pn_clock_advance(&W->clock, 20 * PN_NS_PER_US);
+	assert_int_equal(pn_lcore_idle(lc, pn_lcore_round(lc)), 1);
+	assert_int_equal(W->waits, 2);
+	assert_int_equal(lc->stat.busy_poll_grows, 2);
+	assert_int_equal(lc->busy_poll_ns, 262500);
+}
+
+/* The window grows up to busy_poll_max_us and no further; a gap past
+ * the cap is more than it will poll for: back to busy_poll_us. */
+static void
+test_adaptive_window_bounded_by_max(void **state)
+{
+	struct pn_lcore *lc = &W->lc[0];
+
+	RTE_SET_USED(state);
+	world_init(64, 300, 1);
+	busy_poll(lc, 50, 300);
+	assert_true(work_then_sleep(lc, 32, 50, 1, 150));	/* gap 200 us */
+	assert_int_equal(lc->busy_poll_ns, 250 * PN_NS_PER_US);
+	assert_true(work_then_sleep(lc, 32, 250, 1, 40));	/* gap 290 us */
+	assert_int_equal(lc->busy_poll_ns, 300 * PN_NS_PER_US); /* not 362 */
+	assert_int_equal(lc->stat.busy_poll_grows, 2);
+	assert_true(work_then_sleep(lc, 32, 300, 1, 10));	/* gap 310 us */
+	assert_int_equal(lc->busy_poll_ns, 50 * PN_NS_PER_US);
+	assert_int_equal(lc->stat.busy_poll_shrinks, 1);
+}
+
+/* A sleep that outlasts the cap was idleness: back to busy_poll_us, so a
+ * light, regular load spins no longer than with the fixed window. */
+static void
+test_adaptive_window_shrinks_after_idleness(void **state)
+{
+	struct pn_lcore *lc = &W->lc[0];
+
+	RTE_SET_USED(state);
+	world_init(64, 300, 1);
+	busy_poll(lc, 50, 500);
+	work_then_sleep(lc, 32, 60, 1, 100);
+	assert_int_equal(lc->busy_poll_ns, 200 * PN_NS_PER_US);
+	assert_true(work_then_sleep(lc, 32, 200, 1, 5000));	/* 5 ms later */
+	assert_int_equal(lc->busy_poll_ns, 50 * PN_NS_PER_US);
+	assert_int_equal(lc->stat.busy_poll_shrinks, 1);
+	assert_true(work_then_sleep(lc, 32, 50, 1, 5000));	/* stays there */
+	assert_int_equal(lc->busy_poll_ns, 50 * PN_NS_PER_US);
+	assert_int_equal(lc->stat.busy_poll_shrinks, 1);
+	assert_int_equal(W->waits, 3);
+}
+
+/* A sleep the timeout ended saw no packet: never a missed poll, however
+ * short; it shrinks the window. */
+static void
+test_adaptive_window_never_grows_on_timer_wakeup(void **state)
+{
+	struct pn_lcore *lc = &W->lc[0];
+	struct pn_timer t;
+
+	RTE_SET_USED(state);
+	world_init(64, 300, 1);
+	busy_poll(lc, 50, 10000);	/* a cap above the 1 ms sleeps */
+	pn_timer_init(&t, on_timer);
+	pn_timer_arm(&lc->timers, &t,
+		     pn_clock_now(&W->clock) + 2 * PN_NS_PER_MS);
+	assert_true(work_then_sleep(lc, 32, 60, 0, 0));	/* the timer's */
+	assert_int_equal(lc->stat.timer_wakeups, 1);
+	assert_int_equal(lc->busy_poll_ns, 50 * PN_NS_PER_US);
+	assert_int_equal(lc->stat.busy_poll_grows, 0);
+	pn_timer_cancel(&lc->timers, &t);
+	work_then_sleep(lc, 32, 60, 1, 100);	/* grown by a packet... */
+	assert_int_equal(lc->busy_poll_ns, 200 * PN_NS_PER_US);
+	pn_timer_arm(&lc->timers, &t,
+		     pn_clock_now(&W->clock) + 2 * PN_NS_PER_MS);
+	assert_true(work_then_sleep(lc, 32, 200, 0, 0));	/* ...and back */
+	assert_int_equal(lc->busy_poll_ns, 50 * PN_NS_PER_US);
+	assert_int_equal(lc->stat.busy_poll_shrinks, 1);
+	pn_timer_cancel(&lc->timers, &t);
+}
+
+/* One packet a cycle (a paced request every 200 us): the spin would cost
+ * more than 10 us a packet; it sleeps as with the fixed window. */
+static void
+test_adaptive_window_not_for_a_trickle(void **state)
+{
+	struct pn_lcore *lc = &W->lc[0];
+
+	RTE_SET_USED(state);
+	world_init(64, 300, 1);
+	busy_poll(lc, 50, 500);
+	assert_true(work_then_sleep(lc, 1, 60, 1, 140));	/* gap 200 us */
+	assert_int_equal(lc->busy_poll_ns, 50 * PN_NS_PER_US);
+	assert_true(work_then_sleep(lc, 20, 60, 1, 140));	/* 20 x 10 >= 200 */
+	assert_int_equal(lc->busy_poll_ns, 250 * PN_NS_PER_US);
+	assert_true(work_then_sleep(lc, 1, 250, 1, 50));	/* a trickle again */
+	assert_int_equal(lc->busy_poll_ns, 50 * PN_NS_PER_US);
+	assert_int_equal(lc->stat.busy_poll_grows, 1);
+	assert_int_equal(lc->stat.busy_poll_shrinks, 1);
+}
+
+/* A grown window that the traffic keeps polling through (no sleep, so
+ * nothing learnt) goes back to busy_poll_us after 100 ms: the next quiet
+ * spell past it sleeps once and learns the window afresh. */
+static void
+test_adaptive_window_learnt_again(void **state)
+{
+	struct pn_lcore *lc = &W->lc[0];
+	unsigned int i;
+
+	RTE_SET_USED(state);
+	world_init(64, 300, 1);
+	busy_poll(lc, 50, 500);
+	assert_true(work_then_sleep(lc, 32, 60, 1, 100));
+	assert_int_equal(lc->busy_poll_ns, 200 * PN_NS_PER_US);
+	W->wait_advance = 0;
+	for (i = 0; W->waits == 1 && i < 2000; i++) {	/* every 150 us */
+		W->q[0].avail = 16;
+		assert_int_equal(pn_lcore_idle(lc, pn_lcore_round(lc)), 0);
+		pn_clock_advance(&W->clock, 150 * PN_NS_PER_US);
+		pn_lcore_idle(lc, pn_lcore_round(lc));
+	}
+	assert_true(i > 100000 / 150);	/* polled through 100 ms */
+	assert_int_equal(W->waits, 2);	/* then slept once */
+	assert_int_equal(lc->stat.busy_poll_shrinks, 1);
+	assert_int_equal(lc->stat.busy_poll_grows, 2);
+	assert_int_equal(lc->busy_poll_ns, 187500);	/* 150 us + 1/4 */
+}
+
+/* busy_poll_max_us 0, or not above busy_poll_us: the fixed window. */
+static void
+test_adaptive_window_off(void **state)
+{
+	struct pn_lcore *lc = &W->lc[0];
+
+	RTE_SET_USED(state);
+	world_init(64, 300, 1);
+	busy_poll(lc, 50, 0);
+	assert_true(work_then_sleep(lc, 32, 60, 1, 100));
+	assert_int_equal(lc->busy_poll_ns, 50 * PN_NS_PER_US);
+	busy_poll(lc, 50, 50);
+	assert_true(work_then_sleep(lc, 32, 60, 1, 100));
+	assert_int_equal(lc->busy_poll_ns, 50 * PN_NS_PER_US);
+	assert_int_equal(lc->stat.busy_poll_grows, 0);
+	assert_int_equal(lc->stat.busy_poll_shrinks, 0);
+}
+
 static void
 test_sleep_until_next_timer(void **state)
 {
@@ -839,7 +1032,7 @@ test_sleep_until_next_timer(void **state)
 
 	RTE_SET_USED(state);
 	world_init(64, 300, 1);
-	lc->conf.busy_poll_us = 0;
+	busy_poll(lc, 0, 0);
 	fired = 0;
 	pn_timer_init(&t, on_timer);
 	pn_timer_arm(&lc->timers, &t, pn_clock_now(&W->clock) + 5 * PN_NS_PER_MS);
@@ -862,7 +1055,7 @@ test_near_timer_keeps_polling(void **state)
 
 	RTE_SET_USED(state);
 	world_init(64, 300, 1);
-	lc->conf.busy_poll_us = 0;
+	busy_poll(lc, 0, 0);
 	pn_timer_init(&t, on_timer);
 	pn_timer_arm(&lc->timers, &t, pn_clock_now(&W->clock) + 300 * PN_NS_PER_US);
 	assert_int_equal(pn_lcore_idle(lc, pn_lcore_round(lc)), 0);
@@ -877,7 +1070,7 @@ test_packet_racing_arm_aborts_sleep(void **state)
 
 	RTE_SET_USED(state);
 	world_init(64, 300, 1);
-	lc->conf.busy_poll_us = 0;
+	busy_poll(lc, 0, 0);
 	W->q[0].arrive_on_enable = 2;
 	assert_int_equal(pn_lcore_idle(lc, pn_lcore_round(lc)), 0);
 	assert_int_equal(W->waits, 0);
@@ -893,7 +1086,7 @@ test_unarmable_queue_naps(void **state)
 
 	RTE_SET_USED(state);
 	world_init(64, 300, 1);
-	lc->conf.busy_poll_us = 0;
+	busy_poll(lc, 0, 0);
 	W->q[0].enable_rc = -ENOTSUP;
 	assert_int_equal(pn_lcore_idle(lc, pn_lcore_round(lc)), 1);
 	assert_true(W->last_timeout <= PN_NS_PER_MS);
@@ -922,7 +1115,7 @@ test_stop_request_aborts_sleep(void **state)
 
 	RTE_SET_USED(state);
 	world_init(64, 300, 1);
-	lc->conf.busy_poll_us = 0;
+	busy_poll(lc, 0, 0);
 	pn_lcore_stop(lc);
 	assert_int_equal(pn_lcore_idle(lc, pn_lcore_round(lc)), 0);
 	assert_int_equal(W->waits, 0);
@@ -1270,7 +1463,7 @@ test_split_no_sleep_with_stash(void **state)
 
 	RTE_SET_USED(state);
 	split_world(64, 8);
-	lc->conf.busy_poll_us = 0;
+	busy_poll(lc, 0, 0);
 	W->q[0].avail = 20;
 	assert_int_equal(pn_lcore_idle(lc, pn_lcore_round(lc)), 0);
 	assert_int_equal(W->napi[0].stash_len, 10);
@@ -1338,6 +1531,13 @@ main(void)
 		T(test_tx_without_queue_dropped),
 		T(test_no_handler_drops),
 		T(test_busy_poll_window_then_sleep),
+		T(test_adaptive_window_grows_after_short_rx_sleep),
+		T(test_adaptive_window_bounded_by_max),
+		T(test_adaptive_window_shrinks_after_idleness),
+		T(test_adaptive_window_never_grows_on_timer_wakeup),
+		T(test_adaptive_window_not_for_a_trickle),
+		T(test_adaptive_window_learnt_again),
+		T(test_adaptive_window_off),
 		T(test_wake_then_packet_processed),
 		T(test_ready_round_opens_busy_poll_window),
 		T(test_sleep_until_next_timer),
