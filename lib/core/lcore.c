@@ -52,6 +52,14 @@ RTE_LOG_REGISTER(pn_logtype_core, pollnet.core, INFO);
 /* Packets of a cycle counted, at most (no overflow in the product). */
 #define LCORE_BUSY_POLL_BATCH_MAX (1u << 20)
 
+/* The configured busy-poll window (napi.busy_poll_us), in ns: the fixed
+ * window, and the floor of the adaptive one. */
+static inline uint64_t
+busy_poll_base_ns(const struct pn_lcore *lc)
+{
+	return (uint64_t)lc->conf.busy_poll_us * PN_NS_PER_US;
+}
+
 /* --- TX --- */
 
 static uint16_t
@@ -517,7 +525,7 @@ pn_lcore_init(struct pn_lcore *lc, struct pn_shards *shards, uint16_t shard,
 	memset(lc->txq_of_port, -1, sizeof(lc->txq_of_port));
 	lc->now = pn_clock_now(clock);
 	lc->last_work_ns = lc->now;
-	lc->busy_poll_ns = (uint64_t)conf->busy_poll_us * PN_NS_PER_US;
+	lc->busy_poll_ns = busy_poll_base_ns(lc);
 	lc->busy_poll_until = UINT64_MAX;
 
 	rc = pn_timer_wheel_init(&lc->timers, LCORE_TIMER_TICK_NS,
@@ -893,7 +901,7 @@ static int lcore_sleep(struct pn_lcore *lc, uint64_t deadline,
 static void
 lcore_busy_poll_reset(struct pn_lcore *lc)
 {
-	uint64_t base = (uint64_t)lc->conf.busy_poll_us * PN_NS_PER_US;
+	uint64_t base = busy_poll_base_ns(lc);
 
 	lc->busy_poll_until = UINT64_MAX;
 	lc->spell_processed = lc->stat.processed;	/* a new cycle */
@@ -948,7 +956,7 @@ lcore_idle(struct pn_lcore *lc, unsigned int work, uint64_t deadline,
 static void
 lcore_busy_poll_learn(struct pn_lcore *lc, bool woken, uint64_t batch)
 {
-	uint64_t base = (uint64_t)lc->conf.busy_poll_us * PN_NS_PER_US;
+	uint64_t base = busy_poll_base_ns(lc);
 	uint64_t cap = (uint64_t)lc->conf.busy_poll_max_us * PN_NS_PER_US;
 	uint64_t gap = lc->now - lc->last_work_ns;
 	uint64_t w;
