@@ -30,14 +30,6 @@ ip4_parse_reason(const uint8_t *buf, uint32_t len, int rc)
 	}
 }
 
-/* RFC 1122 3.2.1.3: "this network" (0/8), loopback, multicast and class E
- * sources are never a host that can be answered. */
-static bool
-ip4_martian_src(uint32_t src)
-{
-	return src >> 24 == 0 || src >> 24 == 127 || src >> 28 >= 0xe;
-}
-
 void
 net_batch_flush(struct pn_lcore *lc, struct pn_net *net)
 {
@@ -185,7 +177,7 @@ ip4_input(struct pn_lcore *lc, struct pn_net *net, uint8_t pidx,
 	/* Also a subnet broadcast: a reply would go to the whole subnet.
 	 * Our own addresses are accepted (Linux accept_local): two ports of
 	 * one stack may talk to each other, as the socket tests do. */
-	if (ip4_martian_src(ip.src) || net_is_bcast(net, pidx, ip.src)) {
+	if (net_ip_martian(ip.src) || net_is_bcast(net, pidx, ip.src)) {
 		pn_drop(lc, m, PN_DROP_IP_MARTIAN_SRC);
 		return;
 	}

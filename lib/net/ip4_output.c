@@ -95,7 +95,12 @@ pn_ip4_opts_echo(struct pn_lcore *lc, struct pn_net *net,
 	(void)pn_ipopt_parse(ip->opts, ip->opts_len, &oi);
 	if (oi.ts)
 		rcv.ts_ms = ip4_ts_ms(lc);
-	if (pn_ipopt_echo(ip->opts, ip->opts_len, &oi, &rcv, out) < 0) {
+	/* A completed route's recorded hops are the sender's word: the
+	 * first hop back must be a host we could talk to, never a martian,
+	 * a broadcast or ourselves (Linux would route to some of those). */
+	if (pn_ipopt_echo(ip->opts, ip->opts_len, &oi, &rcv, out) < 0 ||
+	    (out->srr && !net_addr_is_host(net, out->faddr))) {
+		memset(out, 0, sizeof(*out));
 		net->stat.ip_opts_noecho++;
 		return -EINVAL;
 	}

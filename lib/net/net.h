@@ -341,7 +341,8 @@ int pn_ip4_output_dst(struct pn_lcore *lc, struct pn_net *net,
  * route reversed (pn_ipopt_echo). Malformed options give those before
  * the culprit, as Linux for a parameter problem.
  * @return 0 and @p out (out->len 0: none); -EINVAL when Linux sends no
- *   reply (counted in ip_opts_noecho).
+ *   reply, or when the reversed route's first hop is no host (a martian,
+ *   a broadcast, ours), which Linux may route (counted in ip_opts_noecho).
  */
 int pn_ip4_opts_echo(struct pn_lcore *lc, struct pn_net *net,
 		     const struct pn_ipv4_hdr *ip, struct pn_ipopt_tx *out);

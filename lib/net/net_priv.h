@@ -228,6 +228,18 @@ net_mask(uint8_t len)
 void route_build(struct pn_net *net);
 const struct net_route *route_lookup(const struct pn_net *net, uint32_t dst);
 
+/* RFC 1122 3.2.1.3: "this network" (0/8), loopback, multicast and class E
+ * are never a host that can be answered. */
+static inline bool
+net_ip_martian(uint32_t ip)
+{
+	return ip >> 24 == 0 || ip >> 24 == 127 || ip >> 28 >= 0xe;
+}
+
+/* @p ip may be a unicast peer: no martian, no broadcast of any port,
+ * none of our addresses. */
+bool net_addr_is_host(const struct pn_net *net, uint32_t ip);
+
 /* Limited broadcast, or the directed broadcast of a subnet of the port. */
 static inline bool
 net_is_bcast(const struct pn_net *net, uint8_t pidx, uint32_t ip)

@@ -124,6 +124,20 @@ pn_net_is_local(const struct pn_net *net, uint32_t ip)
 	return false;
 }
 
+bool
+net_addr_is_host(const struct pn_net *net, uint32_t ip)
+{
+	unsigned int p;
+
+	if (net_ip_martian(ip))
+		return false;
+	for (p = 0; p < net->conf->nb_ports; p++)
+		if (net_port_has_addr(net, (uint8_t)p, ip) ||
+		    net_is_bcast(net, (uint8_t)p, ip))
+			return false;
+	return true;
+}
+
 uint32_t
 net_port_src(const struct pn_net *net, uint8_t pidx, uint32_t peer)
 {

@@ -47,6 +47,7 @@
 #include "cksum.h"
 #include "ether.h"
 #include "icmp.h"
+#include "ipopt.h"
 #include "ipv4.h"
 #include "lcore.h"
 #include "net.h"
@@ -235,12 +236,41 @@ ip_is_host(uint32_t ip)
 	return true;
 }
 
+/* Where a datagram we send is going: the last slot of its source route
+ * (Linux ip_options_build), the header's destination being the first
+ * hop; without a route, the header's. */
+static uint32_t
+fz_final_dst(const struct pn_ipv4_hdr *ip)
+{
+	const uint8_t *o = ip->opts;
+	uint32_t i = 0, n;
+
+	while (i < ip->opts_len && o[i] != PN_IPOPT_END) {
+		if (o[i] == PN_IPOPT_NOOP) {
+			i++;
+			continue;
+		}
+		CHECK(i + 1 < ip->opts_len && o[i + 1] >= 2 &&
+		      i + o[i + 1] <= ip->opts_len);
+		n = o[i + 1];
+		if (o[i] == PN_IPOPT_LSRR || o[i] == PN_IPOPT_SSRR) {
+			CHECK(n >= 7);
+			return (uint32_t)o[i + n - 4] << 24 |
+			       (uint32_t)o[i + n - 3] << 16 |
+			       (uint32_t)o[i + n - 2] << 8 | o[i + n - 1];
+		}
+		i += n;
+	}
+	return ip->dst;
+}
+
 /*
  * An ICMP message we send (unfragmented): a right checksum, an echo reply
  * that parses, or an error (unreachable, reassembly time exceeded,
  * parameter problem) quoting (RFC 792) a datagram from the host we
- * send it to, to us. Not pn_icmp_parse for errors: it wants 8 bytes of
- * L4 in the quote, and a datagram with less is quoted whole.
+ * send it to (at the end of its source route, if any), to us. Not
+ * pn_icmp_parse for errors: it wants 8 bytes of L4 in the quote, and a
+ * datagram with less is quoted whole.
  */
 static void
 fz_check_tx_icmp(const struct pn_ipv4_hdr *ip, const uint8_t *p, uint32_t len)
@@ -263,7 +293,7 @@ fz_check_tx_icmp(const struct pn_ipv4_hdr *ip, const uint8_t *p, uint32_t len)
 	p += PN_ICMP_HDR_LEN;
 	CHECK(p[0] >> 4 == 4);
 	CHECK(((uint32_t)p[12] << 24 | (uint32_t)p[13] << 16 |
-	       (uint32_t)p[14] << 8 | p[15]) == ip->dst);
+	       (uint32_t)p[14] << 8 | p[15]) == fz_final_dst(ip));
 	CHECK(ip_is_ours((uint32_t)p[16] << 24 | (uint32_t)p[17] << 16 |
 			 (uint32_t)p[18] << 8 | p[19]));
 }
@@ -312,7 +342,7 @@ fz_check_tx(struct rte_mbuf *m)
 		CHECK(pn_ipv4_parse(p, len, 0, &ip) == 0);
 		CHECK(ip.total_len == len && ip.ttl == conf.ttl);
 		CHECK(ip_is_ours(ip.src));
-		CHECK(ip_is_host(ip.dst));
+		CHECK(ip_is_host(ip.dst) && ip_is_host(fz_final_dst(&ip)));
 		CHECK(ip.proto == PN_IPV4_PROTO_ICMP);
 		if (!ip.mf && ip.frag_off == 0)
 			fz_check_tx_icmp(&ip, p + ip.hdr_len, len - ip.hdr_len);

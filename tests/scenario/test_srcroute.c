@@ -458,6 +458,34 @@ passive_noecho_plain(void **state)
 	assert_int_equal(pn_tcp_get_ipopt(W->c, &o), -ENOENT);
 }
 
+/* A completed route whose first hop back is no host (class E here; a
+ * martian, a broadcast or one of ours alike): nothing is sent there. The
+ * connection goes without options, as for any echo refused; a RST to
+ * such a segment is not sent at all. */
+static void
+passive_route_to_no_host_plain(void **state)
+{
+	static const uint8_t rcvd[] = { 131, 11, 12, B4(HOP3),
+					B4(PN_IPV4(240, 0, 0, 1)), 0 };
+	struct pn_ipopt_tx o;
+
+	(void)state;
+	start(true);
+	scn_listen(PORT_US);
+	IN(S, .seq = 100, .mss = 1460, .ipopts = rcvd,
+	   .ipopts_len = sizeof(rcvd));
+	OUT(SA, .ack = 101, .mss = 1460, .ipopts = (const uint8_t *)"",
+	    .ipopts_len = 0);
+	IN(A);
+	assert_int_equal(pn_tcp_accept(W->l, &W->cctx, &W->c), 0);
+	assert_int_equal(pn_tcp_get_ipopt(W->c, &o), -ENOENT);
+	IN(S, .seq = 100, .dport = 81, .ipopts = rcvd,
+	   .ipopts_len = sizeof(rcvd));
+	NONE();
+	/* the SYN's echo refused, then the RST's */
+	assert_int_equal(pn_net_stats(W->net)->ip_opts_noecho, 2);
+}
+
 /* Clearing the options (an empty IP_OPTIONS) sends plainly again, with
  * the whole MSS. */
 static void
@@ -514,6 +542,7 @@ main(void)
 		SCN(passive_rr_echoed_and_kept),
 		SCN(passive_ts_echoed),
 		SCN(passive_noecho_plain),
+		SCN(passive_route_to_no_host_plain),
 		SCN(timewait_ack_echoes_segment),
 		SCN(timewait_noecho_fin_restarts_2msl),
 	};

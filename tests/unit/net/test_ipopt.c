@@ -418,6 +418,43 @@ test_echo_reply_reversed_route(void **state)
 	assert_memory_equal(g + 34, back, sizeof(back));
 }
 
+/* A completed route's hops are the sender's word: when the first hop
+ * back would be no host (a martian, a broadcast of ours, ourselves), no
+ * echo reply and no parameter problem go out (found by fuzz-net: a
+ * class E hop). Linux would route some of these; we send nowhere. */
+static void
+test_reversed_route_to_no_host(void **state)
+{
+	static const uint32_t bad[] = {
+		PN_IPV4(240, 74, 163, 0), PN_IPV4(0, 160, 2, 250),
+		PN_IPV4(127, 0, 0, 1), PN_IPV4(224, 0, 0, 1),
+		PN_IPV4(198, 18, 0, 255), IP_US,
+	};
+	uint8_t f[PKT_MAX];
+	unsigned int i;
+
+	(void)state;
+	static_router();
+	T->conf.accept_source_route = true;
+	start_wall_clock();
+	for (i = 0; i < RTE_DIM(bad); i++) {
+		const uint8_t route[] = { 131, 11, 12, B4(HOP2), B4(bad[i]),
+					  0 };
+		/* the same route, then an option of unknown length: a
+		 * parameter problem, which would echo the route */
+		const uint8_t route_bad[] = { 131, 11, 12, B4(HOP2),
+					      B4(bad[i]), 68, 3, 5, 1 };
+
+		tw_rx(0, f, f_ping_opts(f, route, sizeof(route)));
+		assert_int_equal(T->ntx[0], 0);
+		assert_int_equal(tw_drops(0, PN_DROP_IP_OPTS_NOECHO), i + 1);
+		tw_rx(0, f, f_ip_opts(f, route_bad, sizeof(route_bad)));
+		assert_int_equal(tw_drops(0, PN_DROP_IP_BAD_OPTS), i + 1);
+		assert_int_equal(T->ntx[0], 0);
+		assert_int_equal(tw_stat(0)->ip_opts_noecho, 2 * (i + 1));
+	}
+}
+
 /* Linux __icmp_send echoes the offender's options in an error: here a
  * protocol unreachable, and the parameter problem about a malformed TS,
  * which echoes the RR before it (the half compiled options). */
@@ -503,6 +540,7 @@ main(void)
 		TW_TEST(test_echo_reply_rr_ts),
 		TW_TEST(test_echo_reply_not_echoed),
 		TW_TEST(test_echo_reply_reversed_route),
+		TW_TEST(test_reversed_route_to_no_host),
 		TW_TEST(test_errors_echo_options),
 	};
 
