@@ -108,6 +108,14 @@ void pn_vhost_tso_unwatch(uint16_t port_id);
 bool pn_port_tso_live(uint16_t port_id);
 
 /**
+ * Has @p port_id's guest negotiated GUEST_CSUM now, so that a frame
+ * marked RTE_MBUF_F_TX_TCP_CKSUM reaches it as NEEDS_CSUM (valid data,
+ * the checksum field partial)? Only on a port pn_vhost_tso_watch follows
+ * (@c tso_guest); false elsewhere.
+ */
+bool pn_port_csum_live(uint16_t port_id);
+
+/**
  * What lib/net may hand @p p, from what it negotiated: IPv4/TCP/UDP
  * checksum offload and TSO (with pn_port_tso_live for a net_vhost port
  * that follows its guest) into @p np.

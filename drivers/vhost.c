@@ -38,6 +38,7 @@ RTE_LOG_REGISTER(pn_logtype_vhost, pollnet.vhost, INFO);
 typedef int (*vid_of_port_fn)(uint16_t port_id);
 
 static atomic_bool tso_live[RTE_MAX_ETHPORTS];
+static atomic_bool csum_live[RTE_MAX_ETHPORTS];	/* GUEST_CSUM */
 static vid_of_port_fn vid_of_port;
 
 /* The PMD's soname: librte_net_vhost.so.<ABI>, ABI 23 for DPDK 22.11. */
@@ -61,22 +62,25 @@ vhost_vid_fn(void)
 	return (vid_of_port_fn)(uintptr_t)sym;
 }
 
-/* Re-read the guest's features of @p port_id; publish the TSO flag. */
+/* Re-read the guest's features of @p port_id; publish the TSO and
+ * checksum flags. */
 static void
 vhost_tso_update(uint16_t port_id)
 {
 	struct rte_eth_link link;
 	uint64_t f = 0;
-	bool on = false;
+	bool on = false, csum = false;
 	int vid = -1;
 
 	if (rte_eth_link_get_nowait(port_id, &link) == 0 &&
 	    link.link_status == RTE_ETH_LINK_UP) {
 		vid = vid_of_port(port_id);
-		if (vid >= 0 && rte_vhost_get_negotiated_features(vid, &f) == 0)
-			on = (f & (1ULL << VIRTIO_F_GUEST_TSO4)) &&
-			     (f & (1ULL << VIRTIO_F_GUEST_CSUM));
+		if (vid >= 0 && rte_vhost_get_negotiated_features(vid, &f) == 0) {
+			csum = f & (1ULL << VIRTIO_F_GUEST_CSUM);
+			on = csum && (f & (1ULL << VIRTIO_F_GUEST_TSO4));
+		}
 	}
+	atomic_store(&csum_live[port_id], csum);
 	if (atomic_exchange(&tso_live[port_id], on) != on || on)
 		VHOST_LOG(INFO, "port %u: guest %s: TSO toward it %s",
 			  port_id, vid < 0 ? "gone" : on ?
@@ -127,6 +131,7 @@ pn_vhost_tso_unwatch(uint16_t port_id)
 	rte_eth_dev_callback_unregister(port_id, RTE_ETH_EVENT_INTR_LSC,
 					vhost_lsc, NULL);
 	atomic_store(&tso_live[port_id], false);
+	atomic_store(&csum_live[port_id], false);
 }
 
 bool
@@ -134,4 +139,11 @@ pn_port_tso_live(uint16_t port_id)
 {
 	return port_id < RTE_MAX_ETHPORTS &&
 	       atomic_load_explicit(&tso_live[port_id], memory_order_relaxed);
+}
+
+bool
+pn_port_csum_live(uint16_t port_id)
+{
+	return port_id < RTE_MAX_ETHPORTS &&
+	       atomic_load_explicit(&csum_live[port_id], memory_order_relaxed);
 }

@@ -18,13 +18,20 @@ of the loop's awake time (every phase but idle) that the lcore's thread
 was really on a CPU (the scheduler's sum_exec_runtime) and the receive
 cycles scaled by it (on CPU: preemption by other work taken out, taken to
 hit every phase alike), segments per packet GRO handed up, TCP checksums
-GRO verified in software. The tap in
-the namespace has no checksum offload, so the kernel sends full checksums
-and virtio reports them unverified: pollnet checks every one in software
-(in GRO with GRO on, in TCP input with it off).
+GRO verified in software.
+
+Checksums (--csum): the tap in the namespace has no checksum offload, so
+the kernel sends full checksums. 'sw' (the default): virtio reports them
+unverified and pollnet checks every one in software (in GRO with GRO on,
+in TCP input with it off). 'partial': the bridge verifies them
+(tools/peer.sh --csum-partial) and hands them on as virtio NEEDS_CSUM, as
+a hypervisor whose NIC verified them would: pollnet sums no payload byte.
+'both': each round of ABBA pairs runs once per mode, a bridge brought up
+for each.
 
   tools/bench-gro-rx.py [--build DIR] [--pairs N] [--bytes N]
-                        [--name NAME] [--json FILE] [--keep-logs]
+                        [--csum sw|partial|both] [--name NAME]
+                        [--json FILE] [--keep-logs]
 
 Needs root (a network namespace). Cycles are TSC cycles: wall-clock, so
 noisy on a shared machine; pairs are interleaved for that reason.
@@ -150,12 +157,26 @@ def one(a, peer, sock, tmp, gro, k, want):
     return row
 
 
+def peer_up(a, csum):
+    """The bridge, its checksums as --csum says; returns its socket."""
+    up = subprocess.run([PEER, "up", "--name", a.name, "--cpu", "1", "--bench",
+                         os.path.join(a.build, "app", "pollnet-bench")] +
+                        (["--csum-partial"] if csum == "partial" else []),
+                        capture_output=True, text=True)
+    if up.returncode:
+        fail(f"peer.sh up: {up.stderr.strip()}")
+    return dict(l.split("=", 1) for l in up.stdout.split() if "=" in l)["socket"]
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, epilog=pntag.HELP,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--build", default=os.path.join(REPO, "build"))
     ap.add_argument("--pairs", type=int, default=3)
     ap.add_argument("--bytes", type=int, default=100000000)
+    ap.add_argument("--csum", choices=("sw", "partial", "both"), default="sw",
+                    help="checksums summed by pollnet (sw), verified by the bridge "
+                         "and handed on as NEEDS_CSUM (partial), or both in turn")
     ap.add_argument("--name", default=f"grorx{os.getpid()}",
                     help="bridge name (namespace pn-NAME[-PN_TAG], EAL prefixes pn-NAME-*[-PN_TAG])")
     ap.add_argument("--json", help="write the rows here too")
@@ -173,42 +194,41 @@ def main():
     want = subprocess.run(["sha256sum"], stdin=gen.stdout, capture_output=True,
                           text=True, check=True).stdout.split()[0]
     gen.wait()
-    up = subprocess.run([PEER, "up", "--name", a.name, "--cpu", "1", "--bench",
-                         os.path.join(a.build, "app", "pollnet-bench")],
-                        capture_output=True, text=True)
-    if up.returncode:
-        fail(f"peer.sh up: {up.stderr.strip()}")
-    sock = dict(l.split("=", 1) for l in up.stdout.split() if "=" in l)["socket"]
+    modes = ("sw", "partial") if a.csum == "both" else (a.csum,)
     tmp = tempfile.mkdtemp(prefix=pntag.tagged("bench-gro-rx") + "-")
     rows = []
-    try:
-        for i in range(a.pairs):
-            # ABBA: on, off, off, on, ... so that drift hits both alike
-            for gro in (True, False) if i % 2 == 0 else (False, True):
-                r = one(a, a.name, sock, tmp, gro, len(rows), want)
-                r["pair"] = i + 1
-                rows.append(r)
-                print(f"pair {r['pair']} GRO {r['gro']}: {r['mbps']:.1f} MB/s, "
-                      f"receive {r['receive']:.2f} c/B", file=sys.stderr, flush=True)
-    finally:
-        subprocess.run([PEER, "down", "--name", a.name], capture_output=True)
+    for i in range(a.pairs):
+        # modes alternate too: sw first in odd pairs, partial in even ones
+        for csum in modes if i % 2 == 0 else modes[::-1]:
+            sock = peer_up(a, csum)
+            try:
+                # ABBA: on, off, off, on, ... so that drift hits both alike
+                for gro in (True, False) if i % 2 == 0 else (False, True):
+                    r = one(a, a.name, sock, tmp, gro, len(rows), want)
+                    r["pair"], r["csum"] = i + 1, csum
+                    rows.append(r)
+                    print(f"pair {r['pair']} {csum} GRO {r['gro']}: {r['mbps']:.1f} MB/s, "
+                          f"receive {r['receive']:.2f} c/B", file=sys.stderr, flush=True)
+            finally:
+                subprocess.run([PEER, "down", "--name", a.name], capture_output=True)
     if a.keep_logs:
         print(f"logs in {tmp}", file=sys.stderr)
     else:
         shutil.rmtree(tmp)
     print(f"{a.bytes} bytes kernel -> pollnet per run; cycles per payload byte\n")
-    print("| pair | GRO | MB/s | poll | gro | input | receive c/B | on CPU "
+    print("| pair | checksums | GRO | MB/s | poll | gro | input | receive c/B | on CPU "
           "| receive c/B on CPU | segments per packet | sw checksums in GRO |")
-    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for r in rows:
-        print(f"| {r['pair']} | {r['gro']} | {r['mbps']:.1f} | {r['poll']:.2f} | "
+        print(f"| {r['pair']} | {r['csum']} | {r['gro']} | {r['mbps']:.1f} | {r['poll']:.2f} | "
               f"{r['gro_c']:.2f} | {r['input']:.2f} | **{r['receive']:.2f}** | "
               f"{100 * r['share']:.0f}% | **{r['receive_cpu']:.2f}** | "
               f"{r['segs']:.1f} | {r['csum_sw']} |")
     print()
-    for i in range(a.pairs):
-        on, off = sorted(rows[2 * i:2 * i + 2], key=lambda r: r["gro"] != "on")
-        print(f"pair {i + 1}: receive c/B off / on = {off['receive'] / on['receive']:.2f}x, "
+    for k in range(0, len(rows), 2):
+        on, off = sorted(rows[k:k + 2], key=lambda r: r["gro"] != "on")
+        print(f"pair {on['pair']} {on['csum']}: receive c/B off / on = "
+              f"{off['receive'] / on['receive']:.2f}x, "
               f"on CPU {off['receive_cpu'] / on['receive_cpu']:.2f}x")
     if a.json:
         with open(a.json, "w") as f:

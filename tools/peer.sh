@@ -10,7 +10,8 @@
 #
 #   tools/peer.sh up [--name N] [--impair-to-kernel SPEC]
 #                    [--impair-to-pollnet SPEC] [--seed S] [--cpu C]
-#                    [--stats-period S] [--queues Q] [--bench PATH]
+#                    [--stats-period S] [--queues Q] [--csum-partial]
+#                    [--bench PATH]
 #   tools/peer.sh down --name N [--save DIR]
 #   tools/peer.sh status --name N
 #   tools/peer.sh exec --name N -- CMD...
@@ -33,6 +34,13 @@
 # 128 round robin over the queues), so pollnet with Q shards and Q queues
 # gets each flow on its owner. pollnet must open no more than Q queue
 # pairs: what it sends on a queue the bridge does not serve is lost.
+#
+# --csum-partial: the kernel's TCP/UDP checksums, verified by the bridge
+# (net_tap's RX checksum offload, in software on the bridge's CPU), reach
+# pollnet as virtio NEEDS_CSUM, as from a hypervisor whose NIC verified
+# them (pollnet-bench --csum-partial): pollnet sums no payload byte. Off
+# by default, so that pollnet's own checks see every frame; tap side only
+# (with --queues > 1, af_packet verifies nothing and nothing is marked).
 #
 # Files: /tmp/pn-peer-N/{vh.sock,bridge.log,bridge.pid,bridge.json}; EAL
 # prefix pn-peer-N. 'down' stops the bridge by PID (SIGTERM, SIGKILL after
@@ -170,6 +178,7 @@ peer_check_opt() {
 
 cmd_up() {
 	local name=$$ to_kernel='' to_pollnet='' seed=1 cpu=1 period=0 queues=1
+	local csum_partial=0
 	local bench=${PN_BENCH:-${PN_BUILD_DIR:-$PEER_REPO/build}/app/pollnet-bench}
 	local app=() pid err
 	while [ $# -gt 0 ]; do
@@ -182,6 +191,7 @@ cmd_up() {
 		--stats-period) period=${2:?--stats-period needs a value}; shift 2 ;;
 		--queues) queues=${2:?--queues needs a value}; shift 2 ;;
 		--bench) bench=${2:?--bench needs a path}; shift 2 ;;
+		--csum-partial) csum_partial=1; shift ;;
 		*) peer_say "up: unknown argument '$1'"; peer_usage ;;
 		esac
 	done
@@ -195,6 +205,7 @@ cmd_up() {
 	app=(--forward-mode=io --stats-period="$period" --seed="$seed" --json="$PEER_JSON"
 		--rxq="$queues" --txq="$queues")
 	[ "$queues" -gt 1 ] && app+=(--tx-rss)
+	[ "$csum_partial" = 1 ] && app+=(--csum-partial)
 	[ -n "$to_pollnet" ] && app+=(--impair="0:$to_pollnet")
 	[ -n "$to_kernel" ] && app+=(--impair="1:$to_kernel")
 	# Options first, without EAL or anything made: a bad SPEC is one line.

@@ -66,6 +66,7 @@ struct bench_conf {
 	uint32_t flows;           /**< flowgen flows */
 	uint8_t flow_proto;       /**< IPPROTO_UDP or IPPROTO_TCP */
 	bool tx_rss;              /**< pick the TX queue by Toeplitz hash */
+	bool csum_partial;        /**< io: verified frames to a vhost guest as NEEDS_CSUM */
 	bool steer;               /**< software steering between workers */
 	bool eth_peer_set;
 	struct rte_ether_addr eth_peer;

@@ -448,6 +448,9 @@ bench_impair_tx(struct bench_impair *im, struct pn_lcore *lc, uint16_t port,
 	if (v.corrupt) {
 		flip_bit(m, v.bit);
 		ip->st.corrupted++;
+		/* on the wire after the check (io --csum-partial): the guest
+		 * must sum it, and finds the pseudo-header sum wrong */
+		m->ol_flags &= ~RTE_MBUF_F_TX_L4_MASK;
 	}
 	if (v.dup) {
 		d = rte_pktmbuf_copy(m, im->pool, 0, UINT32_MAX);
