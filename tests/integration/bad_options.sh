@@ -39,6 +39,8 @@ expect_bad --tx-delay=x '--tx-delay=x: must be an integer'
 expect_bad --tx-retries=1001 '--tx-retries=1001: must be an integer in 0..1000'
 expect_bad --burst '--burst needs a value'
 expect_bad --tx-rss=1 '--tx-rss takes no value'
+expect_bad '--forward-mode=macswap --csum-partial' '--csum-partial: --forward-mode=io with offloads only'
+expect_bad '--csum-partial --no-offloads' '--csum-partial: --forward-mode=io with offloads only'
 expect_bad --no-such-option 'unknown option --no-such-option'
 expect_bad --json= '--json: expected a file name'
 
