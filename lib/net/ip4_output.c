@@ -97,9 +97,12 @@ pn_ip4_opts_echo(struct pn_lcore *lc, struct pn_net *net,
 		rcv.ts_ms = ip4_ts_ms(lc);
 	/* A completed route's recorded hops are the sender's word: the
 	 * first hop back must be a host we could talk to, never a martian,
-	 * a broadcast or ourselves (Linux would route to some of those). */
+	 * a broadcast or ourselves, and the route must not end at us (a
+	 * sender with our address, accept_local): Linux would route some of
+	 * those out; we answer none. */
 	if (pn_ipopt_echo(ip->opts, ip->opts_len, &oi, &rcv, out) < 0 ||
-	    (out->srr && !net_addr_is_host(net, out->faddr))) {
+	    (out->srr && (!net_addr_is_host(net, out->faddr) ||
+			  pn_net_is_local(net, ip->src)))) {
 		memset(out, 0, sizeof(*out));
 		net->stat.ip_opts_noecho++;
 		return -EINVAL;

@@ -342,7 +342,8 @@ int pn_ip4_output_dst(struct pn_lcore *lc, struct pn_net *net,
  * the culprit, as Linux for a parameter problem.
  * @return 0 and @p out (out->len 0: none); -EINVAL when Linux sends no
  *   reply, or when the reversed route's first hop is no host (a martian,
- *   a broadcast, ours), which Linux may route (counted in ip_opts_noecho).
+ *   a broadcast, ours) or the route would end at one of our addresses,
+ *   which Linux may route (counted in ip_opts_noecho).
  */
 int pn_ip4_opts_echo(struct pn_lcore *lc, struct pn_net *net,
 		     const struct pn_ipv4_hdr *ip, struct pn_ipopt_tx *out);

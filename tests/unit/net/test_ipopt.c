@@ -419,9 +419,10 @@ test_echo_reply_reversed_route(void **state)
 }
 
 /* A completed route's hops are the sender's word: when the first hop
- * back would be no host (a martian, a broadcast of ours, ourselves), no
- * echo reply and no parameter problem go out (found by fuzz-net: a
- * class E hop). Linux would route some of these; we send nowhere. */
+ * back would be no host (a martian, a broadcast of ours, ourselves), or
+ * the route would end at us, no echo reply and no parameter problem go
+ * out (found by fuzz-net: a class E hop). Linux would route some of
+ * these; we send nowhere. */
 static void
 test_reversed_route_to_no_host(void **state)
 {
@@ -452,6 +453,21 @@ test_reversed_route_to_no_host(void **state)
 		assert_int_equal(tw_drops(0, PN_DROP_IP_BAD_OPTS), i + 1);
 		assert_int_equal(T->ntx[0], 0);
 		assert_int_equal(tw_stat(0)->ip_opts_noecho, 2 * (i + 1));
+	}
+	/* a good route, but from our own address (accept_local): it would
+	 * end at us (found by fuzz-net too) */
+	{
+		const uint8_t route[] = { 131, 11, 12, B4(HOP2),
+					  B4(IP_ROUTER), 0 };
+		uint32_t n = f_ping_opts(f, route, sizeof(route));
+		uint8_t src[4] = { B4(IP_US) };
+
+		memcpy(f + 14 + 12, src, 4);
+		pkt_ipv4_fix_cksum(f + 14);
+		tw_rx(0, f, n);
+		assert_int_equal(T->ntx[0], 0);
+		assert_int_equal(tw_stat(0)->ip_opts_noecho,
+				 2 * RTE_DIM(bad) + 1);
 	}
 }
 
