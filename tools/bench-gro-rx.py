@@ -30,8 +30,8 @@ a hypervisor whose NIC verified them would: pollnet sums no payload byte.
 for each.
 
   tools/bench-gro-rx.py [--build DIR] [--pairs N] [--bytes N]
-                        [--csum sw|partial|both] [--name NAME]
-                        [--json FILE] [--keep-logs]
+                        [--csum sw|partial|both] [--sender-cpu CPU]
+                        [--name NAME] [--json FILE] [--keep-logs]
 
 Needs root (a network namespace). Cycles are TSC cycles: wall-clock, so
 noisy on a shared machine; pairs are interleaved for that reason.
@@ -117,7 +117,9 @@ def one(a, peer, sock, tmp, gro, k, want):
         wait_log(log, "tcpblast: listening", sink)
         cyc0, cpu0 = tel(prefix, "/pollnet/cycles,0"), on_cpu_ns(sink.pid)
         src = subprocess.Popen(
-            [PEER, "exec", "--name", peer, "--", "python3", PYBLAST, "source-hold",
+            [PEER, "exec", "--name", peer, "--"] +
+            (["taskset", "-c", str(a.sender_cpu)] if a.sender_cpu is not None else []) +
+            ["python3", PYBLAST, "source-hold",
              "198.18.0.2", str(port), str(a.bytes), "1", str(TIMEOUT)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         line = src.stdout.readline().split()
@@ -179,6 +181,9 @@ def main():
                          "and handed on as NEEDS_CSUM (partial), or both in turn")
     ap.add_argument("--name", default=f"grorx{os.getpid()}",
                     help="bridge name (namespace pn-NAME[-PN_TAG], EAL prefixes pn-NAME-*[-PN_TAG])")
+    ap.add_argument("--sender-cpu", type=int, metavar="CPU",
+                    help="pin the kernel's sender to CPU (1: beside the bridge, off the "
+                         "lcore's CPU 0, which it otherwise preempts a third of the time)")
     ap.add_argument("--json", help="write the rows here too")
     ap.add_argument("--keep-logs", action="store_true",
                     help="keep the runs' logs (kept anyway when a run fails)")
