@@ -507,6 +507,7 @@ void
 tcp_retransmit_head(struct pn_tcp_conn *c)
 {
 	uint32_t len = c->sndq.len, mss = tcp_eff_mss(c);
+	uint32_t sent = c->snd_max - c->snd_una;
 	uint8_t fl = PN_TCP_ACK;
 
 	if (c->state == PN_TCP_SYN_SENT) {
@@ -519,6 +520,15 @@ tcp_retransmit_head(struct pn_tcp_conn *c)
 	}
 	if (len > mss)
 		len = mss;
+	/* Only what went out before (Linux retransmits the skb as sent):
+	 * bytes the peer's window held back are new data, for tcp_output
+	 * to send within the window; sent here they would go past it and
+	 * past SND.MAX, and the peer's ACK of them look like an ACK of
+	 * data never sent. */
+	if ((c->flags & TF_FIN_SENT) && sent > 0)
+		sent--;
+	if (len > sent)
+		len = sent;
 	if (len == c->sndq.len && (c->flags & TF_FIN_SENT))
 		fl |= PN_TCP_FIN;
 	if (len == 0 && !(fl & PN_TCP_FIN))

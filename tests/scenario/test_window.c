@@ -100,6 +100,31 @@ persist_gives_up_with_user_timeout(void **state)
 	scn_flush();
 }
 
+/*
+ * A retransmission is the data as it was sent (Linux retransmits the
+ * skb): the peer's window let 500 bytes of a 1000-byte MSS out, so the
+ * RTO sends those 500 again, not 1000 past the window and past SND.MAX
+ * (found by fuzz-tcp; the peer's ACK of them then looked like an ACK of
+ * data never sent).
+ */
+static void
+rto_resends_only_what_the_window_let_out(void **state)
+{
+	int i;
+
+	(void)state;
+	est_win(500);
+	scn_send(3000);
+	OUT(A, .seq = ISN + 1, .len = 500);
+	NONE();
+	for (i = 0; i < 3000 && scn_pending() == 0; i++)
+		ADVANCE_MS(1);
+	OUT(A, .seq = ISN + 1, .len = 500);
+	NONE();
+	IN(A, .ack = ISN + 501, .win = 1000);
+	OUT(A, .seq = ISN + 501, .len = 1000);
+}
+
 static void
 window_shrinks_to_zero_mid_stream(void **state)
 {
@@ -254,6 +279,7 @@ main(void)
 		SCN(probe_byte_accepted),
 		SCN(persist_forever_without_user_timeout),
 		SCN(persist_gives_up_with_user_timeout),
+		SCN(rto_resends_only_what_the_window_let_out),
 		SCN(window_shrinks_to_zero_mid_stream),
 		SCN(window_scale_applied_to_peer_window),
 		SCN(our_window_scaled),
