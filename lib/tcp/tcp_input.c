@@ -211,7 +211,9 @@ seg_accepted(struct pn_tcp_conn *c, const struct tcp_seg *s)
 {
 	ts_update(c, s);
 	c->last_rcv_ns = c->tcp->lc->now;
-	if (c->probes > 0 && (c->flags & TF_KEEPALIVE))
+	/* the peer is alive: keepalive and zero-window probes start over
+	 * (Linux tcp_ack: icsk_probes_out = 0) */
+	if (c->probes > 0)
 		c->probes = 0;
 	tcp_keep_arm(c);
 }

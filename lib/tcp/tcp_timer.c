@@ -326,13 +326,22 @@ rtx_fire(struct pn_timer *t)
 	if (c->flags & TF_PERSIST) {
 		/* RFC 9293 3.8.6.1: probe the zero window with one byte. */
 		if (c->snd_wnd == 0 && c->sndq.len > c->snd_nxt - c->snd_una) {
-			tcp->stat.TCPWinProbe++;
-			if (c->backoff < 15)
-				c->backoff++;
-			c->probes++;
+			/* Linux tcp_probe_timer: a connection the socket let
+			 * go of gives up after TCP_ORPHAN_RETRIES unanswered
+			 * probes, whatever user_timeout says */
+			bool orphan_out = (c->flags & TF_CLOSED) &&
+					  c->probes >= TCP_ORPHAN_RETRIES;
+
+			if (!orphan_out) {
+				tcp->stat.TCPWinProbe++;
+				if (c->backoff < 15)
+					c->backoff++;
+				c->probes++;
+			}
 			if (c->user_timeout_ms != 0 && c->rtx_start_ns == 0)
 				c->rtx_start_ns = tcp->lc->now;
-			if (give_up(c) && c->user_timeout_ms != 0) {
+			if (orphan_out ||
+			    (give_up(c) && c->user_timeout_ms != 0)) {
 				tcp->stat.TCPAbortOnTimeout++;
 				tcp_send_rst(c);
 				tcp_conn_reset(c, tcp_timeout_err(c));

@@ -101,6 +101,37 @@ persist_gives_up_with_user_timeout(void **state)
 }
 
 /*
+ * An orphan probing a zero window gives up after 8 unanswered probes
+ * (Linux tcp_probe_timer, tcp_orphan_retries): closed in FIN-WAIT-1 with
+ * a peer that keeps its window shut and says nothing, the connection
+ * probed once a second per byte queued (found by fuzz-tcp). An answer
+ * counts the probes from zero again.
+ */
+static void
+persist_orphan_gives_up(void **state)
+{
+	int i;
+
+	(void)state;
+	W->tconf.rto_max_ms = 1000;
+	est_win(0);
+	scn_send(1000);
+	for (i = 0; i < 30 && scn_stat("TCPWinProbe") < 5; i++)
+		ADVANCE_MS(1000);
+	assert_int_equal(scn_stat("TCPWinProbe"), 5);
+	scn_flush();
+	IN(A, .ack = ISN + 1, .win = 0); /* the probes dropped, ACKed */
+	pn_tcp_close(W->c);	/* FIN-WAIT-1 behind the data */
+	W->c = NULL;
+	for (i = 0; i < 60; i++)
+		ADVANCE_MS(1000);
+	assert_int_equal(scn_nconns(), 0);
+	assert_int_equal(scn_stat("TCPWinProbe"), 5 + 8);
+	assert_int_equal(scn_stat("TCPAbortOnTimeout"), 1);
+	scn_flush();
+}
+
+/*
  * A retransmission is the data as it was sent (Linux retransmits the
  * skb): the peer's window let 500 bytes of a 1000-byte MSS out, so the
  * RTO sends those 500 again, not 1000 past the window and past SND.MAX
@@ -279,6 +310,7 @@ main(void)
 		SCN(probe_byte_accepted),
 		SCN(persist_forever_without_user_timeout),
 		SCN(persist_gives_up_with_user_timeout),
+		SCN(persist_orphan_gives_up),
 		SCN(rto_resends_only_what_the_window_let_out),
 		SCN(window_shrinks_to_zero_mid_stream),
 		SCN(window_scale_applied_to_peer_window),
