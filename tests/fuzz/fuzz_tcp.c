@@ -33,10 +33,12 @@
  *   10   recv extra * 16 + 1 bytes (flags bit 0 PEEK, 1 OOB, 2 zero-copy)
  *   11   flags & 3: close, abort, shutdown((flags >> 2) % 3), close
  *        with SO_LINGER 0
- *   12   setsockopt extra % 15 to a value from flags and the bytes
+ *   12   setsockopt extra % 16 to a value from flags and the bytes (15:
+ *        IP_OPTIONS, the bytes compiled)
  *   13   listener: close, listen again, change backlog, setopt
  *   14   a socket's read side: poll, info, getopt, readable, ...
- *   15   nothing (just the clock)
+ *   15   the device: flags bit 0 set, it takes only extra more frames
+ *        (the lcore holds the rest: TCP small queues); clear, all
  * clock: 0 and a segment: it waits for the next records (one receive
  * burst, delivered before any other record); otherwise the clock advances
  * by (clock & 31) + 1 units of 1 us * 10^(clock >> 5) after a round, and
@@ -73,6 +75,7 @@
 #include "cksum.h"
 #include "drop.h"
 #include "ether.h"
+#include "ipopt.h"
 #include "ipv4.h"
 #include "lcore.h"
 #include "net.h"
@@ -142,6 +145,8 @@ static struct fz {
 	struct rte_mbuf *burst[FZ_BURST];
 	unsigned int nburst;
 	uint8_t wconf;
+	bool tx_limit;		/* the device takes only tx_room more */
+	unsigned int tx_room;
 	uint64_t tx_frames, rx_nombuf, wakeups;
 	bool live;
 } W;
@@ -437,6 +442,10 @@ fz_tx_burst(struct pn_lcore *lc, uint16_t port, uint16_t queue,
 	(void)lc;
 	(void)queue;
 	CHECK(port == 0);
+	if (W.tx_limit) {	/* a full ring refuses the rest */
+		n = (uint16_t)RTE_MIN(n, W.tx_room);
+		W.tx_room -= n;
+	}
 	for (i = 0; i < n; i++) {
 		fz_check_tx(pkts[i]);
 		rte_pktmbuf_free(pkts[i]);
@@ -580,6 +589,7 @@ fz_start(uint8_t wconf)
 	memset(W.slot, 0, sizeof(W.slot));
 	memset(W.tup, 0, sizeof(W.tup));
 	W.nburst = 0;
+	W.tx_limit = false;
 	W.tx_frames = W.rx_nombuf = W.wakeups = 0;
 	W.wconf = wconf;
 	rte_srand(1);
@@ -948,6 +958,21 @@ fz_optval(enum pn_tcp_opt o, uint8_t fl, const uint8_t *d, uint32_t n)
 }
 
 static void
+fz_setopt(struct fz_slot *s, uint8_t fl, uint8_t extra, const uint8_t *d,
+	  uint32_t n)
+{
+	enum pn_tcp_opt o = (enum pn_tcp_opt)(extra % 16);
+	struct pn_ipopt_tx opt;
+
+	if (extra % 16 == 15) {
+		if (pn_ipopt_compile(d, RTE_MIN(n, 40u), &opt) == 0)
+			pn_tcp_set_ipopt(s->c, &opt);
+		return;
+	}
+	pn_tcp_setopt(s->c, o, fz_optval(o, fl, d, n));
+}
+
+static void
 fz_listener(uint8_t fl, uint8_t extra, const uint8_t *d, uint32_t n)
 {
 	enum pn_tcp_opt o = (enum pn_tcp_opt)(extra % 15);
@@ -987,6 +1012,9 @@ fz_read_side(struct fz_slot *s)
 	int o;
 
 	pn_tcp_poll(s->c);
+	pn_tcp_owed(W.tcp);
+	if (W.l != NULL)
+		pn_tcp_listen_poll(W.l);
 	pn_tcp_info(s->c, &info);
 	for (o = 0; o <= PN_TCP_OPT_SYNCNT; o++)
 		pn_tcp_getopt(s->c, (enum pn_tcp_opt)o, &v);
@@ -1030,6 +1058,8 @@ fz_record(uint8_t kind, uint8_t clk, uint8_t fl, uint8_t extra,
 		fz_listener(fl, extra, d, n);
 		break;
 	case 15:
+		W.tx_limit = fl & 1;
+		W.tx_room = extra;
 		break;
 	default:
 		if (s->c == NULL)
@@ -1041,9 +1071,7 @@ fz_record(uint8_t kind, uint8_t clk, uint8_t fl, uint8_t extra,
 		else if (k == 11)
 			fz_close(s, fl);
 		else if (k == 12)
-			pn_tcp_setopt(s->c, (enum pn_tcp_opt)(extra % 15),
-				      fz_optval((enum pn_tcp_opt)(extra % 15),
-						fl, d, n));
+			fz_setopt(s, fl, extra, d, n);
 		else
 			fz_read_side(s);
 		break;
@@ -1076,6 +1104,7 @@ fz_settle(void)
 	if (W.l != NULL)
 		pn_tcp_listen_close(W.l);
 	W.l = NULL;
+	W.tx_limit = false;
 	pn_tx_flush(&W.lc);
 	for (i = 0; i < FZ_SETTLE_MAX &&
 		    (W.tcp->nconns != 0 ||

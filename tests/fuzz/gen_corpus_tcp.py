@@ -10,7 +10,7 @@ of fuzz_tcp.c:
 kind & 15: 0-5 a TCP segment from the peer (bytes: TCP header, options,
 payload, then extra * 16 bytes of payload), 6 an ICMP error about a
 tuple, 7 connect, 8 accept, 9 send, 10 recv, 11 close/abort/shutdown,
-12 setsockopt, 13 listener, 14 read side, 15 nothing; kind >> 4 the
+12 setsockopt, 13 listener, 14 read side, 15 the device's room; kind >> 4 the
 tuple (peer port 40000 + (t & 3), peer 198.18.0.3 if t & 4 else .1) or
 the socket slot. Segment flags: 1 seq relative to our last ACK, 2 ack
 relative to the end of what we sent, 4 SACK edges and TSecr relative
@@ -195,6 +195,26 @@ def seeds():
         seg(tcp(S, seq=70), flags=0, t=2) + seg(tcp(A), t=2) + \
         rec(K_LISTEN, flags=0) + rec(K_LISTEN, flags=1, extra=4) + \
         rec(K_CLOSE, flags=1)
+    # both close at once: our FIN and the peer's cross (CLOSING)
+    s['simultaneous-close'] = bytes([0]) + rec(K_CONNECT, t=2) + \
+        seg(tcp(S | A, seq=9000, opts=OPT_MSS), flags=REL_ACK, t=2) + \
+        rec(K_CLOSE, t=0) + \
+        seg(tcp(F | A, ack=-1), t=2) + seg(tcp(A), t=2) + \
+        rec(K_NOP, clock=T1S)
+    # the device takes two frames, then none: the lcore holds the rest
+    # (TCP small queues), then takes everything again
+    s['device-full'] = bytes([0]) + handshake() + \
+        rec(K_NOP, flags=1, extra=2) + rec(K_SEND, extra=255, flags=15) + \
+        rec(K_NOP, clock=T10MS) + seg(tcp(A, ack=-4000, opts=ts(102))) + \
+        rec(K_NOP, flags=0, clock=T10MS) + seg(tcp(A, opts=ts(103)))
+    # IP_OPTIONS on a connected socket: a loose source route via the
+    # router, and record route
+    s['ip-options-set'] = bytes([0]) + handshake(t=3) + \
+        rec(K_SETOPT, extra=15, data=b'\x01\x83\x07\x04\xc6\x12\x00\xfe',
+            t=0) + rec(K_SEND, extra=2, t=0) + \
+        rec(K_SETOPT, extra=15, data=b'\x07\x07\x04\x00\x00\x00\x00\x00',
+            t=0) + rec(K_SEND, extra=2, t=0) + \
+        rec(K_SETOPT, extra=15, data=b'', t=0) + rec(K_SEND, extra=2, t=0)
     return s
 
 
