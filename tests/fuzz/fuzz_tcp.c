@@ -75,6 +75,7 @@
 #include "cksum.h"
 #include "drop.h"
 #include "ether.h"
+#include "fuzz_util.h"
 #include "ipopt.h"
 #include "ipv4.h"
 #include "lcore.h"
@@ -239,28 +240,15 @@ ip_is_host(uint32_t ip)
 	return true;
 }
 
-/* The last slot of a source route, else the header's destination. */
+/* Where a datagram we send is going (fuzz_util.h): the end of its
+ * source route, if any. */
 static uint32_t
-fz_final_dst(const struct pn_ipv4_hdr *ip)
+final_dst(const struct pn_ipv4_hdr *ip)
 {
-	const uint8_t *o = ip->opts;
-	uint32_t i = 0, n;
+	uint32_t dst;
 
-	while (i < ip->opts_len && o[i] != PN_IPOPT_END) {
-		if (o[i] == PN_IPOPT_NOOP) {
-			i++;
-			continue;
-		}
-		CHECK(i + 1 < ip->opts_len && o[i + 1] >= 2 &&
-		      i + o[i + 1] <= ip->opts_len);
-		n = o[i + 1];
-		if (o[i] == PN_IPOPT_LSRR || o[i] == PN_IPOPT_SSRR) {
-			CHECK(n >= 7);
-			return get32(o + i + n - 4);
-		}
-		i += n;
-	}
-	return ip->dst;
+	CHECK(fz_final_dst(ip, &dst));
+	return dst;
 }
 
 /*
@@ -341,7 +329,7 @@ static void
 fz_check_tcp(struct rte_mbuf *m, const struct pn_ipv4_hdr *ip,
 	     const uint8_t *t, uint32_t tl)
 {
-	uint32_t dst = fz_final_dst(ip), len;
+	uint32_t dst = final_dst(ip), len;
 	struct pn_tcp_hdr h;
 	uint16_t ck;
 
@@ -420,7 +408,7 @@ fz_check_tx(struct rte_mbuf *m)
 	CHECK(pn_ipv4_parse(p, len, 0, &ip) == 0);
 	CHECK(ip.total_len == len && ip.ttl == nconf.ttl);
 	CHECK(ip.src == IP_US);
-	CHECK(ip_is_host(ip.dst) && ip_is_host(fz_final_dst(&ip)));
+	CHECK(ip_is_host(ip.dst) && ip_is_host(final_dst(&ip)));
 	CHECK(!ip.mf && ip.frag_off == 0);
 	if (ip.proto == PN_IPV4_PROTO_ICMP) {
 		/* lib/net's errors about what we received (fuzz_net's
@@ -469,22 +457,6 @@ fz_wakeup(void *ctx, int what)
 }
 
 /* --- set-up --- */
-
-static void
-heap_usage(uint64_t *count, uint64_t *bytes)
-{
-	struct rte_malloc_socket_stats st;
-	unsigned int i;
-
-	*count = *bytes = 0;
-	for (i = 0; i < rte_socket_count(); i++) {
-		if (rte_malloc_get_socket_stats(rte_socket_id_by_idx(i),
-						&st) < 0)
-			continue;
-		*count += st.alloc_count;
-		*bytes += st.heap_allocsz_bytes;
-	}
-}
 
 static void
 fz_nconf(struct pn_net_conf *c)
@@ -621,23 +593,11 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	/* warm-up: first-use allocations settle, then the baseline */
 	LLVMFuzzerTestOneInput(NULL, 0);
 	LLVMFuzzerTestOneInput((const uint8_t *)"\x01", 1);
-	heap_usage(&heap0_count, &heap0_bytes);
+	fz_heap_usage(&heap0_count, &heap0_bytes);
 	return 0;
 }
 
 /* --- records --- */
-
-static uint64_t
-fz_clock_ns(uint8_t code)
-{
-	static const uint64_t unit[8] = {
-		PN_NS_PER_US, 10 * PN_NS_PER_US, 100 * PN_NS_PER_US,
-		PN_NS_PER_MS, 10 * PN_NS_PER_MS, 100 * PN_NS_PER_MS,
-		PN_NS_PER_S, 10 * PN_NS_PER_S,
-	};
-
-	return ((uint64_t)(code & 31) + 1) * unit[code >> 5];
-}
 
 /* Deliver the segments queued as one receive burst. */
 static void
@@ -659,32 +619,15 @@ fz_queue(struct rte_mbuf *m, bool more)
 		fz_burst_flush();
 }
 
-/* @p len bytes at @p f as an mbuf chain (a frame longer than a segment
- * is chained). */
+/* @p len bytes at @p f as an mbuf chain, or NULL (counted). */
 static struct rte_mbuf *
 fz_mbuf(const uint8_t *f, uint32_t len)
 {
-	uint32_t room = rte_pktmbuf_data_room_size(pool) -
-			RTE_PKTMBUF_HEADROOM;
-	struct rte_mbuf *head = NULL, *m;
-	uint32_t off = 0, n;
+	struct rte_mbuf *m = fz_mbuf_chain(pool, f, len, 0);
 
-	do {
-		n = RTE_MIN(room, len - off);
-		m = rte_pktmbuf_alloc(pool);
-		if (m == NULL) {
-			rte_pktmbuf_free(head);
-			W.rx_nombuf++;
-			return NULL;
-		}
-		memcpy(rte_pktmbuf_append(m, (uint16_t)n), f + off, n);
-		if (head == NULL)
-			head = m;
-		else
-			CHECK(rte_pktmbuf_chain(head, m) == 0);
-		off += n;
-	} while (off < len);
-	return head;
+	if (m == NULL)
+		W.rx_nombuf++;
+	return m;
 }
 
 /* Make the options' SACK edges and TSecr relative to the tuple. */
@@ -1160,7 +1103,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	CHECK(W.lc.timers.count == 0);
 	CHECK(rte_mempool_avail_count(pool) == pool_full);
 	if (heap0_count != 0) {
-		heap_usage(&hc, &hb);
+		fz_heap_usage(&hc, &hb);
 		CHECK(hc == heap0_count && hb == heap0_bytes);
 	}
 	return 0;
