@@ -146,6 +146,7 @@ static struct fz {
 	struct rte_mbuf *burst[FZ_BURST];
 	unsigned int nburst;
 	uint8_t wconf;
+	bool urg_seen;		/* urgent data sent: bytes leave the stream */
 	bool tx_limit;		/* the device takes only tx_room more */
 	unsigned int tx_room;
 	uint64_t tx_frames, rx_nombuf, wakeups;
@@ -227,6 +228,19 @@ tuple_of(uint32_t ip, uint16_t port)
 	    port > PORT_PEER + 3)
 		return -1;
 	return (ip == IP_PEER2 ? 4 : 0) | (port - PORT_PEER);
+}
+
+/*
+ * The byte at sequence number @p seq of either stream: the harness
+ * writes the peer's payload and the application's sends with it, so
+ * every byte read and every byte sent can be checked to be the one
+ * that belongs at its place (reassembly, trimming, retransmission,
+ * TSO). The input's own payload bytes give only the length.
+ */
+static uint8_t
+fz_byte(uint32_t seq)
+{
+	return (uint8_t)(seq ^ seq >> 8 ^ seq >> 16 ^ 0x5a);
 }
 
 /* --- the checks on every frame we send --- */
@@ -329,7 +343,7 @@ static void
 fz_check_tcp(struct rte_mbuf *m, const struct pn_ipv4_hdr *ip,
 	     const uint8_t *t, uint32_t tl)
 {
-	uint32_t dst = final_dst(ip), len;
+	uint32_t dst = final_dst(ip), len, i;
 	struct pn_tcp_hdr h;
 	uint16_t ck;
 
@@ -356,6 +370,13 @@ fz_check_tcp(struct rte_mbuf *m, const struct pn_ipv4_hdr *ip,
 		CHECK((uint32_t)m->tso_segsz + h.hdr_len + ip->hdr_len <=
 		      (uint32_t)nconf.port[0].mtu);
 	}
+	for (i = 0; i < len; i++)
+		if (t[h.hdr_len + i] != fz_byte(h.seq + i)) {
+			fprintf(stderr, "fuzz_tcp: byte %u of a segment at"
+				" %u: %#x, not %#x\n", i, h.seq, t[h.hdr_len + i],
+				fz_byte(h.seq + i));
+			CHECK(!"a byte sent out of place");
+		}
 	/* never SYN with FIN or RST, never data on SYN (no TFO) or RST */
 	CHECK(!((h.flags & PN_TCP_SYN) &&
 		(h.flags & (PN_TCP_FIN | PN_TCP_RST))));
@@ -562,6 +583,7 @@ fz_start(uint8_t wconf)
 	memset(W.tup, 0, sizeof(W.tup));
 	W.nburst = 0;
 	W.tx_limit = false;
+	W.urg_seen = false;
 	W.tx_frames = W.rx_nombuf = W.wakeups = 0;
 	W.wconf = wconf;
 	rte_srand(1);
@@ -663,7 +685,7 @@ fz_segment(unsigned int t, uint8_t clk, uint8_t fl, uint8_t extra,
 	};
 	static uint8_t f[PN_ETHER_HDR_LEN + 60 + 256 + 16 * 255];
 	const struct fz_tuple *tp = &W.tup[t];
-	uint32_t src = tuple_ip(t), optlen = 0, tl, i, hl;
+	uint32_t src = tuple_ip(t), optlen = 0, tl, i, hl, seq;
 	uint8_t *ip = f + PN_ETHER_HDR_LEN, *tcp;
 	struct rte_mbuf *m;
 	uint16_t ck;
@@ -705,6 +727,11 @@ fz_segment(unsigned int t, uint8_t clk, uint8_t fl, uint8_t extra,
 		hl = (uint32_t)(tcp[12] >> 4) * 4;
 		if ((fl & 4) && tp->seen && hl > 20 && hl <= n)
 			fz_rel_opts(tcp + 20, hl - 20, tp);
+		seq = get32(tcp + 4) + !!(tcp[13] & PN_TCP_SYN);
+		for (i = hl; i < tl; i++)
+			tcp[i] = fz_byte(seq + i - hl);
+		if (tcp[13] & PN_TCP_URG)
+			W.urg_seen = true;
 		tcp[16] = tcp[17] = 0;
 		ck = pn_ipv4_l4_cksum(src, IP_US, PN_IPV4_PROTO_TCP, tcp,
 				      (uint16_t)tl);
@@ -817,9 +844,16 @@ fz_accept(void)
 static void
 fz_send(struct fz_slot *s, uint8_t fl, uint8_t extra)
 {
-	uint32_t n = ((uint32_t)extra << 4 | (fl & 15)) + 1;
+	const struct pn_tcp_conn *c = s->c;
+	uint32_t n = ((uint32_t)extra << 4 | (fl & 15)) + 1, seq, i;
 	struct iovec iov = { scratch, n };
 
+	/* the next byte queued goes at SND.UNA + the queue (after the SYN
+	 * until it is ACKed) */
+	seq = c->snd_una + c->sndq.len +
+	      (c->state == PN_TCP_SYN_SENT && c->snd_una == c->iss);
+	for (i = 0; i < n; i++)
+		scratch[i] = fz_byte(seq + i);
 	if (fl & 32) {
 		struct rte_mbuf *m = fz_mbuf(scratch, n);
 
@@ -833,23 +867,36 @@ fz_send(struct fz_slot *s, uint8_t fl, uint8_t extra)
 static void
 fz_recv(struct fz_slot *s, uint8_t fl, uint8_t extra)
 {
-	uint32_t n = (uint32_t)extra * 16 + 1;
+	const struct pn_tcp_conn *c = s->c;
+	uint32_t n = (uint32_t)extra * 16 + 1, got = 0, j;
+	/* the first byte queued: rcvq holds the in-order bytes below
+	 * RCV.NXT, and the FIN after them */
+	uint32_t seq = c->rcv_nxt - !!(c->flags & TF_RCVD_FIN) - c->rcvq.len;
+	/* not after a reset: RCV.NXT went past the data it refused */
+	bool check = !W.urg_seen && c->state != PN_TCP_SYN_SENT &&
+		     c->state != PN_TCP_CLOSED;
 	struct iovec iov[4];
-	size_t got = 0;
+	ssize_t r;
 	int k, i;
 
 	if (fl & 4) {
 		k = pn_tcp_recv_zc(s->c, iov, 4);
-		for (i = 0; i < k; i++)
-			got += iov[i].iov_len;
+		for (i = 0; i < k; i++) {
+			for (j = 0; check && j < iov[i].iov_len; j++)
+				CHECK(((const uint8_t *)iov[i].iov_base)[j] ==
+				      fz_byte(seq + got + j));
+			got += (uint32_t)iov[i].iov_len;
+		}
 		if (k > 0)
-			pn_tcp_recv_zc_done(s->c, RTE_MIN((size_t)n, got));
+			pn_tcp_recv_zc_done(s->c, RTE_MIN(n, got));
 		return;
 	}
 	iov[0].iov_base = scratch;
 	iov[0].iov_len = n;
-	pn_tcp_recv(s->c, iov, 1, (fl & 1 ? PN_TCP_PEEK : 0) |
-				  (fl & 2 ? PN_TCP_OOB : 0));
+	r = pn_tcp_recv(s->c, iov, 1, (fl & 1 ? PN_TCP_PEEK : 0) |
+				      (fl & 2 ? PN_TCP_OOB : 0));
+	for (j = 0; check && !(fl & 2) && r > 0 && j < (uint32_t)r; j++)
+		CHECK(scratch[j] == fz_byte(seq + j));
 }
 
 static void
