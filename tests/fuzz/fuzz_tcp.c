@@ -728,7 +728,8 @@ fz_segment(unsigned int t, uint8_t clk, uint8_t fl, uint8_t extra,
 		if ((fl & 4) && tp->seen && hl > 20 && hl <= n)
 			fz_rel_opts(tcp + 20, hl - 20, tp);
 		seq = get32(tcp + 4) + !!(tcp[13] & PN_TCP_SYN);
-		for (i = hl; i < tl; i++)
+		/* the payload (a data offset below 5 makes no header) */
+		for (i = RTE_MAX(hl, 20u); i < tl; i++)
 			tcp[i] = fz_byte(seq + i - hl);
 		if (tcp[13] & PN_TCP_URG)
 			W.urg_seen = true;
@@ -895,8 +896,15 @@ fz_recv(struct fz_slot *s, uint8_t fl, uint8_t extra)
 	iov[0].iov_len = n;
 	r = pn_tcp_recv(s->c, iov, 1, (fl & 1 ? PN_TCP_PEEK : 0) |
 				      (fl & 2 ? PN_TCP_OOB : 0));
-	for (j = 0; check && !(fl & 2) && r > 0 && j < (uint32_t)r; j++)
-		CHECK(scratch[j] == fz_byte(seq + j));
+	for (j = 0; check && !(fl & 2) && r > 0 && j < (uint32_t)r; j++) {
+		if (scratch[j] == fz_byte(seq + j))
+			continue;
+		fprintf(stderr, "fuzz_tcp: read %zd bytes from %u (state %u,"
+			" rcv_nxt %u, rcvq %u): byte %u is %#x, not %#x\n",
+			r, seq - c->irs, c->state, c->rcv_nxt - c->irs,
+			c->rcvq.len, j, scratch[j], fz_byte(seq + j));
+		CHECK(!"a byte read out of place");
+	}
 }
 
 static void
