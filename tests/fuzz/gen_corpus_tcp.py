@@ -215,6 +215,51 @@ def seeds():
         rec(K_SETOPT, extra=15, data=b'\x07\x07\x04\x00\x00\x00\x00\x00',
             t=0) + rec(K_SEND, extra=2, t=0) + \
         rec(K_SETOPT, extra=15, data=b'', t=0) + rec(K_SEND, extra=2, t=0)
+    # no SACK: three duplicate ACKs, NewReno fast retransmit
+    s['reno-fast-retransmit'] = bytes([4]) + handshake() + \
+        rec(K_SEND, extra=255, flags=15) + \
+        seg(tcp(A, ack=-4096, opts=ts(102)), clock=T0) + \
+        seg(tcp(A, ack=-4096, opts=ts(102)), clock=T0) + \
+        seg(tcp(A, ack=-4096, opts=ts(102)), clock=T0) + \
+        seg(tcp(A, ack=-4096, opts=ts(103))) + \
+        seg(tcp(A, ack=-2000, opts=ts(104))) + seg(tcp(A, opts=ts(105)))
+    # SACK recovery, then a D-SACK saying the retransmission was not
+    # needed: the cwnd reduction undone
+    s['dsack-undo'] = bytes([0]) + handshake() + \
+        rec(K_SEND, extra=255, flags=15) + \
+        seg(tcp(A, ack=-4096, opts=ts(102) + opt_sack((-2648, -1200))),
+            clock=T0) + \
+        seg(tcp(A, ack=-4096, opts=ts(102) + opt_sack((-2648, -600))),
+            clock=T0) + \
+        seg(tcp(A, ack=-4096, opts=ts(102) + opt_sack((-2648, 0)))) + \
+        seg(tcp(A, opts=ts(103) + opt_sack((-4096, -2648)))) + \
+        rec(K_NOP, clock=T300MS)
+    # more out-of-order segments than the connection holds (8)
+    ofo = bytes([0]) + handshake()
+    for k in range(10):
+        ofo += seg(tcp(A, seq=100 + 60 * k, opts=ts(102), data=b'o' * 20),
+                   clock=T0 if k < 9 else T1MS)
+    ofo += seg(tcp(A, seq=0, opts=ts(103), data=b'f' * 100)) + \
+        rec(K_RECV, extra=60)
+    s['ofo-full'] = ofo
+    # simultaneous open: our SYN crosses the peer's
+    s['simultaneous-open'] = bytes([0]) + rec(K_CONNECT, t=1) + \
+        seg(tcp(S, seq=777, opts=OPT_MSS), flags=0, t=1) + \
+        seg(tcp(A), flags=REL_SEQ | REL_ACK, t=1) + \
+        rec(K_SEND, extra=3) + rec(K_NOP, clock=T300MS)
+    # a backlog of 1: the accept queue overflows; listener options
+    q = bytes([0]) + rec(K_LISTEN, flags=3, extra=1, data=b'\x02\x00') + \
+        rec(K_LISTEN, flags=3, extra=8, data=b'\x00\x40')
+    for t in range(3):
+        q += seg(tcp(S, seq=50 * t, opts=OPT_MSS), flags=0, t=t) + \
+            seg(tcp(A), t=t)
+    s['accept-queue-full'] = q + rec(K_ACCEPT) + rec(K_ACCEPT)
+    # RSTs inside the window but not at RCV.NXT: challenge ACKs, past
+    # their rate limit
+    ch = bytes([0]) + handshake(opts=False)
+    for k in range(12):
+        ch += seg(tcp(R, seq=10 + k), clock=T0 if k < 11 else T1MS)
+    s['challenge-ack-limit'] = ch
     return s
 
 
