@@ -396,7 +396,10 @@ fz_check_tcp(struct rte_mbuf *m, const struct pn_ipv4_hdr *ip,
 	}
 	/* any peer port, 0 too: Linux answers a SYN from port 0 */
 	CHECK(h.sport == PORT_US);
-	fz_check_conn_seg(&h, len, dst);
+	/* a frame the device refused waited in the lcore (tx_limit): its
+	 * connection may be gone, the tuple another's since */
+	if (W.lc.tx_held_now == 0)
+		fz_check_conn_seg(&h, len, dst);
 	fz_track(tuple_of(dst, h.dport), &h, len);
 }
 
