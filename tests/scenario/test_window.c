@@ -132,6 +132,30 @@ persist_orphan_gives_up(void **state)
 }
 
 /*
+ * Probes past the last byte queued probe with the first again: with 2
+ * bytes queued the third probe went nowhere, TF_PERSIST was dropped with
+ * both bytes in flight and no timer, and the connection stalled for good,
+ * even once the window opened (found by fuzz-tcp).
+ */
+static void
+persist_probes_all_queued_bytes_out(void **state)
+{
+	int i, k;
+
+	(void)state;
+	est_win(0);
+	scn_send(2);
+	for (k = 0; k < 4; k++) {
+		for (i = 0; i < 5000 && scn_pending() == 0; i++)
+			ADVANCE_MS(1);
+		OUT(A, .seq = ISN + 1 + (k < 2 ? k : 0), .len = 1);
+	}
+	assert_int_equal(scn_stat("TCPWinProbe"), 4);
+	IN(A, .ack = ISN + 1, .win = 1000);
+	OUT(A, .seq = ISN + 1, .len = 2);
+}
+
+/*
  * A retransmission is the data as it was sent (Linux retransmits the
  * skb): the peer's window let 500 bytes of a 1000-byte MSS out, so the
  * RTO sends those 500 again, not 1000 past the window and past SND.MAX
@@ -312,6 +336,7 @@ main(void)
 		SCN(persist_gives_up_with_user_timeout),
 		SCN(persist_orphan_gives_up),
 		SCN(rto_resends_only_what_the_window_let_out),
+		SCN(persist_probes_all_queued_bytes_out),
 		SCN(window_shrinks_to_zero_mid_stream),
 		SCN(window_scale_applied_to_peer_window),
 		SCN(our_window_scaled),
