@@ -129,6 +129,9 @@ struct fz_tuple {
 	uint32_t rwin_edge;
 	uint32_t ack;		/* ... and the last ACK it sent */
 	bool rwin_set;
+	/* the tuple's TCB when nothing was waiting to be sent (fz_flush) */
+	const struct pn_tcp_conn *fc;
+	uint32_t fc_iss;
 };
 
 struct fz_slot {
@@ -289,6 +292,12 @@ fz_check_conn_seg(const struct pn_tcp_hdr *h, uint32_t len, uint32_t dst)
 	if (c == NULL || t < 0)
 		return;
 	tp = &W.tup[t];
+	/* Built by this TCB? Frames wait in the lcore until a flush: one
+	 * built by a connection a RST ended may go after a SYN gave the
+	 * tuple to another (one burst). Checked only while the tuple is
+	 * the TCB's it was at the last flush. */
+	if (tp->fc != c || tp->fc_iss != c->iss)
+		return;
 	if (end - c->iss > c->snd_max - c->iss)
 		fprintf(stderr, "fuzz_tcp: segment %u+%u flags %#x beyond"
 			" snd_max %u\n", h->seq - c->iss, len, h->flags,
@@ -568,11 +577,30 @@ fz_lcore_init(void)
 	CHECK(pn_lcore_add_txq(&W.lc, 0, 0) == 0);
 }
 
+/* Send what waits, then note each tuple's TCB: whatever goes out next
+ * was built after this (fz_check_conn_seg). */
+static void
+fz_flush(void)
+{
+	struct tcp_key k = { .lip = IP_US, .lport = PORT_US };
+	const struct pn_tcp_conn *c;
+	unsigned int t;
+
+	pn_tx_flush(&W.lc);
+	for (t = 0; t < FZ_TUPLES; t++) {
+		k.rip = tuple_ip(t);
+		k.rport = tuple_port(t);
+		c = tcp_conn_lookup(W.tcp, &k);
+		W.tup[t].fc = c;
+		W.tup[t].fc_iss = c != NULL ? c->iss : 0;
+	}
+}
+
 static void
 fz_round(void)
 {
 	pn_lcore_round(&W.lc);
-	pn_tx_flush(&W.lc);
+	fz_flush();
 }
 
 static void
@@ -639,7 +667,7 @@ fz_burst_flush(void)
 	W.lc.now = pn_clock_now(&W.clock);
 	pn_lcore_rx(&W.lc, W.burst, (uint16_t)W.nburst);
 	W.nburst = 0;
-	pn_tx_flush(&W.lc);
+	fz_flush();
 }
 
 static void
@@ -1083,7 +1111,7 @@ fz_record(uint8_t kind, uint8_t clk, uint8_t fl, uint8_t extra,
 			fz_read_side(s);
 		break;
 	}
-	pn_tx_flush(&W.lc);
+	fz_flush();
 }
 
 /* Telemetry reads the counters (and must not crash on them). Not
@@ -1112,7 +1140,7 @@ fz_settle(void)
 		pn_tcp_listen_close(W.l);
 	W.l = NULL;
 	W.tx_limit = false;
-	pn_tx_flush(&W.lc);
+	fz_flush();
 	for (i = 0; i < FZ_SETTLE_MAX &&
 		    (W.tcp->nconns != 0 ||
 		     rte_mempool_avail_count(pool) != pool_full); i++) {
