@@ -367,6 +367,21 @@ rtx_fire(struct pn_timer *t)
 			if (c->snd_una != c->snd_max &&
 			    !pn_timer_pending(&c->t_rtx))
 				tcp_rtx_arm(c);
+			/* refused again (tcp_output armed the probe anew):
+			 * counted as a probe, given up as Linux
+			 * tcp_probe_timer does (retries2; an orphan
+			 * TCP_ORPHAN_RETRIES) */
+			if ((c->flags & TF_PERSIST) && c->snd_wnd != 0) {
+				if (c->backoff < 15)
+					c->backoff++;
+				if (++c->probes > ((c->flags & TF_CLOSED) ?
+						   TCP_ORPHAN_RETRIES :
+						   c->tcp->conf.retries2)) {
+					tcp->stat.TCPAbortOnTimeout++;
+					tcp_send_rst(c);
+					tcp_conn_reset(c, tcp_timeout_err(c));
+				}
+			}
 		}
 		goto out;
 	}

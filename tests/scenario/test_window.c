@@ -3,7 +3,10 @@
  * (RFC 9293 3.8.6.1, RFC 7323). */
 #include <sys/epoll.h>
 
+#include <rte_mbuf.h>
+
 #include "scn.h"
+#include "test_eal.h"
 
 static void
 est_win(uint16_t win)
@@ -153,6 +156,35 @@ persist_probes_all_queued_bytes_out(void **state)
 	assert_int_equal(scn_stat("TCPWinProbe"), 4);
 	IN(A, .ack = ISN + 1, .win = 1000);
 	OUT(A, .seq = ISN + 1, .len = 2);
+}
+
+/*
+ * A segment IP refused (here: no mbuf for it) with nothing in flight is
+ * tried again by the probe timer (Linux tcp_check_probe_timer): it was
+ * left with no timer at all and the data never went (found by fuzz-tcp,
+ * a neighbour's queue full on a reversed source route).
+ */
+static void
+refused_send_tried_again(void **state)
+{
+	static struct rte_mbuf *hoard[16384];
+	unsigned int n = 0, i;
+
+	(void)state;
+	est_win(0);
+	scn_send(100);
+	NONE();
+	while (n < RTE_DIM(hoard) &&
+	       (hoard[n] = rte_pktmbuf_alloc(pn_test_pool())) != NULL)
+		n++;
+	rte_pktmbuf_free(hoard[--n]);	/* for the window update */
+	IN(A, .ack = ISN + 1, .win = 1000);
+	NONE();
+	for (i = 0; i < n; i++)
+		rte_pktmbuf_free(hoard[i]);
+	for (i = 0; i < 5000 && scn_pending() == 0; i++)
+		ADVANCE_MS(1);
+	OUT(A, .seq = ISN + 1, .len = 100);
 }
 
 /*
@@ -337,6 +369,7 @@ main(void)
 		SCN(persist_orphan_gives_up),
 		SCN(rto_resends_only_what_the_window_let_out),
 		SCN(persist_probes_all_queued_bytes_out),
+		SCN(refused_send_tried_again),
 		SCN(window_shrinks_to_zero_mid_stream),
 		SCN(window_scale_applied_to_peer_window),
 		SCN(our_window_scaled),
