@@ -153,6 +153,7 @@ static struct fz {
 	unsigned int nburst;
 	uint8_t wconf;
 	bool urg_seen;		/* urgent data sent: bytes leave the stream */
+	bool user_srr;		/* IP_OPTIONS set: first hops are the user's */
 	bool tx_limit;		/* the device takes only tx_room more */
 	unsigned int tx_room;
 	uint64_t tx_frames, rx_nombuf, wakeups;
@@ -451,7 +452,10 @@ fz_check_tx(struct rte_mbuf *m)
 	CHECK(pn_ipv4_parse(p, len, 0, &ip) == 0);
 	CHECK(ip.total_len == len && ip.ttl == nconf.ttl);
 	CHECK(ip.src == IP_US);
-	CHECK(ip_is_host(ip.dst) && ip_is_host(final_dst(&ip)));
+	/* a source route's first hop: never a martian of the peer's
+	 * (a received route reversed), the user's may be anything */
+	CHECK(ip_is_host(ip.dst) || W.user_srr);
+	CHECK(ip_is_host(final_dst(&ip)));
 	CHECK(!ip.mf && ip.frag_off == 0);
 	if (ip.proto == PN_IPV4_PROTO_ICMP) {
 		/* lib/net's errors about what we received (fuzz_net's
@@ -625,6 +629,7 @@ fz_start(uint8_t wconf)
 	W.nburst = 0;
 	W.tx_limit = false;
 	W.urg_seen = false;
+	W.user_srr = false;
 	W.tx_frames = W.rx_nombuf = W.wakeups = 0;
 	W.wconf = wconf;
 	rte_srand(1);
@@ -1004,8 +1009,9 @@ fz_setopt(struct fz_slot *s, uint8_t fl, uint8_t extra, const uint8_t *d,
 	struct pn_ipopt_tx opt;
 
 	if (extra % 16 == 15) {
-		if (pn_ipopt_compile(d, RTE_MIN(n, 40u), &opt) == 0)
-			pn_tcp_set_ipopt(s->c, &opt);
+		if (pn_ipopt_compile(d, RTE_MIN(n, 40u), &opt) == 0 &&
+		    pn_tcp_set_ipopt(s->c, &opt) == 0 && opt.srr != 0)
+			W.user_srr = true;
 		return;
 	}
 	pn_tcp_setopt(s->c, o, fz_optval(o, fl, d, n));
