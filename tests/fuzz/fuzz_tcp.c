@@ -448,12 +448,13 @@ fz_check_tx(struct rte_mbuf *m)
 		return;
 	}
 	CHECK(eh.ethertype == PN_ETHER_TYPE_IPV4);
-	CHECK(!pn_ether_is_multicast(eh.dst));
+	CHECK(!pn_ether_is_multicast(eh.dst) || W.user_srr);
 	CHECK(pn_ipv4_parse(p, len, 0, &ip) == 0);
 	CHECK(ip.total_len == len && ip.ttl == nconf.ttl);
 	CHECK(ip.src == IP_US);
-	/* a source route's first hop: never a martian of the peer's
-	 * (a received route reversed), the user's may be anything */
+	/* a source route's first hop (and its MAC): never a martian of
+	 * the peer's (a received route reversed), the user's may be
+	 * anything, a group too */
 	CHECK(ip_is_host(ip.dst) || W.user_srr);
 	CHECK(ip_is_host(final_dst(&ip)));
 	CHECK(!ip.mf && ip.frag_off == 0);
