@@ -211,7 +211,9 @@ seg_accepted(struct pn_tcp_conn *c, const struct tcp_seg *s)
 {
 	ts_update(c, s);
 	c->last_rcv_ns = c->tcp->lc->now;
-	if (c->probes > 0 && (c->flags & TF_KEEPALIVE))
+	/* the peer is alive: keepalive and zero-window probes start over
+	 * (Linux tcp_ack: icsk_probes_out = 0) */
+	if (c->probes > 0)
 		c->probes = 0;
 	tcp_keep_arm(c);
 }
@@ -551,8 +553,13 @@ data_and_fin(struct pn_tcp_conn *c, struct tcp_seg *s)
 			tcp_seg_drop(tcp, s, PN_DROP_TCP_AFTER_FIN);
 			return true;
 		}
-		if (c->flags & (TF_CLOSED | TF_SHUT_RD)) {
-			/* Linux tcp_rcv_state_process: data after close -> RST. */
+		if ((c->flags & TF_CLOSED) ||
+		    ((c->flags & TF_SHUT_RD) &&
+		     c->state != PN_TCP_ESTABLISHED)) {
+			/* Linux tcp_rcv_state_process: data after close, or
+			 * after both directions were shut (FIN-WAIT-1/2
+			 * with RCV_SHUTDOWN) -> RST. SHUT_RD alone in
+			 * ESTABLISHED queues it: recv still returns it. */
 			tcp->stat.TCPAbortOnData++;
 			c->rcv_nxt = s->h.seq + s->len;
 			tcp_send_rst(c);

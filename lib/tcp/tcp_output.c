@@ -507,6 +507,7 @@ void
 tcp_retransmit_head(struct pn_tcp_conn *c)
 {
 	uint32_t len = c->sndq.len, mss = tcp_eff_mss(c);
+	uint32_t sent = c->snd_max - c->snd_una;
 	uint8_t fl = PN_TCP_ACK;
 
 	if (c->state == PN_TCP_SYN_SENT) {
@@ -519,6 +520,15 @@ tcp_retransmit_head(struct pn_tcp_conn *c)
 	}
 	if (len > mss)
 		len = mss;
+	/* Only what went out before (Linux retransmits the skb as sent):
+	 * bytes the peer's window held back are new data, for tcp_output
+	 * to send within the window; sent here they would go past it and
+	 * past SND.MAX, and the peer's ACK of them look like an ACK of
+	 * data never sent. */
+	if ((c->flags & TF_FIN_SENT) && sent > 0)
+		sent--;
+	if (len > sent)
+		len = sent;
 	if (len == c->sndq.len && (c->flags & TF_FIN_SENT))
 		fl |= PN_TCP_FIN;
 	if (len == 0 && !(fl & PN_TCP_FIN))
@@ -729,7 +739,7 @@ output_data(struct pn_tcp_conn *c)
 	struct pn_tcp *tcp = c->tcp;
 	uint32_t mss = tcp_eff_mss(c), pipe = 0, armed_at = 0;
 	bool sack = (c->flags & TF_SACK) != 0, sent = false, armed = false;
-	bool limited;
+	bool limited, refused = false;
 	int64_t tso = -1;	/* TSO payload limit, -1: not asked yet */
 
 	if (sack) {
@@ -788,8 +798,10 @@ output_data(struct pn_tcp_conn *c)
 			c->rtt_start_ns = tcp->lc->now;
 		}
 		if (xmit_seg(c, c->snd_nxt, len, fl, big > 0 ? (uint16_t)mss : 0)
-		    < 0 && len > 0)
+		    < 0 && len > 0) {
+			refused = true;
 			break;
+		}
 		sent = true;
 		pipe += len;
 		c->snd_nxt += len + !!(fl & PN_TCP_FIN);
@@ -827,8 +839,11 @@ output_data(struct pn_tcp_conn *c)
 	} else if (sent && c->tlp_armed) {
 		tcp_rtx_rearm_sent(c);
 	}
-	/* Zero window with data waiting and nothing in flight: persist. */
-	if (!sent && c->snd_wnd == 0 && c->snd_una == c->snd_max &&
+	/* Zero window with data waiting and nothing in flight: persist.
+	 * So too when IP refused the segment (no mbuf, a neighbour's queue
+	 * full): nothing in flight, no timer would ever send it (Linux
+	 * tcp_check_probe_timer; its probe sends the data) */
+	if (!sent && (c->snd_wnd == 0 || refused) && c->snd_una == c->snd_max &&
 	    c->sndq.len > c->snd_nxt - c->snd_una && !pn_timer_pending(&c->t_rtx))
 		tcp_persist_arm(c);
 	return sent;
@@ -866,8 +881,13 @@ output_one(struct pn_tcp_conn *c)
 		c->rtt_seq = c->snd_nxt; /* Karn: only new data */
 		c->rtt_start_ns = tcp->lc->now;
 	}
-	if (xmit_seg(c, c->snd_nxt, len, PN_TCP_ACK | PN_TCP_PSH, 0) < 0)
+	if (xmit_seg(c, c->snd_nxt, len, PN_TCP_ACK | PN_TCP_PSH, 0) < 0) {
+		/* refused, nothing in flight: the probe timer tries again
+		 * (output_data's end) */
+		if (!pn_timer_pending(&c->t_rtx))
+			tcp_persist_arm(c);
 		return false;
+	}
 	tsq_push(tcp, len);
 	c->snd_nxt += len;
 	c->snd_max = c->snd_nxt;

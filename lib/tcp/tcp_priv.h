@@ -108,6 +108,11 @@ struct tcp_cc_ops;
  * (Linux net.ipv4.tcp_retries1); in SYN-SENT/SYN-RECEIVED one (Linux
  * tcp_write_timeout: any retransmission of the SYN). */
 #define TCP_RETRIES1 3
+/** Unanswered zero-window probes before a connection the socket let go
+ * of gives up (Linux tcp_probe_timer: tcp_orphan_retries, 8 when the
+ * sysctl is 0): else a peer that keeps its window shut and stays silent
+ * holds a closed connection for a probe per byte queued. */
+#define TCP_ORPHAN_RETRIES 8
 
 /*
  * The SACK scoreboard and the undo ring, allocated the first time SACK

@@ -325,27 +325,63 @@ rtx_fire(struct pn_timer *t)
 	tcp->busy++;
 	if (c->flags & TF_PERSIST) {
 		/* RFC 9293 3.8.6.1: probe the zero window with one byte. */
-		if (c->snd_wnd == 0 && c->sndq.len > c->snd_nxt - c->snd_una) {
-			tcp->stat.TCPWinProbe++;
-			if (c->backoff < 15)
-				c->backoff++;
-			c->probes++;
+		if (c->snd_wnd == 0 && c->sndq.len > 0) {
+			/* Linux tcp_probe_timer: a connection the socket let
+			 * go of gives up after TCP_ORPHAN_RETRIES unanswered
+			 * probes, whatever user_timeout says */
+			bool orphan_out = (c->flags & TF_CLOSED) &&
+					  c->probes >= TCP_ORPHAN_RETRIES;
+
+			if (!orphan_out) {
+				tcp->stat.TCPWinProbe++;
+				if (c->backoff < 15)
+					c->backoff++;
+				c->probes++;
+			}
 			if (c->user_timeout_ms != 0 && c->rtx_start_ns == 0)
 				c->rtx_start_ns = tcp->lc->now;
-			if (give_up(c) && c->user_timeout_ms != 0) {
+			if (orphan_out ||
+			    (give_up(c) && c->user_timeout_ms != 0)) {
 				tcp->stat.TCPAbortOnTimeout++;
 				tcp_send_rst(c);
 				tcp_conn_reset(c, tcp_timeout_err(c));
 				goto out;
 			}
-			tcp_xmit(c, c->snd_nxt, 1, PN_TCP_ACK);
-			c->snd_nxt++;
-			if (pn_seq_gt(c->snd_nxt, c->snd_max))
-				c->snd_max = c->snd_nxt;
+			if (c->sndq.len > c->snd_nxt - c->snd_una) {
+				tcp_xmit(c, c->snd_nxt, 1, PN_TCP_ACK);
+				c->snd_nxt++;
+				if (pn_seq_gt(c->snd_nxt, c->snd_max))
+					c->snd_max = c->snd_nxt;
+			} else {
+				/* every byte queued went out as a probe: the
+				 * first of them again (BSD probes with the
+				 * byte at SND.UNA), not a stop with bytes in
+				 * flight and no timer for them */
+				tcp_xmit(c, c->snd_una, 1, PN_TCP_ACK);
+			}
 			tcp_persist_arm(c);
 		} else {
 			c->flags &= (uint16_t)~TF_PERSIST;
 			tcp_output(c);
+			/* RFC 6298 5.1: data in flight has a timer */
+			if (c->snd_una != c->snd_max &&
+			    !pn_timer_pending(&c->t_rtx))
+				tcp_rtx_arm(c);
+			/* refused again (tcp_output armed the probe anew):
+			 * counted as a probe, given up as Linux
+			 * tcp_probe_timer does (retries2; an orphan
+			 * TCP_ORPHAN_RETRIES) */
+			if ((c->flags & TF_PERSIST) && c->snd_wnd != 0) {
+				if (c->backoff < 15)
+					c->backoff++;
+				if (++c->probes > ((c->flags & TF_CLOSED) ?
+						   TCP_ORPHAN_RETRIES :
+						   c->tcp->conf.retries2)) {
+					tcp->stat.TCPAbortOnTimeout++;
+					tcp_send_rst(c);
+					tcp_conn_reset(c, tcp_timeout_err(c));
+				}
+			}
 		}
 		goto out;
 	}

@@ -46,6 +46,7 @@
 #include "arp.h"
 #include "cksum.h"
 #include "ether.h"
+#include "fuzz_util.h"
 #include "icmp.h"
 #include "ipopt.h"
 #include "ipv4.h"
@@ -236,32 +237,15 @@ ip_is_host(uint32_t ip)
 	return true;
 }
 
-/* Where a datagram we send is going: the last slot of its source route
- * (Linux ip_options_build), the header's destination being the first
- * hop; without a route, the header's. */
+/* Where a datagram we send is going (fuzz_util.h): the end of its
+ * source route, if any. */
 static uint32_t
-fz_final_dst(const struct pn_ipv4_hdr *ip)
+final_dst(const struct pn_ipv4_hdr *ip)
 {
-	const uint8_t *o = ip->opts;
-	uint32_t i = 0, n;
+	uint32_t dst;
 
-	while (i < ip->opts_len && o[i] != PN_IPOPT_END) {
-		if (o[i] == PN_IPOPT_NOOP) {
-			i++;
-			continue;
-		}
-		CHECK(i + 1 < ip->opts_len && o[i + 1] >= 2 &&
-		      i + o[i + 1] <= ip->opts_len);
-		n = o[i + 1];
-		if (o[i] == PN_IPOPT_LSRR || o[i] == PN_IPOPT_SSRR) {
-			CHECK(n >= 7);
-			return (uint32_t)o[i + n - 4] << 24 |
-			       (uint32_t)o[i + n - 3] << 16 |
-			       (uint32_t)o[i + n - 2] << 8 | o[i + n - 1];
-		}
-		i += n;
-	}
-	return ip->dst;
+	CHECK(fz_final_dst(ip, &dst));
+	return dst;
 }
 
 /*
@@ -293,7 +277,7 @@ fz_check_tx_icmp(const struct pn_ipv4_hdr *ip, const uint8_t *p, uint32_t len)
 	p += PN_ICMP_HDR_LEN;
 	CHECK(p[0] >> 4 == 4);
 	CHECK(((uint32_t)p[12] << 24 | (uint32_t)p[13] << 16 |
-	       (uint32_t)p[14] << 8 | p[15]) == fz_final_dst(ip));
+	       (uint32_t)p[14] << 8 | p[15]) == final_dst(ip));
 	CHECK(ip_is_ours((uint32_t)p[16] << 24 | (uint32_t)p[17] << 16 |
 			 (uint32_t)p[18] << 8 | p[19]));
 }
@@ -342,7 +326,7 @@ fz_check_tx(struct rte_mbuf *m)
 		CHECK(pn_ipv4_parse(p, len, 0, &ip) == 0);
 		CHECK(ip.total_len == len && ip.ttl == conf.ttl);
 		CHECK(ip_is_ours(ip.src));
-		CHECK(ip_is_host(ip.dst) && ip_is_host(fz_final_dst(&ip)));
+		CHECK(ip_is_host(ip.dst) && ip_is_host(final_dst(&ip)));
 		CHECK(ip.proto == PN_IPV4_PROTO_ICMP);
 		if (!ip.mf && ip.frag_off == 0)
 			fz_check_tx_icmp(&ip, p + ip.hdr_len, len - ip.hdr_len);
@@ -367,23 +351,6 @@ fz_tx_burst(struct pn_lcore *lc, uint16_t port, uint16_t queue,
 }
 
 /* --- set-up, once per process and once per input --- */
-
-/* rte_malloc allocations in use, over every socket. */
-static void
-heap_usage(uint64_t *count, uint64_t *bytes)
-{
-	struct rte_malloc_socket_stats st;
-	unsigned int i;
-
-	*count = *bytes = 0;
-	for (i = 0; i < rte_socket_count(); i++) {
-		if (rte_malloc_get_socket_stats(rte_socket_id_by_idx(i),
-						&st) < 0)
-			continue;
-		*count += st.alloc_count;
-		*bytes += st.heap_allocsz_bytes;
-	}
-}
 
 /*
  * The lcore lives for the whole process (a fresh timer wheel per input
@@ -503,51 +470,11 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	verbose = getenv("FUZZ_NET_VERBOSE") != NULL;
 	/* One warm-up input: first-use allocations (telemetry) settle. */
 	LLVMFuzzerTestOneInput(NULL, 0);
-	heap_usage(&heap0_count, &heap0_bytes);
+	fz_heap_usage(&heap0_count, &heap0_bytes);
 	return 0;
 }
 
 /* --- one input --- */
-
-static uint64_t
-fz_clock_ns(uint8_t code)
-{
-	static const uint64_t unit[8] = {
-		PN_NS_PER_US, 10 * PN_NS_PER_US, 100 * PN_NS_PER_US,
-		PN_NS_PER_MS, 10 * PN_NS_PER_MS, 100 * PN_NS_PER_MS,
-		PN_NS_PER_S, 10 * PN_NS_PER_S,
-	};
-
-	return ((uint64_t)(code & 31) + 1) * unit[code >> 5];
-}
-
-/* The frame as an mbuf chain: first segment @p first bytes (0: full). */
-static struct rte_mbuf *
-fz_mbuf(const uint8_t *p, uint32_t len, uint32_t first)
-{
-	uint32_t room = rte_pktmbuf_data_room_size(pool) -
-			RTE_PKTMBUF_HEADROOM;
-	struct rte_mbuf *head = NULL, *m;
-	uint32_t off = 0, n;
-
-	if (first == 0 || first >= len)
-		first = room;
-	do {
-		n = RTE_MIN(off == 0 ? first : room, len - off);
-		m = rte_pktmbuf_alloc(pool);
-		if (m == NULL) {
-			rte_pktmbuf_free(head);
-			return NULL;
-		}
-		memcpy(rte_pktmbuf_append(m, (uint16_t)n), p + off, n);
-		if (head == NULL)
-			head = m;
-		else
-			CHECK(rte_pktmbuf_chain(head, m) == 0);
-		off += n;
-	} while (off < len);
-	return head;
-}
 
 static void
 fz_rx(const uint8_t *p, uint32_t len, uint8_t flags)
@@ -562,7 +489,7 @@ fz_rx(const uint8_t *p, uint32_t len, uint8_t flags)
 	/* A full queue is polled first, as the device would be. */
 	while (q->len == FZ_RXQ_SIZE)
 		fz_round();
-	m = fz_mbuf(p, len, split_at[flags >> 3]);
+	m = fz_mbuf_chain(pool, p, len, split_at[flags >> 3]);
 	if (m == NULL) {
 		W.rx_nombuf++;
 		return;
@@ -655,7 +582,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* rte_malloc'd state (pn_net, rings) all freed; not during the
 	 * warm-up input, which sets the baseline. */
 	if (heap0_count != 0) {
-		heap_usage(&hc, &hb);
+		fz_heap_usage(&hc, &hb);
 		CHECK(hc == heap0_count && hb == heap0_bytes);
 	}
 	return 0;

@@ -230,6 +230,32 @@ send_after_shutdown_epipe(void **state)
 	assert_true(pn_tcp_poll(W->c) & EPOLLOUT);
 }
 
+/*
+ * Data after SHUT_RD alone is queued and ACKed, and recv returns it
+ * (Linux: tcp_rcv_state_process resets only in FIN-WAIT-1/2 with
+ * RCV_SHUTDOWN, tcp_recvmsg copies what is queued before it looks at
+ * RCV_SHUTDOWN). It was answered with a RST (found by fuzz-tcp); after
+ * SHUT_RDWR it still is.
+ */
+static void
+shutdown_rd_data_still_queued(void **state)
+{
+	(void)state;
+	est();
+	pn_tcp_shutdown(W->c, SHUT_RD);
+	IN(PA, .len = 100);
+	OUT(A, .ack = 1101);
+	assert_int_equal(scn_state(), PN_TCP_ESTABLISHED);
+	assert_int_equal(scn_stat("TCPAbortOnData"), 0);
+	assert_int_equal(scn_recv(200), 100);
+	assert_int_equal(scn_recv(200), 0);
+	pn_tcp_shutdown(W->c, SHUT_RDWR);
+	OUT(FA, .seq = ISN + 1);
+	IN(PA, .len = 100);
+	OUT(RA);
+	assert_int_equal(scn_stat("TCPAbortOnData"), 1);
+}
+
 static void
 shutdown_rd_reads_eof(void **state)
 {
@@ -272,6 +298,7 @@ main(void)
 		SCN(fin_wait_2_half_close_receives),
 		SCN(send_after_shutdown_epipe),
 		SCN(shutdown_rd_reads_eof),
+		SCN(shutdown_rd_data_still_queued),
 		SCN(both_shut_is_hup),
 	};
 

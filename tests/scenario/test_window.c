@@ -3,7 +3,10 @@
  * (RFC 9293 3.8.6.1, RFC 7323). */
 #include <sys/epoll.h>
 
+#include <rte_mbuf.h>
+
 #include "scn.h"
+#include "test_eal.h"
 
 static void
 est_win(uint16_t win)
@@ -98,6 +101,115 @@ persist_gives_up_with_user_timeout(void **state)
 	assert_int_equal(scn_state(), PN_TCP_CLOSED);
 	assert_int_equal(pn_tcp_error(W->c), ETIMEDOUT);
 	scn_flush();
+}
+
+/*
+ * An orphan probing a zero window gives up after 8 unanswered probes
+ * (Linux tcp_probe_timer, tcp_orphan_retries): closed in FIN-WAIT-1 with
+ * a peer that keeps its window shut and says nothing, the connection
+ * probed once a second per byte queued (found by fuzz-tcp). An answer
+ * counts the probes from zero again.
+ */
+static void
+persist_orphan_gives_up(void **state)
+{
+	int i;
+
+	(void)state;
+	W->tconf.rto_max_ms = 1000;
+	est_win(0);
+	scn_send(1000);
+	for (i = 0; i < 30 && scn_stat("TCPWinProbe") < 5; i++)
+		ADVANCE_MS(1000);
+	assert_int_equal(scn_stat("TCPWinProbe"), 5);
+	scn_flush();
+	IN(A, .ack = ISN + 1, .win = 0); /* the probes dropped, ACKed */
+	pn_tcp_close(W->c);	/* FIN-WAIT-1 behind the data */
+	W->c = NULL;
+	for (i = 0; i < 60; i++)
+		ADVANCE_MS(1000);
+	assert_int_equal(scn_nconns(), 0);
+	assert_int_equal(scn_stat("TCPWinProbe"), 5 + 8);
+	assert_int_equal(scn_stat("TCPAbortOnTimeout"), 1);
+	scn_flush();
+}
+
+/*
+ * Probes past the last byte queued probe with the first again: with 2
+ * bytes queued the third probe went nowhere, TF_PERSIST was dropped with
+ * both bytes in flight and no timer, and the connection stalled for good,
+ * even once the window opened (found by fuzz-tcp).
+ */
+static void
+persist_probes_all_queued_bytes_out(void **state)
+{
+	int i, k;
+
+	(void)state;
+	est_win(0);
+	scn_send(2);
+	for (k = 0; k < 4; k++) {
+		for (i = 0; i < 5000 && scn_pending() == 0; i++)
+			ADVANCE_MS(1);
+		OUT(A, .seq = ISN + 1 + (k < 2 ? k : 0), .len = 1);
+	}
+	assert_int_equal(scn_stat("TCPWinProbe"), 4);
+	IN(A, .ack = ISN + 1, .win = 1000);
+	OUT(A, .seq = ISN + 1, .len = 2);
+}
+
+/*
+ * A segment IP refused (here: no mbuf for it) with nothing in flight is
+ * tried again by the probe timer (Linux tcp_check_probe_timer): it was
+ * left with no timer at all and the data never went (found by fuzz-tcp,
+ * a neighbour's queue full on a reversed source route).
+ */
+static void
+refused_send_tried_again(void **state)
+{
+	static struct rte_mbuf *hoard[16384];
+	unsigned int n = 0, i;
+
+	(void)state;
+	est_win(0);
+	scn_send(100);
+	NONE();
+	while (n < RTE_DIM(hoard) &&
+	       (hoard[n] = rte_pktmbuf_alloc(pn_test_pool())) != NULL)
+		n++;
+	rte_pktmbuf_free(hoard[--n]);	/* for the window update */
+	IN(A, .ack = ISN + 1, .win = 1000);
+	NONE();
+	for (i = 0; i < n; i++)
+		rte_pktmbuf_free(hoard[i]);
+	for (i = 0; i < 5000 && scn_pending() == 0; i++)
+		ADVANCE_MS(1);
+	OUT(A, .seq = ISN + 1, .len = 100);
+}
+
+/*
+ * A retransmission is the data as it was sent (Linux retransmits the
+ * skb): the peer's window let 500 bytes of a 1000-byte MSS out, so the
+ * RTO sends those 500 again, not 1000 past the window and past SND.MAX
+ * (found by fuzz-tcp; the peer's ACK of them then looked like an ACK of
+ * data never sent).
+ */
+static void
+rto_resends_only_what_the_window_let_out(void **state)
+{
+	int i;
+
+	(void)state;
+	est_win(500);
+	scn_send(3000);
+	OUT(A, .seq = ISN + 1, .len = 500);
+	NONE();
+	for (i = 0; i < 3000 && scn_pending() == 0; i++)
+		ADVANCE_MS(1);
+	OUT(A, .seq = ISN + 1, .len = 500);
+	NONE();
+	IN(A, .ack = ISN + 501, .win = 1000);
+	OUT(A, .seq = ISN + 501, .len = 1000);
 }
 
 static void
@@ -254,6 +366,10 @@ main(void)
 		SCN(probe_byte_accepted),
 		SCN(persist_forever_without_user_timeout),
 		SCN(persist_gives_up_with_user_timeout),
+		SCN(persist_orphan_gives_up),
+		SCN(rto_resends_only_what_the_window_let_out),
+		SCN(persist_probes_all_queued_bytes_out),
+		SCN(refused_send_tried_again),
 		SCN(window_shrinks_to_zero_mid_stream),
 		SCN(window_scale_applied_to_peer_window),
 		SCN(our_window_scaled),
