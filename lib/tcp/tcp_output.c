@@ -846,6 +846,11 @@ output_data(struct pn_tcp_conn *c)
 	if (!sent && (c->snd_wnd == 0 || refused) && c->snd_una == c->snd_max &&
 	    c->sndq.len > c->snd_nxt - c->snd_una && !pn_timer_pending(&c->t_rtx))
 		tcp_persist_arm(c);
+	/* Refused with data in flight (a probe byte the opening window
+	 * sent back to SND.NXT) and no timer: the RTO (RFC 6298 5.1) */
+	else if (refused && c->snd_una != c->snd_max &&
+		 !pn_timer_pending(&c->t_rtx))
+		tcp_rtx_arm(c);
 	return sent;
 }
 

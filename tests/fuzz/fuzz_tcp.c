@@ -182,11 +182,14 @@ fz_dump(void)
 	TAILQ_FOREACH(c, &W.tcp->conns, link)
 		fprintf(stderr, "  conn %p %08x:%u state %u flags %#x owned %d"
 			" una %u nxt %u max %u wnd %u rcv_nxt %u sndq %u"
-			" rcvq %u nooo %u\n", (void *)c, c->key.rip,
+			" rcvq %u nooo %u rtx %s probes %u backoff %u\n",
+			(void *)c, c->key.rip,
 			c->key.rport, c->state, c->flags, c->owned,
 			c->snd_una - c->iss, c->snd_nxt - c->iss,
 			c->snd_max - c->iss, c->snd_wnd, c->rcv_nxt - c->irs,
-			c->sndq.len, c->rcvq.len, c->nooo);
+			c->sndq.len, c->rcvq.len, c->nooo,
+			pn_timer_pending(&c->t_rtx) ? "armed" : "none",
+			c->probes, c->backoff);
 	for (i = 0; i < PN_DROP__MAX; i++)
 		if (W.lc.stat.drop[i])
 			fprintf(stderr, "  drop %s %" PRIu64 "\n",

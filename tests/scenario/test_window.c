@@ -188,6 +188,38 @@ refused_send_tried_again(void **state)
 }
 
 /*
+ * The same with a probe byte out: the window opens, SND.NXT goes back to
+ * the probe byte and IP refuses it. Data in flight needs the RTO (RFC
+ * 6298 5.1); without it the connection had no timer at all (found by
+ * fuzz-tcp: an orphan that outlived every timeout).
+ */
+static void
+refused_after_probe_has_rto(void **state)
+{
+	static struct rte_mbuf *hoard[16384];
+	unsigned int n = 0, i;
+
+	(void)state;
+	est_win(0);
+	scn_send(100);
+	NONE();
+	for (i = 0; i < 5000 && scn_pending() == 0; i++)
+		ADVANCE_MS(1);
+	OUT(A, .seq = ISN + 1, .len = 1);	/* the zero-window probe */
+	while (n < RTE_DIM(hoard) &&
+	       (hoard[n] = rte_pktmbuf_alloc(pn_test_pool())) != NULL)
+		n++;
+	rte_pktmbuf_free(hoard[--n]);	/* for the window update */
+	IN(A, .ack = ISN + 1, .win = 1000);
+	NONE();
+	for (i = 0; i < n; i++)
+		rte_pktmbuf_free(hoard[i]);
+	for (i = 0; i < 5000 && scn_pending() == 0; i++)
+		ADVANCE_MS(1);
+	OUT(A, .seq = ISN + 1, .len = 1);	/* the RTO: what was sent */
+}
+
+/*
  * A retransmission is the data as it was sent (Linux retransmits the
  * skb): the peer's window let 500 bytes of a 1000-byte MSS out, so the
  * RTO sends those 500 again, not 1000 past the window and past SND.MAX
@@ -370,6 +402,7 @@ main(void)
 		SCN(rto_resends_only_what_the_window_let_out),
 		SCN(persist_probes_all_queued_bytes_out),
 		SCN(refused_send_tried_again),
+		SCN(refused_after_probe_has_rto),
 		SCN(window_shrinks_to_zero_mid_stream),
 		SCN(window_scale_applied_to_peer_window),
 		SCN(our_window_scaled),
