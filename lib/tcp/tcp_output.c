@@ -731,6 +731,24 @@ tcp_tsq_resume(struct pn_lcore *lc, void *arg)
 	tcp_reap(tcp);
 }
 
+/*
+ * IP refused a data segment (no mbuf, a neighbour's queue full): a timer
+ * must be left to send it. With data in flight (a probe byte the opening
+ * window sent back to SND.NXT, say) the RTO (RFC 6298 5.1); with none,
+ * the probe timer, whose firing sends the data (Linux
+ * tcp_check_probe_timer).
+ */
+static void
+refused_arm(struct pn_tcp_conn *c)
+{
+	if (pn_timer_pending(&c->t_rtx))
+		return;
+	if (c->snd_una != c->snd_max)
+		tcp_rtx_arm(c);
+	else
+		tcp_persist_arm(c);
+}
+
 /* Send data segments (and the FIN) the windows allow. @return sent any.
  * Out of line: tcp_output's idle return then saves no registers. */
 static bool __rte_noinline
@@ -839,18 +857,12 @@ output_data(struct pn_tcp_conn *c)
 	} else if (sent && c->tlp_armed) {
 		tcp_rtx_rearm_sent(c);
 	}
-	/* Zero window with data waiting and nothing in flight: persist.
-	 * So too when IP refused the segment (no mbuf, a neighbour's queue
-	 * full): nothing in flight, no timer would ever send it (Linux
-	 * tcp_check_probe_timer; its probe sends the data) */
-	if (!sent && (c->snd_wnd == 0 || refused) && c->snd_una == c->snd_max &&
+	/* Zero window with data waiting and nothing in flight: persist. */
+	if (!sent && c->snd_wnd == 0 && c->snd_una == c->snd_max &&
 	    c->sndq.len > c->snd_nxt - c->snd_una && !pn_timer_pending(&c->t_rtx))
 		tcp_persist_arm(c);
-	/* Refused with data in flight (a probe byte the opening window
-	 * sent back to SND.NXT) and no timer: the RTO (RFC 6298 5.1) */
-	else if (refused && c->snd_una != c->snd_max &&
-		 !pn_timer_pending(&c->t_rtx))
-		tcp_rtx_arm(c);
+	else if (refused)
+		refused_arm(c);
 	return sent;
 }
 
@@ -887,10 +899,7 @@ output_one(struct pn_tcp_conn *c)
 		c->rtt_start_ns = tcp->lc->now;
 	}
 	if (xmit_seg(c, c->snd_nxt, len, PN_TCP_ACK | PN_TCP_PSH, 0) < 0) {
-		/* refused, nothing in flight: the probe timer tries again
-		 * (output_data's end) */
-		if (!pn_timer_pending(&c->t_rtx))
-			tcp_persist_arm(c);
+		refused_arm(c);
 		return false;
 	}
 	tsq_push(tcp, len);
