@@ -7,8 +7,10 @@
  * VIRTIO_NET_F_GUEST_TSO4 (and GUEST_CSUM). That is known only once a
  * guest connects, and changes when another one does: a link-state
  * callback (run by the vhost thread) reads the negotiated features and
- * publishes one flag per port, which lcores read (pn_port_tso_live)
- * before they build a TSO segment.
+ * publishes two flags per port: TSO, which lcores read (pn_port_tso_live)
+ * before they build a TSO segment, and GUEST_CSUM, which the bridge
+ * reads (pn_port_csum_live) before it hands a verified checksum on as
+ * partial (pollnet-bench --csum-partial).
  *
  * The vid of a net_vhost port comes from rte_eth_vhost_get_vid_from_port_id
  * in the PMD's own library, which EAL loads as a plugin: we look it up
@@ -65,7 +67,7 @@ vhost_vid_fn(void)
 /* Re-read the guest's features of @p port_id; publish the TSO and
  * checksum flags. */
 static void
-vhost_tso_update(uint16_t port_id)
+vhost_guest_update(uint16_t port_id)
 {
 	struct rte_eth_link link;
 	uint64_t f = 0;
@@ -95,7 +97,7 @@ vhost_lsc(uint16_t port_id, enum rte_eth_event_type ev, void *arg,
 	(void)ev;
 	(void)arg;
 	(void)ret;
-	vhost_tso_update(port_id);
+	vhost_guest_update(port_id);
 	return 0;
 }
 
@@ -119,7 +121,7 @@ pn_vhost_tso_watch(uint16_t port_id)
 					   vhost_lsc, NULL);
 	if (rc < 0)
 		return rc;
-	vhost_tso_update(port_id); /* a guest may be there already */
+	vhost_guest_update(port_id); /* a guest may be there already */
 	return 0;
 }
 
