@@ -857,8 +857,12 @@ output_data(struct pn_tcp_conn *c)
 	} else if (sent && c->tlp_armed) {
 		tcp_rtx_rearm_sent(c);
 	}
-	/* Zero window with data waiting and nothing in flight: persist. */
-	if (!sent && c->snd_wnd == 0 && c->snd_una == c->snd_max &&
+	/* Zero window with data waiting and nothing in flight: persist.
+	 * Nothing in flight is SND.NXT at SND.UNA: an opening window sends
+	 * probe bytes again from SND.UNA (tcp_input.c), and if they did not
+	 * go (small queues: the device full) before it shut again, SND.MAX
+	 * is past SND.UNA with no timer at all. */
+	if (!sent && c->snd_wnd == 0 && c->snd_nxt == c->snd_una &&
 	    c->sndq.len > c->snd_nxt - c->snd_una && !pn_timer_pending(&c->t_rtx))
 		tcp_persist_arm(c);
 	else if (refused)

@@ -221,6 +221,44 @@ refused_after_probe_has_rto(void **state)
 }
 
 /*
+ * The window opens with probe bytes out, while the device is full (small
+ * queues hold the data back: a probe is held below TCP), and shuts again
+ * before anything went: SND.NXT is back at SND.UNA, SND.MAX past it. The
+ * probe timer must run; it did not (armed only with SND.MAX at SND.UNA),
+ * and the connection waited for good (found by fuzz-tcp).
+ */
+static void
+window_reopens_shut_while_device_full(void **state)
+{
+	unsigned int i;
+
+	(void)state;
+	est_win(0);
+	scn_send(100);
+	NONE();
+	for (i = 0; i < 5000 && scn_pending() == 0; i++)
+		ADVANCE_MS(1);
+	OUT(A, .seq = ISN + 1, .len = 1);	/* the first probe */
+	W->tx_limit = true;
+	W->tx_room = 0;
+	for (i = 0; i < 5000 && pn_lcore_tx_held(&W->lc) == 0; i++)
+		ADVANCE_MS(1);
+	assert_int_equal(pn_lcore_tx_held(&W->lc), 1);	/* the second, held */
+	IN(A, .ack = ISN + 1, .win = 1000);	/* opens: small queues wait */
+	IN(A, .ack = ISN + 1, .win = 0);	/* shut again */
+	W->tx_room = 16;
+	for (i = 0; i < 100 && scn_pending() == 0; i++)
+		ADVANCE_MS(1);
+	OUT(A, .seq = ISN + 2, .len = 1);	/* the held probe goes */
+	NONE();
+	for (i = 0; i < 5000 && scn_pending() == 0; i++)
+		ADVANCE_MS(1);
+	OUT(A, .seq = ISN + 1, .len = 1);	/* and the probe timer runs */
+	IN(A, .ack = ISN + 1, .win = 1000);
+	OUT(A, .seq = ISN + 1, .len = 100);
+}
+
+/*
  * A retransmission is the data as it was sent (Linux retransmits the
  * skb): the peer's window let 500 bytes of a 1000-byte MSS out, so the
  * RTO sends those 500 again, not 1000 past the window and past SND.MAX
@@ -404,6 +442,7 @@ main(void)
 		SCN(persist_probes_all_queued_bytes_out),
 		SCN(refused_send_tried_again),
 		SCN(refused_after_probe_has_rto),
+		SCN(window_reopens_shut_while_device_full),
 		SCN(window_shrinks_to_zero_mid_stream),
 		SCN(window_scale_applied_to_peer_window),
 		SCN(our_window_scaled),
