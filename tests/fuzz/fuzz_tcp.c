@@ -55,6 +55,10 @@
  * and after pn_tcp_free and pn_net_free every timer cancelled and every
  * rte_malloc byte freed (ASan checks malloc). Any broken invariant
  * aborts.
+ *
+ * To look at one input: FUZZ_TCP_VERBOSE=1 prints the connections after
+ * the last record, FUZZ_TCP_TRACE=1 each record and the connections
+ * after it (fuzz-tcp FILE, or fuzz-tcp-replay FILE).
  */
 #include <inttypes.h>
 #include <stdbool.h>
@@ -165,6 +169,7 @@ static struct rte_mempool *pool;
 static unsigned int pool_full;
 static uint64_t heap0_count, heap0_bytes;
 static bool verbose;	/* FUZZ_TCP_VERBOSE set: state after each input */
+static bool trace;	/* FUZZ_TCP_TRACE set: each record, and the state after it */
 static uint8_t scratch[1 << 16];
 
 static void
@@ -668,6 +673,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	fz_nconf(&nconf);
 	fz_lcore_init();
 	verbose = getenv("FUZZ_TCP_VERBOSE") != NULL;
+	trace = getenv("FUZZ_TCP_TRACE") != NULL;
 	/* warm-up: first-use allocations settle, then the baseline */
 	LLVMFuzzerTestOneInput(NULL, 0);
 	LLVMFuzzerTestOneInput((const uint8_t *)"\x01", 1);
@@ -1198,6 +1204,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fz_round();
 			pn_clock_advance(&W.clock, fz_clock_ns(clk));
 			fz_round();
+		}
+		if (trace) {
+			fprintf(stderr, "record kind %u slot %u clk %u fl 0x%02x extra %u len %u, now %" PRIu64 " ns\n",
+				kind & 15u, (kind >> 4) & 7u, clk, fl, extra, len,
+				pn_clock_now(&W.clock));
+			fz_dump();
 		}
 	}
 	fz_burst_flush();
