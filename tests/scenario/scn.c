@@ -143,6 +143,15 @@ scn_advance_ns(uint64_t ns)
 	}
 }
 
+void
+scn_wait_out(unsigned int max_ms, unsigned int step_ms)
+{
+	unsigned int t;
+
+	for (t = 0; t < max_ms && scn_pending() == 0; t += step_ms)
+		scn_advance_ns((uint64_t)step_ms * PN_NS_PER_MS);
+}
+
 static void
 put16(uint8_t *p, uint16_t v)
 {

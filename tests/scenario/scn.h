@@ -147,6 +147,10 @@ void scn_icmp_unreach(uint8_t code, uint16_t mtu, uint32_t seq);
 /* An ICMP error of @p type (3, 11) from a router quoting our segment. */
 void scn_icmp_err(uint8_t type, uint8_t code, uint16_t mtu, uint32_t seq);
 void scn_advance_ns(uint64_t ns);
+/* Let the clock run, @p step_ms at a time, until something is sent or
+ * @p max_ms have passed (a timer's segment, found without knowing its
+ * time). */
+void scn_wait_out(unsigned int max_ms, unsigned int step_ms);
 /* Drop every captured segment not read yet; returns how many. */
 unsigned int scn_flush(void);
 unsigned int scn_pending(void);

@@ -111,7 +111,6 @@ static void
 send_oob_pointer_held_until_acked(void **state)
 {
 	static uint8_t buf[100];
-	int i;
 
 	(void)state;
 	est();
@@ -122,8 +121,7 @@ send_oob_pointer_held_until_acked(void **state)
 	assert_int_equal(OUT(PA | U, .seq = ISN + 11, .len = 1)->urp, 1);
 	IN(A, .ack = ISN + 11);
 	/* the loss probe or the RTO: the urgent byte goes again, with URG */
-	for (i = 0; i < 300 && scn_pending() == 0; i++)
-		ADVANCE_MS(10);
+	scn_wait_out(3000, 10);
 	assert_int_equal(OUT(PA | U, .seq = ISN + 11, .len = 1)->urp, 1);
 	IN(A, .ack = ISN + 12);
 	assert_int_equal(send_flags(buf, 5, 0), 5);
@@ -136,7 +134,6 @@ static void
 send_oob_announced_by_ack_at_zero_window(void **state)
 {
 	static uint8_t buf[8];
-	int i;
 
 	(void)state;
 	est();
@@ -144,8 +141,7 @@ send_oob_announced_by_ack_at_zero_window(void **state)
 	assert_int_equal(send_flags(buf, 4, PN_TCP_OOB), 4);
 	NONE();
 	IN(PA, .len = 1, .win = 0);
-	for (i = 0; i < 50 && scn_pending() == 0; i++)
-		ADVANCE_MS(10);
+	scn_wait_out(500, 10);
 	assert_int_equal(OUT(A | U, .seq = ISN + 1, .len = 0)->urp, 4);
 }
 

@@ -143,14 +143,13 @@ persist_orphan_gives_up(void **state)
 static void
 persist_probes_all_queued_bytes_out(void **state)
 {
-	int i, k;
+	int k;
 
 	(void)state;
 	est_win(0);
 	scn_send(2);
 	for (k = 0; k < 4; k++) {
-		for (i = 0; i < 5000 && scn_pending() == 0; i++)
-			ADVANCE_MS(1);
+		scn_wait_out(5000, 1);
 		OUT(A, .seq = ISN + 1 + (k < 2 ? k : 0), .len = 1);
 	}
 	assert_int_equal(scn_stat("TCPWinProbe"), 4);
@@ -177,8 +176,18 @@ window_opens_while_refused(void)
 	NONE();
 	for (i = 0; i < n; i++)
 		rte_pktmbuf_free(hoard[i]);
-	for (i = 0; i < 5000 && scn_pending() == 0; i++)
-		ADVANCE_MS(1);
+	scn_wait_out(5000, 1);
+}
+
+/* 100 bytes queued behind a zero window, and the first probe for them. */
+static void
+first_probe_out(void)
+{
+	est_win(0);
+	scn_send(100);
+	NONE();
+	scn_wait_out(5000, 1);
+	OUT(A, .seq = ISN + 1, .len = 1);
 }
 
 /*
@@ -207,15 +216,8 @@ refused_send_tried_again(void **state)
 static void
 refused_after_probe_has_rto(void **state)
 {
-	unsigned int i;
-
 	(void)state;
-	est_win(0);
-	scn_send(100);
-	NONE();
-	for (i = 0; i < 5000 && scn_pending() == 0; i++)
-		ADVANCE_MS(1);
-	OUT(A, .seq = ISN + 1, .len = 1);	/* the zero-window probe */
+	first_probe_out();
 	window_opens_while_refused();
 	OUT(A, .seq = ISN + 1, .len = 1);	/* the RTO: what was sent */
 }
@@ -233,12 +235,7 @@ window_reopens_shut_while_device_full(void **state)
 	unsigned int i;
 
 	(void)state;
-	est_win(0);
-	scn_send(100);
-	NONE();
-	for (i = 0; i < 5000 && scn_pending() == 0; i++)
-		ADVANCE_MS(1);
-	OUT(A, .seq = ISN + 1, .len = 1);	/* the first probe */
+	first_probe_out();
 	W->tx_limit = true;
 	W->tx_room = 0;
 	for (i = 0; i < 5000 && pn_lcore_tx_held(&W->lc) == 0; i++)
@@ -247,12 +244,10 @@ window_reopens_shut_while_device_full(void **state)
 	IN(A, .ack = ISN + 1, .win = 1000);	/* opens: small queues wait */
 	IN(A, .ack = ISN + 1, .win = 0);	/* shut again */
 	W->tx_room = 16;
-	for (i = 0; i < 100 && scn_pending() == 0; i++)
-		ADVANCE_MS(1);
+	scn_wait_out(100, 1);
 	OUT(A, .seq = ISN + 2, .len = 1);	/* the held probe goes */
 	NONE();
-	for (i = 0; i < 5000 && scn_pending() == 0; i++)
-		ADVANCE_MS(1);
+	scn_wait_out(5000, 1);
 	OUT(A, .seq = ISN + 1, .len = 1);	/* and the probe timer runs */
 	IN(A, .ack = ISN + 1, .win = 1000);
 	OUT(A, .seq = ISN + 1, .len = 100);
@@ -268,15 +263,12 @@ window_reopens_shut_while_device_full(void **state)
 static void
 rto_resends_only_what_the_window_let_out(void **state)
 {
-	int i;
-
 	(void)state;
 	est_win(500);
 	scn_send(3000);
 	OUT(A, .seq = ISN + 1, .len = 500);
 	NONE();
-	for (i = 0; i < 3000 && scn_pending() == 0; i++)
-		ADVANCE_MS(1);
+	scn_wait_out(3000, 1);
 	OUT(A, .seq = ISN + 1, .len = 500);
 	NONE();
 	IN(A, .ack = ISN + 501, .win = 1000);
