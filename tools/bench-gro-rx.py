@@ -17,8 +17,11 @@ byte of the poll, gro and input phases and their sum (receive), the share
 of the loop's awake time (every phase but idle) that the lcore's thread
 was really on a CPU (the scheduler's sum_exec_runtime) and the receive
 cycles scaled by it (on CPU: preemption by other work taken out, taken to
-hit every phase alike), segments per packet GRO handed up, TCP checksums
-GRO verified in software.
+hit every phase alike), the timers, tx and events phases and the stack's
+whole receive cost (receive plus those three: what Linux does in its
+receive softirq, the ACKs sent and the wake-ups included; the application's
+copy and hash, in the app phase, left out), segments per packet GRO handed
+up, TCP checksums GRO verified in software.
 
 Checksums (--csum): the tap in the namespace has no checksum offload, so
 the kernel sends full checksums. 'sw' (the default): virtio reports them
@@ -146,7 +149,8 @@ def one(a, peer, sock, tmp, gro, k, want):
         fail(f"{name}: cycle accounting is off")
     n = a.bytes
     segs = (g.get("held", 0) + g.get("merged", 0)) / g["flushed"] if g.get("flushed") else 1
-    d = {p: cyc[p] - cyc0[p] for p in ("poll", "gro", "input", "total", "idle")}
+    d = {p: cyc[p] - cyc0[p]
+         for p in ("poll", "gro", "input", "timers", "tx", "events", "total", "idle")}
     # The phases count TSC cycles, preempted ones included; the share of
     # the loop's awake cycles it really ran scales them to on-CPU cycles
     # (preemption taken to hit every awake phase alike).
@@ -156,6 +160,11 @@ def one(a, peer, sock, tmp, gro, k, want):
                segs=segs, csum_sw=g.get("csum_sw", 0), share=share)
     row["receive"] = row["poll"] + row["gro_c"] + row["input"]
     row["receive_cpu"] = row["receive"] * share
+    # What Linux does in its receive softirq beyond that: the ACKs (and
+    # window updates) sent, the timers (delayed ACK), the wake-ups.
+    for p in ("timers", "tx", "events"):
+        row[p] = d[p] / n
+    row["stack"] = row["receive"] + row["timers"] + row["tx"] + row["events"]
     return row
 
 
@@ -222,19 +231,23 @@ def main():
         shutil.rmtree(tmp)
     print(f"{a.bytes} bytes kernel -> pollnet per run; cycles per payload byte\n")
     print("| pair | checksums | GRO | MB/s | poll | gro | input | receive c/B | on CPU "
-          "| receive c/B on CPU | segments per packet | sw checksums in GRO |")
-    print("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+          "| receive c/B on CPU | timers | tx | events | stack c/B "
+          "| segments per packet | sw checksums in GRO |")
+    print("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
+          "| ---: | ---: | ---: | ---: | ---: | ---: |")
     for r in rows:
         print(f"| {r['pair']} | {r['csum']} | {r['gro']} | {r['mbps']:.1f} | {r['poll']:.2f} | "
               f"{r['gro_c']:.2f} | {r['input']:.2f} | **{r['receive']:.2f}** | "
               f"{100 * r['share']:.0f}% | **{r['receive_cpu']:.2f}** | "
+              f"{r['timers']:.3f} | {r['tx']:.3f} | {r['events']:.3f} | **{r['stack']:.2f}** | "
               f"{r['segs']:.1f} | {r['csum_sw']} |")
     print()
     for k in range(0, len(rows), 2):
         on, off = sorted(rows[k:k + 2], key=lambda r: r["gro"] != "on")
         print(f"pair {on['pair']} {on['csum']}: receive c/B off / on = "
               f"{off['receive'] / on['receive']:.2f}x, "
-              f"on CPU {off['receive_cpu'] / on['receive_cpu']:.2f}x")
+              f"on CPU {off['receive_cpu'] / on['receive_cpu']:.2f}x, "
+              f"stack c/B {off['stack'] / on['stack']:.2f}x")
     if a.json:
         with open(a.json, "w") as f:
             json.dump(rows, f, indent=1)
