@@ -240,9 +240,14 @@ cmd_up() {
 		kside="net_af_packet0,iface=pnpkt0,qpairs=$queues"
 	fi
 
-	# ip netns exec and setsid both exec: $! is the bridge itself. setsid:
-	# a terminal's Ctrl-C meant for the caller does not reach the bridge.
-	ip netns exec "$PEER_NS" setsid "$bench" --no-huge -m 512 --no-pci \
+	# ip netns exec, setsid and taskset all exec: $! is the bridge itself.
+	# setsid: a terminal's Ctrl-C meant for the caller does not reach the
+	# bridge. taskset: EAL puts its control threads on the CPUs it was
+	# given minus the lcores' (else with the main lcore), so they stay on
+	# the bridge's CPU. Elsewhere they share the lcores' CPU under test,
+	# and net_tap's SIGIO, one per burst the kernel writes, wakes them
+	# there thousands of times a second.
+	ip netns exec "$PEER_NS" setsid taskset -c "$cpu" "$bench" --no-huge -m 512 --no-pci \
 		--file-prefix "$PEER_PREFIX" --lcores "0@$cpu,1@$cpu" \
 		--log-level=lib.vhost.config:warning \
 		--vdev "net_vhost0,iface=$PEER_SOCK,queues=$queues" \
