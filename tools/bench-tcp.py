@@ -5,7 +5,7 @@ one run, the same pollnet-bench engines on both stacks, one CPU per side.
 
   pollnet: two pollnet-bench processes joined by vhost-user (server on
            net_vhost, 198.18.0.1/24; client on virtio_user, 198.18.0.2/24),
-           no hugepages, --lcores '0@CPU' each.
+           no hugepages, --lcores '0@CPU' each under taskset -c CPU.
   linux:   the same engines with --stack linux over loopback (127.0.0.1),
            inside a network namespace made for the run ('tbench-PID',
            removed at the end) when run as root, else the host's loopback;
@@ -331,7 +331,9 @@ class Run:
             ready = "pollnet-bench: running"
         else:
             ready = None
-        scmd = server_cmd + ealv + [
+        # taskset as well as --lcores: EAL's control threads (vhost-events
+        # and the like) stay on the side's own CPU, as Linux's side is pinned
+        scmd = ["taskset", "-c", str(srv_cpu)] + server_cmd + ealv + [
             "--file-prefix", pre_s, "--lcores", f"0@{srv_cpu}",
             "--vdev", vdev, "--",
             "--addr", f"{SERVER_IP}/24"] + srv_args + cyc
@@ -345,7 +347,7 @@ class Run:
                          or srv.poll() is not None)
             if srv.poll() is not None:
                 raise RuntimeError(f"{name} server exited; see {slog}")
-            ccmd = [bench] + ealv + [
+            ccmd = ["taskset", "-c", str(cli_cpu), bench] + ealv + [
                 "--file-prefix", pre_c, "--lcores", f"0@{cli_cpu}",
                 "--vdev", f"virtio_user0,path={sock},queues=1" +
                 (f",{virtio_args}" if virtio_args else ""), "--",

@@ -244,9 +244,11 @@ cmd_up() {
 	# setsid: a terminal's Ctrl-C meant for the caller does not reach the
 	# bridge. taskset: EAL puts its control threads on the CPUs it was
 	# given minus the lcores' (else with the main lcore), so they stay on
-	# the bridge's CPU. Elsewhere they share the lcores' CPU under test,
-	# and net_tap's SIGIO, one per burst the kernel writes, wakes them
-	# there thousands of times a second.
+	# the bridge's CPU. Elsewhere they share the lcores' CPU under test:
+	# net_tap has a real-time signal raised (F_SETSIG) whenever the
+	# kernel writes to the tap, the kernel hands each to one thread of
+	# the process in turn, and they wake there thousands of times a
+	# second.
 	ip netns exec "$PEER_NS" setsid taskset -c "$cpu" "$bench" --no-huge -m 512 --no-pci \
 		--file-prefix "$PEER_PREFIX" --lcores "0@$cpu,1@$cpu" \
 		--log-level=lib.vhost.config:warning \
