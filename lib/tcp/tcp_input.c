@@ -16,6 +16,7 @@
 
 #define TCP_QUICKACKS 2     /* segments ACKed at once after the handshake */
 #define PAWS_24DAYS_MS (24u * 86400u * 1000u)
+#define TCP_PAWS_WINDOW 1	/* ticks, as Linux */
 
 /* --- helpers shared by the states --- */
 
@@ -185,7 +186,9 @@ paws_ok(struct pn_tcp_conn *c, const struct tcp_seg *s)
 	if (!(c->flags & TF_TS) || !(s->h.opts.has & PN_TCPO_TS) ||
 	    (s->h.flags & PN_TCP_RST))
 		return true;
-	if (!pn_seq_lt(s->h.opts.tsval, c->ts_recent))
+	/* Linux tcp_paws_check: a timestamp one tick behind passes
+	 * (TCP_PAWS_WINDOW), a segment reordered within one clock tick */
+	if ((int32_t)(c->ts_recent - s->h.opts.tsval) <= TCP_PAWS_WINDOW)
 		return true;
 	/* ts_recent older than 24 days is invalid (RFC 7323 5.5). */
 	if (tcp_now_ms(c->tcp) - c->ts_recent_age_ms > PAWS_24DAYS_MS)

@@ -32,6 +32,25 @@ old_timestamp_dropped_with_ack(void **state)
 	assert_int_equal(scn_stat("PAWSEstab"), 1);
 }
 
+/* Linux tcp_paws_check (TCP_PAWS_WINDOW): a timestamp one tick behind
+ * TS.Recent passes, a segment the network reordered within a tick (two
+ * queues of a bridge); two ticks behind is dropped. */
+static void
+one_tick_behind_passes_paws(void **state)
+{
+	(void)state;
+	est_ts();
+	IN(PA, .len = 10, .tsval = 1005);
+	OUT(A, .tsecr = 1005);
+	IN(PA, .len = 10, .tsval = 1004);
+	OUT(A, .ack = 1021);
+	assert_int_equal(pn_tcp_readable(W->c), 20);
+	IN(PA, .len = 10, .tsval = 1003);
+	OUT(A, .ack = 1021);
+	assert_int_equal(pn_tcp_readable(W->c), 20);
+	assert_int_equal(scn_drops(PN_DROP_TCP_PAWS), 1);
+}
+
 static void
 disordered_dup_ack_passes_paws(void **state)
 {
@@ -141,6 +160,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		SCN(ack_echoes_ts_recent),
 		SCN(old_timestamp_dropped_with_ack),
+		SCN(one_tick_behind_passes_paws),
 		SCN(disordered_dup_ack_passes_paws),
 		SCN(equal_timestamp_accepted),
 		SCN(rst_not_subject_to_paws),
