@@ -231,8 +231,9 @@ cmd_up() {
 	# end the bridge reads with af_packet, Q queue pairs (net_tap cannot
 	# take our RSS key with several queues). Segmentation and checksum
 	# offloads off on the veth: the bridge forwards frames as they are.
-	local kside="net_tap0,iface=$PEER_TAP"
+	local kside="net_tap0,iface=$PEER_TAP" pin=(taskset -c "$cpu")
 	if [ "$queues" -gt 1 ]; then
+		pin=()	# see the bridge's start below
 		ip -n "$PEER_NS" link add "$PEER_TAP" type veth peer name pnpkt0
 		ip netns exec "$PEER_NS" ethtool -K "$PEER_TAP" tx off tso off gso off gro off >/dev/null
 		ip netns exec "$PEER_NS" ethtool -K pnpkt0 rx off tx off tso off gso off gro off >/dev/null
@@ -251,8 +252,6 @@ cmd_up() {
 	# second. Only with the tap: with 2+ queues (af_packet) this pinning
 	# made the kernel retransmit ~10x more in pollnetd_shards.sh (not
 	# understood yet), and there is no tap signal to move.
-	local pin=(taskset -c "$cpu")
-	[ "$queues" -gt 1 ] && pin=()
 	ip netns exec "$PEER_NS" setsid "${pin[@]}" "$bench" --no-huge -m 512 --no-pci \
 		--file-prefix "$PEER_PREFIX" --lcores "0@$cpu,1@$cpu" \
 		--log-level=lib.vhost.config:warning \

@@ -863,7 +863,7 @@ output_data(struct pn_tcp_conn *c)
 	 * go (small queues: the device full) before it shut again, SND.MAX
 	 * is past SND.UNA with no timer at all. */
 	if (!sent && c->snd_wnd == 0 && c->snd_nxt == c->snd_una &&
-	    c->sndq.len > c->snd_nxt - c->snd_una && !pn_timer_pending(&c->t_rtx))
+	    c->sndq.len > 0 && !pn_timer_pending(&c->t_rtx))
 		tcp_persist_arm(c);
 	else if (refused)
 		refused_arm(c);
