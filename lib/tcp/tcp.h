@@ -133,7 +133,8 @@ struct pn_tcp_upcalls {
 	X(TCPRcvQDrop) X(TWRecycled) \
 	X(TCPRedirects) X(TCPRedirectedSegs) X(TCPRedirectFull) \
 	X(TCPAckCoalesced) X(TCPNegativeAdvice) X(TCPSmallQueueThrottles) \
-	X(TCPHPHits)
+	X(TCPHPHits) X(DelayedACKLost) X(TCPACKSkippedSeq) X(TCPACKSkippedPAWS) \
+	X(TCPACKSkippedSynRecv) X(TCPACKSkippedTimeWait)
 
 struct pn_tcp_stat {
 #define X(n) uint64_t n;

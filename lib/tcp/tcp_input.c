@@ -17,6 +17,7 @@
 #define TCP_QUICKACKS 2     /* segments ACKed at once after the handshake */
 #define PAWS_24DAYS_MS (24u * 86400u * 1000u)
 #define TCP_PAWS_WINDOW 1	/* ticks, as Linux */
+#define TCP_INVALID_RATELIMIT_MS 500 /* Linux tcp_invalid_ratelimit (HZ/2) */
 
 /* --- helpers shared by the states --- */
 
@@ -96,8 +97,42 @@ send_dupack(struct pn_tcp_conn *c, const struct tcp_seg *s)
 	uint32_t end = s->h.seq + s->seg_len;
 
 	c->flags |= TF_ACK_NOW;
-	if (s->seg_len > 0 && pn_seq_lt(s->h.seq, c->rcv_nxt))
+	if (s->seg_len > 0 && pn_seq_lt(s->h.seq, c->rcv_nxt)) {
+		c->tcp->stat.DelayedACKLost++;
 		dup_data(c, s, pn_seq_gt(end, c->rcv_nxt) ? c->rcv_nxt : end);
+	}
+}
+
+/* Linux tcp_oow_rate_limited: the duplicate ACK to an unacceptable
+ * segment that carries no data (a pure ACK, or a SYN) goes at most once
+ * per TCP_INVALID_RATELIMIT_MS on a connection. Two ends that each find
+ * the other's ACKs out of window would ACK each other in a loop
+ * (RFC 5961 10), and a pure ACK that the network reordered behind the
+ * data sent after it needs no answer. Data is always answered: its
+ * sender learns from our ACK what to resend. @p paws: it failed PAWS.
+ * @return skip the duplicate ACK (counted, per state, as Linux). */
+static bool
+oow_rate_limited(struct pn_tcp_conn *c, const struct tcp_seg *s, bool paws)
+{
+	struct pn_tcp_stat *st = &c->tcp->stat;
+	uint32_t now = tcp_now_ms(c->tcp);
+
+	if (s->seg_len > 0 && !(s->h.flags & PN_TCP_SYN))
+		return false;
+	if (c->last_oow_ack_ms != 0 &&
+	    now - c->last_oow_ack_ms < TCP_INVALID_RATELIMIT_MS) {
+		if (c->state == PN_TCP_TIME_WAIT)
+			st->TCPACKSkippedTimeWait++;
+		else if (c->state == PN_TCP_SYN_RECEIVED)
+			st->TCPACKSkippedSynRecv++;
+		else if (paws)
+			st->TCPACKSkippedPAWS++;
+		else
+			st->TCPACKSkippedSeq++;
+		return true;
+	}
+	c->last_oow_ack_ms = now;
+	return false;
 }
 
 /* Trim @p s to the receive window @p wnd (tcp_rcv_wnd), or to the edge
@@ -714,7 +749,8 @@ front_checks(struct pn_tcp_conn *c, struct tcp_seg *s)
 
 	if (!paws_ok(c, s)) {
 		tcp->stat.PAWSEstab++;
-		send_dupack(c, s);
+		if (!oow_rate_limited(c, s, true))
+			send_dupack(c, s);
 		tcp_seg_drop(tcp, s, PN_DROP_TCP_PAWS);
 		return false;
 	}
@@ -738,7 +774,7 @@ front_checks(struct pn_tcp_conn *c, struct tcp_seg *s)
 	/* the window both checks below use: nothing between changes it */
 	wnd = tcp_rcv_wnd(c);
 	if (!seq_acceptable(c, s, wnd)) {
-		if (!(fl & PN_TCP_RST))
+		if (!(fl & PN_TCP_RST) && !oow_rate_limited(c, s, false))
 			send_dupack(c, s);
 		/* Linux tcp_sequence: all of it before RCV.NXT is old */
 		tcp_seg_drop(tcp, s, (fl & PN_TCP_RST) ? PN_DROP_TCP_RST_INVALID :

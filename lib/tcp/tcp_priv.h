@@ -291,6 +291,8 @@ struct pn_tcp_conn {
 	bool accepted;              /**< on the accept queue or taken */
 	uint16_t redir_owner;       /**< the shard our replies hash to (tcp_redir.c) */
 	int16_t err_soft;           /**< ICMP soft error, reported on timeout */
+	uint32_t last_oow_ack_ms;   /**< tcp_now_ms() of the last duplicate ACK
+				     *   to an unacceptable segment (0 none) */
 };
 
 struct pn_tcp_listen {

@@ -41,32 +41,40 @@ pn_echo_backend_stop() { kill "$(cat "$PN_TMP/backend-$1.pid")" 2>/dev/null; }
 
 # pn_pollnetd_check_drops NAME KERNEL_RETRANS [REASON...]: fail on any drop in
 # pollnetd NAME's final counters but the namespace's own multicast and
-# IPv6 chatter, and segments made stale by a retransmission: wholly below
-# rcv_nxt (TCP_OLD_SEQUENCE, or TCP_OUT_OF_WINDOW: ACKed and dropped as
-# RFC 9293 3.10.7.4 says)
-# or carrying an older timestamp than one already seen (TCP_PAWS: a kernel
-# retransmission overtaken by the next segment, the peer bridge having two
-# queues), at most one per kernel retransmission (a tail loss probe can
-# fire before our delayed ACK and resend what we have); ACKs to a
-# connection already gone, caught by its listener (TCP_COOKIE_BAD, and
-# answered with a RST): our FIN retransmitted or probed in LAST-ACK makes
-# the kernel ACK it twice, and the first ACK closes the connection; at
-# most one per segment we retransmitted; and the further REASONs given.
-# The drops are left in PN_DROPS (empty: none).
+# IPv6 chatter; segments made stale by the network: data wholly below
+# rcv_nxt (TCP_OLD_SEQUENCE), or carrying an older timestamp than one
+# already seen (TCP_PAWS: a kernel retransmission overtaken by the next
+# segment, the peer bridge having two queues), or out of the window
+# (TCP_OUT_OF_WINDOW: ACKed and dropped as RFC 9293 3.10.7.4 says), where
+# the old data, which pollnetd counts DelayedACKLost as Linux, is at most
+# one segment per kernel retransmission (a tail loss probe can fire before
+# our delayed ACK and resend what we have), and so are the segments out of
+# the window; a pure ACK below the window is no retransmission but one the
+# 2-queue bridge reordered behind the data the kernel sent after it
+# (Linux drops it as TCP_OLD_SEQUENCE too); ACKs to a connection already
+# gone, caught by its listener (TCP_COOKIE_BAD, and answered with a RST):
+# our FIN retransmitted or probed in LAST-ACK makes the kernel ACK it
+# twice, and the first ACK closes the connection; at most one per segment
+# we retransmitted; and the further REASONs given. The drops are left in
+# PN_DROPS (empty: none), the stale pure ACKs in PN_STALE_ACKS.
 pn_pollnetd_check_drops() {
-	local name=$1 kretrans=$2 drops oow old paws cookie rtx d
+	local name=$1 kretrans=${2:-0} drops tcp oow old paws lost cookie rtx d
 	shift 2
 	drops=$(pn_pollnetd_drops "$name")
 	PN_DROPS=$drops
-	oow=$(grep -o 'TCP_OUT_OF_WINDOW [0-9]*' <<<"$drops" | awk '{ print $2 }')
-	old=$(grep -o 'TCP_OLD_SEQUENCE [0-9]*' <<<"$drops" | awk '{ print $2 }')
-	paws=$(grep -o 'TCP_PAWS [0-9]*' <<<"$drops" | awk '{ print $2 }')
-	[ $((${oow:-0} + ${old:-0} + ${paws:-0})) -le "${kretrans:-0}" ] ||
-		pn_fail "$name: TCP_OUT_OF_WINDOW ${oow:-0} + TCP_OLD_SEQUENCE ${old:-0} + TCP_PAWS ${paws:-0} exceed the kernel's RetransSegs ${kretrans:-0}: $drops"
-	cookie=$(grep -o 'TCP_COOKIE_BAD [0-9]*' <<<"$drops" | awk '{ print $2 }')
-	rtx=$(grep '^tcp: ' "$PN_TMP/$name.log" | tail -n 1 | grep -o 'RetransSegs [0-9]*' | awk '{ print $2 }')
-	[ "${cookie:-0}" -le "${rtx:-0}" ] ||
-		pn_fail "$name: TCP_COOKIE_BAD ${cookie} exceeds our RetransSegs ${rtx:-0}: $drops"
+	count() { grep -o "$1 [0-9]*" <<<"$2" | awk '{ s += $2 } END { print s + 0 }'; }
+	tcp=$(grep '^tcp: ' "$PN_TMP/$name.log" | tail -n 1)
+	oow=$(count TCP_OUT_OF_WINDOW "$drops")
+	old=$(count TCP_OLD_SEQUENCE "$drops")
+	paws=$(count TCP_PAWS "$drops")
+	lost=$(count DelayedACKLost "$tcp")
+	[ "$lost" -le "$kretrans" ] && [ "$oow" -le "$kretrans" ] ||
+		pn_fail "$name: old data (DelayedACKLost $lost) or TCP_OUT_OF_WINDOW $oow exceeds the kernel's RetransSegs $kretrans: $drops"
+	PN_STALE_ACKS=$((old + paws + oow - lost))
+	cookie=$(count TCP_COOKIE_BAD "$drops")
+	rtx=$(count RetransSegs "$tcp")
+	[ "$cookie" -le "$rtx" ] ||
+		pn_fail "$name: TCP_COOKIE_BAD ${cookie} exceeds our RetransSegs $rtx: $drops"
 	for d in $drops; do
 		case " $* " in *" $d "*) continue ;; esac
 		case $d in

@@ -41,6 +41,12 @@ run_mode() {
 		pnd_opts=(--set napi.cycles=true --set net.gro=false) ;;
 	esac
 	pn_peer_up "$peer" "${peer_opts[@]}"
+	# A retransmission is one segment sent before, never small ones the
+	# kernel collapsed into one (tcp_retrans_try_collapse): with the 2-queue
+	# bridge reordering, every original it covers may arrive after it, each
+	# one old data segment that pn_pollnetd_check_drops counts against one
+	# RetransSegs.
+	ns sysctl -qw net.ipv4.tcp_retrans_collapse=0
 	pn_pollnetd_start "$d" "$peer" --set eal.lcores=0@0,1@0,2@0 "${pnd_opts[@]}" \
 		--set "services.http_body=$body" --set tcp.msl_ms=1000 \
 		--set services.forward=true --set services.forward_to=198.18.0.1:9000
@@ -121,16 +127,20 @@ run_mode() {
 	pn_pollnetd_stop "$d"
 	pn_echo_backend_stop "$peer"
 	kretrans=$(pn_kernel_counter "$peer" 'Tcp: RetransSegs')
+	# The kernel's nonzero TCP counters, shown by pn_fail with the logs.
+	ns nstat -a | grep -E '^(Tcp|TcpExt)' >"$PN_TMP/$peer-kernel-tcp.log" || true
 	pn_peer_down "$peer"
 	ofo=$(grep '^tcp: ' "$PN_TMP/$d.log" | tail -n 1 | grep -o ' TCPOFOQueue [0-9]*' | awk '{ print $2 }')
 	pn_pollnetd_check_drops "$d" "$kretrans"
 	drops=$PN_DROPS
 	printf -v "drops_$mode" '%s' "${drops:- none}"
 	printf -v "ofo_$mode" '%s' "${ofo:-0}"
+	printf -v "kretrans_$mode" '%s' "${kretrans:-0}"
+	printf -v "stale_$mode" '%s' "$PN_STALE_ACKS"
 }
 
 head -c 4194304 /dev/urandom >"$PN_TMP/fwd.in"
 run_mode soft
 run_mode rss
-echo "ok: soft: opens (passive/active) shard 0 $opens_soft_0 shard 1 $opens_soft_1, steered $steered_soft, kernel SYN retransmissions $synre_soft, TCPOFOQueue $ofo_soft, drops:$drops_soft;" \
-	"rss: opens shard 0 $opens_rss_0 shard 1 $opens_rss_1, steered $steered_rss, kernel SYN retransmissions $synre_rss, TCPOFOQueue $ofo_rss, drops:$drops_rss"
+echo "ok: soft: opens (passive/active) shard 0 $opens_soft_0 shard 1 $opens_soft_1, steered $steered_soft, kernel SYN retransmissions $synre_soft, TCPOFOQueue $ofo_soft, kernel RetransSegs $kretrans_soft, stale pure ACKs $stale_soft, drops:$drops_soft;" \
+	"rss: opens shard 0 $opens_rss_0 shard 1 $opens_rss_1, steered $steered_rss, kernel SYN retransmissions $synre_rss, TCPOFOQueue $ofo_rss, kernel RetransSegs $kretrans_rss, stale pure ACKs $stale_rss, drops:$drops_rss"

@@ -141,6 +141,64 @@ challenge_limit_shared_by_syn_and_rst(void **state)
 	assert_int_equal(scn_flush(), 10);
 }
 
+/* Linux tcp_oow_rate_limited (RFC 5961 10): a pure ACK below the window
+ * (here one the network reordered behind the data sent after it) gets
+ * the duplicate ACK at most once per 500 ms on a connection: two ends
+ * that find each other's ACKs out of window must not ACK each other in a
+ * loop. Then one again. */
+static void
+stale_pure_acks_answered_once_per_500_ms(void **state)
+{
+	(void)state;
+	est();
+	IN(A, .seq = 900);
+	OUT(A, .seq = ISN + 1, .ack = 1001);
+	IN(A, .seq = 900);
+	IN(A, .seq = 950);
+	NONE();
+	assert_int_equal(scn_stat("TCPACKSkippedSeq"), 2);
+	assert_int_equal(scn_drops(PN_DROP_TCP_OLD_SEQUENCE), 3);
+	ADVANCE_MS(499);
+	IN(A, .seq = 900);
+	NONE();
+	ADVANCE_MS(1);
+	IN(A, .seq = 900);
+	OUT(A, .ack = 1001);
+	assert_int_equal(scn_stat("TCPACKSkippedSeq"), 3);
+	assert_int_equal(scn_stat("DelayedACKLost"), 0);
+}
+
+/* A SYN out of the window is limited alike (Linux: its challenge ACK). */
+static void
+syns_out_of_window_answered_once_per_500_ms(void **state)
+{
+	(void)state;
+	est();
+	IN(S, .seq = 500000);
+	OUT(A, .ack = 1001);
+	IN(S, .seq = 500000);
+	NONE();
+	assert_int_equal(scn_stat("TCPACKSkippedSeq"), 1);
+}
+
+/* Data is always answered, however often: its sender learns from the
+ * ACK (and its D-SACK) what to resend. Linux counts it DelayedACKLost. */
+static void
+old_data_always_answered(void **state)
+{
+	int i;
+
+	(void)state;
+	est();
+	for (i = 0; i < 3; i++) {
+		IN(PA, .seq = 991, .len = 10);
+		OUT(A, .ack = 1001);
+	}
+	assert_int_equal(scn_stat("DelayedACKLost"), 3);
+	assert_int_equal(scn_stat("TCPACKSkippedSeq"), 0);
+	assert_int_equal(scn_drops(PN_DROP_TCP_OLD_SEQUENCE), 3);
+}
+
 int
 main(void)
 {
@@ -156,6 +214,9 @@ main(void)
 		SCN(ack_above_snd_nxt_dropped),
 		SCN(challenge_acks_rate_limited),
 		SCN(challenge_limit_shared_by_syn_and_rst),
+		SCN(stale_pure_acks_answered_once_per_500_ms),
+		SCN(syns_out_of_window_answered_once_per_500_ms),
+		SCN(old_data_always_answered),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

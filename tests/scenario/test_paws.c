@@ -154,6 +154,32 @@ rtt_from_timestamps(void **state)
 	assert_int_equal(i.options & 1, 1);
 }
 
+/* A pure ACK failing PAWS gets the duplicate ACK at most once per
+ * 500 ms (Linux tcp_validate_incoming: TCPACKSkippedPAWS); data failing
+ * it is answered every time. */
+static void
+paws_failing_pure_acks_rate_limited(void **state)
+{
+	(void)state;
+	est_ts();
+	IN(PA, .len = 10, .tsval = 100000);
+	OUT(A, .tsecr = 100000);
+	IN(A, .tsval = 1000, .win = 1000);
+	OUT(A, .ack = 1011, .tsecr = 100000);
+	IN(A, .tsval = 1000, .win = 1000);
+	NONE();
+	assert_int_equal(scn_stat("TCPACKSkippedPAWS"), 1);
+	IN(PA, .len = 10, .tsval = 1000);
+	OUT(A, .ack = 1011);
+	IN(PA, .len = 10, .tsval = 1000);
+	OUT(A, .ack = 1011);
+	assert_int_equal(scn_stat("TCPACKSkippedPAWS"), 1);
+	assert_int_equal(scn_drops(PN_DROP_TCP_PAWS), 4);
+	ADVANCE_MS(500);
+	IN(A, .tsval = 1000, .win = 1000);
+	OUT(A, .ack = 1011);
+}
+
 int
 main(void)
 {
@@ -161,6 +187,7 @@ main(void)
 		SCN(ack_echoes_ts_recent),
 		SCN(old_timestamp_dropped_with_ack),
 		SCN(one_tick_behind_passes_paws),
+		SCN(paws_failing_pure_acks_rate_limited),
 		SCN(disordered_dup_ack_passes_paws),
 		SCN(equal_timestamp_accepted),
 		SCN(rst_not_subject_to_paws),

@@ -261,11 +261,29 @@ no_reuse_without_timestamps(void **state)
 	assert_int_equal(scn_nconns(), 1);
 }
 
+/* Linux tcp_timewait_state_process: the ACK to an old pure ACK goes at
+ * most once per 500 ms (TCPACKSkippedTimeWait); a retransmitted FIN is
+ * always ACKed. */
+static void
+old_acks_in_time_wait_rate_limited(void **state)
+{
+	(void)state;
+	to_time_wait();
+	IN(A, .seq = 1000, .ack = ISN + 2);
+	OUT(A, .seq = ISN + 2, .ack = 1002);
+	IN(A, .seq = 1000, .ack = ISN + 2);
+	NONE();
+	assert_int_equal(scn_stat("TCPACKSkippedTimeWait"), 1);
+	IN(FA, .seq = 1001, .ack = ISN + 2);
+	OUT(A, .seq = ISN + 2, .ack = 1002);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		SCN(lasts_two_msl),
+		SCN(old_acks_in_time_wait_rate_limited),
 		SCN(msl_configurable),
 		SCN(fin_retransmit_acked_and_restarts),
 		SCN(rst_in_time_wait_closes),
