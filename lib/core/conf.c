@@ -12,11 +12,11 @@ pn_napi_conf_default(struct pn_napi_conf *c)
 	c->budget = 300;         /* Linux netdev_budget */
 	c->time_limit_us = 2000; /* Linux netdev_budget_usecs */
 	c->busy_poll_us = 50;    /* Linux busy_poll / busy_read */
-	c->busy_poll_max_us = 0;
+	c->busy_poll_max_us = 500; /* adaptive: grows for batches */
 	c->backlog_size = 4096;
 	c->tx_retries = 0;
 	c->tx_queue_len = 4096;
-	c->split = 0;
+	c->split = 8;            /* a convoy answered in two halves */
 	c->sleep = true;
 }
 

@@ -62,7 +62,7 @@ struct pn_napi_conf {
 				 *   10 us of spin per packet), back to
 				 *   busy_poll_us after idleness;
 				 *   0..10000000, at most busy_poll_us: off,
-				 *   a fixed spell (0) */
+				 *   a fixed spell (500) */
 	uint32_t backlog_size;  /**< backlog ring, power of two 64..65536 (4096) */
 	uint32_t tx_retries;    /**< TX burst retries before holding, 0..1000 (0) */
 	uint32_t tx_queue_len;  /**< packets held per TX queue while the device
@@ -74,8 +74,8 @@ struct pn_napi_conf {
 				 *   round, the rest first thing next round,
 				 *   after the TX burst: the peer works on the
 				 *   answers while this lcore does the rest.
-				 *   0..256, 0: off (0; 8 breaks tcp-crr's
-				 *   convoy) */
+				 *   0..256, 0: off (8: breaks tcp-rr's and
+				 *   tcp-crr's convoys) */
 	bool sleep;             /**< sleep on interrupts when idle (true) */
 };
 

@@ -33,7 +33,8 @@ test_defaults_are_linux_like_and_valid(void **state)
 	assert_int_equal(c.budget, 300);
 	assert_int_equal(c.time_limit_us, 2000);
 	assert_int_equal(c.busy_poll_us, 50);
-	assert_int_equal(c.busy_poll_max_us, 0);	/* a fixed window */
+	assert_int_equal(c.busy_poll_max_us, 500);	/* adaptive */
+	assert_int_equal(c.split, 8);
 	assert_true(c.sleep);
 	assert_int_equal(pn_napi_conf_check(&c, err, sizeof(err)), 0);
 }
