@@ -559,6 +559,8 @@ def markdown_variants(rows, meta, stacks):
     for r in rows:
         cells = []
         for s in stacks:
+            if s == "linux" and s not in r and "nginx" in r:
+                s = "nginx"  # the http-nginx row: nginx in the linux column
             if s not in r:
                 cells.append("-")
                 continue
