@@ -231,6 +231,13 @@ cmd_up() {
 	# end the bridge reads with af_packet, Q queue pairs (net_tap cannot
 	# take our RSS key with several queues). Segmentation and checksum
 	# offloads off on the veth: the bridge forwards frames as they are.
+	# framecnt: net_af_packet joins its queues' sockets in a fanout group
+	# with PACKET_FANOUT_FLAG_ROLLOVER, so once a socket's ring is 3/4
+	# full, the kernel moves a bulk flow's frames to the other queue and
+	# the bridge forwards them out of order (the kernel then retransmits
+	# what pollnet D-SACKs: 68 and 828 segments in 2 of 8 runs of
+	# pollnetd_shards.sh with the default 512 frames, none in 8 with 4096,
+	# its 2 queues' share of the 8192 below).
 	local kside="net_tap0,iface=$PEER_TAP" pin=(taskset -c "$cpu")
 	if [ "$queues" -gt 1 ]; then
 		pin=()	# see the bridge's start below
@@ -238,7 +245,9 @@ cmd_up() {
 		ip netns exec "$PEER_NS" ethtool -K "$PEER_TAP" tx off tso off gso off gro off >/dev/null
 		ip netns exec "$PEER_NS" ethtool -K pnpkt0 rx off tx off tso off gso off gro off >/dev/null
 		ip -n "$PEER_NS" link set pnpkt0 up
-		kside="net_af_packet0,iface=pnpkt0,qpairs=$queues"
+		# 8192 frames over the queues (2 KB each, twice: RX and TX
+		# rings, locked in memory), at least the PMD's 512 a queue
+		kside="net_af_packet0,iface=pnpkt0,qpairs=$queues,framecnt=$((queues <= 16 ? 8192 / queues : 512))"
 	fi
 
 	# ip netns exec, setsid and taskset all exec: $! is the bridge itself.
@@ -249,9 +258,10 @@ cmd_up() {
 	# net_tap has a real-time signal raised (F_SETSIG) whenever the
 	# kernel writes to the tap, the kernel hands each to one thread of
 	# the process in turn, and they wake there thousands of times a
-	# second. Only with the tap: with 2+ queues (af_packet) this pinning
-	# made the kernel retransmit ~10x more in pollnetd_shards.sh (not
-	# understood yet), and there is no tap signal to move.
+	# second. Only with the tap: with 2+ queues (af_packet) there is no
+	# tap signal to move, and this pinning let the rings fill more often
+	# (the rollover above: 0-11 spurious retransmissions in 8 runs pinned
+	# with 4096 frames, none unpinned).
 	ip netns exec "$PEER_NS" setsid "${pin[@]}" "$bench" --no-huge -m 512 --no-pci \
 		--file-prefix "$PEER_PREFIX" --lcores "0@$cpu,1@$cpu" \
 		--log-level=lib.vhost.config:warning \
