@@ -120,7 +120,7 @@ static const struct key keys[] = {
 	     "500",
 	     "the idle spell grows up to this after sleeps a packet ended soon (missed busy polls) when the cycle was a batch (at most 10 us of spin a packet), back to busy_poll_us after idleness or a trickle (0 or at most busy_poll_us: off, a fixed spell)"),
 	UINT("napi", "split", napi.split, 0, 256, "8",
-	     "a poll of more than this many packets (up to 3x) is handled half this round, the rest first next round; 8 breaks a crr convoy (0: off)"),
+	     "a poll of more than this many packets (up to 3x) is handled half this round, the rest first next round, after the TX burst; 8 breaks the convoys of tcp-rr and tcp-crr over a few dozen connections (0: off)"),
 	BOOL("napi", "sleep", napi.sleep, "true",
 	     "sleep on interrupts when idle (false: always poll)"),
 	POW2("napi", "backlog_size", napi.backlog_size, 64, 65536, "4096",

@@ -158,8 +158,8 @@ rt_parse_u32(const char *name, const char *s, uint32_t lo, uint32_t hi,
  * --busy-poll-us N (how long a loop with nothing to do polls on before it
  * sleeps, napi.busy_poll_us, as pollnetd's [napi] busy_poll_us),
  * --busy-poll-max-us N (how far that spell may grow after sleeps a packet
- * ended soon, napi.busy_poll_max_us, as pollnetd's [napi] one; default 500, 0:
- * fixed),
+ * ended soon, napi.busy_poll_max_us, as pollnetd's [napi] one; default
+ * 500, 0: fixed),
  * --drain-ms N (how long pn_cleanup may run the shards on so that the
  * connections finish, pn_tcp_drain; 0: not at all). */
 /* The integer options: --NAME N in lo..hi into *out. getopt_long gives
