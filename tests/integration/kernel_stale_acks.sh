@@ -104,9 +104,10 @@ def forge(dst, c, seq, data=b""):
     r.close()
 
 def quiet(sn):
-    # nothing from either side for 300 ms
-    n = -1
-    while n != len(sn.replies):
+    # nothing from either side for 300 ms, 5 s at most (a server that
+    # never stops answering shows in the counts compared below)
+    n, end = -1, time.time() + 5
+    while n != len(sn.replies) and time.time() < end:
         n = len(sn.replies)
         time.sleep(0.3)
 
