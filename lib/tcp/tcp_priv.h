@@ -73,7 +73,8 @@ struct tcp_mq {
 
 struct tcp_ooo {
 	uint32_t seq, len;
-	struct rte_mbuf *m;   /**< segments, data only */
+	struct rte_mbuf *m;   /**< segments, data only; pkt_len = len */
+	struct rte_mbuf *tail; /**< m's last mbuf: a join walks nothing */
 	bool fin;
 };
 

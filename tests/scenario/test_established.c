@@ -238,6 +238,57 @@ ooo_segments_merge_and_fill(void **state)
 	assert_int_equal(scn_recv(1000), 400);
 }
 
+/*
+ * A hole with 120 segments behind it, arriving so that every kind of
+ * join happens: the first half in order (each joins the range before
+ * it), the second half in reverse (each joins the range after it), the
+ * middle one joining both, a duplicate inside. When the hole fills,
+ * every byte comes out, in order (the payload encodes its sequence
+ * number). @p fill: the filling segment's length; past 100 it overlaps
+ * the held range, which is then cut.
+ */
+static void
+ooo_long_hole(uint32_t fill)
+{
+	enum { SEG = 100, N = 120, FIRST = 1101 };
+	static uint8_t buf[SEG * (N + 1)];
+	struct iovec iov = { buf, sizeof(buf) };
+	const uint32_t end = FIRST + N * SEG;
+	uint32_t i;
+
+	est();
+	for (i = 0; i < N / 2; i++)
+		IN(PA, .seq = FIRST + i * SEG, .len = SEG);
+	for (i = N; i-- > N / 2; )
+		IN(PA, .seq = FIRST + i * SEG, .len = SEG);
+	IN(PA, .seq = FIRST + 10 * SEG + 50, .len = SEG);
+	assert_int_equal(scn_stat("TCPOFOQueue"), N);
+	assert_int_equal(scn_stat("TCPOFOMerge"), N - 1);
+	assert_int_equal(pn_tcp_readable(W->c), 0);
+	scn_flush();
+	IN(PA, .seq = 1001, .len = fill);
+	OUT(A, .ack = end);
+	assert_int_equal(pn_tcp_readable(W->c), end - 1001);
+	assert_int_equal(pn_tcp_recv(W->c, &iov, 1, 0), end - 1001);
+	for (i = 0; i < end - 1001; i++)
+		if (buf[i] != (uint8_t)(1001 + i))
+			fail_msg("byte %u (seq %u): %u", i, 1001 + i, buf[i]);
+}
+
+static void
+ooo_long_hole_filled_exactly(void **state)
+{
+	(void)state;
+	ooo_long_hole(100);
+}
+
+static void
+ooo_long_hole_filled_over_held_data(void **state)
+{
+	(void)state;
+	ooo_long_hole(150);
+}
+
 static void
 ooo_overlapping_segments_trimmed(void **state)
 {
@@ -585,6 +636,8 @@ main(void)
 		SCN(header_prediction_in_order_only),
 		SCN(out_of_order_acked_at_once),
 		SCN(ooo_segments_merge_and_fill),
+		SCN(ooo_long_hole_filled_exactly),
+		SCN(ooo_long_hole_filled_over_held_data),
 		SCN(ooo_overlapping_segments_trimmed),
 		SCN(old_duplicate_data_acked),
 		SCN(data_past_window_out_of_window),
