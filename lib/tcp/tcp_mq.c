@@ -36,6 +36,12 @@ tcp_mq_drop_walk(struct tcp_mq *q, uint32_t bytes)
 	if (bytes > q->len)
 		bytes = q->len;
 	q->len -= bytes;
+	/* The cursor stays only on an mbuf that starts past the cut: the
+	 * one the cut falls in, and any empty one at it, may go. */
+	if (q->cur != NULL && q->cur_off > bytes)
+		q->cur_off -= bytes;
+	else
+		q->cur = NULL;
 	while ((h = q->head) != NULL) {
 		if (h->data_len > bytes) {
 			h->data_off = (uint16_t)(h->data_off + bytes);
@@ -61,20 +67,20 @@ tcp_mq_free(struct tcp_mq *q)
 		n = h->next;
 		tcp_mq_free_seg(h);
 	}
-	q->head = q->tail = NULL;
+	q->head = q->tail = q->cur = NULL;
 	q->len = 0;
 }
 
 /* tcp_mq_copy over more than the first mbuf */
 uint32_t
-tcp_mq_copy_walk(const struct tcp_mq *q, uint32_t off, void *dst, uint32_t len)
+tcp_mq_copy_walk(struct tcp_mq *q, uint32_t off, void *dst, uint32_t len)
 {
 	const struct rte_mbuf *m;
 	uint8_t *d = dst;
 	uint32_t done = 0, n;
 
-	for (m = q->head; m != NULL && done < len; m = m->next) {
-		if (off >= m->data_len) {
+	for (m = tcp_mq_seek(q, &off); m != NULL && done < len; m = m->next) {
+		if (off >= m->data_len) {	/* an empty one */
 			off -= m->data_len;
 			continue;
 		}

@@ -84,15 +84,12 @@ tcp_rcv_wnd(const struct pn_tcp_conn *c)
  * of docs/benchmarks.md). */
 static int
 attach_payload(struct rte_mempool *pool, struct rte_mbuf *m,
-	       const struct tcp_mq *q, uint32_t off, uint32_t len)
+	       struct tcp_mq *q, uint32_t off, uint32_t len)
 {
-	struct rte_mbuf *s = q->head, *t = rte_pktmbuf_lastseg(m), *n;
+	struct rte_mbuf *s = tcp_mq_seek(q, &off), *t = rte_pktmbuf_lastseg(m);
+	struct rte_mbuf *n;
 	uint32_t k;
 
-	while (s != NULL && off >= s->data_len) {
-		off -= s->data_len;
-		s = s->next;
-	}
 	for (; len > 0 && s != NULL; s = s->next, off = 0) {
 		n = rte_pktmbuf_alloc(pool);
 		if (n == NULL)

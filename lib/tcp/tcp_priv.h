@@ -68,6 +68,8 @@ struct tcp_lkey {
 /** A queue of bytes held in mbuf segments linked through m->next. */
 struct tcp_mq {
 	struct rte_mbuf *head, *tail;
+	struct rte_mbuf *cur; /**< the last seek's mbuf (NULL: none) */
+	uint32_t cur_off;     /**< the queue offset cur's data starts at */
 	uint32_t len;   /**< bytes */
 };
 
@@ -890,7 +892,7 @@ tcp_mq_drop(struct tcp_mq *q, uint32_t bytes)
 
 	if (likely(h != NULL && h == q->tail && bytes == q->len &&
 		   bytes == h->data_len)) {
-		q->head = q->tail = NULL;
+		q->head = q->tail = q->cur = NULL;
 		q->len = 0;
 		tcp_mq_free_seg(h);
 		return;
@@ -898,12 +900,40 @@ tcp_mq_drop(struct tcp_mq *q, uint32_t bytes)
 	tcp_mq_drop_walk(q, bytes);
 }
 void tcp_mq_free(struct tcp_mq *q);
-uint32_t tcp_mq_copy_walk(const struct tcp_mq *q, uint32_t off, void *dst,
+/*
+ * The mbuf of @p q that holds byte @p *off, which becomes the offset in
+ * it; NULL when @p q is shorter. It walks from the last seek's mbuf when
+ * that starts at or before @p *off: each segment a sender builds lies
+ * past the one before, and a walk from the head made sending a window
+ * of N mbufs O(N^2) (Linux keeps tcp_send_head for this).
+ */
+static inline struct rte_mbuf *
+tcp_mq_seek(struct tcp_mq *q, uint32_t *off)
+{
+	struct rte_mbuf *m = q->head;
+	uint32_t o = *off;
+
+	if (q->cur != NULL && q->cur_off <= o) {
+		m = q->cur;
+		o -= q->cur_off;
+	}
+	while (m != NULL && o >= m->data_len) {
+		o -= m->data_len;
+		m = m->next;
+	}
+	if (m != NULL) {
+		q->cur = m;
+		q->cur_off = *off - o;
+	}
+	*off = o;
+	return m;
+}
+uint32_t tcp_mq_copy_walk(struct tcp_mq *q, uint32_t off, void *dst,
 			  uint32_t len);
 /* Copy [@p off, @p off + @p len) of @p q to @p dst; the bytes copied.
  * Inline when the first mbuf holds them all (a request, a response). */
 static inline uint32_t
-tcp_mq_copy(const struct tcp_mq *q, uint32_t off, void *dst, uint32_t len)
+tcp_mq_copy(struct tcp_mq *q, uint32_t off, void *dst, uint32_t len)
 {
 	const struct rte_mbuf *m = q->head;
 
