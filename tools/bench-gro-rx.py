@@ -225,6 +225,8 @@ def main():
     a.build = os.path.abspath(a.build)
     if a.pairs < 1 or a.bytes < 1:
         fail(f"--pairs {a.pairs} --bytes {a.bytes}: both must be at least 1")
+    if not 64 <= a.queue_size <= 32768 or a.queue_size & (a.queue_size - 1):
+        fail(f"--queue-size {a.queue_size}: a power of two, 64..32768 (virtio)")
     if os.geteuid() != 0:
         fail("needs root (tools/peer.sh makes a network namespace)")
     gen = subprocess.Popen([os.path.join(a.build, "app", "tcpblast"), "gen",
