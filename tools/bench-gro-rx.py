@@ -213,9 +213,6 @@ def main():
                     help="pin the kernel's sender to CPU (1: beside the bridge, off the "
                          "lcore's CPU 0, which it otherwise preempts a third of the time)")
     ap.add_argument("--json", help="write the rows here too")
-    # pollnetd's default ring. virtio_user's own, 256 descriptors (2 ms of
-    # this transfer), overflowed while the sink hashed: 3,300-4,600 frames
-    # a run dropped by the bridge, and the recovery measured as receive.
     ap.add_argument("--queue-size", type=int, default=1024,
                     help="the sink's virtio ring (1024; 256 loses frames)")
     ap.add_argument("--keep-logs", action="store_true",
