@@ -36,6 +36,34 @@ pn_virtio_conf_default(struct pn_virtio_conf *c)
 	c->in_order = true;
 }
 
+/* DPDK 22.11 virtio_user_ethdev.c VIRTIO_USER_DEF_Q_SZ */
+#define VIRTIO_USER_PMD_QSIZE 256
+
+unsigned int
+pn_virtio_user_queue_size(const char *args)
+{
+	static const char key[] = "queue_size=";
+	const char *p = args;
+	unsigned long v = 0;
+
+	/* kvargs: key=value pairs separated by ',' */
+	while (p != NULL && *p != '\0') {
+		if (strncmp(p, key, sizeof(key) - 1) == 0) {
+			p += sizeof(key) - 1;
+			if (*p < '0' || *p > '9')
+				return 0;
+			while (*p >= '0' && *p <= '9' && v <= UINT16_MAX)
+				v = v * 10 + (unsigned long)(*p++ - '0');
+			return (*p == '\0' || *p == ',') && v <= UINT16_MAX ?
+				       (unsigned int)v : 0;
+		}
+		p = strchr(p, ',');
+		if (p != NULL)
+			p++;
+	}
+	return VIRTIO_USER_PMD_QSIZE;
+}
+
 static int __rte_format_printf(3, 4)
 set_err(char *err, size_t errlen, const char *fmt, ...)
 {

@@ -44,6 +44,15 @@ int pn_virtio_devargs(const struct pn_virtio_conf *c, unsigned int index,
 		      char *err, size_t errlen);
 
 /**
+ * The descriptors per virtqueue of a virtio_user device with devargs
+ * @p args: its "queue_size=N", else DPDK's default, 256. The ethdev API
+ * of DPDK 22.11 does not tell (net_virtio has no rxq_info_get), and the
+ * RX descriptor count given to rte_eth_rx_queue_setup cannot raise it.
+ * @return the size, or 0 when queue_size is not a decimal number.
+ */
+unsigned int pn_virtio_user_queue_size(const char *args);
+
+/**
  * Probe the device described by @p c (after rte_eal_init) with
  * rte_dev_probe() and return its ethdev port id in @p port_id. For a
  * virtio_user client the socket is checked first, so a backend that is

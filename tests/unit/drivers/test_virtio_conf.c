@@ -323,6 +323,35 @@ test_probe_dead_socket(void **state)
 	assert_int_not_equal(rte_eth_dev_get_port_by_name("virtio_user7", &port), 0);
 }
 
+/* The ring an embedder's --vdev gives (drivers/port.c warns when small). */
+static void
+test_user_queue_size(void **state)
+{
+	struct pn_virtio_conf c;
+	struct out o;
+
+	(void)state;
+	assert_int_equal(pn_virtio_user_queue_size(NULL), 256);
+	assert_int_equal(pn_virtio_user_queue_size(""), 256);
+	assert_int_equal(pn_virtio_user_queue_size("path=/tmp/v.sock,queues=1"),
+			 256);
+	assert_int_equal(pn_virtio_user_queue_size("queue_size=1024"), 1024);
+	assert_int_equal(pn_virtio_user_queue_size(
+				 "path=/tmp/v.sock,queue_size=512,in_order=1"),
+			 512);
+	/* only a whole key: not a path that contains it */
+	assert_int_equal(pn_virtio_user_queue_size(
+				 "path=/tmp/xqueue_size=9,queues=1"), 256);
+	assert_int_equal(pn_virtio_user_queue_size("queue_size="), 0);
+	assert_int_equal(pn_virtio_user_queue_size("queue_size=12k"), 0);
+	assert_int_equal(pn_virtio_user_queue_size("queue_size=99999999999"), 0);
+	/* what pn_virtio_devargs writes reads back */
+	conf_user(&c);
+	c.queue_size = 2048;
+	assert_int_equal(devargs(&c, 0, &o), 0);
+	assert_int_equal(pn_virtio_user_queue_size(o.args), 2048);
+}
+
 int
 main(void)
 {
@@ -332,6 +361,7 @@ main(void)
 		cmocka_unit_test(test_devargs_all_options),
 		cmocka_unit_test(test_queues_range),
 		cmocka_unit_test(test_queue_size),
+		cmocka_unit_test(test_user_queue_size),
 		cmocka_unit_test(test_path_empty),
 		cmocka_unit_test(test_path_too_long),
 		cmocka_unit_test(test_path_separators),
