@@ -55,17 +55,7 @@
 #include "net_priv.h"	/* pn_net_telemetry_call */
 #include "test_eal.h"
 
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define CHECK(x) do {							\
-	if (!(x)) {							\
-		fprintf(stderr, "%s:%d: invariant failed: %s\n",	\
-			__FILE__, __LINE__, #x);			\
-		fz_dump();						\
-		abort();						\
-	}								\
-} while (0)
+#define CHECK(x) FZ_CHECK(x, fz_dump())
 
 #define FZ_POOL_SIZE	256	/* small: exhaustion is reachable */
 #define FZ_RXQ_SIZE	32

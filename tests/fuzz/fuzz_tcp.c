@@ -86,22 +86,13 @@
 #include "ipv4.h"
 #include "lcore.h"
 #include "net.h"
+#include "pkt_build.h"
 #include "tcp.h"
 #include "tcp_priv.h"
 #include "tcp_wire.h"
 #include "test_eal.h"
 
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define CHECK(x) do {							\
-	if (!(x)) {							\
-		fprintf(stderr, "%s:%d: invariant failed: %s\n",	\
-			__FILE__, __LINE__, #x);			\
-		fz_dump();						\
-		abort();						\
-	}								\
-} while (0)
+#define CHECK(x) FZ_CHECK(x, fz_dump())
 
 #define FZ_POOL_SIZE	192	/* small: exhaustion is reachable */
 #define FZ_REC_HDR	5
@@ -200,27 +191,6 @@ fz_dump(void)
 			fprintf(stderr, "  drop %s %" PRIu64 "\n",
 				pn_drop_name((enum pn_drop_reason)i),
 				W.lc.stat.drop[i]);
-}
-
-static uint32_t
-get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	       (uint32_t)p[2] << 8 | p[3];
-}
-
-static void
-put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void
-put32(uint8_t *p, uint32_t v)
-{
-	put16(p, (uint16_t)(v >> 16));
-	put16(p + 2, (uint16_t)v);
 }
 
 static uint32_t
@@ -729,10 +699,10 @@ fz_rel_opts(uint8_t *o, uint32_t len, const struct fz_tuple *tp)
 			return;
 		n = o[i + 1];
 		if (o[i] == PN_TCPOPT_TS && n == 10)
-			put32(o + i + 6, get32(o + i + 6) + tp->tsval);
+			pkt_put32(o + i + 6, pkt_get32(o + i + 6) + tp->tsval);
 		if (o[i] == PN_TCPOPT_SACK)
 			for (k = 2; k + 4 <= n; k += 4)
-				put32(o + i + k, get32(o + i + k) + tp->snd_end);
+				pkt_put32(o + i + k, pkt_get32(o + i + k) + tp->snd_end);
 		i += n;
 	}
 }
@@ -760,14 +730,14 @@ fz_segment(unsigned int t, uint8_t clk, uint8_t fl, uint8_t extra,
 	}
 	memcpy(f, MAC_US, 6);
 	memcpy(f + 6, (t & 4) ? MAC_PEER2 : MAC_PEER, 6);
-	put16(f + 12, PN_ETHER_TYPE_IPV4);
+	pkt_put16(f + 12, PN_ETHER_TYPE_IPV4);
 	memset(ip, 0, 20);
 	ip[0] = (uint8_t)(0x40 | (20 + optlen) / 4);
 	ip[6] = 0x40;		/* DF */
 	ip[8] = 64;
 	ip[9] = PN_IPV4_PROTO_TCP;
-	put32(ip + 12, src);
-	put32(ip + 16, IP_US);
+	pkt_put32(ip + 12, src);
+	pkt_put32(ip + 16, IP_US);
 	memcpy(ip + 20, d, optlen);
 	d += optlen;
 	n -= optlen;
@@ -776,20 +746,20 @@ fz_segment(unsigned int t, uint8_t clk, uint8_t fl, uint8_t extra,
 	tl = n + 16u * extra;
 	for (i = n; i < tl; i++)
 		tcp[i] = (uint8_t)i;
-	put16(ip + 2, (uint16_t)(20 + optlen + tl));
+	pkt_put16(ip + 2, (uint16_t)(20 + optlen + tl));
 	if (n >= 20) {
 		if (!(fl & 128)) {
-			put16(tcp, tuple_port(t));
-			put16(tcp + 2, PORT_US);
+			pkt_put16(tcp, tuple_port(t));
+			pkt_put16(tcp + 2, PORT_US);
 		}
 		if ((fl & 1) && tp->seen)
-			put32(tcp + 4, get32(tcp + 4) + tp->rcv_ack);
+			pkt_put32(tcp + 4, pkt_get32(tcp + 4) + tp->rcv_ack);
 		if ((fl & 2) && tp->seen)
-			put32(tcp + 8, get32(tcp + 8) + tp->snd_end);
+			pkt_put32(tcp + 8, pkt_get32(tcp + 8) + tp->snd_end);
 		hl = (uint32_t)(tcp[12] >> 4) * 4;
 		if ((fl & 4) && tp->seen && hl > 20 && hl <= n)
 			fz_rel_opts(tcp + 20, hl - 20, tp);
-		seq = get32(tcp + 4) + !!(tcp[13] & PN_TCP_SYN);
+		seq = pkt_get32(tcp + 4) + !!(tcp[13] & PN_TCP_SYN);
 		/* the payload (a data offset below 5 makes no header) */
 		for (i = RTE_MAX(hl, 20u); i < tl; i++)
 			tcp[i] = fz_byte(seq + i - hl);
@@ -798,9 +768,9 @@ fz_segment(unsigned int t, uint8_t clk, uint8_t fl, uint8_t extra,
 		tcp[16] = tcp[17] = 0;
 		ck = pn_ipv4_l4_cksum(src, IP_US, PN_IPV4_PROTO_TCP, tcp,
 				      (uint16_t)tl);
-		put16(tcp + 16, (fl & 16) ? (uint16_t)(ck ^ 0x5a5a) : ck);
+		pkt_put16(tcp + 16, (fl & 16) ? (uint16_t)(ck ^ 0x5a5a) : ck);
 	}
-	put16(ip + 10, pn_cksum(ip, 20 + optlen));
+	pkt_put16(ip + 10, pn_cksum(ip, 20 + optlen));
 	m = fz_mbuf(f, PN_ETHER_HDR_LEN + 20 + optlen + tl);
 	if (m == NULL)
 		return;
@@ -821,29 +791,29 @@ fz_icmp(unsigned int t, uint8_t fl, const uint8_t *d, uint32_t n)
 	memcpy(a, d, RTE_MIN(n, sizeof(a)));
 	memcpy(f, MAC_US, 6);
 	memcpy(f + 6, MAC_RTR, 6);
-	put16(f + 12, PN_ETHER_TYPE_IPV4);
+	pkt_put16(f + 12, PN_ETHER_TYPE_IPV4);
 	ip[0] = 0x45;
-	put16(ip + 2, (uint16_t)(sizeof(f) - PN_ETHER_HDR_LEN));
+	pkt_put16(ip + 2, (uint16_t)(sizeof(f) - PN_ETHER_HDR_LEN));
 	ip[8] = 64;
 	ip[9] = PN_IPV4_PROTO_ICMP;
-	put32(ip + 12, IP_RTR);
-	put32(ip + 16, IP_US);
-	put16(ip + 10, pn_cksum(ip, 20));
+	pkt_put32(ip + 12, IP_RTR);
+	pkt_put32(ip + 16, IP_US);
+	pkt_put16(ip + 10, pn_cksum(ip, 20));
 	q[0] = 0x45;
-	put16(q + 2, 1500);
+	pkt_put16(q + 2, 1500);
 	q[8] = 64;
 	q[9] = PN_IPV4_PROTO_TCP;
-	put32(q + 12, IP_US);
-	put32(q + 16, tuple_ip(t));
-	put16(q + 10, pn_cksum(q, 20));
-	put16(q + 20, PORT_US);
-	put16(q + 22, tuple_port(t));
-	put32(q + 24, get32(a + 4) + ((fl & 2) ? W.tup[t].snd_end : 0));
+	pkt_put32(q + 12, IP_US);
+	pkt_put32(q + 16, tuple_ip(t));
+	pkt_put16(q + 10, pn_cksum(q, 20));
+	pkt_put16(q + 20, PORT_US);
+	pkt_put16(q + 22, tuple_port(t));
+	pkt_put32(q + 24, pkt_get32(a + 4) + ((fl & 2) ? W.tup[t].snd_end : 0));
 	ic[0] = a[0];
 	ic[1] = a[1];
 	ic[6] = a[2];
 	ic[7] = a[3];
-	put16(ic + 2, pn_cksum(ic, 8 + 28));
+	pkt_put16(ic + 2, pn_cksum(ic, 8 + 28));
 	m = fz_mbuf(f, sizeof(f));
 	if (m == NULL)
 		return;

@@ -9,7 +9,24 @@
  */
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/** Abort, naming the invariant @p x that failed, after the statement
+ * @p dump (a target's state, or nothing: (void)0). */
+#define FZ_CHECK(x, dump) do {						\
+	if (!(x)) {							\
+		fprintf(stderr, "%s:%d: invariant failed: %s\n",	\
+			__FILE__, __LINE__, #x);			\
+		dump;							\
+		abort();						\
+	}								\
+} while (0)
 
 struct rte_mbuf;
 struct rte_mempool;

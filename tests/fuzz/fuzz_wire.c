@@ -13,20 +13,13 @@
 
 #include "arp.h"
 #include "cksum.h"
+#include "fuzz_util.h"
 #include "ether.h"
 #include "icmp.h"
 #include "ipopt.h"
 #include "ipv4.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define CHECK(x) do {							\
-	if (!(x)) {							\
-		fprintf(stderr, "%s:%d: invariant failed: %s\n",	\
-			__FILE__, __LINE__, #x);			\
-		abort();						\
-	}								\
-} while (0)
+#define CHECK(x) FZ_CHECK(x, (void)0)
 
 /* Room for any IPv4 datagram; the fuzzer runs one input at a time. */
 static uint8_t scratch[65536];

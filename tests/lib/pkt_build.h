@@ -29,6 +29,19 @@ pkt_put32(uint8_t *p, uint32_t v)
 	pkt_put16(p + 2, (uint16_t)v);
 }
 
+static inline uint16_t
+pkt_get16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static inline uint32_t
+pkt_get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	       (uint32_t)p[2] << 8 | p[3];
+}
+
 /**
  * An exact-size heap copy of @p len bytes (free() it), so that ASan
  * catches a parser reading even one byte past the length it was given.
