@@ -269,12 +269,9 @@ port_check_virtio_ring(const struct pn_port *p,
 	da = rte_dev_devargs(info->device);
 	ring = pn_virtio_user_queue_size(da != NULL ? da->args : NULL);
 	if (ring != 0 && ring < nb_rxd)
-		PORT_LOG(WARNING, "port %u (%s): virtqueues of %u descriptors (devarg queue_size%s), fewer than the %u RX descriptors asked for: the peer drops what arrives past %u frames; add queue_size=%u to the device's devargs",
-			 p->port_id, p->name, ring,
-			 da != NULL && da->args != NULL &&
-					 strstr(da->args, "queue_size=") != NULL ?
-				 "" : " not given: DPDK's default",
-			 nb_rxd, ring, (unsigned int)rte_align32pow2(nb_rxd));
+		PORT_LOG(WARNING, "port %u (%s): virtqueues of %u descriptors (devarg queue_size, DPDK's default 256), fewer than the %u RX descriptors asked for: the peer drops what arrives past %u frames; add queue_size=%u to the device's devargs",
+			 p->port_id, p->name, ring, nb_rxd, ring,
+			 (unsigned int)rte_align32pow2(nb_rxd));
 }
 
 static int

@@ -264,7 +264,7 @@ fz_segment(uint8_t a, uint8_t b, const uint8_t *d, uint32_t n)
 	const struct fz_slot *s = &W.slot[b & 7];
 	uint8_t f[14 + 20 + 20 + 256];
 	uint8_t *ip = f + 14, *t = ip + 20;
-	uint32_t seq = 0, ack = 0, plen, i;
+	uint32_t seq = 0, ack = 0, plen;
 	uint16_t sport, dport, win = 0xffff;
 	const struct pn_tcp_conn *c;
 	struct rte_mbuf *m;
@@ -309,8 +309,8 @@ fz_segment(uint8_t a, uint8_t b, const uint8_t *d, uint32_t n)
 	t[12] = 5 << 4;
 	t[13] = n > 0 ? d[0] : PN_TCP_ACK;
 	pkt_put16(t + 14, win);
-	for (i = 0; i < plen; i++)
-		t[20 + i] = d[11 + i];
+	if (plen > 0)
+		memcpy(t + 20, d + 11, plen);
 	pkt_put16(t + 16, pn_ipv4_l4_cksum(IP_PEER, IP_US, PN_IPV4_PROTO_TCP, t,
 				       (uint16_t)(20 + plen)));
 	m = rte_pktmbuf_alloc(pool);
