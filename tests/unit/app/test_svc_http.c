@@ -285,6 +285,46 @@ test_io_fixed_body_and_errors(void **state)
 	close(sv[1]);
 }
 
+/* svc_http_head writes what snprintf with the old format wrote. */
+static void
+test_head_as_printf(void **state)
+{
+	static const struct {
+		int status;
+		const char *server, *type, *extra, *conn;
+		uint64_t len;
+	} c[] = {
+		{ 200, "pollnet-example", "text/plain", "", "", 5 },
+		{ 200, "t", "text/html", "", "Connection: keep-alive\r\n", 0 },
+		{ 405, "pollnetd", "text/plain", "Allow: GET, HEAD\r\n",
+		  "Connection: close\r\n", 23 },
+		{ 431, "s", "application/octet-stream", "", "Connection: close\r\n",
+		  UINT64_MAX },
+		{ 404, "", "image/svg+xml", "", "", 1234567890 },
+	};
+	char want[512], got[512];
+	size_t i, n;
+	int w;
+
+	(void)state;
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		w = snprintf(want, sizeof(want),
+			     "HTTP/1.1 %d %s\r\nServer: %s\r\nContent-Type: %s\r\n"
+			     "Content-Length: %llu\r\n%s%s\r\n",
+			     c[i].status, svc_http_reason(c[i].status),
+			     c[i].server, c[i].type, (unsigned long long)c[i].len,
+			     c[i].extra, c[i].conn);
+		n = svc_http_head(got, sizeof(got), c[i].status, c[i].server,
+				  c[i].type, c[i].len, c[i].extra, c[i].conn);
+		assert_int_equal(n, (size_t)w);
+		assert_memory_equal(got, want, n);
+		/* one byte short of the worst case it reserves: refused */
+		assert_int_equal(svc_http_head(got, (size_t)w - 1, c[i].status,
+					       c[i].server, c[i].type, c[i].len,
+					       c[i].extra, c[i].conn), 0);
+	}
+}
+
 int
 main(void)
 {
@@ -295,6 +335,7 @@ main(void)
 		cmocka_unit_test(test_open),
 		cmocka_unit_test(test_io_file_backpressure_pipelining),
 		cmocka_unit_test(test_io_fixed_body_and_errors),
+		cmocka_unit_test(test_head_as_printf),
 	};
 
 	return cmocka_run_group_tests_name("svc_http", tests, setup_root,
