@@ -988,8 +988,8 @@ tuple_free(struct pn_tcp *tcp, const struct tcp_key *k,
 	*tw = NULL;
 	*sig = tcp_table_hash(&tcp->ctab, k);
 	c = tcp_table_lookup(&tcp->ctab, k, *sig);
-	if (c == NULL)
-		return true;
+	if (c == NULL) /* nor passed on: another shard's (tcp_redir.c) */
+		return tcp->redir_h == NULL || !tcp_redir_has(tcp, k);
 	if (c->state != PN_TCP_TIME_WAIT || !(c->flags & TF_TS) ||
 	    tcp_now_ms(tcp) - c->ts_recent_age_ms <= 1000)
 		return false;

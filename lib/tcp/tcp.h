@@ -132,6 +132,7 @@ struct pn_tcp_upcalls {
 	X(TCPLossProbes) X(TCPLossProbeRecovery) X(TCPPMTUUpdates) \
 	X(TCPRcvQDrop) X(TWRecycled) \
 	X(TCPRedirects) X(TCPRedirectedSegs) X(TCPRedirectFull) \
+	X(TCPRedirectRefused) \
 	X(TCPAckCoalesced) X(TCPNegativeAdvice) X(TCPSmallQueueThrottles) \
 	X(TCPHPHits) X(DelayedACKLost) X(TCPACKSkippedSeq) X(TCPACKSkippedPAWS) \
 	X(TCPACKSkippedSynRecv) X(TCPACKSkippedTimeWait)

@@ -296,6 +296,8 @@ struct pn_tcp_conn {
 	int16_t err_soft;           /**< ICMP soft error, reported on timeout */
 	uint32_t last_oow_ack_ms;   /**< tcp_now_ms() of the last duplicate ACK
 				     *   to an unacceptable segment (0 none) */
+	uint32_t redir_claim;       /**< with redir: the claim's number (a
+				     *   refusal names it, tcp_redir.c) */
 };
 
 struct pn_tcp_listen {
@@ -334,6 +336,7 @@ struct pn_tcp {
 	/** listeners, chained by port (tcp.c listen_chain) */
 	struct pn_tcp_listen *listen_b[TCP_LISTEN_BUCKETS];
 	struct rte_hash *redir_h;   /**< tcp_key -> shard, tcp_redir.c; NULL until used */
+	uint32_t redir_claims;      /**< claims sent (their numbers) */
 	TAILQ_HEAD(, pn_tcp_conn) conns;
 	TAILQ_HEAD(, pn_tcp_conn) reap;  /**< closed, freed by tcp_reap() */
 	/** throttled by TCP small queues, sent again when the lcore's held
@@ -1066,6 +1069,8 @@ void tcp_redir_free(struct pn_tcp *tcp);
 int tcp_redir_claim(struct pn_tcp_conn *c, uint16_t owner);
 /** @p c is gone: its owner may forget it. */
 void tcp_redir_release(struct pn_tcp_conn *c);
+/** Does this shard pass @p k's segments on to another (a tuple in use)? */
+bool tcp_redir_has(const struct pn_tcp *tcp, const struct tcp_key *k);
 /** A segment of no connection here: pass it on if redirected (true, taken). */
 bool tcp_redir_pass(struct pn_tcp *tcp, struct tcp_seg *s,
 		    const struct tcp_key *k);

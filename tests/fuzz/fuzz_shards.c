@@ -19,9 +19,9 @@
  *
  * op & 7:
  *   0  connect on shard a & 1 from port 0 (a & 2: ephemeral) or
- *      20000 + (b & 15), to the peer's port 5000 + (b >> 4 & 3); a
- *      bound tuple already in either shard's table is skipped, as the
- *      socket layer refuses it
+ *      20000 + (b & 15), to the peer's port 5000 + (b >> 4 & 3); a bound
+ *      tuple may be in use on either shard (bind conflicts are checked
+ *      per shard): the owner refuses the claim (tcp_redir.c)
  *   1  a segment from the peer, received on shard a & 1's queue (the
  *      steering hands it to its owner): to slot b & 7's tuple when that
  *      slot is live (a & 2: sequence number at what the slot's TCB
@@ -148,6 +148,45 @@ fz_trace_conns(unsigned int s)
 			fz_holds(s, c->key.lport, c->key.rport));
 }
 
+/* The tuples each shard held when the current step (a record, a round, a
+ * close) began: a frame is built while its TCB is there, and the step's
+ * TX flush may come after the TCB went (fz_check_tx). */
+#define FZ_HELD_MAX	64
+static struct {
+	uint16_t lport, rport;
+	uint8_t shard;
+} held[FZ_HELD_MAX];
+static unsigned int nheld;
+
+static void
+fz_snapshot(void)
+{
+	const struct pn_tcp_conn *c;
+	unsigned int s;
+
+	nheld = 0;
+	for (s = 0; s < 2; s++)
+		TAILQ_FOREACH(c, &W.tcp[s]->conns, link)
+			if (nheld < FZ_HELD_MAX &&
+			    fz_holds(s, c->key.lport, c->key.rport)) {
+				held[nheld].lport = c->key.lport;
+				held[nheld].rport = c->key.rport;
+				held[nheld++].shard = (uint8_t)s;
+			}
+}
+
+static bool
+fz_held(unsigned int shard, uint16_t lport, uint16_t rport)
+{
+	unsigned int i;
+
+	for (i = 0; i < nheld; i++)
+		if (held[i].shard == shard && held[i].lport == lport &&
+		    held[i].rport == rport)
+			return true;
+	return false;
+}
+
 static void
 fz_check_tx(unsigned int shard, struct rte_mbuf *m)
 {
@@ -176,11 +215,13 @@ fz_check_tx(unsigned int shard, struct rte_mbuf *m)
 			tl - h.hdr_len);
 	/* No answer from the wrong shard: only a RST goes out for a tuple
 	 * the other shard holds and this one does not (a reply to a stray
-	 * segment). Not "this shard holds it": a frame built in a round
-	 * goes out at its end, and the TCB may be gone by then (a challenge
-	 * ACK, then data after close: the RST, and the free). */
+	 * segment). A frame is built while its TCB is there and goes out
+	 * at the step's end, when the TCB may be gone (a challenge ACK,
+	 * then data after close: the RST, and the free; a SYN-ACK, then
+	 * the SYN retries run out): held now or when the step began. */
 	if (!(h.flags & PN_TCP_RST))
 		CHECK(fz_holds(shard, h.sport, h.dport) ||
+		      fz_held(shard, h.sport, h.dport) ||
 		      !fz_holds(!shard, h.sport, h.dport));
 }
 
@@ -215,6 +256,7 @@ static void
 fz_round(unsigned int s)
 {
 	W.lc[s].now = pn_clock_now(&W.clock);
+	fz_snapshot();
 	if (trace)
 		fprintf(stderr, "  round on shard %u\n", s);
 	pn_lcore_round(&W.lc[s]);
@@ -243,8 +285,7 @@ fz_connect(uint8_t a, uint8_t b)
 	uint16_t dport = (uint16_t)(5000 + (b >> 4 & 3));
 	int rc;
 
-	if (s == NULL || (sport != 0 && (fz_holds(0, sport, dport) ||
-					 fz_holds(1, sport, dport))))
+	if (s == NULL)
 		return;
 	W.lc[sh].now = pn_clock_now(&W.clock);
 	rc = pn_tcp_connect(W.tcp[sh], 0, sport, IP_PEER, dport, s, &s->c);
@@ -330,6 +371,7 @@ fz_release(struct fz_slot *s, bool abort_it)
 	struct pn_tcp_conn *c = s->c;
 
 	s->c = NULL;
+	fz_snapshot();
 	W.lc[s->shard].now = pn_clock_now(&W.clock);
 	if (abort_it)
 		pn_tcp_abort(c);
@@ -384,6 +426,7 @@ fz_record(uint8_t op, uint8_t a, uint8_t b, const uint8_t *d, uint32_t n)
 {
 	struct fz_slot *s = &W.slot[b & 7];
 
+	fz_snapshot();
 	switch (op & 7) {
 	case 0:
 		fz_connect(a, b);

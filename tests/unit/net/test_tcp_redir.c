@@ -204,6 +204,140 @@ test_bound_port_of_our_own_needs_none(void **state)
 	stop();
 }
 
+/* A tuple the owner holds itself (here a SYN-SENT; a TIME-WAIT alike):
+ * another shard's claim on it is refused, and that shard's connect fails
+ * as Linux's connect() to a 4-tuple in use (EADDRNOTAVAIL), without a
+ * RST (the tuple is the owner's); the owner's connection goes on. */
+static void
+test_claim_on_owners_tuple_refused(void **state)
+{
+	struct pn_tcp_conn *mine, *other;
+	uint8_t buf[PKT_MAX];
+	uint16_t port;
+	uint32_t iss;
+
+	(void)state;
+	start();
+	for (port = 20000; owner_of(port) != 1; port++)
+		assert_true(port < 21000);
+	assert_int_equal(pn_tcp_connect(tcp[1], 0, port, IP_PEER, PEER_PORT,
+					NULL, &mine), 0);
+	pn_tx_flush(&T->lc[1]);
+	tw_frame(1, 0, buf);
+	iss = tw_get32(buf + 14 + 20 + 4);
+	tw_clear(1);
+	/* shard 0 cannot see shard 1's table: its connect starts */
+	assert_int_equal(pn_tcp_connect(tcp[0], 0, port, IP_PEER, PEER_PORT,
+					NULL, &other), 0);
+	pn_tx_flush(&T->lc[0]);
+	tw_clear(0);
+	tw_round(1); /* the claim: refused */
+	assert_int_equal(pn_tcp_stats(tcp[1])->TCPRedirects, 0);
+	tw_round(0); /* the refusal */
+	assert_int_equal(pn_tcp_stats(tcp[0])->TCPRedirectRefused, 1);
+	assert_int_equal(state_of(other), PN_TCP_CLOSED);
+	assert_int_equal(pn_tcp_error(other), EADDRNOTAVAIL);
+	assert_int_equal(T->ntx[0], 0);	/* no RST on the owner's tuple */
+	pn_tcp_close(other);
+	tw_round(0);
+	tw_round(1);
+
+	/* The SYN-ACK is the owner's, and establishes its connection. */
+	rx_on(1, tcp_frame(IP_US, PEER_PORT, port, 7000, iss + 1,
+			   F_SYN | F_ACK, 0, false));
+	assert_int_equal(state_of(mine), PN_TCP_ESTABLISHED);
+	assert_int_equal(pn_tcp_stats(tcp[1])->TCPRedirectedSegs, 0);
+	tw_clear(1);
+	pn_tcp_abort(mine);
+	pn_tx_flush(&T->lc[1]);
+	tw_clear(1);
+	stop();
+}
+
+/* A tuple the owner passes on to another shard is in use there: its own
+ * connect on it fails (EADDRINUSE, tuple_free), until the claimer's
+ * connection is gone. */
+static void
+test_owner_connect_on_passed_on_tuple(void **state)
+{
+	struct pn_tcp_conn *c, *c2;
+	uint16_t port;
+
+	(void)state;
+	start();
+	for (port = 20000; owner_of(port) != 1; port++)
+		assert_true(port < 21000);
+	assert_int_equal(pn_tcp_connect(tcp[0], 0, port, IP_PEER, PEER_PORT,
+					NULL, &c), 0);
+	pn_tx_flush(&T->lc[0]);
+	tw_clear(0);
+	tw_round(1);
+	assert_int_equal(pn_tcp_stats(tcp[1])->TCPRedirects, 1);
+	assert_int_equal(pn_tcp_connect(tcp[1], 0, port, IP_PEER, PEER_PORT,
+					NULL, &c2), -EADDRINUSE);
+	pn_tcp_abort(c);
+	pn_tx_flush(&T->lc[0]);
+	tw_clear(0);
+	tw_round(1); /* the claimer's DEL */
+	assert_int_equal(pn_tcp_connect(tcp[1], 0, port, IP_PEER, PEER_PORT,
+					NULL, &c2), 0);
+	pn_tcp_abort(c2);
+	pn_tx_flush(&T->lc[1]);
+	tw_clear(1);
+	stop();
+}
+
+/* A refusal answers one claim: a later connection on the same tuple,
+ * whose own claim the owner takes, is not failed by the earlier refusal,
+ * and its entry goes with it (found by fuzz-shards). */
+static void
+test_stale_refusal_ignored(void **state)
+{
+	struct pn_tcp_conn *c1, *c2, *mine;
+	uint16_t port;
+
+	(void)state;
+	start();
+	for (port = 20000; owner_of(port) != 1; port++)
+		assert_true(port < 21000);
+	/* claim 1, gone at once (its DEL follows it) */
+	assert_int_equal(pn_tcp_connect(tcp[0], 0, port, IP_PEER, PEER_PORT,
+					NULL, &c1), 0);
+	pn_tcp_abort(c1);
+	pn_tx_flush(&T->lc[0]);
+	tw_clear(0);
+	/* the owner's own connection: claim 1 is refused */
+	assert_int_equal(pn_tcp_connect(tcp[1], 0, port, IP_PEER, PEER_PORT,
+					NULL, &mine), 0);
+	pn_tx_flush(&T->lc[1]);
+	tw_clear(1);
+	tw_round(1);
+	/* claim 2, sent before the refusal of 1 arrives */
+	assert_int_equal(pn_tcp_connect(tcp[0], 0, port, IP_PEER, PEER_PORT,
+					NULL, &c2), 0);
+	pn_tx_flush(&T->lc[0]);
+	tw_clear(0);
+	pn_tcp_abort(mine);
+	pn_tx_flush(&T->lc[1]);
+	tw_clear(1);
+	tw_round(0); /* the refusal of claim 1: not c2's */
+	assert_int_equal(state_of(c2), PN_TCP_SYN_SENT);
+	assert_int_equal(pn_tcp_stats(tcp[0])->TCPRedirectRefused, 0);
+	tw_round(1); /* claim 2: taken */
+	assert_int_equal(pn_tcp_stats(tcp[1])->TCPRedirects, 1);
+	/* c2's end removes its entry: the owner may use the tuple again */
+	pn_tcp_abort(c2);
+	pn_tx_flush(&T->lc[0]);
+	tw_clear(0);
+	tw_round(1);
+	assert_int_equal(pn_tcp_connect(tcp[1], 0, port, IP_PEER, PEER_PORT,
+					NULL, &mine), 0);
+	pn_tcp_abort(mine);
+	pn_tx_flush(&T->lc[1]);
+	tw_clear(1);
+	stop();
+}
+
 int
 main(void)
 {
@@ -211,6 +345,9 @@ main(void)
 		TW_TEST(test_bound_port_replies_passed_on),
 		TW_TEST(test_passed_on_segment_keeps_tos),
 		TW_TEST(test_bound_port_of_our_own_needs_none),
+		TW_TEST(test_claim_on_owners_tuple_refused),
+		TW_TEST(test_owner_connect_on_passed_on_tuple),
+		TW_TEST(test_stale_refusal_ignored),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
