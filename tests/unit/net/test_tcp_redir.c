@@ -39,6 +39,39 @@ owner_of(uint16_t port)
 	return o;
 }
 
+/* The first port from 20000 whose replies hash to shard @p s. */
+static uint16_t
+port_of(unsigned int s)
+{
+	uint16_t port;
+
+	for (port = 20000; owner_of(port) != (int)s; port++)
+		assert_true(port < 21000);
+	return port;
+}
+
+/* Shard @p s connects from @p port to the peer; its SYN sent, dropped. */
+static struct pn_tcp_conn *
+connect_from(unsigned int s, uint16_t port)
+{
+	struct pn_tcp_conn *c;
+
+	assert_int_equal(pn_tcp_connect(tcp[s], 0, port, IP_PEER, PEER_PORT,
+					NULL, &c), 0);
+	pn_tx_flush(&T->lc[s]);
+	tw_clear(s);
+	return c;
+}
+
+/* Shard @p s aborts @p c; its RST sent, dropped. */
+static void
+abort_on(unsigned int s, struct pn_tcp_conn *c)
+{
+	pn_tcp_abort(c);
+	pn_tx_flush(&T->lc[s]);
+	tw_clear(s);
+}
+
 static void
 start(void)
 {
@@ -90,8 +123,7 @@ test_bound_port_replies_passed_on(void **state)
 	(void)state;
 	start();
 	st1 = pn_tcp_stats(tcp[1]);
-	for (port = 20000; owner_of(port) != 1; port++)
-		assert_true(port < 21000);
+	port = port_of(1);
 
 	assert_int_equal(pn_tcp_connect(tcp[0], 0, port, IP_PEER, PEER_PORT,
 					NULL, &c), 0);
@@ -154,8 +186,7 @@ test_passed_on_segment_keeps_tos(void **state)
 
 	(void)state;
 	start();
-	for (port = 20000; owner_of(port) != 1; port++)
-		assert_true(port < 21000);
+	port = port_of(1);
 	assert_int_equal(pn_tcp_connect(tcp[0], 0, port, IP_PEER, PEER_PORT,
 					NULL, &c), 0);
 	pn_tx_flush(&T->lc[0]);
@@ -194,8 +225,7 @@ test_bound_port_of_our_own_needs_none(void **state)
 
 	(void)state;
 	start();
-	for (port = 20000; owner_of(port) != 0; port++)
-		assert_true(port < 21000);
+	port = port_of(0);
 	assert_int_equal(pn_tcp_connect(tcp[0], 0, port, IP_PEER, PEER_PORT,
 					NULL, &c), 0);
 	tw_round(1);
@@ -218,8 +248,7 @@ test_claim_on_owners_tuple_refused(void **state)
 
 	(void)state;
 	start();
-	for (port = 20000; owner_of(port) != 1; port++)
-		assert_true(port < 21000);
+	port = port_of(1);
 	assert_int_equal(pn_tcp_connect(tcp[1], 0, port, IP_PEER, PEER_PORT,
 					NULL, &mine), 0);
 	pn_tx_flush(&T->lc[1]);
@@ -227,10 +256,7 @@ test_claim_on_owners_tuple_refused(void **state)
 	iss = tw_get32(buf + 14 + 20 + 4);
 	tw_clear(1);
 	/* shard 0 cannot see shard 1's table: its connect starts */
-	assert_int_equal(pn_tcp_connect(tcp[0], 0, port, IP_PEER, PEER_PORT,
-					NULL, &other), 0);
-	pn_tx_flush(&T->lc[0]);
-	tw_clear(0);
+	other = connect_from(0, port);
 	tw_round(1); /* the claim: refused */
 	assert_int_equal(pn_tcp_stats(tcp[1])->TCPRedirects, 0);
 	tw_round(0); /* the refusal */
@@ -248,9 +274,7 @@ test_claim_on_owners_tuple_refused(void **state)
 	assert_int_equal(state_of(mine), PN_TCP_ESTABLISHED);
 	assert_int_equal(pn_tcp_stats(tcp[1])->TCPRedirectedSegs, 0);
 	tw_clear(1);
-	pn_tcp_abort(mine);
-	pn_tx_flush(&T->lc[1]);
-	tw_clear(1);
+	abort_on(1, mine);
 	stop();
 }
 
@@ -265,25 +289,15 @@ test_owner_connect_on_passed_on_tuple(void **state)
 
 	(void)state;
 	start();
-	for (port = 20000; owner_of(port) != 1; port++)
-		assert_true(port < 21000);
-	assert_int_equal(pn_tcp_connect(tcp[0], 0, port, IP_PEER, PEER_PORT,
-					NULL, &c), 0);
-	pn_tx_flush(&T->lc[0]);
-	tw_clear(0);
+	port = port_of(1);
+	c = connect_from(0, port);
 	tw_round(1);
 	assert_int_equal(pn_tcp_stats(tcp[1])->TCPRedirects, 1);
 	assert_int_equal(pn_tcp_connect(tcp[1], 0, port, IP_PEER, PEER_PORT,
 					NULL, &c2), -EADDRINUSE);
-	pn_tcp_abort(c);
-	pn_tx_flush(&T->lc[0]);
-	tw_clear(0);
+	abort_on(0, c);
 	tw_round(1); /* the claimer's DEL */
-	assert_int_equal(pn_tcp_connect(tcp[1], 0, port, IP_PEER, PEER_PORT,
-					NULL, &c2), 0);
-	pn_tcp_abort(c2);
-	pn_tx_flush(&T->lc[1]);
-	tw_clear(1);
+	abort_on(1, connect_from(1, port));
 	stop();
 }
 
@@ -293,48 +307,29 @@ test_owner_connect_on_passed_on_tuple(void **state)
 static void
 test_stale_refusal_ignored(void **state)
 {
-	struct pn_tcp_conn *c1, *c2, *mine;
+	struct pn_tcp_conn *c2, *mine;
 	uint16_t port;
 
 	(void)state;
 	start();
-	for (port = 20000; owner_of(port) != 1; port++)
-		assert_true(port < 21000);
+	port = port_of(1);
 	/* claim 1, gone at once (its DEL follows it) */
-	assert_int_equal(pn_tcp_connect(tcp[0], 0, port, IP_PEER, PEER_PORT,
-					NULL, &c1), 0);
-	pn_tcp_abort(c1);
-	pn_tx_flush(&T->lc[0]);
-	tw_clear(0);
+	abort_on(0, connect_from(0, port));
 	/* the owner's own connection: claim 1 is refused */
-	assert_int_equal(pn_tcp_connect(tcp[1], 0, port, IP_PEER, PEER_PORT,
-					NULL, &mine), 0);
-	pn_tx_flush(&T->lc[1]);
-	tw_clear(1);
+	mine = connect_from(1, port);
 	tw_round(1);
 	/* claim 2, sent before the refusal of 1 arrives */
-	assert_int_equal(pn_tcp_connect(tcp[0], 0, port, IP_PEER, PEER_PORT,
-					NULL, &c2), 0);
-	pn_tx_flush(&T->lc[0]);
-	tw_clear(0);
-	pn_tcp_abort(mine);
-	pn_tx_flush(&T->lc[1]);
-	tw_clear(1);
+	c2 = connect_from(0, port);
+	abort_on(1, mine);
 	tw_round(0); /* the refusal of claim 1: not c2's */
 	assert_int_equal(state_of(c2), PN_TCP_SYN_SENT);
 	assert_int_equal(pn_tcp_stats(tcp[0])->TCPRedirectRefused, 0);
 	tw_round(1); /* claim 2: taken */
 	assert_int_equal(pn_tcp_stats(tcp[1])->TCPRedirects, 1);
 	/* c2's end removes its entry: the owner may use the tuple again */
-	pn_tcp_abort(c2);
-	pn_tx_flush(&T->lc[0]);
-	tw_clear(0);
+	abort_on(0, c2);
 	tw_round(1);
-	assert_int_equal(pn_tcp_connect(tcp[1], 0, port, IP_PEER, PEER_PORT,
-					NULL, &mine), 0);
-	pn_tcp_abort(mine);
-	pn_tx_flush(&T->lc[1]);
-	tw_clear(1);
+	abort_on(1, connect_from(1, port));
 	stop();
 }
 
