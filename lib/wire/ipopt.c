@@ -39,10 +39,11 @@ ptr_check(const uint8_t *o, uint32_t at, uint8_t optlen, uint8_t min,
 static uint32_t
 ts_check(const uint8_t *o, uint32_t at, uint8_t optlen, bool user)
 {
-	uint8_t fl = o[3] & 0x0f;
+	uint8_t fl;
 
-	if (optlen < 4)
+	if (optlen < 4)	/* before its flag byte is read: maybe not there */
 		return at + 1;
+	fl = o[3] & 0x0f;
 	if (o[2] < 5)
 		return at + 2;
 	if (o[2] <= optlen) {
