@@ -115,25 +115,30 @@ static uint8_t scratch[1 << 16];
 static bool verbose;	/* FUZZ_SHARDS_VERBOSE set: counters after each input */
 static bool trace;	/* FUZZ_SHARDS_TRACE set: each record and frame */
 
-/* Does shard @p s hold a TCB of the tuple (us @p lport, peer @p rport)? */
+/* Shard @p s's TCB of the tuple (us @p lport, peer @p rport), an embryo
+ * too, or NULL. */
+static const struct pn_tcp_conn *
+fz_lookup(unsigned int s, uint16_t lport, uint16_t rport)
+{
+	struct tcp_key k = { .lip = IP_US, .rip = IP_PEER,
+			     .lport = lport, .rport = rport };
+
+	return W.tcp[s] != NULL ? tcp_conn_lookup(W.tcp[s], &k) : NULL;
+}
+
 static bool
 fz_holds(unsigned int s, uint16_t lport, uint16_t rport)
 {
-	struct tcp_key k = { .lip = IP_US, .rip = IP_PEER,
-			     .lport = lport, .rport = rport };
-
-	return W.tcp[s] != NULL && tcp_conn_lookup(W.tcp[s], &k) != NULL;
+	return fz_lookup(s, lport, rport) != NULL;
 }
 
-/* The TCB of the tuple on either shard (an embryo too), or NULL. */
+/* The TCB of the tuple on either shard, or NULL. */
 static const struct pn_tcp_conn *
 fz_tcb(uint16_t lport, uint16_t rport)
 {
-	struct tcp_key k = { .lip = IP_US, .rip = IP_PEER,
-			     .lport = lport, .rport = rport };
-	const struct pn_tcp_conn *c = tcp_conn_lookup(W.tcp[0], &k);
+	const struct pn_tcp_conn *c = fz_lookup(0, lport, rport);
 
-	return c != NULL ? c : tcp_conn_lookup(W.tcp[1], &k);
+	return c != NULL ? c : fz_lookup(1, lport, rport);
 }
 
 /* FUZZ_SHARDS_TRACE: the connections of shard @p s. */

@@ -50,17 +50,30 @@ port_of(unsigned int s)
 	return port;
 }
 
-/* Shard @p s connects from @p port to the peer; its SYN sent, dropped. */
+/* Shard @p s connects from @p port to the peer; its SYN sent, dropped,
+ * and with @p iss, the only frame, its sequence number read first. */
 static struct pn_tcp_conn *
-connect_from(unsigned int s, uint16_t port)
+connect_syn(unsigned int s, uint16_t port, uint32_t *iss)
 {
 	struct pn_tcp_conn *c;
+	uint8_t buf[PKT_MAX];
 
 	assert_int_equal(pn_tcp_connect(tcp[s], 0, port, IP_PEER, PEER_PORT,
 					NULL, &c), 0);
 	pn_tx_flush(&T->lc[s]);
+	if (iss != NULL) {
+		assert_int_equal(T->ntx[s], 1); /* the SYN, from shard s */
+		tw_frame(s, 0, buf);
+		*iss = tw_get32(buf + 14 + 20 + 4);
+	}
 	tw_clear(s);
 	return c;
+}
+
+static struct pn_tcp_conn *
+connect_from(unsigned int s, uint16_t port)
+{
+	return connect_syn(s, port, NULL);
 }
 
 /* Shard @p s aborts @p c; its RST sent, dropped. */
@@ -116,7 +129,6 @@ test_bound_port_replies_passed_on(void **state)
 {
 	const struct pn_tcp_stat *st1;
 	struct pn_tcp_conn *c;
-	uint8_t buf[PKT_MAX];
 	uint16_t port;
 	uint32_t iss;
 
@@ -125,13 +137,7 @@ test_bound_port_replies_passed_on(void **state)
 	st1 = pn_tcp_stats(tcp[1]);
 	port = port_of(1);
 
-	assert_int_equal(pn_tcp_connect(tcp[0], 0, port, IP_PEER, PEER_PORT,
-					NULL, &c), 0);
-	pn_tx_flush(&T->lc[0]);
-	assert_int_equal(T->ntx[0], 1); /* the SYN, from shard 0 */
-	tw_frame(0, 0, buf);
-	iss = tw_get32(buf + 14 + 20 + 4);
-	tw_clear(0);
+	c = connect_syn(0, port, &iss);
 	tw_round(1); /* the owner takes the redirect */
 	assert_int_equal(st1->TCPRedirects, 1);
 
@@ -187,12 +193,7 @@ test_passed_on_segment_keeps_tos(void **state)
 	(void)state;
 	start();
 	port = port_of(1);
-	assert_int_equal(pn_tcp_connect(tcp[0], 0, port, IP_PEER, PEER_PORT,
-					NULL, &c), 0);
-	pn_tx_flush(&T->lc[0]);
-	tw_frame(0, 0, buf);
-	iss = tw_get32(buf + 14 + 20 + 4);
-	tw_clear(0);
+	c = connect_syn(0, port, &iss);
 	tw_round(1);
 	/* SEG.ACK > SND.NXT: RFC 9293 3.10.7.3, <SEQ=SEG.ACK><CTL=RST> */
 	m = tcp_frame(IP_US, PEER_PORT, port, 7000, iss + 5, F_SYN | F_ACK, 0,
@@ -242,19 +243,13 @@ static void
 test_claim_on_owners_tuple_refused(void **state)
 {
 	struct pn_tcp_conn *mine, *other;
-	uint8_t buf[PKT_MAX];
 	uint16_t port;
 	uint32_t iss;
 
 	(void)state;
 	start();
 	port = port_of(1);
-	assert_int_equal(pn_tcp_connect(tcp[1], 0, port, IP_PEER, PEER_PORT,
-					NULL, &mine), 0);
-	pn_tx_flush(&T->lc[1]);
-	tw_frame(1, 0, buf);
-	iss = tw_get32(buf + 14 + 20 + 4);
-	tw_clear(1);
+	mine = connect_syn(1, port, &iss);
 	/* shard 0 cannot see shard 1's table: its connect starts */
 	other = connect_from(0, port);
 	tw_round(1); /* the claim: refused */
