@@ -69,6 +69,7 @@ static struct {
 	struct svc_conf svc;
 	char *http_body;            /**< [services] http_body_size bytes */
 	atomic_uint draining;       /**< shards still draining (pn_tcp_drain) */
+	struct pn_sock_binds *binds; /**< the shards' one bind table */
 } d;
 
 static volatile sig_atomic_t quit_signal;
@@ -394,6 +395,8 @@ setup_shards(void)
 	if (pn_net_conf_check(&c->net, err, sizeof(err)) < 0)
 		die(2, "%s", err);
 
+	if (pn_sock_binds_create(&d.binds) < 0)
+		die(1, "the bind table: %s", strerror(ENOMEM));
 	for (i = 0; i < d.nshards; i++) {
 		struct shard *s = d.sh[i];
 
@@ -415,7 +418,7 @@ setup_shards(void)
 			die(1, "shard %d: TCP set-up: %s", i, strerror(-rc));
 		rc = pn_sock_lcore_create(&s->lc, s->tcp, pn_sock_tcp_ops_default(),
 					  pn_sock_fds_for(c->tcp.max_conns),
-					  &s->sl);
+					  d.binds, &s->sl);
 		if (rc < 0)
 			die(1, "shard %d: socket set-up: %s", i, strerror(-rc));
 	}
@@ -691,6 +694,7 @@ main(int argc, char **argv)
 		pn_net_free(d.sh[i]->net);
 		pn_lcore_fini(&d.sh[i]->lc);
 	}
+	pn_sock_binds_free(d.binds);
 	pn_port_close(&d.port);
 	for (i = 0; i < d.nshards; i++) {
 		rte_mempool_free(d.sh[i]->pool);

@@ -70,12 +70,61 @@ pn_sock_fds_for(uint32_t max_conns)
 }
 
 int
+pn_sock_binds_create(struct pn_sock_binds **out)
+{
+	struct pn_sock_binds *b = calloc(1, sizeof(*b));
+
+	if (b == NULL)
+		return -ENOMEM;
+	rte_spinlock_init(&b->lock);
+	*out = b;
+	return 0;
+}
+
+void
+pn_sock_binds_free(struct pn_sock_binds *b)
+{
+	free(b);
+}
+
+/* @p sl joins @p b: bind() on any shard of b now reads its lists. */
+static int
+binds_join(struct pn_sock_binds *b, struct pn_sock_lcore *sl)
+{
+	int rc = 0;
+
+	rte_spinlock_lock(&b->lock);
+	if (b->nb_sl == PN_MAX_SHARDS)
+		rc = -ENOSPC;
+	else
+		b->sl[b->nb_sl++] = sl;
+	rte_spinlock_unlock(&b->lock);
+	return rc;
+}
+
+static void
+binds_leave(struct pn_sock_binds *b, const struct pn_sock_lcore *sl)
+{
+	uint32_t i;
+
+	rte_spinlock_lock(&b->lock);
+	for (i = 0; i < b->nb_sl; i++) {
+		if (b->sl[i] == sl) {
+			b->sl[i] = b->sl[--b->nb_sl];
+			break;
+		}
+	}
+	rte_spinlock_unlock(&b->lock);
+}
+
+int
 pn_sock_lcore_create(struct pn_lcore *lc, struct pn_tcp *tcp,
 		     const struct pn_sock_tcp_ops *ops, uint32_t max_fds,
-		     struct pn_sock_lcore **out)
+		     struct pn_sock_binds *binds, struct pn_sock_lcore **out)
 {
 	struct pn_sock_lcore *sl;
 	uint32_t nwords = FD_WORDS(max_fds);
+	int rc = -ENOMEM;
 
 	if (lc == NULL || ops == NULL || max_fds == 0 ||
 	    max_fds > PN_FD_MAX_PER_LCORE || lc->shard >= PN_MAX_SHARDS)
@@ -88,20 +137,30 @@ pn_sock_lcore_create(struct pn_lcore *lc, struct pn_tcp *tcp,
 	sl->used = calloc(nwords, sizeof(*sl->used));
 	sl->full = calloc(FD_WORDS(nwords), sizeof(*sl->full));
 	sl->bport = calloc(UINT16_MAX + 1, sizeof(*sl->bport)); /* LIST_INIT */
+	sl->own_binds = binds == NULL;
+	if (sl->own_binds && pn_sock_binds_create(&binds) < 0)
+		binds = NULL;
 	if (sl->files == NULL || sl->used == NULL || sl->full == NULL ||
-	    sl->bport == NULL) {
+	    sl->bport == NULL || binds == NULL ||
+	    (rc = binds_join(binds, sl)) < 0) {
+		if (sl->own_binds)
+			pn_sock_binds_free(binds);
 		free(sl->files);
 		free(sl->used);
 		free(sl->full);
 		free(sl->bport);
 		free(sl);
-		return -ENOMEM;
+		return rc;
 	}
+	sl->binds = binds;
+	rte_spinlock_init(&sl->bind_lock);
 	fd_bits_fill_tail(sl->used, max_fds, nwords * 64);
 	fd_bits_fill_tail(sl->full, nwords, FD_WORDS(nwords) * 64);
 	sl->lc = lc;
 	sl->tcp = tcp;
 	sl->ops = ops;
+	if (ops->skip_ports != NULL)
+		ops->skip_ports(tcp, binds->ports);
 	pn_objcache_init(&sl->socks, sizeof(struct pn_sock), SOCK_CACHE_MAX);
 	pn_objcache_init(&sl->epitems, ep_item_size(), SOCK_CACHE_MAX);
 	sl->max_fds = max_fds;
@@ -184,6 +243,11 @@ pn_sock_lcore_free(struct pn_sock_lcore *sl)
 	free(sl->used);
 	free(sl->full);
 	free(sl->bport);
+	if (sl->ops->skip_ports != NULL)
+		sl->ops->skip_ports(sl->tcp, NULL);
+	binds_leave(sl->binds, sl);
+	if (sl->own_binds)
+		pn_sock_binds_free(sl->binds);
 	sock_ipopt_fini(sl);
 	free(sl);
 }

@@ -76,6 +76,7 @@ static struct {
 	struct pn_tcp_conf tcp;
 	struct pn_napi_conf napi;
 	struct rt_shard *sh[PN_MAX_SHARDS];
+	struct pn_sock_binds *binds; /* one bind table for all shards */
 } rt;
 
 static int __rte_format_printf(2, 3)
@@ -374,7 +375,8 @@ rt_shard_setup(struct rt_shard *s, uint16_t i)
 	pn_lcore_cycles_enable(&s->lc, rt.cycles);
 	/* one table per shard, sized once from --max-conns: up to 2^24 */
 	return pn_sock_lcore_create(&s->lc, s->tcp, pn_sock_tcp_ops_default(),
-				    pn_sock_fds_for(rt.tcp.max_conns), &s->sl);
+				    pn_sock_fds_for(rt.tcp.max_conns), rt.binds,
+				    &s->sl);
 }
 
 int
@@ -443,6 +445,10 @@ pn_init(int argc, char **argv)
 		goto err_shards;
 	if (pn_net_conf_check(&rt.net, err, sizeof(err)) < 0) {
 		rt_fail(EINVAL, "%s", err);
+		goto err_shards;
+	}
+	if (pn_sock_binds_create(&rt.binds) < 0) {
+		rt_fail(ENOMEM, "%s: no memory for the bind table", "pn_init");
 		goto err_shards;
 	}
 	for (i = 0; i < rt.nshards; i++) {
@@ -642,6 +648,7 @@ pn_cleanup(void)
 		if (s->lc.clock != NULL)
 			pn_lcore_fini(&s->lc);
 	}
+	pn_sock_binds_free(rt.binds); /* after every shard's sockets */
 	for (p = 0; p < rt.nports; p++)
 		pn_port_close(&rt.port[p]);
 	if (rt.done_fd >= 0)

@@ -120,32 +120,107 @@ pn_socket(int domain, int type, int protocol)
 
 /* --- names --- */
 
-/* @p s is bound to @p ip:@p port, on that port's bind list. */
-static void
-sock_bind_to(struct pn_sock *s, uint32_t ip, uint16_t port)
+/*
+ * Ports across shards (struct pn_sock_binds). A shard's own bind lists
+ * change under its bind_lock, which other shards take only to read them
+ * in bind() and listen(); a stack of one shard has no such reader.
+ */
+static inline bool
+sock_bind_lock(struct pn_sock_lcore *sl)
 {
-	s->lip = ip;
-	s->lport = port;
-	s->bound = true;
-	LIST_INSERT_HEAD(&s->sl->bport[port], s, bind_link);
+	if (sl->binds->nb_sl <= 1)
+		return false;
+	rte_spinlock_lock(&sl->bind_lock);
+	return true;
 }
 
-/* Linux inet_csk_bind_conflict, simplified to one shard's sockets. */
+static inline void
+sock_bind_unlock(struct pn_sock_lcore *sl, bool locked)
+{
+	if (locked)
+		rte_spinlock_unlock(&sl->bind_lock);
+}
+
+/* @p s is bound to @p ip:@p port (@p how: SOCK_BOUND...), on that port's
+ * bind list. */
+static void
+sock_bind_to(struct pn_sock *s, uint32_t ip, uint16_t port, uint8_t how)
+{
+	bool locked = sock_bind_lock(s->sl);
+
+	s->lip = ip;
+	s->lport = port;
+	s->bound = how;
+	LIST_INSERT_HEAD(&s->sl->bport[port], s, bind_link);
+	sock_bind_unlock(s->sl, locked);
+	if (how == SOCK_BOUND)
+		__atomic_fetch_add(&s->sl->binds->ports[port], 1,
+				   __ATOMIC_RELAXED);
+}
+
+/* @p s leaves its port's bind list. */
+static void
+sock_unbind(struct pn_sock *s)
+{
+	bool locked = sock_bind_lock(s->sl);
+
+	LIST_REMOVE(s, bind_link);
+	sock_bind_unlock(s->sl, locked);
+	if (s->bound == SOCK_BOUND)
+		__atomic_fetch_sub(&s->sl->binds->ports[s->lport], 1,
+				   __ATOMIC_RELAXED);
+	s->bound = SOCK_UNBOUND;
+}
+
+void
+sock_bind_set(struct pn_sock *s, bool *field, bool v)
+{
+	bool locked = s->bound ? sock_bind_lock(s->sl) : false;
+
+	*field = v;
+	sock_bind_unlock(s->sl, locked);
+}
+
+/* Linux inet_csk_bind_conflict over the sockets of @p sl. */
 static bool
-sock_port_conflict(const struct pn_sock *s, uint32_t ip, uint16_t port)
+sock_port_conflict_in(const struct pn_sock_lcore *sl,
+		      const struct pn_sock *s, uint32_t ip, uint16_t port)
 {
 	const struct pn_sock *o;
 
-	LIST_FOREACH(o, &s->sl->bport[port], bind_link) {
+	LIST_FOREACH(o, &sl->bport[port], bind_link) {
 		if (o == s)
 			continue;
 		if (ip != 0 && o->lip != 0 && ip != o->lip)
 			continue;
 		if (s->reuseport && o->reuseport)
 			continue;
-		if (s->reuseaddr && o->reuseaddr && o->state != PN_SS_LISTEN)
+		if (s->reuseaddr && o->reuseaddr && o->lis == NULL)
 			continue;
 		return true;
+	}
+	return false;
+}
+
+/* Linux inet_csk_bind_conflict over every shard's sockets; the caller
+ * holds binds->lock. */
+static bool
+sock_port_conflict(const struct pn_sock *s, uint32_t ip, uint16_t port)
+{
+	const struct pn_sock_binds *b = s->sl->binds;
+	uint32_t i;
+	bool hit;
+
+	if (b->nb_sl <= 1)
+		return sock_port_conflict_in(s->sl, s, ip, port);
+	for (i = 0; i < b->nb_sl; i++) {
+		struct pn_sock_lcore *sl = b->sl[i];
+
+		rte_spinlock_lock(&sl->bind_lock);
+		hit = sock_port_conflict_in(sl, s, ip, port);
+		rte_spinlock_unlock(&sl->bind_lock);
+		if (hit)
+			return true;
 	}
 	return false;
 }
@@ -165,13 +240,29 @@ sock_pick_port(struct pn_sock *s, uint32_t ip)
 	return -EADDRINUSE;
 }
 
+/* bind() to @p ip:@p port (0: a free one) under the stack's lock. */
+static int
+sock_bind_port(struct pn_sock *s, uint32_t ip, int port)
+{
+	struct pn_sock_binds *b = s->sl->binds;
+
+	rte_spinlock_lock(&b->lock);
+	if (port == 0)
+		port = sock_pick_port(s, ip);
+	else if (sock_port_conflict(s, ip, (uint16_t)port))
+		port = -EADDRINUSE;
+	if (port > 0)
+		sock_bind_to(s, ip, (uint16_t)port, SOCK_BOUND);
+	rte_spinlock_unlock(&b->lock);
+	return port < 0 ? port : 0;
+}
+
 int
 pn_bind(int fd, const struct sockaddr *addr, socklen_t len)
 {
 	struct pn_sock *s = sock_get(fd);
 	const struct sockaddr_in *sin = (const struct sockaddr_in *)addr;
-	uint32_t ip;
-	int port;
+	int rc;
 
 	if (s == NULL)
 		return -1;
@@ -185,19 +276,10 @@ pn_bind(int fd, const struct sockaddr *addr, socklen_t len)
 		return sock_fail(EAFNOSUPPORT);
 	if (s->bound || s->state != PN_SS_NEW)
 		return sock_fail(EINVAL);
-	ip = ntohl(sin->sin_addr.s_addr);
-	port = ntohs(sin->sin_port);
-	if (port == 0) {
-		port = sock_pick_port(s, ip);
-		if (port < 0)
-			return sock_fail(-port);
-	} else if (sock_port_conflict(s, ip, (uint16_t)port)) {
-		return sock_fail(EADDRINUSE);
-	}
-	sock_bind_to(s, ip, (uint16_t)port);
-	return 0;
+	rc = sock_bind_port(s, ntohl(sin->sin_addr.s_addr),
+			    ntohs(sin->sin_port));
+	return rc < 0 ? sock_fail(-rc) : 0;
 }
-
 
 static int
 sock_put_addr(struct sockaddr *addr, socklen_t *len, uint32_t ip,
@@ -296,12 +378,44 @@ sock_inherit(struct pn_sock *ns, const struct pn_sock *s)
 	ns->sndtimeo = s->sndtimeo;
 }
 
+/* listen() under the stack's lock: no other shard takes the port
+ * between the check and the listener. */
+static int
+sock_listen_port(struct pn_sock *s, uint32_t bl)
+{
+	struct pn_sock_binds *b = s->sl->binds;
+	struct pn_tcp_listen *lis;
+	int rc = 0, port;
+	bool locked;
+
+	rte_spinlock_lock(&b->lock);
+	if (!s->bound) {
+		port = sock_pick_port(s, 0);
+		if (port < 0)
+			rc = -EAGAIN;
+		else
+			sock_bind_to(s, 0, (uint16_t)port, SOCK_BOUND);
+	} else if (sock_port_conflict(s, s->lip, s->lport) && !s->reuseport) {
+		rc = -EADDRINUSE;
+	}
+	if (rc == 0)
+		rc = s->sl->ops->listen(s->sl->tcp, s->lip, s->lport, bl, s,
+					&lis);
+	if (rc == 0) {
+		locked = sock_bind_lock(s->sl);
+		s->lis = lis;
+		sock_bind_unlock(s->sl, locked);
+	}
+	rte_spinlock_unlock(&b->lock);
+	return rc == -ENOMEM ? -ENOBUFS : rc;
+}
+
 int
 pn_listen(int fd, int backlog)
 {
 	struct pn_sock *s = sock_get(fd);
 	uint32_t bl;
-	int rc, port;
+	int rc;
 
 	if (s == NULL)
 		return -1;
@@ -313,17 +427,9 @@ pn_listen(int fd, int backlog)
 	}
 	if (s->state != PN_SS_NEW)
 		return sock_fail(EINVAL);
-	if (!s->bound) {
-		port = sock_pick_port(s, 0);
-		if (port < 0)
-			return sock_fail(EAGAIN);
-		sock_bind_to(s, 0, (uint16_t)port);
-	} else if (sock_port_conflict(s, s->lip, s->lport) && !s->reuseport) {
-		return sock_fail(EADDRINUSE);
-	}
-	rc = s->sl->ops->listen(s->sl->tcp, s->lip, s->lport, bl, s, &s->lis);
+	rc = sock_listen_port(s, bl);
 	if (rc < 0)
-		return sock_fail(rc == -ENOMEM ? ENOBUFS : -rc);
+		return sock_fail(-rc);
 	s->state = PN_SS_LISTEN;
 	sock_push_listen_opts(s);
 	return 0;
@@ -378,7 +484,7 @@ pn_accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags)
 	sock_inherit(ns, s);
 	sock_push_opts(ns);
 	s->sl->ops->addrs(c, &lip, &lport, &rip, &rport);
-	sock_bind_to(ns, lip, lport);
+	sock_bind_to(ns, lip, lport, SOCK_BOUND_CHILD);
 	if (addr != NULL)
 		sock_put_addr(addr, len, rip, rport);
 	return ns->f.fd;
@@ -499,8 +605,12 @@ pn_shutdown(int fd, int how)
 		/* Linux inet_shutdown: SHUT_RD on a listener disconnects it */
 		if (how == SHUT_WR)
 			return 0;
-		s->sl->ops->listen_close(s->lis);
+		struct pn_tcp_listen *lis = s->lis;
+		bool locked = sock_bind_lock(s->sl);
+
 		s->lis = NULL;
+		sock_bind_unlock(s->sl, locked);
+		s->sl->ops->listen_close(lis);
 		s->state = PN_SS_NEW;
 		ep_wake(&s->f, 0);
 		return 0;
@@ -525,7 +635,7 @@ sock_file_close(struct pn_sock_lcore *sl, struct pn_file *f)
 	}
 	ep_forget(&s->f);
 	if (s->bound)
-		LIST_REMOVE(s, bind_link);
+		sock_unbind(s);
 	if (s->lis != NULL)
 		sl->ops->listen_close(s->lis);
 	if (s->conn != NULL) {

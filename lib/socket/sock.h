@@ -20,6 +20,7 @@
 
 struct pn_lcore;
 struct pn_sock_lcore;
+struct pn_sock_binds;
 
 /** tcp.h, as a table. */
 struct pn_sock_tcp_ops {
@@ -75,6 +76,9 @@ struct pn_sock_tcp_ops {
 			   int64_t *v);
 	void (*addrs)(const struct pn_tcp_conn *c, uint32_t *lip,
 		      uint16_t *lport, uint32_t *rip, uint16_t *rport);
+	/* pn_tcp_skip_ports: the ports bind() holds, which ephemeral
+	 * choice skips (NULL: the TCP picks from all) */
+	void (*skip_ports)(struct pn_tcp *tcp, const uint32_t *ports);
 };
 
 /** The upcalls to give pn_tcp_create() (wakeup -> socket -> epoll). */
@@ -88,13 +92,28 @@ extern const struct pn_tcp_upcalls pn_sock_upcalls;
 uint32_t pn_sock_fds_for(uint32_t max_conns);
 
 /**
+ * The bind table of one stack (Linux's bind hash, one per network
+ * namespace): the shards created over it check bind() and listen()
+ * against each other's sockets, as Linux checks every socket of the
+ * namespace. @return 0, -ENOMEM.
+ */
+int pn_sock_binds_create(struct pn_sock_binds **out);
+
+/** Free @p b (NULL: nothing), once every shard over it is freed. */
+void pn_sock_binds_free(struct pn_sock_binds *b);
+
+/**
  * The socket layer of @p lc over @p tcp, called through @p ops
  * (pn_sock_tcp_ops_default() for lib/tcp). Up to @p max_fds descriptors
  * (1..16777216, the slot bits of an fd); pn_sock_fds_for() sizes it.
- * @return 0, -EINVAL, -ENOMEM.
+ * Ports are checked against the other shards of @p binds (NULL: a table
+ * of its own, a stack of one shard). All shards of a stack are created
+ * before any of them binds. @return 0, -EINVAL, -ENOMEM, -ENOSPC (@p binds
+ * holds PN_MAX_SHARDS shards).
  */
 int pn_sock_lcore_create(struct pn_lcore *lc, struct pn_tcp *tcp,
 			 const struct pn_sock_tcp_ops *ops, uint32_t max_fds,
+			 struct pn_sock_binds *binds,
 			 struct pn_sock_lcore **out);
 
 /** Close every fd (connections aborted) and free. */

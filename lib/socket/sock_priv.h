@@ -11,6 +11,8 @@
 #include <sys/epoll.h>
 #include <sys/queue.h>
 
+#include <rte_spinlock.h>
+
 #ifdef PN_TCP_POLL_CHECK
 #include <rte_debug.h>
 #endif
@@ -46,13 +48,23 @@ enum pn_sock_state {
 	PN_SS_CONNECTED,
 };
 
+/* pn_sock.bound: how a socket holds its port */
+enum {
+	SOCK_UNBOUND,
+	SOCK_BOUND,         /**< by bind() or listen(): counted in binds->ports */
+	SOCK_BOUND_CHILD,   /**< an accepted socket, on its listener's port */
+};
+
 /* Ordered by size, no holes: 152 bytes, a 160-byte malloc chunk (a
  * million idle connections hold a million of these). Hence IP_OPTIONS,
  * which few sockets set, live in the lcore's table (sock_ipopt.c). */
 struct pn_sock {
 	struct pn_file f;               /* first: a file is a socket */
 	struct pn_sock_lcore *sl;
-	LIST_ENTRY(pn_sock) bind_link;  /**< on sl->bport[lport] while bound */
+	/* on sl->bport[lport] while bound; bind_link, lip, lport, lis and
+	 * reuse* of a bound socket change under sl->bind_lock only (other
+	 * shards' bind() and listen() read them) */
+	LIST_ENTRY(pn_sock) bind_link;
 	struct pn_tcp_conn *conn;
 	struct pn_tcp_listen *lis;
 	long rcvtimeo, sndtimeo;        /**< jiffies; SOCK_TIMEO_INF: none */
@@ -66,7 +78,7 @@ struct pn_sock {
 	int sndbuf, rcvbuf, rcvlowat;
 	int keepidle, keepintvl, keepcnt, maxseg, syncnt;
 	uint16_t lport;
-	bool bound;
+	uint8_t bound;                  /**< SOCK_UNBOUND, SOCK_BOUND... */
 	bool rd_quiet;                  /**< nothing to read: sock_read_settle */
 	bool syn_wait;                  /**< connect()'s SYN out, no state wake yet */
 	bool reuseaddr, reuseport, keepalive, nodelay;
@@ -96,13 +108,34 @@ struct pn_sock_lcore {
 	uint64_t *used;
 	uint64_t *full;
 	/* the bound sockets of each local port (Linux's bind hash): bind and
-	 * listen look at one port's sockets, not at every open fd */
+	 * listen look at one port's sockets, not at every open fd; this
+	 * shard's share of binds, which its bind_lock guards */
 	struct pn_sock_bind_list *bport; /**< 65536 heads */
+	struct pn_sock_binds *binds;
+	bool own_binds;                 /**< binds is this shard's alone */
+	rte_spinlock_t bind_lock;
 	/* IP_OPTIONS of the sockets that set them: slot 0 unused */
 	struct pn_ipopt_tx **ipopts;
 	uint32_t nb_ipopts;             /**< slots allocated, up to 65536 */
 	struct pn_objcache socks;       /**< closed struct pn_sock to reuse */
 	struct pn_objcache epitems;     /**< removed epoll items to reuse */
+};
+
+/*
+ * The bind table of a stack, its shards' bport lists together. A shard
+ * changes its own lists under its bind_lock (accept and close take no
+ * other lock); bind() and listen() decide under lock, reading every
+ * shard's lists each under that shard's bind_lock, so no two shards take
+ * one port unless Linux would let two sockets share it.
+ */
+struct pn_sock_binds {
+	rte_spinlock_t lock;
+	uint32_t nb_sl;
+	struct pn_sock_lcore *sl[PN_MAX_SHARDS];
+	/* per port, the sockets holding it by bind() or listen() on every
+	 * shard (atomic): TCP's ephemeral choice skips those ports, as
+	 * Linux __inet_hash_connect skips bind buckets made by bind() */
+	uint32_t ports[UINT16_MAX + 1];
 };
 
 /* Objects each lcore keeps for reuse (objcache.h): a connection per
@@ -247,6 +280,10 @@ uint64_t sock_deadline(const struct pn_sock *s, long timeo);
  * (pn_lcore_stop() was called: as a signal would).
  */
 int sock_wait(struct pn_sock *s, uint32_t want, uint64_t deadline);
+
+/* Set SO_REUSEADDR / SO_REUSEPORT (@p field of @p s): other shards read
+ * them while @p s is bound. */
+void sock_bind_set(struct pn_sock *s, bool *field, bool v);
 
 /** Close a file (socket or epoll) without the fd bookkeeping. */
 void sock_file_close(struct pn_sock_lcore *sl, struct pn_file *f);

@@ -35,6 +35,7 @@ static const struct pn_sock_tcp_ops sock_tcp_ops = {
 	.info = pn_tcp_info,
 	.default_opt = pn_tcp_default_opt,
 	.addrs = pn_tcp_addrs,
+	.skip_ports = pn_tcp_skip_ports,
 };
 
 const struct pn_sock_tcp_ops *

@@ -185,10 +185,10 @@ sockopt_set_socket(struct pn_sock *s, int name, const void *val,
 	memcpy(&v, val, sizeof(v));
 	switch (name) {
 	case SO_REUSEADDR:
-		s->reuseaddr = v != 0;
+		sock_bind_set(s, &s->reuseaddr, v != 0);
 		return 0;
 	case SO_REUSEPORT:
-		s->reuseport = v != 0;
+		sock_bind_set(s, &s->reuseport, v != 0);
 		return 0;
 	case SO_KEEPALIVE:
 		s->keepalive = v != 0;

@@ -1008,6 +1008,9 @@ pick_port(struct pn_tcp *tcp, struct tcp_key *k, struct pn_tcp_conn **tw,
 
 		tcp->next_port = p >= EPH_HI ? EPH_LO : (uint16_t)(p + 1);
 		k->lport = p;
+		if (tcp->skip_ports != NULL &&
+		    __atomic_load_n(&tcp->skip_ports[p], __ATOMIC_RELAXED) != 0)
+			continue;
 		if (!tuple_free(tcp, k, tw, sig))
 			continue;
 		if (port_is_ours(tcp, k))
@@ -1145,6 +1148,12 @@ const struct pn_tcp_stat *
 pn_tcp_stats(const struct pn_tcp *tcp)
 {
 	return &tcp->stat;
+}
+
+void
+pn_tcp_skip_ports(struct pn_tcp *tcp, const uint32_t *ports)
+{
+	tcp->skip_ports = ports;
 }
 
 bool

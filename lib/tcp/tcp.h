@@ -149,6 +149,14 @@ const struct pn_tcp_stat *pn_tcp_stats(const struct pn_tcp *tcp);
 /** Is @p addr (host order) one of the addresses of @p tcp's IPv4 layer? */
 bool pn_tcp_addr_is_local(const struct pn_tcp *tcp, uint32_t addr);
 
+/**
+ * Ports an active open with no source port never takes: those with
+ * @p ports[port] != 0 (65536 counters, read atomically; the socket layer
+ * counts the sockets bind() holds them for, on every shard, as Linux
+ * __inet_hash_connect skips the ports bind() took). NULL: none.
+ */
+void pn_tcp_skip_ports(struct pn_tcp *tcp, const uint32_t *ports);
+
 /** Default configuration. */
 void pn_tcp_conf_default(struct pn_tcp_conf *c);
 

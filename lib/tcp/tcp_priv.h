@@ -349,6 +349,9 @@ struct pn_tcp {
 	uint32_t nlisten;           /**< up to TCP_LISTEN_MAX */
 	uint32_t busy;              /**< nesting depth: reap only at 0 */
 	uint16_t next_port;
+	/* per port, sockets holding it by bind() on any shard (atomic,
+	 * the socket layer's; NULL: none): ephemeral choice skips them */
+	const uint32_t *skip_ports;
 	uint8_t secret[16];
 	uint8_t *scratch;           /**< 64 KB, linear copies */
 	/* RFC 9293 MUST-59: while a burst is processed (tcp_rx_burst), the

@@ -371,6 +371,44 @@ ephemeral_port_steered_home(void **state)
 	scn_flush();
 }
 
+/* An active open with no source port takes none that bind() holds (the
+ * socket layer's counts; Linux __inet_hash_connect skips such buckets). */
+static void
+ephemeral_port_skips_bound(void **state)
+{
+	static uint32_t held[UINT16_MAX + 1];
+	struct pn_tcp_conn *c;
+	uint32_t lip, rip;
+	uint16_t lp, rp;
+
+	(void)state;
+	scn_start();
+	W->tcp->next_port = 40000;
+	held[40000] = 1;
+	held[40001] = 2;
+	pn_tcp_skip_ports(W->tcp, held);
+	assert_int_equal(pn_tcp_connect(W->tcp, 0, 0, IP_PEER, 80, NULL, &c),
+			 0);
+	pn_tcp_addrs(c, &lip, &lp, &rip, &rp);
+	assert_int_equal(lp, 40002);
+	pn_tcp_abort(c);
+	/* freed: taken again */
+	held[40000] = 0;
+	W->tcp->next_port = 40000;
+	assert_int_equal(pn_tcp_connect(W->tcp, 0, 0, IP_PEER, 80, NULL, &c),
+			 0);
+	pn_tcp_addrs(c, &lip, &lp, &rip, &rp);
+	assert_int_equal(lp, 40000);
+	pn_tcp_abort(c);
+	/* a source port given is the caller's business (bind() checked it) */
+	assert_int_equal(pn_tcp_connect(W->tcp, 0, 40001, IP_PEER, 80, NULL,
+					&c), 0);
+	pn_tcp_abort(c);
+	pn_tcp_skip_ports(W->tcp, NULL);
+	held[40001] = 0;
+	scn_flush();
+}
+
 static int
 tel(const char *cmd, const char *params)
 {
@@ -431,6 +469,7 @@ main(void)
 		SCN(connect_to_broadcast_refused),
 		SCN(keepalive_not_sent_with_data_outstanding),
 		SCN(ephemeral_port_steered_home),
+		SCN(ephemeral_port_skips_bound),
 		SCN(telemetry_handlers),
 	};
 

@@ -730,7 +730,7 @@ rw_begin(void)
 	assert_int_equal(pn_tcp_create(&RW.tcp, &PW->lc, PW->net,
 				       &pn_sock_upcalls, &PW->tcp), 0);
 	assert_int_equal(pn_sock_lcore_create(&PW->lc, PW->tcp,
-					      pn_sock_tcp_ops_default(), 1024,
+					      pn_sock_tcp_ops_default(), 1024, NULL,
 					      &PW->sl), 0);
 }
 
@@ -771,7 +771,7 @@ pw_begin(void)
 	PW->tcp = fake_tcp_create(&PW->lc, &pn_sock_upcalls);
 	fake_tcp_set_src(PW->tcp, IP4(198, 18, 0, 2));
 	assert_int_equal(pn_sock_lcore_create(&PW->lc, PW->tcp, &fake_tcp_ops,
-					      1024, &PW->sl), 0);
+					      1024, NULL, &PW->sl), 0);
 #endif
 	pn_sock_lcore_enter(PW->sl);
 	pw = pw_api;

@@ -64,7 +64,7 @@ test_emfile(void **state)
 
 	RTE_SET_USED(state);
 	assert_int_equal(pn_sock_lcore_create(&PW->lc, PW->tcp, &fake_tcp_ops,
-					      4, &small), 0);
+					      4, NULL, &small), 0);
 	pn_sock_lcore_enter(small);
 	for (i = 0; i < 4; i++)
 		assert_true(pn_socket(AF_INET, SOCK_STREAM, 0) >= 0);
@@ -75,7 +75,7 @@ test_emfile(void **state)
 	pn_sock_lcore_free(small);
 	pn_sock_lcore_enter(PW->sl);
 	assert_int_equal(pn_sock_lcore_create(&PW->lc, PW->tcp, &fake_tcp_ops,
-					      0, &small), -EINVAL);
+					      0, NULL, &small), -EINVAL);
 }
 
 static void
@@ -91,7 +91,7 @@ test_other_lcore_fd(void **state)
 	assert_int_equal(pn_lcore_init(&lc1, &PW->shards, 1, &conf,
 				       &PW->clock, SOCKET_ID_ANY), 0);
 	assert_int_equal(pn_sock_lcore_create(&lc1, PW->tcp, &fake_tcp_ops, 16,
-					      &sl1), 0);
+					      NULL, &sl1), 0);
 	fd = pn_socket(AF_INET, SOCK_STREAM, 0); /* on shard 0 */
 	pn_sock_lcore_enter(sl1);
 	assert_int_equal(pn_close(fd), -1);
@@ -171,7 +171,7 @@ test_fd_last_shard(void **state)
 	assert_int_equal(pn_lcore_init(&lc63, &PW->shards, PN_MAX_SHARDS - 1,
 				       &conf, &PW->clock, SOCKET_ID_ANY), 0);
 	assert_int_equal(pn_sock_lcore_create(&lc63, PW->tcp, &fake_tcp_ops, 16,
-					      &sl63), 0);
+					      NULL, &sl63), 0);
 	pn_sock_lcore_enter(sl63);
 	fd = pn_socket(AF_INET, SOCK_STREAM, 0);
 	assert_int_equal(fd, sock_fd_make(PN_MAX_SHARDS - 1, 0));
@@ -201,10 +201,10 @@ test_fd_wide_table(void **state)
 
 	RTE_SET_USED(state);
 	assert_int_equal(pn_sock_lcore_create(&PW->lc, PW->tcp, &fake_tcp_ops,
-					      PN_FD_MAX_PER_LCORE + 1, &wide),
+					      PN_FD_MAX_PER_LCORE + 1, NULL, &wide),
 			 -EINVAL);
 	assert_int_equal(pn_sock_lcore_create(&PW->lc, PW->tcp, &fake_tcp_ops,
-					      n, &wide), 0);
+					      n, NULL, &wide), 0);
 	pn_sock_lcore_enter(wide);
 	for (uint32_t i = 0; i < n; i++)
 		assert_int_equal(pn_socket(AF_INET, SOCK_STREAM, 0),
@@ -235,7 +235,7 @@ test_fd_wide_table(void **state)
 	pn_sock_lcore_free(wide);
 	/* the largest table is allocated, not touched: no 16M-entry scan */
 	assert_int_equal(pn_sock_lcore_create(&PW->lc, PW->tcp, &fake_tcp_ops,
-					      PN_FD_MAX_PER_LCORE, &wide), 0);
+					      PN_FD_MAX_PER_LCORE, NULL, &wide), 0);
 	pn_sock_lcore_enter(wide);
 	assert_int_equal(pn_socket(AF_INET, SOCK_STREAM, 0), sock_fd_make(0, 0));
 	pn_sock_lcore_enter(PW->sl);
