@@ -359,6 +359,13 @@ int pn_net_route(const struct pn_net *net, uint32_t dst,
 bool pn_net_is_local(const struct pn_net *net, uint32_t ip);
 
 /**
+ * May a socket bind to @p ip? As Linux inet_addr_valid_or_nonlocal: the
+ * wildcard, one of our addresses, a multicast address, the limited
+ * broadcast or a port's directed broadcast.
+ */
+bool pn_net_addr_bindable(const struct pn_net *net, uint32_t ip);
+
+/**
  * Snapshot of the ARP entry for @p ip on @p port_id.
  * @return 0, -ENOENT.
  */

@@ -125,6 +125,19 @@ pn_net_is_local(const struct pn_net *net, uint32_t ip)
 }
 
 bool
+pn_net_addr_bindable(const struct pn_net *net, uint32_t ip)
+{
+	unsigned int p;
+
+	if (ip == 0 || ip >> 28 == 0xe || pn_net_is_local(net, ip))
+		return true;
+	for (p = 0; p < net->conf->nb_ports; p++)
+		if (net_is_bcast(net, (uint8_t)p, ip))
+			return true;
+	return false;
+}
+
+bool
 net_addr_is_host(const struct pn_net *net, uint32_t ip)
 {
 	unsigned int p;

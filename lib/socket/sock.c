@@ -262,6 +262,7 @@ pn_bind(int fd, const struct sockaddr *addr, socklen_t len)
 {
 	struct pn_sock *s = sock_get(fd);
 	const struct sockaddr_in *sin = (const struct sockaddr_in *)addr;
+	uint32_t ip;
 	int rc;
 
 	if (s == NULL)
@@ -274,10 +275,14 @@ pn_bind(int fd, const struct sockaddr *addr, socklen_t len)
 	    !(sin->sin_family == AF_UNSPEC &&
 	      sin->sin_addr.s_addr == htonl(INADDR_ANY)))
 		return sock_fail(EAFNOSUPPORT);
+	ip = ntohl(sin->sin_addr.s_addr);
+	/* Linux __inet_bind checks the address before the socket's state */
+	if (s->sl->ops->addr_bindable != NULL &&
+	    !s->sl->ops->addr_bindable(s->sl->tcp, ip))
+		return sock_fail(EADDRNOTAVAIL);
 	if (s->bound || s->state != PN_SS_NEW)
 		return sock_fail(EINVAL);
-	rc = sock_bind_port(s, ntohl(sin->sin_addr.s_addr),
-			    ntohs(sin->sin_port));
+	rc = sock_bind_port(s, ip, ntohs(sin->sin_port));
 	return rc < 0 ? sock_fail(-rc) : 0;
 }
 

@@ -47,6 +47,8 @@ struct pn_sock_tcp_ops {
 	/* pn_tcp_addr_is_local: an IP timestamp option prespecifying one
 	 * of our addresses (NULL: none is ours) */
 	bool (*addr_is_local)(const struct pn_tcp *tcp, uint32_t addr);
+	/* pn_tcp_addr_bindable: may bind() take this address (NULL: any) */
+	bool (*addr_bindable)(const struct pn_tcp *tcp, uint32_t addr);
 	int (*listen_setopt)(struct pn_tcp_listen *l, enum pn_tcp_opt opt,
 			     int64_t v);
 	ssize_t (*send)(struct pn_tcp_conn *c, const struct iovec *iov,

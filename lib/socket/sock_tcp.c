@@ -14,6 +14,7 @@ static const struct pn_sock_tcp_ops sock_tcp_ops = {
 	.set_ipopt = pn_tcp_set_ipopt,
 	.get_ipopt = pn_tcp_get_ipopt,
 	.addr_is_local = pn_tcp_addr_is_local,
+	.addr_bindable = pn_tcp_addr_bindable,
 	.listen_setopt = pn_tcp_listen_setopt,
 	.send = pn_tcp_send,
 	.send_mbuf = pn_tcp_send_mbuf,

@@ -1161,3 +1161,9 @@ pn_tcp_addr_is_local(const struct pn_tcp *tcp, uint32_t addr)
 {
 	return pn_net_is_local(tcp->net, addr);
 }
+
+bool
+pn_tcp_addr_bindable(const struct pn_tcp *tcp, uint32_t addr)
+{
+	return pn_net_addr_bindable(tcp->net, addr);
+}

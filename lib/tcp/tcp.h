@@ -149,6 +149,9 @@ const struct pn_tcp_stat *pn_tcp_stats(const struct pn_tcp *tcp);
 /** Is @p addr (host order) one of the addresses of @p tcp's IPv4 layer? */
 bool pn_tcp_addr_is_local(const struct pn_tcp *tcp, uint32_t addr);
 
+/** May a socket bind to @p addr (host order)? pn_net_addr_bindable(). */
+bool pn_tcp_addr_bindable(const struct pn_tcp *tcp, uint32_t addr);
+
 /**
  * Ports an active open with no source port never takes: those with
  * @p ports[port] != 0 (65536 counters, read atomically; the socket layer

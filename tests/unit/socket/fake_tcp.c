@@ -684,6 +684,15 @@ fake_addrs(const struct pn_tcp_conn *c, uint32_t *lip, uint16_t *lport,
 	*rport = c->rport;
 }
 
+/* The fake's host: 198.18.0.1-254 on a /24 (.255 its broadcast). */
+static bool
+fake_addr_bindable(const struct pn_tcp *t, uint32_t ip)
+{
+	(void)t;
+	return ip == 0 || ip >> 28 == 0xe || ip == UINT32_MAX ||
+	       (ip >> 8 == (198u << 16 | 18u << 8) && (ip & 0xff) != 0);
+}
+
 const struct pn_sock_tcp_ops fake_tcp_ops = {
 	.listen = fake_listen,
 	.listen_backlog = fake_listen_backlog,
@@ -712,4 +721,5 @@ const struct pn_sock_tcp_ops fake_tcp_ops = {
 	.getopt = fake_getopt,
 	.info = fake_info,
 	.addrs = fake_addrs,
+	.addr_bindable = fake_addr_bindable,
 };

@@ -110,6 +110,30 @@ s_bind_bad(struct dctx *c)
 	RI(c, "null", A->bind(fd, NULL, sizeof(sin)));
 }
 
+/* Linux __inet_bind: EADDRNOTAVAIL for an address not ours (checked
+ * before the socket's state), but multicast and broadcast are taken */
+static void
+s_bind_nonlocal(struct dctx *c)
+{
+	int fd = RF(c, "socket", A->socket(AF_INET, SOCK_STREAM, 0));
+	int b = RF(c, "socket", A->socket(AF_INET, SOCK_STREAM, 0));
+	int m = RF(c, "socket", A->socket(AF_INET, SOCK_STREAM, 0));
+	struct sockaddr_in sin;
+
+	saddr(&sin, htonl(0xc0000201), 0); /* 192.0.2.1, TEST-NET-1 */
+	RI(c, "not ours", A->bind(fd, (struct sockaddr *)&sin, sizeof(sin)));
+	saddr(&sin, A->srv_ip, 0);
+	RI(c, "ours", A->bind(fd, (struct sockaddr *)&sin, sizeof(sin)));
+	saddr(&sin, htonl(0xc0000201), 0);
+	RI(c, "bound, not ours", A->bind(fd, (struct sockaddr *)&sin,
+					 sizeof(sin)));
+	saddr(&sin, htonl(0xe0000001), 0); /* 224.0.0.1 */
+	RI(c, "multicast", A->bind(b, (struct sockaddr *)&sin, sizeof(sin)));
+	RI(c, "listen multicast", A->listen(b, 1));
+	saddr(&sin, htonl(INADDR_BROADCAST), 0);
+	RI(c, "broadcast", A->bind(m, (struct sockaddr *)&sin, sizeof(sin)));
+}
+
 static void
 s_bind_inuse(struct dctx *c)
 {
@@ -959,6 +983,7 @@ static const struct dcase cases[] = {
 	CASE(epfd_as_socket),
 	CASE(bind_twice),
 	CASE(bind_bad),
+	CASE(bind_nonlocal),
 	CASE(bind_inuse),
 	CASE(bind_reuseaddr),
 	CASE(bind_reuseport),
