@@ -453,6 +453,27 @@ lcore_stash_deliver(struct pn_lcore *lc, struct pn_napi *s)
 	return k;
 }
 
+void
+pn_lcore_loopback(struct pn_lcore *lc, struct rte_mbuf *m)
+{
+	const struct pn_shards *sh = lc->shards;
+	struct pn_lcore *owner = lc;
+	int o;
+
+	lc->stat.looped++;
+	if (sh->n >= 2) {
+		o = pn_steer_mbuf_owner(&sh->steer, m);
+		if (o >= 0 && o < sh->n && sh->lc[o] != NULL)
+			owner = sh->lc[o];
+	}
+	if (rte_ring_mp_enqueue(owner->backlog_ring, m) != 0) {
+		pn_drop(lc, m, PN_DROP_BACKLOG_FULL);
+		return;
+	}
+	if (owner != lc)
+		pn_lcore_kick(owner);
+}
+
 /* Outside a round's poll phase, the after-RX hook runs at once (GRO flush). */
 void
 pn_lcore_rx(struct pn_lcore *lc, struct rte_mbuf **pkts, uint16_t n)

@@ -110,7 +110,9 @@ struct pn_softnet_stat {
 	uint64_t rx_split;      /**< polls split over two rounds (napi.split) */
 	uint64_t rx_stashed;    /**< ... packets they left for the next round */
 	uint64_t steered_out;   /**< packets handed to another lcore's backlog */
-	uint64_t steered_in;    /**< packets taken from this lcore's backlog */
+	uint64_t steered_in;    /**< packets taken from this lcore's backlog
+				 *   (looped ones too) */
+	uint64_t looped;        /**< frames sent to ourselves (loopback) */
 	uint64_t tx_packets;    /**< packets accepted by the device */
 	uint64_t tx_bursts;     /**< tx_burst calls */
 	uint64_t tx_held;       /**< packets the device refused, held to retry */
@@ -312,6 +314,14 @@ void pn_lcore_set_after_rx(struct pn_lcore *lc, pn_hook_fn fn, void *arg);
  * nothing it left pending waits for the next round.
  */
 void pn_lcore_rx(struct pn_lcore *lc, struct rte_mbuf **pkts, uint16_t n);
+
+/**
+ * The loopback: @p m, a frame the stack sent to itself, is received
+ * again, by the shard that owns its flow (the steering hash, which is
+ * device RSS's too; this one with one shard) through that shard's
+ * backlog, in a later round. Counted in stat.looped; BACKLOG_FULL drops.
+ */
+void pn_lcore_loopback(struct pn_lcore *lc, struct rte_mbuf *m);
 
 /**
  * Set the TX-drained hook: asked for with pn_lcore_tx_wait_drain(), run

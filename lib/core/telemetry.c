@@ -17,7 +17,7 @@ static struct pn_shards *tel_shards;
 	X(budget_squeeze) X(sleeps) X(naps) X(sleep_aborts) X(wakeups) \
 	X(timer_wakeups) X(sleep_ns) X(busy_poll_grows) X(busy_poll_shrinks) \
 	X(rx_split) X(rx_stashed) \
-	X(steered_out) X(steered_in) \
+	X(steered_out) X(steered_in) X(looped) \
 	X(tx_packets) X(tx_bursts) X(tx_held) X(tx_hold_waits) \
 	X(tx_drained) X(timers) X(drops)
 

@@ -175,8 +175,8 @@ ip4_input(struct pn_lcore *lc, struct pn_net *net, uint8_t pidx,
 						  PN_IPV4_HDR_MIN_LEN);
 	net_mbuf_trim_to(m, ip.total_len);	/* link padding */
 	/* Also a subnet broadcast: a reply would go to the whole subnet.
-	 * Our own addresses are accepted (Linux accept_local): two ports of
-	 * one stack may talk to each other, as the socket tests do. */
+	 * Our own addresses are accepted, as Linux with accept_local set
+	 * (what we send ourselves comes back through the loopback). */
 	if (net_ip_martian(ip.src) || net_is_bcast(net, pidx, ip.src)) {
 		pn_drop(lc, m, PN_DROP_IP_MARTIAN_SRC);
 		return;

@@ -192,6 +192,45 @@ ip4_push_header(struct pn_lcore *lc, struct pn_net *net, struct rte_mbuf *m,
 	return 0;
 }
 
+/*
+ * To one of our own addresses (a LOCAL route): the datagram goes back in
+ * through the lcore's loopback to the shard that owns its flow, as Linux
+ * sends it through lo. Checksums are finished here (the input verifies
+ * them as any other's); no TSO segment, no fragments (lo's MTU is 64 KB).
+ */
+static int __rte_noinline
+ip4_output_local(struct pn_lcore *lc, struct pn_net *net,
+		 const struct net_route *r, struct rte_mbuf *m,
+		 const struct pn_ipv4_hdr *h, uint32_t hlen)
+{
+	const struct pn_net_port_conf *pc = net_port(net, r->pidx);
+	uint8_t *p;
+
+	if ((m->ol_flags & RTE_MBUF_F_TX_TCP_SEG) ||
+	    hlen + m->pkt_len > UINT16_MAX) {
+		pn_drop(lc, m, PN_DROP_IP_TOO_BIG);
+		return -EMSGSIZE;
+	}
+	net->stat.ip_out++;
+	net->stat.ip_loopback++;
+	ip4_l4_cksum_sw(net, m, 0);
+	p = (uint8_t *)rte_pktmbuf_prepend(m, (uint16_t)(PN_ETHER_HDR_LEN +
+							  hlen));
+	if (p == NULL) {
+		pn_drop(lc, m, PN_DROP_NET_NO_HEADROOM);
+		return -ENOBUFS;
+	}
+	pn_ether_put(p, pc->mac, pc->mac, PN_ETHER_TYPE_IPV4);
+	pn_ipv4_build(p + PN_ETHER_HDR_LEN, hlen, h, 0);
+	m->ol_flags = 0;
+	m->packet_type = 0;
+	m->port = pc->port_id;
+	m->l2_len = PN_ETHER_HDR_LEN;
+	m->l3_len = (uint16_t)hlen;
+	pn_lcore_loopback(lc, m);
+	return 0;
+}
+
 /* pn_ip4_output's body; @p o is NULL for the (common) datagram without
  * options, @p d for a sender's cache to fill (pn_ip4_output_dst): inlined
  * into each caller so that one folds the options and the cache away. */
@@ -219,7 +258,8 @@ ip4_output(struct pn_lcore *lc, struct pn_net *net, struct rte_mbuf *m,
 	nexthop = r->gw != 0 ? r->gw : hdst;
 	total = hlen + m->pkt_len;
 	tso = (m->ol_flags & RTE_MBUF_F_TX_TCP_SEG) != 0;
-	if (!ip4_size_ok(pc, m, hlen, total, tso, df)) {
+	if (r->kind != NET_ROUTE_LOCAL &&
+	    !ip4_size_ok(pc, m, hlen, total, tso, df)) {
 		pn_drop(lc, m, PN_DROP_IP_TOO_BIG);
 		return -EMSGSIZE;
 	}
@@ -232,6 +272,8 @@ ip4_output(struct pn_lcore *lc, struct pn_net *net, struct rte_mbuf *m,
 		h.opts = opts;
 		h.opts_len = o->len;
 	}
+	if (unlikely(r->kind == NET_ROUTE_LOCAL))
+		return ip4_output_local(lc, net, r, m, &h, hlen);
 
 	if (total > pc->mtu && !tso) {
 		net->stat.ip_out++;

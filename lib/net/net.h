@@ -139,6 +139,7 @@ struct pn_net_stat {
 	uint64_t ip_in;			/**< IPv4 packets received */
 	uint64_t ip_delivered;		/**< datagrams handed to ICMP/L4 */
 	uint64_t ip_out;		/**< datagrams sent (before fragmentation) */
+	uint64_t ip_loopback;		/**< ... of them to one of our addresses */
 	uint64_t frag_in;		/**< fragments received */
 	uint64_t reasm_ok;		/**< datagrams reassembled */
 	uint64_t reasm_fail;		/**< datagrams given up (overlap, bad, full) */

@@ -34,10 +34,13 @@ struct net_route {
 	uint32_t src;		/* preferred source */
 };
 
-enum { NET_ROUTE_CONNECTED, NET_ROUTE_STATIC, NET_ROUTE_DEFAULT };
+/* LOCAL: a /32 of one of our addresses, delivered inside the stack (the
+ * lcore's loopback, as Linux's local table sends it to lo) */
+enum { NET_ROUTE_CONNECTED, NET_ROUTE_STATIC, NET_ROUTE_DEFAULT,
+       NET_ROUTE_LOCAL };
 
 #define NET_MAX_ROUTES \
-	(PN_MAX_PORTS * PN_NET_MAX_ADDRS + PN_NET_MAX_ROUTES + 1)
+	(2 * PN_MAX_PORTS * PN_NET_MAX_ADDRS + PN_NET_MAX_ROUTES + 1)
 
 /* --- ARP (arp.c) --- */
 

@@ -25,7 +25,7 @@
 	X(icmp_ratelimited) X(arp_in) X(arp_out) X(arp_requests) \
 	X(arp_replies) X(arp_learned) X(arp_pending_dropped) X(arp_failed) \
 	X(arp_evicted) X(arp_msg_out) X(arp_msg_in) X(neg_advice) \
-	X(arp_reconfirm) X(nomem) X(ip_opts_noecho)
+	X(arp_reconfirm) X(nomem) X(ip_opts_noecho) X(ip_loopback)
 
 #define IP_FMT "%u.%u.%u.%u"
 #define IP_ARGS(a) (a) >> 24, ((a) >> 16) & 0xff, ((a) >> 8) & 0xff, (a) & 0xff
@@ -106,7 +106,7 @@ static int
 tel_routes(const char *cmd, const char *params, struct rte_tel_data *d)
 {
 	static const char *const kinds[] = { "connected", "static",
-					      "default" };
+					      "default", "local" };
 	const struct pn_net *net = NULL;
 	uint16_t i;
 

@@ -44,6 +44,13 @@ route_build(struct pn_net *net)
 	/* every pn_net_dst filled from the old table is out of date */
 	if (++net->route_gen == 0)
 		net->route_gen = 1;
+	/* Our own addresses first: on equal length the first added wins */
+	for (p = 0; p < c->nb_ports; p++)
+		for (a = 0; a < c->port[p].nb_addrs; a++)
+			if (route_lookup(net, c->port[p].addr[a].ip) == NULL)
+				route_add(net, c->port[p].addr[a].ip, 32,
+					  (uint8_t)p, NET_ROUTE_LOCAL, 0,
+					  c->port[p].addr[a].ip);
 	for (p = 0; p < c->nb_ports; p++) {
 		net->nb_bcast[p] = 0;
 		for (a = 0; a < c->port[p].nb_addrs; a++) {
@@ -108,7 +115,8 @@ pn_net_route(const struct pn_net *net, uint32_t dst,
 	out->mtu = pc->mtu;
 	out->tx_tcp_cksum = pc->tx_tcp_cksum;
 	out->tx_udp_cksum = pc->tx_udp_cksum;
-	out->tx_tso = pn_net_port_tso(pc);
+	/* to ourselves: the loopback takes no TSO segment */
+	out->tx_tso = r->kind != NET_ROUTE_LOCAL && pn_net_port_tso(pc);
 	return 0;
 }
 

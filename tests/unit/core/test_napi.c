@@ -1172,6 +1172,43 @@ test_steering_hands_foreign_flows_to_owner(void **state)
 	assert_int_equal(W->lc[1].backlog.packets, want[1]);
 }
 
+/* The loopback: each frame to the flow's owner, by the steering hash
+ * even with steering off (device RSS hashes alike), the sender's own
+ * backlog included; received there in the next round. */
+static void
+test_loopback_to_flow_owner(void **state)
+{
+	unsigned int want[2] = { 0, 0 };
+	uint16_t i;
+
+	RTE_SET_USED(state);
+	steer_world();
+	W->shards.steering = false;
+	for (i = 0; i < 64; i++) {
+		struct rte_mbuf *m = tcp_frame(0xc6120002, 0xc6120002,
+					       (uint16_t)(1000 + i), 80);
+
+		want[pn_steer_mbuf_owner(&W->shards.steer, m)]++;
+		pn_lcore_loopback(&W->lc[0], m);
+	}
+	assert_true(want[0] > 0 && want[1] > 0);
+	assert_int_equal(W->lc[0].stat.looped, 64);
+	assert_int_equal(W->lc[0].stat.steered_out, 0);
+	assert_int_equal(W->delivered[0] + W->delivered[1], 0); /* not yet */
+	assert_int_equal(rte_ring_count(W->lc[0].backlog_ring), want[0]);
+	assert_int_equal(rte_ring_count(W->lc[1].backlog_ring), want[1]);
+	pn_lcore_round(&W->lc[0]);
+	pn_lcore_round(&W->lc[1]);
+	assert_int_equal(W->delivered[0], want[0]);
+	assert_int_equal(W->delivered[1], want[1]);
+	/* one shard: its own backlog */
+	W->shards.n = 1;
+	pn_lcore_loopback(&W->lc[0], tcp_frame(0xc6120002, 0xc6120002, 1, 2));
+	pn_lcore_round(&W->lc[0]);
+	assert_int_equal(W->delivered[0], want[0] + 1);
+	W->shards.n = 2;
+}
+
 static void
 test_steering_off_keeps_everything(void **state)
 {
@@ -1547,6 +1584,7 @@ main(void)
 		T(test_no_sleep_mode_polls),
 		T(test_stop_request_aborts_sleep),
 		T(test_steering_hands_foreign_flows_to_owner),
+		T(test_loopback_to_flow_owner),
 		T(test_steering_off_keeps_everything),
 		T(test_non_ip_stays_local),
 		T(test_backlog_full_drops_counted),

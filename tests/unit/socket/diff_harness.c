@@ -552,9 +552,12 @@ static struct dapi pw;
 #ifdef PN_DIFF_REAL
 /*
  * Two net_ring ports cross-connected (A's TX is B's RX and back), carrying
- * 198.18.0.2 (A) and 198.18.0.3 (B), served by one lcore: the client on .2
- * reaches the listener on .3 through the rings. Ports, rings and the pool
- * are made once per process; the lcore, net, TCP and sockets per case.
+ * 198.18.0.2 (A) and 198.18.0.3 (B), served by one lcore. Both addresses
+ * are the stack's own, so a connect to the listener on .3 goes through
+ * the stack's loopback from .3, as Linux's goes through lo from
+ * 127.0.0.1 (pw.cli_ip is .3 here); the rings carry what goes to another
+ * address. Ports, rings and the pool are made once per process; the
+ * lcore, net, TCP and sockets per case.
  */
 static struct {
 	bool up;
@@ -776,7 +779,11 @@ pw_begin(void)
 	pn_sock_lcore_enter(PW->sl);
 	pw = pw_api;
 	pw.srv_ip = htonl(IP4(198, 18, 0, 3));
+#ifdef PN_DIFF_REAL
+	pw.cli_ip = pw.srv_ip;	/* to ourselves, from the destination */
+#else
 	pw.cli_ip = htonl(IP4(198, 18, 0, 2));
+#endif
 }
 
 static void
