@@ -177,15 +177,18 @@ ip4_input(struct pn_lcore *lc, struct pn_net *net, uint8_t pidx,
 	/* Also a subnet broadcast: a reply would go to the whole subnet.
 	 * Our own addresses are accepted, as Linux with accept_local set
 	 * (what we send ourselves comes back through the loopback). */
-	if (net_ip_martian(ip.src) || net_is_bcast(net, pidx, ip.src)) {
+	if ((net_ip_martian(ip.src) || net_is_bcast(net, pidx, ip.src)) &&
+	    !(net_is_lo(ip.src) && (m->ol_flags & net_loop_flag))) {
 		pn_drop(lc, m, PN_DROP_IP_MARTIAN_SRC);
 		return;
 	}
 	bcast = net_is_bcast(net, pidx, ip.dst);
 	/* the receiving port's own address first: the weak host model's
-	 * walk of every port (pn_net_is_local) only for the others' */
+	 * walk of every port (pn_net_is_local) only for the others';
+	 * 127.0.0.0/8 only from the loopback */
 	if (!bcast && !net_port_has_addr(net, pidx, ip.dst) &&
-	    !pn_net_is_local(net, ip.dst)) {
+	    !pn_net_is_local(net, ip.dst) &&
+	    !(net_is_lo(ip.dst) && (m->ol_flags & net_loop_flag))) {
 		pn_drop(lc, m, PN_DROP_IP_NOT_FOR_US);
 		return;
 	}

@@ -222,7 +222,7 @@ ip4_output_local(struct pn_lcore *lc, struct pn_net *net,
 	}
 	pn_ether_put(p, pc->mac, pc->mac, PN_ETHER_TYPE_IPV4);
 	pn_ipv4_build(p + PN_ETHER_HDR_LEN, hlen, h, 0);
-	m->ol_flags = 0;
+	m->ol_flags = net_loop_flag;
 	m->packet_type = 0;
 	m->port = pc->port_id;
 	m->l2_len = PN_ETHER_HDR_LEN;

@@ -10,7 +10,9 @@
 #include <string.h>
 
 #include <rte_malloc.h>
+#include <rte_errno.h>
 #include <rte_mbuf.h>
+#include <rte_mbuf_dyn.h>
 #include <rte_random.h>
 
 #include "conf_check.h"
@@ -23,6 +25,24 @@ RTE_LOG_REGISTER(pn_logtype_net, pollnet.net, INFO);
  * main thread, before and after the lcores run), read by telemetry.
  */
 static struct pn_net *net_registry[PN_MAX_SHARDS];
+
+uint64_t net_loop_flag;
+
+/* The loopback's mbuf flag: one bit for the process, found again by name. */
+static int
+net_loop_flag_init(void)
+{
+	static const struct rte_mbuf_dynflag f = { .name = "pn_net_looped" };
+	int bit;
+
+	if (net_loop_flag != 0)
+		return 0;
+	bit = rte_mbuf_dynflag_register(&f);
+	if (bit < 0)
+		return -rte_errno;
+	net_loop_flag = 1ull << bit;
+	return 0;
+}
 
 /*
  * GRO in front of Ethernet input: the RX handler merges, the after-RX
@@ -391,6 +411,12 @@ pn_net_create(const struct pn_net_conf *conf, struct pn_lcore *lc,
 	}
 	if (pn_net_of_shard(lc->shard) != NULL)
 		return -EEXIST;
+	rc = net_loop_flag_init();
+	if (rc < 0) {
+		NET_LOG(ERR, "shard %u: the loopback's mbuf flag: %s",
+			lc->shard, rte_strerror(-rc));
+		return rc;
+	}
 	net = rte_zmalloc_socket("pn_net", sizeof(*net), RTE_CACHE_LINE_SIZE,
 				 pool->socket_id);
 	if (net == NULL)

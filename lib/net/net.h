@@ -361,8 +361,9 @@ bool pn_net_is_local(const struct pn_net *net, uint32_t ip);
 
 /**
  * May a socket bind to @p ip? As Linux inet_addr_valid_or_nonlocal: the
- * wildcard, one of our addresses, a multicast address, the limited
- * broadcast or a port's directed broadcast.
+ * wildcard, one of our addresses or 127.0.0.0/8 (the loopback's), a
+ * multicast address, the limited broadcast or a port's directed
+ * broadcast.
  */
 bool pn_net_addr_bindable(const struct pn_net *net, uint32_t ip);
 

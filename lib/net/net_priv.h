@@ -231,6 +231,19 @@ net_mask(uint8_t len)
 void route_build(struct pn_net *net);
 const struct net_route *route_lookup(const struct pn_net *net, uint32_t dst);
 
+/* The mbuf flag of a frame that came back through the loopback (an
+ * rte_mbuf dynflag, registered by pn_net_create; 0 until then). Only
+ * such a frame may carry a 127.0.0.0/8 address. */
+extern uint64_t net_loop_flag;
+
+#define NET_LO_NET 0x7f000000u	/* 127.0.0.0/8 */
+
+static inline bool
+net_is_lo(uint32_t ip)
+{
+	return ip >> 24 == 127;
+}
+
 /* RFC 1122 3.2.1.3: "this network" (0/8), loopback, multicast and class E
  * are never a host that can be answered. */
 static inline bool

@@ -51,6 +51,10 @@ route_build(struct pn_net *net)
 				route_add(net, c->port[p].addr[a].ip, 32,
 					  (uint8_t)p, NET_ROUTE_LOCAL, 0,
 					  c->port[p].addr[a].ip);
+	/* and 127.0.0.0/8, from 127.0.0.1, as Linux's lo (port 0's MAC) */
+	if (c->nb_ports > 0)
+		route_add(net, NET_LO_NET, 8, 0, NET_ROUTE_LOCAL, 0,
+			  NET_LO_NET + 1);
 	for (p = 0; p < c->nb_ports; p++) {
 		net->nb_bcast[p] = 0;
 		for (a = 0; a < c->port[p].nb_addrs; a++) {
@@ -137,7 +141,8 @@ pn_net_addr_bindable(const struct pn_net *net, uint32_t ip)
 {
 	unsigned int p;
 
-	if (ip == 0 || ip >> 28 == 0xe || pn_net_is_local(net, ip))
+	if (ip == 0 || ip >> 28 == 0xe || net_is_lo(ip) ||
+	    pn_net_is_local(net, ip))
 		return true;
 	for (p = 0; p < net->conf->nb_ports; p++)
 		if (net_is_bcast(net, (uint8_t)p, ip))

@@ -35,6 +35,8 @@ static void ed_cksum(uint8_t *ip) { ip[10] ^= 0x40; }
 static void ed_dst(uint8_t *ip) { pkt_put32(ip + 16, PN_IPV4(198, 18, 0, 3)); }
 static void ed_src(uint8_t *ip) { pkt_put32(ip + 12, PN_IPV4(127, 0, 0, 1)); }
 static void ed_src_mcast(uint8_t *ip) { pkt_put32(ip + 12, PN_IPV4(224, 0, 0, 1)); }
+static void ed_dst_lo(uint8_t *ip) { pkt_put32(ip + 16, PN_IPV4(127, 0, 0, 1)); }
+static void ed_src_us(uint8_t *ip) { pkt_put32(ip + 12, IP_US); }
 
 static void
 test_validation_drops(void **state)
@@ -52,6 +54,8 @@ test_validation_drops(void **state)
 		{ ed_dst, true, PN_DROP_IP_NOT_FOR_US },
 		{ ed_src, true, PN_DROP_IP_MARTIAN_SRC },
 		{ ed_src_mcast, true, PN_DROP_IP_MARTIAN_SRC },
+		/* the loopback's addresses only from the loopback */
+		{ ed_dst_lo, true, PN_DROP_IP_NOT_FOR_US },
 	};
 	uint8_t f[PKT_MAX];
 	unsigned int i;
@@ -68,6 +72,30 @@ test_validation_drops(void **state)
 	assert_int_equal(tw_lc(0)->stat.drops, RTE_DIM(cases));
 	assert_int_equal(tw_stat(0)->ip_in, RTE_DIM(cases));
 	assert_int_equal(tw_stat(0)->ip_delivered, 0);
+}
+
+/* A reply to one of our own addresses (the request's source, accepted as
+ * Linux accept_local would) goes back in through the loopback: nothing
+ * on the wire, the reply received in the next round. */
+static void
+test_reply_to_ourselves_loops_back(void **state)
+{
+	uint8_t f[PKT_MAX];
+
+	(void)state;
+	tw_start(1);
+	tw_rx(0, f, edited_ping(f, ed_src_us, true));
+	assert_int_equal(T->ntx[0], 0);
+	assert_int_equal(tw_stat(0)->ip_loopback, 1);
+	assert_int_equal(tw_lc(0)->stat.looped, 1);
+	assert_int_equal(tw_stat(0)->icmp_in, 1);
+	tw_round(0);
+	assert_int_equal(tw_stat(0)->icmp_in, 2);	/* the echo reply */
+	assert_int_equal(tw_stat(0)->icmp_echo_in, 1);
+	assert_int_equal(T->ntx[0], 0);
+	/* no one pings from here: the reply is nobody's, as on the wire */
+	assert_int_equal(tw_drops(0, PN_DROP_ICMP_UNHANDLED), 1);
+	assert_int_equal(tw_lc(0)->stat.drops, 1);
 }
 
 static void
@@ -443,6 +471,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		TW_TEST(test_validation_drops),
 		TW_TEST(test_rx_cksum_flags_trusted),
+		TW_TEST(test_reply_to_ourselves_loops_back),
 		TW_TEST(test_ethernet_drops),
 		TW_TEST(test_padding_vlan_and_chains),
 		TW_TEST(test_proto_handler),

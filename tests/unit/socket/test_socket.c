@@ -134,6 +134,42 @@ s_bind_nonlocal(struct dctx *c)
 	RI(c, "broadcast", A->bind(m, (struct sockaddr *)&sin, sizeof(sin)));
 }
 
+/* 127.0.0.0/8 is the stack's own (Linux lo; pollnet's loopback): a
+ * listener on 127.0.0.1 hears a connect to it, from 127.0.0.1; another
+ * 127 address has no listener: refused. */
+static __rte_unused void
+s_loopback_127(struct dctx *c)
+{
+	int l = RF(c, "socket", A->socket(AF_INET, SOCK_STREAM, 0));
+	int cli = RF(c, "socket", A->socket(AF_INET, SOCK_STREAM, 0));
+	int other = RF(c, "socket", A->socket(AF_INET, SOCK_STREAM, 0)), srv;
+	struct sockaddr_in sin, name;
+	socklen_t len = sizeof(sin);
+	char buf[8];
+
+	saddr(&sin, htonl(INADDR_LOOPBACK), 0);
+	RI(c, "bind", A->bind(l, (struct sockaddr *)&sin, sizeof(sin)));
+	RI(c, "listen", A->listen(l, 4));
+	A->getsockname(l, (struct sockaddr *)&sin, &len);
+	RI(c, "connect", A->connect(cli, (struct sockaddr *)&sin,
+				    sizeof(sin)));
+	srv = RF(c, "accept", A->accept4(l, NULL, NULL, 0));
+	RN(c, "write", A->write(cli, "ping", 4));
+	A->pump();
+	RN(c, "read", A->read(srv, buf, sizeof(buf)));
+	len = sizeof(name);
+	RI(c, "getpeername", A->getpeername(srv, (struct sockaddr *)&name,
+					    &len));
+	L(c, "peer %08x", ntohl(name.sin_addr.s_addr));
+	len = sizeof(name);
+	RI(c, "getsockname", A->getsockname(cli, (struct sockaddr *)&name,
+					    &len));
+	L(c, "client %08x", ntohl(name.sin_addr.s_addr));
+	sin.sin_addr.s_addr = htonl(0x7f000005);
+	RI(c, "connect 127.0.0.5", A->connect(other, (struct sockaddr *)&sin,
+					      sizeof(sin)));
+}
+
 static void
 s_bind_inuse(struct dctx *c)
 {
@@ -1051,6 +1087,7 @@ static const struct dcase cases[] = {
 	/* the fake TCP has no handshake to shape */
 	CASE(handshake_opts_connect),
 	CASE(ip_options_connect),
+	CASE(loopback_127),
 	CASE(ip_options_rr_accept),
 	CASE(handshake_opts_listen),
 	CASE(syncnt_default),
