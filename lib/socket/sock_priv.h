@@ -76,7 +76,8 @@ struct pn_sock {
 	int linger_t;                   /**< seconds kept while off */
 	uint32_t optset;                /**< 1 << enum pn_tcp_opt set */
 	int sndbuf, rcvbuf, rcvlowat;
-	int keepidle, keepintvl, keepcnt, maxseg, syncnt;
+	int keepidle, keepintvl, maxseg;
+	uint32_t user_timeout;          /**< TCP_USER_TIMEOUT, ms (0: none) */
 	uint16_t lport;
 	uint8_t bound;                  /**< SOCK_UNBOUND, SOCK_BOUND... */
 	bool rd_quiet;                  /**< nothing to read: sock_read_settle */
@@ -84,6 +85,7 @@ struct pn_sock {
 	bool reuseaddr, reuseport, keepalive, nodelay;
 	bool oobinline;                 /**< SO_OOBINLINE */
 	uint8_t tos;                    /**< IP_TOS (ECN bits clear) */
+	uint8_t keepcnt, syncnt;        /**< 1..127, 0: not set */
 	uint16_t ipopt;                 /**< IP_OPTIONS: slot in sl->ipopts, 0 none */
 };
 

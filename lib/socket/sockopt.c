@@ -36,7 +36,7 @@
 	OPT_BIT(KEEPALIVE) | OPT_BIT(KEEPIDLE) | OPT_BIT(KEEPINTVL) | \
 	OPT_BIT(KEEPCNT) | OPT_BIT(LINGER) | OPT_BIT(SNDBUF) | \
 	OPT_BIT(RCVBUF) | OPT_BIT(RCVLOWAT) | OPT_BIT(OOBINLINE) | \
-	OPT_BIT(TOS) | OPT_BIT(SYNCNT))
+	OPT_BIT(TOS) | OPT_BIT(SYNCNT) | OPT_BIT(USER_TIMEOUT))
 /* The options a listener keeps for its SYN-ACKs (Linux: the child is a
  * clone of the listener, so they apply before the SYN-ACK is built). */
 #define SOCK_LISTEN_OPTS (OPT_BIT(MAXSEG) | OPT_BIT(RCVBUF) | OPT_BIT(TOS) | \
@@ -76,6 +76,7 @@ sock_opt_value(const struct pn_sock *s, enum pn_tcp_opt opt)
 	case PN_TCP_OPT_OOBINLINE: return s->oobinline;
 	case PN_TCP_OPT_TOS: return s->tos;
 	case PN_TCP_OPT_SYNCNT: return s->syncnt;
+	case PN_TCP_OPT_USER_TIMEOUT: return s->user_timeout;
 	default: return 0;
 	}
 }
@@ -253,13 +254,20 @@ sockopt_set_tcp(struct pn_sock *s, int name, const void *val, socklen_t len)
 	case TCP_KEEPCNT:
 		if (v < 1 || v > SOCK_MAX_KEEPCNT)
 			return sock_fail(EINVAL);
-		s->keepcnt = v;
+		s->keepcnt = (uint8_t)v;
 		sock_opt_push(s, PN_TCP_OPT_KEEPCNT, v);
+		return 0;
+	case TCP_USER_TIMEOUT:
+		/* Linux do_tcp_setsockopt: any ms >= 0, 0 the default */
+		if (v < 0)
+			return sock_fail(EINVAL);
+		s->user_timeout = (uint32_t)v;
+		sock_opt_push(s, PN_TCP_OPT_USER_TIMEOUT, v);
 		return 0;
 	case TCP_SYNCNT:
 		if (v < 1 || v > SOCK_MAX_SYNCNT)
 			return sock_fail(EINVAL);
-		s->syncnt = v;
+		s->syncnt = (uint8_t)v;
 		sock_opt_push(s, PN_TCP_OPT_SYNCNT, v);
 		return 0;
 	default:
@@ -533,6 +541,7 @@ pn_getsockopt(int fd, int level, int name, void *val, socklen_t *len)
 		 * tcp.syn_retries (7 by default; Linux's sysctl says 6) */
 		v = (int)sockopt_tcp_value(s, PN_TCP_OPT_SYNCNT, s->syncnt, 7);
 		break;
+	case TCP_USER_TIMEOUT: v = (int)s->user_timeout; break;
 	case TCP_INFO:
 		sockopt_tcp_info(s, &ti);
 		return sockopt_out(val, len, &ti, sizeof(ti));

@@ -166,6 +166,7 @@ h_set_all(struct dctx *c, int fd)
 	h_setint(c, fd, IPPROTO_TCP, TCP_KEEPIDLE, 60);
 	h_setint(c, fd, IPPROTO_TCP, TCP_KEEPINTVL, 5);
 	h_setint(c, fd, IPPROTO_TCP, TCP_KEEPCNT, 3);
+	h_setint(c, fd, IPPROTO_TCP, TCP_USER_TIMEOUT, 12345);
 	RI(c, "SO_LINGER 1,5", A->setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg,
 					     sizeof(lg)));
 	h_settv(c, fd, SO_RCVTIMEO, 2, 0, sizeof(struct timeval));
@@ -188,6 +189,7 @@ h_get_all(struct dctx *c, int fd)
 	h_getint(c, fd, IPPROTO_TCP, TCP_KEEPIDLE);
 	h_getint(c, fd, IPPROTO_TCP, TCP_KEEPINTVL);
 	h_getint(c, fd, IPPROTO_TCP, TCP_KEEPCNT);
+	h_getint(c, fd, IPPROTO_TCP, TCP_USER_TIMEOUT);
 	RI(c, "get SO_LINGER", A->getsockopt(fd, SOL_SOCKET, SO_LINGER, &lg,
 					     &len));
 	L(c, "onoff=%d linger=%d", lg.l_onoff, lg.l_linger);
@@ -207,6 +209,25 @@ h_listen_on(struct dctx *c, int l)
 	RI(c, "listen", A->listen(l, 4));
 	A->getsockname(l, (struct sockaddr *)&sin, &len);
 	c->port = sin.sin_port;
+}
+
+/* TCP_USER_TIMEOUT: ms, 0 (the default) none, negative refused; set on
+ * a connection too */
+static void
+s_user_timeout_opt(struct dctx *c)
+{
+	int fd = RF(c, "socket", A->socket(AF_INET, SOCK_STREAM, 0)), cli, srv;
+
+	h_getint(c, fd, IPPROTO_TCP, TCP_USER_TIMEOUT);
+	h_setint(c, fd, IPPROTO_TCP, TCP_USER_TIMEOUT, -1);
+	h_setint(c, fd, IPPROTO_TCP, TCP_USER_TIMEOUT, INT_MAX);
+	h_getint(c, fd, IPPROTO_TCP, TCP_USER_TIMEOUT);
+	h_setint(c, fd, IPPROTO_TCP, TCP_USER_TIMEOUT, 0);
+	h_getint(c, fd, IPPROTO_TCP, TCP_USER_TIMEOUT);
+	h_pair(c, &cli, &srv, 0);
+	h_setint(c, cli, IPPROTO_TCP, TCP_USER_TIMEOUT, 500);
+	h_getint(c, cli, IPPROTO_TCP, TCP_USER_TIMEOUT);
+	h_getint(c, srv, IPPROTO_TCP, TCP_USER_TIMEOUT);
 }
 
 static void

@@ -1076,6 +1076,7 @@ static const struct dcase cases[] = {
 	CASE(rcvtimeo_negative),
 	CASE(rcvtimeo_accept),
 	CASE(sndtimeo_write),
+	CASE(user_timeout_opt),
 	CASE(opts_inherit),
 	CASE(opts_before_connect),
 	CASE(maxseg_inherit),
