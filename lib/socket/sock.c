@@ -379,6 +379,7 @@ sock_inherit(struct pn_sock *ns, const struct pn_sock *s)
 	ns->keepcnt = s->keepcnt;
 	ns->syncnt = s->syncnt;
 	ns->user_timeout = s->user_timeout;
+	ns->cc = s->cc;
 	ns->maxseg = s->maxseg;
 	ns->rcvtimeo = s->rcvtimeo;
 	ns->sndtimeo = s->sndtimeo;

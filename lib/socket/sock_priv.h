@@ -86,6 +86,7 @@ struct pn_sock {
 	bool oobinline;                 /**< SO_OOBINLINE */
 	uint8_t tos;                    /**< IP_TOS (ECN bits clear) */
 	uint8_t keepcnt, syncnt;        /**< 1..127, 0: not set */
+	uint8_t cc;                     /**< TCP_CONGESTION: enum pn_tcp_cc */
 	uint16_t ipopt;                 /**< IP_OPTIONS: slot in sl->ipopts, 0 none */
 };
 

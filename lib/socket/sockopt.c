@@ -36,7 +36,7 @@
 	OPT_BIT(KEEPALIVE) | OPT_BIT(KEEPIDLE) | OPT_BIT(KEEPINTVL) | \
 	OPT_BIT(KEEPCNT) | OPT_BIT(LINGER) | OPT_BIT(SNDBUF) | \
 	OPT_BIT(RCVBUF) | OPT_BIT(RCVLOWAT) | OPT_BIT(OOBINLINE) | \
-	OPT_BIT(TOS) | OPT_BIT(SYNCNT) | OPT_BIT(USER_TIMEOUT))
+	OPT_BIT(TOS) | OPT_BIT(SYNCNT) | OPT_BIT(USER_TIMEOUT) | OPT_BIT(CC))
 /* The options a listener keeps for its SYN-ACKs (Linux: the child is a
  * clone of the listener, so they apply before the SYN-ACK is built). */
 #define SOCK_LISTEN_OPTS (OPT_BIT(MAXSEG) | OPT_BIT(RCVBUF) | OPT_BIT(TOS) | \
@@ -77,6 +77,7 @@ sock_opt_value(const struct pn_sock *s, enum pn_tcp_opt opt)
 	case PN_TCP_OPT_TOS: return s->tos;
 	case PN_TCP_OPT_SYNCNT: return s->syncnt;
 	case PN_TCP_OPT_USER_TIMEOUT: return s->user_timeout;
+	case PN_TCP_OPT_CC: return s->cc;
 	default: return 0;
 	}
 }
@@ -220,11 +221,34 @@ sockopt_set_socket(struct pn_sock *s, int name, const void *val,
 	}
 }
 
+#define SOCK_CA_NAME_MAX 16	/* Linux TCP_CA_NAME_MAX */
+
+/* TCP_CONGESTION: a name, up to 15 bytes of @p val (Linux
+ * strncpy_from_sockptr: a NUL ends it sooner). */
+static int
+sockopt_set_cc(struct pn_sock *s, const void *val, socklen_t len)
+{
+	char name[SOCK_CA_NAME_MAX] = "";
+	int id;
+
+	if ((int)len < 1)
+		return sock_fail(EINVAL);
+	memcpy(name, val, RTE_MIN((size_t)len, sizeof(name) - 1));
+	id = pn_tcp_cc_id(name);
+	if (id == 0)
+		return sock_fail(ENOENT);
+	s->cc = (uint8_t)id;
+	sock_opt_push(s, PN_TCP_OPT_CC, id);
+	return 0;
+}
+
 static int
 sockopt_set_tcp(struct pn_sock *s, int name, const void *val, socklen_t len)
 {
 	int v;
 
+	if (name == TCP_CONGESTION)
+		return sockopt_set_cc(s, val, len);
 	if (len < (socklen_t)sizeof(int))
 		return sock_fail(EINVAL);
 	memcpy(&v, val, sizeof(v));
@@ -440,6 +464,20 @@ sockopt_tcp_info(const struct pn_sock *s, struct tcp_info *ti)
 	ti->tcpi_total_retrans = pi.total_retrans;
 }
 
+/* getsockopt(TCP_CONGESTION): the name's first min(*len, 16) bytes of
+ * its NUL-padded 16, as Linux copies icsk_ca_ops->name. */
+static int
+sockopt_get_cc(const struct pn_sock *s, void *val, socklen_t *len)
+{
+	char name[SOCK_CA_NAME_MAX] = "";
+	const char *n = pn_tcp_cc_name((int)sockopt_tcp_value(s, PN_TCP_OPT_CC,
+							     s->cc, 0));
+
+	if (n != NULL)
+		memcpy(name, n, RTE_MIN(strlen(n), sizeof(name) - 1));
+	return sockopt_out(val, len, name, sizeof(name));
+}
+
 int
 pn_getsockopt(int fd, int level, int name, void *val, socklen_t *len)
 {
@@ -542,6 +580,7 @@ pn_getsockopt(int fd, int level, int name, void *val, socklen_t *len)
 		v = (int)sockopt_tcp_value(s, PN_TCP_OPT_SYNCNT, s->syncnt, 7);
 		break;
 	case TCP_USER_TIMEOUT: v = (int)s->user_timeout; break;
+	case TCP_CONGESTION: return sockopt_get_cc(s, val, len);
 	case TCP_INFO:
 		sockopt_tcp_info(s, &ti);
 		return sockopt_out(val, len, &ti, sizeof(ti));

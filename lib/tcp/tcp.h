@@ -397,7 +397,22 @@ enum pn_tcp_opt {
 				   *   giving up, 1..127 (Linux TCP_SYNCNT);
 				   *   default conf.syn_retries (a passive
 				   *   open's SYN-ACKs: conf.synack_retries) */
+	PN_TCP_OPT_CC,            /**< congestion control: enum pn_tcp_cc
+				   *   (Linux TCP_CONGESTION); default conf.cc */
 };
+
+/** Congestion control algorithms, for PN_TCP_OPT_CC. */
+enum pn_tcp_cc {
+	PN_TCP_CC_RENO = 1,       /**< NewReno, Linux's "reno" */
+	PN_TCP_CC_CUBIC,
+};
+
+/** The algorithm Linux calls @p name ("reno", "cubic"; "newreno" too),
+ * or 0 if there is none. */
+int pn_tcp_cc_id(const char *name);
+
+/** Linux's name of algorithm @p id ("reno", "cubic"), NULL if none. */
+const char *pn_tcp_cc_name(int id);
 
 /**
  * The value an option has on a connection of @p tcp that did not set it,

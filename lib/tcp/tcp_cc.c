@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+#include <errno.h>
 #include <string.h>
+
+#include <rte_common.h>
 
 #include "tcp_cc.h"
 #include "tcp_priv.h"
@@ -12,6 +15,59 @@ tcp_cc_find(const char *name)
 	if (strcmp(name, "newreno") == 0 || strcmp(name, "reno") == 0)
 		return &tcp_cc_newreno;
 	return NULL;
+}
+
+static const struct {
+	const char *name;               /* Linux's */
+	const struct tcp_cc_ops *ops;
+} tcp_ccs[] = {
+	[PN_TCP_CC_RENO] = { "reno", &tcp_cc_newreno },
+	[PN_TCP_CC_CUBIC] = { "cubic", &tcp_cc_cubic },
+};
+
+int
+pn_tcp_cc_id(const char *name)
+{
+	const struct tcp_cc_ops *ops = tcp_cc_find(name);
+	int i;
+
+	for (i = 1; ops != NULL && i < (int)RTE_DIM(tcp_ccs); i++)
+		if (tcp_ccs[i].ops == ops)
+			return i;
+	return 0;
+}
+
+const char *
+pn_tcp_cc_name(int id)
+{
+	return id >= 1 && id < (int)RTE_DIM(tcp_ccs) ? tcp_ccs[id].name : NULL;
+}
+
+/* The id of @p ops (tcp_ccs). */
+int
+tcp_cc_id_of(const struct tcp_cc_ops *ops)
+{
+	int i;
+
+	for (i = 1; i < (int)RTE_DIM(tcp_ccs); i++)
+		if (tcp_ccs[i].ops == ops)
+			return i;
+	return 0;
+}
+
+/* @p c takes algorithm @p id (Linux tcp_reinit_congestion_control: a
+ * connection past its handshake starts the new one with cwnd kept). */
+int
+tcp_cc_set(struct pn_tcp_conn *c, int64_t id)
+{
+	if (id < 1 || id >= (int64_t)RTE_DIM(tcp_ccs))
+		return -EINVAL;
+	if (c->cc == tcp_ccs[id].ops)
+		return 0;
+	c->cc = tcp_ccs[id].ops;
+	if (tcp_synchronized(c))
+		c->cc->init(c);
+	return 0;
 }
 
 /* Linux tcp_current_ssthresh: in a reduction, ssthresh; else no less

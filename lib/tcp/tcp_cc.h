@@ -11,6 +11,8 @@
 
 #include <stdint.h>
 
+#include "tcp.h"
+
 struct pn_tcp_conn;
 
 /** Events an algorithm may act on (Linux enum tcp_ca_event). */
@@ -42,6 +44,13 @@ extern const struct tcp_cc_ops tcp_cc_cubic;
 
 /** The algorithm named @p name, NULL if unknown. */
 const struct tcp_cc_ops *tcp_cc_find(const char *name);
+
+/** PN_TCP_OPT_CC: switch @p c to algorithm @p id (enum pn_tcp_cc).
+ * @return 0, -EINVAL. */
+int tcp_cc_set(struct pn_tcp_conn *c, int64_t id);
+
+/** The enum pn_tcp_cc of @p ops. */
+int tcp_cc_id_of(const struct tcp_cc_ops *ops);
 
 /** RFC 5681 slow start / congestion avoidance, shared by algorithms. */
 void tcp_cc_reno_grow(struct pn_tcp_conn *c, uint32_t acked);

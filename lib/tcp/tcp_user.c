@@ -12,6 +12,7 @@
 #include <rte_debug.h>
 #include <rte_mbuf.h>
 
+#include "tcp_cc.h"
 #include "tcp_priv.h"
 
 uint32_t
@@ -677,6 +678,8 @@ pn_tcp_setopt(struct pn_tcp_conn *c, enum pn_tcp_opt opt, int64_t v)
 			return -EINVAL;
 		c->syn_retries = (uint8_t)v;
 		return 0;
+	case PN_TCP_OPT_CC:
+		return tcp_cc_set(c, v);
 	}
 	return -EINVAL;
 }
@@ -686,6 +689,7 @@ pn_tcp_default_opt(const struct pn_tcp *tcp, enum pn_tcp_opt opt, int64_t *v)
 {
 	switch (opt) {
 	case PN_TCP_OPT_SYNCNT: *v = tcp->conf.syn_retries; return 0;
+	case PN_TCP_OPT_CC: *v = tcp_cc_id_of(tcp->cc); return 0;
 	case PN_TCP_OPT_KEEPIDLE: *v = tcp->conf.keepalive_idle_s; return 0;
 	case PN_TCP_OPT_KEEPINTVL: *v = tcp->conf.keepalive_intvl_s; return 0;
 	case PN_TCP_OPT_KEEPCNT: *v = tcp->conf.keepalive_cnt; return 0;
@@ -712,6 +716,7 @@ pn_tcp_getopt(const struct pn_tcp_conn *c, enum pn_tcp_opt opt, int64_t *v)
 	case PN_TCP_OPT_OOBINLINE: *v = c->oobinline; return 0;
 	case PN_TCP_OPT_TOS: *v = c->tos; return 0;
 	case PN_TCP_OPT_SYNCNT: *v = tcp_syn_retries(c); return 0;
+	case PN_TCP_OPT_CC: *v = tcp_cc_id_of(c->cc); return 0;
 	}
 	return -EINVAL;
 }

@@ -8,6 +8,7 @@
 #include "scn.h"
 #include <rte_telemetry.h>
 
+#include "tcp_cc.h"
 #include "tcp_priv.h"
 #include "test_eal.h"
 
@@ -188,6 +189,40 @@ addrs(void **state)
 	assert_int_equal(lp, PORT_US);
 	assert_int_equal(r, IP_PEER);
 	assert_int_equal(rp, PORT_PEER);
+}
+
+/* PN_TCP_OPT_CC (TCP_CONGESTION): an established connection switches
+ * algorithm with its cwnd kept (Linux tcp_reinit_congestion_control);
+ * unknown ids refused. */
+static void
+congestion_control_switch(void **state)
+{
+	int64_t v;
+	uint32_t cwnd;
+
+	(void)state;
+	est();
+	assert_int_equal(pn_tcp_getopt(W->c, PN_TCP_OPT_CC, &v), 0);
+	assert_int_equal(v, PN_TCP_CC_CUBIC);		/* conf.cc */
+	assert_int_equal(pn_tcp_default_opt(W->tcp, PN_TCP_OPT_CC, &v), 0);
+	assert_int_equal(v, PN_TCP_CC_CUBIC);
+	cwnd = W->c->cwnd;
+	assert_int_equal(pn_tcp_setopt(W->c, PN_TCP_OPT_CC, PN_TCP_CC_RENO), 0);
+	assert_ptr_equal(W->c->cc, &tcp_cc_newreno);
+	assert_int_equal(W->c->cwnd, cwnd);
+	assert_int_equal(pn_tcp_getopt(W->c, PN_TCP_OPT_CC, &v), 0);
+	assert_int_equal(v, PN_TCP_CC_RENO);
+	assert_int_equal(pn_tcp_setopt(W->c, PN_TCP_OPT_CC, 0), -EINVAL);
+	assert_int_equal(pn_tcp_setopt(W->c, PN_TCP_OPT_CC, 99), -EINVAL);
+	assert_int_equal(pn_tcp_setopt(W->c, PN_TCP_OPT_CC, PN_TCP_CC_CUBIC),
+			 0);
+	assert_ptr_equal(W->c->cc, &tcp_cc_cubic);
+	assert_int_equal(W->c->cwnd, cwnd);
+	assert_int_equal(pn_tcp_cc_id("reno"), PN_TCP_CC_RENO);
+	assert_int_equal(pn_tcp_cc_id("newreno"), PN_TCP_CC_RENO);
+	assert_int_equal(pn_tcp_cc_id("bbr"), 0);
+	assert_string_equal(pn_tcp_cc_name(PN_TCP_CC_CUBIC), "cubic");
+	assert_null(pn_tcp_cc_name(0));
 }
 
 static void
@@ -470,6 +505,7 @@ main(void)
 		SCN(keepalive_not_sent_with_data_outstanding),
 		SCN(ephemeral_port_steered_home),
 		SCN(ephemeral_port_skips_bound),
+		SCN(congestion_control_switch),
 		SCN(telemetry_handlers),
 	};
 

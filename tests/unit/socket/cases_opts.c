@@ -231,6 +231,61 @@ s_user_timeout_opt(struct dctx *c)
 }
 
 static void
+h_setcc(struct dctx *c, int fd, const char *name, socklen_t len)
+{
+	char tag[64];
+
+	snprintf(tag, sizeof(tag), "TCP_CONGESTION %s/%u", name, (unsigned)len);
+	RI(c, tag, c->a->setsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, name,
+				    len));
+}
+
+static void
+h_getcc(struct dctx *c, int fd, socklen_t len)
+{
+	char name[32];
+	unsigned int i;
+
+	memset(name, 'x', sizeof(name));
+	if (c->a->getsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, name, &len) < 0) {
+		L(c, "get TCP_CONGESTION = -1 %s", ename(errno));
+		return;
+	}
+	for (i = 0; i < len && i < sizeof(name); i++)
+		if (name[i] == '\0')
+			name[i] = '.';
+	L(c, "get TCP_CONGESTION = %.*s len=%u", (int)len, name,
+	  (unsigned)len);
+}
+
+/* TCP_CONGESTION by name ("reno", "cubic"), set before and after the
+ * connection, inherited by an accepted socket (the host's default is not
+ * compared: this one's may be bbr) */
+static void
+s_congestion_opt(struct dctx *c)
+{
+	int l = RF(c, "socket", A->socket(AF_INET, SOCK_STREAM, 0)), cli, srv;
+
+	h_setcc(c, l, "nosuchcc", 8);
+	h_setcc(c, l, "", 0);
+	h_setcc(c, l, "reno\0xx", 7);
+	h_getcc(c, l, 32);
+	h_getcc(c, l, 3);
+	h_setcc(c, l, "cubic", 5);
+	h_getcc(c, l, 16);
+	h_setcc(c, l, "reno", 4);
+	h_listen_on(c, l);
+	cli = h_client(c, SOCK_NONBLOCK);
+	A->pump();
+	srv = RF(c, "accept", A->accept4(l, NULL, NULL, 0));
+	h_getcc(c, srv, 16);
+	h_setcc(c, cli, "reno", 4);
+	h_setcc(c, srv, "cubic", 6);
+	h_getcc(c, cli, 16);
+	h_getcc(c, srv, 16);
+}
+
+static void
 s_opts_inherit(struct dctx *c)
 {
 	int l = RF(c, "socket", A->socket(AF_INET, SOCK_STREAM, 0)), cli, srv;

@@ -1077,6 +1077,7 @@ static const struct dcase cases[] = {
 	CASE(rcvtimeo_accept),
 	CASE(sndtimeo_write),
 	CASE(user_timeout_opt),
+	CASE(congestion_opt),
 	CASE(opts_inherit),
 	CASE(opts_before_connect),
 	CASE(maxseg_inherit),
