@@ -147,7 +147,7 @@ ip4_input(struct pn_lcore *lc, struct pn_net *net, uint8_t pidx,
 	struct pn_ipv4_hdr ip;
 	const uint8_t *buf;
 	uint32_t len;
-	bool bcast;
+	bool bcast, looped;
 	int rc;
 
 	net->stat.ip_in++;
@@ -175,11 +175,17 @@ ip4_input(struct pn_lcore *lc, struct pn_net *net, uint8_t pidx,
 						  PN_IPV4_HDR_MIN_LEN);
 	net_mbuf_trim_to(m, ip.total_len);	/* link padding */
 	/* Also a subnet broadcast: a reply would go to the whole subnet.
-	 * Our own addresses are accepted, as Linux with accept_local set
-	 * (what we send ourselves comes back through the loopback). */
+	 * What we send ourselves comes back through the loopback (127 and
+	 * our addresses); from a port, our own source is a spoof (Linux
+	 * accept_local = 0, its default). */
+	looped = (m->ol_flags & net_loop_flag) != 0;
 	if ((net_ip_martian(ip.src) || net_is_bcast(net, pidx, ip.src)) &&
-	    !(net_is_lo(ip.src) && (m->ol_flags & net_loop_flag))) {
+	    !(looped && net_is_lo(ip.src))) {
 		pn_drop(lc, m, PN_DROP_IP_MARTIAN_SRC);
+		return;
+	}
+	if (!looped && pn_net_is_local(net, ip.src)) {
+		pn_drop(lc, m, PN_DROP_IP_SRC_OURS);
 		return;
 	}
 	bcast = net_is_bcast(net, pidx, ip.dst);
@@ -187,8 +193,7 @@ ip4_input(struct pn_lcore *lc, struct pn_net *net, uint8_t pidx,
 	 * walk of every port (pn_net_is_local) only for the others';
 	 * 127.0.0.0/8 only from the loopback */
 	if (!bcast && !net_port_has_addr(net, pidx, ip.dst) &&
-	    !pn_net_is_local(net, ip.dst) &&
-	    !(net_is_lo(ip.dst) && (m->ol_flags & net_loop_flag))) {
+	    !pn_net_is_local(net, ip.dst) && !(looped && net_is_lo(ip.dst))) {
 		pn_drop(lc, m, PN_DROP_IP_NOT_FOR_US);
 		return;
 	}

@@ -74,28 +74,37 @@ test_validation_drops(void **state)
 	assert_int_equal(tw_stat(0)->ip_delivered, 0);
 }
 
-/* A reply to one of our own addresses (the request's source, accepted as
- * Linux accept_local would) goes back in through the loopback: nothing
- * on the wire, the reply received in the next round. */
+/* To one of our own addresses: back in through the loopback, nothing on
+ * the wire; an echo request to ourselves is answered to ourselves, and
+ * the reply comes back too. From a port, our own source is a spoof. */
 static void
-test_reply_to_ourselves_loops_back(void **state)
+test_to_ourselves_loops_back(void **state)
 {
 	uint8_t f[PKT_MAX];
+	struct rte_mbuf *m;
+	uint32_t n;
 
 	(void)state;
 	tw_start(1);
 	tw_rx(0, f, edited_ping(f, ed_src_us, true));
+	assert_int_equal(tw_drops(0, PN_DROP_IP_SRC_OURS), 1);
+	assert_int_equal(T->ntx[0], 0);
+	/* the same echo request, sent by the stack to itself */
+	n = f_ping(f, IP_US, 7, 16);
+	m = pn_test_mbuf(f + 34, (uint16_t)(n - 34));	/* the ICMP message */
+	assert_int_equal(tw_out(0, m, IP_US, PN_IPV4_PROTO_ICMP, false), 0);
 	assert_int_equal(T->ntx[0], 0);
 	assert_int_equal(tw_stat(0)->ip_loopback, 1);
 	assert_int_equal(tw_lc(0)->stat.looped, 1);
-	assert_int_equal(tw_stat(0)->icmp_in, 1);
-	tw_round(0);
-	assert_int_equal(tw_stat(0)->icmp_in, 2);	/* the echo reply */
+	tw_round(0);			/* the request, and the reply out */
 	assert_int_equal(tw_stat(0)->icmp_echo_in, 1);
+	assert_int_equal(tw_stat(0)->ip_loopback, 2);
+	tw_round(0);			/* the reply */
+	assert_int_equal(tw_stat(0)->icmp_in, 2);
 	assert_int_equal(T->ntx[0], 0);
 	/* no one pings from here: the reply is nobody's, as on the wire */
 	assert_int_equal(tw_drops(0, PN_DROP_ICMP_UNHANDLED), 1);
-	assert_int_equal(tw_lc(0)->stat.drops, 1);
+	assert_int_equal(tw_lc(0)->stat.drops, 2);
 }
 
 static void
@@ -471,7 +480,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		TW_TEST(test_validation_drops),
 		TW_TEST(test_rx_cksum_flags_trusted),
-		TW_TEST(test_reply_to_ourselves_loops_back),
+		TW_TEST(test_to_ourselves_loops_back),
 		TW_TEST(test_ethernet_drops),
 		TW_TEST(test_padding_vlan_and_chains),
 		TW_TEST(test_proto_handler),
