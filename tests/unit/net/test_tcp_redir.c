@@ -328,6 +328,104 @@ test_stale_refusal_ignored(void **state)
 	stop();
 }
 
+/* --- connections to ourselves, over the loopback --- */
+
+/* The shard that owns the loopback tuple IP_US:@p port <-> IP_US:80. */
+static int
+self_owner(uint16_t port)
+{
+	return pn_steer_owner(&T->shards.steer,
+			      pn_steer_hash_l4(&T->shards.steer, IP_US, IP_US,
+					       PEER_PORT, port));
+}
+
+/* Rounds on both shards until nothing is left to do. */
+static void
+settle(void)
+{
+	int i;
+
+	for (i = 0; i < 16; i++) {
+		tw_round(0);
+		tw_round(1);
+	}
+}
+
+/* A listener on each shard (SO_REUSEPORT's way); shard 0 connects to our
+ * own address from @p sport (0: ephemeral). The connection establishes
+ * through the loopback, the server's end on the tuple's owner, a request
+ * and its answer cross, and nothing touches the wire. @return the shard
+ * that accepted. */
+static unsigned int
+self_connect(uint16_t sport)
+{
+	struct pn_tcp_listen *l[2];
+	struct pn_tcp_conn *c, *srv = NULL;
+	char buf[16] = "";
+	struct iovec v = { .iov_base = buf, .iov_len = sizeof(buf) };
+	struct iovec req = { .iov_base = (void *)"ping", .iov_len = 4 };
+	uint32_t lip, rip;
+	uint16_t lport, rport;
+	unsigned int s, acc = 2;
+
+	for (s = 0; s < 2; s++)
+		assert_int_equal(pn_tcp_listen(tcp[s], 0, PEER_PORT, 8, NULL,
+					       &l[s]), 0);
+	assert_int_equal(pn_tcp_connect(tcp[0], 0, sport, IP_US, PEER_PORT,
+					NULL, &c), 0);
+	settle();
+	assert_int_equal(state_of(c), PN_TCP_ESTABLISHED);
+	pn_tcp_addrs(c, &lip, &lport, &rip, &rport);
+	assert_int_equal(lip, IP_US);
+	assert_int_equal(rip, IP_US);
+	for (s = 0; s < 2; s++) {
+		if (pn_tcp_accept(l[s], NULL, &srv) == 0) {
+			assert_int_equal(acc, 2);	/* one of them */
+			acc = s;
+		}
+	}
+	assert_int_equal(acc, (unsigned int)self_owner(lport));
+	assert_int_equal(pn_tcp_send(c, &req, 1, 0), 4);
+	settle();
+	assert_int_equal(pn_tcp_recv(srv, &v, 1, 0), 4);
+	assert_memory_equal(buf, "ping", 4);
+	for (s = 0; s < 2; s++) {
+		assert_int_equal(T->ntx[s], 0);	/* nothing on the wire */
+		assert_true(T->lc[s].stat.looped > 0 || s != acc);
+	}
+	pn_tcp_abort(c);
+	pn_tcp_abort(srv);
+	settle();
+	for (s = 0; s < 2; s++)
+		pn_tcp_listen_close(l[s]);
+	return acc;
+}
+
+static void
+test_self_connect_ephemeral(void **state)
+{
+	(void)state;
+	start();
+	/* an ephemeral port hashes home: the whole connection on shard 0 */
+	assert_int_equal(self_connect(0), 0);
+	stop();
+}
+
+static void
+test_self_connect_bound_port_other_shard(void **state)
+{
+	uint16_t port;
+
+	(void)state;
+	start();
+	for (port = 20000; self_owner(port) != 1; port++)
+		assert_true(port < 21000);
+	/* the server's end on shard 1; the client's replies passed on */
+	assert_int_equal(self_connect(port), 1);
+	assert_true(pn_tcp_stats(tcp[1])->TCPRedirectedSegs > 0);
+	stop();
+}
+
 int
 main(void)
 {
@@ -338,6 +436,8 @@ main(void)
 		TW_TEST(test_claim_on_owners_tuple_refused),
 		TW_TEST(test_owner_connect_on_passed_on_tuple),
 		TW_TEST(test_stale_refusal_ignored),
+		TW_TEST(test_self_connect_ephemeral),
+		TW_TEST(test_self_connect_bound_port_other_shard),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
