@@ -544,6 +544,7 @@ pn_getsockopt(int fd, int level, int name, void *val, socklen_t *len)
 		case SO_DOMAIN: v = AF_INET; break;
 		case SO_PROTOCOL: v = IPPROTO_TCP; break;
 		case SO_ACCEPTCONN: v = s->state == PN_SS_LISTEN; break;
+		case SO_SNDLOWAT: v = 1; break; /* Linux: fixed, not settable */
 		default:
 			return sock_fail(ENOPROTOOPT);
 		}

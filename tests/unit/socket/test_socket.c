@@ -792,6 +792,9 @@ s_ro_opts(struct dctx *c)
 	h_getint(c, l, SOL_SOCKET, SO_ACCEPTCONN);
 	h_getint(c, fd, SOL_SOCKET, SO_ERROR);
 	h_setint(c, fd, SOL_SOCKET, SO_TYPE, 1);
+	/* Linux: always 1, not settable */
+	h_getint(c, fd, SOL_SOCKET, SO_SNDLOWAT);
+	h_setint(c, fd, SOL_SOCKET, SO_SNDLOWAT, 100);
 }
 
 static void
