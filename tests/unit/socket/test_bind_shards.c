@@ -164,10 +164,11 @@ lxb_enter(uint8_t sh)
 	RTE_SET_USED(sh);
 }
 
+/* Nothing to drive: the next step that needs the handshake, accept(),
+ * blocks until it is done. */
 static void
 lxb_pump(void)
 {
-	usleep(2000);
 }
 
 static uint16_t
