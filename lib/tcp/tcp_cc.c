@@ -29,12 +29,8 @@ int
 pn_tcp_cc_id(const char *name)
 {
 	const struct tcp_cc_ops *ops = tcp_cc_find(name);
-	int i;
 
-	for (i = 1; ops != NULL && i < (int)RTE_DIM(tcp_ccs); i++)
-		if (tcp_ccs[i].ops == ops)
-			return i;
-	return 0;
+	return ops != NULL ? tcp_cc_id_of(ops) : 0;
 }
 
 const char *
